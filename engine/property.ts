@@ -1,0 +1,54 @@
+/**
+ * Property checks on fast-check. On failure the shrunk counterexample is replayed once, alone, so the
+ * reproduction holds exactly its requests; the failure carries the seed and path to replay it again.
+ */
+import fc from 'fast-check';
+import type { CheckRun } from './check-run.js';
+import type { Exchange } from './exchange.js';
+import { ConformanceFailure } from './failures.js';
+
+export class PropertyFailure extends ConformanceFailure {
+  constructor(
+    cause: ConformanceFailure,
+    readonly seed: number,
+    readonly path: string,
+    readonly counterexample: string,
+    exchanges: readonly Exchange[],
+  ) {
+    super(cause.rule, cause.message, { ...cause.details, exchanges });
+  }
+}
+
+/** Thrown when a property fails with something other than a ConformanceFailure; keeps seed and path. */
+export class PropertyError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly seed: number,
+    readonly path: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export async function forAll<T>(run: CheckRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>): Promise<void> {
+  const property = fc.asyncProperty(arbitrary, async (value) => {
+    await predicate(value);
+  });
+  const details = await fc.check(property, { seed: run.config.seed, numRuns: run.config.runs });
+  if (!details.failed) return;
+  const path = details.counterexamplePath ?? '';
+  run.api.log.clear();
+  const replay = await fc.check(property, { seed: details.seed, path, numRuns: 1, endOnFailure: true });
+  const error = (replay.failed ? replay.errorInstance : details.errorInstance) as unknown;
+  const exchanges = replay.failed ? run.api.log.snapshot() : [];
+  if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, details.seed, path);
+  const counterexample = details.counterexample ? fc.stringify(details.counterexample[0]) : '';
+  throw new PropertyFailure(error, details.seed, path, counterexample, exchanges.length ? exchanges : error.details.exchanges ?? []);
+}
+
+/** An assertion inside a check: a typed failure with the rule, expected and actual side by side. */
+export function expectThat(condition: boolean, rule: string, message: string, details: { expected?: unknown; actual?: unknown; operation?: string } = {}): asserts condition {
+  if (condition) return;
+  const show = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
+  throw new ConformanceFailure(rule, message, { operation: details.operation, expected: show(details.expected), actual: show(details.actual) });
+}

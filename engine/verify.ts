@@ -1,0 +1,35 @@
+import { EXCHANGE_CHECKS } from './checks/index.js';
+import type { CheckContext, Decoded, ExchangeCase, ExchangeCheck, SpecView } from './checks/types.js';
+import type { Exchange } from './exchange.js';
+import { CheckCrash, ClienteleError, ConformanceFailure } from './failures.js';
+
+/**
+ * Runs every registered exchange check on one exchange. The first failure is thrown with the others
+ * named in its message; a check that crashes becomes a CheckCrash finding, never a crashed run.
+ * Returns the decoded body so the adapter does not parse twice.
+ */
+export function verifyExchange(
+  spec: SpecView,
+  exchange: Exchange,
+  kase: ExchangeCase,
+  checks: readonly ExchangeCheck[] = EXCHANGE_CHECKS,
+): unknown {
+  const body: Decoded | undefined = exchange.response ? spec.decode(exchange.response) : undefined;
+  const ctx: CheckContext = { spec, body };
+  const failures: ConformanceFailure[] = [];
+  for (const check of checks) {
+    try {
+      check.run(ctx, exchange, kase);
+    } catch (error) {
+      if (error instanceof ConformanceFailure) failures.push(error);
+      else if (error instanceof ClienteleError) throw error;
+      else throw new CheckCrash(check.name, error);
+    }
+  }
+  const [first, ...others] = failures;
+  if (first) {
+    if (others.length === 0) throw first;
+    throw new ConformanceFailure(first.rule, `${first.message} (also: ${others.map((f) => f.rule).join(', ')})`, first.details);
+  }
+  return body?.ok ? body.value : undefined;
+}

@@ -1,0 +1,126 @@
+/**
+ * Compiled validators for every request body and response schema in an OpenAPI spec. The same
+ * `ValidatorSet` interface is served two ways: compiled in memory now (`runtimeValidators`), or from the
+ * standalone module `npm run generate` writes (`standaloneValidators`, what the suites use). The test
+ * suite runs against both, so the generated code is held to the same contract.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
+import { InternalError } from '../engine/failures.js';
+import { PROJECT_ROOT, indexOperations, schemaBundle, type JsonSchema, type OpenApiName } from './spec.js';
+
+// ajv-formats is CommonJS with `module.exports = plugin`; require() gives the function itself.
+const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
+
+export interface ValidationResult {
+  readonly ok: boolean;
+  /** One line per problem: `<instance path> <message>`. */
+  readonly errors: readonly string[];
+}
+
+export interface ValidatorSet {
+  readonly keys: readonly string[];
+  has(key: string): boolean;
+  validate(key: string, data: unknown): ValidationResult;
+}
+
+export function responseKey(operationId: string, status: string | number): string {
+  return `response:${operationId}:${status}`;
+}
+export function requestKey(operationId: string): string {
+  return `request:${operationId}`;
+}
+/** Standalone modules export identifiers, not keys. */
+export function exportName(key: string): string {
+  return key.replace(/[^A-Za-z0-9]/g, '_');
+}
+
+export function generatedValidatorsPath(api: OpenApiName): string {
+  return join(PROJECT_ROOT, 'generated', api, 'validators.js');
+}
+
+/** Every schema of the spec, keyed as above, with its own `$id` so standalone code can name it. */
+export function collectSchemas(api: OpenApiName): Map<string, JsonSchema> {
+  const schemas = new Map<string, JsonSchema>();
+  for (const op of indexOperations(api).values()) {
+    if (op.requestSchema) schemas.set(requestKey(op.operationId), op.requestSchema);
+    for (const response of op.responses.values()) {
+      if (response.schema) schemas.set(responseKey(op.operationId, response.status), response.schema);
+    }
+  }
+  return schemas;
+}
+
+export function createAjv(api: OpenApiName, forStandalone: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: true,
+    allErrors: true,
+    code: forStandalone ? { source: true, esm: true } : undefined,
+  });
+  addFormats(ajv);
+  ajv.addSchema(schemaBundle(api));
+  return ajv;
+}
+
+export function compileAll(api: OpenApiName, forStandalone: boolean) {
+  const ajv = createAjv(api, forStandalone);
+  const ids: Record<string, string> = {};
+  for (const [key, schema] of collectSchemas(api)) {
+    const id = `${key}`;
+    ajv.addSchema({ ...schema, $id: `https://clientele.dev/specs/${api}/${exportName(key)}.json` }, id);
+    ids[exportName(key)] = id;
+  }
+  return { ajv, ids };
+}
+
+function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).slice(0, 10).map((e) => {
+    const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
+    return `${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
+  });
+}
+
+function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
+  return {
+    keys: [...functions.keys()],
+    has: (key) => functions.has(key),
+    validate(key, data) {
+      const fn = functions.get(key);
+      if (!fn) throw new InternalError(`no validator for ${key}`);
+      const ok = fn(data) as boolean;
+      return { ok, errors: ok ? [] : formatErrors(fn.errors) };
+    },
+  };
+}
+
+export function runtimeValidators(api: OpenApiName): ValidatorSet {
+  const { ajv, ids } = compileAll(api, false);
+  const functions = new Map<string, ValidateFunction>();
+  for (const id of Object.values(ids)) functions.set(id, ajv.getSchema(id)!);
+  return wrap(functions);
+}
+
+const loaded = new Map<string, Promise<ValidatorSet>>();
+
+export function standaloneValidators(api: OpenApiName): Promise<ValidatorSet> {
+  let set = loaded.get(api);
+  if (!set) {
+    set = (async () => {
+      const file = generatedValidatorsPath(api);
+      if (!existsSync(file)) throw new InternalError(`generated validators missing (${file}); run npm run generate`);
+      const module = (await import(pathToFileURL(file).href)) as Record<string, ValidateFunction>;
+      const functions = new Map<string, ValidateFunction>();
+      for (const key of collectSchemas(api).keys()) {
+        const fn = module[exportName(key)];
+        if (!fn) throw new InternalError(`generated validators are stale (${key} missing); run npm run generate`);
+        functions.set(key, fn);
+      }
+      return wrap(functions);
+    })();
+    loaded.set(api, set);
+  }
+  return set;
+}

@@ -1,0 +1,116 @@
+/**
+ * HTTP through one undici keep-alive pool per origin, with a per-request deadline and a response-size
+ * cap: a target that hangs, trickles or sends an endless body yields a transport error, never a hang.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import type { TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
+
+export interface HttpLimits {
+  /** Whole request, headers and body included. */
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly connections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { timeoutMs: 10_000, maxBodyBytes: 8 * 1024 * 1024, connections: 4 };
+
+export interface HttpOutcome {
+  readonly response?: WireResponse;
+  readonly transportError?: TransportError;
+  readonly elapsedMs: number;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+
+function classify(error: unknown, limits: HttpLimits): TransportError {
+  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code ?? '';
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return { kind: 'timeout', message: `no complete response within ${limits.timeoutMs} ms` };
+  }
+  if (CONNECTION_CODES.has(code)) return { kind: 'connection', message: `${code}: ${err.message ?? 'connection failed'}` };
+  return { kind: 'protocol', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
+}
+
+export class HttpTransport {
+  private readonly pools = new Map<string, Pool>();
+  requests = 0;
+
+  constructor(readonly limits: HttpLimits = DEFAULT_HTTP_LIMITS) {}
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.limits.connections,
+        keepAliveTimeout: 10_000,
+        headersTimeout: this.limits.timeoutMs,
+        bodyTimeout: this.limits.timeoutMs,
+        connect: { timeout: this.limits.timeoutMs },
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async send(request: WireRequest): Promise<HttpOutcome> {
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+    this.requests++;
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return { transportError: { kind: 'protocol', message: `invalid URL ${request.url}` }, elapsedMs: 0 };
+    }
+    const signal = AbortSignal.timeout(this.limits.timeoutMs);
+    try {
+      const res = await this.pool(url.origin).request({
+        path: url.pathname + url.search,
+        method: request.method as 'GET',
+        headers: request.headers,
+        body: request.body,
+        signal,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.limits.maxBodyBytes) {
+          truncated = true;
+          res.body.destroy();
+          break;
+        }
+        chunks.push(chunk as Buffer);
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const response: WireResponse = {
+        status: res.statusCode,
+        headers,
+        body: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)),
+        truncated,
+      };
+      if (truncated) {
+        return {
+          response,
+          transportError: { kind: 'too-large', message: `response body exceeds ${this.limits.maxBodyBytes} bytes` },
+          elapsedMs: elapsed(),
+        };
+      }
+      return { response, elapsedMs: elapsed() };
+    } catch (error) {
+      return { transportError: classify(error, this.limits), elapsedMs: elapsed() };
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,151 @@
+import { FAMILIES, type CheckResult, type Family, type FailureRecord, type RunReport } from '../model.js';
+import type { ReportFormat } from '../writer.js';
+
+// XML 1.0 allows tab, LF, CR and these ranges; anything else (other control chars, lone surrogates,
+// U+FFFE/U+FFFF) makes the whole file unparsable for CI tools, so it is dropped.
+const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function stripIllegalXml(text: string): string {
+  return text.replace(ILLEGAL_XML, '');
+}
+
+export function escapeXml(text: string): string {
+  return stripIllegalXml(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** Parsers normalise raw whitespace in attributes to spaces; character references survive. */
+export function escapeXmlAttribute(text: string): string {
+  return escapeXml(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+function attributes(values: Record<string, string | number>): string {
+  return Object.entries(values)
+    .map(([name, value]) => ` ${name}="${escapeXmlAttribute(String(value))}"`)
+    .join('');
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  time: number;
+}
+
+// Counted from the test cases written, not from `report.summary`, so the totals always agree with the file.
+function count(checks: readonly CheckResult[]): Counts {
+  const counts: Counts = { tests: checks.length, failures: 0, errors: 0, skipped: 0, time: 0 };
+  for (const check of checks) {
+    if (check.status === 'failed') counts.failures++;
+    else if (check.status === 'errored') counts.errors++;
+    else if (check.status === 'skipped') counts.skipped++;
+    counts.time += check.durationMs;
+  }
+  return counts;
+}
+
+function countAttributes(counts: Counts, timeMs = counts.time) {
+  return {
+    tests: counts.tests,
+    failures: counts.failures,
+    errors: counts.errors,
+    skipped: counts.skipped,
+    time: seconds(timeMs),
+  };
+}
+
+function indentLines(lines: readonly string[]): string[] {
+  return lines.flatMap((line) => line.split('\n').map((part) => `  ${part}`));
+}
+
+/** The plain-text detail of a failure: everything needed to understand and replay it. */
+export function failureText(failure: FailureRecord): string {
+  const lines: string[] = [`rule: ${failure.rule}`];
+  if (failure.operation !== undefined) lines.push(`operation: ${failure.operation}`);
+  lines.push(`message: ${failure.message}`);
+  if (failure.expected !== undefined) lines.push('expected:', ...indentLines([failure.expected]));
+  if (failure.actual !== undefined) lines.push('actual:', ...indentLines([failure.actual]));
+  lines.push(`seed: ${failure.seed}`);
+  if (failure.path !== undefined) lines.push(`path: ${failure.path}`);
+  if (failure.counterexample !== undefined) lines.push('counterexample:', ...indentLines([failure.counterexample]));
+  const { curl, bodies, replay } = failure.reproduction;
+  if (curl.length > 0) lines.push('reproduction:', ...indentLines(curl));
+  bodies.forEach((body, index) => {
+    if (body !== '') lines.push(`body ${index + 1}:`, ...indentLines([body]));
+  });
+  lines.push(`replay: ${replay}`);
+  return lines.join('\n');
+}
+
+function testcase(report: Readonly<RunReport>, check: CheckResult): string {
+  const open = `    <testcase${attributes({
+    classname: `${report.api}.${check.family}`,
+    name: check.name,
+    time: seconds(check.durationMs),
+  })}`;
+  switch (check.status) {
+    case 'passed':
+      return `${open}/>`;
+    case 'skipped':
+      return `${open}>\n      <skipped${attributes({ message: check.note ?? 'skipped' })}/>\n    </testcase>`;
+    case 'failed': {
+      const failure = check.failure;
+      const message = failure?.message ?? check.note ?? 'failed';
+      const body = failure ? failureText(failure) : message;
+      return `${open}>\n      <failure${attributes({ message, type: failure?.rule ?? 'failed' })}>${escapeXml(body)}</failure>\n    </testcase>`;
+    }
+    case 'errored': {
+      const failure = check.failure;
+      const message = check.note ?? failure?.message ?? 'errored';
+      const details = [check.note, failure ? failureText(failure) : undefined].filter((part) => part !== undefined);
+      return `${open}>\n      <error${attributes({ message, type: failure?.rule ?? 'check-error' })}>${escapeXml(details.join('\n\n'))}</error>\n    </testcase>`;
+    }
+  }
+}
+
+function properties(report: Readonly<RunReport>): string {
+  const values: [string, string][] = [
+    ['api', report.api],
+    ['target', report.target],
+    ['seed', String(report.seed)],
+    ['runs', String(report.runs)],
+    ['readOnly', String(report.readOnly)],
+    ['outcome', report.outcome],
+    ['clientele.version', report.tool.version],
+  ];
+  if (report.error !== undefined) values.push(['error', report.error]);
+  const rows = values.map(([name, value]) => `      <property${attributes({ name, value })}/>`);
+  return ['    <properties>', ...rows, '    </properties>'].join('\n');
+}
+
+function testsuite(report: Readonly<RunReport>, family: Family, checks: readonly CheckResult[]): string {
+  const open = `  <testsuite${attributes({
+    name: `clientele.${family}`,
+    ...countAttributes(count(checks)),
+    timestamp: report.startedAt,
+  })}>`;
+  return [open, properties(report), ...checks.map((check) => testcase(report, check)), '  </testsuite>'].join('\n');
+}
+
+/** JUnit XML for CI dashboards: one suite per family, one test case per check. */
+export const junitFormat: ReportFormat = {
+  fileName: 'report.junit.xml',
+  render(report: Readonly<RunReport>): string {
+    const byFamily = FAMILIES.map((family) => report.checks.filter((check) => check.family === family));
+    const suites = FAMILIES.map((family, index) => testsuite(report, family, byFamily[index]!));
+    const root = `<testsuites${attributes({
+      name: `clientele ${report.api}`,
+      ...countAttributes(count(byFamily.flat()), report.durationMs),
+    })}>`;
+    return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');
+  },
+};

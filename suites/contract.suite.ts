@@ -1,0 +1,94 @@
+/**
+ * Contract: every operation answers with a documented status, content type, envelope and schema; the
+ * documented errors (unknown id, missing or wrong token, invalid body) come as documented.
+ * The exchange checks (engine/checks) run on every response of every suite; these checks make sure
+ * each operation and each documented error is exercised at least once.
+ */
+import fc from 'fast-check';
+import { family, check } from '../engine/suite.js';
+import { forAll, expectThat } from '../engine/property.js';
+import { verifyExchange } from '../engine/verify.js';
+import type { AuthMode, ClientApi, Expectation } from '../adapters/types.js';
+import type { CheckRun } from '../engine/check-run.js';
+import { clientFields, fieldsDiffer } from './support.js';
+
+/** A client to read: one this run creates, or under --read-only the first one the target lists. */
+async function someClientId(run: CheckRun): Promise<string> {
+  if (!run.config.readOnly) return (await run.api.create({ firstName: 'contract' }, run.scope())).id;
+  const page = await run.api.list({ filters: [], page: 1, perPage: 1 });
+  const first = page.items[0];
+  if (!first) return run.skip('the target lists no client to read (--read-only)');
+  return first.id;
+}
+
+async function expectRefused(api: ClientApi, auth: AuthMode, id: string, expect: Expectation): Promise<void> {
+  for (const probe of [{ op: 'list' as const }, { op: 'get' as const, id }]) {
+    const exchange = await api.probe(probe, auth);
+    verifyExchange(api.spec, exchange, { operation: exchange.operation, expect });
+  }
+}
+
+family('contract', (env) => {
+  check(env, 'list answers with the documented status, envelope and schema', { writes: false }, async (run) => {
+    const page = await run.api.list({ filters: [], page: 1, perPage: 5 });
+    expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', { expected: '<= 5', actual: page.items.length });
+  });
+
+  check(env, 'an empty list has 0 pages', { writes: false }, async (run) => {
+    const page = await run.api.list({ scope: run.scope(), filters: [], page: 1, perPage: 5 });
+    expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', { expected: 0, actual: page.total });
+    expectThat(page.pages === 0, 'contract/empty-list-pages', 'an empty list must have pages: 0', { expected: 0, actual: page.pages });
+  });
+
+  check(env, 'get answers with the documented status, envelope and schema', { writes: false }, async (run) => {
+    const id = await someClientId(run);
+    const client = await run.api.get(id);
+    expectThat(client.id === id, 'contract/get-id', 'get returned another client', { expected: id, actual: client.id });
+  });
+
+  check(env, 'create stores and returns every field sent', { writes: true }, (run) =>
+    forAll(run, clientFields(run.api), async (fields) => {
+      const created = await run.api.create(fields, run.scope());
+      const wrongOnCreate = fieldsDiffer(fields, created.fields);
+      expectThat(wrongOnCreate.length === 0, 'contract/create-echo', `create answered other values for ${wrongOnCreate.join(', ')}`, { expected: fields, actual: created.fields });
+      const read = await run.api.get(created.id);
+      const wrongOnRead = fieldsDiffer(fields, read.fields);
+      expectThat(wrongOnRead.length === 0, 'contract/create-stored', `get after create shows other values for ${wrongOnRead.join(', ')}`, { expected: fields, actual: read.fields });
+    }),
+  );
+
+  check(env, 'update, soft delete and restore answer with the documented envelopes', { writes: true }, async (run) => {
+    const { id } = await run.api.create({ firstName: 'contract' }, run.scope());
+    await run.api.update(id, { lastName: 'updated' });
+    await run.api.softDelete(id);
+    await run.api.restore(id);
+  });
+
+  check(env, 'an unknown id is answered with the documented error (get)', { writes: false }, async (run) => {
+    const exchange = await run.api.probe({ op: 'get', id: run.api.unknownId() }, 'valid');
+    verifyExchange(run.api.spec, exchange, { operation: exchange.operation, expect: run.api.expectations.unknownId });
+  });
+
+  check(env, 'an unknown id is answered with the documented error (update)', { writes: true }, async (run) => {
+    const exchange = await run.api.probe({ op: 'update', id: run.api.unknownId(), fields: { firstName: 'nobody' } }, 'valid');
+    verifyExchange(run.api.spec, exchange, { operation: exchange.operation, expect: run.api.expectations.unknownId });
+  });
+
+  check(env, 'a request without a token is refused', { writes: false }, async (run) => {
+    await expectRefused(run.api, 'missing', await someClientId(run), run.api.expectations.unauthorized);
+  });
+
+  check(env, 'a request with a wrong token is refused', { writes: false }, async (run) => {
+    await expectRefused(run.api, 'wrong', await someClientId(run), run.api.expectations.unauthorized);
+  });
+
+  check(env, 'a body with a wrongly typed field is rejected', { writes: true }, (run) =>
+    forAll(run, run.api.invalidCreateBodies(), async (invalid) => {
+      const exchange = await run.api.probe({ op: 'create-raw', body: invalid.body }, 'valid');
+      verifyExchange(run.api.spec, exchange, {
+        operation: exchange.operation,
+        expect: { ...run.api.expectations.invalidBody, why: `${run.api.expectations.invalidBody.why} (${invalid.field} = ${fc.stringify(invalid.value)})` },
+      });
+    }),
+  );
+});

@@ -1,0 +1,57 @@
+/**
+ * Pagination, as documented: `pages = ceil(total / per_page)` (0 for an empty list), every page but the
+ * last is full, walking every page yields each client exactly once, a page past the end is empty, and
+ * `per_page` above the maximum is capped or rejected. Default per_page and order are not documented,
+ * so nothing here depends on them.
+ */
+import fc from 'fast-check';
+import { family, check } from '../engine/suite.js';
+import { forAll, expectThat } from '../engine/property.js';
+import { expectedPageSize, pageCount } from '../model/semantics.js';
+import { createAll, sameIds, walkPages } from './support.js';
+
+/** A handful of clients and a small page size, so most cases span several pages. */
+const layout = fc.record({ count: fc.integer({ min: 0, max: 11 }), perPage: fc.integer({ min: 1, max: 5 }) });
+
+family('pagination', (env) => {
+  check(env, 'total, per_page, pages and page sizes agree with the clients listed', { writes: true }, (run) =>
+    forAll(run, layout, async ({ count, perPage }) => {
+      const scope = run.scope();
+      await createAll(run, scope, Array.from({ length: count }, (_, i) => ({ firstName: `p${i}` })));
+      const pages = await walkPages(run, { scope, filters: [], perPage });
+      const first = pages[0]!;
+      expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, { expected: count, actual: first.total });
+      expectThat(first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, { expected: perPage, actual: first.perPage });
+      expectThat(first.pages === pageCount(count, perPage), 'pagination/pages', `pages must be ceil(${count}/${perPage})`, { expected: pageCount(count, perPage), actual: first.pages });
+      for (const page of pages) {
+        const expected = expectedPageSize(count, perPage, page.page);
+        expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${page.items.length} clients`, { expected, actual: page.items.length });
+      }
+    }),
+  );
+
+  check(env, 'walking every page yields each client exactly once, and the page past the end is empty', { writes: true }, (run) =>
+    forAll(run, layout, async ({ count, perPage }) => {
+      const scope = run.scope();
+      const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => ({ firstName: `w${i}` })));
+      const pages = await walkPages(run, { scope, filters: [], perPage });
+      const seen = pages.flatMap((page) => page.items.map((item) => item.id));
+      const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
+      expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, { actual: seen });
+      const ids = created.map((c) => c.id);
+      expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', { expected: ids, actual: seen });
+      const past = await run.api.list({ scope, filters: [], perPage, page: pages[0]!.pages + 1 });
+      expectThat(past.items.length === 0, 'pagination/past-the-end', `page ${pages[0]!.pages + 1} (past the end) holds ${past.items.length} clients`, { expected: 0, actual: past.items.length });
+    }),
+  );
+
+  check(env, 'per_page above the maximum is capped or rejected', { writes: false }, (run) =>
+    forAll(run, fc.integer({ min: 1, max: 400 }), async (excess) => {
+      const max = run.api.capabilities.maxPerPage;
+      const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess });
+      if (answer === 'rejected') return;
+      expectThat(answer.perPage <= max, 'pagination/per-page-cap', `per_page ${max + excess} was honoured (answered ${answer.perPage})`, { expected: `<= ${max}`, actual: answer.perPage });
+      expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${answer.items.length} clients`, { expected: `<= ${max}`, actual: answer.items.length });
+    }),
+  );
+});

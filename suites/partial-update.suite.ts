@@ -1,0 +1,55 @@
+/**
+ * Partial update: an update naming a subset of fields changes exactly those. Every other stored field,
+ * read back with get, is unchanged (server-managed timestamps excepted).
+ */
+import fc from 'fast-check';
+import { family, check } from '../engine/suite.js';
+import { forAll, expectThat } from '../engine/property.js';
+import type { ClientField } from '../model/client.js';
+import { clientFields, fieldChanges, fieldsDiffer } from './support.js';
+
+function changedKeys(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+family('partial-update', (env) => {
+  check(env, 'an update changes exactly the fields it names', { writes: true }, (run) =>
+    forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
+      const { id } = await run.api.create(initial, run.scope());
+      const before = await run.api.get(id);
+      await run.api.update(id, changes);
+      const after = await run.api.get(id);
+      const notApplied = fieldsDiffer(changes, after.fields);
+      expectThat(notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
+        operation: 'update',
+        expected: changes,
+        actual: Object.fromEntries(notApplied.map((f) => [f, after.fields[f as ClientField]])),
+      });
+      // Only the wire keys that carry the named fields may differ.
+      const allowed = new Set(run.api.wireKeys(Object.keys(changes) as ClientField[]));
+      const collateral = changedKeys(before.snapshot, after.snapshot).filter((key) => !allowed.has(key));
+      expectThat(collateral.length === 0, 'partial-update/untouched', `the update also changed ${collateral.join(', ')}, which it did not name`, {
+        operation: 'update',
+        expected: Object.fromEntries(collateral.map((k) => [k, before.snapshot[k]])),
+        actual: Object.fromEntries(collateral.map((k) => [k, after.snapshot[k]])),
+      });
+    }),
+  );
+
+  check(env, 'repeated updates of one field leave the others alone', { writes: true }, (run) =>
+    forAll(
+      run,
+      fc.record({ initial: clientFields(run.api), field: fc.constantFrom(...run.api.capabilities.fields), values: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) }),
+      async ({ initial, field, values }) => {
+        const { id } = await run.api.create(initial, run.scope());
+        for (const n of values) await run.api.update(id, { [field]: `v${n}` });
+        const after = await run.api.get(id);
+        const expected = { ...initial, [field]: `v${values.at(-1)}` };
+        const wrong = fieldsDiffer(expected, after.fields);
+        expectThat(wrong.length === 0, 'partial-update/repeated', `after ${values.length} updates of ${field}, ${wrong.join(', ')} differ`, { expected, actual: after.fields });
+      },
+    ),
+  );
+});
+

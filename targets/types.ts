@@ -1,0 +1,19 @@
+/** An embedded target: a server of one API running in this process on 127.0.0.1 with an ephemeral port. */
+export interface RunningTarget {
+  /** Base URL to hand to `clientele run --target`, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface TargetCredentials {
+  readonly token: string;
+  readonly accountId: string;
+}
+
+/** A deliberately faulty variant of a reference target. A check is real only if some mutant fails it. */
+export interface Mutant<Faults> {
+  readonly id: string;
+  /** One line: what is wrong with this variant. */
+  readonly description: string;
+  readonly faults: Faults;
+}

@@ -1,0 +1,506 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startFreshbooksTarget, type FreshbooksFaults } from '../targets/freshbooks/reference.js';
+import { FRESHBOOKS_MUTANTS } from '../targets/freshbooks/mutants.js';
+import type { RunningTarget } from '../targets/types.js';
+
+const TOKEN = 'reference-token-3f9c';
+const ACCOUNT = 'LJArJ4';
+const CLIENTS_PATH = `/accounting/account/${ACCOUNT}/users/clients`;
+const FIXTURES = new URL('../../shared/reference/rest-json/', import.meta.url);
+
+/** Fixture JSON without its added `# SOURCE` header line. */
+function readFixture(name: string): unknown {
+  const text = readFileSync(new URL(name, FIXTURES), 'utf8');
+  return JSON.parse(text.slice(text.indexOf('\n') + 1));
+}
+
+const SEED_CLIENT_KEYS = [
+  'accounting_systemid', 'allow_email_include_pdf', 'allow_late_fees', 'allow_late_notifications', 'bus_phone',
+  'company_industry', 'company_size', 'currency_code', 'direct_link_token', 'email', 'exceeds_client_limit', 'fax',
+  'fname', 'has_retainer', 'home_phone', 'id', 'language', 'last_activity', 'last_login', 'level', 'lname',
+  'mob_phone', 'note', 'notified', 'num_logins', 'organization', 'p_city', 'p_code', 'p_country', 'p_province',
+  'p_street', 'p_street2', 'pref_email', 'pref_gmail', 'retainer_id', 'role', 's_city', 's_code', 's_country',
+  's_province', 's_street', 's_street2', 'signup_date', 'statement_token', 'subdomain', 'updated', 'userid',
+  'username', 'uuid', 'vat_name', 'vat_number', 'vis_state',
+];
+
+interface Reply {
+  status: number;
+  contentType: string | null;
+  text: string;
+  json: any;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  /** Full Authorization header; null sends none. Defaults to the right token. */
+  auth?: string | null;
+}
+
+class Api {
+  constructor(readonly base: string) {}
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = {};
+    const auth = options.auth === undefined ? `Bearer ${TOKEN}` : options.auth;
+    if (auth !== null) headers.Authorization = auth;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(this.base + path, { method, headers, body });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, contentType: res.headers.get('content-type'), text, json };
+  }
+
+  async create(client: Record<string, unknown>): Promise<any> {
+    const reply = await this.request('POST', CLIENTS_PATH, { body: { client } });
+    expect(reply.status).toBe(200);
+    return reply.json.response.result.client;
+  }
+
+  get(id: number | string): Promise<Reply> {
+    return this.request('GET', `${CLIENTS_PATH}/${id}`);
+  }
+
+  update(id: number | string, client: Record<string, unknown>): Promise<Reply> {
+    return this.request('PUT', `${CLIENTS_PATH}/${id}`, { body: { client } });
+  }
+
+  /** The list `result`; expects 200. */
+  async list(query: [string, string][] = []): Promise<any> {
+    const reply = await this.request('GET', `${CLIENTS_PATH}?${new URLSearchParams(query)}`);
+    expect(reply.status).toBe(200);
+    return reply.json.response.result;
+  }
+}
+
+async function withTarget(faults: FreshbooksFaults, run: (api: Api) => Promise<void>): Promise<void> {
+  const target = await startFreshbooksTarget({ token: TOKEN, accountId: ACCOUNT, faults });
+  try {
+    await run(new Api(target.url));
+  } finally {
+    await target.close();
+  }
+}
+
+const ids = (result: any): number[] => result.clients.map((c: { id: number }) => c.id);
+
+describe('FreshBooks REST reference target', () => {
+  let target: RunningTarget;
+  let api: Api;
+
+  beforeAll(async () => {
+    target = await startFreshbooksTarget({ token: TOKEN, accountId: ACCOUNT });
+    api = new Api(target.url);
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  describe('auth and routing', () => {
+    const noAuth = readFixture('amcintosh_freshbooks-java-sdk__lib_src_test_resources_fixtures_get_client_response__no_auth.json');
+
+    it('answers 401 with the fixture body without a token', async () => {
+      const reply = await api.request('GET', CLIENTS_PATH, { auth: null });
+      expect(reply.status).toBe(401);
+      expect(reply.json).toEqual(noAuth);
+    });
+
+    it('answers 401 with a wrong token, a non-Bearer scheme, or a token prefix', async () => {
+      for (const auth of ['Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN.slice(0, -1)}`, `bearer ${TOKEN}`]) {
+        const reply = await api.request('GET', CLIENTS_PATH, { auth });
+        expect(reply.status, auth).toBe(401);
+        expect(reply.json).toEqual(noAuth);
+      }
+    });
+
+    it('checks auth before routing', async () => {
+      const reply = await api.request('GET', '/nowhere', { auth: null });
+      expect(reply.status).toBe(401);
+    });
+
+    it('answers 404 with the new envelope for another account, unknown paths and unknown ids', async () => {
+      const other = await api.request('GET', '/accounting/account/OTHER/users/clients');
+      expect(other.status).toBe(404);
+      expect(other.json).toMatchObject({ code: 5, details: [{ metadata: { value: 'OTHER' } }] });
+
+      const unknown = await api.request('GET', '/accounting/account/x/users');
+      expect(unknown.status).toBe(404);
+      expect(unknown.json.code).toBe(5);
+
+      const notFound = readFixture('amcintosh_freshbooks-java-sdk__lib_src_test_resources_fixtures_get_client_response__not_found_new.json');
+      const missing = await api.get(12345);
+      expect(missing.status).toBe(404);
+      expect(missing.json).toEqual(notFound);
+
+      const nonNumeric = await api.get('abc');
+      expect(nonNumeric.status).toBe(404);
+      expect(nonNumeric.json.details[0].metadata.value).toBe('abc');
+
+      const missingUpdate = await api.update(999999, { fname: 'x' });
+      expect(missingUpdate.status).toBe(404);
+      expect(missingUpdate.json.details[0].metadata).toMatchObject({ object: 'client', value: '999999' });
+    });
+
+    it('answers 405 with the old envelope for other methods on known paths', async () => {
+      const del = await api.request('DELETE', `${CLIENTS_PATH}/100001`);
+      expect(del.status).toBe(405);
+      expect(del.json.response.errors[0]).toMatchObject({ object: 'client' });
+      const put = await api.request('PUT', CLIENTS_PATH, { body: { client: {} } });
+      expect(put.status).toBe(405);
+    });
+
+    it('labels every response application/json; charset=utf-8', async () => {
+      for (const reply of [
+        await api.request('GET', CLIENTS_PATH),
+        await api.request('GET', CLIENTS_PATH, { auth: null }),
+        await api.get('nope'),
+        await api.request('POST', CLIENTS_PATH, { rawBody: '{' }),
+      ]) {
+        expect(reply.contentType).toBe('application/json; charset=utf-8');
+      }
+    });
+  });
+
+  describe('create, get, update, delete, restore', () => {
+    it('creates a client with every seed key, derived fields and defaults', async () => {
+      const reply = await api.request('POST', CLIENTS_PATH, {
+        body: {
+          client: {
+            fname: 'first1', lname: 'last1', email: 'email1@freshbooks.com', organization: 'company1',
+            vat_name: null, vat_number: '', note: null, home_phone: null, p_street2: null,
+            p_city: 'Toronto', status: null, userid: null, late_reminders: [], contacts: [{ fname: 'x' }],
+          },
+        },
+      });
+      expect(reply.status).toBe(200);
+      const client = reply.json.response.result.client;
+      expect(Object.keys(client).sort()).toEqual(SEED_CLIENT_KEYS);
+      expect(client).toMatchObject({
+        id: 100001, userid: 100001, accounting_systemid: ACCOUNT, username: 'first1last1100001',
+        fname: 'first1', lname: 'last1', vat_name: null, vat_number: '', note: null, home_phone: null, p_street2: null,
+        p_city: 'Toronto', bus_phone: '', mob_phone: '', fax: '', s_city: '', currency_code: 'USD', language: 'en',
+        allow_email_include_pdf: false, allow_late_fees: true, allow_late_notifications: true, pref_email: true,
+        pref_gmail: false, vis_state: 0, role: 'client', level: 0,
+      });
+      expect(client.signup_date).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(client.updated).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(client.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+      const got = await api.get(client.id);
+      expect(got.status).toBe(200);
+      expect(got.json).toEqual({ response: { result: { client } } });
+    });
+
+    it('derives client<id> as username without names and keeps a given username', async () => {
+      const anonymous = await api.create({ email: 'john.doe@abcorp.com' });
+      expect(anonymous.username).toBe(`client${anonymous.id}`);
+      expect(anonymous).toMatchObject({ fname: '', lname: '', organization: '', vat_number: null });
+      const named = await api.create({ fname: 'Ann-Marie', lname: "O'Neil", username: 'custom' });
+      expect(named.username).toBe('custom');
+    });
+
+    it('updates only the fields named in the body', async () => {
+      const created = await api.create({ fname: 'first1', lname: 'last1', email: 'e@x.com', note: 'keep' });
+      const reply = await api.update(created.id, { fname: 'Nicolas', bus_phone: null, pref_gmail: true, face: 'ignored' });
+      expect(reply.status).toBe(200);
+      const updated = reply.json.response.result.client;
+      expect(updated).toEqual({
+        ...created, fname: 'Nicolas', bus_phone: null, pref_gmail: true, updated: updated.updated,
+      });
+      expect(updated.updated >= created.updated).toBe(true);
+      expect((await api.get(created.id)).json.response.result.client).toEqual(updated);
+    });
+
+    it('deletes with {"response":{}} and keeps the client readable with vis_state 1, then restores it', async () => {
+      const created = await api.create({ fname: 'gone', lname: 'soon' });
+      const deleted = await api.update(created.id, { vis_state: 1, note: 'bye' });
+      expect(deleted.status).toBe(200);
+      expect(deleted.json).toEqual({ response: {} });
+
+      const got = (await api.get(created.id)).json.response.result.client;
+      expect(got).toMatchObject({ vis_state: 1, note: 'bye', fname: 'gone' });
+
+      const restored = await api.update(created.id, { vis_state: 0 });
+      expect(restored.status).toBe(200);
+      expect(restored.json.response.result.client).toMatchObject({ vis_state: 0, note: 'bye', fname: 'gone' });
+
+      const archived = await api.update(created.id, { vis_state: 2 });
+      expect(archived.json.response.result.client.vis_state).toBe(2);
+    });
+  });
+
+  describe('request validation', () => {
+    it('answers 400 with the old envelope on malformed JSON', async () => {
+      const existing = await api.create({ fname: 'json' });
+      for (const method of ['POST', 'PUT']) {
+        const path = method === 'POST' ? CLIENTS_PATH : `${CLIENTS_PATH}/${existing.id}`;
+        const reply = await api.request(method, path, { rawBody: '{"client": {' });
+        expect(reply.status, method).toBe(400);
+        expect(reply.json.response.errors[0]).toMatchObject({ errno: 1001, object: 'client' });
+      }
+    });
+
+    it('answers 422 when the body is not an object with a client object', async () => {
+      for (const body of [[], 'x', {}, { client: 'x' }, { client: [] }, { client: null }]) {
+        const reply = await api.request('POST', CLIENTS_PATH, { body });
+        expect(reply.status, JSON.stringify(body)).toBe(422);
+        expect(reply.json.response.errors[0].errno).toBe(1001);
+      }
+    });
+
+    it('answers 422 with errno 2001 on wrongly typed fields', async () => {
+      const cases: [string, unknown][] = [
+        ['fname', 42], ['email', true], ['note', { a: 1 }], ['organization', ['x']],
+        ['allow_late_fees', 'yes'], ['pref_email', null], ['vis_state', 3], ['vis_state', '1'],
+      ];
+      for (const [field, value] of cases) {
+        const reply = await api.request('POST', CLIENTS_PATH, { body: { client: { [field]: value } } });
+        expect(reply.status, field).toBe(422);
+        expect(reply.json.response.errors[0]).toEqual({
+          errno: 2001, field, message: expect.any(String), object: 'client',
+          value: typeof value === 'string' ? value : JSON.stringify(value),
+        });
+      }
+      const created = await api.create({ fname: 'typed' });
+      const reply = await api.update(created.id, { lname: 7 });
+      expect(reply.status).toBe(422);
+      expect((await api.get(created.id)).json.response.result.client.lname).toBe('');
+    });
+  });
+
+  describe('list filters', () => {
+    it('combines every filter with AND, likes case-insensitive substring, email exact', () =>
+      withTarget({}, async (fresh) => {
+        const alice = await fresh.create({
+          fname: 'Alice', lname: 'Smith', email: 'alice@example.com', organization: 'Acme Corp', note: 'Likes Cats',
+          p_city: 'Toronto', bus_phone: '416-555-0101',
+        });
+        const bob = await fresh.create({
+          fname: 'Bob', lname: 'Jones', email: 'BOB@example.com', organization: 'Globex', p_street: '12 Main St',
+          mob_phone: '+31 683',
+        });
+        const carol = await fresh.create({
+          fname: 'Carol', lname: 'Alison', email: 'carol@sample.org', organization: 'acme labs', note: 'no cats',
+          fax: '999',
+        });
+        const dan = await fresh.create({ fname: 'Dan', email: 'dan@x.io', vis_state: 2 });
+        await fresh.update(carol.id, { vis_state: 1 });
+        const [a, b, c, d] = [alice.id, bob.id, carol.id, dan.id];
+
+        const expectIds = async (query: [string, string][], expected: number[]): Promise<void> => {
+          const result = await fresh.list(query);
+          expect(ids(result), JSON.stringify(query)).toEqual(expected);
+          expect(result.total, JSON.stringify(query)).toBe(expected.length);
+        };
+
+        await expectIds([], [a, b, c, d]);
+        await expectIds([['search[fname_like]', 'ALI']], [a]);
+        await expectIds([['search[fname_like]', 'lic']], [a]);
+        await expectIds([['search[lname_like]', 'ali']], [c]);
+        await expectIds([['search[organization_like]', 'ACME']], [a, c]);
+        await expectIds([['search[note_like]', 'CATS']], [a, c]);
+        await expectIds([['search[note_like]', '']], [a, c]);
+        await expectIds([['search[address_like]', 'main']], [b]);
+        await expectIds([['search[address_like]', 'TORONTO']], [a]);
+        await expectIds([['search[phone_like]', '555']], [a]);
+        await expectIds([['search[phone_like]', '683']], [b]);
+        await expectIds([['search[phone_like]', '999']], [c]);
+        await expectIds([['search[user_like]', 'JONES']], [b]);
+        await expectIds([['search[user_like]', 'sample']], [c]);
+        await expectIds([['search[user_like]', 'alicesmith']], [a]);
+        await expectIds([['search[email]', 'bob@EXAMPLE.com']], [b]);
+        await expectIds([['search[email]', 'example.com']], []);
+        await expectIds([['search[userid]', String(b)]], [b]);
+        await expectIds([['search[username]', bob.username]], [b]);
+        await expectIds([['search[vis_state]', '0']], [a, b]);
+        await expectIds([['search[vis_state]', '1']], [c]);
+        await expectIds([['search[vis_state]', '2']], [d]);
+        await expectIds([['search[userids][]', String(a)], ['search[userids][]', String(c)]], [a, c]);
+        await expectIds([['search[organization_like]', 'acme'], ['search[vis_state]', '0']], [a]);
+        await expectIds([['search[updated_min]', '9999']], []);
+        await expectIds([['search[updated_max]', '0000']], []);
+
+        const stamp = bob.updated as string;
+        const window = await fresh.list([['search[updated_min]', stamp], ['search[updated_max]', stamp]]);
+        expect(ids(window)).toContain(b);
+        for (const client of window.clients) expect(client.updated).toBe(stamp);
+      }));
+  });
+
+  describe('pagination', () => {
+    it('reports an empty list with pages 0', () =>
+      withTarget({}, async (fresh) => {
+        expect(await fresh.list()).toEqual({ clients: [], page: 1, pages: 0, per_page: 15, total: 0 });
+      }));
+
+    it('pages in ascending id order with pages = ceil(total / per_page)', () =>
+      withTarget({}, async (fresh) => {
+        for (let i = 0; i < 7; i++) await fresh.create({ fname: `p${i}` });
+        const page = (n: number) => fresh.list([['page', String(n)], ['per_page', '3']]);
+        const [p1, p2, p3, p4] = [await page(1), await page(2), await page(3), await page(4)];
+        expect(ids(p1)).toEqual([100001, 100002, 100003]);
+        expect(ids(p2)).toEqual([100004, 100005, 100006]);
+        expect(ids(p3)).toEqual([100007]);
+        expect(p4).toEqual({ clients: [], page: 4, pages: 3, per_page: 3, total: 7 });
+        for (const result of [p1, p2, p3]) expect(result).toMatchObject({ pages: 3, per_page: 3, total: 7 });
+        expect(await fresh.list()).toMatchObject({ page: 1, per_page: 15, pages: 1, total: 7 });
+      }));
+
+    it('caps per_page at 100', () =>
+      withTarget({}, async (fresh) => {
+        for (let i = 0; i < 101; i++) await fresh.create({ fname: `c${i}` });
+        const result = await fresh.list([['per_page', '150']]);
+        expect(result).toMatchObject({ per_page: 100, pages: 2, total: 101 });
+        expect(result.clients).toHaveLength(100);
+      }));
+
+    it('answers 400 on a non-integer or non-positive page or per_page', async () => {
+      for (const [name, value] of [['page', '0'], ['page', 'abc'], ['page', '1.5'], ['per_page', '-1'], ['per_page', '']]) {
+        const reply = await api.request('GET', `${CLIENTS_PATH}?${name}=${value}`);
+        expect(reply.status, `${name}=${value}`).toBe(400);
+        expect(reply.json.response.errors[0]).toMatchObject({ field: name, value });
+      }
+    });
+  });
+});
+
+/**
+ * One probe per mutant: passes against the reference, throws against the mutant.
+ * Each runs against a fresh target, so ids start at 100001.
+ */
+const PROBES: Record<string, (api: Api) => Promise<void>> = {
+  'update-wipes-unreferenced': async (api) => {
+    const c = await api.create({ fname: 'a', lname: 'b', p_city: 'Oslo' });
+    const reply = await api.update(c.id, { fname: 'z' });
+    expect(reply.json.response.result.client).toMatchObject({ lname: 'b', p_city: 'Oslo' });
+  },
+  'update-ignores-lname': async (api) => {
+    const c = await api.create({ fname: 'a', lname: 'b' });
+    await api.update(c.id, { lname: 'new' });
+    expect((await api.get(c.id)).json.response.result.client.lname).toBe('new');
+  },
+  'hard-delete': async (api) => {
+    const c = await api.create({ fname: 'a' });
+    await api.update(c.id, { vis_state: 1 });
+    const got = await api.get(c.id);
+    expect(got.status).toBe(200);
+    expect(got.json.response.result.client.vis_state).toBe(1);
+  },
+  'deleted-listed-as-active': async (api) => {
+    const a = await api.create({ fname: 'a' });
+    await api.create({ fname: 'b' });
+    await api.update(a.id, { vis_state: 1 });
+    expect(ids(await api.list([['search[vis_state]', '0']]))).toEqual([100002]);
+  },
+  'restore-impossible': async (api) => {
+    const c = await api.create({ fname: 'a' });
+    await api.update(c.id, { vis_state: 1 });
+    await api.update(c.id, { vis_state: 0 });
+    expect((await api.get(c.id)).json.response.result.client.vis_state).toBe(0);
+  },
+  'restore-reverts-updates': async (api) => {
+    const c = await api.create({ fname: 'before' });
+    await api.update(c.id, { fname: 'after' });
+    await api.update(c.id, { vis_state: 1 });
+    const restored = await api.update(c.id, { vis_state: 0 });
+    expect(restored.json.response.result.client.fname).toBe('after');
+  },
+  'page-boundary-repeat': async (api) => {
+    for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
+    expect(ids(await api.list([['page', '2'], ['per_page', '2']]))).toEqual([100003]);
+  },
+  'pages-floor': async (api) => {
+    for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
+    expect((await api.list([['per_page', '2']])).pages).toBe(2);
+  },
+  'total-ignores-filters': async (api) => {
+    await api.create({ fname: 'a', email: 'a@x.com' });
+    await api.create({ fname: 'b', email: 'b@x.com' });
+    expect((await api.list([['search[email]', 'a@x.com']])).total).toBe(1);
+  },
+  'per-page-uncapped': async (api) => {
+    expect((await api.list([['per_page', '150']])).per_page).toBe(100);
+  },
+  'like-case-sensitive': async (api) => {
+    await api.create({ fname: 'Alice' });
+    expect((await api.list([['search[fname_like]', 'alice']])).total).toBe(1);
+  },
+  'like-prefix-only': async (api) => {
+    await api.create({ fname: 'Alice' });
+    expect((await api.list([['search[fname_like]', 'lic']])).total).toBe(1);
+  },
+  'email-partial-match': async (api) => {
+    await api.create({ email: 'a@x.com' });
+    await api.create({ email: 'aa@x.com' });
+    expect(ids(await api.list([['search[email]', 'a@x.com']]))).toEqual([100001]);
+  },
+  'id-as-string': async (api) => {
+    const c = await api.create({ fname: 'a' });
+    expect(c.id).toBe(100001);
+  },
+  'unknown-id-500': async (api) => {
+    expect((await api.get(424242)).status).toBe(404);
+  },
+  'no-token-accepted': async (api) => {
+    expect((await api.request('GET', CLIENTS_PATH, { auth: null })).status).toBe(401);
+  },
+  'wrong-token-accepted': async (api) => {
+    expect((await api.request('GET', CLIENTS_PATH, { auth: 'Bearer not-the-token' })).status).toBe(401);
+  },
+  'id-from-active-count': async (api) => {
+    const first = await api.create({ fname: 'first' });
+    await api.create({ fname: 'second' });
+    await api.update(first.id, { vis_state: 1 });
+    const third = await api.create({ fname: 'third' });
+    expect(third.id).toBe(100003);
+    expect((await api.get(100002)).json.response.result.client.fname).toBe('second');
+  },
+  'accepts-wrong-types': async (api) => {
+    const reply = await api.request('POST', CLIENTS_PATH, { body: { client: { fname: 42 } } });
+    expect(reply.status).toBe(422);
+  },
+  'html-content-type': async (api) => {
+    expect((await api.request('GET', CLIENTS_PATH)).contentType).toBe('application/json; charset=utf-8');
+  },
+  'truncated-json': async (api) => {
+    const c = await api.create({ fname: 'a' });
+    const got = await api.get(c.id);
+    expect(got.json?.response?.result?.client?.id).toBe(c.id);
+  },
+};
+
+describe('FreshBooks REST mutants', () => {
+  it('catalogue: unique kebab-case ids, one fault each, a probe for every id and no stray probes', () => {
+    const catalogueIds = FRESHBOOKS_MUTANTS.map((m) => m.id);
+    expect(new Set(catalogueIds).size).toBe(catalogueIds.length);
+    for (const mutant of FRESHBOOKS_MUTANTS) {
+      expect(mutant.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(mutant.description.length).toBeGreaterThan(0);
+      expect(Object.values(mutant.faults).filter((v) => v === true), mutant.id).toHaveLength(1);
+      expect(PROBES[mutant.id], `no probe for mutant ${mutant.id}`).toBeDefined();
+    }
+    expect(Object.keys(PROBES).sort()).toEqual([...catalogueIds].sort());
+  });
+
+  for (const mutant of FRESHBOOKS_MUTANTS) {
+    it(`${mutant.id} is observable`, async () => {
+      const probe = PROBES[mutant.id];
+      expect(probe, `no probe for mutant ${mutant.id}`).toBeDefined();
+      await withTarget({}, probe);
+      let failure: unknown;
+      await withTarget(mutant.faults, probe).catch((err: unknown) => {
+        failure = err;
+      });
+      expect(failure, `probe did not detect ${mutant.id}`).toBeDefined();
+    });
+  }
+});

@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020Import from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROJECT_ROOT, specPath } from '../generators/spec.js';
@@ -16,9 +16,6 @@ import {
   standaloneValidators,
   type ValidatorSet,
 } from '../generators/validators.js';
-
-// ajv ships CommonJS; under NodeNext their default export is the module object.
-const Ajv2020 = (Ajv2020Import as unknown as { default: typeof Ajv2020Import }).default ?? Ajv2020Import;
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test data is poked at freely
 
@@ -217,7 +214,7 @@ function openApiMetaSchema(): { schema: Json; rewritten: number } {
   };
   const schema = visit(original, '');
   // The rewrite is only sound while `$defs/schema` is the sole `meta` anchor.
-  expect(anchors).toEqual(['/$defs/schema#meta']);
+  if (anchors.join() !== '/$defs/schema#meta') throw new Error(`unexpected $dynamicAnchor set: ${anchors.join(', ')}`);
   return { schema, rewritten };
 }
 

@@ -37,12 +37,20 @@ export async function forAll<T>(run: CheckRun, arbitrary: fc.Arbitrary<T>, predi
   const details = await fc.check(property, { seed: run.config.seed, numRuns: run.config.runs });
   if (!details.failed) return;
   const path = details.counterexamplePath ?? '';
+  const shrunk = details.counterexample?.[0] as T;
+  // Replay the shrunk case alone (a fresh copy: command sequences remember their runs), so the log
+  // then holds exactly its requests.
   run.api.log.clear();
-  const replay = await fc.check(property, { seed: details.seed, path, numRuns: 1, endOnFailure: true });
-  const error = (replay.failed ? replay.errorInstance : details.errorInstance) as unknown;
-  const exchanges = replay.failed ? run.api.log.snapshot() : [];
+  let error: unknown = details.errorInstance;
+  let exchanges: readonly Exchange[] = [];
+  try {
+    await predicate(fc.hasCloneMethod(shrunk) ? (shrunk[fc.cloneMethod]() as T) : shrunk);
+  } catch (replayed) {
+    error = replayed;
+    exchanges = run.api.log.snapshot();
+  }
   if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, details.seed, path);
-  const counterexample = details.counterexample ? fc.stringify(details.counterexample[0]) : '';
+  const counterexample = fc.stringify(shrunk);
   throw new PropertyFailure(error, details.seed, path, counterexample, exchanges.length ? exchanges : error.details.exchanges ?? []);
 }
 

@@ -121,16 +121,19 @@ class List extends ClientCommand {
 family('stateful', (env) => {
   check(env, 'random sequences of create, get, update, delete, restore and list agree with the model', { writes: true }, (run) => {
     const { api } = run;
+    const create = clientFields(api).map((fields) => new Create(fields));
     const commands = fc.commands(
       [
-        clientFields(api).map((fields) => new Create(fields)),
+        // Twice: with creates as likely as the rest, most sequences would touch no client at all.
+        create,
+        create,
         fc.nat().map((pick) => new Get(pick)),
         fc.tuple(fc.nat(), fieldChanges(api)).map(([pick, changes]) => new Update(pick, changes)),
         fc.nat().map((pick) => new Delete(pick)),
         fc.nat().map((pick) => new Restore(pick)),
         fc.tuple(fc.constantFrom<Visibility>('active', 'deleted'), fc.integer({ min: 1, max: 4 })).map(([v, n]) => new List(v, n)),
       ],
-      { maxCommands: 14 },
+      { maxCommands: 20, size: '+1' },
     );
     return forAll(run, commands, (cmds) =>
       fc.asyncModelRun(() => ({ model: { scope: run.scope(), clients: [] }, real: { run, api } }), cmds),

@@ -95,6 +95,18 @@ async function publish(report: RunReport, dir: string, secrets: readonly string[
   }
 }
 
+/** When the arguments do not parse, the report still goes where the user asked for it. */
+function reportDirFrom(argv: readonly string[]): string {
+  const at = argv.findIndex((a) => a === '--report-dir' || a.startsWith('--report-dir='));
+  if (at < 0) return 'reports/latest';
+  return argv[at]!.includes('=') ? argv[at]!.slice('--report-dir='.length) : argv[at + 1] ?? 'reports/latest';
+}
+
+function tokenFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  const at = argv.indexOf('--token');
+  return (at >= 0 ? argv[at + 1] : undefined) ?? env.CLIENTELE_TOKEN;
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   let options: CliOptions | undefined;
   try {
@@ -128,7 +140,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       undefined,
       { outcome: known.exitCode === EXIT.usage ? 'usage-error' : known.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error', exitCode: known.exitCode, error: known.message },
     );
-    await writeReports(resolve(options?.reportDir ?? 'reports/latest'), report, options?.token ? [options.token] : []).catch(() => undefined);
+    const dir = options?.reportDir ?? reportDirFrom(argv);
+    const secrets = [options?.token ?? tokenFrom(argv, env)].filter((s): s is string => !!s);
+    await writeReports(resolve(dir), report, secrets).catch(() => undefined);
     return known.exitCode;
   }
 }

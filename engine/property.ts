@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { CheckRun } from './check-run.js';
 import type { Exchange } from './exchange.js';
-import { ConformanceFailure } from './failures.js';
+import { ConformanceFailure, TargetUnreachableError } from './failures.js';
 
 export class PropertyFailure extends ConformanceFailure {
   constructor(
@@ -31,8 +31,17 @@ export class PropertyError extends Error {
 }
 
 export async function forAll<T>(run: CheckRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>): Promise<void> {
+  // Once the target has timed out, hung up or vanished, every smaller case would wait for the same
+  // deadline: fail them at once instead, so shrinking costs nothing. The replay below still sends.
+  let broken: unknown;
   const property = fc.asyncProperty(arbitrary, async (value) => {
-    await predicate(value);
+    if (broken) throw broken;
+    try {
+      await predicate(value);
+    } catch (error) {
+      if (isTransportBreakdown(error)) broken = error;
+      throw error;
+    }
   });
   const details = await fc.check(property, { seed: run.config.seed, numRuns: run.config.runs });
   if (!details.failed) return;
@@ -52,6 +61,10 @@ export async function forAll<T>(run: CheckRun, arbitrary: fc.Arbitrary<T>, predi
   if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, details.seed, path);
   const counterexample = fc.stringify(shrunk);
   throw new PropertyFailure(error, details.seed, path, counterexample, exchanges.length ? exchanges : error.details.exchanges ?? []);
+}
+
+function isTransportBreakdown(error: unknown): boolean {
+  return error instanceof TargetUnreachableError || (error instanceof ConformanceFailure && error.rule === 'transport');
 }
 
 /** An assertion inside a check: a typed failure with the rule, expected and actual side by side. */

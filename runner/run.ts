@@ -30,8 +30,10 @@ export async function runSuites(config: RunConfig, meta: RunMeta): Promise<RunRe
       watch: false,
       reporters: [collector],
       provide: { clientele: config },
-      // Suites share one target; one file at a time keeps their requests from interleaving.
+      // Suites share one target; one file at a time keeps their requests from interleaving. One
+      // worker for all files (no isolation) loads the adapter, validators and fast-check once.
       fileParallelism: false,
+      isolate: false,
       pool: 'threads',
       testTimeout: 30 * 60_000,
       hookTimeout: 5 * 60_000,

@@ -7,7 +7,7 @@ import { family, check } from '../engine/suite.js';
 import { forAll, expectThat } from '../engine/property.js';
 import type { CheckRun } from '../engine/check-run.js';
 import type { ClientRecord, Visibility } from '../model/client.js';
-import { clientFields, createAll, sameIds, walkPages } from './support.js';
+import { clientFields, createAll, fieldChanges, sameIds, walkPages } from './support.js';
 
 function changedKeys(before: ClientRecord, after: ClientRecord, ignore: ReadonlySet<string>): string[] {
   const keys = new Set([...Object.keys(before.snapshot), ...Object.keys(after.snapshot)]);
@@ -50,10 +50,12 @@ family('soft-delete', (env) => {
     }),
   );
 
-  check(env, 'a restore brings a deleted client back unchanged', { writes: true }, (run) =>
-    forAll(run, clientFields(run.api), async (fields) => {
+  check(env, 'a restore brings a deleted client back as it was before the delete', { writes: true }, (run) =>
+    forAll(run, fc.record({ fields: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ fields, changes }) => {
       const scope = run.scope();
       const { id } = await run.api.create(fields, scope);
+      // An update first: "unchanged" means as it was just before the delete, not as created.
+      await run.api.update(id, changes);
       const before = await run.api.get(id);
       await run.api.softDelete(id);
       await run.api.restore(id);

@@ -103,6 +103,10 @@ class Restore extends ClientCommand {
     const target = deleted[this.pick % deleted.length]!;
     await api.restore(target.id);
     target.visibility = 'active';
+    // A restore must bring the client back as it was; read it back at once.
+    const actual = await api.get(target.id);
+    const wrong = fieldsDiffer(target.fields, actual.fields);
+    expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id}: ${wrong.join(', ')} differ from the model`, { expected: target.fields, actual: actual.fields });
   }
 }
 

@@ -20,7 +20,9 @@ export interface HttpOutcome {
   readonly elapsedMs: number;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+// Only these mean "nothing there" (exit 3). A reset or a closed socket mid-response is the target
+// misbehaving, which is a conformance failure.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function classify(error: unknown, limits: HttpLimits): TransportError {
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };

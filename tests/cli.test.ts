@@ -1,0 +1,111 @@
+/** The CLI as a new user meets it: documented exit codes, one-line errors, a report in every case. */
+import { createServer } from 'node:net';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFreshbooksTarget } from '../targets/freshbooks/reference.js';
+import type { RunningTarget } from '../targets/types.js';
+import { readReport, runCli, tempDir } from './support/cli.js';
+
+const TOKEN = 'tok-9f8e7d6c5b4a-secret';
+
+function oneLine(text: string): void {
+  const lines = text.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^clientele: /);
+  expect(text).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('usage errors: exit 2, one line, a report saying why', () => {
+  it.each([
+    [['run', '--api', 'nope'], /unknown --api 'nope'/],
+    [['run', '--bogus'], /bogus/],
+    [['run', '--runs', 'many'], /--runs must be a whole number/],
+    [['run', '--only', 'everything'], /unknown family 'everything'/],
+    [['launch'], /unknown command 'launch'/],
+    [['run', '--target', 'http://127.0.0.1:9'], /--target needs --api/],
+    [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--account-id', 'A'], /needs a token/],
+    [['run', '--api', 'freshbooks', '--target', 'not a url'], /--target is not a URL/],
+    [['run', '--api', 'freshbooks', '--mutant', 'no-such-mutant'], /unknown --mutant/],
+  ])('%j', async (args, message) => {
+    const dir = tempDir('usage');
+    const result = await runCli([...args, '--report-dir', dir]);
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(message);
+    expect(readReport(dir)).toMatchObject({ outcome: 'usage-error', exitCode: 2 });
+  });
+});
+
+describe('help and version', () => {
+  it('--help documents the commands, options and exit codes', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const word of ['run', 'mutants', '--target', '--token', '--seed', '--runs', '--read-only', '--only', '--report-dir', 'Exit codes', 'target unreachable']) {
+      expect(result.stdout).toContain(word);
+    }
+  });
+  it('--version prints the version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^clientele \d+\.\d+\.\d+/);
+  });
+});
+
+describe('a port with nothing listening', () => {
+  it('exits 3 with one line and writes a report', async () => {
+    const dir = tempDir('unreachable');
+    const port = await freePort();
+    const result = await runCli(['run', '--api', 'freshbooks', '--target', `http://127.0.0.1:${port}`, '--token', TOKEN, '--account-id', 'ABC123', '--report-dir', dir]);
+    expect(result.code).toBe(3);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(/unreachable: connection refused/);
+    expect(readReport(dir)).toMatchObject({ outcome: 'target-unreachable', exitCode: 3 });
+  });
+});
+
+describe('against a server given by URL', () => {
+  let target: RunningTarget;
+  beforeAll(async () => {
+    target = await startFreshbooksTarget({ token: TOKEN, accountId: 'ABC123' });
+  });
+  afterAll(() => target.close());
+
+  async function countClients(visState?: number): Promise<number> {
+    const query = visState === undefined ? '' : `&search[vis_state]=${visState}`;
+    const res = await fetch(`${target.url}/accounting/account/ABC123/users/clients?per_page=1${query}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    return (await res.json()).response.result.total;
+  }
+
+  it('--read-only passes without writing anything, and skips every writing check', async () => {
+    const dir = tempDir('readonly');
+    const result = await runCli(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--read-only', '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = readReport(dir);
+    expect(report.summary.total.failed).toBe(0);
+    expect(report.summary.total.passed).toBeGreaterThan(0);
+    expect(report.summary.total.skipped).toBeGreaterThan(0);
+    expect(await countClients()).toBe(0);
+  });
+
+  it('token from CLIENTELE_TOKEN works; the token appears in no report and no output; every client it made is left soft-deleted', async () => {
+    const dir = tempDir('secret');
+    const result = await runCli(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--runs', '3', '--only', 'contract,soft-delete', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
+    const files = readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(['report.json', 'report.junit.xml', 'report.md', 'report.html']));
+    for (const file of files) expect(readFileSync(join(dir, file), 'utf8')).not.toContain(TOKEN);
+    expect(await countClients()).toBeGreaterThan(0);
+    expect(await countClients(0)).toBe(0);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Hostile targets: truncated JSON, endless bodies, a server that never answers, one that hangs up,
+ * HTML instead of JSON. Each yields conformance failures (exit 1) and a report, never a crash or a hang.
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFreshbooksTarget } from '../targets/freshbooks/reference.js';
+import { readReport, runCli, tempDir } from './support/cli.js';
+
+const TOKEN = 'hostile-token-0a1b2c3d';
+let server: Server | undefined;
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+async function serve(handler: (res: ServerResponse) => void): Promise<string> {
+  server = createServer((req, res) => {
+    req.resume();
+    handler(res);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+async function runAgainst(url: string, extra: string[] = []) {
+  const dir = tempDir('hostile');
+  const result = await runCli(['run', '--api', 'freshbooks', '--target', url, '--token', TOKEN, '--account-id', 'ABC123', '--runs', '2', '--report-dir', dir, ...extra]);
+  const report = readReport(dir);
+  const rules = new Set<string>(report.checks.flatMap((c: { failure?: { rule: string } }) => (c.failure ? [c.failure.rule] : [])));
+  return { result, report, rules, dir };
+}
+
+function expectFailuresNotCrash(run: Awaited<ReturnType<typeof runAgainst>>): void {
+  expect(run.result.stderr).not.toMatch(/\n\s+at /);
+  expect(run.result.code).toBe(1);
+  expect(run.report.outcome).toBe('failed');
+  expect(run.report.summary.total.errored).toBe(0);
+}
+
+describe('hostile responses become failures', () => {
+  it('truncated JSON', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"response": {"result": {"clients": [{"id": 1');
+    });
+    const run = await runAgainst(url, ['--only', 'contract,pagination']);
+    expectFailuresNotCrash(run);
+    expect(run.rules).toContain('well-formed-body');
+  });
+
+  it('an endless body is cut at the size cap', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"response": "');
+      const timer = setInterval(() => res.write('x'.repeat(16_384)), 1);
+      res.on('close', () => clearInterval(timer));
+    });
+    const run = await runAgainst(url, ['--only', 'contract', '--max-body', '65536']);
+    expectFailuresNotCrash(run);
+    expect(run.rules).toContain('transport');
+    expect(JSON.stringify(run.report)).toMatch(/exceeds 65536 bytes/);
+  });
+
+  it('a server that never answers hits the per-request deadline, and the run still ends', async () => {
+    const url = await serve(() => undefined);
+    const run = await runAgainst(url, ['--only', 'contract,stateful', '--timeout', '250']);
+    expectFailuresNotCrash(run);
+    expect(run.rules).toContain('transport');
+    expect(run.result.ms).toBeLessThan(60_000);
+  });
+
+  it('a server that hangs up mid-response', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"response":');
+      setTimeout(() => res.socket?.destroy(), 5);
+    });
+    const run = await runAgainst(url, ['--only', 'contract']);
+    expectFailuresNotCrash(run);
+    expect(run.rules).toContain('transport');
+  });
+
+  it('HTML with status 200', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>It works!</body></html>');
+    });
+    const run = await runAgainst(url, ['--only', 'contract']);
+    expectFailuresNotCrash(run);
+    expect(run.rules).toContain('content-type');
+  });
+});
+
+describe('failure reports carry reproductions and never the token', () => {
+  it('a faulty server: failures with curl lines and seeds, token redacted everywhere', async () => {
+    const target = await startFreshbooksTarget({ token: TOKEN, accountId: 'ABC123', faults: { updateWipesUnreferenced: true } });
+    try {
+      const run = await runAgainst(target.url, ['--only', 'partial-update', '--seed', '42']);
+      expectFailuresNotCrash(run);
+      const failed = run.report.checks.find((c: { status: string }) => c.status === 'failed');
+      expect(failed.failure.seed).toBe(42);
+      expect(failed.failure.path).toMatch(/^\d+(:\d+)*$/);
+      expect(failed.failure.reproduction.curl.length).toBeGreaterThan(0);
+      expect(failed.failure.reproduction.curl[0]).toMatch(/^curl -X POST .*Authorization: Bearer \[REDACTED\]/);
+      expect(failed.failure.reproduction.replay).toContain('--seed 42');
+      for (const file of readdirSync(run.dir)) expect(readFileSync(join(run.dir, file), 'utf8')).not.toContain(TOKEN);
+      expect(run.result.stdout + run.result.stderr).not.toContain(TOKEN);
+    } finally {
+      await target.close();
+    }
+  });
+});

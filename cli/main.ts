@@ -130,7 +130,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);
     io.err(`clientele: ${known.message}`);
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(error.stack ?? '');
-    if (known.exitCode === EXIT.usage && options?.command === 'help') return known.exitCode;
     // Even a run that never started leaves a report saying why.
     const report = buildReport(
       { api: options?.api ?? 'unknown', seed: options?.seed ?? 0, runs: options?.runs ?? 0, readOnly: options?.readOnly ?? false },

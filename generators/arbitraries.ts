@@ -48,14 +48,18 @@ export function stringArbitrary(schema: JsonSchema, strings: StringConstraints =
   if (schema.format === 'email') {
     const local = [...strings.alphabet.toLowerCase()].filter((c) => /[a-z0-9]/.test(c));
     if (local.length === 0) throw new RangeError('strings.alphabet has no character usable in an email local part');
-    const maxLocal = Math.max(1, Math.min(strings.maxLength, schemaMax - 13));
+    // The domain `@example.test` takes 13 of the schema's characters.
+    const minLocal = Math.max(1, strings.minLength, schemaMin - 13);
+    const maxLocal = Math.min(strings.maxLength, schemaMax - 13);
+    if (maxLocal < minLocal) throw new RangeError(`no email of length ${minLocal + 13}..${maxLocal + 13} fits the schema`);
     return fc
-      .string({ unit: fc.constantFrom(...new Set(local)), minLength: Math.max(1, strings.minLength), maxLength: maxLocal })
+      .string({ unit: fc.constantFrom(...new Set(local)), minLength: minLocal, maxLength: maxLocal })
       .map((name) => `${name}@example.test`);
   }
   const minLength = Math.max(strings.minLength, schemaMin, 1);
   const maxLength = Math.min(strings.maxLength, schemaMax);
   if (maxLength < minLength) throw new RangeError(`no string of length ${minLength}..${maxLength} fits the schema`);
+  if (chars.every((c) => c.trim() === '')) throw new RangeError('strings.alphabet has only whitespace; every string would be trimmed away');
   return fc
     .string({ unit: fc.constantFrom(...new Set(chars)), minLength, maxLength })
     .map((s) => s.trim())
@@ -121,6 +125,7 @@ export function objectArbitrary(schema: JsonSchema, resolve: RefResolver, constr
 export function wrongTypeArbitrary(schema: JsonSchema, resolve: RefResolver): fc.Arbitrary<unknown> {
   if (typeof schema.$ref === 'string') return wrongTypeArbitrary(resolve(schema.$ref), resolve);
   const allowed = new Set(typesOf(schema));
+  if (allowed.size === 0) throw new RangeError('schema names no type, so any type may be valid; no wrong type exists');
   if (allowed.has('integer')) allowed.add('number');
   const candidates: [string, fc.Arbitrary<unknown>][] = [
     ['string', fc.string({ minLength: 1, maxLength: 8 })],

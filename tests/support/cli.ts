@@ -1,8 +1,9 @@
 /** Runs the real CLI in a child process, as a user would, and collects what it printed. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import { PROJECT_ROOT } from '../../generators/spec.js';
 
 export interface CliResult {
@@ -27,8 +28,11 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   });
 }
 
+/** A report directory removed when the calling test ends. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `clientele-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `clientele-${prefix}-`));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function readReport(dir: string): Record<string, any> {

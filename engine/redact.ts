@@ -17,7 +17,8 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
 
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
+  // Longest first: a secret that starts another must not leave the other's tail behind.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= 4) out = out.split(secret).join(REDACTED);
   }
   return out;

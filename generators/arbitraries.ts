@@ -79,6 +79,7 @@ export function valueArbitrary(schema: JsonSchema, resolve: RefResolver, constra
   const depth = constraints.maxDepth ?? 3;
   if (depth < 0) throw new RangeError('maxDepth must be >= 0');
   if (typeof schema.$ref === 'string') return valueArbitrary(resolve(schema.$ref), resolve, constraints);
+  if (Array.isArray(schema.allOf)) return valueArbitrary(mergeAllOf(schema, resolve), resolve, constraints);
   if ('const' in schema) return fc.constant(schema.const);
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
@@ -112,8 +113,27 @@ export function valueArbitrary(schema: JsonSchema, resolve: RefResolver, constra
   return options.length === 1 ? options[0]! : fc.oneof(...options);
 }
 
+/**
+ * `allOf` of object schemas as one schema: properties and required keys united (later branches win
+ * for a property named twice). Enough for the request bodies the specs describe.
+ */
+export function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema {
+  const { allOf, ...rest } = schema;
+  const merged: JsonSchema = { ...rest, properties: { ...((rest.properties ?? {}) as object) }, required: [...((rest.required ?? []) as string[])] };
+  for (const part of allOf as JsonSchema[]) {
+    const branch = typeof part.$ref === 'string' ? resolve(part.$ref) : part;
+    const flat = Array.isArray(branch.allOf) ? mergeAllOf(branch, resolve) : branch;
+    Object.assign(merged.properties as object, flat.properties ?? {});
+    (merged.required as string[]).push(...((flat.required ?? []) as string[]));
+    if (flat.type && !merged.type) merged.type = flat.type;
+  }
+  return merged;
+}
+
 /** An object with every required property and any subset of the optional ones. */
 export function objectArbitrary(schema: JsonSchema, resolve: RefResolver, constraints: ValueConstraints = {}): fc.Arbitrary<Record<string, unknown>> {
+  if (typeof schema.$ref === 'string') return objectArbitrary(resolve(schema.$ref), resolve, constraints);
+  if (Array.isArray(schema.allOf)) return objectArbitrary(mergeAllOf(schema, resolve), resolve, constraints);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   const record: Record<string, fc.Arbitrary<unknown>> = {};
@@ -153,7 +173,8 @@ export interface InvalidBody {
 export function invalidBodyArbitrary(bodySchema: JsonSchema, container: string, resolve: RefResolver): fc.Arbitrary<InvalidBody> {
   const containerSchema = ((bodySchema.properties ?? {}) as Record<string, JsonSchema>)[container];
   if (!containerSchema) throw new RangeError(`body schema has no property ${container}`);
-  const inner = typeof containerSchema.$ref === 'string' ? resolve(containerSchema.$ref) : containerSchema;
+  const resolved = typeof containerSchema.$ref === 'string' ? resolve(containerSchema.$ref) : containerSchema;
+  const inner = Array.isArray(resolved.allOf) ? mergeAllOf(resolved, resolve) : resolved;
   const properties = Object.entries((inner.properties ?? {}) as Record<string, JsonSchema>).filter(([, s]) => {
     try {
       wrongTypeArbitrary(s, resolve);

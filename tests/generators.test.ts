@@ -60,6 +60,16 @@ describe.each(VALIDATORS)('with the %s validators', (_name, load) => {
     validators = await load();
   });
 
+  it('derive valid and invalid updateClient bodies through allOf (ClientInput + vis_state)', () => {
+    const key = requestKey('updateClient');
+    const raw = indexOperations('freshbooks').get('updateClient')!.requestSchema!;
+    const body = typeof raw.$ref === 'string' ? resolve(raw.$ref) : raw;
+    fc.assert(fc.property(objectArbitrary(body, resolve), (value) => validators.validate(key, value).ok), { numRuns: 100, seed: 3 });
+    fc.assert(fc.property(invalidBodyArbitrary(body, 'client', resolve), (invalid) => !validators.validate(key, invalid.body).ok), { numRuns: 100, seed: 3 });
+    const fields = fc.sample(invalidBodyArbitrary(body, 'client', resolve).map((i) => i.field), { numRuns: 300, seed: 5 });
+    expect(fields).toContain('client.vis_state');
+  });
+
   it('know the createClient request body', () => {
     expect(validators.has(CREATE_KEY)).toBe(true);
     // The validator is not a yes-to-everything: the body needs its `client`.

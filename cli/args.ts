@@ -32,7 +32,7 @@ Options:
 Exit codes:
   0  every check passed          3  target unreachable
   1  conformance failures        4  internal error (a crash in clientele itself)
-  2  usage or configuration error
+  2  usage or configuration error (incl. a malformed spec)
 
 Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;
 

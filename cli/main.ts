@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { RunConfig } from '../engine/config.js';
+import { preflightApi } from '../adapters/index.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
 import { renderSummary } from '../reports/console.js';
 import type { RunReport } from '../reports/model.js';
@@ -72,6 +73,7 @@ async function runOne(options: CliOptions, api: string, io: Io): Promise<RunRepo
       `npx clientele run --api ${api}${options.mutant ? ` --mutant ${options.mutant}` : ''}`);
   }
   try {
+    await preflightApi(api);
     await checkReachable(config.target, Math.min(config.timeoutMs, 5_000));
     return await runSuites(config, { targetLabel: label });
   } catch (error) {

@@ -42,6 +42,12 @@ export class UsageError extends ClienteleError {
   readonly exitCode = EXIT.usage;
 }
 
+/** A spec or other configuration file the run depends on is missing or malformed (exit 2, like usage). */
+export class ConfigError extends ClienteleError {
+  override readonly name = 'ConfigError';
+  readonly exitCode = EXIT.usage;
+}
+
 export class TargetUnreachableError extends ClienteleError {
   override readonly name = 'TargetUnreachableError';
   readonly exitCode = EXIT.unreachable;

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import { describeError } from '../engine/failures.js';
+import { ClienteleError, ConfigError, EXIT, describeError } from '../engine/failures.js';
 import { OPENAPI_SPECS, type OpenApiName } from './spec.js';
 import { compileAll, generatedValidatorsPath } from './validators.js';
 
@@ -13,7 +13,14 @@ import { compileAll, generatedValidatorsPath } from './validators.js';
 const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js').default;
 
 export function generate(api: OpenApiName): string {
-  const { ajv, ids } = compileAll(api, true);
+  let compiled;
+  try {
+    compiled = compileAll(api, true);
+  } catch (error) {
+    if (error instanceof ClienteleError) throw error;
+    throw new ConfigError(`spec ${OPENAPI_SPECS[api]} does not compile: ${describeError(error)}`);
+  }
+  const { ajv, ids } = compiled;
   const code = standaloneCode(ajv, ids);
   const file = generatedValidatorsPath(api);
   mkdirSync(dirname(file), { recursive: true });
@@ -28,7 +35,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
       console.log(`generated ${file.slice(file.indexOf('generated/'))}`);
     }
   } catch (error) {
+    // A spec that does not parse or compile is a configuration error (exit 2), not a crash.
     console.error(`clientele generate: ${describeError(error)}`);
-    process.exit(4);
+    process.exit(error instanceof ClienteleError ? error.exitCode : EXIT.usage);
   }
 }

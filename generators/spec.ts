@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { InternalError } from '../engine/failures.js';
+import { ConfigError } from '../engine/failures.js';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,10 +52,10 @@ export function loadOpenApi(api: OpenApiName): OpenApiDoc {
     try {
       doc = parse(readFileSync(file, 'utf8')) as OpenApiDoc;
     } catch (error) {
-      throw new InternalError(`spec ${OPENAPI_SPECS[api]} cannot be read: ${(error as Error).message.split('\n')[0]}`);
+      throw new ConfigError(`spec ${OPENAPI_SPECS[api]} cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
     if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths) {
-      throw new InternalError(`spec ${OPENAPI_SPECS[api]} is not an OpenAPI document`);
+      throw new ConfigError(`spec ${OPENAPI_SPECS[api]} is not an OpenAPI document`);
     }
     cache.set(file, doc);
   }
@@ -90,7 +90,7 @@ function deref(doc: OpenApiDoc, node: unknown): Record<string, unknown> {
     const pointer = (current.$ref as string).replace(/^#\//, '').split('/');
     let target: unknown = doc;
     for (const part of pointer) target = (target as Record<string, unknown>)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (!target) throw new InternalError(`spec: unresolved reference ${current.$ref as string}`);
+    if (!target) throw new ConfigError(`spec: unresolved reference ${current.$ref as string}`);
     current = target as Record<string, unknown>;
   }
   return current;
@@ -113,7 +113,7 @@ export function indexOperations(api: OpenApiName): ReadonlyMap<string, Operation
       const op = item[method] as Record<string, unknown> | undefined;
       if (!op) continue;
       const operationId = op.operationId as string;
-      if (!operationId) throw new InternalError(`spec: ${method.toUpperCase()} ${path} has no operationId`);
+      if (!operationId) throw new ConfigError(`spec: ${method.toUpperCase()} ${path} has no operationId`);
       const responses = new Map<string, ResponseInfo>();
       for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
         const { mediaType, schema } = jsonContent(deref(doc, response).content);
@@ -150,9 +150,9 @@ export function schemaBundle(api: OpenApiName): JsonSchema {
 /** Resolves a bundle-relative `$ref` (as produced by rebase) to its schema, for the arbitrary builders. */
 export function resolveBundleRef(api: OpenApiName, ref: string): JsonSchema {
   const prefix = `${bundleId(api)}#/$defs/`;
-  if (!ref.startsWith(prefix)) throw new InternalError(`spec: cannot resolve ${ref}`);
+  if (!ref.startsWith(prefix)) throw new ConfigError(`spec: cannot resolve ${ref}`);
   const defs = (schemaBundle(api).$defs ?? {}) as Record<string, JsonSchema>;
   const found = defs[ref.slice(prefix.length)];
-  if (!found) throw new InternalError(`spec: unresolved reference ${ref}`);
+  if (!found) throw new ConfigError(`spec: unresolved reference ${ref}`);
   return found;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
-import { InternalError } from '../engine/failures.js';
+import { ConfigError, InternalError } from '../engine/failures.js';
 import { PROJECT_ROOT, indexOperations, schemaBundle, type JsonSchema, type OpenApiName } from './spec.js';
 
 // ajv-formats is CommonJS with `module.exports = plugin`; require() gives the function itself.
@@ -110,12 +110,12 @@ export function standaloneValidators(api: OpenApiName): Promise<ValidatorSet> {
   if (!set) {
     set = (async () => {
       const file = generatedValidatorsPath(api);
-      if (!existsSync(file)) throw new InternalError(`generated validators missing (${file}); run npm run generate`);
+      if (!existsSync(file)) throw new ConfigError(`generated validators missing (${file}); run npm run generate`);
       const module = (await import(pathToFileURL(file).href)) as Record<string, ValidateFunction>;
       const functions = new Map<string, ValidateFunction>();
       for (const key of collectSchemas(api).keys()) {
         const fn = module[exportName(key)];
-        if (!fn) throw new InternalError(`generated validators are stale (${key} missing); run npm run generate`);
+        if (!fn) throw new ConfigError(`generated validators are stale (${key} missing); run npm run generate`);
         functions.set(key, fn);
       }
       return wrap(functions);

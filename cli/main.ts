@@ -75,7 +75,9 @@ async function runOne(options: CliOptions, api: string, io: Io): Promise<RunRepo
   try {
     await preflightApi(api);
     await checkReachable(config.target, Math.min(config.timeoutMs, 5_000));
-    return await runSuites(config, { targetLabel: label });
+    const report = await runSuites(config, { targetLabel: label });
+    if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
+    return report;
   } catch (error) {
     if (!(error instanceof ClienteleError)) throw error;
     io.err(`clientele: ${error.message}`);

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunConfig } from '../engine/config.js';
-import { EXIT, InternalError, TargetUnreachableError } from '../engine/failures.js';
+import { EXIT, InternalError } from '../engine/failures.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { FAMILIES, type CheckResult, type Family, type FamilySummary, type Outcome, type RunReport } from '../reports/model.js';
 import { CheckCollector } from './collector.js';
@@ -45,8 +45,10 @@ export async function runSuites(config: RunConfig, meta: RunMeta, files = config
     await vitest?.close();
   }
   if (!vitest) throw new InternalError('the suites could not start');
-  if (collector.problems.unreachable) throw new TargetUnreachableError(collector.problems.unreachable);
-  return buildReport(config, meta, startedAt, collector.results, collector.problems.internal);
+  const { unreachable, internal } = collector.problems;
+  // The target went away mid-run: keep what was checked until then, and say so (exit 3).
+  const override = unreachable ? { outcome: 'target-unreachable' as const, exitCode: EXIT.unreachable, error: unreachable } : undefined;
+  return buildReport(config, meta, startedAt, collector.results, internal, override);
 }
 
 export function summarize(checks: readonly CheckResult[]): RunReport['summary'] {

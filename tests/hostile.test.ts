@@ -115,3 +115,35 @@ describe('failure reports carry reproductions and never the token', () => {
     }
   });
 });
+
+describe('a target that goes away mid-run', () => {
+  it('exits 3 with one line, and the report keeps the checks run until then', async () => {
+    const reference = await startFreshbooksTarget({ token: TOKEN, accountId: 'ABC123' });
+    let served = 0;
+    // A front that forwards 15 requests to the reference, then stops listening for good.
+    const front = createServer(async (req, res) => {
+      const body: Buffer[] = [];
+      for await (const chunk of req) body.push(chunk as Buffer);
+      served++;
+      const answer = await fetch(`${reference.url}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: body.length ? Buffer.concat(body) : undefined });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+      res.end(await answer.text());
+      if (served === 15) {
+        front.close();
+        front.closeAllConnections();
+      }
+    });
+    server = front;
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await runAgainst(`http://127.0.0.1:${(front.address() as { port: number }).port}`, ['--only', 'contract,pagination']);
+      expect(run.result.code).toBe(3);
+      expect(run.result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.result.stderr).toMatch(/^clientele: .*ECONNREFUSED/);
+      expect(run.report.outcome).toBe('target-unreachable');
+      expect(run.report.summary.total.passed).toBeGreaterThan(0);
+    } finally {
+      await reference.close();
+    }
+  });
+});

@@ -78,8 +78,7 @@ export interface ValueConstraints {
 export function valueArbitrary(schema: JsonSchema, resolve: RefResolver, constraints: ValueConstraints = {}): fc.Arbitrary<unknown> {
   const depth = constraints.maxDepth ?? 3;
   if (depth < 0) throw new RangeError('maxDepth must be >= 0');
-  if (typeof schema.$ref === 'string') return valueArbitrary(resolve(schema.$ref), resolve, constraints);
-  if (Array.isArray(schema.allOf)) return valueArbitrary(mergeAllOf(schema, resolve), resolve, constraints);
+  schema = flattenSchema(schema, resolve);
   if ('const' in schema) return fc.constant(schema.const);
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
@@ -113,6 +112,13 @@ export function valueArbitrary(schema: JsonSchema, resolve: RefResolver, constra
   return options.length === 1 ? options[0]! : fc.oneof(...options);
 }
 
+/** A schema with its `$ref` followed and its `allOf` merged: the one shape every factory reads. */
+export function flattenSchema(schema: JsonSchema, resolve: RefResolver): JsonSchema {
+  if (typeof schema.$ref === 'string') return flattenSchema(resolve(schema.$ref), resolve);
+  if (Array.isArray(schema.allOf)) return mergeAllOf(schema, resolve);
+  return schema;
+}
+
 /**
  * `allOf` of object schemas as one schema: properties and required keys united (later branches win
  * for a property named twice). Enough for the request bodies the specs describe.
@@ -121,8 +127,7 @@ export function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema
   const { allOf, ...rest } = schema;
   const merged: JsonSchema = { ...rest, properties: { ...((rest.properties ?? {}) as object) }, required: [...((rest.required ?? []) as string[])] };
   for (const part of allOf as JsonSchema[]) {
-    const branch = typeof part.$ref === 'string' ? resolve(part.$ref) : part;
-    const flat = Array.isArray(branch.allOf) ? mergeAllOf(branch, resolve) : branch;
+    const flat = flattenSchema(part, resolve);
     Object.assign(merged.properties as object, flat.properties ?? {});
     (merged.required as string[]).push(...((flat.required ?? []) as string[]));
     if (flat.type && !merged.type) merged.type = flat.type;
@@ -132,8 +137,7 @@ export function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema
 
 /** An object with every required property and any subset of the optional ones. */
 export function objectArbitrary(schema: JsonSchema, resolve: RefResolver, constraints: ValueConstraints = {}): fc.Arbitrary<Record<string, unknown>> {
-  if (typeof schema.$ref === 'string') return objectArbitrary(resolve(schema.$ref), resolve, constraints);
-  if (Array.isArray(schema.allOf)) return objectArbitrary(mergeAllOf(schema, resolve), resolve, constraints);
+  schema = flattenSchema(schema, resolve);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   const record: Record<string, fc.Arbitrary<unknown>> = {};
@@ -143,7 +147,7 @@ export function objectArbitrary(schema: JsonSchema, resolve: RefResolver, constr
 
 /** A value whose JSON type the schema does not allow (the schema's own types are excluded). */
 export function wrongTypeArbitrary(schema: JsonSchema, resolve: RefResolver): fc.Arbitrary<unknown> {
-  if (typeof schema.$ref === 'string') return wrongTypeArbitrary(resolve(schema.$ref), resolve);
+  schema = flattenSchema(schema, resolve);
   const allowed = new Set(typesOf(schema));
   if (allowed.size === 0) throw new RangeError('schema names no type, so any type may be valid; no wrong type exists');
   if (allowed.has('integer')) allowed.add('number');
@@ -171,10 +175,9 @@ export interface InvalidBody {
  * value of a type its schema forbids.
  */
 export function invalidBodyArbitrary(bodySchema: JsonSchema, container: string, resolve: RefResolver): fc.Arbitrary<InvalidBody> {
-  const containerSchema = ((bodySchema.properties ?? {}) as Record<string, JsonSchema>)[container];
+  const containerSchema = ((flattenSchema(bodySchema, resolve).properties ?? {}) as Record<string, JsonSchema>)[container];
   if (!containerSchema) throw new RangeError(`body schema has no property ${container}`);
-  const resolved = typeof containerSchema.$ref === 'string' ? resolve(containerSchema.$ref) : containerSchema;
-  const inner = Array.isArray(resolved.allOf) ? mergeAllOf(resolved, resolve) : resolved;
+  const inner = flattenSchema(containerSchema, resolve);
   const properties = Object.entries((inner.properties ?? {}) as Record<string, JsonSchema>).filter(([, s]) => {
     try {
       wrongTypeArbitrary(s, resolve);

@@ -10,7 +10,7 @@ import type { Exchange, WireRequest } from '../../engine/exchange.js';
 import { ExchangeLog } from '../../engine/exchange-log.js';
 import { ConformanceFailure } from '../../engine/failures.js';
 import { verifyExchange } from '../../engine/verify.js';
-import { DEFAULT_STRINGS, invalidBodyArbitrary, stringArbitrary, type StringConstraints } from '../../generators/arbitraries.js';
+import { DEFAULT_STRINGS, flattenSchema, invalidBodyArbitrary, stringArbitrary, type StringConstraints } from '../../generators/arbitraries.js';
 import { indexOperations, resolveBundleRef, type JsonSchema } from '../../generators/spec.js';
 import type { ClientField, ClientFields, ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import { toCurl } from '../../protocols/http/curl.js';
@@ -54,6 +54,8 @@ const CAPABILITIES: ApiCapabilities = {
 
 type Json = Record<string, unknown>;
 
+const resolveRef = (ref: string): JsonSchema => resolveBundleRef('freshbooks', ref);
+
 export class FreshbooksRestApi implements ClientApi {
   readonly api = 'freshbooks';
   readonly capabilities = CAPABILITIES;
@@ -67,6 +69,7 @@ export class FreshbooksRestApi implements ClientApi {
   };
   private readonly created = new Set<string>();
   private readonly base: string;
+  private readonly createBody: JsonSchema;
   private readonly inputSchema: JsonSchema;
 
   private constructor(
@@ -75,10 +78,11 @@ export class FreshbooksRestApi implements ClientApi {
     private readonly transport: HttpTransport,
   ) {
     this.base = `${config.target.replace(/\/+$/, '')}/accounting/account/${encodeURIComponent(config.accountId)}/users/clients`;
-    const body = this.createBodySchema();
-    const client = ((body?.properties ?? {}) as Record<string, JsonSchema>).client;
-    if (!body || !client) throw new Error('spec: createClient has no {client} request body');
-    this.inputSchema = typeof client.$ref === 'string' ? resolveBundleRef('freshbooks', client.$ref) : client;
+    const body = indexOperations('freshbooks').get('createClient')?.requestSchema;
+    this.createBody = body ? flattenSchema(body, resolveRef) : {};
+    const client = ((this.createBody.properties ?? {}) as Record<string, JsonSchema>).client;
+    if (!client) throw new Error('spec: createClient has no {client} request body');
+    this.inputSchema = flattenSchema(client, resolveRef);
   }
 
   static async open(config: RunConfig): Promise<FreshbooksRestApi> {
@@ -96,14 +100,8 @@ export class FreshbooksRestApi implements ClientApi {
     return stringArbitrary(schema, strings);
   }
 
-  private createBodySchema(): JsonSchema | undefined {
-    const body = indexOperations('freshbooks').get('createClient')?.requestSchema;
-    return typeof body?.$ref === 'string' ? resolveBundleRef('freshbooks', body.$ref) : body;
-  }
-
   invalidCreateBodies() {
-    const body = this.createBodySchema()!;
-    return invalidBodyArbitrary(body, 'client', (ref) => resolveBundleRef('freshbooks', ref));
+    return invalidBodyArbitrary(this.createBody, 'client', resolveRef);
   }
 
   // --- the model, mapped to the wire -------------------------------------------------------------

@@ -6,13 +6,8 @@ import fc from 'fast-check';
 import { family, check } from '../engine/suite.js';
 import { forAll, expectThat } from '../engine/property.js';
 import type { CheckRun } from '../engine/check-run.js';
-import type { ClientRecord, Visibility } from '../model/client.js';
-import { clientFields, createAll, fieldChanges, sameIds, walkPages } from './support.js';
-
-function changedKeys(before: ClientRecord, after: ClientRecord, ignore: ReadonlySet<string>): string[] {
-  const keys = new Set([...Object.keys(before.snapshot), ...Object.keys(after.snapshot)]);
-  return [...keys].filter((k) => !ignore.has(k) && JSON.stringify(before.snapshot[k]) !== JSON.stringify(after.snapshot[k]));
-}
+import type { Visibility } from '../model/client.js';
+import { changedSnapshotKeys, clientFields, createAll, fieldChanges, sameIds, walkPages } from './support.js';
 
 async function listedIds(run: CheckRun, scope: string, visibility: Visibility): Promise<string[]> {
   const pages = await walkPages(run, { scope, filters: [], visibility, perPage: 100 });
@@ -31,7 +26,7 @@ family('soft-delete', (env) => {
       await run.api.softDelete(id);
       const after = await run.api.get(id);
       expectThat(after.visibility === 'deleted', 'soft-delete/kept-as-deleted', `after delete, get shows the client as ${after.visibility}`, { expected: 'deleted', actual: after.visibility });
-      const changed = changedKeys(before, after, run.api.visibilityKeys);
+      const changed = changedSnapshotKeys(before, after, run.api.visibilityKeys);
       expectThat(changed.length === 0, 'soft-delete/fields-intact', `delete changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
     }),
   );
@@ -61,7 +56,7 @@ family('soft-delete', (env) => {
       await run.api.restore(id);
       const after = await run.api.get(id);
       expectThat(after.visibility === 'active', 'soft-delete/restored', `after restore, get shows the client as ${after.visibility}`, { expected: 'active', actual: after.visibility });
-      const changed = changedKeys(before, after, new Set());
+      const changed = changedSnapshotKeys(before, after);
       expectThat(changed.length === 0, 'soft-delete/restored-unchanged', `restore changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
       const listed = await listedIds(run, scope, 'active');
       expectThat(listed.includes(id), 'soft-delete/restored-listed', 'a restored client is missing from the active list', { expected: [id], actual: listed });

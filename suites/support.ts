@@ -50,3 +50,9 @@ export function sameIds(a: Iterable<string>, b: Iterable<string>): boolean {
 export function fieldsDiffer(expected: ClientFields, actual: ClientFields): ClientField[] {
   return (Object.keys(expected) as ClientField[]).filter((field) => expected[field] !== actual[field]);
 }
+
+/** The snapshot keys whose values differ between two reads of one client, except those in `ignore`. */
+export function changedSnapshotKeys(before: ClientRecord, after: ClientRecord, ignore: ReadonlySet<string> = new Set()): string[] {
+  const keys = new Set([...Object.keys(before.snapshot), ...Object.keys(after.snapshot)]);
+  return [...keys].filter((k) => !ignore.has(k) && JSON.stringify(before.snapshot[k]) !== JSON.stringify(after.snapshot[k]));
+}

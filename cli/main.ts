@@ -11,7 +11,7 @@ import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '
 import { renderSummary } from '../reports/console.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
-import { VERSION, buildReport, runSuites } from '../runner/run.js';
+import { VERSION, errorReport, runSuites } from '../runner/run.js';
 import { EMBEDDED } from '../targets/index.js';
 import type { RunningTarget } from '../targets/types.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
@@ -81,8 +81,7 @@ async function runOne(options: CliOptions, api: string, io: Io): Promise<RunRepo
   } catch (error) {
     if (!(error instanceof ClienteleError)) throw error;
     io.err(`clientele: ${error.message}`);
-    const outcome = error.exitCode === EXIT.unreachable ? 'target-unreachable' : error.exitCode === EXIT.usage ? 'usage-error' : 'internal-error';
-    return buildReport(config, { targetLabel: label }, started, [], undefined, { outcome, exitCode: error.exitCode, error: error.message });
+    return errorReport(config, { targetLabel: label }, started, error);
   } finally {
     await target?.close();
   }
@@ -135,13 +134,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     io.err(`clientele: ${known.message}`);
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(error.stack ?? '');
     // Even a run that never started leaves a report saying why.
-    const report = buildReport(
+    const report = errorReport(
       { api: options?.api ?? 'unknown', seed: options?.seed ?? 0, runs: options?.runs ?? 0, readOnly: options?.readOnly ?? false },
       { targetLabel: options?.target ?? 'none' },
       new Date(),
-      [],
-      undefined,
-      { outcome: known.exitCode === EXIT.usage ? 'usage-error' : known.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error', exitCode: known.exitCode, error: known.message },
+      known,
     );
     const dir = options?.reportDir ?? reportDirFrom(argv);
     const secrets = [options?.token ?? tokenFrom(argv, env)].filter((s): s is string => !!s);

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { RunConfig } from '../engine/config.js';
-import { EXIT, InternalError } from '../engine/failures.js';
+import { EXIT, InternalError, TargetUnreachableError, type ClienteleError } from '../engine/failures.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { FAMILIES, type CheckResult, type Family, type FamilySummary, type Outcome, type RunReport } from '../reports/model.js';
 import { CheckCollector } from './collector.js';
@@ -47,8 +47,8 @@ export async function runSuites(config: RunConfig, meta: RunMeta, files = config
   if (!vitest) throw new InternalError('the suites could not start');
   const { unreachable, internal } = collector.problems;
   // The target went away mid-run: keep what was checked until then, and say so (exit 3).
-  const override = unreachable ? { outcome: 'target-unreachable' as const, exitCode: EXIT.unreachable, error: unreachable } : undefined;
-  return buildReport(config, meta, startedAt, collector.results, internal, override);
+  if (unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(unreachable), collector.results);
+  return buildReport(config, meta, startedAt, collector.results, internal);
 }
 
 export function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
@@ -62,6 +62,18 @@ export function summarize(checks: readonly CheckResult[]): RunReport['summary'] 
     requests += check.requests;
   }
   return { families, total, requests };
+}
+
+/** The report of a run that a ClienteleError stopped: no checks, or those run before, and why. */
+export function errorReport(
+  config: Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly'>,
+  meta: RunMeta,
+  startedAt: Date,
+  error: ClienteleError,
+  checks: readonly CheckResult[] = [],
+): RunReport {
+  const outcome: Outcome = error.exitCode === EXIT.usage ? 'usage-error' : error.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error';
+  return buildReport(config, meta, startedAt, checks, undefined, { outcome, exitCode: error.exitCode, error: error.message });
 }
 
 export function buildReport(

@@ -24,12 +24,17 @@ export async function openApiSpecView(api: OpenApiName): Promise<SpecView> {
   };
   return {
     documentedStatuses: (operation) => [...(operations.get(operation)?.responses.keys() ?? [])],
-    mediaType: (operation, status) => responseFor(operation, status)?.mediaType,
+    mediaTypes: (operation, status) => {
+      const mediaType = responseFor(operation, status)?.mediaType;
+      return mediaType ? [mediaType.toLowerCase()] : [];
+    },
     validate(operation, status, body) {
       const response = responseFor(operation, status);
       if (!response?.schema) return undefined;
       return validators.validate(responseKey(operation, response.status), body);
     },
     decode: (response) => decodeJson(response.body),
+    // JSON over HTTP says ok or not with the status alone.
+    outcome: () => undefined,
   };
 }

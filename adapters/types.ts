@@ -3,14 +3,14 @@
  * model to its wire format, verifies every exchange against its spec, and logs it for reproductions.
  */
 import type fc from 'fast-check';
-import type { ExchangeCase, SpecView } from '../engine/checks/types.js';
+import type { Expectation, SpecView } from '../engine/checks/types.js';
 import type { Exchange } from '../engine/exchange.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
 import type { InvalidBody, StringConstraints } from '../generators/arbitraries.js';
 import type { ClientField, ClientFields, ClientRecord, ListPage, ListQuery } from '../model/client.js';
 
 export type AuthMode = 'valid' | 'missing' | 'wrong';
-export type Expectation = NonNullable<ExchangeCase['expect']>;
+export type { Expectation };
 
 export interface ApiCapabilities {
   /** Fields the API stores and returns verbatim. */
@@ -23,6 +23,28 @@ export interface ApiCapabilities {
   readonly idsFilter: boolean;
   /** The documented largest page. */
   readonly maxPerPage: number;
+  /** The documented page size when a list names none; absent when the docs are silent. */
+  readonly defaultPerPage?: number;
+  /** The documented order of a list; absent when the docs are silent. */
+  readonly listOrder?: ListOrder;
+  /** Whether the docs name a way to bring a deleted client back. */
+  readonly restore: boolean;
+  /** Stored keys that default to a field's value when a create leaves them out (Classic: username = email). */
+  readonly createDefaults: readonly CreateDefault[];
+}
+
+export interface ListOrder {
+  /** How the docs say it, e.g. `descending client_id`. */
+  readonly description: string;
+  /** Whether `a` may come before `b` in a list. */
+  inOrder(a: ClientRecord, b: ClientRecord): boolean;
+}
+
+export interface CreateDefault {
+  /** The snapshot key that takes the default. */
+  readonly key: string;
+  /** The field whose value it takes. */
+  readonly sameAs: ClientField;
 }
 
 /** Raw requests for the contract suite: sent and logged, but verified by the suite with an expectation. */
@@ -30,6 +52,7 @@ export type Probe =
   | { readonly op: 'list' }
   | { readonly op: 'get'; readonly id: string }
   | { readonly op: 'update'; readonly id: string; readonly fields: ClientFields }
+  | { readonly op: 'delete'; readonly id: string }
   | { readonly op: 'create-raw'; readonly body: unknown };
 
 export interface ClientApi {
@@ -44,6 +67,8 @@ export interface ClientApi {
     readonly unknownId: Expectation;
     readonly unauthorized: Expectation;
     readonly invalidBody: Expectation;
+    /** A restricted user touches a client not assigned to them. */
+    readonly notPermitted: Expectation;
   };
 
   /** The snapshot keys that carry the visibility (they change on delete and restore, and only they). */
@@ -66,6 +91,11 @@ export interface ClientApi {
   tryList(query: ListQuery): Promise<ListPage | 'rejected'>;
 
   probe(probe: Probe, auth: AuthMode): Promise<Exchange>;
+  /**
+   * The same API seen by a restricted user (Classic: a staff member, who sees only assigned clients),
+   * or undefined when the run was given no such credential or the API has none.
+   */
+  restricted(): Promise<ClientApi | undefined>;
   /** An id no client has (probabilistically, on a shared target). */
   unknownId(): string;
 

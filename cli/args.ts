@@ -6,7 +6,7 @@ import { FAMILIES, type Family } from '../reports/model.js';
 export const HELP = `clientele: contract and semantics conformance for clients APIs
 
 Usage:
-  clientele run      [--api NAME] [--target URL --token T --account-id ID] [options]
+  clientele run      [--api NAME] [--target URL --token T [--account-id ID] [--staff-token S]] [options]
   clientele mutants  [--api NAME] [options]
   clientele --help | --version
 
@@ -16,10 +16,13 @@ mutants    Runs the suite against the reference and every mutant of it and print
            kill matrix (mutant x check family).
 
 Options:
-  --api NAME          freshbooks (FreshBooks REST)
-  --target URL        base URL of the server under test (e.g. https://api.freshbooks.com)
+  --api NAME          freshbooks (FreshBooks REST) or freshbooks-classic (FreshBooks Classic XML)
+  --target URL        the server under test: freshbooks, its base URL (https://api.freshbooks.com);
+                      freshbooks-classic, its endpoint (https://HOST/api/2.1/xml-in)
   --token T           API token (or env CLIENTELE_TOKEN); never written to a report
-  --account-id ID     FreshBooks account id in /accounting/account/<ID>/...
+  --staff-token S     (freshbooks-classic) a staff member's token (or env CLIENTELE_STAFF_TOKEN):
+                      adds the access checks (staff see and change only assigned clients)
+  --account-id ID     (freshbooks) account id in /accounting/account/<ID>/...
   --seed N            fast-check seed (default: random, printed); same seed, same cases
   --runs N            runs per property check (default 20)
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
@@ -41,6 +44,7 @@ export interface CliOptions {
   readonly api?: string;
   readonly target?: string;
   readonly token?: string;
+  readonly staffToken?: string;
   readonly accountId?: string;
   readonly seed: number;
   readonly runs: number;
@@ -73,6 +77,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         api: { type: 'string' },
         target: { type: 'string' },
         token: { type: 'string' },
+        'staff-token': { type: 'string' },
         'account-id': { type: 'string' },
         seed: { type: 'string' },
         runs: { type: 'string' },
@@ -118,6 +123,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     api: values.api,
     target: values.target,
     token: values.token ?? env.CLIENTELE_TOKEN,
+    staffToken: values['staff-token'] ?? env.CLIENTELE_STAFF_TOKEN,
     accountId: values['account-id'],
     seed: integer('seed', values.seed, Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31 - 1),
     runs: integer('runs', values.runs, 20, 1, 10_000),

@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { RunConfig } from '../engine/config.js';
-import { preflightApi } from '../adapters/index.js';
+import { adapterEntry, preflightApi } from '../adapters/index.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
 import { renderSummary } from '../reports/console.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
 import { VERSION, errorReport, runSuites } from '../runner/run.js';
 import { EMBEDDED } from '../targets/index.js';
-import type { RunningTarget } from '../targets/types.js';
+import type { RunningTarget, TargetCredentials } from '../targets/types.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
 import { runMutants } from './mutants.js';
 import { checkReachable } from './reachable.js';
@@ -32,12 +32,13 @@ export function embeddedApi(name: string | undefined) {
   return api;
 }
 
-export function makeConfig(options: CliOptions, api: string, target: string, token: string, accountId: string, replayPrefix: string): RunConfig {
+export function makeConfig(options: CliOptions, api: string, target: string, credentials: TargetCredentials, replayPrefix: string): RunConfig {
   return {
     api,
     target,
-    token,
-    accountId,
+    token: credentials.token,
+    staffToken: credentials.staffToken,
+    accountId: credentials.accountId,
     seed: options.seed,
     runs: options.runs,
     readOnly: options.readOnly,
@@ -49,27 +50,41 @@ export function makeConfig(options: CliOptions, api: string, target: string, tok
   };
 }
 
+/** Starts the embedded reference (or a mutant) of an API with fresh credentials, a staff token where it has staff. */
+export async function startEmbedded(api: string, mutantId: string | undefined): Promise<{ target: RunningTarget; credentials: TargetCredentials }> {
+  const embedded = embeddedApi(api)!;
+  const fresh = () => randomBytes(16).toString('hex');
+  const credentials: TargetCredentials = { token: fresh(), accountId: embedded.accountId, staffToken: embedded.staff ? fresh() : undefined };
+  return { target: await embedded.start(credentials, mutantId), credentials };
+}
+
+export function secretsOf(credentials: { readonly token?: string; readonly staffToken?: string }): string[] {
+  return [credentials.token, credentials.staffToken].filter((secret): secret is string => !!secret);
+}
+
 /** Runs one API against one target: an external URL, or an embedded reference/mutant started here. */
 async function runOne(options: CliOptions, api: string, io: Io): Promise<RunReport> {
-  const embedded = embeddedApi(api)!;
   const started = new Date();
   let target: RunningTarget | undefined;
   let config: RunConfig;
   let label: string;
   if (options.target) {
     if (!options.token) throw new UsageError('--target needs a token: --token T or CLIENTELE_TOKEN');
-    if (!options.accountId) throw new UsageError('--target needs --account-id for the FreshBooks API');
+    const accountId = options.accountId ?? '';
+    if (adapterEntry(api).needsAccountId && !accountId) throw new UsageError(`--target needs --account-id for --api ${api}`);
     label = options.target;
-    config = makeConfig(options, api, options.target, options.token, options.accountId,
-      `npx clientele run --api ${api} --target ${options.target} --account-id ${options.accountId} --token "$CLIENTELE_TOKEN"`);
+    const flags = [accountId && ` --account-id ${accountId}`, ' --token "$CLIENTELE_TOKEN"', options.staffToken && ' --staff-token "$CLIENTELE_STAFF_TOKEN"'].filter(Boolean).join('');
+    config = makeConfig(options, api, options.target, { token: options.token, accountId, staffToken: options.staffToken },
+      `npx clientele run --api ${api} --target ${options.target}${flags}`);
   } else {
+    const embedded = embeddedApi(api)!;
     if (options.mutant && !embedded.mutants.some((m) => m.id === options.mutant)) {
       throw new UsageError(`unknown --mutant '${options.mutant}' for ${api} (see clientele mutants --api ${api})`);
     }
-    const token = randomBytes(16).toString('hex');
-    target = await embedded.start({ token, accountId: embedded.accountId }, options.mutant);
+    const started = await startEmbedded(api, options.mutant);
+    target = started.target;
     label = options.mutant ? `embedded ${api} mutant ${options.mutant}` : `embedded ${api} reference`;
-    config = makeConfig(options, api, target.url, token, embedded.accountId,
+    config = makeConfig(options, api, target.url, started.credentials,
       `npx clientele run --api ${api}${options.mutant ? ` --mutant ${options.mutant}` : ''}`);
   }
   try {
@@ -117,7 +132,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (options.command === 'help') return io.out(HELP), EXIT.ok;
     if (options.command === 'version') return io.out(`clientele ${VERSION}`), EXIT.ok;
     const reportDir = resolve(options.reportDir);
-    const secrets = options.token ? [options.token] : [];
+    const secrets = secretsOf(options);
     if (options.command === 'mutants') return await runMutants(options, reportDir, io);
     if (options.target && !options.api) throw new UsageError('--target needs --api (which API does the target speak?)');
     const apis = options.api ? [options.api] : Object.keys(EMBEDDED);
@@ -141,7 +156,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       known,
     );
     const dir = options?.reportDir ?? reportDirFrom(argv);
-    const secrets = [options?.token ?? tokenFrom(argv, env)].filter((s): s is string => !!s);
+    const secrets = secretsOf({ token: options?.token ?? tokenFrom(argv, env), staffToken: options?.staffToken ?? env.CLIENTELE_STAFF_TOKEN });
     await writeReports(resolve(dir), report, secrets).catch(() => undefined);
     return known.exitCode;
   }

@@ -3,7 +3,6 @@
  * killed when at least one check fails on it; the kill matrix shows which families killed it. Exit 1
  * when a mutant survives or the reference itself fails.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, UsageError } from '../engine/failures.js';
@@ -12,7 +11,7 @@ import { runSuites } from '../runner/run.js';
 import { EMBEDDED } from '../targets/index.js';
 import type { CliOptions } from './args.js';
 import type { Io } from './main.js';
-import { makeConfig } from './main.js';
+import { makeConfig, startEmbedded } from './main.js';
 
 export interface MutantVerdict {
   readonly id: string;
@@ -34,11 +33,9 @@ export interface KillMatrix {
 }
 
 async function runAgainst(options: CliOptions, api: string, mutantId: string | undefined): Promise<RunReport> {
-  const embedded = EMBEDDED[api]!;
-  const token = randomBytes(16).toString('hex');
-  const target = await embedded.start({ token, accountId: embedded.accountId }, mutantId);
+  const { target, credentials } = await startEmbedded(api, mutantId);
   try {
-    const config = makeConfig(options, api, target.url, token, embedded.accountId, `npx clientele run --api ${api}${mutantId ? ` --mutant ${mutantId}` : ''}`);
+    const config = makeConfig(options, api, target.url, credentials, `npx clientele run --api ${api}${mutantId ? ` --mutant ${mutantId}` : ''}`);
     return await runSuites(config, { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference' });
   } finally {
     await target.close();
@@ -72,7 +69,7 @@ export async function killMatrix(options: CliOptions, api: string, onProgress: (
 }
 
 export function renderMatrix(matrix: KillMatrix): string {
-  const short: Record<Family, string> = { contract: 'contract', pagination: 'paging', filtering: 'filter', 'partial-update': 'partial', 'soft-delete': 'softdel', stateful: 'state' };
+  const short: Record<Family, string> = { contract: 'contract', pagination: 'paging', filtering: 'filter', 'partial-update': 'partial', 'soft-delete': 'softdel', stateful: 'state', access: 'access' };
   const width = Math.max(8, ...matrix.mutants.map((m) => m.id.length));
   const header = `${'mutant'.padEnd(width)}  ${matrix.families.map((f) => short[f].padEnd(8)).join('')}verdict`;
   const rows = matrix.mutants.map(

@@ -6,9 +6,11 @@ import type { Family } from '../reports/model.js';
  */
 export interface RunConfig {
   readonly api: string;
-  /** Base URL of the target (FreshBooks REST: the origin in front of `/accounting/...`). */
+  /** Base URL of the target (FreshBooks REST: the origin in front of `/accounting/...`; Classic: the xml-in endpoint). */
   readonly target: string;
   readonly token: string;
+  /** A second, restricted credential (Classic: a staff member's token) for the access checks. */
+  readonly staffToken?: string;
   readonly accountId: string;
   readonly seed: number;
   /** fast-check runs per property. */

@@ -86,7 +86,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
         ctx.skip();
         return;
       }
-      const secrets = [env.config.token];
+      const secrets = runSecrets(env.config);
       if (error instanceof ConformanceFailure) {
         meta.failure = toFailureRecord(error, env, name, api);
         throw new Error(redactText(`${error.rule}: ${error.message}`, secrets));
@@ -106,8 +106,12 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
 
 const MAX_REPRODUCTION_STEPS = 60;
 
+function runSecrets(config: RunConfig): string[] {
+  return [config.token, config.staffToken].filter((secret): secret is string => !!secret);
+}
+
 function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, name: string, api: ClientApi): FailureRecord {
-  const secrets = [env.config.token];
+  const secrets = runSecrets(env.config);
   const fromProperty = failure instanceof PropertyFailure;
   let exchanges: readonly Exchange[] = fromProperty ? failure.details.exchanges ?? [] : api.log.snapshot();
   if (exchanges.length === 0) exchanges = failure.details.exchanges ?? [];

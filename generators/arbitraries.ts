@@ -37,7 +37,7 @@ function typesOf(schema: JsonSchema): string[] {
 }
 
 /**
- * A string that satisfies the schema's length and format and never starts or ends with a space
+ * A string that satisfies the schema's length, format and pattern and never starts or ends with a space
  * (servers may trim; the docs do not say, so we never rely on it either way).
  */
 export function stringArbitrary(schema: JsonSchema, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
@@ -59,11 +59,15 @@ export function stringArbitrary(schema: JsonSchema, strings: StringConstraints =
   const minLength = Math.max(strings.minLength, schemaMin, 1);
   const maxLength = Math.min(strings.maxLength, schemaMax);
   if (maxLength < minLength) throw new RangeError(`no string of length ${minLength}..${maxLength} fits the schema`);
-  if (chars.every((c) => c.trim() === '')) throw new RangeError('strings.alphabet has only whitespace; every string would be trimmed away');
+  // A pattern that is a character class (`^[0-9 .-]*$`) narrows the alphabet to the characters it allows.
+  const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : undefined;
+  const allowed = pattern ? chars.filter((c) => pattern.test(c)) : chars;
+  const unit = allowed.length > 0 ? allowed : chars;
+  if (unit.every((c) => c.trim() === '')) throw new RangeError('strings.alphabet has only whitespace; every string would be trimmed away');
   return fc
-    .string({ unit: fc.constantFrom(...new Set(chars)), minLength, maxLength })
+    .string({ unit: fc.constantFrom(...new Set(unit)), minLength, maxLength })
     .map((s) => s.trim())
-    .filter((s) => s.length >= minLength);
+    .filter((s) => s.length >= minLength && (!pattern || pattern.test(s)));
 }
 
 export interface ValueConstraints {

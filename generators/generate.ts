@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { ClienteleError, ConfigError, EXIT, describeError } from '../engine/failures.js';
 import { OPENAPI_SPECS, type OpenApiName } from './spec.js';
 import { compileAll, generatedValidatorsPath } from './validators.js';
+import { XSD_SPECS, loadXsdSpec, type XsdName } from './xsd.js';
 
 // CommonJS with `module.exports = standaloneCode`; require() gives the function itself.
 const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js').default;
@@ -33,6 +34,11 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
     for (const api of Object.keys(OPENAPI_SPECS) as OpenApiName[]) {
       const file = generate(api);
       console.log(`generated ${file.slice(file.indexOf('generated/'))}`);
+    }
+    // XSDs generate no code: compiling them here makes a broken schema fail the build, not a run.
+    for (const api of Object.keys(XSD_SPECS) as XsdName[]) {
+      loadXsdSpec(api);
+      console.log(`checked ${XSD_SPECS[api]}`);
     }
   } catch (error) {
     // A spec that does not parse or compile is a configuration error (exit 2), not a crash.

@@ -45,7 +45,8 @@ export interface ListQuery {
   /** Absent: the API's default, which the suites never assert on. */
   readonly visibility?: Visibility;
   readonly page: number;
-  readonly perPage: number;
+  /** Absent: the API's default page size. */
+  readonly perPage?: number;
 }
 
 export interface ListPage {

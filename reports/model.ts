@@ -2,7 +2,7 @@
  * The run report: what the engine's events add up to. Every report format (JSON, JUnit, Markdown, the
  * console summary) formats this read-only view and nothing else. `report.schema.json` publishes it.
  */
-export const FAMILIES = ['contract', 'pagination', 'filtering', 'partial-update', 'soft-delete', 'stateful'] as const;
+export const FAMILIES = ['contract', 'pagination', 'filtering', 'partial-update', 'soft-delete', 'stateful', 'access'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped';

@@ -1,8 +1,8 @@
 /**
  * Pagination, as documented: `pages = ceil(total / per_page)` (0 for an empty list), every page but the
  * last is full, walking every page yields each client exactly once, a page past the end is empty, and
- * `per_page` above the maximum is capped or rejected. Default per_page and order are not documented,
- * so nothing here depends on them.
+ * `per_page` above the maximum is capped or rejected. The default per_page and the order are checked
+ * only where the API's docs name them (adapter capabilities).
  */
 import fc from 'fast-check';
 import { family, check } from '../engine/suite.js';
@@ -44,6 +44,33 @@ family('pagination', (env) => {
       expectThat(past.items.length === 0, 'pagination/past-the-end', `page ${pages[0]!.pages + 1} (past the end) holds ${past.items.length} clients`, { expected: 0, actual: past.items.length });
     }),
   );
+
+  check(env, 'a list without per_page uses the documented default page size', { writes: true }, async (run) => {
+    const size = run.api.capabilities.defaultPerPage;
+    if (size === undefined) return run.skip('the docs name no default per_page');
+    // One more client than the default page holds, so a smaller or larger default shows.
+    const scope = run.scope();
+    await createAll(run, scope, Array.from({ length: size + 1 }, (_, i) => ({ firstName: `d${i}` })));
+    const first = await run.api.list({ scope, filters: [], page: 1 });
+    expectThat(first.perPage === size, 'pagination/default-per-page', `without per_page the list answers per_page ${first.perPage}`, { expected: size, actual: first.perPage });
+    expectThat(first.items.length === size, 'pagination/default-page-size', `without per_page page 1 holds ${first.items.length} of ${size + 1} clients`, { expected: size, actual: first.items.length });
+    expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, { expected: 2, actual: first.pages });
+  });
+
+  check(env, 'a list comes in the documented order, across pages too', { writes: true }, async (run) => {
+    const order = run.api.capabilities.listOrder;
+    if (!order) return run.skip('the docs name no list order');
+    await forAll(run, layout, async ({ count, perPage }) => {
+      const scope = run.scope();
+      await createAll(run, scope, Array.from({ length: count }, (_, i) => ({ firstName: `o${i}` })));
+      const listed = (await walkPages(run, { scope, filters: [], perPage })).flatMap((page) => page.items);
+      const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
+      expectThat(at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
+        expected: order.description,
+        actual: listed.map((item) => item.id),
+      });
+    });
+  });
 
   check(env, 'per_page above the maximum is capped or rejected', { writes: false }, (run) =>
     forAll(run, fc.integer({ min: 1, max: 400 }), async (excess) => {

@@ -134,7 +134,7 @@ family('stateful', (env) => {
         fc.nat().map((pick) => new Get(pick)),
         fc.tuple(fc.nat(), fieldChanges(api)).map(([pick, changes]) => new Update(pick, changes)),
         fc.nat().map((pick) => new Delete(pick)),
-        fc.nat().map((pick) => new Restore(pick)),
+        ...(api.capabilities.restore ? [fc.nat().map((pick): Command => new Restore(pick))] : []),
         fc.tuple(fc.constantFrom<Visibility>('active', 'deleted'), fc.integer({ min: 1, max: 4 })).map(([v, n]) => new List(v, n)),
       ],
       { maxCommands: 20, size: '+1' },

@@ -34,7 +34,7 @@ export async function createAll(run: CheckRun, scope: string, all: readonly Clie
 }
 
 /** Every page of a list, walked from page 1 to `pages` as the first page announces it. */
-export async function walkPages(run: CheckRun, query: Omit<Parameters<ClientApi['list']>[0], 'page'>) {
+export async function walkPages(run: { readonly api: ClientApi }, query: Omit<Parameters<ClientApi['list']>[0], 'page'>) {
   const first = await run.api.list({ ...query, page: 1 });
   const pages = [first];
   for (let page = 2; page <= first.pages && page <= 1000; page++) pages.push(await run.api.list({ ...query, page }));

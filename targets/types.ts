@@ -8,6 +8,8 @@ export interface RunningTarget {
 export interface TargetCredentials {
   readonly token: string;
   readonly accountId: string;
+  /** A restricted user's token, for targets that have one (Classic staff). */
+  readonly staffToken?: string;
 }
 
 /** A deliberately faulty variant of a reference target. A check is real only if some mutant fails it. */

@@ -50,6 +50,8 @@ const CAPABILITIES: ApiCapabilities = {
   equalsFilters: Object.keys(EQUALS_PARAM) as ClientField[],
   idsFilter: true,
   maxPerPage: 100,
+  restore: true,
+  createDefaults: [],
 };
 
 type Json = Record<string, unknown>;
@@ -66,6 +68,7 @@ export class FreshbooksRestApi implements ClientApi {
     unknownId: { statuses: [404], why: 'an unknown client id is answered 404' },
     unauthorized: { statuses: [401], why: 'a request without a valid Bearer token is answered 401' },
     invalidBody: { statuses: [400, 422], why: 'a body with a wrongly typed field is rejected' },
+    notPermitted: { statuses: [403, 404], why: 'a client outside the user\'s reach is refused' },
   };
   private readonly created = new Set<string>();
   private readonly base: string;
@@ -142,7 +145,8 @@ export class FreshbooksRestApi implements ClientApi {
   }
 
   private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
-    const params = new URLSearchParams({ page: String(query.page), per_page: String(query.perPage) });
+    const params = new URLSearchParams({ page: String(query.page) });
+    if (query.perPage !== undefined) params.append('per_page', String(query.perPage));
     if (query.scope !== undefined) params.append('search[note_like]', this.tag(query.scope));
     if (query.visibility) params.append('search[vis_state]', String(VIS_STATE[query.visibility]));
     for (const filter of query.filters) {
@@ -177,12 +181,19 @@ export class FreshbooksRestApi implements ClientApi {
         return this.send('getClient', 'GET', this.clientUrl(probe.id), undefined, auth);
       case 'update':
         return this.send('updateClient', 'PUT', this.clientUrl(probe.id), { client: this.toWire(probe.fields) }, auth);
+      case 'delete':
+        return this.send('updateClient', 'PUT', this.clientUrl(probe.id), { client: { vis_state: VIS_STATE.deleted } }, auth);
       case 'create-raw': {
         const exchange = await this.send('createClient', 'POST', this.base, probe.body, auth);
         this.trackAccidentalCreate(exchange);
         return exchange;
       }
     }
+  }
+
+  /** The REST docs describe no restricted role for the clients endpoints. */
+  async restricted(): Promise<undefined> {
+    return undefined;
   }
 
   unknownId(): string {

@@ -8,13 +8,13 @@ export const contentType: ExchangeCheck = {
   run(ctx, exchange) {
     const response = exchange.response;
     if (!response) return;
-    const documented = ctx.spec.mediaType(exchange.operation, response.status);
-    if (!documented) return;
+    const documented = ctx.spec.mediaTypes(exchange.operation, response.status);
+    if (documented.length === 0) return;
     const actual = contentTypeOf(response);
-    if (actual === documented.toLowerCase()) return;
+    if (documented.includes(actual)) return;
     throw new ConformanceFailure('content-type', `${exchange.operation} answered Content-Type ${actual || '(none)'}`, {
       operation: exchange.operation,
-      expected: documented,
+      expected: documented.join(' or '),
       actual: actual || '(none)',
       exchanges: [exchange],
     });

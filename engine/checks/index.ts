@@ -3,6 +3,7 @@
  * one (a name, a description, a `run` that throws ConformanceFailure) and list it here.
  */
 import { contentType } from './content-type.js';
+import { expectedOutcome } from './expected-outcome.js';
 import { expectedStatus } from './expected-status.js';
 import { notAServerError } from './not-a-server-error.js';
 import { responseSchema } from './response-schema.js';
@@ -19,4 +20,5 @@ export const EXCHANGE_CHECKS: readonly ExchangeCheck[] = [
   contentType,
   wellFormedBody,
   responseSchema,
+  expectedOutcome,
 ];

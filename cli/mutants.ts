@@ -71,9 +71,9 @@ export async function killMatrix(options: CliOptions, api: string, onProgress: (
 export function renderMatrix(matrix: KillMatrix): string {
   const short: Record<Family, string> = { contract: 'contract', pagination: 'paging', filtering: 'filter', 'partial-update': 'partial', 'soft-delete': 'softdel', stateful: 'state', access: 'access' };
   const width = Math.max(8, ...matrix.mutants.map((m) => m.id.length));
-  const header = `${'mutant'.padEnd(width)}  ${matrix.families.map((f) => short[f].padEnd(8)).join('')}verdict`;
+  const header = `${'mutant'.padEnd(width)}  ${matrix.families.map((f) => short[f].padEnd(9)).join('')}verdict`;
   const rows = matrix.mutants.map(
-    (m) => `${m.id.padEnd(width)}  ${matrix.families.map((f) => (m.killedBy.includes(f) ? 'X' : '.').padEnd(8)).join('')}${m.killedBy.length ? 'killed' : 'SURVIVED'}`,
+    (m) => `${m.id.padEnd(width)}  ${matrix.families.map((f) => (m.killedBy.includes(f) ? 'X' : '.').padEnd(9)).join('')}${m.killedBy.length ? 'killed' : 'SURVIVED'}`,
   );
   const survivors = matrix.mutants.filter((m) => m.killedBy.length === 0).length;
   const ref = matrix.reference;

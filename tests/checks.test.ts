@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiSpecView } from '../adapters/openapi-spec-view.js';
+import { xmlSpecView } from '../adapters/xml-spec-view.js';
 import { EXCHANGE_CHECKS } from '../engine/checks/index.js';
 import { statusMatches, type CheckContext, type ExchangeCase, type ExchangeCheck, type SpecView } from '../engine/checks/types.js';
 import type { Exchange, TransportError, WireResponse } from '../engine/exchange.js';
@@ -139,6 +140,16 @@ const CASES: Record<string, CheckCases> = {
       exchange: () => exchange({ response: response(500, '{"message":"internal"}') }),
       kase: { operation: 'getClient', expect: { statuses: [404], why: 'an unknown id is answered 404' } },
       alsoFailing: ['not-a-server-error', 'status-documented'],
+    },
+  },
+  'expected-outcome': {
+    // JSON over HTTP has no envelope verdict: a case that demands one cannot be satisfied (the Classic
+    // XML view, which has one, is exercised below).
+    passing: { exchange: () => exchange({ response: response(200, clientBody()) }), kase: GET },
+    failing: {
+      exchange: () => exchange({ response: response(200, clientBody()) }),
+      kase: { operation: 'getClient', expect: { statuses: [200], outcome: 'ok', why: 'a read succeeds' } },
+      alsoFailing: [],
     },
   },
   'status-documented': {
@@ -305,8 +316,8 @@ describe('verifyExchange', () => {
   it('runs only the checks it is given', () => {
     const seen: string[] = [];
     const recording: ExchangeCheck = { name: 'test/records', description: 'records the operation', run: (_ctx, ex) => void seen.push(ex.operation) };
-    // A 500 would fail the registry; with only the recording check it passes and returns the decoded body.
-    const value = verifyExchange(spec, exchange({ response: response(500, '{"a":1}') }), GET, [recording]);
+    // This body would fail the schema check; with only the recording check it passes and returns the decoded body.
+    const value = verifyExchange(spec, exchange({ response: response(200, '{"a":1}') }), GET, [recording]);
     expect(seen).toEqual(['getClient']);
     expect(value).toEqual({ a: 1 });
   });
@@ -329,5 +340,31 @@ describe('statusMatches', () => {
 
   it('matches default to every status', () => {
     for (const status of [100, 200, 302, 404, 500, 599]) expect(statusMatches('default', status)).toBe(true);
+  });
+});
+
+describe('expected-outcome against the Classic XML view (HTTP 200 either way, the envelope decides)', () => {
+  const NS = 'xmlns="http://www.freshbooks.com/api/"';
+  const okBody = `<?xml version="1.0" encoding="utf-8"?>\n<response ${NS} status="ok"/>`;
+  const failBody = `<?xml version="1.0" encoding="utf-8"?>\n<response ${NS} status="fail"><error>Client not found.</error><code>40404</code></response>`;
+  const xmlExchange = (body: string): Exchange => ({
+    protocol: 'http-xml',
+    operation: 'client.delete',
+    request: { method: 'POST', url: 'https://example.test/api/2.1/xml-in', headers: {}, body: '<request method="client.delete"><client_id>9</client_id></request>' },
+    response: response(200, body, 'application/xml; charset=utf-8'),
+    elapsedMs: 3,
+  });
+  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({ operation: 'client.delete', expect: { statuses: [200], outcome, why: `expects ${outcome}` } });
+
+  it.each([
+    ['ok', okBody, []],
+    ['fail', failBody, []],
+    ['ok', failBody, ['expected-outcome']],
+    ['fail', okBody, ['expected-outcome']],
+  ] as const)('expecting %s', async (outcome, body, rules) => {
+    const view = await xmlSpecView('freshbooks-classic');
+    const run = () => verifyExchange(view, xmlExchange(body), expecting(outcome));
+    if (rules.length === 0) expect(run).not.toThrow();
+    else expect((thrownBy(run) as ConformanceFailure).rule).toBe(rules[0]);
   });
 });

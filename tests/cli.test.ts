@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFreshbooksClassicTarget } from '../targets/freshbooks-classic/reference.js';
 import { startFreshbooksTarget } from '../targets/freshbooks/reference.js';
 import type { RunningTarget } from '../targets/types.js';
 import { readReport, runCli, tempDir } from './support/cli.js';
@@ -33,6 +34,7 @@ describe('usage errors: exit 2, one line, a report saying why', () => {
     [['launch'], /unknown command 'launch'/],
     [['run', '--target', 'http://127.0.0.1:9'], /--target needs --api/],
     [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--account-id', 'A'], /needs a token/],
+    [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--token', 'T'], /needs --account-id for --api freshbooks/],
     [['run', '--api', 'freshbooks', '--target', 'not a url'], /--target is not a URL/],
     [['run', '--api', 'freshbooks', '--mutant', 'no-such-mutant'], /unknown --mutant/],
   ])('%j', async (args, message) => {
@@ -107,5 +109,58 @@ describe('against a server given by URL', () => {
     for (const file of files) expect(readFileSync(join(dir, file), 'utf8')).not.toContain(TOKEN);
     expect(await countClients()).toBeGreaterThan(0);
     expect(await countClients(0)).toBe(0);
+  });
+});
+
+describe('FreshBooks Classic against a server given by URL', () => {
+  const STAFF = 'staff-5e4d3c2b1a-secret';
+  let target: RunningTarget;
+  beforeAll(async () => {
+    target = await startFreshbooksClassicTarget({ token: TOKEN, staffToken: STAFF });
+  });
+  afterAll(() => target.close());
+
+  /** Clients in a folder whose notes carry a clientele run tag. */
+  async function tagged(folder: string): Promise<number> {
+    const body = `<?xml version="1.0" encoding="utf-8"?><request method="client.list"><notes>clientele-</notes><folder>${folder}</folder><per_page>1</per_page></request>`;
+    const res = await fetch(target.url, { method: 'POST', body, headers: { Authorization: `Basic ${Buffer.from(`${TOKEN}:X`).toString('base64')}` } });
+    return Number(/total="(\d+)"/.exec(await res.text())?.[1]);
+  }
+
+  it('with --staff-token runs the access checks; neither token reaches a report or the output; every client made is left deleted', async () => {
+    const dir = tempDir('classic');
+    const result = await runCli(['run', '--api', 'freshbooks-classic', '--target', target.url, '--staff-token', STAFF, '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = readReport(dir);
+    expect(report.summary.families.access.passed).toBe(3);
+    expect(report.summary.total.failed).toBe(0);
+    for (const secret of [TOKEN, STAFF]) {
+      expect(result.stdout).not.toContain(secret);
+      for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file), 'utf8')).not.toContain(secret);
+    }
+    expect(await tagged('deleted')).toBeGreaterThan(0);
+    expect(await tagged('active')).toBe(0);
+  });
+
+  it('without --staff-token skips the access checks and says why', async () => {
+    const dir = tempDir('classic-nostaff');
+    const result = await runCli(['run', '--api', 'freshbooks-classic', '--target', target.url, '--token', TOKEN, '--runs', '2', '--only', 'access', '--report-dir', dir]);
+    expect(result.code).toBe(0);
+    const report = readReport(dir);
+    expect(report.summary.families.access.skipped).toBe(3);
+    for (const check of report.checks) expect(check).toMatchObject({ status: 'skipped', note: expect.stringContaining('--staff-token') });
+  });
+});
+
+describe('npm start: every API against its embedded reference', () => {
+  it('exits 0 and writes one set of reports per API', { timeout: 300_000 }, async () => {
+    const dir = tempDir('all');
+    const result = await runCli(['run', '--runs', '3', '--report-dir', dir]);
+    expect(result.code).toBe(0);
+    for (const api of ['freshbooks', 'freshbooks-classic']) {
+      expect(readdirSync(join(dir, api)).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
+      expect(readReport(join(dir, api))).toMatchObject({ api, outcome: 'passed', exitCode: 0 });
+    }
   });
 });

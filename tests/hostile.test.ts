@@ -147,3 +147,37 @@ describe('a target that goes away mid-run', () => {
     }
   });
 });
+
+describe('hostile XML (FreshBooks Classic) becomes failures, never expansion or a file read', () => {
+  const laughs = (): string => {
+    const entities = ['<!ENTITY l0 "lol">'];
+    for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
+    return `<?xml version="1.0"?>\n<!DOCTYPE response [${entities.join('')}]>\n<response status="ok"><client_id>&l9;</client_id></response>`;
+  };
+  const externalEntity = `<?xml version="1.0"?>\n<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<response status="ok"><client_id>&xxe;</client_id></response>`;
+
+  async function runClassic(url: string) {
+    const dir = tempDir('hostile-xml');
+    const result = await runCli(['run', '--api', 'freshbooks-classic', '--target', `${url}/api/2.1/xml-in`, '--token', TOKEN, '--runs', '2', '--only', 'contract,pagination', '--report-dir', dir]);
+    const report = readReport(dir);
+    const failures = report.checks.flatMap((c: { failure?: { rule: string; message: string } }) => (c.failure ? [c.failure] : []));
+    return { result, report, dir, failures, rules: new Set<string>(failures.map((f: { rule: string }) => f.rule)) };
+  }
+
+  for (const [name, body] of [['a billion-laughs entity bomb', laughs()], ['an external entity naming /etc/passwd', externalEntity]] as const) {
+    it(`${name} is refused as a malformed body`, async () => {
+      const url = await serve((res) => {
+        res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' });
+        res.end(body);
+      });
+      const run = await runClassic(url);
+      expectFailuresNotCrash(run);
+      expect(run.rules).toContain('well-formed-body');
+      expect(run.failures.some((f: { message: string }) => /DOCTYPE refused/.test(f.message))).toBe(true);
+      const written = readdirSync(run.dir).map((file) => readFileSync(join(run.dir, file), 'utf8')).join('\n');
+      // Neither the expansion nor the file's content reaches a report.
+      expect(written).not.toContain('lollollol');
+      expect(written).not.toMatch(/root:.*:0:0:/);
+    });
+  }
+});

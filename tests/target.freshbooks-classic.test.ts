@@ -520,6 +520,12 @@ const PROBES: Record<string, (admin: ClassicApi, staff: ClassicApi) => Promise<v
     const id = await admin.create({ p_code: '553132' });
     expect((await admin.client(id)).p_code).toBe('553132');
   },
+  'any-user-accepted': async (admin) => {
+    expect((await admin.post(requestXml('client.list', ''), { auth: basic('not-the-token') })).status).toBe(401);
+  },
+  'staff-get-denied': async (_admin, staff) => {
+    expectOk(await staff.get(1));
+  },
 };
 
 describe('FreshBooks Classic XML mutants', () => {

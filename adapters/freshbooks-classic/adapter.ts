@@ -10,7 +10,7 @@ import type { SpecView } from '../../engine/checks/types.js';
 import type { RunConfig } from '../../engine/config.js';
 import type { Exchange, WireRequest } from '../../engine/exchange.js';
 import { ExchangeLog } from '../../engine/exchange-log.js';
-import { ConformanceFailure } from '../../engine/failures.js';
+import { ConformanceFailure, InternalError } from '../../engine/failures.js';
 import { verifyExchange } from '../../engine/verify.js';
 import { DEFAULT_STRINGS, stringArbitrary, type InvalidBody, type StringConstraints } from '../../generators/arbitraries.js';
 import { loadXsdSpec, type XsdSpec } from '../../generators/xsd.js';
@@ -187,7 +187,7 @@ export class FreshbooksClassicApi implements ClientApi {
       case 'delete':
         return this.send('client.delete', { client_id: probe.id }, auth);
       case 'create-raw': {
-        const exchange = await this.send('client.create', probe.body as Record<string, XmlContent>, auth);
+        const exchange = await this.send('client.create', probe.body as Record<string, XmlContent>, auth, true);
         this.trackAccidentalCreate(exchange);
         return exchange;
       }
@@ -276,8 +276,13 @@ export class FreshbooksClassicApi implements ClientApi {
     return { method: 'POST', url: this.config.target, headers, body: buildXml('request', { method: operation }, content) };
   }
 
-  private async send(operation: string, content: Record<string, XmlContent>, auth: AuthMode): Promise<Exchange> {
+  private async send(operation: string, content: Record<string, XmlContent>, auth: AuthMode, raw = false): Promise<Exchange> {
     const request = this.request(operation, content, auth);
+    if (!raw) {
+      // The XSD describes requests too: a request we build that it rejects is our bug, not the target's.
+      const own = this.xsd.validateRequest(operation, request.body!);
+      if (!own.ok) throw new InternalError(`clientele built a ${operation} request its own XSD rejects: ${own.errors[0]}`);
+    }
     const outcome = await this.transport.send(request);
     const exchange: Exchange = { protocol: 'http-xml', operation, request, ...outcome };
     this.log.add(exchange);

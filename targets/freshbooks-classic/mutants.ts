@@ -65,4 +65,14 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
   { id: 'no-auth', description: 'A request without credentials is served as the admin.', faults: { noAuth: true } },
   { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true } },
   { id: 'create-drops-postal-code', description: 'client.create ignores p_code.', faults: { createDropsPostalCode: true } },
+  {
+    id: 'any-user-accepted',
+    description: 'Any Basic user name is served as the admin, so a wrong token is accepted.',
+    faults: { anyUserAccepted: true },
+  },
+  {
+    id: 'staff-get-denied',
+    description: 'The staff user cannot read even the clients assigned to them (client.get fails).',
+    faults: { staffGetDenied: true },
+  },
 ];

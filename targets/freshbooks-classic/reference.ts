@@ -11,9 +11,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { RunningTarget } from '../types.js';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface ClassicFaults {
   /** client.update resets every field the request leaves out to ''. */
@@ -52,6 +52,10 @@ export interface ClassicFaults {
   perPageUncapped?: boolean;
   /** client.create ignores p_code. */
   createDropsPostalCode?: boolean;
+  /** Any Basic user name is served as the admin (a wrong token is accepted). */
+  anyUserAccepted?: boolean;
+  /** The staff user's client.get fails even for a client assigned to them. */
+  staffGetDenied?: boolean;
 }
 
 export interface ClassicTargetOptions {
@@ -377,7 +381,7 @@ export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Pro
     const user = decoded.slice(0, colon); // the password (conventionally X) is ignored
     if (user === token) return 'admin';
     if (staffToken !== undefined && user === staffToken) return 'staff';
-    return undefined;
+    return faults.anyUserAccepted ? 'admin' : undefined;
   }
 
   // --- scope ---
@@ -472,6 +476,7 @@ export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Pro
   function get(request: XmlElement, caller: Caller): Outcome {
     const id = parseClientId(childrenByName(request, ID_ONLY).get('client_id'));
     if (faults.getUnknownOk && !clients.has(id)) return ok();
+    if (faults.staffGetDenied && caller === 'staff') throw notFound(id);
     return ok([clientElement(findClient(caller, id, 'read'))]);
   }
 
@@ -599,19 +604,5 @@ export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Pro
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}${API_PATH}`,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server, API_PATH);
 }

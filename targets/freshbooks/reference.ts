@@ -4,8 +4,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { RunningTarget } from '../types.js';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface FreshbooksFaults {
   /** Update resets every writable field not named in the body to its create default. */
@@ -568,19 +568,5 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server);
 }

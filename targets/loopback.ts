@@ -1,0 +1,23 @@
+/** Every embedded target listens the same way: 127.0.0.1, an ephemeral port, a close that drops keep-alive sockets. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RunningTarget } from './types.js';
+
+/** Starts `server` on loopback; the target's URL is the origin followed by `path`. */
+export function listenOnLoopback(server: Server, path = ''): Promise<RunningTarget> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}${path}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((err) => (err ? fail(err) : done()));
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

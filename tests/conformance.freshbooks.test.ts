@@ -1,0 +1,3 @@
+import { conformanceOf } from './support/conformance.js';
+
+conformanceOf('freshbooks');

@@ -153,6 +153,21 @@ describe('FreshBooks Classic against a server given by URL', () => {
   });
 });
 
+describe('a Classic failure report', () => {
+  it('reproduces with the XML bodies, curl lines naming whose credential (never its value) and the seed', async () => {
+    const dir = tempDir('classic-failure');
+    const result = await runCli(['run', '--api', 'freshbooks-classic', '--mutant', 'staff-edits-unassigned', '--only', 'access', '--seed', '7', '--report-dir', dir]);
+    expect(result.code).toBe(1);
+    const failure = readReport(dir).checks.find((c: { status: string }) => c.status === 'failed').failure;
+    expect(failure.seed).toBe(7);
+    expect(failure.reproduction.replay).toBe('npx clientele run --api freshbooks-classic --mutant staff-edits-unassigned --seed 7 --only access');
+    const staffLines = failure.reproduction.curl.filter((line: string) => line.endsWith('-u "$CLIENTELE_STAFF_TOKEN:X"'));
+    expect(staffLines.length).toBeGreaterThan(0);
+    expect(failure.reproduction.curl.every((line: string) => !line.includes('Authorization'))).toBe(true);
+    expect(failure.reproduction.bodies.some((body: string) => body.startsWith('<?xml') && body.includes('<request method="client.update">'))).toBe(true);
+  });
+});
+
 describe('npm start: every API against its embedded reference', () => {
   it('exits 0 and writes one set of reports per API', { timeout: 300_000 }, async () => {
     const dir = tempDir('all');

@@ -204,8 +204,22 @@ export class FreshbooksClassicApi implements ClientApi {
     return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
   }
 
+  /**
+   * A curl line that replays as it stands: the credential becomes `-u "$CLIENTELE_TOKEN:X"` (or the staff
+   * variable), so the reader sees whose request it was and no secret is written.
+   */
   reproduce(exchange: Exchange) {
-    return { command: toCurl(exchange.request), body: exchange.request.body };
+    const { Authorization: sent, ...headers } = exchange.request.headers;
+    const command = toCurl({ ...exchange.request, headers });
+    return { command: sent === undefined ? command : `${command} -u ${this.credentialName(sent)}`, body: exchange.request.body };
+  }
+
+  private credentialName(header: string): string {
+    if (header === basicAuth(this.config.token)) return '"$CLIENTELE_TOKEN:X"';
+    if (this.config.staffToken && header === basicAuth(this.config.staffToken)) return '"$CLIENTELE_STAFF_TOKEN:X"';
+    // The probes' deliberately wrong user name is no secret; anything else is not written at all.
+    const user = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8').replace(/:X$/, '');
+    return user === `wrong-${this.config.runTag}` ? `'${user}:X'` : "'[REDACTED]:X'";
   }
 
   async cleanup(): Promise<void> {
@@ -270,9 +284,8 @@ export class FreshbooksClassicApi implements ClientApi {
 
   private request(operation: string, content: Record<string, XmlContent>, auth: AuthMode): WireRequest {
     const headers: Record<string, string> = { Accept: 'application/xml', 'Content-Type': 'application/xml; charset=utf-8' };
-    const basic = (user: string) => `Basic ${Buffer.from(`${user}:X`, 'utf8').toString('base64')}`;
-    if (auth === 'valid') headers.Authorization = basic(this.token);
-    if (auth === 'wrong') headers.Authorization = basic(`wrong-${this.config.runTag}`);
+    if (auth === 'valid') headers.Authorization = basicAuth(this.token);
+    if (auth === 'wrong') headers.Authorization = basicAuth(`wrong-${this.config.runTag}`);
     return { method: 'POST', url: this.config.target, headers, body: buildXml('request', { method: operation }, content) };
   }
 
@@ -293,6 +306,11 @@ export class FreshbooksClassicApi implements ClientApi {
     const exchange = await this.send(operation, content, 'valid');
     return verifyExchange(this.spec, exchange, { operation, expect }) as XmlBody;
   }
+}
+
+/** HTTP Basic with the token as user name and `X` as password, as the Classic docs ask. */
+function basicAuth(user: string): string {
+  return `Basic ${Buffer.from(`${user}:X`, 'utf8').toString('base64')}`;
 }
 
 /** An element as a comparable value: its text, or its children's (links, contacts, credits). */

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { RunConfig } from '../engine/config.js';
 import { adapterEntry, preflightApi } from '../adapters/index.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
+import { secretsOf } from '../engine/redact.js';
 import { renderSummary } from '../reports/console.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
@@ -58,10 +59,6 @@ export async function startEmbedded(api: string, mutantId: string | undefined): 
   return { target: await embedded.start(credentials, mutantId), credentials };
 }
 
-export function secretsOf(credentials: { readonly token?: string; readonly staffToken?: string }): string[] {
-  return [credentials.token, credentials.staffToken].filter((secret): secret is string => !!secret);
-}
-
 /** Runs one API against one target: an external URL, or an embedded reference/mutant started here. */
 async function runOne(options: CliOptions, api: string, io: Io): Promise<RunReport> {
   const started = new Date();
@@ -81,10 +78,10 @@ async function runOne(options: CliOptions, api: string, io: Io): Promise<RunRepo
     if (options.mutant && !embedded.mutants.some((m) => m.id === options.mutant)) {
       throw new UsageError(`unknown --mutant '${options.mutant}' for ${api} (see clientele mutants --api ${api})`);
     }
-    const started = await startEmbedded(api, options.mutant);
-    target = started.target;
+    const embeddedRun = await startEmbedded(api, options.mutant);
+    target = embeddedRun.target;
     label = options.mutant ? `embedded ${api} mutant ${options.mutant}` : `embedded ${api} reference`;
-    config = makeConfig(options, api, target.url, started.credentials,
+    config = makeConfig(options, api, target.url, embeddedRun.credentials,
       `npx clientele run --api ${api}${options.mutant ? ` --mutant ${options.mutant}` : ''}`);
   }
   try {

@@ -23,3 +23,8 @@ export function redactText(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/** The credentials of a run that must never be written: the token and, where given, the staff token. */
+export function secretsOf(credentials: { readonly token?: string; readonly staffToken?: string }): string[] {
+  return [credentials.token, credentials.staffToken].filter((secret): secret is string => !!secret);
+}

@@ -12,7 +12,7 @@ import type { RunConfig } from './config.js';
 import type { Exchange } from './exchange.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from './failures.js';
 import { PropertyError, PropertyFailure } from './property.js';
-import { redactText } from './redact.js';
+import { redactText, secretsOf } from './redact.js';
 
 /** What a check leaves for the reporter. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
@@ -86,7 +86,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
         ctx.skip();
         return;
       }
-      const secrets = runSecrets(env.config);
+      const secrets = secretsOf(env.config);
       if (error instanceof ConformanceFailure) {
         meta.failure = toFailureRecord(error, env, name, api);
         throw new Error(redactText(`${error.rule}: ${error.message}`, secrets));
@@ -106,12 +106,8 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
 
 const MAX_REPRODUCTION_STEPS = 60;
 
-function runSecrets(config: RunConfig): string[] {
-  return [config.token, config.staffToken].filter((secret): secret is string => !!secret);
-}
-
 function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, name: string, api: ClientApi): FailureRecord {
-  const secrets = runSecrets(env.config);
+  const secrets = secretsOf(env.config);
   const fromProperty = failure instanceof PropertyFailure;
   let exchanges: readonly Exchange[] = fromProperty ? failure.details.exchanges ?? [] : api.log.snapshot();
   if (exchanges.length === 0) exchanges = failure.details.exchanges ?? [];

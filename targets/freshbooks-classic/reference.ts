@@ -11,9 +11,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder } from 'fast-xml-parser';
 import type { RunningTarget } from '../types.js';
 import { listenOnLoopback } from '../loopback.js';
+import { decodeXml, type XmlBody, type XmlElement } from '../../protocols/xml/codec.js';
 
 export interface ClassicFaults {
   /** client.update resets every field the request leaves out to ''. */
@@ -164,106 +165,23 @@ class RequestFailure extends Error {
   }
 }
 
-/** An element of the request: its attributes, its child elements, and its text (entity-decoded). */
-interface XmlElement {
-  readonly name: string;
-  readonly attributes: ReadonlyMap<string, string>;
-  readonly children: readonly XmlElement[];
-  readonly text: string;
-}
-
-/** fast-xml-parser's preserveOrder shape: one key per node (plus `:@` for attributes). */
-type OrderedNode = Record<string, unknown>;
-
+/** fast-xml-parser's preserveOrder shape, for the response builder: one key per node (plus `:@` for attributes). */
 const TEXT_KEY = '#text';
-const CDATA_KEY = '#cdata';
 const ATTRIBUTES_KEY = ':@';
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  // Entities are decoded by decodeReferences so undeclared ones are refused and numeric ones honoured.
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: CDATA_KEY,
-});
-
-/** Characters outside XML 1.0's Char production. */
-const NON_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|([A-Za-z_][\w.-]*));/g;
-const PREDEFINED_ENTITIES: ReadonlyMap<string, string> = new Map([
-  ['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"],
-]);
 
 function malformed(message: string): RequestFailure {
   return new RequestFailure(FailCode.malformed, message);
 }
 
-/** Decodes the five predefined entities and character references; anything else is malformed. */
-function decodeReferences(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  if (raw.replace(REFERENCE, '').includes('&')) throw malformed('Malformed XML: stray "&"');
-  return raw.replace(REFERENCE, (_match, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name !== undefined) {
-      const value = PREDEFINED_ENTITIES.get(name);
-      if (value === undefined) throw malformed(`Malformed XML: undeclared entity "${name}"`);
-      return value;
-    }
-    const codePoint = hex !== undefined ? parseInt(hex, 16) : Number(dec);
-    const char = codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
-    if (char === '' || NON_XML_CHAR.test(char)) throw malformed('Malformed XML: character reference to a non-XML character');
-    return char;
-  });
-}
-
-function toElements(nodes: readonly OrderedNode[]): { elements: XmlElement[]; text: string } {
-  const elements: XmlElement[] = [];
-  let text = '';
-  for (const node of nodes) {
-    const name = Object.keys(node).find((key) => key !== ATTRIBUTES_KEY);
-    if (name === undefined) continue;
-    const content = node[name];
-    if (name === TEXT_KEY) {
-      text += decodeReferences(String(content));
-    } else if (name === CDATA_KEY) {
-      const inner = (content as OrderedNode[])[0];
-      text += inner === undefined ? '' : String(inner[TEXT_KEY] ?? '');
-    } else {
-      const attributes = new Map<string, string>();
-      const rawAttributes = (node[ATTRIBUTES_KEY] ?? {}) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(rawAttributes)) attributes.set(key, decodeReferences(String(value)));
-      const inner = toElements(content as OrderedNode[]);
-      elements.push({ name, attributes, children: inner.elements, text: inner.text });
-    }
-  }
-  return { elements, text };
-}
-
-/** Parses the body into its `<request>` element and method name, refusing anything but well-formed XML. */
+/**
+ * Parses the body into its `<request>` element and method name with the project's XML codec, which
+ * refuses any DTD before parsing and anything but well-formed XML.
+ */
 function parseRequestDocument(body: string): { method: string; request: XmlElement } {
-  if (/<!(DOCTYPE|ENTITY)/i.test(body)) throw malformed('DOCTYPE and ENTITY declarations are not accepted');
-  // XML end-of-line handling: a literal CR never survives parsing.
-  const text = body.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (NON_XML_CHAR.test(text)) throw malformed('Malformed XML: the body contains a non-XML character');
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) throw malformed(`Malformed XML: ${validation.err.msg}`);
-
-  let nodes: OrderedNode[];
-  try {
-    nodes = parser.parse(text) as OrderedNode[];
-  } catch (err) {
-    throw malformed(`Malformed XML: ${err instanceof Error ? err.message : 'unreadable'}`);
-  }
-  const document = toElements(nodes);
-  if (document.elements.length !== 1 || document.text.trim() !== '') throw malformed('Malformed XML: expected one root element');
-  const request = document.elements[0];
-  const method = request.attributes.get('method');
+  const decoded = decodeXml(body);
+  if (!decoded.ok) throw malformed(`Malformed request: ${decoded.error}`);
+  const request = (decoded.value as XmlBody).root;
+  const method = request.attributes.method;
   if (request.name !== 'request' || method === undefined) throw malformed('The root element must be <request method="...">');
   return { method, request };
 }

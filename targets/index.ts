@@ -3,7 +3,7 @@ import { FRESHBOOKS_CLASSIC_MUTANTS } from './freshbooks-classic/mutants.js';
 import { startFreshbooksClassicTarget } from './freshbooks-classic/reference.js';
 import { FRESHBOOKS_MUTANTS } from './freshbooks/mutants.js';
 import { startFreshbooksTarget } from './freshbooks/reference.js';
-import type { RunningTarget, TargetCredentials } from './types.js';
+import { faultsOf, type RunningTarget, type TargetCredentials } from './types.js';
 
 export interface EmbeddedApi {
   /** Starts the reference (no mutant) or the mutant with this id. */
@@ -20,7 +20,7 @@ export const EMBEDDED: Readonly<Record<string, EmbeddedApi>> = {
     staff: false,
     mutants: FRESHBOOKS_MUTANTS,
     start: (credentials, mutantId) =>
-      startFreshbooksTarget({ ...credentials, faults: mutantId ? FRESHBOOKS_MUTANTS.find((m) => m.id === mutantId)?.faults : undefined }),
+      startFreshbooksTarget({ ...credentials, faults: faultsOf(FRESHBOOKS_MUTANTS, mutantId) }),
   },
   'freshbooks-classic': {
     // Classic has no account id in its URLs: the endpoint names the account.
@@ -31,7 +31,7 @@ export const EMBEDDED: Readonly<Record<string, EmbeddedApi>> = {
       startFreshbooksClassicTarget({
         token: credentials.token,
         staffToken: credentials.staffToken,
-        faults: mutantId ? FRESHBOOKS_CLASSIC_MUTANTS.find((m) => m.id === mutantId)?.faults : undefined,
+        faults: faultsOf(FRESHBOOKS_CLASSIC_MUTANTS, mutantId),
       }),
   },
 };

@@ -19,3 +19,8 @@ export interface Mutant<Faults> {
   readonly description: string;
   readonly faults: Faults;
 }
+
+/** The faults of the catalogue's mutant with this id; none for the reference (no id). */
+export function faultsOf<Faults>(catalogue: readonly Mutant<Faults>[], mutantId: string | undefined): Faults | undefined {
+  return mutantId === undefined ? undefined : catalogue.find((mutant) => mutant.id === mutantId)?.faults;
+}

@@ -1,13 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm test`: the project's own tests. The conformance suites in suites/ are run by the CLI, not here.
+// `npm test`: the project's own tests, in two projects. `unit` runs in seconds on its own
+// (`npx vitest run --project unit`); `integration` starts targets and runs the suites against them.
+// The conformance suites in suites/ are run by the CLI's runner, not here.
+const INTEGRATION = ['tests/conformance.*.test.ts', 'tests/cli.test.ts', 'tests/hostile.test.ts', 'tests/runner.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // The two conformance files (one per API) are most of the run and each leaves a core idle at times;
-    // vitest's default on a two-core machine is one worker, which runs them one after the other.
+    // The two conformance files (seed sweeps, mutant catalogues) are most of the run; two workers run them side by side.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: INTEGRATION } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION } },
+    ],
   },
 });

@@ -1,7 +1,8 @@
-/** The SpecView of a JSON-over-HTTP API described by an OpenAPI document. */
+/** The SpecView of a JSON-over-HTTP API described by an OpenAPI document: answers are keyed by HTTP status. */
+import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { Decoded, SpecView } from '../engine/checks/types.js';
 import { statusMatches } from '../engine/checks/types.js';
-import { indexOperations, type OpenApiName, type ResponseInfo } from '../generators/spec.js';
+import { indexOperations, type ResponseInfo, type SpecSource } from '../generators/spec.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
 
 export function decodeJson(text: string): Decoded {
@@ -13,25 +14,28 @@ export function decodeJson(text: string): Decoded {
   }
 }
 
-export async function openApiSpecView(api: OpenApiName): Promise<SpecView> {
-  const operations = indexOperations(api);
-  const validators = await standaloneValidators(api);
-  const responseFor = (operation: string, status: number): ResponseInfo | undefined => {
+const HTTP_JSON_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body]);
+
+export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
+  const operations = indexOperations(source);
+  const validators = await standaloneValidators(source);
+  const responseFor = (operation: string, status: number | undefined): ResponseInfo | undefined => {
     const responses = operations.get(operation)?.responses;
-    if (!responses) return undefined;
+    if (!responses || status === undefined) return undefined;
     // An exact status wins over `4XX`, which wins over `default`.
     return responses.get(String(status)) ?? [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ?? responses.get('default');
   };
   return {
+    checks: HTTP_JSON_CHECKS,
     documentedStatuses: (operation) => [...(operations.get(operation)?.responses.keys() ?? [])],
-    mediaTypes: (operation, status) => {
-      const mediaType = responseFor(operation, status)?.mediaType;
+    mediaTypes: (operation, response) => {
+      const mediaType = responseFor(operation, response.httpStatus)?.mediaType;
       return mediaType ? [mediaType.toLowerCase()] : [];
     },
-    validate(operation, status, body) {
-      const response = responseFor(operation, status);
-      if (!response?.schema) return undefined;
-      return validators.validate(responseKey(operation, response.status), body);
+    validate(operation, response, body) {
+      const documented = responseFor(operation, response.httpStatus);
+      if (!documented?.schema) return undefined;
+      return validators.validate(responseKey(operation, documented.status), body);
     },
     decode: (response) => decodeJson(response.body),
     // JSON over HTTP says ok or not with the status alone.

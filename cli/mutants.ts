@@ -1,26 +1,39 @@
 /**
- * `clientele mutants`: the suite against the embedded reference and every mutant of it. A mutant is
- * killed when at least one check fails on it; the kill matrix shows which families killed it. Exit 1
- * when a mutant survives or the reference itself fails.
+ * `clientele mutants`: the suite against the embedded reference and every mutant of it, on one vitest
+ * instance. A mutant is killed when at least one check fails on it. The matrix is mutant x check: for
+ * each check, the non-global mutants that fail it (a mutant that breaks every response, like a wrong
+ * content type, proves nothing about one check). Exit 1 when a mutant survives, the reference fails,
+ * or a check that ran has no non-global killer and no allow-listed reason.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findApi } from '../apis/registry.js';
 import { EXIT, UsageError } from '../engine/failures.js';
-import type { Family, RunReport } from '../reports/model.js';
-import { runSuites } from '../runner/run.js';
-import { EMBEDDED } from '../targets/index.js';
+import type { Family } from '../engine/families.js';
+import type { RunReport } from '../reports/model.js';
+import { SuiteRunner } from '../runner/run.js';
 import type { CliOptions } from './args.js';
-import type { Io } from './main.js';
-import { makeConfig, startEmbedded } from './main.js';
+import type { Io } from './io.js';
+import { embeddedRun } from './targets.js';
 
 export interface MutantVerdict {
   readonly id: string;
   readonly description: string;
+  readonly global: boolean;
+  /** The ids of the checks that failed on this mutant. */
+  readonly failedChecks: readonly string[];
   readonly killedBy: readonly Family[];
-  /** The first failed check, to name in the kill list. */
+  /** The first failed check and its rule, to name in the kill list. */
   readonly firstKill?: string;
-  readonly failedChecks: number;
   readonly erroredChecks: number;
+}
+
+export interface CheckEvidence {
+  readonly check: string;
+  /** Non-global mutants that fail this check. */
+  readonly killers: readonly string[];
+  /** Why no non-global mutant can fail it, when none does. */
+  readonly allowed?: string;
 }
 
 export interface KillMatrix {
@@ -30,60 +43,76 @@ export interface KillMatrix {
   readonly families: readonly Family[];
   readonly reference: { readonly failed: number; readonly errored: number; readonly passed: number };
   readonly mutants: readonly MutantVerdict[];
+  /** Every check that ran (passed) on the reference, with its killers. */
+  readonly evidence: readonly CheckEvidence[];
 }
 
-async function runAgainst(options: CliOptions, api: string, mutantId: string | undefined): Promise<RunReport> {
-  const { target, credentials } = await startEmbedded(api, mutantId);
+async function runAgainst(runner: SuiteRunner, options: CliOptions, api: string, mutantId: string | undefined): Promise<RunReport> {
+  const { target, config } = await embeddedRun(options, findApi(api), mutantId);
   try {
-    const config = makeConfig(options, api, target.url, credentials, `npx clientele run --api ${api}${mutantId ? ` --mutant ${mutantId}` : ''}`);
-    return await runSuites(config, { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference' });
+    return await runner.run(config, { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference' });
   } finally {
     await target.close();
   }
 }
 
-export async function killMatrix(options: CliOptions, api: string, onProgress: (line: string) => void = () => undefined): Promise<KillMatrix> {
-  const embedded = EMBEDDED[api];
-  if (!embedded) throw new UsageError(`unknown --api '${api}' (known: ${Object.keys(EMBEDDED).join(', ')})`);
-  const reference = await runAgainst(options, api, undefined);
+export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: string, onProgress: (line: string) => void = () => undefined): Promise<KillMatrix> {
+  const embedded = await findApi(api).embedded();
+  const reference = await runAgainst(runner, options, api, undefined);
   onProgress(`reference: ${reference.summary.total.passed} passed, ${reference.summary.total.failed} failed`);
   const selected = options.mutant ? embedded.mutants.filter((m) => m.id === options.mutant) : embedded.mutants;
   if (selected.length === 0) throw new UsageError(`unknown --mutant '${options.mutant}' for ${api}`);
   const mutants: MutantVerdict[] = [];
   for (const mutant of selected) {
-    const report = await runAgainst(options, api, mutant.id);
+    const report = await runAgainst(runner, options, api, mutant.id);
     const failed = report.checks.filter((c) => c.status === 'failed');
     const verdict: MutantVerdict = {
       id: mutant.id,
       description: mutant.description,
+      global: mutant.global ?? false,
+      failedChecks: failed.map((c) => c.id),
       killedBy: options.families.filter((f) => report.summary.families[f].failed > 0),
       firstKill: failed[0] ? `${failed[0].id} (${failed[0].failure?.rule})` : undefined,
-      failedChecks: failed.length,
       erroredChecks: report.summary.total.errored,
     };
     mutants.push(verdict);
     onProgress(`${verdict.killedBy.length ? 'killed  ' : 'SURVIVED'} ${mutant.id}${verdict.firstKill ? ` by ${verdict.firstKill}` : ''}`);
   }
+  const evidence = reference.checks
+    .filter((c) => c.status === 'passed')
+    .map((c): CheckEvidence => {
+      const killers = mutants.filter((m) => !m.global && m.failedChecks.includes(c.id)).map((m) => m.id);
+      const allowed = killers.length === 0 ? embedded.evidenceAllowList?.[c.id] : undefined;
+      return { check: c.id, killers, ...(allowed ? { allowed } : {}) };
+    });
   const { passed, failed, errored } = reference.summary.total;
-  return { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, errored }, mutants };
+  return { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, errored }, mutants, evidence };
+}
+
+/** The checks that ran without any non-global mutant failing them and without an allow-listed reason. */
+export function unprovenChecks(matrix: KillMatrix): string[] {
+  // A single-mutant run (--mutant) cannot prove every check; only a full catalogue can.
+  return matrix.evidence.filter((e) => e.killers.length === 0 && !e.allowed).map((e) => e.check);
 }
 
 export function renderMatrix(matrix: KillMatrix): string {
-  const short: Record<Family, string> = { contract: 'contract', pagination: 'paging', filtering: 'filter', 'partial-update': 'partial', 'soft-delete': 'softdel', stateful: 'state', access: 'access' };
   const width = Math.max(8, ...matrix.mutants.map((m) => m.id.length));
-  const header = `${'mutant'.padEnd(width)}  ${matrix.families.map((f) => short[f].padEnd(9)).join('')}verdict`;
   const rows = matrix.mutants.map(
-    (m) => `${m.id.padEnd(width)}  ${matrix.families.map((f) => (m.killedBy.includes(f) ? 'X' : '.').padEnd(9)).join('')}${m.killedBy.length ? 'killed' : 'SURVIVED'}`,
+    (m) => `${m.id.padEnd(width)}  ${(m.failedChecks.length ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} checks${m.global ? ' (global)' : ''}`,
   );
-  const survivors = matrix.mutants.filter((m) => m.killedBy.length === 0).length;
+  const unproven = unprovenChecks(matrix);
+  const survivors = matrix.mutants.filter((m) => m.failedChecks.length === 0).length;
   const ref = matrix.reference;
   return [
-    `kill matrix: ${matrix.api}, seed ${matrix.seed}, ${matrix.runs} runs per property (X = a check of that family failed)`,
-    header,
+    `kill matrix: ${matrix.api}, seed ${matrix.seed}, ${matrix.runs} runs per property`,
+    `${'mutant'.padEnd(width)}  verdict  failed`,
     ...rows,
     `reference: ${ref.passed} passed, ${ref.failed} failed, ${ref.errored} errored; mutants: ${matrix.mutants.length - survivors}/${matrix.mutants.length} killed`,
+    `checks: ${matrix.evidence.length - unproven.length}/${matrix.evidence.length} failed by a non-global mutant or allow-listed${unproven.length ? `; no evidence for: ${unproven.join(', ')}` : ''}`,
   ].join('\n');
 }
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 function renderMarkdown(matrix: KillMatrix): string {
   const lines = [
@@ -91,26 +120,41 @@ function renderMarkdown(matrix: KillMatrix): string {
     '',
     `Seed ${matrix.seed}, ${matrix.runs} runs per property. Reference: ${matrix.reference.passed} passed, ${matrix.reference.failed} failed, ${matrix.reference.errored} errored.`,
     '',
-    `| mutant | description | ${matrix.families.join(' | ')} | first failing check |`,
-    `|---|---|${matrix.families.map(() => '---').join('|')}|---|`,
-    ...matrix.mutants.map((m) => `| ${m.id} | ${m.description.replace(/\|/g, '\\|')} | ${matrix.families.map((f) => (m.killedBy.includes(f) ? 'X' : '')).join(' | ')} | ${m.firstKill ?? '**survived**'} |`),
+    '## Mutants',
+    '',
+    '| mutant | description | global | checks that failed it |',
+    '|---|---|---|---|',
+    ...matrix.mutants.map((m) => `| ${m.id} | ${cell(m.description)} | ${m.global ? 'yes' : ''} | ${m.failedChecks.length ? m.failedChecks.join('<br>') : '**survived**'} |`),
+    '',
+    '## Checks',
+    '',
+    'Every check that ran on the reference, with the non-global mutants that fail it.',
+    '',
+    '| check | killed by | allow-listed because |',
+    '|---|---|---|',
+    ...matrix.evidence.map((e) => `| ${e.check} | ${e.killers.join(', ') || '**none**'} | ${cell(e.allowed ?? '')} |`),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-export async function runMutants(options: CliOptions, reportDir: string, io: Io): Promise<number> {
+export async function runMutants(options: CliOptions, apis: readonly string[], reportDir: string, io: Io): Promise<number> {
   if (options.target) throw new UsageError('mutants runs against the embedded targets; drop --target');
-  const apis = options.api ? [options.api] : Object.keys(EMBEDDED);
-  let exitCode: number = EXIT.ok;
-  for (const api of apis) {
-    io.out(`mutants: ${api}, seed ${options.seed}`);
-    const matrix = await killMatrix(options, api, (line) => io.out(`  ${line}`));
-    io.out(renderMatrix(matrix));
-    await mkdir(reportDir, { recursive: true });
-    await writeFile(join(reportDir, `mutants.${api}.json`), `${JSON.stringify(matrix, null, 2)}\n`);
-    await writeFile(join(reportDir, `mutants.${api}.md`), renderMarkdown(matrix));
-    const survived = matrix.mutants.some((m) => m.killedBy.length === 0);
-    if (survived || matrix.reference.failed > 0 || matrix.reference.errored > 0) exitCode = EXIT.failures;
+  const runner = await SuiteRunner.open();
+  try {
+    let exitCode: number = EXIT.ok;
+    for (const api of apis) {
+      io.out(`mutants: ${api}, seed ${options.seed}`);
+      const matrix = await killMatrix(runner, options, api, (line) => io.out(`  ${line}`));
+      io.out(renderMatrix(matrix));
+      await mkdir(reportDir, { recursive: true });
+      await writeFile(join(reportDir, `mutants.${api}.json`), `${JSON.stringify(matrix, null, 2)}\n`);
+      await writeFile(join(reportDir, `mutants.${api}.md`), renderMarkdown(matrix));
+      const survived = matrix.mutants.some((m) => m.failedChecks.length === 0);
+      const unproven = !options.mutant && unprovenChecks(matrix).length > 0;
+      if (survived || unproven || matrix.reference.failed > 0 || matrix.reference.errored > 0) exitCode = EXIT.failures;
+    }
+    return exitCode;
+  } finally {
+    await runner.close();
   }
-  return exitCode;
 }

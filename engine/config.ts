@@ -1,17 +1,28 @@
-import type { Family } from '../reports/model.js';
+import type { Family } from './families.js';
+
+/** Where the target is: a URL (HTTP APIs, MCP over Streamable HTTP) or a command to start (MCP over stdio). */
+export type TargetAddress = { readonly kind: 'url'; readonly url: string } | { readonly kind: 'command'; readonly command: string };
+
+/** One credential or account option of the run (`--token`, `--staff-token`, `--account-id`, ...). */
+export interface Credential {
+  /** The descriptor's key for it, e.g. `token`, `staffToken`, `accountId`. */
+  readonly key: string;
+  readonly value: string;
+  /** Secrets never reach a report, a log or the terminal; reproductions name `env` instead. */
+  readonly secret: boolean;
+  /** The environment variable a reproduction names in its place, e.g. `CLIENTELE_TOKEN`. */
+  readonly env?: string;
+}
 
 /**
  * Everything a suite needs to know about this run. Serializable: the CLI hands it to the vitest workers
  * with `provide`, and the suites read it with `inject('clientele')`.
  */
 export interface RunConfig {
+  /** The API descriptor's id (`freshbooks-rest`, `freshbooks-classic`, ...). */
   readonly api: string;
-  /** Base URL of the target (FreshBooks REST: the origin in front of `/accounting/...`; Classic: the xml-in endpoint). */
-  readonly target: string;
-  readonly token: string;
-  /** A second, restricted credential (Classic: a staff member's token) for the access checks. */
-  readonly staffToken?: string;
-  readonly accountId: string;
+  readonly target: TargetAddress;
+  readonly credentials: readonly Credential[];
   readonly seed: number;
   /** fast-check runs per property. */
   readonly runs: number;
@@ -23,6 +34,21 @@ export interface RunConfig {
   readonly maxBodyBytes: number;
   /** How the report's replay line names the target (the real URL, or how to start the embedded one). */
   readonly replayPrefix: string;
+}
+
+/** The value of a credential option, or undefined when the run was not given it. */
+export function credentialOf(config: Pick<RunConfig, 'credentials'>, key: string): string | undefined {
+  const value = config.credentials.find((c) => c.key === key)?.value;
+  return value === '' ? undefined : value;
+}
+
+/** The values that must never be written anywhere. */
+export function secretsOf(config: Pick<RunConfig, 'credentials'>): string[] {
+  return config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
+}
+
+export function targetLabel(target: TargetAddress): string {
+  return target.kind === 'url' ? target.url : `command: ${target.command}`;
 }
 
 declare module 'vitest' {

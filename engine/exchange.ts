@@ -1,22 +1,41 @@
 /**
- * The one record every protocol adapter produces. Checks, reproductions and reports read only this,
- * so a check is written once for HTTP+JSON, XML and JSON-RPC alike.
+ * The one record the session makes of every message it sends, whatever the transport. Checks,
+ * reproductions and reports read only this, so a check is written once for HTTP+JSON, XML and JSON-RPC.
  */
-export type Protocol = 'http-json' | 'http-xml' | 'jsonrpc';
+
+/** Names a credential of the run (by its descriptor key) or a value that is no secret (a deliberately wrong token). */
+export type CredentialRef = { readonly credential: string } | { readonly literal: string };
+
+/**
+ * The credential a request carries. The transport adds it on the wire, so an exchange never holds a
+ * secret and a reproduction can name the environment variable instead.
+ */
+export type Auth =
+  | { readonly scheme: 'bearer'; readonly token: CredentialRef }
+  | { readonly scheme: 'basic'; readonly user: CredentialRef; readonly password: string };
 
 export interface WireRequest {
+  /** The HTTP method, or the JSON-RPC method (`tools/call`). */
   readonly method: string;
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
+  /** HTTP only. */
+  readonly url?: string;
+  /** Never credentials: those go in `auth`. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  readonly auth?: Auth;
 }
 
 export interface WireResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Body text, cut at the size cap (see `truncated`). */
+  /** HTTP only; absent over stdio. */
+  readonly httpStatus?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Body text (HTTP), or the JSON-RPC response message, cut at the size cap (see `truncated`). */
   readonly body: string;
   readonly truncated: boolean;
+  /** JSON-RPC: the error code the answer carries (a protocol `error`, or a code inside a tool error result). */
+  readonly rpcErrorCode?: number;
+  /** MCP: the tool answered with a result that says `isError: true`. */
+  readonly toolError?: boolean;
 }
 
 /** Why no usable response arrived. `connection` means the target is unreachable (exit 3). */
@@ -28,8 +47,7 @@ export interface TransportError {
 }
 
 export interface Exchange {
-  readonly protocol: Protocol;
-  /** The spec's operation id (`getClient`, `client.list`, ...). */
+  /** The spec's operation id (`getClient`, `client.list`, `client_single`, ...). */
   readonly operation: string;
   readonly request: WireRequest;
   readonly response?: WireResponse;
@@ -38,5 +56,15 @@ export interface Exchange {
 }
 
 export function contentTypeOf(response: WireResponse): string {
-  return (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return (response.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** What a person runs or sends to replay one exchange, by kind, so each report format can show it fittingly. */
+export interface ReproductionStep {
+  /** `curl`: a shell line; `jsonrpc`: a JSON-RPC message to write to the server's stdin. */
+  readonly kind: 'curl' | 'jsonrpc';
+  readonly command: string;
+  /** The body as sent, when there is one, and its language. */
+  readonly body?: string;
+  readonly language?: 'json' | 'xml' | 'form';
 }

@@ -3,8 +3,8 @@
  * reproduction holds exactly its requests; the failure carries the seed and path to replay it again.
  */
 import fc from 'fast-check';
-import type { CheckRun } from './check-run.js';
 import type { Exchange } from './exchange.js';
+import type { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, TargetUnreachableError } from './failures.js';
 
 export class PropertyFailure extends ConformanceFailure {
@@ -30,7 +30,13 @@ export class PropertyError extends Error {
   }
 }
 
-export async function forAll<T>(run: CheckRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>): Promise<void> {
+/** What a property needs of the check that runs it: the run's seed and runs, and the log of its exchanges. */
+export interface PropertyRun {
+  readonly config: { readonly seed: number; readonly runs: number };
+  readonly log: ExchangeLog;
+}
+
+export async function forAll<T>(run: PropertyRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>): Promise<void> {
   // Once the target has timed out, hung up or vanished, every smaller case would wait for the same
   // deadline: fail them at once instead, so shrinking costs nothing. The replay below still sends.
   let broken: unknown;
@@ -49,14 +55,14 @@ export async function forAll<T>(run: CheckRun, arbitrary: fc.Arbitrary<T>, predi
   const shrunk = details.counterexample?.[0] as T;
   // Replay the shrunk case alone (a fresh copy: command sequences remember their runs), so the log
   // then holds exactly its requests.
-  run.api.log.clear();
+  run.log.clear();
   let error: unknown = details.errorInstance;
   let exchanges: readonly Exchange[] = [];
   try {
     await predicate(fc.hasCloneMethod(shrunk) ? (shrunk[fc.cloneMethod]() as T) : shrunk);
   } catch (replayed) {
     error = replayed;
-    exchanges = run.api.log.snapshot();
+    exchanges = run.log.snapshot();
   }
   if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, details.seed, path);
   const counterexample = fc.stringify(shrunk);

@@ -1,27 +1,21 @@
-import { EXCHANGE_CHECKS } from './checks/index.js';
-import type { CheckContext, Decoded, ExchangeCase, ExchangeCheck, SpecView } from './checks/types.js';
+import type { CheckContext, Decoded, ExchangeCase, SpecView } from './checks/types.js';
 import type { Exchange } from './exchange.js';
 import { CheckCrash, ClienteleError, ConformanceFailure } from './failures.js';
 
 /**
- * Runs every registered exchange check on one exchange. The first failure is thrown with the others
- * named in its message; a check that crashes becomes a CheckCrash finding, never a crashed run.
- * Returns the decoded body so the adapter does not parse twice.
+ * Runs the spec view's exchange checks that apply to one exchange. The first failure is thrown with the
+ * others named in its message; a check that crashes becomes a CheckCrash finding, never a crashed run.
+ * Returns the decoded body so nobody parses twice.
  */
-export function verifyExchange(
-  spec: SpecView,
-  exchange: Exchange,
-  kase: ExchangeCase,
-  checks: readonly ExchangeCheck[] = EXCHANGE_CHECKS,
-): unknown {
+export function verifyExchange(spec: SpecView, exchange: Exchange, kase: ExchangeCase): unknown {
   // Only a body the spec documents must parse: a 401 may come as plain text from a proxy or the server.
   const response = exchange.response;
-  const body: Decoded | undefined = response && spec.mediaTypes(exchange.operation, response.status).length > 0 ? spec.decode(response) : undefined;
+  const body: Decoded | undefined = response && spec.mediaTypes(exchange.operation, response).length > 0 ? spec.decode(response) : undefined;
   const ctx: CheckContext = { spec, body };
   const failures: ConformanceFailure[] = [];
-  for (const check of checks) {
+  for (const check of spec.checks) {
     try {
-      check.run(ctx, exchange, kase);
+      if (check.appliesTo(exchange, kase)) check.run(ctx, exchange, kase);
     } catch (error) {
       if (error instanceof ConformanceFailure) failures.push(error);
       else if (error instanceof ClienteleError) throw error;

@@ -1,5 +1,5 @@
 /**
- * Reads the machine-readable specs in `specs/` and indexes them. The specs are the single source of
+ * Reads the machine-readable OpenAPI specs (one per API, in `apis/<id>/`) and indexes them. The specs are the single source of
  * truth: validators (`validators.ts`) and arbitraries (`arbitraries.ts`) are both derived from here.
  */
 import { readFileSync } from 'node:fs';
@@ -10,11 +10,11 @@ import { ConfigError } from '../engine/failures.js';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The JSON-over-HTTP APIs described by OpenAPI documents. */
-export const OPENAPI_SPECS = {
-  freshbooks: 'specs/freshbooks/openapi.yaml',
-} as const;
-export type OpenApiName = keyof typeof OPENAPI_SPECS;
+/** Where an API's spec lives: the API id (it names bundles and generated code) and the file, relative to the project root. */
+export interface SpecSource {
+  readonly api: string;
+  readonly path: string;
+}
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -41,21 +41,21 @@ export interface OpenApiDoc {
 
 const cache = new Map<string, OpenApiDoc>();
 
-export function specPath(api: OpenApiName): string {
-  return join(PROJECT_ROOT, OPENAPI_SPECS[api]);
+export function specPath(source: SpecSource): string {
+  return join(PROJECT_ROOT, source.path);
 }
 
-export function loadOpenApi(api: OpenApiName): OpenApiDoc {
-  const file = specPath(api);
+export function loadOpenApi(source: SpecSource): OpenApiDoc {
+  const file = specPath(source);
   let doc = cache.get(file);
   if (!doc) {
     try {
       doc = parse(readFileSync(file, 'utf8')) as OpenApiDoc;
     } catch (error) {
-      throw new ConfigError(`spec ${OPENAPI_SPECS[api]} cannot be read: ${(error as Error).message.split('\n')[0]}`);
+      throw new ConfigError(`spec ${source.path} cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
     if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths) {
-      throw new ConfigError(`spec ${OPENAPI_SPECS[api]} is not an OpenAPI document`);
+      throw new ConfigError(`spec ${source.path} is not an OpenAPI document`);
     }
     cache.set(file, doc);
   }
@@ -105,8 +105,9 @@ function jsonContent(content: unknown): { mediaType?: string; schema?: JsonSchem
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
-export function indexOperations(api: OpenApiName): ReadonlyMap<string, OperationInfo> {
-  const doc = loadOpenApi(api);
+export function indexOperations(source: SpecSource): ReadonlyMap<string, OperationInfo> {
+  const { api } = source;
+  const doc = loadOpenApi(source);
   const operations = new Map<string, OperationInfo>();
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of METHODS) {
@@ -134,10 +135,11 @@ export function indexOperations(api: OpenApiName): ReadonlyMap<string, Operation
 
 /** The component schemas as one JSON Schema 2020-12 document. */
 const bundles = new Map<string, JsonSchema>();
-export function schemaBundle(api: OpenApiName): JsonSchema {
+export function schemaBundle(source: SpecSource): JsonSchema {
+  const { api } = source;
   const cached = bundles.get(api);
   if (cached) return cached;
-  const doc = loadOpenApi(api);
+  const doc = loadOpenApi(source);
   const bundle: JsonSchema = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: bundleId(api),
@@ -148,10 +150,10 @@ export function schemaBundle(api: OpenApiName): JsonSchema {
 }
 
 /** Resolves a bundle-relative `$ref` (as produced by rebase) to its schema, for the arbitrary builders. */
-export function resolveBundleRef(api: OpenApiName, ref: string): JsonSchema {
-  const prefix = `${bundleId(api)}#/$defs/`;
+export function resolveBundleRef(source: SpecSource, ref: string): JsonSchema {
+  const prefix = `${bundleId(source.api)}#/$defs/`;
   if (!ref.startsWith(prefix)) throw new ConfigError(`spec: cannot resolve ${ref}`);
-  const defs = (schemaBundle(api).$defs ?? {}) as Record<string, JsonSchema>;
+  const defs = (schemaBundle(source).$defs ?? {}) as Record<string, JsonSchema>;
   const found = defs[ref.slice(prefix.length)];
   if (!found) throw new ConfigError(`spec: unresolved reference ${ref}`);
   return found;

@@ -9,17 +9,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ValidationResult } from '../engine/checks/types.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
-import { PROJECT_ROOT, indexOperations, schemaBundle, type JsonSchema, type OpenApiName } from './spec.js';
+import { PROJECT_ROOT, indexOperations, schemaBundle, type JsonSchema, type SpecSource } from './spec.js';
 
 // ajv-formats is CommonJS with `module.exports = plugin`; require() gives the function itself.
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 
-export interface ValidationResult {
-  readonly ok: boolean;
-  /** One line per problem: `<instance path> <message>`. */
-  readonly errors: readonly string[];
-}
+export type { ValidationResult };
 
 export interface ValidatorSet {
   readonly keys: readonly string[];
@@ -38,14 +35,14 @@ export function exportName(key: string): string {
   return key.replace(/[^A-Za-z0-9]/g, '_');
 }
 
-export function generatedValidatorsPath(api: OpenApiName): string {
+export function generatedValidatorsPath(api: string): string {
   return join(PROJECT_ROOT, 'generated', api, 'validators.js');
 }
 
 /** Every schema of the spec, keyed as above, with its own `$id` so standalone code can name it. */
-export function collectSchemas(api: OpenApiName): Map<string, JsonSchema> {
+export function collectSchemas(source: SpecSource): Map<string, JsonSchema> {
   const schemas = new Map<string, JsonSchema>();
-  for (const op of indexOperations(api).values()) {
+  for (const op of indexOperations(source).values()) {
     if (op.requestSchema) schemas.set(requestKey(op.operationId), op.requestSchema);
     for (const response of op.responses.values()) {
       if (response.schema) schemas.set(responseKey(op.operationId, response.status), response.schema);
@@ -54,21 +51,22 @@ export function collectSchemas(api: OpenApiName): Map<string, JsonSchema> {
   return schemas;
 }
 
-export function createAjv(api: OpenApiName, forStandalone: boolean): Ajv2020 {
+export function createAjv(source: SpecSource, forStandalone: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     strict: true,
     allErrors: true,
     code: forStandalone ? { source: true, esm: true } : undefined,
   });
   addFormats(ajv);
-  ajv.addSchema(schemaBundle(api));
+  ajv.addSchema(schemaBundle(source));
   return ajv;
 }
 
-export function compileAll(api: OpenApiName, forStandalone: boolean) {
-  const ajv = createAjv(api, forStandalone);
+export function compileAll(source: SpecSource, forStandalone: boolean) {
+  const { api } = source;
+  const ajv = createAjv(source, forStandalone);
   const ids: Record<string, string> = {};
-  for (const [key, schema] of collectSchemas(api)) {
+  for (const [key, schema] of collectSchemas(source)) {
     const id = `${key}`;
     ajv.addSchema({ ...schema, $id: `https://clientele.dev/specs/${api}/${exportName(key)}.json` }, id);
     ids[exportName(key)] = id;
@@ -96,8 +94,8 @@ function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
   };
 }
 
-export function runtimeValidators(api: OpenApiName): ValidatorSet {
-  const { ajv, ids } = compileAll(api, false);
+export function runtimeValidators(source: SpecSource): ValidatorSet {
+  const { ajv, ids } = compileAll(source, false);
   const functions = new Map<string, ValidateFunction>();
   for (const id of Object.values(ids)) functions.set(id, ajv.getSchema(id)!);
   return wrap(functions);
@@ -105,7 +103,8 @@ export function runtimeValidators(api: OpenApiName): ValidatorSet {
 
 const loaded = new Map<string, Promise<ValidatorSet>>();
 
-export function standaloneValidators(api: OpenApiName): Promise<ValidatorSet> {
+export function standaloneValidators(source: SpecSource): Promise<ValidatorSet> {
+  const { api } = source;
   let set = loaded.get(api);
   if (!set) {
     set = (async () => {
@@ -113,7 +112,7 @@ export function standaloneValidators(api: OpenApiName): Promise<ValidatorSet> {
       if (!existsSync(file)) throw new ConfigError(`generated validators missing (${file}); run npm run generate`);
       const module = (await import(pathToFileURL(file).href)) as Record<string, ValidateFunction>;
       const functions = new Map<string, ValidateFunction>();
-      for (const key of collectSchemas(api).keys()) {
+      for (const key of collectSchemas(source).keys()) {
         const fn = module[exportName(key)];
         if (!fn) throw new ConfigError(`generated validators are stale (${key} missing); run npm run generate`);
         functions.set(key, fn);

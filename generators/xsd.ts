@@ -22,8 +22,6 @@ import { childElement, decodeXml, refuseDtd, type XmlBody, type XmlElement } fro
 import { PROJECT_ROOT } from './spec.js';
 import type { ValidationResult } from './validators.js';
 
-export const XSD_SPECS = { 'freshbooks-classic': 'specs/freshbooks-classic/freshbooks-classic.xsd' } as const;
-export type XsdName = keyof typeof XSD_SPECS;
 
 export interface XsdOperation {
   readonly name: string;
@@ -325,17 +323,14 @@ function builtinSchema(typeRef: string): Record<string, unknown> {
   }
 }
 
-const loaded = new Map<XsdName, XsdSpec>();
+const loaded = new Map<string, XsdSpec>();
 
-export function xsdPath(api: XsdName): string {
-  return join(PROJECT_ROOT, XSD_SPECS[api]);
-}
-
-export function loadXsdSpec(api: XsdName): XsdSpec {
-  let spec = loaded.get(api);
+/** The compiled XSD at `path` (relative to the project root), compiled once per process. */
+export function loadXsdSpec(path: string): XsdSpec {
+  let spec = loaded.get(path);
   if (!spec) {
-    spec = compileXsd(xsdPath(api));
-    loaded.set(api, spec);
+    spec = compileXsd(join(PROJECT_ROOT, path));
+    loaded.set(path, spec);
   }
   return spec;
 }

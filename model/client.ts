@@ -1,49 +1,36 @@
-/**
- * The abstract client resource that every property suite speaks. Adapters map it to a wire format;
- * the suites never see a URL, a JSON key or an XML element.
- */
-export const CLIENT_FIELDS = [
-  'firstName',
-  'lastName',
-  'email',
-  'organization',
-  'phone',
-  'mobile',
-  'street',
-  'city',
-  'province',
-  'country',
-  'postalCode',
-] as const;
-export type ClientField = (typeof CLIENT_FIELDS)[number];
-export type ClientFields = Partial<Record<ClientField, string>>;
+import type { ClientFields } from './fields.js';
 
-/** Soft delete: a deleted client is kept, with its visibility changed. */
+/** Where a soft-deleted API keeps a client: in use, deleted (kept, restorable where documented), or archived. */
 export type Visibility = 'active' | 'deleted' | 'archived';
 
 export interface ClientRecord {
   /** Opaque to the suites; compared only for identity. */
   readonly id: string;
   readonly fields: ClientFields;
-  readonly visibility: Visibility;
+  /** Soft-delete APIs only. */
+  readonly visibility?: Visibility;
   /**
    * Every stored wire field except those the server changes on its own (timestamps): what "unchanged"
-   * means for partial update and restore.
+   * means for partial update, restore and refused requests.
    */
   readonly snapshot: Readonly<Record<string, unknown>>;
 }
 
 export type Filter =
-  | { readonly kind: 'equals'; readonly field: ClientField; readonly value: string }
-  | { readonly kind: 'like'; readonly field: ClientField; readonly value: string }
+  | { readonly kind: 'equals'; readonly field: string; readonly value: string }
+  | { readonly kind: 'like'; readonly field: string; readonly value: string }
   | { readonly kind: 'ids'; readonly ids: readonly string[] };
 
+export type SortOrder = 'asc' | 'desc';
+
 export interface ListQuery {
-  /** Confines the list to the clients created under this scope tag (see ClientApi.create); absent: all. */
+  /** Confines the list to the clients created under this scope (see ClientApi.create); absent: all. */
   readonly scope?: string;
   readonly filters: readonly Filter[];
-  /** Absent: the API's default, which the suites never assert on. */
+  /** Soft-delete APIs: which clients to list; absent: the API's default, which the suites never assert on. */
   readonly visibility?: Visibility;
+  /** APIs with a sort facet: the column and order; absent: the API's default. */
+  readonly sort?: { readonly column: string; readonly order?: SortOrder };
   readonly page: number;
   /** Absent: the API's default page size. */
   readonly perPage?: number;

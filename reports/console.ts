@@ -1,6 +1,6 @@
 import { FAMILIES, type RunReport } from './model.js';
-import { checkMessage, formatDuration, problemChecks } from './formats/markdown.js';
-import { redactSecrets } from './writer.js';
+import { redactSecrets } from '../engine/redact.js';
+import { checkMessage, formatDuration, problemChecks } from './render.js';
 
 const MAX_LINE = 160;
 

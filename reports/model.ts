@@ -2,34 +2,13 @@
  * The run report: what the engine's events add up to. Every report format (JSON, JUnit, Markdown, the
  * console summary) formats this read-only view and nothing else. `report.schema.json` publishes it.
  */
-export const FAMILIES = ['contract', 'pagination', 'filtering', 'partial-update', 'soft-delete', 'stateful', 'access'] as const;
-export type Family = (typeof FAMILIES)[number];
+import type { Family } from '../engine/families.js';
+import type { FailureRecord } from '../engine/records.js';
+
+export { FAMILIES, type Family } from '../engine/families.js';
+export type { FailureRecord, Reproduction } from '../engine/records.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped';
-
-export interface Reproduction {
-  /** One shell line per request, in order; credentials redacted. */
-  readonly curl: readonly string[];
-  /** The request bodies as sent (JSON, XML or JSON-RPC), one per curl line; empty where none was sent. */
-  readonly bodies: readonly string[];
-  /** The CLI line that replays the property with the same seed. */
-  readonly replay: string;
-}
-
-export interface FailureRecord {
-  /** The rule that was broken (`response-schema`, `pagination/each-client-once`, ...). */
-  readonly rule: string;
-  readonly operation?: string;
-  readonly message: string;
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly seed: number;
-  /** fast-check's path to the shrunk counterexample, for property checks. */
-  readonly path?: string;
-  /** The shrunk input that failed, as fast-check prints it. */
-  readonly counterexample?: string;
-  readonly reproduction: Reproduction;
-}
 
 export interface CheckResult {
   /** `family/slug`, stable across runs. */

@@ -3,105 +3,96 @@
  * into a RunReport. The suites learn the run's config through vitest's `provide`.
  */
 import { join } from 'node:path';
-import { startVitest } from 'vitest/node';
-import type { RunConfig } from '../engine/config.js';
-import { EXIT, InternalError, TargetUnreachableError, type ClienteleError } from '../engine/failures.js';
+import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
+import { targetLabel, type RunConfig } from '../engine/config.js';
+import { InternalError, TargetUnreachableError } from '../engine/failures.js';
+import { FAMILIES, type Family } from '../engine/families.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
-import { FAMILIES, type CheckResult, type Family, type FamilySummary, type Outcome, type RunReport } from '../reports/model.js';
-import { CheckCollector } from './collector.js';
+import { buildReport, errorReport, type RunMeta } from '../reports/build.js';
+import type { RunReport } from '../reports/model.js';
+import { collectResults } from './collector.js';
 
-export const VERSION = '0.1.0';
 
-export interface RunMeta {
-  /** How the report names the target (never with credentials). */
-  readonly targetLabel: string;
+export function suiteFiles(families: readonly Family[]): string[] {
+  return families.map((family) => join(PROJECT_ROOT, 'suites', `${family}.suite.ts`));
 }
 
-/** `files` (relative to the project root) replaces the family suites; the runner's own tests use it. */
-export async function runSuites(config: RunConfig, meta: RunMeta, files = config.families.map((family) => join('suites', `${family}.suite.ts`))): Promise<RunReport> {
-  const startedAt = new Date();
-  const collector = new CheckCollector();
-  let vitest;
+/** Families run in their documented order (contract first), whatever vitest's cache says of durations. */
+class FamilyOrder {
+  private static rank(spec: TestSpecification): number {
+    const at = FAMILIES.findIndex((family) => spec.moduleId.endsWith(`/${family}.suite.ts`));
+    return at < 0 ? FAMILIES.length : at;
+  }
+  shard(files: TestSpecification[]): TestSpecification[] {
+    return files;
+  }
+  sort(files: TestSpecification[]): TestSpecification[] {
+    return [...files].sort((a, b) => FamilyOrder.rank(a) - FamilyOrder.rank(b));
+  }
+}
+
+/**
+ * One vitest instance that runs the suites again and again: each run gets its own config through
+ * `provide`. Starting vitest costs more than a small run; `mutants` and the seed sweeps run many.
+ */
+export class SuiteRunner {
+  private constructor(private readonly vitest: Vitest) {}
+
+  static async open(): Promise<SuiteRunner> {
+    try {
+      const vitest = await createVitest('test', {
+        root: PROJECT_ROOT,
+        config: false,
+        include: ['suites/*.suite.ts', 'tests/fixtures/*.suite.ts'],
+        watch: false,
+        // Results are read from the run's outcome; vitest itself prints nothing.
+        reporters: [{}],
+        // Suites share one target; one file at a time keeps their requests from interleaving. One
+        // worker for all files (no isolation) loads the adapter, validators and fast-check once.
+        fileParallelism: false,
+        sequence: { sequencer: FamilyOrder },
+        isolate: false,
+        pool: 'threads',
+        testTimeout: 30 * 60_000,
+        hookTimeout: 5 * 60_000,
+        silent: true,
+      });
+      // Reporters and state ready, no test run yet: each `run` runs its own files.
+      await vitest.standalone();
+      return new SuiteRunner(vitest);
+    } catch (error) {
+      throw new InternalError(`the suites could not start: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** Runs the families of `config` (or `files`, absolute paths, for the runner's own tests) against one target. */
+  async run(config: RunConfig, meta: RunMeta = { targetLabel: targetLabel(config.target) }, files = suiteFiles(config.families)): Promise<RunReport> {
+    const startedAt = new Date();
+    this.vitest.provide('clientele', config);
+    let outcome;
+    try {
+      outcome = await this.vitest.runTestFiles(files, true);
+    } catch (error) {
+      throw new InternalError(`the suites could not run: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const { results, problems } = collectResults(outcome.testModules, outcome.unhandledErrors);
+    // The target went away mid-run: keep what was checked until then, and say so (exit 3).
+    if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
+    return buildReport(config, meta, startedAt, results, problems.internal);
+  }
+
+  close(): Promise<void> {
+    return this.vitest.close();
+  }
+}
+
+/** One run on a vitest of its own. */
+export async function runSuites(config: RunConfig, meta?: RunMeta, files?: string[]): Promise<RunReport> {
+  const runner = await SuiteRunner.open();
   try {
-    vitest = await startVitest('test', [], {
-      root: PROJECT_ROOT,
-      config: false,
-      include: files,
-      watch: false,
-      reporters: [collector],
-      provide: { clientele: config },
-      // Suites share one target; one file at a time keeps their requests from interleaving. One
-      // worker for all files (no isolation) loads the adapter, validators and fast-check once.
-      fileParallelism: false,
-      isolate: false,
-      pool: 'threads',
-      testTimeout: 30 * 60_000,
-      hookTimeout: 5 * 60_000,
-      silent: true,
-    });
-  } catch (error) {
-    throw new InternalError(`the suites could not start: ${(error as Error).message.split('\n')[0]}`);
+    return await runner.run(config, meta, files);
   } finally {
-    await vitest?.close();
+    await runner.close();
   }
-  if (!vitest) throw new InternalError('the suites could not start');
-  const { unreachable, internal } = collector.problems;
-  // The target went away mid-run: keep what was checked until then, and say so (exit 3).
-  if (unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(unreachable), collector.results);
-  return buildReport(config, meta, startedAt, collector.results, internal);
 }
 
-export function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
-  const empty = (): FamilySummary => ({ passed: 0, failed: 0, errored: 0, skipped: 0 });
-  const families = Object.fromEntries(FAMILIES.map((f) => [f, empty()])) as Record<Family, { -readonly [K in keyof FamilySummary]: number }>;
-  const total = empty() as { -readonly [K in keyof FamilySummary]: number };
-  let requests = 0;
-  for (const check of checks) {
-    families[check.family][check.status]++;
-    total[check.status]++;
-    requests += check.requests;
-  }
-  return { families, total, requests };
-}
-
-/** The report of a run that a ClienteleError stopped: no checks, or those run before, and why. */
-export function errorReport(
-  config: Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly'>,
-  meta: RunMeta,
-  startedAt: Date,
-  error: ClienteleError,
-  checks: readonly CheckResult[] = [],
-): RunReport {
-  const outcome: Outcome = error.exitCode === EXIT.usage ? 'usage-error' : error.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error';
-  return buildReport(config, meta, startedAt, checks, undefined, { outcome, exitCode: error.exitCode, error: error.message });
-}
-
-export function buildReport(
-  config: Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly'>,
-  meta: RunMeta,
-  startedAt: Date,
-  checks: readonly CheckResult[],
-  internal?: string,
-  override?: { outcome: Outcome; exitCode: number; error: string },
-): RunReport {
-  const finishedAt = new Date();
-  const summary = summarize(checks);
-  const outcome: Outcome = override?.outcome ?? (internal ? 'internal-error' : summary.total.failed > 0 ? 'failed' : 'passed');
-  const exitCode = override?.exitCode ?? (internal ? EXIT.internal : summary.total.failed > 0 ? EXIT.failures : EXIT.ok);
-  return {
-    tool: { name: 'clientele', version: VERSION },
-    api: config.api,
-    target: meta.targetLabel,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
-    seed: config.seed,
-    runs: config.runs,
-    readOnly: config.readOnly,
-    outcome,
-    exitCode,
-    ...(override?.error ?? internal ? { error: override?.error ?? internal } : {}),
-    summary,
-    checks,
-  };
-}

@@ -1,24 +1,22 @@
 /**
- * Stateful, model-based: random sequences of create, get, update, delete, restore and list run
- * against the target and against the in-memory model; every answer must agree with the model.
- * fast-check shrinks a failing sequence to the shortest one; the report prints its requests.
+ * Stateful, model-based: random sequences of the operations an API has (create, get, update, delete,
+ * restore where documented, list) run against the target and against the model's pure transitions
+ * (`model/state.ts`); every answer must agree with the model. fast-check shrinks a failing sequence to
+ * the shortest one; the report prints its requests.
  */
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/types.js';
-import { family, check } from '../engine/suite.js';
-import { forAll, expectThat } from '../engine/property.js';
-import type { ClientFields, Visibility } from '../model/client.js';
-import { clientFields, fieldChanges, fieldsDiffer, sameIds, walkPages } from './support.js';
-import type { CheckRun } from '../engine/check-run.js';
+import type { ClientApi } from '../adapters/port.js';
+import { expectThat, forAll } from '../engine/property.js';
+import type { Visibility } from '../model/client.js';
+import { fieldsDiffer, type ClientFields } from '../model/fields.js';
+import * as transition from '../model/state.js';
+import { check, family, type CheckRun } from './harness.js';
+import { clientFields, fieldChanges, listedIds } from './support.js';
 
-interface ModelClient {
-  id: string;
-  fields: ClientFields;
-  visibility: Visibility;
-}
+/** fast-check's model is mutable; it holds the pure state and replaces it at each step. */
 interface Model {
   readonly scope: string;
-  readonly clients: ModelClient[];
+  state: transition.ModelState;
 }
 interface Real {
   readonly run: CheckRun;
@@ -26,7 +24,7 @@ interface Real {
 }
 type Command = fc.AsyncCommand<Model, Real>;
 
-/** After it ran, a command reads as the request it sent (credentials redacted); before, as its intent. */
+/** After it ran, a command reads as the request it sent (credentials named, never written); before, as its intent. */
 abstract class ClientCommand implements Command {
   private sent?: string;
   abstract check(model: Readonly<Model>): boolean;
@@ -36,8 +34,8 @@ abstract class ClientCommand implements Command {
     try {
       await this.execute(model, real);
     } finally {
-      const last = real.api.log.snapshot().at(-1);
-      this.sent = last ? real.api.reproduce(last).command : undefined;
+      const last = real.api.session.log.snapshot().at(-1);
+      this.sent = last ? real.api.session.reproduce(last).command : undefined;
     }
   }
   toString(): string {
@@ -45,7 +43,9 @@ abstract class ClientCommand implements Command {
   }
 }
 
-const pickFrom = (model: Readonly<Model>, pick: number) => model.clients[pick % model.clients.length]!;
+const soft = (api: ClientApi) => api.capabilities.deletion.kind === 'soft';
+const pickFrom = <T>(items: readonly T[], pick: number) => items[pick % items.length]!;
+const withVisibility = (model: Readonly<Model>, visibility: Visibility) => model.state.clients.filter((c) => (c.visibility ?? 'active') === visibility);
 
 class Create extends ClientCommand {
   constructor(readonly fields: ClientFields) { super(); }
@@ -53,19 +53,20 @@ class Create extends ClientCommand {
   intent = () => `create ${JSON.stringify(this.fields)}`;
   protected async execute(model: Model, { api }: Real) {
     const record = await api.create(this.fields, model.scope);
-    expectThat(!model.clients.some((c) => c.id === record.id), 'stateful/fresh-id', `create returned id ${record.id}, which another client has`, { actual: record.id });
-    model.clients.push({ id: record.id, fields: { ...this.fields }, visibility: 'active' });
+    const known = model.state.clients.some((c) => c.id === record.id) || model.state.gone.includes(record.id);
+    expectThat(!known, 'stateful/fresh-id', `create returned id ${record.id}, which another client has or had`, { actual: record.id });
+    model.state = transition.created(model.state, record.id, this.fields, soft(api));
   }
 }
 
 class Get extends ClientCommand {
   constructor(readonly pick: number) { super(); }
-  check = (model: Readonly<Model>) => model.clients.length > 0;
+  check = (model: Readonly<Model>) => model.state.clients.length > 0;
   intent = () => `get client #${this.pick}`;
   protected async execute(model: Model, { api }: Real) {
-    const expected = pickFrom(model, this.pick);
+    const expected = pickFrom(model.state.clients, this.pick);
     const actual = await api.get(expected.id);
-    const wrong = fieldsDiffer(expected.fields, actual.fields);
+    const wrong = fieldsDiffer(expected.fields, actual.fields, api.capabilities.fields);
     expectThat(wrong.length === 0, 'stateful/get-fields', `get ${expected.id}: ${wrong.join(', ')} differ from the model`, { expected: expected.fields, actual: actual.fields });
     expectThat(actual.visibility === expected.visibility, 'stateful/get-visibility', `get ${expected.id}: visibility differs from the model`, { expected: expected.visibility, actual: actual.visibility });
   }
@@ -73,74 +74,71 @@ class Get extends ClientCommand {
 
 class Update extends ClientCommand {
   constructor(readonly pick: number, readonly changes: ClientFields) { super(); }
-  check = (model: Readonly<Model>) => model.clients.length > 0;
+  check = (model: Readonly<Model>) => model.state.clients.length > 0;
   intent = () => `update client #${this.pick} with ${JSON.stringify(this.changes)}`;
   protected async execute(model: Model, { api }: Real) {
-    const target = pickFrom(model, this.pick);
+    const target = pickFrom(model.state.clients, this.pick);
     await api.update(target.id, this.changes);
-    target.fields = { ...target.fields, ...this.changes };
+    model.state = transition.updated(model.state, target.id, this.changes);
   }
 }
 
 class Delete extends ClientCommand {
   constructor(readonly pick: number) { super(); }
-  check = (model: Readonly<Model>) => model.clients.some((c) => c.visibility === 'active');
+  check = (model: Readonly<Model>) => withVisibility(model, 'active').length > 0;
   intent = () => `delete active client #${this.pick}`;
   protected async execute(model: Model, { api }: Real) {
-    const active = model.clients.filter((c) => c.visibility === 'active');
-    const target = active[this.pick % active.length]!;
-    await api.softDelete(target.id);
-    target.visibility = 'deleted';
+    const target = pickFrom(withVisibility(model, 'active'), this.pick);
+    await api.delete(target.id);
+    model.state = transition.deleted(model.state, target.id, api.capabilities.deletion);
   }
 }
 
 class Restore extends ClientCommand {
   constructor(readonly pick: number) { super(); }
-  check = (model: Readonly<Model>) => model.clients.some((c) => c.visibility === 'deleted');
+  check = (model: Readonly<Model>) => withVisibility(model, 'deleted').length > 0;
   intent = () => `restore deleted client #${this.pick}`;
   protected async execute(model: Model, { api }: Real) {
-    const deleted = model.clients.filter((c) => c.visibility === 'deleted');
-    const target = deleted[this.pick % deleted.length]!;
-    await api.restore(target.id);
-    target.visibility = 'active';
+    const target = pickFrom(withVisibility(model, 'deleted'), this.pick);
+    await api.restore!(target.id);
+    model.state = transition.restored(model.state, target.id);
     // A restore must bring the client back as it was; read it back at once.
     const actual = await api.get(target.id);
-    const wrong = fieldsDiffer(target.fields, actual.fields);
+    const wrong = fieldsDiffer(target.fields, actual.fields, api.capabilities.fields);
     expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id}: ${wrong.join(', ')} differ from the model`, { expected: target.fields, actual: actual.fields });
   }
 }
 
 class List extends ClientCommand {
-  constructor(readonly visibility: Visibility, readonly perPage: number) { super(); }
+  constructor(readonly visibility: Visibility | undefined, readonly perPage: number) { super(); }
   check = () => true;
-  intent = () => `list ${this.visibility} clients, ${this.perPage} per page`;
-  protected async execute(model: Model, real: Real) {
-    const pages = await walkPages(real.run, { scope: model.scope, filters: [], visibility: this.visibility, perPage: this.perPage });
-    const listed = pages.flatMap((p) => p.items.map((i) => i.id));
-    const expected = model.clients.filter((c) => c.visibility === this.visibility).map((c) => c.id);
-    expectThat(sameIds(listed, expected), 'stateful/list', `the ${this.visibility} list differs from the model`, { expected, actual: listed });
+  intent = () => `list ${this.visibility ?? 'all'} clients, ${this.perPage} per page`;
+  protected async execute(model: Model, { api }: Real) {
+    const listed = await listedIds(api, { scope: model.scope, filters: [], visibility: this.visibility, perPage: this.perPage });
+    const expected = transition.expectedList(model.state, [], api.capabilities.filters, this.visibility);
+    expectThat(transition.listAgrees(listed, expected), 'stateful/list', `the ${this.visibility ?? ''} list differs from the model`, { expected: expected.must, actual: listed });
   }
 }
 
+/** The commands this API's capabilities allow: restore only where documented, lists by visibility only for soft deletes. */
+function commandsFor(api: ClientApi): fc.Arbitrary<Command>[] {
+  const create = clientFields(api).map((fields): Command => new Create(fields));
+  const visibilities: (Visibility | undefined)[] = soft(api) ? ['active', 'deleted'] : [undefined];
+  return [
+    // Twice: with creates as likely as the rest, most sequences would touch no client at all.
+    create,
+    create,
+    fc.nat().map((pick) => new Get(pick)),
+    fc.tuple(fc.nat(), fieldChanges(api)).map(([pick, changes]) => new Update(pick, changes)),
+    fc.nat().map((pick) => new Delete(pick)),
+    ...(api.restore ? [fc.nat().map((pick): Command => new Restore(pick))] : []),
+    fc.tuple(fc.constantFrom(...visibilities), fc.integer({ min: 1, max: 4 })).map(([v, n]) => new List(v, n)),
+  ];
+}
+
 family('stateful', (env) => {
-  check(env, 'random sequences of create, get, update, delete, restore and list agree with the model', { writes: true }, (run) => {
-    const { api } = run;
-    const create = clientFields(api).map((fields) => new Create(fields));
-    const commands = fc.commands(
-      [
-        // Twice: with creates as likely as the rest, most sequences would touch no client at all.
-        create,
-        create,
-        fc.nat().map((pick) => new Get(pick)),
-        fc.tuple(fc.nat(), fieldChanges(api)).map(([pick, changes]) => new Update(pick, changes)),
-        fc.nat().map((pick) => new Delete(pick)),
-        ...(api.capabilities.restore ? [fc.nat().map((pick): Command => new Restore(pick))] : []),
-        fc.tuple(fc.constantFrom<Visibility>('active', 'deleted'), fc.integer({ min: 1, max: 4 })).map(([v, n]) => new List(v, n)),
-      ],
-      { maxCommands: 20, size: '+1' },
-    );
-    return forAll(run, commands, (cmds) =>
-      fc.asyncModelRun(() => ({ model: { scope: run.scope(), clients: [] }, real: { run, api } }), cmds),
-    );
+  check(env, 'random sequences of the documented operations agree with the model', { writes: true }, (run) => {
+    const commands = fc.commands(commandsFor(run.api), { maxCommands: 20, size: '+1' });
+    return forAll(run, commands, (cmds) => fc.asyncModelRun(() => ({ model: { scope: run.scope(), state: transition.EMPTY_STATE }, real: { run, api: run.api } }), cmds));
   });
 });

@@ -1,5 +1,5 @@
 /** Every embedded target listens the same way: 127.0.0.1, an ephemeral port, a close that drops keep-alive sockets. */
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningTarget } from './types.js';
 
@@ -20,4 +20,22 @@ export function listenOnLoopback(server: Server, path = ''): Promise<RunningTarg
       });
     });
   });
+}
+
+/**
+ * Serves `handle` on loopback. A handler that throws is answered by `answerCrash`, in the API's own
+ * error format; once its headers are out nothing coherent can follow, so the connection is dropped.
+ */
+export function serveOnLoopback(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  answerCrash: (res: ServerResponse) => void,
+  path = '',
+): Promise<RunningTarget> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else answerCrash(res);
+    });
+  });
+  return listenOnLoopback(server, path);
 }

@@ -18,9 +18,15 @@ export interface Mutant<Faults> {
   /** One line: what is wrong with this variant. */
   readonly description: string;
   readonly faults: Faults;
+  /** True when the fault breaks every response (wrong content type, malformed body), so any check fails on it. */
+  readonly global?: boolean;
 }
 
 /** The faults of the catalogue's mutant with this id; none for the reference (no id). */
 export function faultsOf<Faults>(catalogue: readonly Mutant<Faults>[], mutantId: string | undefined): Faults | undefined {
-  return mutantId === undefined ? undefined : catalogue.find((mutant) => mutant.id === mutantId)?.faults;
+  if (mutantId === undefined) return undefined;
+  const mutant = catalogue.find((candidate) => candidate.id === mutantId);
+  // Serving the reference under a mistyped mutant id would report that mutant as surviving.
+  if (mutant === undefined) throw new Error(`unknown mutant '${mutantId}'`);
+  return mutant.faults;
 }

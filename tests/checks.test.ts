@@ -1,20 +1,31 @@
 /**
  * The exchange checks of `engine/checks/`, each shown to be real: one crafted exchange it lets pass and
- * one it rejects with its own rule, judged against the real FreshBooks SpecView. Also `verifyExchange`
- * (first failure thrown, the others named; a crashing check becomes a CheckCrash) and `statusMatches`.
+ * one it rejects with its own rule, judged against the real FreshBooks SpecView; which exchanges each
+ * applies to; which checks each spec view runs. Also `verifyExchange` (first failure thrown, the others
+ * named; a crashing check becomes a CheckCrash), `statusMatches`, and the engine-owned `Session`
+ * (records, redacts, verifies and reproduces every exchange) on a fake transport.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiSpecView } from '../adapters/openapi-spec-view.js';
 import { xmlSpecView } from '../adapters/xml-spec-view.js';
-import { EXCHANGE_CHECKS } from '../engine/checks/index.js';
+import { EXCHANGE_CHECKS, pickChecks } from '../engine/checks/index.js';
 import { statusMatches, type CheckContext, type ExchangeCase, type ExchangeCheck, type SpecView } from '../engine/checks/types.js';
-import type { Exchange, TransportError, WireResponse } from '../engine/exchange.js';
+import type { Credential } from '../engine/config.js';
+import type { Exchange, ReproductionStep, TransportError, WireRequest, WireResponse } from '../engine/exchange.js';
 import { CheckCrash, ConformanceFailure, InternalError, TargetUnreachableError } from '../engine/failures.js';
+import { REDACTED } from '../engine/redact.js';
+import { Session } from '../engine/session.js';
+import type { CredentialResolver, Transport, TransportOutcome } from '../engine/transport.js';
 import { verifyExchange } from '../engine/verify.js';
+import type { SpecSource } from '../generators/spec.js';
+import { toCurl } from '../protocols/http/curl.js';
+
+const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 
 let spec: SpecView;
 beforeAll(async () => {
-  spec = await openApiSpecView('freshbooks');
+  spec = await openApiSpecView(REST);
 });
 
 const CLIENT_URL = 'https://api.example.test/accounting/account/abc123/users/clients/42';
@@ -54,14 +65,18 @@ function validClient(): Record<string, unknown> {
 const clientBody = (client: Record<string, unknown> = validClient()): string => JSON.stringify({ response: { result: { client } } });
 
 function response(status: number, body: string, contentType = 'application/json; charset=utf-8'): WireResponse {
-  return { status, headers: { 'content-type': contentType }, body, truncated: false };
+  return { httpStatus: status, headers: { 'content-type': contentType }, body, truncated: false };
 }
 
-function exchange(parts: { response?: WireResponse; transportError?: TransportError; operation?: string }): Exchange {
+/** An answer over a transport without HTTP (MCP over stdio): no status, no headers, maybe a JSON-RPC error code. */
+function rpcAnswer(body: string, rpcErrorCode?: number): WireResponse {
+  return { body, truncated: false, ...(rpcErrorCode === undefined ? {} : { rpcErrorCode }) };
+}
+
+function exchange(parts: { response?: WireResponse; transportError?: TransportError; operation?: string; request?: WireRequest }): Exchange {
   return {
-    protocol: 'http-json',
     operation: parts.operation ?? 'getClient',
-    request: { method: 'GET', url: CLIENT_URL, headers: { accept: 'application/json' } },
+    request: parts.request ?? { method: 'GET', url: CLIENT_URL, headers: { accept: 'application/json' } },
     response: parts.response,
     transportError: parts.transportError,
     elapsedMs: 12,
@@ -75,11 +90,22 @@ function contextFor(ex: Exchange): CheckContext {
   return { spec, body: ex.response ? spec.decode(ex.response) : undefined };
 }
 
-/** Runs each registered check on its own and names those that threw a ConformanceFailure. */
+/** Runs a check as verifyExchange does: only on an exchange it applies to. */
+function judge(check: ExchangeCheck, ex: Exchange, kase: ExchangeCase): void {
+  if (check.appliesTo(ex, kase)) check.run(contextFor(ex), ex, kase);
+}
+
+/** The names of the registered checks that apply to an exchange. */
+function applying(ex: Exchange, kase: ExchangeCase): string[] {
+  return EXCHANGE_CHECKS.filter((check) => check.appliesTo(ex, kase)).map((check) => check.name);
+}
+
+/** Runs each registered check that applies on its own (whatever the spec view picks) and names those that threw a ConformanceFailure. */
 function failingRules(ex: Exchange, kase: ExchangeCase): string[] {
   const ctx = contextFor(ex);
   const failed: string[] = [];
   for (const check of EXCHANGE_CHECKS) {
+    if (!check.appliesTo(ex, kase)) continue;
     try {
       check.run(ctx, ex, kase);
     } catch (error) {
@@ -111,6 +137,10 @@ interface CheckCases {
 }
 
 const GET: ExchangeCase = { operation: 'getClient' };
+const RPC_REQUEST: WireRequest = { method: 'tools/call', body: '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"client_get","arguments":{"id":"42"}}}' };
+const RPC_NOT_FOUND = '{"jsonrpc":"2.0","id":7,"error":{"code":-32005,"message":"Client not found"}}';
+const RPC_SUCCESS = '{"jsonrpc":"2.0","id":7,"result":{"content":[]}}';
+const UNKNOWN_ID_RPC: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005], why: 'an unknown id is refused' } };
 const okGet = (): Exchange => exchange({ response: response(200, clientBody()) });
 
 const CASES: Record<string, CheckCases> = {
@@ -134,21 +164,21 @@ const CASES: Record<string, CheckCases> = {
   'expected-status': {
     passing: {
       exchange: () => exchange({ response: response(404, NOT_FOUND_BODY) }),
-      kase: { operation: 'getClient', expect: { statuses: [404], why: 'an unknown id is answered 404' } },
+      kase: { operation: 'getClient', expect: { httpStatuses: [404], why: 'an unknown id is answered 404' } },
     },
     failing: {
       exchange: () => exchange({ response: response(500, '{"message":"internal"}') }),
-      kase: { operation: 'getClient', expect: { statuses: [404], why: 'an unknown id is answered 404' } },
+      kase: { operation: 'getClient', expect: { httpStatuses: [404], why: 'an unknown id is answered 404' } },
       alsoFailing: ['not-a-server-error', 'status-documented'],
     },
   },
   'expected-outcome': {
-    // JSON over HTTP has no envelope verdict: a case that demands one cannot be satisfied (the Classic
-    // XML view, which has one, is exercised below).
+    // JSON over HTTP has no envelope verdict: a case that demands one cannot be satisfied, which is why
+    // the OpenAPI view does not run this check (the Classic XML view, which has one, is exercised below).
     passing: { exchange: () => exchange({ response: response(200, clientBody()) }), kase: GET },
     failing: {
       exchange: () => exchange({ response: response(200, clientBody()) }),
-      kase: { operation: 'getClient', expect: { statuses: [200], outcome: 'ok', why: 'a read succeeds' } },
+      kase: { operation: 'getClient', expect: { httpStatuses: [200], outcome: 'ok', why: 'a read succeeds' } },
       alsoFailing: [],
     },
   },
@@ -184,6 +214,15 @@ const CASES: Record<string, CheckCases> = {
       alsoFailing: [],
     },
   },
+  'expected-error-code': {
+    // JSON-RPC answers (MCP over stdio): no HTTP status, so only the body checks and this one apply.
+    passing: { exchange: () => exchange({ request: RPC_REQUEST, response: rpcAnswer(RPC_NOT_FOUND, -32005) }), kase: UNKNOWN_ID_RPC },
+    failing: {
+      exchange: () => exchange({ request: RPC_REQUEST, response: rpcAnswer(RPC_SUCCESS) }),
+      kase: UNKNOWN_ID_RPC,
+      alsoFailing: [],
+    },
+  },
 };
 
 describe('the exchange check registry', () => {
@@ -198,8 +237,74 @@ describe('the exchange check registry', () => {
   });
 
   it('lets a well-formed, documented, schema-valid exchange through every check', () => {
-    const value = verifyExchange(spec, okGet(), { operation: 'getClient', expect: { statuses: [200], why: 'a read succeeds' } });
+    const kase: ExchangeCase = { operation: 'getClient', expect: { httpStatuses: [200], why: 'a read succeeds' } };
+    const value = verifyExchange(spec, okGet(), kase);
     expect(value).toEqual({ response: { result: { client: validClient() } } });
+    expect(failingRules(okGet(), kase)).toEqual([]);
+  });
+
+  it('picks checks by name, in registry order, and refuses an unknown name', () => {
+    expect(pickChecks(['response-schema', 'transport']).map((check) => check.name)).toEqual(['transport', 'response-schema']);
+    expect(pickChecks(EXCHANGE_CHECKS.map((check) => check.name).reverse())).toEqual(EXCHANGE_CHECKS);
+    expect(() => pickChecks(['transport', 'no-such-check'])).toThrow(/no exchange check named no-such-check/);
+  });
+});
+
+describe('the checks each spec view runs', () => {
+  const HTTP = ['transport', 'not-a-server-error', 'expected-status', 'status-documented', 'content-type', 'well-formed-body', 'response-schema'];
+
+  it('OpenAPI (JSON over HTTP): the HTTP and body checks, no verdict and no JSON-RPC code', () => {
+    expect(spec.checks.map((check) => check.name)).toEqual(HTTP);
+  });
+
+  it('Classic XML: the HTTP and body checks and the envelope verdict, no JSON-RPC code', async () => {
+    const view = await xmlSpecView(CLASSIC_XSD);
+    expect(view.checks.map((check) => check.name)).toEqual([...HTTP, 'expected-outcome']);
+  });
+
+  it('are registered checks, in registry order', async () => {
+    for (const view of [spec, await xmlSpecView(CLASSIC_XSD)]) {
+      expect(view.checks.every((check) => EXCHANGE_CHECKS.includes(check))).toBe(true);
+      const order = view.checks.map((check) => EXCHANGE_CHECKS.indexOf(check));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+});
+
+describe('which exchanges each check applies to', () => {
+  it('transport: only a transport error, which no response check then judges', () => {
+    const broken = exchange({ transportError: { kind: 'timeout', message: 'no complete response within 300 ms' } });
+    expect(applying(broken, GET)).toEqual(['transport']);
+    expect(applying(okGet(), GET)).not.toContain('transport');
+  });
+
+  it('an HTTP answer: the status and body checks; expected-status only when the case names statuses', () => {
+    expect(applying(okGet(), GET)).toEqual(['not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'response-schema']);
+    expect(applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], why: 'a read succeeds' } })).toContain('expected-status');
+    expect(applying(okGet(), { operation: 'getClient', expect: { why: 'says nothing of statuses' } })).not.toContain('expected-status');
+  });
+
+  it('an answer without HTTP (stdio): no status check, no Content-Type check, the body checks only', () => {
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual(['well-formed-body', 'response-schema']);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual(['well-formed-body', 'response-schema', 'expected-error-code']);
+  });
+
+  it('expected-error-code: only where the case names JSON-RPC codes, and only to an answer', () => {
+    expect(applying(okGet(), GET)).not.toContain('expected-error-code');
+    expect(applying(okGet(), { operation: 'getClient', expect: { rpcCodes: [], why: 'names no code' } })).not.toContain('expected-error-code');
+    const broken = exchange({ transportError: { kind: 'protocol', message: 'the server closed stdin' } });
+    expect(applying(broken, UNKNOWN_ID_RPC)).toEqual(['transport']);
+  });
+
+  it('expected-outcome: only where the case names a verdict, and once the HTTP status, if any, is an expected one', () => {
+    const outcome = (httpStatuses?: number[]): ExchangeCase => ({ operation: 'getClient', expect: { httpStatuses, outcome: 'ok', why: 'a read succeeds' } });
+    const applies = (ex: Exchange, kase: ExchangeCase) => EXCHANGE_CHECKS.find((c) => c.name === 'expected-outcome')!.appliesTo(ex, kase);
+    expect(applies(okGet(), GET)).toBe(false);
+    expect(applies(okGet(), outcome([200]))).toBe(true);
+    expect(applies(okGet(), outcome())).toBe(true);
+    // A 500 is judged by the status checks; its verdict is not read.
+    expect(applies(exchange({ response: response(500, '{}') }), outcome([200]))).toBe(false);
+    expect(applies(exchange({ response: rpcAnswer(RPC_SUCCESS) }), outcome([200]))).toBe(true);
   });
 });
 
@@ -208,12 +313,13 @@ describe.each(EXCHANGE_CHECKS.map((check) => [check.name, check] as const))('che
 
   it('passes its passing exchange', () => {
     const ex = cases.passing.exchange();
-    expect(() => check.run(contextFor(ex), ex, cases.passing.kase)).not.toThrow();
+    expect(() => judge(check, ex, cases.passing.kase)).not.toThrow();
     expect(failingRules(ex, cases.passing.kase)).toEqual([]);
   });
 
-  it('rejects its failing exchange with a ConformanceFailure of its own rule', () => {
+  it('applies to its failing exchange and rejects it with a ConformanceFailure of its own rule', () => {
     const ex = cases.failing.exchange();
+    expect(check.appliesTo(ex, cases.failing.kase)).toBe(true);
     const error = thrownBy(() => check.run(contextFor(ex), ex, cases.failing.kase));
     expect(error).toBeInstanceOf(ConformanceFailure);
     const failure = error as ConformanceFailure;
@@ -274,6 +380,28 @@ describe('check details', () => {
     const failure = thrownBy(() => check.run(contextFor(make()), make(), kase)) as ConformanceFailure;
     expect(failure.details).toMatchObject({ expected: 'application/json', actual: 'text/html' });
   });
+
+  it('expected-error-code reports the codes wanted and the one that came, or that a success came', () => {
+    const check = EXCHANGE_CHECKS.find((c) => c.name === 'expected-error-code')!;
+    const kase: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005, -32602], why: 'an unknown id is refused' } };
+    const wrongCode = exchange({ request: RPC_REQUEST, response: rpcAnswer('{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no such method"}}', -32601) });
+    const failure = thrownBy(() => check.run(contextFor(wrongCode), wrongCode, kase)) as ConformanceFailure;
+    expect(failure.details).toMatchObject({ expected: '-32005 or -32602', actual: '-32601' });
+    expect(failure.message).toContain('an unknown id is refused');
+    const success = exchange({ request: RPC_REQUEST, response: rpcAnswer(RPC_SUCCESS) });
+    const none = thrownBy(() => check.run(contextFor(success), success, kase)) as ConformanceFailure;
+    expect(none.details.actual).toBe('a success');
+    const other = exchange({ request: RPC_REQUEST, response: rpcAnswer(RPC_NOT_FOUND, -32602) });
+    expect(() => check.run(contextFor(other), other, kase)).not.toThrow();
+  });
+
+  it('response-schema names the HTTP status of the answer it judged', () => {
+    const { exchange: make, kase } = CASES['response-schema']!.failing;
+    const check = EXCHANGE_CHECKS.find((c) => c.name === 'response-schema')!;
+    const failure = thrownBy(() => check.run(contextFor(make()), make(), kase)) as ConformanceFailure;
+    expect(failure.message).toMatch(/^getClient 200 body violates the schema: /);
+    expect(failure.details.expected).toBe('the 200 schema of getClient');
+  });
 });
 
 describe('verifyExchange', () => {
@@ -298,12 +426,13 @@ describe('verifyExchange', () => {
     const crashing: ExchangeCheck = {
       name: 'test/crashes',
       description: 'reads a property of undefined',
+      appliesTo: () => true,
       run(_ctx, ex) {
         const missing = (ex as unknown as { nothing?: { deeper: number } }).nothing;
         void missing!.deeper;
       },
     };
-    const error = thrownBy(() => verifyExchange(spec, okGet(), GET, [crashing]));
+    const error = thrownBy(() => verifyExchange({ ...spec, checks: [crashing] }, okGet(), GET));
     expect(error).toBeInstanceOf(CheckCrash);
     expect(error).toBeInstanceOf(InternalError);
     const crash = error as CheckCrash;
@@ -313,13 +442,35 @@ describe('verifyExchange', () => {
     expect(crash.exitCode).toBe(4);
   });
 
-  it('runs only the checks it is given', () => {
+  it('runs only the checks its spec view names, and of those only the ones that apply', () => {
     const seen: string[] = [];
-    const recording: ExchangeCheck = { name: 'test/records', description: 'records the operation', run: (_ctx, ex) => void seen.push(ex.operation) };
-    // This body would fail the schema check; with only the recording check it passes and returns the decoded body.
-    const value = verifyExchange(spec, exchange({ response: response(200, '{"a":1}') }), GET, [recording]);
+    const recording: ExchangeCheck = {
+      name: 'test/records',
+      description: 'records the operation',
+      appliesTo: () => true,
+      run: (_ctx, ex) => void seen.push(ex.operation),
+    };
+    const never: ExchangeCheck = {
+      name: 'test/never',
+      description: 'applies to nothing, and would fail anything',
+      appliesTo: () => false,
+      run: () => {
+        throw new ConformanceFailure('test/never', 'ran although it applies to nothing');
+      },
+    };
+    // This body would fail the schema check; with only these checks it passes and returns the decoded body.
+    const value = verifyExchange({ ...spec, checks: [never, recording] }, exchange({ response: response(200, '{"a":1}') }), GET);
     expect(seen).toEqual(['getClient']);
     expect(value).toEqual({ a: 1 });
+  });
+
+  it('decodes only a body the spec documents for the answer', () => {
+    // getClient documents no body for a 418: nothing to decode, nothing to return, no well-formed-body failure.
+    const ex = exchange({ response: response(418, 'not json at all') });
+    expect(() => verifyExchange({ ...spec, checks: pickChecks(['well-formed-body', 'response-schema']) }, ex, GET)).not.toThrow();
+    expect(verifyExchange({ ...spec, checks: [] }, ex, GET)).toBeUndefined();
+    const truncated = exchange({ response: response(200, clientBody().slice(0, 60)) });
+    expect((thrownBy(() => verifyExchange(spec, truncated, GET)) as ConformanceFailure).rule).toBe('well-formed-body');
   });
 });
 
@@ -348,13 +499,12 @@ describe('expected-outcome against the Classic XML view (HTTP 200 either way, th
   const okBody = `<?xml version="1.0" encoding="utf-8"?>\n<response ${NS} status="ok"/>`;
   const failBody = `<?xml version="1.0" encoding="utf-8"?>\n<response ${NS} status="fail"><error>Client not found.</error><code>40404</code></response>`;
   const xmlExchange = (body: string): Exchange => ({
-    protocol: 'http-xml',
     operation: 'client.delete',
     request: { method: 'POST', url: 'https://example.test/api/2.1/xml-in', headers: {}, body: '<request method="client.delete"><client_id>9</client_id></request>' },
     response: response(200, body, 'application/xml; charset=utf-8'),
     elapsedMs: 3,
   });
-  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({ operation: 'client.delete', expect: { statuses: [200], outcome, why: `expects ${outcome}` } });
+  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({ operation: 'client.delete', expect: { httpStatuses: [200], outcome, why: `expects ${outcome}` } });
 
   it.each([
     ['ok', okBody, []],
@@ -362,9 +512,176 @@ describe('expected-outcome against the Classic XML view (HTTP 200 either way, th
     ['ok', failBody, ['expected-outcome']],
     ['fail', okBody, ['expected-outcome']],
   ] as const)('expecting %s', async (outcome, body, rules) => {
-    const view = await xmlSpecView('freshbooks-classic');
+    const view = await xmlSpecView(CLASSIC_XSD);
     const run = () => verifyExchange(view, xmlExchange(body), expecting(outcome));
     if (rules.length === 0) expect(run).not.toThrow();
     else expect((thrownBy(run) as ConformanceFailure).rule).toBe(rules[0]);
+  });
+});
+
+describe('Session (on a fake transport)', () => {
+  const TOKEN = 'sk_live_S3ss10nT0ken';
+  const CREDENTIALS: Credential[] = [
+    { key: 'token', value: TOKEN, secret: true, env: 'CLIENTELE_TOKEN' },
+    { key: 'staffToken', value: 'staff_S3cr3t_T0ken', secret: true, env: 'CLIENTELE_STAFF_TOKEN' },
+    { key: 'accountId', value: 'abc123', secret: false },
+  ];
+  const BEARER = { scheme: 'bearer', token: { credential: 'token' } } as const;
+  const READ = { method: 'GET', url: CLIENT_URL, headers: { accept: 'application/json' }, auth: BEARER } satisfies WireRequest;
+  const OK = { httpStatuses: [200], why: 'a read succeeds' };
+
+  /** Answers each request with the next canned outcome; records what it was sent, credentials resolved as on the wire. */
+  class FakeTransport implements Transport {
+    readonly sent: { request: WireRequest; authorization?: string }[] = [];
+    closed = false;
+    constructor(private readonly answers: ((request: WireRequest, authorization?: string) => Omit<TransportOutcome, 'elapsedMs'>)[]) {}
+
+    async send(request: WireRequest, credentials: CredentialResolver): Promise<TransportOutcome> {
+      const auth = request.auth;
+      const authorization = auth && (auth.scheme === 'bearer' ? `Bearer ${credentials.value(auth.token)}` : `Basic ${credentials.value(auth.user)}:${auth.password}`);
+      this.sent.push({ request, authorization });
+      const answer = this.answers.shift();
+      if (!answer) throw new Error('the fake transport has no answer left');
+      return { ...answer(request, authorization), elapsedMs: 1 };
+    }
+
+    reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep {
+      return { kind: 'curl', command: toCurl(request, credentials), ...(request.body === undefined ? {} : { body: request.body, language: 'json' as const }) };
+    }
+
+    async close(): Promise<void> {
+      this.closed = true;
+    }
+  }
+
+  const answering = (status: number, body: string) => () => ({ response: response(status, body) });
+  const session = (...answers: ConstructorParameters<typeof FakeTransport>[0]) => {
+    const transport = new FakeTransport(answers);
+    return { transport, session: new Session(transport, spec, CREDENTIALS) };
+  };
+
+  it('sends through the transport, verifies, and answers the decoded body, its status and verdict', async () => {
+    const { transport, session: s } = session(answering(200, clientBody()));
+    const answer = await s.call('getClient', READ, OK);
+    expect(answer.httpStatus).toBe(200);
+    expect(answer.body).toEqual({ response: { result: { client: validClient() } } });
+    expect(answer.outcome).toBeUndefined(); // JSON over HTTP carries no verdict besides the status
+    expect(answer.exchange).toMatchObject({ operation: 'getClient', request: READ, response: { httpStatus: 200 }, elapsedMs: 1 });
+    // The credential is resolved for the wire only: the recorded request holds the reference.
+    expect(transport.sent[0]!.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(JSON.stringify(answer.exchange)).not.toContain(TOKEN);
+  });
+
+  it('records every exchange, in order, those that fail verification included', async () => {
+    const { session: s } = session(
+      answering(200, clientBody()),
+      answering(404, NOT_FOUND_BODY),
+      answering(500, '{"message":"internal"}'),
+      () => ({ transportError: { kind: 'timeout', message: 'no complete response within 300 ms' } }),
+    );
+    await s.call('getClient', READ, OK);
+    await s.call('getClient', READ, { httpStatuses: [404], why: 'an unknown id is answered 404' });
+    await expect(s.call('getClient', READ)).rejects.toThrow(ConformanceFailure);
+    await expect(s.call('getClient', READ)).rejects.toThrow(ConformanceFailure);
+    const log = s.log.snapshot();
+    expect(log.map((ex) => ex.response?.httpStatus ?? ex.transportError?.kind)).toEqual([200, 404, 500, 'timeout']);
+    expect(s.log.total).toBe(4);
+  });
+
+  it('throws a verification failure as a ConformanceFailure carrying the recorded exchange', async () => {
+    const { session: s } = session(answering(404, NOT_FOUND_BODY));
+    const error = await s.call('getClient', READ, OK).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ConformanceFailure);
+    const failure = error as ConformanceFailure;
+    expect(failure.rule).toBe('expected-status');
+    expect(failure.details).toMatchObject({ expected: '200', actual: '404' });
+    expect(failure.details.exchanges).toEqual([s.log.snapshot().at(-1)]);
+  });
+
+  it('attempt swallows a ConformanceFailure (still recorded) but not an unreachable target', async () => {
+    const { session: s } = session(answering(500, '{"message":"internal"}'), () => ({
+      transportError: { kind: 'connection', message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9' },
+    }));
+    expect(await s.attempt('deleteClient', READ)).toBeUndefined();
+    expect(s.log.total).toBe(1);
+    await expect(s.attempt('deleteClient', READ)).rejects.toThrow(TargetUnreachableError);
+  });
+
+  it('redacts a secret the target reflects, in the body and headers of the recorded response', async () => {
+    const note = `token was ${TOKEN}`;
+    const { session: s } = session(() => ({
+      response: {
+        httpStatus: 200,
+        headers: { 'content-type': 'application/json', 'x-echo': `Bearer ${TOKEN}` },
+        body: clientBody({ ...validClient(), note }),
+        truncated: false,
+      },
+    }));
+    const answer = await s.call('getClient', READ, OK);
+    const recorded = s.log.snapshot()[0]!;
+    expect(JSON.stringify(recorded)).not.toContain(TOKEN);
+    expect(recorded.response!.body).toContain(`token was ${REDACTED}`);
+    expect(recorded.response!.headers!['x-echo']).toBe(`Bearer ${REDACTED}`);
+    // The decoded body comes from the redacted record, so nothing downstream sees the secret either.
+    expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
+    expect((answer.body as { response: { result: { client: { note: string } } } }).response.result.client.note).toBe(`token was ${REDACTED}`);
+  });
+
+  it('redacts a secret in a transport error message', async () => {
+    const { session: s } = session(() => ({ transportError: { kind: 'protocol', message: `bad header near ${TOKEN}` } }));
+    const failure = (await s.call('getClient', READ).catch((error: unknown) => error)) as ConformanceFailure;
+    expect(failure.rule).toBe('transport');
+    expect(JSON.stringify(s.log.snapshot())).not.toContain(TOKEN);
+    expect(failure.message).not.toContain(TOKEN);
+    expect(failure.message).toContain(REDACTED);
+  });
+
+  it('reproduces an exchange naming $CLIENTELE_TOKEN, never the token', async () => {
+    const { session: s } = session(answering(200, clientBody()));
+    const { exchange: ex } = await s.call('getClient', READ, OK);
+    const step = s.reproduce(ex);
+    expect(step.kind).toBe('curl');
+    expect(step.command).toContain('"Authorization: Bearer $CLIENTELE_TOKEN"');
+    expect(step.command).not.toContain(TOKEN);
+  });
+
+  it('reproduces each secret by its own variable, a non-secret credential and a literal as they are', () => {
+    const { session: s } = session();
+    const step = (auth: WireRequest['auth']) => s.reproduce({ operation: 'getClient', request: { method: 'GET', url: CLIENT_URL, auth }, elapsedMs: 0 }).command;
+    expect(step({ scheme: 'bearer', token: { credential: 'staffToken' } })).toContain('"Authorization: Bearer $CLIENTELE_STAFF_TOKEN"');
+    expect(step({ scheme: 'basic', user: { credential: 'token' }, password: 'X' })).toContain('-u "$CLIENTELE_TOKEN:X"');
+    expect(step({ scheme: 'basic', user: { credential: 'accountId' }, password: 'X' })).toContain('-u "abc123:X"');
+    expect(step({ scheme: 'basic', user: { literal: 'wrong-1a2b3c4d' }, password: 'X' })).toContain('-u "wrong-1a2b3c4d:X"');
+    // An Authorization header value is redacted whatever it holds (the last-pass rule), a deliberately
+    // wrong literal too; replayed as written it is still a wrong token.
+    expect(step({ scheme: 'bearer', token: { literal: 'wrong-1a2b3c4d' } })).toContain(`"Authorization: Bearer ${REDACTED}"`);
+  });
+
+  it('redacts a secret that a request body carries in its reproduction', () => {
+    const { session: s } = session();
+    const body = JSON.stringify({ client: { note: `pasted ${TOKEN} by mistake` } });
+    const step = s.reproduce({ operation: 'createClient', request: { method: 'POST', url: CLIENT_URL, body, auth: BEARER }, elapsedMs: 0 });
+    expect(JSON.stringify(step)).not.toContain(TOKEN);
+    expect(step.body).toBe(JSON.stringify({ client: { note: `pasted ${REDACTED} by mistake` } }));
+  });
+
+  it('refuses a credential the run was not given, as our error', async () => {
+    const { session: s } = session(answering(200, clientBody()));
+    await expect(s.call('getClient', { ...READ, auth: { scheme: 'bearer', token: { credential: 'nope' } } })).rejects.toThrow(InternalError);
+  });
+
+  it('names the envelope gap with a redacted excerpt, and closes its transport', async () => {
+    const { transport, session: s } = session(answering(200, clientBody()));
+    await s.call('getClient', READ, OK);
+    const gap = s.envelopeGap('getClient', 'response.result.client', { leaked: TOKEN });
+    expect(gap).toBeInstanceOf(ConformanceFailure);
+    expect(gap.rule).toBe('envelope');
+    expect(gap.details.actual).not.toContain(TOKEN);
+    expect(gap.details.exchanges).toEqual([s.log.snapshot().at(-1)]);
+    await s.close();
+    expect(transport.closed).toBe(true);
   });
 });

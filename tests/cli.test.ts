@@ -1,12 +1,16 @@
-/** The CLI as a new user meets it: documented exit codes, one-line errors, a report in every case. */
+/**
+ * The CLI as a new user meets it: documented exit codes, one-line errors, a report in every case. Runs
+ * in this process through `main`; one smoke test spawns the real command.
+ */
 import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFreshbooksClassicTarget } from '../targets/freshbooks-classic/reference.js';
-import { startFreshbooksTarget } from '../targets/freshbooks/reference.js';
+import { startTarget as startClassic } from '../apis/freshbooks-classic/target/index.js';
+import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.js';
+import { APIS } from '../apis/registry.js';
 import type { RunningTarget } from '../targets/types.js';
-import { readReport, runCli, tempDir } from './support/cli.js';
+import { readReport, runCli, runMain, tempDir } from './support/cli.js';
 
 const TOKEN = 'tok-9f8e7d6c5b4a-secret';
 
@@ -27,19 +31,19 @@ async function freePort(): Promise<number> {
 
 describe('usage errors: exit 2, one line, a report saying why', () => {
   it.each([
-    [['run', '--api', 'nope'], /unknown --api 'nope'/],
+    [['run', '--api', 'nope'], /unknown API 'nope'/],
     [['run', '--bogus'], /bogus/],
     [['run', '--runs', 'many'], /--runs must be a whole number/],
     [['run', '--only', 'everything'], /unknown family 'everything'/],
     [['launch'], /unknown command 'launch'/],
     [['run', '--target', 'http://127.0.0.1:9'], /--target needs --api/],
-    [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--account-id', 'A'], /needs a token/],
-    [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--token', 'T'], /needs --account-id for --api freshbooks/],
+    [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--account-id', 'A'], /needs --token for --api freshbooks-rest/],
+    [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--token', 'T'], /needs --account-id for --api freshbooks-rest/],
     [['run', '--api', 'freshbooks', '--target', 'not a url'], /--target is not a URL/],
     [['run', '--api', 'freshbooks', '--mutant', 'no-such-mutant'], /unknown --mutant/],
   ])('%j', async (args, message) => {
     const dir = tempDir('usage');
-    const result = await runCli([...args, '--report-dir', dir]);
+    const result = await runMain([...args, '--report-dir', dir]);
     expect(result.code).toBe(2);
     oneLine(result.stderr);
     expect(result.stderr).toMatch(message);
@@ -47,16 +51,33 @@ describe('usage errors: exit 2, one line, a report saying why', () => {
   });
 });
 
+describe('the real command (one child process)', () => {
+  it('--help answers fast without loading the runner; a usage error is one line with exit 2', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes');
+    const dir = tempDir('smoke');
+    const usage = await runCli(['run', '--runs', 'many', '--report-dir', dir]);
+    expect(usage.code).toBe(2);
+    oneLine(usage.stderr);
+    expect(readReport(dir)).toMatchObject({ outcome: 'usage-error', exitCode: 2 });
+  });
+});
+
 describe('help and version', () => {
-  it('--help documents the commands, options and exit codes', async () => {
-    const result = await runCli(['--help']);
+  it('--help documents the commands, every API with its options, and the exit codes', async () => {
+    const result = await runMain(['--help']);
     expect(result.code).toBe(0);
     for (const word of ['run', 'mutants', '--target', '--token', '--seed', '--runs', '--read-only', '--only', '--report-dir', 'Exit codes', 'target unreachable']) {
       expect(result.stdout).toContain(word);
     }
+    for (const api of APIS) {
+      expect(result.stdout).toContain(api.id);
+      for (const option of api.credentials) expect(result.stdout).toContain(`--${option.flag}`);
+    }
   });
   it('--version prints the version', async () => {
-    const result = await runCli(['--version']);
+    const result = await runMain(['--version']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^clientele \d+\.\d+\.\d+/);
   });
@@ -66,7 +87,7 @@ describe('a port with nothing listening', () => {
   it('exits 3 with one line and writes a report', async () => {
     const dir = tempDir('unreachable');
     const port = await freePort();
-    const result = await runCli(['run', '--api', 'freshbooks', '--target', `http://127.0.0.1:${port}`, '--token', TOKEN, '--account-id', 'ABC123', '--report-dir', dir]);
+    const result = await runMain(['run', '--api', 'freshbooks', '--target', `http://127.0.0.1:${port}`, '--token', TOKEN, '--account-id', 'ABC123', '--report-dir', dir]);
     expect(result.code).toBe(3);
     oneLine(result.stderr);
     expect(result.stderr).toMatch(/unreachable: connection refused/);
@@ -77,7 +98,7 @@ describe('a port with nothing listening', () => {
 describe('against a server given by URL', () => {
   let target: RunningTarget;
   beforeAll(async () => {
-    target = await startFreshbooksTarget({ token: TOKEN, accountId: 'ABC123' });
+    target = await startRest({ token: TOKEN, accountId: 'ABC123' });
   });
   afterAll(() => target.close());
 
@@ -89,7 +110,7 @@ describe('against a server given by URL', () => {
 
   it('--read-only passes without writing anything, and skips every writing check', async () => {
     const dir = tempDir('readonly');
-    const result = await runCli(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--read-only', '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    const result = await runMain(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--read-only', '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = readReport(dir);
@@ -101,7 +122,7 @@ describe('against a server given by URL', () => {
 
   it('token from CLIENTELE_TOKEN works; the token appears in no report and no output; every client it made is left soft-deleted', async () => {
     const dir = tempDir('secret');
-    const result = await runCli(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--runs', '3', '--only', 'contract,soft-delete', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    const result = await runMain(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--runs', '3', '--only', 'contract,deletion', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
     const files = readdirSync(dir);
@@ -116,7 +137,7 @@ describe('FreshBooks Classic against a server given by URL', () => {
   const STAFF = 'staff-5e4d3c2b1a-secret';
   let target: RunningTarget;
   beforeAll(async () => {
-    target = await startFreshbooksClassicTarget({ token: TOKEN, staffToken: STAFF });
+    target = await startClassic({ token: TOKEN, accountId: '', staffToken: STAFF });
   });
   afterAll(() => target.close());
 
@@ -129,7 +150,7 @@ describe('FreshBooks Classic against a server given by URL', () => {
 
   it('with --staff-token runs the access checks; neither token reaches a report or the output; every client made is left deleted', async () => {
     const dir = tempDir('classic');
-    const result = await runCli(['run', '--api', 'freshbooks-classic', '--target', target.url, '--staff-token', STAFF, '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', target.url, '--staff-token', STAFF, '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = readReport(dir);
@@ -145,7 +166,7 @@ describe('FreshBooks Classic against a server given by URL', () => {
 
   it('without --staff-token skips the access checks and says why', async () => {
     const dir = tempDir('classic-nostaff');
-    const result = await runCli(['run', '--api', 'freshbooks-classic', '--target', target.url, '--token', TOKEN, '--runs', '2', '--only', 'access', '--report-dir', dir]);
+    const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', target.url, '--token', TOKEN, '--runs', '2', '--only', 'access', '--report-dir', dir]);
     expect(result.code).toBe(0);
     const report = readReport(dir);
     expect(report.summary.families.access.skipped).toBe(3);
@@ -156,26 +177,28 @@ describe('FreshBooks Classic against a server given by URL', () => {
 describe('a Classic failure report', () => {
   it('reproduces with the XML bodies, curl lines naming whose credential (never its value) and the seed', async () => {
     const dir = tempDir('classic-failure');
-    const result = await runCli(['run', '--api', 'freshbooks-classic', '--mutant', 'staff-edits-unassigned', '--only', 'access', '--seed', '7', '--report-dir', dir]);
+    const result = await runMain(['run', '--api', 'freshbooks-classic', '--mutant', 'staff-edits-unassigned', '--only', 'access', '--seed', '7', '--report-dir', dir]);
     expect(result.code).toBe(1);
     const failure = readReport(dir).checks.find((c: { status: string }) => c.status === 'failed').failure;
     expect(failure.seed).toBe(7);
     expect(failure.reproduction.replay).toBe('npx clientele run --api freshbooks-classic --mutant staff-edits-unassigned --seed 7 --only access');
-    const staffLines = failure.reproduction.curl.filter((line: string) => line.endsWith('-u "$CLIENTELE_STAFF_TOKEN:X"'));
+    const steps: { kind: string; command: string; body?: string; language?: string }[] = failure.reproduction.steps;
+    expect(steps.every((step) => step.kind === 'curl')).toBe(true);
+    const staffLines = steps.filter((step) => step.command.includes('-u "$CLIENTELE_STAFF_TOKEN:X"'));
     expect(staffLines.length).toBeGreaterThan(0);
-    expect(failure.reproduction.curl.every((line: string) => !line.includes('Authorization'))).toBe(true);
-    expect(failure.reproduction.bodies.some((body: string) => body.startsWith('<?xml') && body.includes('<request method="client.update">'))).toBe(true);
+    expect(steps.every((step) => !step.command.includes('Authorization'))).toBe(true);
+    expect(steps.some((step) => step.language === 'xml' && step.body?.startsWith('<?xml') && step.body.includes('<request method="client.update">'))).toBe(true);
   });
 });
 
 describe('npm start: every API against its embedded reference', () => {
   it('exits 0 and writes one set of reports per API', { timeout: 300_000 }, async () => {
     const dir = tempDir('all');
-    const result = await runCli(['run', '--runs', '3', '--report-dir', dir]);
+    const result = await runMain(['run', '--runs', '3', '--report-dir', dir]);
     expect(result.code).toBe(0);
-    for (const api of ['freshbooks', 'freshbooks-classic']) {
-      expect(readdirSync(join(dir, api)).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
-      expect(readReport(join(dir, api))).toMatchObject({ api, outcome: 'passed', exitCode: 0 });
+    for (const { id } of APIS) {
+      expect(readdirSync(join(dir, id)).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
+      expect(readReport(join(dir, id))).toMatchObject({ api: id, outcome: 'passed', exitCode: 0 });
     }
   });
 });

@@ -15,16 +15,17 @@ import {
   wrongTypeArbitrary,
   type StringConstraints,
 } from '../generators/arbitraries.js';
-import { indexOperations, resolveBundleRef, type JsonSchema } from '../generators/spec.js';
+import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../generators/spec.js';
 import { requestKey, runtimeValidators, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 
-const resolve = (ref: string): JsonSchema => resolveBundleRef('freshbooks', ref);
+const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+const resolve = (ref: string): JsonSchema => resolveBundleRef(REST, ref);
 const CREATE_KEY = requestKey('createClient');
 
 function createBodySchema(): JsonSchema {
-  const schema = indexOperations('freshbooks').get('createClient')?.requestSchema;
+  const schema = indexOperations(REST).get('createClient')?.requestSchema;
   expect(schema).toBeDefined();
   return typeof schema!.$ref === 'string' ? resolve(schema!.$ref) : schema!;
 }
@@ -50,8 +51,8 @@ function typesAllowed(schema: JsonSchema): string[] {
 }
 
 const VALIDATORS: [string, () => Promise<ValidatorSet>][] = [
-  ['runtime', async () => runtimeValidators('freshbooks')],
-  ['standalone', () => standaloneValidators('freshbooks')],
+  ['runtime', async () => runtimeValidators(REST)],
+  ['standalone', () => standaloneValidators(REST)],
 ];
 
 describe.each(VALIDATORS)('with the %s validators', (_name, load) => {
@@ -62,7 +63,7 @@ describe.each(VALIDATORS)('with the %s validators', (_name, load) => {
 
   it('derive valid and invalid updateClient bodies through allOf (ClientInput + vis_state)', () => {
     const key = requestKey('updateClient');
-    const raw = indexOperations('freshbooks').get('updateClient')!.requestSchema!;
+    const raw = indexOperations(REST).get('updateClient')!.requestSchema!;
     const body = typeof raw.$ref === 'string' ? resolve(raw.$ref) : raw;
     fc.assert(fc.property(objectArbitrary(body, resolve), (value) => validators.validate(key, value).ok), { numRuns: 100, seed: 3 });
     fc.assert(fc.property(invalidBodyArbitrary(body, 'client', resolve), (invalid) => !validators.validate(key, invalid.body).ok), { numRuns: 100, seed: 3 });
@@ -250,8 +251,8 @@ describe('(e) standalone and runtime validators', () => {
   let runtime: ValidatorSet;
   let standalone: ValidatorSet;
   beforeAll(async () => {
-    runtime = runtimeValidators('freshbooks');
-    standalone = await standaloneValidators('freshbooks');
+    runtime = runtimeValidators(REST);
+    standalone = await standaloneValidators(REST);
   });
 
   it('expose the same keys', () => {

@@ -6,8 +6,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFreshbooksTarget } from '../targets/freshbooks/reference.js';
-import { readReport, runCli, tempDir } from './support/cli.js';
+import { startTarget } from '../apis/freshbooks-rest/target/index.js';
+import { readReport, runMain, tempDir } from './support/cli.js';
 
 const TOKEN = 'hostile-token-0a1b2c3d';
 let server: Server | undefined;
@@ -29,7 +29,7 @@ async function serve(handler: (res: ServerResponse) => void): Promise<string> {
 
 async function runAgainst(url: string, extra: string[] = []) {
   const dir = tempDir('hostile');
-  const result = await runCli(['run', '--api', 'freshbooks', '--target', url, '--token', TOKEN, '--account-id', 'ABC123', '--runs', '2', '--report-dir', dir, ...extra]);
+  const result = await runMain(['run', '--api', 'freshbooks', '--target', url, '--token', TOKEN, '--account-id', 'ABC123', '--runs', '2', '--report-dir', dir, ...extra]);
   const report = readReport(dir);
   const rules = new Set<string>(report.checks.flatMap((c: { failure?: { rule: string } }) => (c.failure ? [c.failure.rule] : [])));
   return { result, report, rules, dir };
@@ -97,16 +97,17 @@ describe('hostile responses become failures', () => {
 });
 
 describe('failure reports carry reproductions and never the token', () => {
-  it('a faulty server: failures with curl lines and seeds, token redacted everywhere', async () => {
-    const target = await startFreshbooksTarget({ token: TOKEN, accountId: 'ABC123', faults: { updateWipesUnreferenced: true } });
+  it('a faulty server: failures with curl lines naming the token variable, seeds, and the token nowhere', async () => {
+    const target = await startTarget({ token: TOKEN, accountId: 'ABC123' }, 'update-wipes-unreferenced');
     try {
       const run = await runAgainst(target.url, ['--only', 'partial-update', '--seed', '42']);
       expectFailuresNotCrash(run);
       const failed = run.report.checks.find((c: { status: string }) => c.status === 'failed');
       expect(failed.failure.seed).toBe(42);
       expect(failed.failure.path).toMatch(/^\d+(:\d+)*$/);
-      expect(failed.failure.reproduction.curl.length).toBeGreaterThan(0);
-      expect(failed.failure.reproduction.curl[0]).toMatch(/^curl -X POST .*Authorization: Bearer \[REDACTED\]/);
+      const steps: { kind: string; command: string }[] = failed.failure.reproduction.steps;
+      expect(steps.length).toBeGreaterThan(0);
+      expect(steps[0]).toMatchObject({ kind: 'curl', command: expect.stringMatching(/^curl -X POST .*"Authorization: Bearer \$CLIENTELE_TOKEN"/) });
       expect(failed.failure.reproduction.replay).toContain('--seed 42');
       for (const file of readdirSync(run.dir)) expect(readFileSync(join(run.dir, file), 'utf8')).not.toContain(TOKEN);
       expect(run.result.stdout + run.result.stderr).not.toContain(TOKEN);
@@ -118,7 +119,7 @@ describe('failure reports carry reproductions and never the token', () => {
 
 describe('a target that goes away mid-run', () => {
   it('exits 3 with one line, and the report keeps the checks run until then', async () => {
-    const reference = await startFreshbooksTarget({ token: TOKEN, accountId: 'ABC123' });
+    const reference = await startTarget({ token: TOKEN, accountId: 'ABC123' });
     let served = 0;
     // A front that forwards 15 requests to the reference, then stops listening for good.
     const front = createServer(async (req, res) => {
@@ -158,7 +159,7 @@ describe('hostile XML (FreshBooks Classic) becomes failures, never expansion or 
 
   async function runClassic(url: string) {
     const dir = tempDir('hostile-xml');
-    const result = await runCli(['run', '--api', 'freshbooks-classic', '--target', `${url}/api/2.1/xml-in`, '--token', TOKEN, '--runs', '2', '--only', 'contract,pagination', '--report-dir', dir]);
+    const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', `${url}/api/2.1/xml-in`, '--token', TOKEN, '--runs', '2', '--only', 'contract,pagination', '--report-dir', dir]);
     const report = readReport(dir);
     const failures = report.checks.flatMap((c: { failure?: { rule: string; message: string } }) => (c.failure ? [c.failure] : []));
     return { result, report, dir, failures, rules: new Set<string>(failures.map((f: { rule: string }) => f.rule)) };

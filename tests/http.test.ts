@@ -1,14 +1,26 @@
 /**
  * `HttpTransport` against small local servers that answer normally, reuse connections, hang, send an
- * endless body, stop half-way or are not there at all; `toCurl` quoting and redaction; `redactText`.
+ * endless body, stop half-way or are not there at all; the credential a request names, added on the
+ * wire and named by its variable in a reproduction; `toCurl` quoting and redaction; `redactSecrets`.
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REDACTED, redactText } from '../engine/redact.js';
+import type { CredentialRef, WireRequest } from '../engine/exchange.js';
+import { InternalError } from '../engine/failures.js';
+import { REDACTED, redactSecrets } from '../engine/redact.js';
+import type { CredentialResolver } from '../engine/transport.js';
 import { toCurl } from '../protocols/http/curl.js';
 import { HttpTransport, type HttpLimits } from '../protocols/http/transport.js';
+
+/** The run's credentials as the session resolves them: `token` is a secret named `$CLIENTELE_TOKEN`, `user` is not. */
+function resolver(values: Readonly<Record<string, string>>): CredentialResolver {
+  return {
+    value: (ref: CredentialRef) => ('literal' in ref ? ref.literal : values[ref.credential]!),
+    forShell: (ref: CredentialRef) => ('literal' in ref ? { text: ref.literal } : ref.credential === 'token' ? { variable: 'CLIENTELE_TOKEN' } : { text: values[ref.credential]! }),
+  };
+}
 
 const servers: Server[] = [];
 const transports: HttpTransport[] = [];
@@ -59,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('HttpTransport', () => {
-  it('returns status, lower-cased headers and the body of a JSON response', async () => {
+  it('returns the HTTP status, lower-cased headers and the body of a JSON response', async () => {
     const { origin } = await startServer(async (req, res) => {
       const body = await readBody(req);
       const echoed = JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization, body: JSON.parse(body) });
@@ -67,20 +79,25 @@ describe('HttpTransport', () => {
       res.writeHead(201, ['Content-Type', 'application/json; charset=utf-8', 'X-Request-ID', 'Req-42', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
       res.end(echoed);
     });
-    const outcome = await transport().send({
-      method: 'POST',
-      url: `${origin}/accounting/account/abc/users/clients?page=2&search%5Bemail%5D=x`,
-      headers: { 'content-type': 'application/json', authorization: 'Bearer t0ken' },
-      body: JSON.stringify({ client: { fname: 'Zoë' } }),
-    });
+    const outcome = await transport().send(
+      {
+        method: 'POST',
+        url: `${origin}/accounting/account/abc/users/clients?page=2&search%5Bemail%5D=x`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client: { fname: 'Zoë' } }),
+        auth: { scheme: 'bearer', token: { credential: 'token' } },
+      },
+      resolver({ token: 't0ken' }),
+    );
     expect(outcome.transportError).toBeUndefined();
     const response = outcome.response!;
-    expect(response.status).toBe(201);
+    expect(response.httpStatus).toBe(201);
     expect(response.truncated).toBe(false);
-    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(response.headers['x-request-id']).toBe('Req-42');
-    expect(response.headers['set-cookie']).toBe('a=1, b=2');
-    expect(Object.keys(response.headers).filter((name) => name !== name.toLowerCase())).toEqual([]);
+    const headers = response.headers!;
+    expect(headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(headers['x-request-id']).toBe('Req-42');
+    expect(headers['set-cookie']).toBe('a=1, b=2');
+    expect(Object.keys(headers).filter((name) => name !== name.toLowerCase())).toEqual([]);
     expect(JSON.parse(response.body)).toEqual({
       method: 'POST',
       url: '/accounting/account/abc/users/clients?page=2&search%5Bemail%5D=x',
@@ -88,6 +105,59 @@ describe('HttpTransport', () => {
       body: { client: { fname: 'Zoë' } },
     });
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('adds the credential a request names on the wire: bearer, basic (user:password) or a literal', async () => {
+    const seen: (string | undefined)[] = [];
+    const { origin } = await startServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const t = transport();
+    const credentials = resolver({ token: 's3cr3t-t0ken' });
+    const send = (auth?: WireRequest['auth']) => t.send({ method: 'GET', url: `${origin}/`, ...(auth ? { auth } : {}) }, credentials);
+    await send({ scheme: 'bearer', token: { credential: 'token' } });
+    await send({ scheme: 'basic', user: { credential: 'token' }, password: 'X' });
+    await send({ scheme: 'bearer', token: { literal: 'wrong-abcd' } });
+    await send();
+    expect(seen).toEqual([
+      'Bearer s3cr3t-t0ken',
+      `Basic ${Buffer.from('s3cr3t-t0ken:X').toString('base64')}`,
+      'Bearer wrong-abcd',
+      undefined,
+    ]);
+  });
+
+  it('throws the error of a credential that cannot be resolved, never reporting it as a transport error of the target', async () => {
+    const { origin } = await startServer((_req, res) => res.end('{}'));
+    const missing: CredentialResolver = {
+      value: () => {
+        throw new InternalError("the run has no credential 'staffToken'");
+      },
+      forShell: () => ({ variable: 'CLIENTELE_STAFF_TOKEN' }),
+    };
+    await expect(transport().send({ method: 'GET', url: `${origin}/`, auth: { scheme: 'bearer', token: { credential: 'staffToken' } } }, missing)).rejects.toThrow(InternalError);
+  });
+
+  it('reproduces a request as a curl step that names the credential, with its body and language', () => {
+    const t = transport();
+    const credentials = resolver({ token: 's3cr3t-t0ken' });
+    const auth = { scheme: 'bearer', token: { credential: 'token' } } as const;
+    const json = t.reproduce({ method: 'POST', url: 'https://x.test/c', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}', auth }, credentials);
+    expect(json).toEqual({
+      kind: 'curl',
+      command: `curl -X POST 'https://x.test/c' -H 'Content-Type: application/json' -H "Authorization: Bearer $CLIENTELE_TOKEN" --data-raw '{"a":1}'`,
+      body: '{"a":1}',
+      language: 'json',
+    });
+    expect(JSON.stringify(json)).not.toContain('s3cr3t-t0ken');
+    const xml = t.reproduce({ method: 'POST', url: 'https://x.test/api', headers: { 'content-type': 'application/xml' }, body: '<request/>' }, credentials);
+    expect(xml).toMatchObject({ kind: 'curl', body: '<request/>', language: 'xml' });
+    const form = t.reproduce({ method: 'POST', url: 'https://x.test/f', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, credentials);
+    expect(form.language).toBe('form');
+    const get = t.reproduce({ method: 'GET', url: 'https://x.test/c' }, credentials);
+    expect(get).toEqual({ kind: 'curl', command: `curl -X GET 'https://x.test/c'` });
   });
 
   // Note: undici marks a pooled socket free a tick after its body ends, so a request sent right after
@@ -163,7 +233,7 @@ describe('HttpTransport', () => {
     const outcome = await transport({ maxBodyBytes, timeoutMs: 5_000 }).send({ method: 'GET', url: `${origin}/endless`, headers: {} });
     expect(outcome.transportError?.kind).toBe('too-large');
     expect(outcome.transportError?.message).toContain(String(maxBodyBytes));
-    expect(outcome.response?.status).toBe(200);
+    expect(outcome.response?.httpStatus).toBe(200);
     expect(outcome.response?.truncated).toBe(true);
     expect(outcome.response!.body.length).toBeGreaterThan(maxBodyBytes / 2);
     expect(outcome.response!.body.length).toBeLessThanOrEqual(maxBodyBytes);
@@ -249,6 +319,28 @@ describe('toCurl', () => {
     ]);
   });
 
+  it('names a bearer credential by its variable, so the line replays as written', () => {
+    const auth = { scheme: 'bearer', token: { credential: 'token' } } as const;
+    const command = toCurl({ method: 'GET', url: 'https://api.example.test/clients', auth }, resolver({ token: TOKEN }));
+    expect(command).toBe(`curl -X GET 'https://api.example.test/clients' -H "Authorization: Bearer $CLIENTELE_TOKEN"`);
+    expect(command).not.toContain(TOKEN);
+    // With the variable set, bash hands curl the real header.
+    const out = execFileSync('bash', ['-c', `curl() { printf '%s\\0' "$@"; }; ${command}`], {
+      encoding: 'utf8',
+      env: { ...process.env, CLIENTELE_TOKEN: TOKEN },
+    });
+    expect(out.split('\0').slice(0, -1)).toEqual(['-X', 'GET', 'https://api.example.test/clients', '-H', `Authorization: Bearer ${TOKEN}`]);
+  });
+
+  it('names a basic credential by its variable, with its password, and writes a literal as is', () => {
+    const credentials = resolver({ token: TOKEN });
+    const basic = toCurl({ method: 'POST', url: 'https://x.test/api', auth: { scheme: 'basic', user: { credential: 'token' }, password: 'X' }, body: '<request/>' }, credentials);
+    expect(basic).toBe(`curl -X POST 'https://x.test/api' -u "$CLIENTELE_TOKEN:X" --data-raw '<request/>'`);
+    expect(basic).not.toContain(TOKEN);
+    const wrong = toCurl({ method: 'GET', url: 'https://x.test/', auth: { scheme: 'bearer', token: { literal: 'wrong-1a2b' } } }, credentials);
+    expect(wrong).toBe(`curl -X GET 'https://x.test/' -H "Authorization: Bearer wrong-1a2b"`);
+  });
+
   it('never contains a credential, and keeps the scheme of an Authorization value', () => {
     const command = toCurl(request);
     expect(command).not.toContain(TOKEN);
@@ -259,21 +351,21 @@ describe('toCurl', () => {
   });
 });
 
-describe('redactText', () => {
+describe('redactSecrets on plain text', () => {
   it('replaces every occurrence of each secret of length 4 or more', () => {
     const text = 'token=abcd1234; again abcd1234 and abcd1234abcd1234; key a.b*c(d) and a.b*c(d)';
-    expect(redactText(text, ['abcd1234', 'a.b*c(d)'])).toBe(
+    expect(redactSecrets(text, ['abcd1234', 'a.b*c(d)'])).toBe(
       `token=${REDACTED}; again ${REDACTED} and ${REDACTED}${REDACTED}; key ${REDACTED} and ${REDACTED}`,
     );
   });
 
   it('redacts a secret of exactly 4 characters and leaves shorter ones alone', () => {
-    expect(redactText('wxyz and wxyz', ['wxyz'])).toBe(`${REDACTED} and ${REDACTED}`);
-    expect(redactText('abc is short, so is ab', ['abc', 'ab', ''])).toBe('abc is short, so is ab');
+    expect(redactSecrets('wxyz and wxyz', ['wxyz'])).toBe(`${REDACTED} and ${REDACTED}`);
+    expect(redactSecrets('abc is short, so is ab', ['abc', 'ab', ''])).toBe('abc is short, so is ab');
   });
 
   it('leaves a text without secrets unchanged', () => {
-    expect(redactText('nothing to hide here', ['s3cr3t-token'])).toBe('nothing to hide here');
-    expect(redactText('nothing to hide here', [])).toBe('nothing to hide here');
+    expect(redactSecrets('nothing to hide here', ['s3cr3t-token'])).toBe('nothing to hide here');
+    expect(redactSecrets('nothing to hide here', [])).toBe('nothing to hide here');
   });
 });

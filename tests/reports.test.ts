@@ -11,7 +11,9 @@ import { junitFormat } from '../reports/formats/junit.js';
 import { markdownFormat } from '../reports/formats/markdown.js';
 import { FAMILIES, type CheckResult, type Family, type FamilySummary, type RunReport } from '../reports/model.js';
 import schema from '../reports/report.schema.json' with { type: 'json' };
-import { REPORT_FORMATS, redactSecrets, writeReports } from '../reports/writer.js';
+import { redactSecrets } from '../engine/redact.js';
+import { stepsLanguage } from '../reports/render.js';
+import { REPORT_FORMATS, writeReports } from '../reports/writer.js';
 
 // CommonJS under NodeNext: the default import is `module.exports`, whose `.default` is the export proper.
 const Ajv2020 = Ajv2020Import.default;
@@ -20,6 +22,7 @@ const addFormats = addFormatsImport.default;
 const SECRET = 'sk_live_S3cr3tT0ken';
 const BASIC = Buffer.from(`${SECRET}:X`).toString('base64');
 const JSON_BODY = '{"name":"Tom & Jerry <Ltd>","notes":"```js\\nalert(1)\\n```","tag":"\u0007bell"}';
+const JSONRPC_STEP = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"client_get","arguments":{"id":"9"}}}';
 const XML_BODY = `<client><name>O'Brien &amp; "Sons"</name><notes>\`\`\`\`</notes></client>`;
 
 function check(
@@ -44,11 +47,20 @@ const CHECKS: CheckResult[] = [
       path: '3:1:0',
       counterexample: '[{"name":"```","email":"a@b.c"}]',
       reproduction: {
-        curl: [
-          `curl -sS -X POST 'https://api.example.test/clients' -H 'Authorization: Bearer ${SECRET}' -H 'Content-Type: application/json' --data-binary @body-1.json`,
-          `curl -sS -X POST 'https://api.example.test/xml' -H "Authorization: Basic ${BASIC}" --data-binary @body-2.xml`,
+        steps: [
+          {
+            kind: 'curl',
+            command: `curl -sS -X POST 'https://api.example.test/clients' -H 'Authorization: Bearer ${SECRET}' -H 'Content-Type: application/json' --data-binary @body-1.json`,
+            body: JSON_BODY,
+            language: 'json',
+          },
+          {
+            kind: 'curl',
+            command: `curl -sS -X POST 'https://api.example.test/xml' -H "Authorization: Basic ${BASIC}" --data-binary @body-2.xml`,
+            body: XML_BODY,
+            language: 'xml',
+          },
         ],
-        bodies: [JSON_BODY, XML_BODY],
         replay: 'npx clientele run --api freshbooks --seed 1234567 --path 3:1:0 --only contract/create-client-matches-schema',
       },
     },
@@ -61,13 +73,13 @@ const CHECKS: CheckResult[] = [
       expected: 'every client on exactly one page',
       actual: `client 17 on pages [1, 2]; upstream said Basic ${BASIC}`,
       seed: -42,
-      reproduction: { curl: ["curl -sS 'https://api.example.test/clients?page=1'"], bodies: [''], replay: 'npx clientele run --seed -42' },
+      reproduction: { steps: [{ kind: 'curl', command: "curl -sS 'https://api.example.test/clients?page=1'" }], replay: 'npx clientele run --seed -42' },
     },
   }),
   check('pagination', 'page-size-respected', 'passed'),
   check('filtering', 'filter-by-email', 'errored', { note: 'check filtering/filter-by-email crashed: TypeError: x is undefined' }),
   check('partial-update', 'patch-keeps-other-fields', 'passed'),
-  check('soft-delete', 'deleted-client-hidden', 'skipped', { note: 'read-only run: the check deletes clients' }),
+  check('deletion', 'deleted-client-hidden', 'skipped', { note: 'read-only run: the check deletes clients' }),
   check('stateful', 'model-based-sequence', 'passed'),
 ];
 
@@ -84,7 +96,7 @@ function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
 
 const REPORT: RunReport = {
   tool: { name: 'clientele', version: '0.1.0' },
-  api: 'freshbooks',
+  api: 'freshbooks-rest',
   target: 'https://api.example.test',
   startedAt: '2025-01-02T03:04:05.000Z',
   finishedAt: '2025-01-02T03:04:06.500Z',
@@ -201,6 +213,31 @@ describe('report.schema.json', () => {
     const families = { ...REPORT.summary.families, contract: { ...REPORT.summary.families.contract, flaky: 0 } };
     expect(validate({ ...REPORT, summary: { ...REPORT.summary, families } })).toBe(false);
   });
+  it('describes a reproduction as steps, and rejects the old curl/bodies shape and unknown step kinds', () => {
+    type Mutable = { checks: { failure?: { reproduction: Record<string, unknown> } }[] };
+    const old = structuredClone(REPORT) as unknown as Mutable;
+    old.checks[1]!.failure!.reproduction = { curl: ['curl -sS https://api.example.test/clients'], bodies: [JSON_BODY], replay: 'npx clientele run' };
+    expect(validate(old)).toBe(false);
+
+    const badKind = structuredClone(REPORT) as unknown as Mutable;
+    badKind.checks[1]!.failure!.reproduction = { steps: [{ kind: 'wget', command: 'wget https://api.example.test/' }], replay: 'npx clientele run' };
+    expect(validate(badKind)).toBe(false);
+    expect(validate.errors?.some((e) => e.keyword === 'enum' && e.instancePath.endsWith('/steps/0/kind'))).toBe(true);
+
+    const badLanguage = structuredClone(REPORT) as unknown as Mutable;
+    badLanguage.checks[1]!.failure!.reproduction = { steps: [{ kind: 'curl', command: 'curl x', body: '{}', language: 'yaml' }], replay: 'npx clientele run' };
+    expect(validate(badLanguage)).toBe(false);
+
+    const rpc = structuredClone(REPORT) as unknown as Mutable;
+    rpc.checks[1]!.failure!.reproduction = { steps: [{ kind: 'jsonrpc', command: JSONRPC_STEP }], replay: 'npx clientele run' };
+    expect(validate(rpc)).toBe(true);
+  });
+
+  it('rejects the old family name soft-delete', () => {
+    expect(validate({ ...REPORT, checks: [{ ...CHECKS[0], family: 'soft-delete' }] })).toBe(false);
+    const families = { ...REPORT.summary.families, 'soft-delete': REPORT.summary.families.deletion };
+    expect(validate({ ...REPORT, summary: { ...REPORT.summary, families } })).toBe(false);
+  });
 });
 
 describe('JUnit report', () => {
@@ -228,7 +265,7 @@ describe('JUnit report', () => {
     expect(xml.match(/<failure\b/g)).toHaveLength(2);
     expect(xml.match(/<error\b/g)).toHaveLength(1);
     expect(xml).toContain('<skipped message="read-only run: the check deletes clients"/>');
-    expect(xml).toContain('<testcase classname="freshbooks.contract" name="create client matches schema" time="0.125">');
+    expect(xml).toContain('<testcase classname="freshbooks-rest.contract" name="create client matches schema" time="0.125">');
     expect(xml).toContain('<property name="target" value="https://api.example.test"/>');
     expect(xml).toContain('<property name="seed" value="1234567"/>');
   });
@@ -252,12 +289,12 @@ describe('Markdown report', () => {
   const md = markdownFormat.render(REPORT);
 
   it('has the title and the family table', () => {
-    expect(md.split('\n')[0]).toBe('# clientele: freshbooks against https://api.example.test — failed');
+    expect(md.split('\n')[0]).toBe('# clientele: freshbooks-rest against https://api.example.test — failed');
     expect(md).toContain('| Family | Passed | Failed | Errored | Skipped |');
     expect(md).toContain('| contract | 1 | 1 | 0 | 0 |');
     expect(md).toContain('| pagination | 1 | 1 | 0 | 0 |');
     expect(md).toContain('| filtering | 0 | 0 | 1 | 0 |');
-    expect(md).toContain('| soft-delete | 0 | 0 | 0 | 1 |');
+    expect(md).toContain('| deletion | 0 | 0 | 0 | 1 |');
     expect(md).toContain('| **Total** | **4** | **2** | **1** | **1** |');
   });
 
@@ -278,6 +315,24 @@ describe('Markdown report', () => {
     expect(md).toContain('- **Rule:** `pagination/each-client-once`');
     expect(md).toContain('- **Operation:** `createClient`');
     expect(md).toContain('- **Seed:** `-42`');
+  });
+  it('shows JSON-RPC steps in a json fence, and curl steps in a sh fence', () => {
+    expect(stepsLanguage([{ kind: 'jsonrpc', command: JSONRPC_STEP }])).toBe('json');
+    expect(stepsLanguage([{ kind: 'curl', command: 'curl x' }])).toBe('sh');
+    expect(stepsLanguage([{ kind: 'curl', command: 'curl x' }, { kind: 'jsonrpc', command: JSONRPC_STEP }])).toBe('sh');
+    const checks = [
+      check('access', 'unknown-id-is-refused', 'failed', {
+        failure: {
+          rule: 'expected-error-code',
+          operation: 'client_get',
+          message: 'an unknown id is refused: expected error -32005, got a success',
+          seed: 7,
+          reproduction: { steps: [{ kind: 'jsonrpc', command: JSONRPC_STEP }], replay: 'npx clientele run --seed 7' },
+        },
+      }),
+    ];
+    const rpc = markdownFormat.render({ ...REPORT, checks, summary: summarize(checks) });
+    expect(fencedBlocks(rpc).find((b) => b.content === JSONRPC_STEP)?.info).toBe('json');
   });
 });
 
@@ -351,7 +406,7 @@ describe('renderSummary', () => {
   const lines = summary.trimEnd().split('\n');
 
   it('mentions every family, every problem and the totals on short plain lines', () => {
-    expect(lines[0]).toBe('clientele freshbooks — https://api.example.test — seed 1234567 — FAILED');
+    expect(lines[0]).toBe('clientele freshbooks-rest — https://api.example.test — seed 1234567 — FAILED');
     for (const family of FAMILIES) expect(lines.some((line) => line.trimStart().startsWith(`${family} `))).toBe(true);
     expect(lines.filter((line) => line.startsWith('✗ '))).toEqual([
       expect.stringMatching(/^✗ contract\/create client matches schema — createClient answered 201/),

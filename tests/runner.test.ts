@@ -1,15 +1,16 @@
 /** A crash inside a check is a finding (errored, exit 4), never a crashed run: later checks still run. */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findApi } from '../apis/registry.js';
+import { parseCli } from '../cli/args.js';
+import { embeddedRun } from '../cli/targets.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
-import type { RunReport } from '../reports/model.js';
+import { runSuites } from '../runner/run.js';
 
 describe('the runner', () => {
-  it('reports a crashing check as errored, keeps running, and ends as an internal error', () => {
-    // vitest leaves process.exitCode 1 after failed tests; the report on stdout is what counts here.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join('tests', 'fixtures', 'run-suite.ts'), 'tests/fixtures/crash.suite.ts'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
-    const report = JSON.parse(child.stdout) as RunReport;
+  it('reports a crashing check as errored, keeps running, and ends as an internal error', { timeout: 60_000 }, async () => {
+    const { target, config } = await embeddedRun(parseCli(['run', '--seed', '1', '--runs', '2', '--only', 'contract'], {}), findApi('freshbooks-rest'), undefined);
+    const report = await runSuites(config, { targetLabel: 'fixture' }, [join(PROJECT_ROOT, 'tests', 'fixtures', 'crash.suite.ts')]).finally(() => target.close());
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
     expect(byName['a check that passes']?.status).toBe('passed');
     expect(byName['a check with a bug']?.status).toBe('errored');

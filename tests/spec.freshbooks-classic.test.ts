@@ -1,5 +1,5 @@
 /**
- * The FreshBooks Classic XML Schema (`specs/freshbooks-classic/freshbooks-classic.xsd`) compiled by
+ * The FreshBooks Classic XML Schema (`apis/freshbooks-classic/freshbooks-classic.xsd`) compiled by
  * libxml2: the reference examples in `shared/reference/classic-xml/` in both namespace forms, broken
  * copies of them, the operation table, the string descriptions, and a malformed schema.
  */
@@ -10,11 +10,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { xmlSpecView } from '../adapters/xml-spec-view.js';
 import { ConfigError } from '../engine/failures.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
-import { XSD_SPECS, compileXsd, loadXsdSpec, xsdPath } from '../generators/xsd.js';
+import type { WireResponse } from '../engine/exchange.js';
+import { compileXsd, loadXsdSpec } from '../generators/xsd.js';
 import { DOCTYPE_REFUSED, decodeXml } from '../protocols/xml/codec.js';
 
 const FRESHBOOKS_NS = 'http://www.freshbooks.com/api/';
 const EXAMPLE_DIR = join(PROJECT_ROOT, '..', 'shared', 'reference', 'classic-xml');
+/** The XSD, relative to the project root, as the API descriptor names it. */
+const XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 const OPERATIONS = ['client.create', 'client.update', 'client.get', 'client.delete', 'client.list'];
 
 interface Example {
@@ -51,14 +54,22 @@ function inNamespace(text: string, namespace: string): string {
   return text.replace(` xmlns="${FRESHBOOKS_NS}"`, '').replace(/<(request|response)\b/, `<$1 xmlns="${namespace}"`);
 }
 
-const spec = loadXsdSpec('freshbooks-classic');
+const spec = loadXsdSpec(XSD);
 const validate = (e: Pick<Example, 'operation' | 'direction'>, text: string) =>
   e.direction === 'request' ? spec.validateRequest(e.operation, text) : spec.validateResponse(e.operation, text);
 
 describe('the FreshBooks Classic XSD', () => {
   it('compiles with libxml2 and is cached', () => {
-    expect(loadXsdSpec('freshbooks-classic')).toBe(spec);
-    expect(xsdPath('freshbooks-classic')).toBe(join(PROJECT_ROOT, XSD_SPECS['freshbooks-classic']));
+    expect(loadXsdSpec(XSD)).toBe(spec);
+    // The path is the project-relative one: compiling the absolute file directly gives the same table.
+    const direct = compileXsd(join(PROJECT_ROOT, XSD));
+    expect(direct).not.toBe(spec);
+    expect([...direct.operations.keys()]).toEqual([...spec.operations.keys()]);
+  });
+
+  it('names a missing project file by its project-relative path', () => {
+    expect(() => loadXsdSpec('apis/no-such-api/absent.xsd')).toThrow(ConfigError);
+    expect(() => loadXsdSpec('apis/no-such-api/absent.xsd')).toThrow(/^XSD apis\/no-such-api\/absent\.xsd cannot be read/);
   });
 
   it('has a request and a response example of every operation', () => {
@@ -163,7 +174,7 @@ describe('the FreshBooks Classic XSD', () => {
   });
 
   it('writes down its assumptions', () => {
-    const text = readFileSync(xsdPath('freshbooks-classic'), 'utf8');
+    const text = readFileSync(join(PROJECT_ROOT, XSD), 'utf8');
     expect(text.match(/<xs:documentation>Assumption: /g)?.length).toBeGreaterThan(10);
   });
 
@@ -193,7 +204,7 @@ describe('the FreshBooks Classic XSD', () => {
 describe('a broken XSD', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-xsd-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const original = readFileSync(xsdPath('freshbooks-classic'), 'utf8');
+  const original = readFileSync(join(PROJECT_ROOT, XSD), 'utf8');
 
   it.each([
     ['is not well-formed', original.slice(0, original.length / 2), /is not well-formed XML/],
@@ -222,28 +233,54 @@ describe('a broken XSD', () => {
 });
 
 describe('xmlSpecView', () => {
+  const answer = (httpStatus: number | undefined, body: string): WireResponse => ({
+    ...(httpStatus === undefined ? {} : { httpStatus }),
+    headers: { 'content-type': 'application/xml' },
+    body,
+    truncated: false,
+  });
+
   it('serves statuses, media types, validation and the envelope verdict from the XSD', async () => {
-    const view = await xmlSpecView('freshbooks-classic');
+    const view = await xmlSpecView(XSD);
     expect(view.documentedStatuses('client.get')).toEqual(['200', '401']);
     expect(view.documentedStatuses('client.nope')).toEqual([]);
-    expect(view.mediaTypes('client.get', 200)).toEqual(['application/xml', 'text/xml']);
-    expect(view.mediaTypes('client.get', 401)).toEqual([]);
+    const okText = example('client.get', 'response', false);
+    expect(view.mediaTypes('client.get', answer(200, okText))).toEqual(['application/xml', 'text/xml']);
+    expect(view.mediaTypes('client.get', answer(401, ''))).toEqual([]);
+    // No HTTP status, no documented body: the XSD keys its answers by HTTP status.
+    expect(view.mediaTypes('client.get', answer(undefined, okText))).toEqual([]);
 
-    const ok = view.decode({ status: 200, headers: {}, body: example('client.get', 'response', false), truncated: false });
+    const ok = view.decode({ httpStatus: 200, headers: {}, body: okText, truncated: false });
     expect(ok.ok).toBe(true);
     const body = ok.ok ? ok.value : undefined;
-    expect(view.validate('client.get', 200, body)).toEqual({ ok: true, errors: [] });
-    expect(view.validate('client.get', 401, body)).toBeUndefined();
-    expect(view.validate('client.list', 200, body)?.ok).toBe(false);
-    expect(view.outcome(body)).toBe('ok');
+    expect(view.validate('client.get', answer(200, okText), body)).toEqual({ ok: true, errors: [] });
+    expect(view.validate('client.get', answer(401, okText), body)).toBeUndefined();
+    expect(view.validate('client.list', answer(200, okText), body)?.ok).toBe(false);
+    expect(view.outcome(answer(200, okText), body)).toBe('ok');
 
-    const fail = decodeXml('<response status="fail"><error>Nope</error><code>1</code></response>');
-    expect(fail.ok && view.outcome(fail.value)).toBe('fail');
-    expect(fail.ok && view.validate('client.get', 200, fail.value)).toEqual({ ok: true, errors: [] });
+    const failText = '<response status="fail"><error>Nope</error><code>1</code></response>';
+    const fail = decodeXml(failText);
+    expect(fail.ok && view.outcome(answer(200, failText), fail.value)).toBe('fail');
+    expect(fail.ok && view.validate('client.get', answer(200, failText), fail.value)).toEqual({ ok: true, errors: [] });
     const neither = decodeXml('<response status="maybe"/>');
-    expect(neither.ok && view.outcome(neither.value)).toBeUndefined();
-    expect(view.outcome('not a body')).toBeUndefined();
+    expect(neither.ok && view.outcome(answer(200, '<response status="maybe"/>'), neither.value)).toBeUndefined();
+    expect(view.outcome(answer(200, 'not a body'), 'not a body')).toBeUndefined();
+    expect(view.validate('client.get', answer(200, 'not a body'), 'not a body')).toEqual({ ok: false, errors: ['the body is not a decoded XML document'] });
 
-    expect(view.decode({ status: 200, headers: {}, body: '', truncated: false })).toEqual({ ok: false, error: 'empty body' });
+    expect(view.decode({ httpStatus: 200, headers: {}, body: '', truncated: false })).toEqual({ ok: false, error: 'empty body' });
+  });
+
+  it('runs the HTTP checks and the envelope verdict, and no JSON-RPC check', async () => {
+    const view = await xmlSpecView(XSD);
+    expect(view.checks.map((check) => check.name)).toEqual([
+      'transport',
+      'not-a-server-error',
+      'expected-status',
+      'status-documented',
+      'content-type',
+      'well-formed-body',
+      'response-schema',
+      'expected-outcome',
+    ]);
   });
 });

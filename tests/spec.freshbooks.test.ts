@@ -1,5 +1,5 @@
 /**
- * The FreshBooks OpenAPI document (`specs/freshbooks/openapi.yaml`) against the OpenAPI 3.1 meta-schema,
+ * The FreshBooks OpenAPI document (`apis/freshbooks-rest/openapi.yaml`) against the OpenAPI 3.1 meta-schema,
  * the real payloads in `shared/reference/rest-json/`, and the JSON examples of the seed. Every validation
  * runs against both the in-memory validators and the standalone module `npm run generate` writes.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PROJECT_ROOT, specPath } from '../generators/spec.js';
+import { PROJECT_ROOT, specPath, type SpecSource } from '../generators/spec.js';
 import {
   requestKey,
   responseKey,
@@ -24,7 +24,8 @@ const FIXTURE_DIR = join(SHARED, 'reference', 'rest-json');
 const SEED_FILE = join(SHARED, 'seeds', '001_7dd8ab3969b93789.txt');
 const META_SCHEMA_FILE = join(PROJECT_ROOT, 'node_modules', '@apidevtools', 'openapi-schemas', 'schemas', 'v3.1', 'schema.json');
 
-const readSpecText = (): string => readFileSync(specPath('freshbooks'), 'utf8');
+const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+const readSpecText = (): string => readFileSync(specPath(REST), 'utf8');
 const readSpec = (): Json => parse(readSpecText());
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -218,7 +219,7 @@ function openApiMetaSchema(): { schema: Json; rewritten: number } {
   return { schema, rewritten };
 }
 
-describe('specs/freshbooks/openapi.yaml as an OpenAPI 3.1 document', () => {
+describe('apis/freshbooks-rest/openapi.yaml as an OpenAPI 3.1 document', () => {
   const { schema: metaSchema, rewritten } = openApiMetaSchema();
   // `strict: false`: the meta-schema is not written for ajv's strict mode. `validateFormats: false`:
   // in the 2020-12 dialect the meta-schema declares, `format` is an annotation, not an assertion (and
@@ -349,8 +350,8 @@ describe('specs/freshbooks/openapi.yaml as an OpenAPI 3.1 document', () => {
 });
 
 describe.each([
-  ['runtime', async (): Promise<ValidatorSet> => runtimeValidators('freshbooks')],
-  ['standalone', (): Promise<ValidatorSet> => standaloneValidators('freshbooks')],
+  ['runtime', async (): Promise<ValidatorSet> => runtimeValidators(REST)],
+  ['standalone', (): Promise<ValidatorSet> => standaloneValidators(REST)],
 ])('%s validators', (_name, load) => {
   let validators: ValidatorSet;
   beforeAll(async () => {

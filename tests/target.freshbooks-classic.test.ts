@@ -1,11 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { startFreshbooksClassicTarget, type ClassicFaults } from '../targets/freshbooks-classic/reference.js';
-import { FRESHBOOKS_CLASSIC_MUTANTS } from '../targets/freshbooks-classic/mutants.js';
+import { MUTANTS, startTarget } from '../apis/freshbooks-classic/target/index.js';
 import type { RunningTarget } from '../targets/types.js';
 
 const TOKEN = 'classic-admin-token-8d1e';
 const STAFF_TOKEN = 'classic-staff-token-51aa';
+// Classic has no account id: the endpoint names the account.
+const CREDENTIALS = { token: TOKEN, staffToken: STAFF_TOKEN, accountId: '' };
+const BODY_LIMIT = 1024 * 1024;
 const NAMESPACE = 'http://www.freshbooks.com/api/';
 const DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 const SEEDED_IDS = [1, 2, 3];
@@ -71,12 +73,14 @@ class ClassicApi {
     return new ClassicApi(this.url, auth);
   }
 
-  async post(body: string, options: PostOptions = {}): Promise<Reply> {
+  async post(body: string | ReadableStream<Uint8Array>, options: PostOptions = {}): Promise<Reply> {
     const auth = options.auth === undefined ? this.auth : options.auth;
     const headers: Record<string, string> = { 'Content-Type': 'application/xml' };
     if (auth !== null) headers.Authorization = auth;
     const method = options.method ?? 'POST';
-    const res = await fetch(options.url ?? this.url, { method, headers, body: method === 'GET' ? undefined : body });
+    // A stream body may still be sending when the answer comes; Node's RequestInit type lacks `duplex`.
+    const init: RequestInit & { duplex: 'half' } = { method, headers, body: method === 'GET' ? undefined : body, duplex: 'half' };
+    const res = await fetch(options.url ?? this.url, init);
     const text = await res.text();
     const response = XMLValidator.validate(text) === true ? responseParser.parse(text).response : undefined;
     return { status: res.status, contentType: res.headers.get('content-type'), headers: res.headers, text, response };
@@ -148,14 +152,21 @@ function clientChildNames(text: string): string[] {
   return client.client.map((node: object) => Object.keys(node)[0]);
 }
 
-async function withTarget(faults: ClassicFaults, run: (admin: ClassicApi, staff: ClassicApi) => Promise<void>): Promise<void> {
-  const target = await startFreshbooksClassicTarget({ token: TOKEN, staffToken: STAFF_TOKEN, faults });
+/** Runs against a fresh target: the reference, or the mutant with this id. */
+async function withTarget<T>(run: (admin: ClassicApi, staff: ClassicApi) => Promise<T>, mutantId?: string): Promise<T> {
+  const target = await startTarget(CREDENTIALS, mutantId);
   try {
     const admin = new ClassicApi(target.url);
-    await run(admin, admin.as(basic(STAFF_TOKEN)));
+    return await run(admin, admin.as(basic(STAFF_TOKEN)));
   } finally {
     await target.close();
   }
+}
+
+/** A request body that never ends: only a server that stops reading at its cap can answer it. */
+function endlessBody(): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  return new ReadableStream({ pull: (controller) => controller.enqueue(chunk) });
 }
 
 async function createMany(api: ClassicApi, count: number, prefix: string): Promise<number[]> {
@@ -171,7 +182,7 @@ describe('FreshBooks Classic XML reference target', () => {
   let api: ClassicApi;
 
   beforeAll(async () => {
-    target = await startFreshbooksClassicTarget({ token: TOKEN, staffToken: STAFF_TOKEN });
+    target = await startTarget(CREDENTIALS);
     api = new ClassicApi(target.url);
   });
   afterAll(async () => {
@@ -203,7 +214,7 @@ describe('FreshBooks Classic XML reference target', () => {
     });
 
     it('refuses a staff token when the target has no staff user', async () => {
-      const lone = await startFreshbooksClassicTarget({ token: TOKEN });
+      const lone = await startTarget({ token: TOKEN, accountId: '' });
       try {
         const loneApi = new ClassicApi(lone.url);
         expect((await loneApi.post(requestXml('client.list', ''), { auth: basic(STAFF_TOKEN) })).status).toBe(401);
@@ -228,6 +239,28 @@ describe('FreshBooks Classic XML reference target', () => {
       const tooLarge = await api.post(`${requestXml('client.list', '')}${padding}`);
       expect(tooLarge.status).toBe(413);
       expect(tooLarge.contentType).toBe('text/plain; charset=utf-8');
+    });
+
+    it('serves a body of exactly 1 MiB', async () => {
+      const call = requestXml('client.list', '');
+      const reply = await api.post(call.padEnd(BODY_LIMIT, ' '));
+      expectOk(reply);
+    });
+
+    it('answers 413 to a body one byte over 1 MiB and closes the connection, changing nothing', async () => {
+      const before = await api.list({ per_page: 100 });
+      const create = requestXml('client.create', '<client><first_name>Big</first_name></client>');
+      const reply = await api.post(create.padEnd(BODY_LIMIT + 1, ' '));
+      expect(reply.status).toBe(413);
+      expect(reply.text).toBe('Request body too large');
+      expect(reply.headers.get('connection')).toBe('close');
+      expect((await api.list({ per_page: 100 })).total).toBe(before.total);
+    });
+
+    it('answers 413 to an endless body without reading it to the end', { timeout: 10_000 }, async () => {
+      const reply = await api.post(endlessBody());
+      expect(reply.status).toBe(413);
+      expect(reply.headers.get('connection')).toBe('close');
     });
 
     it('answers every API call with 200 and a namespaced XML response document', async () => {
@@ -305,7 +338,7 @@ describe('FreshBooks Classic XML reference target', () => {
 
   describe('client.list', () => {
     it('lists the seeded clients by descending client_id with full client elements', () =>
-      withTarget({}, async (admin) => {
+      withTarget(async (admin) => {
         const list = await admin.list();
         expect(list).toMatchObject({ page: 1, perPage: 25, pages: 1, total: 3, ids: [3, 2, 1] });
         for (const client of list.clients) {
@@ -315,7 +348,7 @@ describe('FreshBooks Classic XML reference target', () => {
       }));
 
     it('defaults per_page to 25, pages with ceil, and answers past-the-end pages empty', () =>
-      withTarget({}, async (admin) => {
+      withTarget(async (admin) => {
         await createMany(admin, 27, 'p');
         const first = await admin.list();
         expect(first).toMatchObject({ page: 1, perPage: 25, pages: 2, total: 30 });
@@ -328,7 +361,7 @@ describe('FreshBooks Classic XML reference target', () => {
       }));
 
     it('caps per_page at 100', () =>
-      withTarget({}, async (admin) => {
+      withTarget(async (admin) => {
         await createMany(admin, 98, 'c');
         const list = await admin.list({ per_page: 150 });
         expect(list).toMatchObject({ perPage: 100, pages: 2, total: 101 });
@@ -341,7 +374,7 @@ describe('FreshBooks Classic XML reference target', () => {
     });
 
     it('filters by exact email and username, notes substring, case-insensitively', () =>
-      withTarget({}, async (admin) => {
+      withTarget(async (admin) => {
         const a = await admin.create({ email: 'Alice@Example.com', username: 'AliceW', notes: 'Prefers FAX over calls' });
         const b = await admin.create({ email: 'malice@example.com', notes: 'Phone-only' });
         expect((await admin.list({ email: 'alice@example.COM' })).ids).toEqual([a]);
@@ -354,7 +387,7 @@ describe('FreshBooks Classic XML reference target', () => {
       }));
 
     it('filters by updated_from and updated_to inclusively', () =>
-      withTarget({}, async (admin) => {
+      withTarget(async (admin) => {
         const id = await admin.create({ first_name: 'Stamp' });
         const stamp = (await admin.client(id)).updated as string;
         const window = await admin.list({ updated_from: stamp, updated_to: stamp });
@@ -377,7 +410,7 @@ describe('FreshBooks Classic XML reference target', () => {
 
   describe('staff scope', () => {
     it('shows the staff user only assigned clients, in every folder, with the same paging', () =>
-      withTarget({}, async (admin, staff) => {
+      withTarget(async (admin, staff) => {
         expect(await staff.list()).toMatchObject({ total: 2, pages: 1, ids: descending(STAFF_SEEDED_IDS) });
         const own = await staff.create({ first_name: 'Mine' });
         const adminOwned = await admin.create({ first_name: 'Theirs' });
@@ -392,7 +425,7 @@ describe('FreshBooks Classic XML reference target', () => {
       }));
 
     it('answers 40404 to the staff user for an unassigned client and changes nothing', () =>
-      withTarget({}, async (admin, staff) => {
+      withTarget(async (admin, staff) => {
         const before = await admin.client(3);
         expectFail(await staff.get(3), 40404);
         expectFail(await staff.update(3, { first_name: 'Hijacked' }), 40404);
@@ -450,90 +483,198 @@ describe('FreshBooks Classic XML reference target', () => {
   });
 });
 
+/** `ok`, or `fail <code>`: how an API call came out. */
+function outcome(reply: Reply): string {
+  const status = reply.response?.['@_status'];
+  return status === 'fail' ? `fail ${reply.response.code}` : String(status);
+}
+
 /**
- * One probe per mutant: passes against the reference, throws against the mutant.
- * Each runs against a fresh target holding only the three seeded clients (1 and 2 assigned to staff).
+ * One probe per mutant: what it observes on a fresh target holding only the three seeded clients (1 and
+ * 2 assigned to staff), what the reference shows and what the mutant must show instead. A mutant counts
+ * as observed only when it shows exactly its own fault; another difference or a thrown error fails the test.
  */
-const PROBES: Record<string, (admin: ClassicApi, staff: ClassicApi) => Promise<void>> = {
-  'update-blanks-unreferenced': async (admin) => {
-    const id = await admin.create({ first_name: 'Jane', last_name: 'Doe', p_city: 'Oslo' });
-    await admin.update(id, { first_name: 'Janet' });
-    expect(await admin.client(id)).toMatchObject({ first_name: 'Janet', last_name: 'Doe', p_city: 'Oslo' });
+interface Probe {
+  observe(admin: ClassicApi, staff: ClassicApi): Promise<unknown>;
+  reference: unknown;
+  mutant: unknown;
+}
+
+const PROBES: Record<string, Probe> = {
+  'update-blanks-unreferenced': {
+    async observe(admin) {
+      const id = await admin.create({ first_name: 'Jane', last_name: 'Doe', p_city: 'Oslo' });
+      await admin.update(id, { first_name: 'Janet' });
+      const { first_name, last_name, p_city } = await admin.client(id);
+      return { first_name, last_name, p_city };
+    },
+    reference: { first_name: 'Janet', last_name: 'Doe', p_city: 'Oslo' },
+    mutant: { first_name: 'Janet', last_name: '', p_city: '' },
   },
-  'list-ascending': async (admin) => {
-    expect((await admin.list()).ids).toEqual([3, 2, 1]);
+  'list-ascending': {
+    observe: async (admin) => (await admin.list()).ids,
+    reference: [3, 2, 1],
+    mutant: [1, 2, 3],
   },
-  'default-per-page-10': async (admin) => {
-    await createMany(admin, 10, 'd');
-    expect(await admin.list()).toMatchObject({ perPage: 25, total: 13 });
-    expect((await admin.list()).ids).toHaveLength(13);
+  'default-per-page-10': {
+    async observe(admin) {
+      await createMany(admin, 10, 'd');
+      const { perPage, total, ids } = await admin.list();
+      return { perPage, total, listed: ids.length };
+    },
+    reference: { perPage: 25, total: 13, listed: 13 },
+    mutant: { perPage: 10, total: 13, listed: 10 },
   },
-  'pages-floor': async (admin) => {
-    expect((await admin.list({ per_page: 2 })).pages).toBe(2);
+  'pages-floor': {
+    observe: async (admin) => (await admin.list({ per_page: 2 })).pages,
+    reference: 2,
+    mutant: 1,
   },
-  'total-is-page-size': async (admin) => {
-    expect((await admin.list({ per_page: 2 })).total).toBe(3);
+  'total-is-page-size': {
+    observe: async (admin) => (await admin.list({ per_page: 2 })).total,
+    reference: 3,
+    mutant: 2,
   },
-  'staff-sees-all': async (_admin, staff) => {
-    expectFail(await staff.get(3), 40404);
+  'empty-list-one-page': {
+    async observe(admin) {
+      const pick = ({ pages, total }: ClientList) => ({ pages, total });
+      return { empty: pick(await admin.list({ email: 'nobody@example.com' })), full: pick(await admin.list()) };
+    },
+    reference: { empty: { pages: 0, total: 0 }, full: { pages: 1, total: 3 } },
+    mutant: { empty: { pages: 1, total: 0 }, full: { pages: 1, total: 3 } },
   },
-  'staff-edits-unassigned': async (_admin, staff) => {
-    expectFail(await staff.update(3, { notes: 'x' }), 40404);
+  'staff-sees-all': {
+    async observe(_admin, staff) {
+      const reply = await staff.get(3);
+      return { outcome: outcome(reply), clientId: reply.response.client?.client_id ?? null };
+    },
+    reference: { outcome: 'fail 40404', clientId: null },
+    mutant: { outcome: 'ok', clientId: '3' },
   },
-  'username-not-email': async (admin) => {
-    const id = await admin.create({ first_name: 'Jane', email: 'jane@example.com' });
-    expect((await admin.client(id)).username).toBe('jane@example.com');
+  'staff-edits-unassigned': {
+    async observe(admin, staff) {
+      const reply = await staff.update(3, { notes: 'x' });
+      return { outcome: outcome(reply), notes: (await admin.client(3)).notes };
+    },
+    reference: { outcome: 'fail 40404', notes: '' },
+    mutant: { outcome: 'ok', notes: 'x' },
   },
-  'get-unknown-ok': async (admin) => {
-    expect((await admin.get(424242)).response['@_status']).toBe('fail');
+  'username-not-email': {
+    async observe(admin) {
+      const id = await admin.create({ first_name: 'Jane', email: 'jane@example.com' });
+      return (await admin.client(id)).username;
+    },
+    reference: 'jane@example.com',
+    mutant: 'Jane',
   },
-  'fail-without-code': async (admin) => {
-    expect((await admin.get(424242)).response.code).toBe('40404');
+  'get-unknown-ok': {
+    observe: async (admin) => outcome(await admin.get(424242)),
+    reference: 'fail 40404',
+    mutant: 'ok',
   },
-  'unescaped-text': async (admin) => {
-    const id = await admin.create({ organization: 'Smith & <Jones>' });
-    const reply = await admin.get(id);
-    expect(XMLValidator.validate(reply.text)).toBe(true);
-    expect(reply.response.client.organization).toBe('Smith & <Jones>');
+  'get-returns-password': {
+    async observe(admin) {
+      const id = await admin.create({ first_name: 'Jane', password: 'seCret!7' });
+      const got = await admin.get(id);
+      const listed = (await admin.list()).clients.find((c) => Number(c.client_id) === id);
+      const password = got.response.client.password ?? null;
+      return { children: clientChildNames(got.text), password, listed: 'password' in listed };
+    },
+    reference: { children: CLIENT_CHILDREN, password: null, listed: false },
+    mutant: {
+      children: [...CLIENT_CHILDREN.slice(0, 6), 'password', ...CLIENT_CHILDREN.slice(6)],
+      password: 'seCret!7',
+      listed: false,
+    },
   },
-  'html-content-type': async (admin) => {
-    expect((await admin.call('client.list')).contentType).toBe('application/xml; charset=utf-8');
+  'update-answers-client': {
+    observe: async (admin) => (await admin.update(1, { notes: 'x' })).text,
+    reference: `${DECLARATION}\n<response xmlns="${NAMESPACE}" status="ok"/>`,
+    mutant: `${DECLARATION}\n<response xmlns="${NAMESPACE}" status="ok"><client_id>1</client_id></response>`,
   },
-  'email-filter-partial': async (admin) => {
-    expect((await admin.list({ email: 'example' })).ids).toEqual([]);
+  'fail-without-code': {
+    async observe(admin) {
+      const { response } = await admin.get(424242);
+      return { status: response['@_status'], hasError: typeof response.error === 'string', code: response.code ?? null };
+    },
+    reference: { status: 'fail', hasError: true, code: '40404' },
+    mutant: { status: 'fail', hasError: true, code: null },
   },
-  'delete-is-hard': async (admin) => {
-    await admin.delete(1);
-    expect((await admin.client(1)).folder).toBe('deleted');
+  'unescaped-text': {
+    async observe(admin) {
+      const id = await admin.create({ organization: 'Smith & <Jones>' });
+      const reply = await admin.get(id);
+      return {
+        wellFormed: XMLValidator.validate(reply.text) === true,
+        raw: reply.text.includes('<organization>Smith & <Jones></organization>'),
+      };
+    },
+    reference: { wellFormed: true, raw: false },
+    mutant: { wellFormed: false, raw: true },
   },
-  'deleted-stay-active': async (admin) => {
-    await admin.delete(1);
-    expect((await admin.list()).ids).toEqual([3, 2]);
+  'html-content-type': {
+    observe: async (admin) => (await admin.call('client.list')).contentType,
+    reference: 'application/xml; charset=utf-8',
+    mutant: 'text/html; charset=utf-8',
   },
-  'no-auth': async (admin) => {
-    expect((await admin.post(requestXml('client.list', ''), { auth: null })).status).toBe(401);
+  'email-filter-partial': {
+    observe: async (admin) => (await admin.list({ email: 'example' })).ids,
+    reference: [],
+    mutant: [3, 2, 1],
   },
-  'per-page-uncapped': async (admin) => {
-    expect((await admin.list({ per_page: 150 })).perPage).toBe(100);
+  'delete-is-hard': {
+    async observe(admin) {
+      await admin.delete(1);
+      const reply = await admin.get(1);
+      return { outcome: outcome(reply), folder: reply.response.client?.folder ?? null };
+    },
+    reference: { outcome: 'ok', folder: 'deleted' },
+    mutant: { outcome: 'fail 40404', folder: null },
   },
-  'create-drops-postal-code': async (admin) => {
-    const id = await admin.create({ p_code: '553132' });
-    expect((await admin.client(id)).p_code).toBe('553132');
+  'deleted-stay-active': {
+    async observe(admin) {
+      await admin.delete(1);
+      return (await admin.list()).ids;
+    },
+    reference: [3, 2],
+    mutant: [3, 2, 1],
   },
-  'any-user-accepted': async (admin) => {
-    expect((await admin.post(requestXml('client.list', ''), { auth: basic('not-the-token') })).status).toBe(401);
+  'no-auth': {
+    observe: async (admin) => (await admin.post(requestXml('client.list', ''), { auth: null })).status,
+    reference: 401,
+    mutant: 200,
   },
-  'staff-get-denied': async (_admin, staff) => {
-    expectOk(await staff.get(1));
+  'per-page-uncapped': {
+    observe: async (admin) => (await admin.list({ per_page: 150 })).perPage,
+    reference: 100,
+    mutant: 150,
+  },
+  'create-drops-postal-code': {
+    async observe(admin) {
+      const id = await admin.create({ p_code: '553132' });
+      return (await admin.client(id)).p_code;
+    },
+    reference: '553132',
+    mutant: '',
+  },
+  'any-user-accepted': {
+    observe: async (admin) => (await admin.post(requestXml('client.list', ''), { auth: basic('not-the-token') })).status,
+    reference: 401,
+    mutant: 200,
+  },
+  'staff-get-denied': {
+    observe: async (_admin, staff) => outcome(await staff.get(1)),
+    reference: 'ok',
+    mutant: 'fail 40404',
   },
 };
 
 describe('FreshBooks Classic XML mutants', () => {
   it('catalogue: at least 14 unique kebab-case ids, one fault each, a probe for every id and no stray probes', () => {
-    const catalogueIds = FRESHBOOKS_CLASSIC_MUTANTS.map((m) => m.id);
+    const catalogueIds = MUTANTS.map((m) => m.id);
     expect(catalogueIds.length).toBeGreaterThanOrEqual(14);
     expect(new Set(catalogueIds).size).toBe(catalogueIds.length);
-    for (const mutant of FRESHBOOKS_CLASSIC_MUTANTS) {
+    for (const mutant of MUTANTS) {
       expect(mutant.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(mutant.description.length).toBeGreaterThan(0);
       expect(Object.values(mutant.faults).filter((v) => v === true), mutant.id).toHaveLength(1);
@@ -541,16 +682,21 @@ describe('FreshBooks Classic XML mutants', () => {
     expect(Object.keys(PROBES).sort()).toEqual([...catalogueIds].sort());
   });
 
-  for (const mutant of FRESHBOOKS_CLASSIC_MUTANTS) {
+  it('marks only the mutant that breaks every response as global', () => {
+    expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['html-content-type']);
+  });
+
+  it('refuses to start an unknown mutant', async () => {
+    await expect(startTarget(CREDENTIALS, 'no-such-mutant')).rejects.toThrow(/no-such-mutant/);
+  });
+
+  for (const mutant of MUTANTS) {
     it(`${mutant.id} is observable`, async () => {
       const probe = PROBES[mutant.id];
       expect(probe, `no probe for mutant ${mutant.id}`).toBeDefined();
-      await withTarget({}, probe);
-      let failure: unknown;
-      await withTarget(mutant.faults, probe).catch((err: unknown) => {
-        failure = err;
-      });
-      expect(failure, `probe did not detect ${mutant.id}`).toBeDefined();
+      expect(probe.mutant, 'a probe must tell the mutant from the reference').not.toEqual(probe.reference);
+      expect(await withTarget(probe.observe), 'reference').toEqual(probe.reference);
+      expect(await withTarget(probe.observe, mutant.id), mutant.id).toEqual(probe.mutant);
     });
   }
 });

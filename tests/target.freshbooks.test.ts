@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startFreshbooksTarget, type FreshbooksFaults } from '../targets/freshbooks/reference.js';
-import { FRESHBOOKS_MUTANTS } from '../targets/freshbooks/mutants.js';
+import { MUTANTS, startTarget } from '../apis/freshbooks-rest/target/index.js';
 import type { RunningTarget } from '../targets/types.js';
 
 const TOKEN = 'reference-token-3f9c';
 const ACCOUNT = 'LJArJ4';
+const CREDENTIALS = { token: TOKEN, accountId: ACCOUNT };
 const CLIENTS_PATH = `/accounting/account/${ACCOUNT}/users/clients`;
+const BODY_LIMIT = 1024 * 1024;
 const FIXTURES = new URL('../../shared/reference/rest-json/', import.meta.url);
 
 /** Fixture JSON without its added `# SOURCE` header line. */
@@ -28,13 +29,14 @@ const SEED_CLIENT_KEYS = [
 interface Reply {
   status: number;
   contentType: string | null;
+  connection: string | null;
   text: string;
   json: any;
 }
 
 interface RequestOptions {
   body?: unknown;
-  rawBody?: string;
+  rawBody?: string | ReadableStream<Uint8Array>;
   /** Full Authorization header; null sends none. Defaults to the right token. */
   auth?: string | null;
 }
@@ -46,10 +48,12 @@ class Api {
     const headers: Record<string, string> = {};
     const auth = options.auth === undefined ? `Bearer ${TOKEN}` : options.auth;
     if (auth !== null) headers.Authorization = auth;
-    let body: string | undefined = options.rawBody;
+    let body: string | ReadableStream<Uint8Array> | undefined = options.rawBody;
     if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(this.base + path, { method, headers, body });
+    // A stream body may still be sending when the answer comes; Node's RequestInit type lacks `duplex`.
+    const init: RequestInit & { duplex: 'half' } = { method, headers, body, duplex: 'half' };
+    const res = await fetch(this.base + path, init);
     const text = await res.text();
     let json: unknown;
     try {
@@ -57,7 +61,7 @@ class Api {
     } catch {
       json = undefined;
     }
-    return { status: res.status, contentType: res.headers.get('content-type'), text, json };
+    return { status: res.status, contentType: res.headers.get('content-type'), connection: res.headers.get('connection'), text, json };
   }
 
   async create(client: Record<string, unknown>): Promise<any> {
@@ -82,10 +86,11 @@ class Api {
   }
 }
 
-async function withTarget(faults: FreshbooksFaults, run: (api: Api) => Promise<void>): Promise<void> {
-  const target = await startFreshbooksTarget({ token: TOKEN, accountId: ACCOUNT, faults });
+/** Runs against a fresh target: the reference, or the mutant with this id. */
+async function withTarget<T>(run: (api: Api) => Promise<T>, mutantId?: string): Promise<T> {
+  const target = await startTarget(CREDENTIALS, mutantId);
   try {
-    await run(new Api(target.url));
+    return await run(new Api(target.url));
   } finally {
     await target.close();
   }
@@ -93,12 +98,24 @@ async function withTarget(faults: FreshbooksFaults, run: (api: Api) => Promise<v
 
 const ids = (result: any): number[] => result.clients.map((c: { id: number }) => c.id);
 
+/** A request body that never ends: only a server that stops reading at its cap can answer it. */
+function endlessBody(): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  return new ReadableStream({ pull: (controller) => controller.enqueue(chunk) });
+}
+
+/** A create/update body of exactly `bytes` bytes, padded in the client's note. */
+function clientBodyOfSize(bytes: number): string {
+  const frame = JSON.stringify({ client: { fname: 'big', note: '' } });
+  return JSON.stringify({ client: { fname: 'big', note: 'x'.repeat(bytes - frame.length) } });
+}
+
 describe('FreshBooks REST reference target', () => {
   let target: RunningTarget;
   let api: Api;
 
   beforeAll(async () => {
-    target = await startFreshbooksTarget({ token: TOKEN, accountId: ACCOUNT });
+    target = await startTarget(CREDENTIALS);
     api = new Api(target.url);
   });
   afterAll(async () => {
@@ -277,9 +294,40 @@ describe('FreshBooks REST reference target', () => {
     });
   });
 
+  describe('request body cap', () => {
+    it('accepts a body of exactly 1 MiB', async () => {
+      const reply = await api.request('POST', CLIENTS_PATH, { rawBody: clientBodyOfSize(BODY_LIMIT) });
+      expect(reply.status).toBe(200);
+      expect(reply.json.response.result.client.fname).toBe('big');
+    });
+
+    it('answers 413 with the old envelope to a body over 1 MiB, on create and update, and closes the connection', async () => {
+      const existing = await api.create({ fname: 'capped' });
+      const before = await api.get(existing.id);
+      const totalBefore = (await api.list()).total;
+      for (const [method, path] of [['POST', CLIENTS_PATH], ['PUT', `${CLIENTS_PATH}/${existing.id}`]]) {
+        const reply = await api.request(method, path, { rawBody: clientBodyOfSize(BODY_LIMIT + 1) });
+        expect(reply.status, method).toBe(413);
+        expect(reply.contentType).toBe('application/json; charset=utf-8');
+        expect(reply.connection).toBe('close');
+        expect(reply.json).toEqual({
+          response: { errors: [{ errno: 1001, field: '', message: expect.any(String), object: 'client', value: '' }] },
+        });
+      }
+      expect((await api.get(existing.id)).json).toEqual(before.json);
+      expect((await api.list()).total).toBe(totalBefore);
+    });
+
+    it('answers 413 to an endless body without reading it to the end', { timeout: 10_000 }, async () => {
+      const reply = await api.request('POST', CLIENTS_PATH, { rawBody: endlessBody() });
+      expect(reply.status).toBe(413);
+      expect(reply.connection).toBe('close');
+    });
+  });
+
   describe('list filters', () => {
     it('combines every filter with AND, likes case-insensitive substring, email exact', () =>
-      withTarget({}, async (fresh) => {
+      withTarget(async (fresh) => {
         const alice = await fresh.create({
           fname: 'Alice', lname: 'Smith', email: 'alice@example.com', organization: 'Acme Corp', note: 'Likes Cats',
           p_city: 'Toronto', bus_phone: '416-555-0101',
@@ -338,12 +386,12 @@ describe('FreshBooks REST reference target', () => {
 
   describe('pagination', () => {
     it('reports an empty list with pages 0', () =>
-      withTarget({}, async (fresh) => {
+      withTarget(async (fresh) => {
         expect(await fresh.list()).toEqual({ clients: [], page: 1, pages: 0, per_page: 15, total: 0 });
       }));
 
     it('pages in ascending id order with pages = ceil(total / per_page)', () =>
-      withTarget({}, async (fresh) => {
+      withTarget(async (fresh) => {
         for (let i = 0; i < 7; i++) await fresh.create({ fname: `p${i}` });
         const page = (n: number) => fresh.list([['page', String(n)], ['per_page', '3']]);
         const [p1, p2, p3, p4] = [await page(1), await page(2), await page(3), await page(4)];
@@ -356,7 +404,7 @@ describe('FreshBooks REST reference target', () => {
       }));
 
     it('caps per_page at 100', () =>
-      withTarget({}, async (fresh) => {
+      withTarget(async (fresh) => {
         for (let i = 0; i < 101; i++) await fresh.create({ fname: `c${i}` });
         const result = await fresh.list([['per_page', '150']]);
         expect(result).toMatchObject({ per_page: 100, pages: 2, total: 101 });
@@ -374,115 +422,209 @@ describe('FreshBooks REST reference target', () => {
 });
 
 /**
- * One probe per mutant: passes against the reference, throws against the mutant.
- * Each runs against a fresh target, so ids start at 100001.
+ * One probe per mutant: what it observes on a fresh target (ids start at 100001), what the reference
+ * shows and what the mutant must show instead. A mutant counts as observed only when it shows exactly
+ * its own fault; another difference or a thrown error fails the test.
  */
-const PROBES: Record<string, (api: Api) => Promise<void>> = {
-  'update-wipes-unreferenced': async (api) => {
-    const c = await api.create({ fname: 'a', lname: 'b', p_city: 'Oslo' });
-    const reply = await api.update(c.id, { fname: 'z' });
-    expect(reply.json.response.result.client).toMatchObject({ lname: 'b', p_city: 'Oslo' });
+interface Probe {
+  observe(api: Api): Promise<unknown>;
+  reference: unknown;
+  mutant: unknown;
+}
+
+const PROBES: Record<string, Probe> = {
+  'update-wipes-unreferenced': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a', lname: 'b', p_city: 'Oslo' });
+      const { fname, lname, p_city } = (await api.update(c.id, { fname: 'z' })).json.response.result.client;
+      return { fname, lname, p_city };
+    },
+    reference: { fname: 'z', lname: 'b', p_city: 'Oslo' },
+    mutant: { fname: 'z', lname: '', p_city: '' },
   },
-  'update-ignores-lname': async (api) => {
-    const c = await api.create({ fname: 'a', lname: 'b' });
-    await api.update(c.id, { lname: 'new' });
-    expect((await api.get(c.id)).json.response.result.client.lname).toBe('new');
+  'update-ignores-lname': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a', lname: 'b' });
+      await api.update(c.id, { lname: 'new' });
+      return (await api.get(c.id)).json.response.result.client.lname;
+    },
+    reference: 'new',
+    mutant: 'b',
   },
-  'hard-delete': async (api) => {
-    const c = await api.create({ fname: 'a' });
-    await api.update(c.id, { vis_state: 1 });
-    const got = await api.get(c.id);
-    expect(got.status).toBe(200);
-    expect(got.json.response.result.client.vis_state).toBe(1);
+  'hard-delete': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a' });
+      await api.update(c.id, { vis_state: 1 });
+      const got = await api.get(c.id);
+      return { status: got.status, visState: got.json.response?.result?.client?.vis_state ?? null };
+    },
+    reference: { status: 200, visState: 1 },
+    mutant: { status: 404, visState: null },
   },
-  'deleted-listed-as-active': async (api) => {
-    const a = await api.create({ fname: 'a' });
-    await api.create({ fname: 'b' });
-    await api.update(a.id, { vis_state: 1 });
-    expect(ids(await api.list([['search[vis_state]', '0']]))).toEqual([100002]);
+  'deleted-listed-as-active': {
+    async observe(api) {
+      const a = await api.create({ fname: 'a' });
+      await api.create({ fname: 'b' });
+      await api.update(a.id, { vis_state: 1 });
+      return ids(await api.list([['search[vis_state]', '0']]));
+    },
+    reference: [100002],
+    mutant: [100001, 100002],
   },
-  'restore-impossible': async (api) => {
-    const c = await api.create({ fname: 'a' });
-    await api.update(c.id, { vis_state: 1 });
-    await api.update(c.id, { vis_state: 0 });
-    expect((await api.get(c.id)).json.response.result.client.vis_state).toBe(0);
+  'restore-impossible': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a' });
+      await api.update(c.id, { vis_state: 1 });
+      await api.update(c.id, { vis_state: 0 });
+      return (await api.get(c.id)).json.response.result.client.vis_state;
+    },
+    reference: 0,
+    mutant: 1,
   },
-  'restore-reverts-updates': async (api) => {
-    const c = await api.create({ fname: 'before' });
-    await api.update(c.id, { fname: 'after' });
-    await api.update(c.id, { vis_state: 1 });
-    const restored = await api.update(c.id, { vis_state: 0 });
-    expect(restored.json.response.result.client.fname).toBe('after');
+  'restore-reverts-updates': {
+    async observe(api) {
+      const c = await api.create({ fname: 'before' });
+      await api.update(c.id, { fname: 'after' });
+      await api.update(c.id, { vis_state: 1 });
+      return (await api.update(c.id, { vis_state: 0 })).json.response.result.client.fname;
+    },
+    reference: 'after',
+    mutant: 'before',
   },
-  'page-boundary-repeat': async (api) => {
-    for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
-    expect(ids(await api.list([['page', '2'], ['per_page', '2']]))).toEqual([100003]);
+  'page-boundary-repeat': {
+    async observe(api) {
+      for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
+      return ids(await api.list([['page', '2'], ['per_page', '2']]));
+    },
+    reference: [100003],
+    mutant: [100002, 100003],
   },
-  'pages-floor': async (api) => {
-    for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
-    expect((await api.list([['per_page', '2']])).pages).toBe(2);
+  'pages-floor': {
+    async observe(api) {
+      for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
+      return (await api.list([['per_page', '2']])).pages;
+    },
+    reference: 2,
+    mutant: 1,
   },
-  'total-ignores-filters': async (api) => {
-    await api.create({ fname: 'a', email: 'a@x.com' });
-    await api.create({ fname: 'b', email: 'b@x.com' });
-    expect((await api.list([['search[email]', 'a@x.com']])).total).toBe(1);
+  'total-ignores-filters': {
+    async observe(api) {
+      await api.create({ fname: 'a', email: 'a@x.com' });
+      await api.create({ fname: 'b', email: 'b@x.com' });
+      return (await api.list([['search[email]', 'a@x.com']])).total;
+    },
+    reference: 1,
+    mutant: 2,
   },
-  'per-page-uncapped': async (api) => {
-    expect((await api.list([['per_page', '150']])).per_page).toBe(100);
+  'per-page-uncapped': {
+    observe: async (api) => (await api.list([['per_page', '150']])).per_page,
+    reference: 100,
+    mutant: 150,
   },
-  'like-case-sensitive': async (api) => {
-    await api.create({ fname: 'Alice' });
-    expect((await api.list([['search[fname_like]', 'alice']])).total).toBe(1);
+  'like-case-sensitive': {
+    async observe(api) {
+      await api.create({ fname: 'Alice' });
+      return (await api.list([['search[fname_like]', 'alice']])).total;
+    },
+    reference: 1,
+    mutant: 0,
   },
-  'like-prefix-only': async (api) => {
-    await api.create({ fname: 'Alice' });
-    expect((await api.list([['search[fname_like]', 'lic']])).total).toBe(1);
+  'like-prefix-only': {
+    async observe(api) {
+      await api.create({ fname: 'Alice' });
+      return (await api.list([['search[fname_like]', 'lic']])).total;
+    },
+    reference: 1,
+    mutant: 0,
   },
-  'email-partial-match': async (api) => {
-    await api.create({ email: 'a@x.com' });
-    await api.create({ email: 'aa@x.com' });
-    expect(ids(await api.list([['search[email]', 'a@x.com']]))).toEqual([100001]);
+  'email-partial-match': {
+    async observe(api) {
+      await api.create({ email: 'a@x.com' });
+      await api.create({ email: 'aa@x.com' });
+      return ids(await api.list([['search[email]', 'a@x.com']]));
+    },
+    reference: [100001],
+    mutant: [100001, 100002],
   },
-  'id-as-string': async (api) => {
-    const c = await api.create({ fname: 'a' });
-    expect(c.id).toBe(100001);
+  'ids-filter-first-only': {
+    async observe(api) {
+      for (let i = 0; i < 3; i++) await api.create({ fname: `u${i}` });
+      const several = await api.list([['search[userids][]', '100001'], ['search[userids][]', '100003']]);
+      const one = await api.list([['search[userids][]', '100003']]);
+      return { several: ids(several), one: ids(one) };
+    },
+    reference: { several: [100001, 100003], one: [100003] },
+    mutant: { several: [100001], one: [100003] },
   },
-  'unknown-id-500': async (api) => {
-    expect((await api.get(424242)).status).toBe(404);
+  'list-omits-per-page': {
+    observe: async (api) => Object.keys(await api.list()),
+    reference: ['clients', 'page', 'pages', 'per_page', 'total'],
+    mutant: ['clients', 'page', 'pages', 'total'],
   },
-  'no-token-accepted': async (api) => {
-    expect((await api.request('GET', CLIENTS_PATH, { auth: null })).status).toBe(401);
+  'id-as-string': {
+    observe: async (api) => (await api.create({ fname: 'a' })).id,
+    reference: 100001,
+    mutant: '100001',
   },
-  'wrong-token-accepted': async (api) => {
-    expect((await api.request('GET', CLIENTS_PATH, { auth: 'Bearer not-the-token' })).status).toBe(401);
+  'unknown-id-500': {
+    observe: async (api) => (await api.get(424242)).status,
+    reference: 404,
+    mutant: 500,
   },
-  'id-from-active-count': async (api) => {
-    const first = await api.create({ fname: 'first' });
-    await api.create({ fname: 'second' });
-    await api.update(first.id, { vis_state: 1 });
-    const third = await api.create({ fname: 'third' });
-    expect(third.id).toBe(100003);
-    expect((await api.get(100002)).json.response.result.client.fname).toBe('second');
+  'no-token-accepted': {
+    observe: async (api) => (await api.request('GET', CLIENTS_PATH, { auth: null })).status,
+    reference: 401,
+    mutant: 200,
   },
-  'accepts-wrong-types': async (api) => {
-    const reply = await api.request('POST', CLIENTS_PATH, { body: { client: { fname: 42 } } });
-    expect(reply.status).toBe(422);
+  'wrong-token-accepted': {
+    observe: async (api) => (await api.request('GET', CLIENTS_PATH, { auth: 'Bearer not-the-token' })).status,
+    reference: 401,
+    mutant: 200,
   },
-  'html-content-type': async (api) => {
-    expect((await api.request('GET', CLIENTS_PATH)).contentType).toBe('application/json; charset=utf-8');
+  'id-from-active-count': {
+    async observe(api) {
+      const first = await api.create({ fname: 'first' });
+      await api.create({ fname: 'second' });
+      await api.update(first.id, { vis_state: 1 });
+      const third = await api.create({ fname: 'third' });
+      return { thirdId: third.id, at100002: (await api.get(100002)).json.response.result.client.fname };
+    },
+    reference: { thirdId: 100003, at100002: 'second' },
+    // One active client left, so the new one gets 100002 and replaces "second".
+    mutant: { thirdId: 100002, at100002: 'third' },
   },
-  'truncated-json': async (api) => {
-    const c = await api.create({ fname: 'a' });
-    const got = await api.get(c.id);
-    expect(got.json?.response?.result?.client?.id).toBe(c.id);
+  'accepts-wrong-types': {
+    async observe(api) {
+      const reply = await api.request('POST', CLIENTS_PATH, { body: { client: { fname: 42 } } });
+      return { status: reply.status, fname: reply.json.response.result?.client.fname ?? null };
+    },
+    reference: { status: 422, fname: null },
+    mutant: { status: 200, fname: '42' },
+  },
+  'html-content-type': {
+    observe: async (api) => (await api.request('GET', CLIENTS_PATH)).contentType,
+    reference: 'application/json; charset=utf-8',
+    mutant: 'text/html; charset=utf-8',
+  },
+  'truncated-json': {
+    async observe(api) {
+      const client = await api.create({ fname: 'a' });
+      // A client unchanged since its creation reads back as the create answer's envelope.
+      const whole = JSON.stringify({ response: { result: { client } } });
+      const { text } = await api.get(client.id);
+      if (text === whole) return 'whole';
+      return text === whole.slice(0, Math.floor(whole.length / 2)) ? 'first half' : text;
+    },
+    reference: 'whole',
+    mutant: 'first half',
   },
 };
 
 describe('FreshBooks REST mutants', () => {
   it('catalogue: unique kebab-case ids, one fault each, a probe for every id and no stray probes', () => {
-    const catalogueIds = FRESHBOOKS_MUTANTS.map((m) => m.id);
+    const catalogueIds = MUTANTS.map((m) => m.id);
     expect(new Set(catalogueIds).size).toBe(catalogueIds.length);
-    for (const mutant of FRESHBOOKS_MUTANTS) {
+    for (const mutant of MUTANTS) {
       expect(mutant.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(mutant.description.length).toBeGreaterThan(0);
       expect(Object.values(mutant.faults).filter((v) => v === true), mutant.id).toHaveLength(1);
@@ -491,16 +633,21 @@ describe('FreshBooks REST mutants', () => {
     expect(Object.keys(PROBES).sort()).toEqual([...catalogueIds].sort());
   });
 
-  for (const mutant of FRESHBOOKS_MUTANTS) {
+  it('marks as global only the mutants that break every response, or every response carrying a client', () => {
+    expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['id-as-string', 'html-content-type']);
+  });
+
+  it('refuses to start an unknown mutant', async () => {
+    await expect(startTarget(CREDENTIALS, 'no-such-mutant')).rejects.toThrow(/no-such-mutant/);
+  });
+
+  for (const mutant of MUTANTS) {
     it(`${mutant.id} is observable`, async () => {
       const probe = PROBES[mutant.id];
       expect(probe, `no probe for mutant ${mutant.id}`).toBeDefined();
-      await withTarget({}, probe);
-      let failure: unknown;
-      await withTarget(mutant.faults, probe).catch((err: unknown) => {
-        failure = err;
-      });
-      expect(failure, `probe did not detect ${mutant.id}`).toBeDefined();
+      expect(probe.mutant, 'a probe must tell the mutant from the reference').not.toEqual(probe.reference);
+      expect(await withTarget(probe.observe), 'reference').toEqual(probe.reference);
+      expect(await withTarget(probe.observe, mutant.id), mutant.id).toEqual(probe.mutant);
     });
   }
 });

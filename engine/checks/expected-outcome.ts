@@ -2,19 +2,24 @@ import { ConformanceFailure } from '../failures.js';
 import type { ExchangeCheck } from './types.js';
 
 /**
- * Where the envelope carries its own verdict (Classic XML answers every application error with HTTP 200
- * and `status="fail"`), the verdict must be the one the documents promise for this case.
+ * Where the answer carries its own verdict (Classic XML answers every application error with HTTP 200
+ * and `status="fail"`; MCP answers a result or an error), the verdict must be the one the documents
+ * promise for this case. Judged only once the HTTP layer, if any, gave an expected status.
  */
 export const expectedOutcome: ExchangeCheck = {
   name: 'expected-outcome',
-  description: 'the envelope verdict (ok or fail) is the one the documents promise for this case',
+  description: 'the verdict the answer carries (ok or fail) is the one the documents promise for this case',
+  appliesTo: (exchange, kase) => {
+    const status = exchange.response?.httpStatus;
+    const wantedStatuses = kase.expect?.httpStatuses;
+    return kase.expect?.outcome !== undefined && exchange.response !== undefined && (status === undefined || !wantedStatuses || wantedStatuses.includes(status));
+  },
   run(ctx, exchange, kase) {
-    const wanted = kase.expect?.outcome;
-    const response = exchange.response;
-    if (!wanted || !response || !kase.expect!.statuses.includes(response.status) || !ctx.body?.ok) return;
-    const actual = ctx.spec.outcome(ctx.body.value);
+    if (!ctx.body?.ok) return;
+    const wanted = kase.expect!.outcome!;
+    const actual = ctx.spec.outcome(exchange.response!, ctx.body.value);
     if (actual === wanted) return;
-    throw new ConformanceFailure('expected-outcome', `${kase.expect!.why}: expected a ${wanted} envelope, got ${actual ?? 'no verdict'}`, {
+    throw new ConformanceFailure('expected-outcome', `${kase.expect!.why}: expected a ${wanted} answer, got ${actual ?? 'no verdict'}`, {
       operation: exchange.operation,
       expected: wanted,
       actual: actual ?? '(none)',

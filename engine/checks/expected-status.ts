@@ -3,13 +3,15 @@ import type { ExchangeCheck } from './types.js';
 
 export const expectedStatus: ExchangeCheck = {
   name: 'expected-status',
-  description: 'the status is one the documents promise for this case (e.g. 404 for an unknown id)',
+  description: 'the HTTP status is one the documents promise for this case (e.g. 404 for an unknown id)',
+  appliesTo: (exchange, kase) => exchange.response?.httpStatus !== undefined && kase.expect?.httpStatuses !== undefined,
   run(_ctx, exchange, kase) {
-    const status = exchange.response?.status;
-    if (!kase.expect || status === undefined || kase.expect.statuses.includes(status)) return;
-    throw new ConformanceFailure('expected-status', `${kase.expect.why}: expected ${kase.expect.statuses.join(' or ')}, got ${status}`, {
+    const status = exchange.response!.httpStatus!;
+    const wanted = kase.expect!.httpStatuses!;
+    if (wanted.includes(status)) return;
+    throw new ConformanceFailure('expected-status', `${kase.expect!.why}: expected ${wanted.join(' or ')}, got ${status}`, {
       operation: exchange.operation,
-      expected: kase.expect.statuses.join(' or '),
+      expected: wanted.join(' or '),
       actual: String(status),
       exchanges: [exchange],
     });

@@ -3,15 +3,17 @@ import type { ExchangeCheck } from './types.js';
 
 export const responseSchema: ExchangeCheck = {
   name: 'response-schema',
-  description: 'the body matches the schema the spec documents for this status (envelope included)',
+  description: 'the body matches the schema the spec documents for this answer (envelope included)',
+  appliesTo: (exchange) => exchange.response !== undefined,
   run(ctx, exchange) {
-    const response = exchange.response;
-    if (!response || !ctx.body?.ok) return;
-    const result = ctx.spec.validate(exchange.operation, response.status, ctx.body.value);
+    const response = exchange.response!;
+    if (!ctx.body?.ok) return;
+    const result = ctx.spec.validate(exchange.operation, response, ctx.body.value);
     if (!result || result.ok) return;
-    throw new ConformanceFailure('response-schema', `${exchange.operation} ${response.status} body violates the schema: ${result.errors[0]}`, {
+    const answer = response.httpStatus ?? ctx.spec.outcome(response, ctx.body.value) ?? 'answer';
+    throw new ConformanceFailure('response-schema', `${exchange.operation} ${answer} body violates the schema: ${result.errors[0]}`, {
       operation: exchange.operation,
-      expected: `the ${response.status} schema of ${exchange.operation}`,
+      expected: `the ${answer} schema of ${exchange.operation}`,
       actual: result.errors.join('; '),
       exchanges: [exchange],
     });

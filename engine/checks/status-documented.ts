@@ -3,10 +3,10 @@ import { statusMatches, type ExchangeCheck } from './types.js';
 
 export const statusDocumented: ExchangeCheck = {
   name: 'status-documented',
-  description: 'the status is documented for the operation in the spec',
+  description: 'the HTTP status is documented for the operation in the spec',
+  appliesTo: (exchange) => exchange.response?.httpStatus !== undefined,
   run(ctx, exchange) {
-    const status = exchange.response?.status;
-    if (status === undefined) return;
+    const status = exchange.response!.httpStatus!;
     const documented = ctx.spec.documentedStatuses(exchange.operation);
     if (documented.some((pattern) => statusMatches(pattern, status))) return;
     throw new ConformanceFailure('status-documented', `${exchange.operation} answered ${status}, which the spec does not document`, {

@@ -5,11 +5,11 @@ import type { ExchangeCheck } from './types.js';
 export const transport: ExchangeCheck = {
   name: 'transport',
   description: 'the target answers in time with a complete response of bounded size',
+  appliesTo: (exchange) => exchange.transportError !== undefined,
   run(_ctx, exchange) {
-    const error = exchange.transportError;
-    if (!error) return;
+    const error = exchange.transportError!;
     if (error.kind === 'connection') throw new TargetUnreachableError(`target unreachable: ${error.message}`);
-    throw new ConformanceFailure('transport', `${exchange.request.method} gave no usable response: ${error.message}`, {
+    throw new ConformanceFailure('transport', `${exchange.operation} gave no usable response: ${error.message}`, {
       operation: exchange.operation,
       expected: 'a complete response',
       actual: error.message,

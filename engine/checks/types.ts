@@ -1,38 +1,53 @@
 import type { Exchange, WireResponse } from '../exchange.js';
-import type { ValidationResult } from '../../generators/validators.js';
 
-/** What one exchange was meant to show; `expect` narrows the documented statuses to the ones this case wants. */
+/** What one exchange was meant to show; `expect` narrows what the spec documents to what this case wants. */
 export interface ExchangeCase {
   readonly operation: string;
   readonly expect?: Expectation;
 }
 
 /**
- * What the documents promise for one case: the HTTP statuses, and for protocols whose envelope carries
- * its own verdict (Classic XML answers 200 with `status="fail"`), that verdict.
+ * What the documents promise for one case. Each layer is optional and checked only where given and
+ * where the protocol has it: HTTP statuses, JSON-RPC error codes, and the verdict an envelope carries
+ * (Classic XML answers 200 with `status="fail"`; MCP answers a result or an error).
  */
 export interface Expectation {
-  readonly statuses: readonly number[];
+  readonly httpStatuses?: readonly number[];
+  /** The JSON-RPC error codes the docs name for this case; the answer must be an error with one of them. */
+  readonly rpcCodes?: readonly number[];
   readonly outcome?: Outcome;
   readonly why: string;
 }
 
+/** The verdict an answer carries besides any HTTP status: a success, or a documented refusal. */
 export type Outcome = 'ok' | 'fail';
+
+export interface ValidationResult {
+  readonly ok: boolean;
+  /** One line per problem: `<instance path> <message>`. */
+  readonly errors: readonly string[];
+}
 
 export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
-/** What the checks may know of a spec, whatever the protocol: statuses, media types, schemas, the codec. */
+/**
+ * What the checks may know of a spec, whatever the protocol. Keyed by operation and by the answer
+ * itself (its HTTP status, its envelope verdict or its JSON-RPC error), so each spec kind documents
+ * responses its own way.
+ */
 export interface SpecView {
-  /** Documented statuses of an operation: `200`, `4XX`, `default`. Empty when the operation is unknown. */
+  /** The exchange checks that apply to this spec's protocol, in the order they run. */
+  readonly checks: readonly ExchangeCheck[];
+  /** Documented HTTP statuses of an operation (`200`, `4XX`, `default`); empty when the protocol has none. */
   documentedStatuses(operation: string): readonly string[];
-  /** Media types documented for this status (any will do; lower-case, no parameters); empty when none is. */
-  mediaTypes(operation: string, status: number): readonly string[];
-  /** Validates a decoded body, or undefined when the spec gives no schema for this status. */
-  validate(operation: string, status: number, body: unknown): ValidationResult | undefined;
+  /** Media types documented for this answer (any will do; lower-case, no parameters); empty when none is. */
+  mediaTypes(operation: string, response: WireResponse): readonly string[];
+  /** Validates a decoded body, or undefined when the spec documents no schema for this answer. */
+  validate(operation: string, response: WireResponse, body: unknown): ValidationResult | undefined;
   /** The protocol's codec: JSON.parse, an XML parser, a JSON-RPC unwrapper. Never throws. */
   decode(response: WireResponse): Decoded;
-  /** The verdict a decoded envelope carries besides the HTTP status; undefined when the protocol has none. */
-  outcome(body: unknown): Outcome | undefined;
+  /** The verdict a decoded answer carries besides the HTTP status; undefined when the protocol has none. */
+  outcome(response: WireResponse, body: unknown): Outcome | undefined;
 }
 
 export interface CheckContext {
@@ -41,10 +56,14 @@ export interface CheckContext {
   readonly body: Decoded | undefined;
 }
 
-/** A small registered rule. It returns nothing when satisfied and throws ConformanceFailure when not. */
+/**
+ * A small registered rule. `appliesTo` says which exchanges it can judge (an HTTP status check needs
+ * an HTTP status); `run` returns nothing when satisfied and throws ConformanceFailure when not.
+ */
 export interface ExchangeCheck {
   readonly name: string;
   readonly description: string;
+  appliesTo(exchange: Exchange, kase: ExchangeCase): boolean;
   run(ctx: CheckContext, exchange: Exchange, kase: ExchangeCase): void;
 }
 

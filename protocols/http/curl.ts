@@ -1,16 +1,30 @@
-import type { WireRequest } from '../../engine/exchange.js';
+import type { Auth, WireRequest } from '../../engine/exchange.js';
 import { redactHeaders } from '../../engine/redact.js';
+import type { CredentialResolver, ShellValue } from '../../engine/transport.js';
 
+/** Single quotes for shell text; double quotes where a variable must expand. */
 function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+/** Text inside double quotes, so that only the variables we place there expand. */
+function inDoubleQuotes(text: string): string {
+  return text.replace(/(["\\`$])/g, '\\$1');
+}
+function shellPart(value: ShellValue): string {
+  return 'variable' in value ? `$${value.variable}` : inDoubleQuotes(value.text);
+}
 
-/** A one-line curl command that replays the request, credentials redacted. */
-export function toCurl(request: WireRequest): string {
-  const parts = ['curl', '-X', request.method, quote(request.url)];
-  for (const [name, value] of Object.entries(redactHeaders(request.headers))) {
-    parts.push('-H', quote(`${name}: ${value}`));
-  }
+/** The credential as curl options: the secret named by its environment variable, so the line replays as written. */
+function authOptions(auth: Auth, credentials: CredentialResolver): string[] {
+  if (auth.scheme === 'bearer') return ['-H', `"Authorization: Bearer ${shellPart(credentials.forShell(auth.token))}"`];
+  return ['-u', `"${shellPart(credentials.forShell(auth.user))}:${inDoubleQuotes(auth.password)}"`];
+}
+
+/** A one-line curl command that replays the request; no credential is ever written, only its variable's name. */
+export function toCurl(request: WireRequest, credentials?: CredentialResolver): string {
+  const parts = ['curl', '-X', request.method, quote(request.url ?? '')];
+  for (const [name, value] of Object.entries(redactHeaders(request.headers ?? {}))) parts.push('-H', quote(`${name}: ${value}`));
+  if (request.auth && credentials) parts.push(...authOptions(request.auth, credentials));
   if (request.body !== undefined) parts.push('--data-raw', quote(request.body));
   return parts.join(' ');
 }

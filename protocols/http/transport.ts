@@ -3,7 +3,10 @@
  * cap: a target that hangs, trickles or sends an endless body yields a transport error, never a hang.
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import type { TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
+import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
+import type { CredentialResolver, Transport, TransportOutcome } from '../../engine/transport.js';
+import { InternalError } from '../../engine/failures.js';
+import { toCurl } from './curl.js';
 
 export interface HttpLimits {
   /** Whole request, headers and body included. */
@@ -14,11 +17,6 @@ export interface HttpLimits {
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { timeoutMs: 10_000, maxBodyBytes: 8 * 1024 * 1024, connections: 4 };
 
-export interface HttpOutcome {
-  readonly response?: WireResponse;
-  readonly transportError?: TransportError;
-  readonly elapsedMs: number;
-}
 
 // Only these mean "nothing there" (exit 3). A reset or a closed socket mid-response is the target
 // misbehaving, which is a conformance failure.
@@ -35,7 +33,7 @@ function classify(error: unknown, limits: HttpLimits): TransportError {
   return { kind: 'protocol', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
 }
 
-export class HttpTransport {
+export class HttpTransport implements Transport {
   private readonly pools = new Map<string, Pool>();
   requests = 0;
 
@@ -56,22 +54,25 @@ export class HttpTransport {
     return pool;
   }
 
-  async send(request: WireRequest): Promise<HttpOutcome> {
+  async send(request: WireRequest, credentials?: CredentialResolver): Promise<TransportOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     this.requests++;
     let url: URL;
     try {
-      url = new URL(request.url);
+      url = new URL(request.url ?? '');
     } catch {
       return { transportError: { kind: 'protocol', message: `invalid URL ${request.url}` }, elapsedMs: 0 };
     }
+    // Resolved outside the try: a credential the run lacks is our error, never a transport error of the target.
+    if (request.auth && !credentials) throw new InternalError('a request with a credential was sent without a credential resolver');
+    const sent = { ...request.headers, ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}) };
     const signal = AbortSignal.timeout(this.limits.timeoutMs);
     try {
       const res = await this.pool(url.origin).request({
         path: url.pathname + url.search,
         method: request.method as 'GET',
-        headers: request.headers,
+        headers: sent,
         body: request.body,
         signal,
       });
@@ -92,7 +93,7 @@ export class HttpTransport {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
       const response: WireResponse = {
-        status: res.statusCode,
+        httpStatus: res.statusCode,
         headers,
         body: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)),
         truncated,
@@ -110,9 +111,21 @@ export class HttpTransport {
     }
   }
 
+  reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep {
+    const type = (request.headers?.['Content-Type'] ?? request.headers?.['content-type'] ?? '').toLowerCase();
+    const language = type.includes('xml') ? 'xml' : type.includes('form') ? 'form' : 'json';
+    return { kind: 'curl', command: toCurl(request, credentials), ...(request.body !== undefined ? { body: request.body, language } : {}) };
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
   }
+}
+
+/** The Authorization header value of a credential reference, resolved at send time. */
+function authorization(auth: Auth, credentials: CredentialResolver): string {
+  if (auth.scheme === 'bearer') return `Bearer ${credentials.value(auth.token)}`;
+  return `Basic ${Buffer.from(`${credentials.value(auth.user)}:${auth.password}`, 'utf8').toString('base64')}`;
 }

@@ -1,6 +1,6 @@
 import { FAMILIES, type CheckResult, type FailureRecord, type RunReport } from '../model.js';
-import type { ReportFormat } from '../writer.js';
-import { SUMMARY_COLUMNS, bodyLanguage, checkMessage, formatDuration, problemChecks } from './markdown.js';
+import type { ReportFormat } from '../format.js';
+import { SUMMARY_COLUMNS, checkMessage, formatDuration, problemChecks, stepsLanguage } from '../render.js';
 
 // C0/C1 controls other than tab/LF/CR are parse errors in HTML; show that something was there.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
@@ -74,11 +74,11 @@ function failureHtml(failure: FailureRecord): string[] {
   if (failure.expected !== undefined) out.push(labelled('Expected', failure.expected));
   if (failure.actual !== undefined) out.push(labelled('Actual', failure.actual));
   if (failure.counterexample !== undefined) out.push(labelled('Counterexample', failure.counterexample));
-  const { curl, bodies, replay } = failure.reproduction;
+  const { steps, replay } = failure.reproduction;
   out.push('<h4>Reproduction</h4>');
-  if (curl.length > 0) out.push(pre(curl.join('\n'), 'sh'));
-  bodies.forEach((body, index) => {
-    if (body !== '') out.push(labelled(`Body of request ${index + 1}`, body, bodyLanguage(body)));
+  if (steps.length > 0) out.push(pre(steps.map((step) => step.command).join('\n'), stepsLanguage(steps)));
+  steps.forEach((step, index) => {
+    if (step.body) out.push(labelled(`Body of request ${index + 1}`, step.body, step.language));
   });
   out.push(labelled('Replay', replay, 'sh'));
   return out;

@@ -1,5 +1,5 @@
 import type { RunReport } from '../model.js';
-import type { ReportFormat } from '../writer.js';
+import type { ReportFormat } from '../format.js';
 
 /** The machine-readable report; `report.schema.json` is its contract. */
 export const jsonFormat: ReportFormat = {

@@ -1,5 +1,5 @@
 import { FAMILIES, type CheckResult, type Family, type FailureRecord, type RunReport } from '../model.js';
-import type { ReportFormat } from '../writer.js';
+import type { ReportFormat } from '../format.js';
 
 // XML 1.0 allows tab, LF, CR and these ranges; anything else (other control chars, lone surrogates,
 // U+FFFE/U+FFFF) makes the whole file unparsable for CI tools, so it is dropped.
@@ -77,10 +77,10 @@ export function failureText(failure: FailureRecord): string {
   lines.push(`seed: ${failure.seed}`);
   if (failure.path !== undefined) lines.push(`path: ${failure.path}`);
   if (failure.counterexample !== undefined) lines.push('counterexample:', ...indentLines([failure.counterexample]));
-  const { curl, bodies, replay } = failure.reproduction;
-  if (curl.length > 0) lines.push('reproduction:', ...indentLines(curl));
-  bodies.forEach((body, index) => {
-    if (body !== '') lines.push(`body ${index + 1}:`, ...indentLines([body]));
+  const { steps, replay } = failure.reproduction;
+  if (steps.length > 0) lines.push('reproduction:', ...indentLines(steps.map((step) => step.command)));
+  steps.forEach((step, index) => {
+    if (step.body) lines.push(`body ${index + 1}:`, ...indentLines([step.body]));
   });
   lines.push(`replay: ${replay}`);
   return lines.join('\n');

@@ -1,28 +1,6 @@
 import { FAMILIES, type CheckResult, type FailureRecord, type FamilySummary, type RunReport } from '../model.js';
-import type { ReportFormat } from '../writer.js';
-
-// Helpers shared with the HTML and console formats, which present the same content.
-
-/** What to say about a check in one sentence: the failure for failed checks, the note otherwise. */
-export function checkMessage(check: CheckResult): string {
-  if (check.status === 'failed') return check.failure?.message ?? check.note ?? 'failed';
-  return check.note ?? check.failure?.message ?? check.status;
-}
-
-/** Failed and errored checks: the ones that get a section of their own. */
-export function problemChecks(report: Readonly<RunReport>): CheckResult[] {
-  return report.checks.filter((check) => check.status === 'failed' || check.status === 'errored');
-}
-
-export function bodyLanguage(body: string): 'xml' | 'json' {
-  return body.trimStart().startsWith('<') ? 'xml' : 'json';
-}
-
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-export const SUMMARY_COLUMNS = ['passed', 'failed', 'errored', 'skipped'] as const satisfies readonly (keyof FamilySummary)[];
+import type { ReportFormat } from '../format.js';
+import { SUMMARY_COLUMNS, checkMessage, formatDuration, problemChecks, stepsLanguage } from '../render.js';
 
 function longestBacktickRun(text: string): number {
   let longest = 0;
@@ -80,11 +58,11 @@ function failureSection(failure: FailureRecord, facts: string[], note?: string):
   if (failure.expected !== undefined) out.push('**Expected**', fence(failure.expected, 'text'));
   if (failure.actual !== undefined) out.push('**Actual**', fence(failure.actual, 'text'));
   if (failure.counterexample !== undefined) out.push('**Counterexample**', fence(failure.counterexample, 'text'));
-  const { curl, bodies, replay } = failure.reproduction;
+  const { steps, replay } = failure.reproduction;
   out.push('**Reproduction**');
-  if (curl.length > 0) out.push(fence(curl.join('\n'), 'sh'));
-  bodies.forEach((body, index) => {
-    if (body !== '') out.push(`Body of request ${index + 1}:`, fence(body, bodyLanguage(body)));
+  if (steps.length > 0) out.push(fence(steps.map((step) => step.command).join('\n'), stepsLanguage(steps)));
+  steps.forEach((step, index) => {
+    if (step.body) out.push(`Body of request ${index + 1}:`, fence(step.body, step.language ?? ''));
   });
   out.push('Replay:', fence(replay, 'sh'));
   return out;

@@ -1,9 +1,10 @@
-/** Runs the real CLI in a child process, as a user would, and collects what it printed. */
+/** Runs the CLI as a user would: in this process through `main` (fast), or once as a real child process. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { main } from '../../cli/main.js';
 import { PROJECT_ROOT } from '../../generators/spec.js';
 
 export interface CliResult {
@@ -13,6 +14,17 @@ export interface CliResult {
   readonly ms: number;
 }
 
+/** `clientele ARGS` in this process, with this environment, capturing what it prints. */
+export async function runMain(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const started = Date.now();
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, env, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
+  return { code, stdout: text(out), stderr: text(err), ms: Date.now() - started };
+}
+
+/** `clientele ARGS` as a child process through `bin/clientele.js`, exactly as a user runs it. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve) => {

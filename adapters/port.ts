@@ -1,0 +1,83 @@
+/**
+ * The port between the protocol-neutral suites and one API: the abstract client model's operations,
+ * each facet an API may have, and the documented error cases. An adapter implements it by describing
+ * messages to the engine-owned session (`engine/session.ts`), which sends, records and verifies them.
+ */
+import type fc from 'fast-check';
+import type { Expectation } from '../engine/checks/types.js';
+import type { Answer, Session } from '../engine/session.js';
+import type { InvalidBody, StringConstraints } from '../generators/arbitraries.js';
+import type { Capabilities } from '../model/capabilities.js';
+import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
+import type { ClientFields } from '../model/fields.js';
+
+export type AuthMode = 'valid' | 'missing' | 'wrong';
+
+/** Raw requests for the contract and access suites, sent with the expectation the suite gives. */
+export type Probe =
+  | { readonly op: 'list' }
+  | { readonly op: 'get'; readonly id: string }
+  | { readonly op: 'update'; readonly id: string; readonly fields: ClientFields }
+  | { readonly op: 'delete'; readonly id: string }
+  | { readonly op: 'create-raw'; readonly body: unknown };
+
+/** What the documents promise for the error cases, and for a plain success. */
+export interface Expectations {
+  /** A valid request succeeds. */
+  readonly ok: Expectation;
+  readonly unknownId: Expectation;
+  /** A request without a credential, or with a wrong one (per-request auth only). */
+  readonly unauthorized: Expectation;
+  readonly invalidBody: Expectation;
+  /** A restricted user touches a client outside their reach. */
+  readonly notPermitted: Expectation;
+}
+
+export interface ClientApi {
+  /** The API descriptor's id. */
+  readonly id: string;
+  readonly capabilities: Capabilities;
+  readonly session: Session;
+  readonly expectations: Expectations;
+
+  /** The snapshot keys that carry these model fields on the wire. */
+  wireKeys(fields: readonly string[]): readonly string[];
+  /** Values for a text field, derived from the field's schema in the spec. */
+  fieldArbitrary(field: string, strings?: StringConstraints): fc.Arbitrary<string>;
+  /** Request bodies valid but for one property of a forbidden type, derived from the spec. */
+  invalidCreateBodies(): fc.Arbitrary<InvalidBody>;
+
+  // --- the core -----------------------------------------------------------------------------------
+  /** Creates a client in `scope` (see ListQuery.scope), so a list confined to the scope finds it alone. */
+  create(fields: ClientFields, scope: string): Promise<ClientRecord>;
+  get(id: string): Promise<ClientRecord>;
+  update(id: string, fields: ClientFields): Promise<void>;
+  /** Soft or hard, as `capabilities.deletion` says. */
+  delete(id: string): Promise<void>;
+  list(query: ListQuery): Promise<ListPage>;
+  /** As list, but a documented rejection of the query (e.g. per_page above the maximum) is an answer too. */
+  tryList(query: ListQuery): Promise<ListPage | 'rejected'>;
+  /** Sends a raw request and verifies its answer against `expect`. */
+  probe(probe: Probe, auth: AuthMode, expect: Expectation): Promise<Answer>;
+  /** An id no client has (probabilistically, on a shared target). */
+  unknownId(): string;
+
+  // --- facets -------------------------------------------------------------------------------------
+  /** Soft delete with a documented undelete. */
+  restore?(id: string): Promise<void>;
+  /**
+   * The same API seen by a restricted user (Classic: a staff member, who sees only assigned clients),
+   * or undefined when the run was given no such credential.
+   */
+  restricted?(): ClientApi | undefined;
+  /** Actions (`capabilities.actions`): each changes one field through a request of its own. Tags: the set given replaces the client's whole set. */
+  setTags?(id: string, tags: readonly string[]): Promise<void>;
+  /** One of the status field's documented values. */
+  setStatus?(id: string, status: string): Promise<void>;
+  /** A user who belongs to the client becomes its owner. */
+  setOwner?(id: string, ownerId: string): Promise<void>;
+
+  /** Deletes every client this adapter created (as the API deletes), failures ignored. */
+  cleanup(): Promise<void>;
+  close(): Promise<void>;
+}

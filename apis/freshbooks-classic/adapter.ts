@@ -1,0 +1,281 @@
+/**
+ * FreshBooks Classic (XML over HTTP POST to one endpoint) onto the abstract client model.
+ * Wire facts come from the seed and `../shared/README.md`: `<request method="client.*">` bodies, HTTP
+ * Basic auth with the token as user name and `X` as password, `<response status="ok|fail">` envelopes,
+ * soft delete as `client.delete` (the client moves to the `deleted` folder), lists filtered by `folder`.
+ * Where the seed is silent, the XSD says what we assumed.
+ */
+import fc from 'fast-check';
+import { isXmlBody } from '../../adapters/xml-spec-view.js';
+import { CreatedClients, scopeTag } from '../../adapters/kit.js';
+import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
+import type { Expectation } from '../../engine/checks/types.js';
+import { credentialOf, type RunConfig } from '../../engine/config.js';
+import type { Auth, CredentialRef, WireRequest } from '../../engine/exchange.js';
+import { InternalError } from '../../engine/failures.js';
+import type { Answer, Session } from '../../engine/session.js';
+import { DEFAULT_STRINGS, stringArbitrary, type InvalidBody, type StringConstraints } from '../../generators/arbitraries.js';
+import { loadXsdSpec, type XsdSpec } from '../../generators/xsd.js';
+import { assumed, type Capabilities } from '../../model/capabilities.js';
+import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
+import type { ClientFields, FieldSpec } from '../../model/fields.js';
+import { buildXml, childElement, childText, type XmlBody, type XmlContent, type XmlElement } from '../../protocols/xml/codec.js';
+
+const XSD_PATH = 'apis/freshbooks-classic/freshbooks-classic.xsd';
+
+const WIRE_FIELD: Readonly<Record<string, string>> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  email: 'email',
+  organization: 'organization',
+  phone: 'work_phone',
+  mobile: 'mobile',
+  street: 'p_street1',
+  city: 'p_city',
+  province: 'p_state',
+  country: 'p_country',
+  postalCode: 'p_code',
+};
+
+/** The XSD type of `<client>` in create and update requests: the source of field values and invalid bodies. */
+const CLIENT_INPUT_TYPE = 'ClientCreateFields';
+
+/** Changed by the server on its own, so never part of "unchanged". */
+const VOLATILE = new Set(['updated']);
+
+/** XML's own special characters belong in every value: escaping is part of the contract. */
+const XML_STRINGS: StringConstraints = { ...DEFAULT_STRINGS, alphabet: `${DEFAULT_STRINGS.alphabet}&<>"'` };
+
+const FIELDS: readonly FieldSpec[] = Object.keys(WIRE_FIELD).map((name) => ({ name, kind: 'text' }));
+
+export const CAPABILITIES: Capabilities = {
+  fields: FIELDS,
+  // The seed documents `email` and `username` (exact) filters; `notes` (substring) carries our scope tag.
+  // The XSD says "an exact match" and nothing of letter case: only what holds either way is checked.
+  filters: { like: [], equals: ['email'], ids: false },
+  // Seed: "default 25"; the XSD records the cap of 100 and pages 0 for an empty list as assumptions.
+  paging: { maxPerPage: 100, defaultPerPage: 25, emptyListPages: assumed(0) },
+  // Seed: "in order of descending client_id".
+  order: { description: 'descending client_id', inOrder: (a, b) => Number(a.id) > Number(b.id) },
+  deletion: { kind: 'soft', restore: false, visibilityKeys: ['folder'] },
+  // Seed: username "Defaults to e-mail address".
+  createDefaults: [{ key: 'username', sameAs: 'email' }],
+  auth: 'per-request',
+  actions: [],
+};
+const OK: Expectation = { httpStatuses: [200], outcome: 'ok', why: 'a valid request succeeds' };
+
+export class FreshbooksClassicApi implements ClientApi {
+  readonly id = 'freshbooks-classic';
+  readonly capabilities = CAPABILITIES;
+  readonly expectations: Expectations = {
+    ok: OK,
+    unknownId: { httpStatuses: [200], outcome: 'fail', why: 'an unknown client_id is answered with the fail envelope' },
+    unauthorized: { httpStatuses: [401], why: 'a request without valid Basic credentials is answered 401' },
+    invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope' },
+    notPermitted: { httpStatuses: [200], outcome: 'fail', why: 'a staff member touching a client not assigned to them gets the fail envelope' },
+  };
+  private readonly created = new CreatedClients();
+  private restrictedView?: FreshbooksClassicApi;
+
+  private constructor(
+    readonly session: Session,
+    private readonly config: RunConfig,
+    /** Whose requests these are: the run's token, or the staff member's for the restricted view. */
+    private readonly user: CredentialRef,
+    private readonly xsd: XsdSpec,
+    /** The restricted view shares the parent's session; only the parent closes it. */
+    private readonly owner: boolean,
+  ) {}
+
+  static open(session: Session, config: RunConfig): FreshbooksClassicApi {
+    return new FreshbooksClassicApi(session, config, { credential: 'token' }, loadXsdSpec(XSD_PATH), true);
+  }
+
+  wireKeys(fields: readonly string[]): readonly string[] {
+    return fields.map((field) => WIRE_FIELD[field]!);
+  }
+
+  fieldArbitrary(field: string, strings: StringConstraints = XML_STRINGS): fc.Arbitrary<string> {
+    return stringArbitrary(this.xsd.stringSchema(CLIENT_INPUT_TYPE, WIRE_FIELD[field] ?? field), strings);
+  }
+
+  /** A create whose `<client>` breaks the schema in one place: an element the schema does not know, or markup where text belongs. */
+  invalidCreateBodies(): fc.Arbitrary<InvalidBody> {
+    const known = this.xsd.elementNames(CLIENT_INPUT_TYPE).filter((name) => name !== 'client_id' && name !== 'contacts');
+    if (known.length === 0) throw new Error(`spec: ${CLIENT_INPUT_TYPE} has no elements`);
+    const markupInText = fc.constantFrom(...known).map((name) => ({ name, value: { b: 'markup where text belongs' } as XmlContent }));
+    const unknownElement = fc.stringMatching(/^x_[a-z]{1,8}$/).map((name) => ({ name, value: 'not in the schema' as XmlContent }));
+    return fc.oneof(markupInText, unknownElement).map(({ name, value }) => ({ body: { client: { [name]: value } }, field: `client.${name}`, value }));
+  }
+
+  // --- the model, mapped to the wire -------------------------------------------------------------
+
+  async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
+    const body = await this.call('client.create', { client: { ...this.toWire(fields), notes: scopeTag(this.config.runTag, scope) } }, { ...OK, why: 'a valid create succeeds' });
+    const id = this.element(body, 'client_id', 'client.create').text;
+    this.created.add(id);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ClientRecord> {
+    const body = await this.call('client.get', { client_id: id }, { ...OK, why: 'a client this run created can be read' });
+    return this.toRecord(this.element(body, 'client', 'client.get'));
+  }
+
+  async update(id: string, fields: ClientFields): Promise<void> {
+    await this.call('client.update', { client: { client_id: id, ...this.toWire(fields) } }, { ...OK, why: 'a valid update succeeds' });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.call('client.delete', { client_id: id }, { ...OK, why: 'a delete of an existing client succeeds' });
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const result = await this.listWith(query, { ...OK, why: 'a valid list succeeds' });
+    if (result === 'rejected') throw new Error('unreachable: a fail envelope was not expected');
+    return result;
+  }
+
+  tryList(query: ListQuery): Promise<ListPage | 'rejected'> {
+    return this.listWith(query, { httpStatuses: [200], why: 'a list is served or refused with the fail envelope' });
+  }
+
+  private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
+    const answer = await this.session.call('client.list', this.request('client.list', this.listContent(query)), expect);
+    if (answer.outcome === 'fail') return 'rejected';
+    const clients = this.element(answer.body, 'clients', 'client.list');
+    const attribute = (name: string) => Number(clients.attributes[name]);
+    return {
+      items: clients.children.filter((c) => c.name === 'client').map((c) => this.toRecord(c)),
+      page: attribute('page'),
+      perPage: attribute('per_page'),
+      pages: attribute('pages'),
+      total: attribute('total'),
+    };
+  }
+
+  private listContent(query: ListQuery): Record<string, XmlContent> {
+    const content: Record<string, XmlContent> = {};
+    for (const filter of query.filters) {
+      if (filter.kind !== 'equals' || !CAPABILITIES.filters.equals.includes(filter.field)) {
+        throw new Error(`freshbooks-classic has no ${filter.kind} filter${filter.kind === 'ids' ? '' : ` on ${filter.field}`}`);
+      }
+      content[WIRE_FIELD[filter.field]!] = filter.value;
+    }
+    if (query.scope !== undefined) content.notes = scopeTag(this.config.runTag, query.scope);
+    if (query.visibility) content.folder = query.visibility;
+    content.page = String(query.page);
+    if (query.perPage !== undefined) content.per_page = String(query.perPage);
+    return content;
+  }
+
+  // --- raw probes for the contract and access suites ---------------------------------------------
+
+  async probe(probe: Probe, auth: AuthMode, expect: Expectation): Promise<Answer> {
+    const send = (operation: string, content: Record<string, XmlContent>, raw = false) =>
+      this.session.call(operation, this.request(operation, content, auth, raw), expect);
+    switch (probe.op) {
+      case 'list':
+        return send('client.list', { page: '1', per_page: '5' });
+      case 'get':
+        return send('client.get', { client_id: probe.id });
+      case 'update':
+        return send('client.update', { client: { client_id: probe.id, ...this.toWire(probe.fields) } });
+      case 'delete':
+        return send('client.delete', { client_id: probe.id });
+      case 'create-raw':
+        try {
+          return await send('client.create', probe.body as Record<string, XmlContent>, true);
+        } finally {
+          this.trackAccidentalCreate();
+        }
+    }
+  }
+
+  restricted(): ClientApi | undefined {
+    if (!credentialOf(this.config, 'staffToken')) return undefined;
+    this.restrictedView ??= new FreshbooksClassicApi(this.session, this.config, { credential: 'staffToken' }, this.xsd, false);
+    return this.restrictedView;
+  }
+
+  unknownId(): string {
+    return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
+  }
+
+  async cleanup(): Promise<void> {
+    for (const id of this.created.drain()) {
+      await this.session.attempt('client.delete', this.request('client.delete', { client_id: id }), { ...OK, why: 'cleanup: delete' });
+    }
+    await this.restrictedView?.cleanup();
+  }
+
+  async close(): Promise<void> {
+    if (this.owner) await this.session.close();
+  }
+
+  // --- wire plumbing -----------------------------------------------------------------------------
+
+  private toWire(fields: ClientFields): Record<string, XmlContent> {
+    const wire: Record<string, XmlContent> = {};
+    for (const [field, value] of Object.entries(fields)) if (typeof value === 'string') wire[WIRE_FIELD[field]!] = value;
+    return wire;
+  }
+
+  private toRecord(client: XmlElement): ClientRecord {
+    const fields: Record<string, string> = {};
+    for (const [field, wire] of Object.entries(WIRE_FIELD)) {
+      const value = childText(client, wire);
+      if (value !== undefined) fields[field] = value;
+    }
+    const folder = childText(client, 'folder') ?? 'active';
+    const visibility: Visibility = folder === 'deleted' || folder === 'archived' ? folder : 'active';
+    const snapshot: Record<string, unknown> = {};
+    for (const child of client.children) if (!VOLATILE.has(child.name)) snapshot[child.name] = flatten(child);
+    return { id: childText(client, 'client_id') ?? '', fields, visibility, snapshot };
+  }
+
+  /** The schema was checked already; this only guards the walk, so a gap is a failure, not a crash. */
+  private element(body: unknown, name: string, operation: string): XmlElement {
+    const found = isXmlBody(body) ? childElement(body.root, name) : undefined;
+    if (found) return found;
+    throw this.session.envelopeGap(operation, `<response status="ok"><${name}>`, isXmlBody(body) ? body.text : body);
+  }
+
+  /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */
+  private trackAccidentalCreate(): void {
+    const response = this.session.log.snapshot().at(-1)?.response;
+    if (!response || response.httpStatus !== 200) return;
+    const decoded = this.session.spec.decode(response);
+    if (!decoded.ok) return;
+    const id = childText((decoded.value as XmlBody).root, 'client_id');
+    if (id) this.created.add(id);
+  }
+
+  private auth(mode: AuthMode): Auth | undefined {
+    if (mode === 'missing') return undefined;
+    // HTTP Basic with the token as user name and `X` as password, as the Classic docs ask.
+    return { scheme: 'basic', user: mode === 'wrong' ? { literal: `wrong-${this.config.runTag}` } : this.user, password: 'X' };
+  }
+
+  private request(operation: string, content: Record<string, XmlContent>, auth: AuthMode = 'valid', raw = false): WireRequest {
+    const body = buildXml('request', { method: operation }, content);
+    if (!raw) {
+      // The XSD describes requests too: a request we build that it rejects is our bug, not the target's.
+      const own = this.xsd.validateRequest(operation, body);
+      if (!own.ok) throw new InternalError(`clientele built a ${operation} request its own XSD rejects: ${own.errors[0]}`);
+    }
+    const headers = { Accept: 'application/xml', 'Content-Type': 'application/xml; charset=utf-8' };
+    return { method: 'POST', url: this.config.target.kind === 'url' ? this.config.target.url : '', headers, body, auth: this.auth(auth) };
+  }
+
+  private async call(operation: string, content: Record<string, XmlContent>, expect: Expectation): Promise<XmlBody> {
+    return (await this.session.call(operation, this.request(operation, content), expect)).body as XmlBody;
+  }
+}
+
+/** An element as a comparable value: its text, or its children's (links, contacts, credits). */
+function flatten(element: XmlElement): unknown {
+  if (element.children.length === 0) return Object.keys(element.attributes).length ? { text: element.text, ...element.attributes } : element.text;
+  return element.children.map((child) => [child.name, flatten(child)]);
+}

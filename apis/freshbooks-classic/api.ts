@@ -1,0 +1,50 @@
+/** FreshBooks Classic: clients as XML over HTTP POST to one endpoint (seed 000). */
+import { randomBytes } from 'node:crypto';
+import { FAMILIES } from '../../engine/families.js';
+import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
+
+const SPEC = { kind: 'xsd', path: 'apis/freshbooks-classic/freshbooks-classic.xsd' } as const;
+
+const CREDENTIALS: readonly CredentialOption[] = [
+  { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: true, help: 'API token, sent as the Basic user name with password X (or env CLIENTELE_TOKEN)' },
+  {
+    key: 'staffToken',
+    flag: 'staff-token',
+    env: 'CLIENTELE_STAFF_TOKEN',
+    secret: true,
+    required: false,
+    help: "a staff member's token (or env CLIENTELE_STAFF_TOKEN): adds the access checks",
+  },
+];
+
+export const freshbooksClassic: ApiDescriptor = {
+  id: 'freshbooks-classic',
+  aliases: [],
+  title: 'FreshBooks Classic (XML over HTTP)',
+  spec: SPEC,
+  transport: 'http',
+  targetHelp: 'the xml-in endpoint (https://HOST.freshbooks.com/api/2.1/xml-in)',
+  credentials: CREDENTIALS,
+  families: FAMILIES,
+  async specView() {
+    const { xmlSpecView } = await import('../../adapters/xml-spec-view.js');
+    return xmlSpecView(SPEC.path);
+  },
+  async adapter(session, config) {
+    const { FreshbooksClassicApi } = await import('./adapter.js');
+    return FreshbooksClassicApi.open(session, config);
+  },
+  async embedded() {
+    const target = await import('./target/index.js');
+    return {
+      mutants: target.MUTANTS,
+      async start(mutantId) {
+        const fresh = () => randomBytes(16).toString('hex');
+        // Classic has no account id in its URLs: the endpoint names the account.
+        const values = { token: fresh(), staffToken: fresh(), accountId: '' };
+        const running = await target.startTarget(values, mutantId);
+        return { address: { kind: 'url', url: running.url }, credentials: credentialsFrom(CREDENTIALS, values), close: () => running.close() };
+      },
+    };
+  },
+};

@@ -1,0 +1,161 @@
+/** The `client.*` methods of the FreshBooks Classic reference, each scoped to the caller. */
+import type { XmlElement } from '../../../protocols/xml/codec.js';
+import { paginate } from '../../../targets/paging.js';
+import { timestampNow } from '../../../targets/time.js';
+import { clientElement, element, ok, type Outcome } from './envelopes.js';
+import type { ClassicFaults } from './faults.js';
+import {
+  FailCode, RequestFailure, childrenByName, leafText, malformed, parseClientId, parseFolder, parsePositiveInteger,
+  parseRequestDocument, parseTimestampFilter,
+} from './requests.js';
+import { CLIENT_FIELDS, blankFields, randomPassword, type Caller, type ClientFields, type ClientRecord, type ClientStore } from './store.js';
+
+const DEFAULT_PER_PAGE = 25;
+const FAULTY_DEFAULT_PER_PAGE = 10;
+
+const LIST_FILTERS: ReadonlySet<string> = new Set(['email', 'username', 'notes', 'folder', 'updated_from', 'updated_to', 'page', 'per_page']);
+const CREATE_ELEMENTS: ReadonlySet<string> = new Set(CLIENT_FIELDS);
+const UPDATE_ELEMENTS: ReadonlySet<string> = new Set(['client_id', ...CLIENT_FIELDS]);
+const ID_ONLY: ReadonlySet<string> = new Set(['client_id']);
+
+function clientPayload(request: XmlElement, allowed: ReadonlySet<string>): Map<string, XmlElement> {
+  const top = childrenByName(request, new Set(['client']));
+  const client = top.get('client');
+  if (client === undefined) throw malformed('<client> is required');
+  return childrenByName(client, allowed);
+}
+
+function readFields(given: Map<string, XmlElement>): Partial<ClientFields> {
+  const patch: Partial<ClientFields> = {};
+  for (const field of CLIENT_FIELDS) {
+    const el = given.get(field);
+    if (el !== undefined) patch[field] = leafText(el);
+  }
+  return patch;
+}
+
+function notFound(id: number): RequestFailure {
+  return new RequestFailure(FailCode.notFound, `Client ${id} not found`);
+}
+
+/** Answers a request document from `caller`: the method's outcome, or the failure it was refused with. */
+export type Dispatch = (body: string, caller: Caller) => Outcome;
+
+export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Dispatch {
+  function canRead(caller: Caller, record: ClientRecord): boolean {
+    return caller === 'admin' || record.assignedToStaff || faults.staffSeesAll === true;
+  }
+
+  function canWrite(caller: Caller, record: ClientRecord): boolean {
+    return caller === 'admin' || record.assignedToStaff || faults.staffEditsUnassigned === true;
+  }
+
+  /** The client the caller may act on; an out-of-scope client answers as if it did not exist. */
+  function findClient(caller: Caller, id: number, access: 'read' | 'write'): ClientRecord {
+    const record = store.get(id);
+    if (record === undefined) throw notFound(id);
+    if (!(access === 'read' ? canRead(caller, record) : canWrite(caller, record))) throw notFound(id);
+    return record;
+  }
+
+  function create(request: XmlElement, caller: Caller): Outcome {
+    const patch = readFields(clientPayload(request, CREATE_ELEMENTS));
+    if (faults.createDropsPostalCode) delete patch.p_code;
+    const fields: ClientFields = { ...blankFields(), ...patch };
+    if (fields.username === '') fields.username = faults.usernameNotEmail ? fields.first_name : fields.email;
+    if (fields.password === '') fields.password = randomPassword();
+    const id = store.add(fields, caller === 'staff');
+    return ok([element('client_id', String(id))]);
+  }
+
+  function update(request: XmlElement, caller: Caller): Outcome {
+    const given = clientPayload(request, UPDATE_ELEMENTS);
+    const id = parseClientId(given.get('client_id'));
+    const patch = readFields(given);
+    const record = findClient(caller, id, 'write');
+    const base = faults.updateBlanksUnreferenced ? blankFields() : record.fields;
+    record.fields = { ...base, ...patch };
+    record.updated = timestampNow();
+    return faults.updateAnswersClient ? ok([element('client_id', String(id))]) : ok();
+  }
+
+  function get(request: XmlElement, caller: Caller): Outcome {
+    const id = parseClientId(childrenByName(request, ID_ONLY).get('client_id'));
+    if (faults.getUnknownOk && store.get(id) === undefined) return ok();
+    if (faults.staffGetDenied && caller === 'staff') throw notFound(id);
+    return ok([clientElement(findClient(caller, id, 'read'), { withPassword: faults.getReturnsPassword })]);
+  }
+
+  function remove(request: XmlElement, caller: Caller): Outcome {
+    const id = parseClientId(childrenByName(request, ID_ONLY).get('client_id'));
+    const record = findClient(caller, id, 'write');
+    if (faults.deleteIsHard) {
+      store.delete(id);
+    } else if (record.folder !== 'deleted') {
+      record.folder = 'deleted';
+      record.updated = timestampNow();
+    }
+    return ok();
+  }
+
+  function list(request: XmlElement, caller: Caller): Outcome {
+    const given = childrenByName(request, LIST_FILTERS);
+    const text = (name: string): string | undefined => {
+      const el = given.get(name);
+      return el === undefined ? undefined : leafText(el);
+    };
+    const email = text('email')?.toLowerCase();
+    const username = text('username')?.toLowerCase();
+    const notes = text('notes')?.toLowerCase();
+    const folder = parseFolder(given.get('folder'));
+    const updatedFrom = parseTimestampFilter(given.get('updated_from'), 'updated_from');
+    const updatedTo = parseTimestampFilter(given.get('updated_to'), 'updated_to');
+    const page = parsePositiveInteger(given.get('page'), 'page', 1);
+    const defaultPerPage = faults.defaultPerPage10 ? FAULTY_DEFAULT_PER_PAGE : DEFAULT_PER_PAGE;
+    const requestedPerPage = parsePositiveInteger(given.get('per_page'), 'per_page', defaultPerPage);
+
+    const inFolder = (record: ClientRecord): boolean =>
+      record.folder === folder || (faults.deletedStayActive === true && folder === 'active' && record.folder === 'deleted');
+    const emailMatches = (have: string, want: string): boolean =>
+      faults.emailFilterPartial ? have.toLowerCase().includes(want) : have.toLowerCase() === want;
+
+    const matched = store
+      .all()
+      .filter((r) => canRead(caller, r) && inFolder(r))
+      .filter((r) => email === undefined || emailMatches(r.fields.email, email))
+      .filter((r) => username === undefined || r.fields.username.toLowerCase() === username)
+      .filter((r) => notes === undefined || r.fields.notes.toLowerCase().includes(notes))
+      .filter((r) => updatedFrom === undefined || r.updated >= updatedFrom)
+      .filter((r) => updatedTo === undefined || r.updated <= updatedTo)
+      .sort((a, b) => (faults.listAscending ? a.id - b.id : b.id - a.id));
+
+    const { items, perPage, pages: servedPages } = paginate(matched, page, requestedPerPage, {
+      perPageUncapped: faults.perPageUncapped,
+      pagesFloor: faults.pagesFloor,
+    });
+    const total = faults.totalIsPageSize ? items.length : matched.length;
+    const pages = faults.emptyListOnePage && matched.length === 0 ? 1 : servedPages;
+    const attributes = { page: String(page), per_page: String(perPage), pages: String(pages), total: String(total) };
+    return ok([element('clients', items.map((record) => clientElement(record)), attributes)]);
+  }
+
+  const methods: ReadonlyMap<string, (request: XmlElement, caller: Caller) => Outcome> = new Map([
+    ['client.create', create],
+    ['client.update', update],
+    ['client.get', get],
+    ['client.delete', remove],
+    ['client.list', list],
+  ]);
+
+  return (body, caller) => {
+    try {
+      const { method, request } = parseRequestDocument(body);
+      const handler = methods.get(method);
+      if (handler === undefined) throw new RequestFailure(FailCode.unknownMethod, `Unknown method "${method}"`);
+      return handler(request, caller);
+    } catch (err) {
+      if (err instanceof RequestFailure) return { status: 'fail', code: err.code, message: err.message };
+      throw err;
+    }
+  };
+}

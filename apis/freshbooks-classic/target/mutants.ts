@@ -1,0 +1,94 @@
+import type { Mutant } from '../../../targets/types.js';
+import type { ClassicFaults } from './faults.js';
+
+/** Faulty variants of the FreshBooks Classic XML reference; each enables exactly one fault. */
+export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
+  {
+    id: 'update-blanks-unreferenced',
+    description: 'client.update clears every field the request leaves out.',
+    faults: { updateBlanksUnreferenced: true },
+  },
+  { id: 'list-ascending', description: 'client.list orders by ascending client_id.', faults: { listAscending: true } },
+  { id: 'default-per-page-10', description: 'client.list defaults per_page to 10 instead of 25.', faults: { defaultPerPage10: true } },
+  { id: 'pages-floor', description: 'pages is floor(total / per_page) instead of ceil.', faults: { pagesFloor: true } },
+  {
+    id: 'empty-list-one-page',
+    description: 'client.list answers pages="1" instead of 0 when no client matches.',
+    faults: { emptyListOnePage: true },
+  },
+  {
+    id: 'total-is-page-size',
+    description: "total counts only the returned page's clients.",
+    faults: { totalIsPageSize: true },
+  },
+  {
+    id: 'staff-sees-all',
+    description: 'The staff user lists and gets clients not assigned to them.',
+    faults: { staffSeesAll: true },
+  },
+  {
+    id: 'staff-edits-unassigned',
+    description: 'The staff user can update and delete clients not assigned to them.',
+    faults: { staffEditsUnassigned: true },
+  },
+  {
+    id: 'username-not-email',
+    description: 'A missing username defaults to first_name instead of email.',
+    faults: { usernameNotEmail: true },
+  },
+  {
+    id: 'get-unknown-ok',
+    description: 'client.get of an unknown id answers an empty ok response instead of failing.',
+    faults: { getUnknownOk: true },
+  },
+  {
+    id: 'get-returns-password',
+    description: "client.get's client carries its password, an element the XSD does not allow; client.list is unchanged.",
+    faults: { getReturnsPassword: true },
+  },
+  {
+    id: 'update-answers-client',
+    description: 'client.update answers <client_id> inside the ok response instead of an empty one.',
+    faults: { updateAnswersClient: true },
+  },
+  { id: 'fail-without-code', description: 'The fail envelope has <error> but no <code>.', faults: { failWithoutCode: true } },
+  {
+    id: 'unescaped-text',
+    description: 'Response text is not escaped, so a value with & or < makes malformed XML.',
+    faults: { unescapedText: true },
+  },
+  {
+    id: 'html-content-type',
+    description: 'Every 200 answer says Content-Type: text/html; charset=utf-8.',
+    faults: { htmlContentType: true },
+    global: true,
+  },
+  {
+    id: 'email-filter-partial',
+    description: 'The client.list email filter matches any email containing the value.',
+    faults: { emailFilterPartial: true },
+  },
+  {
+    id: 'delete-is-hard',
+    description: 'client.delete removes the client: get fails and no folder lists it.',
+    faults: { deleteIsHard: true },
+  },
+  {
+    id: 'deleted-stay-active',
+    description: 'The active folder also lists deleted clients.',
+    faults: { deletedStayActive: true },
+  },
+  { id: 'no-auth', description: 'A request without credentials is served as the admin.', faults: { noAuth: true } },
+  { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true } },
+  { id: 'create-drops-postal-code', description: 'client.create ignores p_code.', faults: { createDropsPostalCode: true } },
+  {
+    id: 'any-user-accepted',
+    description: 'Any Basic user name is served as the admin, so a wrong token is accepted.',
+    faults: { anyUserAccepted: true },
+  },
+  {
+    id: 'staff-get-denied',
+    description: 'The staff user cannot read even the clients assigned to them (client.get fails).',
+    faults: { staffGetDenied: true },
+  },
+];

@@ -1,0 +1,262 @@
+/**
+ * FreshBooks REST (JSON over HTTP) onto the abstract client model.
+ * Wire facts come from the seed and `../shared/README.md`: Bearer auth, `{client: ...}` bodies,
+ * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
+ */
+import type fc from 'fast-check';
+import { CreatedClients, dig, scopeTag } from '../../adapters/kit.js';
+import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
+import type { Expectation } from '../../engine/checks/types.js';
+import { credentialOf, type RunConfig } from '../../engine/config.js';
+import type { Auth, WireRequest } from '../../engine/exchange.js';
+import type { Answer, Session } from '../../engine/session.js';
+import { DEFAULT_STRINGS, flattenSchema, invalidBodyArbitrary, stringArbitrary, type StringConstraints } from '../../generators/arbitraries.js';
+import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../../generators/spec.js';
+import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
+import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
+import type { ClientFields, FieldSpec } from '../../model/fields.js';
+
+const SOURCE: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+
+const WIRE_FIELD: Readonly<Record<string, string>> = {
+  firstName: 'fname',
+  lastName: 'lname',
+  email: 'email',
+  organization: 'organization',
+  phone: 'bus_phone',
+  mobile: 'mob_phone',
+  street: 'p_street',
+  city: 'p_city',
+  province: 'p_province',
+  country: 'p_country',
+  postalCode: 'p_code',
+};
+
+const LIKE_PARAM: Readonly<Record<string, string>> = {
+  firstName: 'search[fname_like]',
+  lastName: 'search[lname_like]',
+  organization: 'search[organization_like]',
+};
+const EQUALS_PARAM: Readonly<Record<string, string>> = { email: 'search[email]' };
+
+const VIS_STATE: Readonly<Record<Visibility, number>> = { active: 0, deleted: 1, archived: 2 };
+
+/** Changed by the server on its own, so never part of "unchanged". */
+const VOLATILE = new Set(['updated', 'last_activity', 'last_login']);
+
+const FIELDS: readonly FieldSpec[] = Object.keys(WIRE_FIELD).map((name) => ({ name, kind: 'text' }));
+
+export const CAPABILITIES: Capabilities = {
+  fields: FIELDS,
+  filters: {
+    like: Object.keys(LIKE_PARAM),
+    equals: Object.keys(EQUALS_PARAM),
+    ids: true,
+    // x-clientele-assumption in the spec: `_like` and email ignore letter case.
+    likeCase: assumed('insensitive'),
+    equalsCase: assumed('insensitive'),
+  },
+  // `pages: 0` for an empty list: shared/README.md.
+  paging: { maxPerPage: 100, emptyListPages: documented(0) },
+  deletion: { kind: 'soft', restore: true, visibilityKeys: ['vis_state'] },
+  createDefaults: [],
+  auth: 'per-request',
+  actions: [],
+};
+
+type Json = Record<string, unknown>;
+
+const resolveRef = (ref: string): JsonSchema => resolveBundleRef(SOURCE, ref);
+const TOKEN: Auth = { scheme: 'bearer', token: { credential: 'token' } };
+const OK: Expectation = { httpStatuses: [200], why: 'a valid request succeeds' };
+
+export class FreshbooksRestApi implements ClientApi {
+  readonly id = 'freshbooks-rest';
+  readonly capabilities = CAPABILITIES;
+  readonly expectations: Expectations = {
+    ok: OK,
+    unknownId: { httpStatuses: [404], why: 'an unknown client id is answered 404' },
+    unauthorized: { httpStatuses: [401], why: 'a request without a valid Bearer token is answered 401' },
+    invalidBody: { httpStatuses: [400, 422], why: 'a body with a wrongly typed field is rejected' },
+    notPermitted: { httpStatuses: [403, 404], why: "a client outside the user's reach is refused" },
+  };
+  private readonly created = new CreatedClients();
+  private readonly base: string;
+  private readonly createBody: JsonSchema;
+  private readonly inputSchema: JsonSchema;
+
+  constructor(
+    readonly session: Session,
+    private readonly config: RunConfig,
+  ) {
+    const url = config.target.kind === 'url' ? config.target.url : '';
+    this.base = `${url.replace(/\/+$/, '')}/accounting/account/${encodeURIComponent(credentialOf(config, 'accountId') ?? '')}/users/clients`;
+    const body = indexOperations(SOURCE).get('createClient')?.requestSchema;
+    this.createBody = body ? flattenSchema(body, resolveRef) : {};
+    const client = ((this.createBody.properties ?? {}) as Record<string, JsonSchema>).client;
+    if (!client) throw new Error('spec: createClient has no {client} request body');
+    this.inputSchema = flattenSchema(client, resolveRef);
+  }
+
+  wireKeys(fields: readonly string[]): readonly string[] {
+    return fields.map((field) => WIRE_FIELD[field]!);
+  }
+
+  fieldArbitrary(field: string, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
+    const schema = ((this.inputSchema.properties ?? {}) as Record<string, JsonSchema>)[WIRE_FIELD[field] ?? ''];
+    if (!schema) throw new Error(`spec: ClientInput has no property for ${field}`);
+    return stringArbitrary(schema, strings);
+  }
+
+  invalidCreateBodies() {
+    return invalidBodyArbitrary(this.createBody, 'client', resolveRef);
+  }
+
+  // --- the model, mapped to the wire -------------------------------------------------------------
+
+  async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
+    const body = { client: { ...this.toWire(fields), note: scopeTag(this.config.runTag, scope) } };
+    const answer = await this.session.call('createClient', this.request('POST', this.base, body), { httpStatuses: [200, 201], why: 'a valid create succeeds' });
+    const record = this.toRecord(dig(this.session, 'createClient', answer.body, ['response', 'result', 'client']));
+    this.created.add(record.id);
+    return record;
+  }
+
+  async get(id: string): Promise<ClientRecord> {
+    const answer = await this.session.call('getClient', this.request('GET', this.clientUrl(id)), { ...OK, why: 'a client this run created can be read' });
+    return this.toRecord(dig(this.session, 'getClient', answer.body, ['response', 'result', 'client']));
+  }
+
+  async update(id: string, fields: ClientFields): Promise<void> {
+    await this.session.call('updateClient', this.request('PUT', this.clientUrl(id), { client: this.toWire(fields) }), { ...OK, why: 'a valid update succeeds' });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.session.call('updateClient', this.visStateRequest(id, 'deleted'), { ...OK, why: 'soft delete (vis_state 1) succeeds' });
+  }
+
+  async restore(id: string): Promise<void> {
+    await this.session.call('updateClient', this.visStateRequest(id, 'active'), { ...OK, why: 'restore (vis_state 0) succeeds' });
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const result = await this.listWith(query, { ...OK, why: 'a valid list succeeds' });
+    if (result === 'rejected') throw new Error('unreachable: 400 was not expected');
+    return result;
+  }
+
+  tryList(query: ListQuery): Promise<ListPage | 'rejected'> {
+    return this.listWith(query, { httpStatuses: [200, 400], why: 'a list is served or rejected with 400' });
+  }
+
+  private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
+    const params = new URLSearchParams({ page: String(query.page) });
+    if (query.perPage !== undefined) params.append('per_page', String(query.perPage));
+    if (query.scope !== undefined) params.append('search[note_like]', scopeTag(this.config.runTag, query.scope));
+    if (query.visibility) params.append('search[vis_state]', String(VIS_STATE[query.visibility]));
+    for (const filter of query.filters) {
+      if (filter.kind === 'ids') for (const id of filter.ids) params.append('search[userids][]', id);
+      else {
+        const name = (filter.kind === 'like' ? LIKE_PARAM : EQUALS_PARAM)[filter.field];
+        if (!name) throw new Error(`freshbooks-rest has no ${filter.kind} filter on ${filter.field}`);
+        params.append(name, filter.value);
+      }
+    }
+    const answer = await this.session.call('listClients', this.request('GET', `${this.base}?${params}`), expect);
+    if (answer.httpStatus === 400) return 'rejected';
+    const result = dig(this.session, 'listClients', answer.body, ['response', 'result']);
+    const clients = result.clients as Json[];
+    return {
+      items: clients.map((c) => this.toRecord(c)),
+      page: result.page as number,
+      perPage: result.per_page as number,
+      pages: result.pages as number,
+      total: result.total as number,
+    };
+  }
+
+  // --- raw probes for the contract suite ---------------------------------------------------------
+
+  async probe(probe: Probe, auth: AuthMode, expect: Expectation): Promise<Answer> {
+    switch (probe.op) {
+      case 'list':
+        return this.session.call('listClients', this.request('GET', `${this.base}?page=1&per_page=5`, undefined, auth), expect);
+      case 'get':
+        return this.session.call('getClient', this.request('GET', this.clientUrl(probe.id), undefined, auth), expect);
+      case 'update':
+        return this.session.call('updateClient', this.request('PUT', this.clientUrl(probe.id), { client: this.toWire(probe.fields) }, auth), expect);
+      case 'delete':
+        return this.session.call('updateClient', { ...this.visStateRequest(probe.id, 'deleted'), auth: this.auth(auth) }, expect);
+      case 'create-raw': {
+        try {
+          return await this.session.call('createClient', this.request('POST', this.base, probe.body, auth), expect);
+        } finally {
+          this.trackAccidentalCreate();
+        }
+      }
+    }
+  }
+
+  unknownId(): string {
+    return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
+  }
+
+  async cleanup(): Promise<void> {
+    for (const id of this.created.drain()) await this.session.attempt('updateClient', this.visStateRequest(id, 'deleted'), { ...OK, why: 'cleanup: soft delete' });
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
+  // --- wire plumbing -----------------------------------------------------------------------------
+
+  private clientUrl(id: string): string {
+    return `${this.base}/${encodeURIComponent(id)}`;
+  }
+
+  private visStateRequest(id: string, visibility: Visibility): WireRequest {
+    return this.request('PUT', this.clientUrl(id), { client: { vis_state: VIS_STATE[visibility] } });
+  }
+
+  private toWire(fields: ClientFields): Json {
+    const wire: Json = {};
+    for (const [field, value] of Object.entries(fields)) wire[WIRE_FIELD[field]!] = value;
+    return wire;
+  }
+
+  private toRecord(client: Json): ClientRecord {
+    const fields: Record<string, string> = {};
+    for (const [field, wire] of Object.entries(WIRE_FIELD)) {
+      const value = client[wire];
+      if (typeof value === 'string') fields[field] = value;
+    }
+    const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.vis_state)?.[0] ?? 'active') as Visibility;
+    const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
+    return { id: String(client.id), fields, visibility, snapshot };
+  }
+
+  /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */
+  private trackAccidentalCreate(): void {
+    const last = this.session.log.snapshot().at(-1);
+    const response = last?.response;
+    if (!response || (response.httpStatus ?? 500) >= 300) return;
+    try {
+      const id = JSON.parse(response.body)?.response?.result?.client?.id;
+      if (id !== undefined) this.created.add(String(id));
+    } catch {
+      // not JSON: nothing was created that we could name
+    }
+  }
+
+  private auth(mode: AuthMode): Auth | undefined {
+    if (mode === 'missing') return undefined;
+    return mode === 'wrong' ? { scheme: 'bearer', token: { literal: `wrong-${this.config.runTag}` } } : TOKEN;
+  }
+
+  private request(method: string, url: string, body?: unknown, auth: AuthMode = 'valid'): WireRequest {
+    const headers: Record<string, string> = { Accept: 'application/json', 'Api-Version': 'alpha' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return { method, url, headers, body: body === undefined ? undefined : JSON.stringify(body), auth: this.auth(auth) };
+  }
+}

@@ -1,0 +1,42 @@
+/** FreshBooks REST: clients as JSON over HTTP (seed 001). */
+import { randomBytes } from 'node:crypto';
+import { FAMILIES } from '../../engine/families.js';
+import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
+
+const SPEC = { kind: 'openapi', path: 'apis/freshbooks-rest/openapi.yaml' } as const;
+
+const CREDENTIALS: readonly CredentialOption[] = [
+  { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: true, help: 'bearer token (or env CLIENTELE_TOKEN)' },
+  { key: 'accountId', flag: 'account-id', secret: false, required: true, help: 'account id in /accounting/account/<ID>/...' },
+];
+
+export const freshbooksRest: ApiDescriptor = {
+  id: 'freshbooks-rest',
+  aliases: ['freshbooks'],
+  title: 'FreshBooks REST (JSON over HTTP)',
+  spec: SPEC,
+  transport: 'http',
+  targetHelp: 'the base URL in front of /accounting/... (https://api.freshbooks.com)',
+  credentials: CREDENTIALS,
+  // The REST docs describe no restricted user for the clients endpoints.
+  families: FAMILIES.filter((family) => family !== 'access'),
+  async specView() {
+    const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
+    return openApiSpecView({ api: 'freshbooks-rest', path: SPEC.path });
+  },
+  async adapter(session, config) {
+    const { FreshbooksRestApi } = await import('./adapter.js');
+    return new FreshbooksRestApi(session, config);
+  },
+  async embedded() {
+    const target = await import('./target/index.js');
+    return {
+      mutants: target.MUTANTS,
+      async start(mutantId) {
+        const values = { token: randomBytes(16).toString('hex'), accountId: 'ABC123' };
+        const running = await target.startTarget(values, mutantId);
+        return { address: { kind: 'url', url: running.url }, credentials: credentialsFrom(CREDENTIALS, values), close: () => running.close() };
+      },
+    };
+  },
+};

@@ -1,0 +1,49 @@
+/** The faults a FreshBooks REST mutant can switch on; the reference has none. */
+export interface FreshbooksFaults {
+  /** Update resets every writable field not named in the body to its create default. */
+  updateWipesUnreferenced?: boolean;
+  /** Update silently ignores `lname`. */
+  updateIgnoresLname?: boolean;
+  /** Setting vis_state 1 removes the client instead of marking it deleted. */
+  hardDelete?: boolean;
+  /** `search[vis_state]=0` also returns deleted (vis_state 1) clients. */
+  deletedListedAsActive?: boolean;
+  /** Setting vis_state 0 on a deleted client is ignored. */
+  restoreImpossible?: boolean;
+  /** Restoring a deleted client resets its writable fields to their values at creation. */
+  restoreRevertsUpdates?: boolean;
+  /** Every page after the first starts one item early. */
+  pageBoundaryRepeat?: boolean;
+  /** `pages` is floor(total / per_page) instead of ceil. */
+  pagesFloor?: boolean;
+  /** `total` counts every client of the account, ignoring the search filters. */
+  totalIgnoresFilters?: boolean;
+  /** `per_page` above 100 is honoured instead of capped. */
+  perPageUncapped?: boolean;
+  /** `_like` filters compare case-sensitively. */
+  likeCaseSensitive?: boolean;
+  /** `_like` filters match only at the start of the value. */
+  likePrefixOnly?: boolean;
+  /** `search[email]` matches any email containing the value. */
+  emailPartialMatch?: boolean;
+  /** `search[userids][]` given several times matches only the first id given. */
+  idsFilterFirstOnly?: boolean;
+  /** The list result has no `per_page` key. */
+  listOmitsPerPage?: boolean;
+  /** `id` is serialized as a string. */
+  idAsString?: boolean;
+  /** An unknown client id answers 500 instead of 404. */
+  unknownId500?: boolean;
+  /** A request without Authorization is served as if authorized. */
+  noTokenAccepted?: boolean;
+  /** Any Bearer token is accepted. */
+  wrongTokenAccepted?: boolean;
+  /** New ids are 100001 + the number of non-deleted clients, overwriting any existing client. */
+  idFromActiveCount?: boolean;
+  /** Non-string values for text fields are stored as text instead of rejected with 422. */
+  acceptsWrongTypes?: boolean;
+  /** Every response is labelled `text/html`. */
+  htmlContentType?: boolean;
+  /** GET of a single client returns only the first half of the JSON text. */
+  truncatedJson?: boolean;
+}

@@ -1,0 +1,104 @@
+import type { Mutant } from '../../../targets/types.js';
+import type { FreshbooksFaults } from './faults.js';
+
+/** Faulty variants of the FreshBooks REST reference; each enables exactly one fault. */
+export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
+  {
+    id: 'update-wipes-unreferenced',
+    description: 'Update resets every writable field not named in the body to its create default.',
+    faults: { updateWipesUnreferenced: true },
+  },
+  { id: 'update-ignores-lname', description: 'Update silently ignores lname.', faults: { updateIgnoresLname: true } },
+  {
+    id: 'hard-delete',
+    description: 'Setting vis_state 1 removes the client, so a later get answers 404.',
+    faults: { hardDelete: true },
+  },
+  {
+    id: 'deleted-listed-as-active',
+    description: 'search[vis_state]=0 also returns deleted (vis_state 1) clients.',
+    faults: { deletedListedAsActive: true },
+  },
+  {
+    id: 'restore-impossible',
+    description: 'Setting vis_state 0 on a deleted client is ignored; it stays deleted.',
+    faults: { restoreImpossible: true },
+  },
+  {
+    id: 'restore-reverts-updates',
+    description: 'Restoring a deleted client resets its writable fields to their values at creation.',
+    faults: { restoreRevertsUpdates: true },
+  },
+  {
+    id: 'page-boundary-repeat',
+    description: 'Every page after the first starts one item early, repeating the last item of the previous page.',
+    faults: { pageBoundaryRepeat: true },
+  },
+  { id: 'pages-floor', description: 'pages is floor(total / per_page) instead of ceil.', faults: { pagesFloor: true } },
+  {
+    id: 'total-ignores-filters',
+    description: 'total counts every client of the account, ignoring the search filters.',
+    faults: { totalIgnoresFilters: true },
+  },
+  { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true } },
+  { id: 'like-case-sensitive', description: '_like filters compare case-sensitively.', faults: { likeCaseSensitive: true } },
+  {
+    id: 'like-prefix-only',
+    description: '_like filters match only at the start of the value.',
+    faults: { likePrefixOnly: true },
+  },
+  {
+    id: 'email-partial-match',
+    description: 'search[email] matches any email containing the value.',
+    faults: { emailPartialMatch: true },
+  },
+  {
+    id: 'ids-filter-first-only',
+    description: 'search[userids][] given several times matches only the first id given.',
+    faults: { idsFilterFirstOnly: true },
+  },
+  {
+    id: 'list-omits-per-page',
+    description: 'The list result has no per_page key, which the spec requires.',
+    faults: { listOmitsPerPage: true },
+  },
+  {
+    id: 'id-as-string',
+    description: 'id is serialized as a string.',
+    faults: { idAsString: true },
+    // Every response that carries a client carries the string id.
+    global: true,
+  },
+  { id: 'unknown-id-500', description: 'An unknown client id answers 500 instead of 404.', faults: { unknownId500: true } },
+  {
+    id: 'no-token-accepted',
+    description: 'A request without Authorization is served as if authorized.',
+    faults: { noTokenAccepted: true },
+  },
+  {
+    id: 'wrong-token-accepted',
+    description: 'Any Bearer token is accepted; a missing header is still 401.',
+    faults: { wrongTokenAccepted: true },
+  },
+  {
+    id: 'id-from-active-count',
+    description: 'New ids are 100001 + the number of non-deleted clients, overwriting an existing client with that id.',
+    faults: { idFromActiveCount: true },
+  },
+  {
+    id: 'accepts-wrong-types',
+    description: 'A non-string value for a text field is stored as text with 200 instead of rejected with 422.',
+    faults: { acceptsWrongTypes: true },
+  },
+  {
+    id: 'html-content-type',
+    description: 'Every response says Content-Type: text/html; charset=utf-8.',
+    faults: { htmlContentType: true },
+    global: true,
+  },
+  {
+    id: 'truncated-json',
+    description: 'GET of a single client returns only the first half of the JSON text.',
+    faults: { truncatedJson: true },
+  },
+];

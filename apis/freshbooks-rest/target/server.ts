@@ -1,0 +1,120 @@
+/**
+ * Embedded reference target for the FreshBooks REST clients API
+ * (`/accounting/account/<accountId>/users/clients`), with switchable faults for mutation testing.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_BODY_LIMIT_BYTES, readBody, sendText } from '../../../targets/http.js';
+import { serveOnLoopback } from '../../../targets/loopback.js';
+import { paginate } from '../../../targets/paging.js';
+import type { RunningTarget } from '../../../targets/types.js';
+import {
+  INTERNAL_ERROR_BODY, UNAUTHORIZED_BODY, accountNotFoundBody, bodyTooLargeBody, clientEnvelope, clientNotFoundBody,
+  listEnvelope, methodNotAllowedBody, oldErrorBody, pathNotFoundBody, type Json, type SerializeOptions,
+} from './envelopes.js';
+import type { FreshbooksFaults } from './faults.js';
+import { buildFilters } from './filters.js';
+import { ALLOWED_METHODS, matchRoute, parseClientBody, parsePaging } from './requests.js';
+import { ClientStore } from './store.js';
+
+export interface FreshbooksTargetOptions {
+  token: string;
+  accountId: string;
+  faults?: FreshbooksFaults;
+}
+
+export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise<RunningTarget> {
+  const faults: FreshbooksFaults = options.faults ?? {};
+  const { token, accountId } = options;
+  const store = new ClientStore(faults);
+  const serializing: SerializeOptions = {
+    accountId, idAsString: faults.idAsString, listOmitsPerPage: faults.listOmitsPerPage,
+  };
+
+  function sendJsonText(res: ServerResponse, status: number, text: string, extraHeaders?: Record<string, string>): void {
+    const contentType = faults.htmlContentType ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
+    sendText(res, status, contentType, text, extraHeaders);
+  }
+
+  function send(res: ServerResponse, status: number, body: Json, extraHeaders?: Record<string, string>): void {
+    sendJsonText(res, status, JSON.stringify(body), extraHeaders);
+  }
+
+  function sendClientNotFound(res: ServerResponse, idText: string): void {
+    send(res, faults.unknownId500 ? 500 : 404, clientNotFoundBody(idText));
+  }
+
+  function isAuthorized(header: string | undefined): boolean {
+    if (header === undefined) return faults.noTokenAccepted === true;
+    if (faults.wrongTokenAccepted && /^Bearer .+/.test(header)) return true;
+    return header === `Bearer ${token}`;
+  }
+
+  /** The request body, or undefined once a 413 has been sent for it. */
+  async function readBodyOr413(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
+    const raw = await readBody(req, res);
+    if (raw === undefined) send(res, 413, bodyTooLargeBody(DEFAULT_BODY_LIMIT_BYTES));
+    return raw;
+  }
+
+  function handleList(res: ServerResponse, params: URLSearchParams): void {
+    const paging = parsePaging(params);
+    if (!paging.ok) return send(res, 400, oldErrorBody([paging.error]));
+    const all = store.all();
+    const filters = buildFilters(params, faults);
+    const matched = all.filter((r) => filters.every((f) => f(r)));
+    const { items, perPage, pages } = paginate(matched, paging.page, paging.perPage, {
+      perPageUncapped: faults.perPageUncapped,
+      pagesFloor: faults.pagesFloor,
+      laterPagesStartEarly: faults.pageBoundaryRepeat,
+    });
+    const total = faults.totalIgnoresFilters ? all.length : matched.length;
+    send(res, 200, listEnvelope({ clients: items, page: paging.page, pages, perPage, total }, serializing));
+  }
+
+  async function handleCreate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBodyOr413(req, res);
+    if (raw === undefined) return;
+    const parsed = parseClientBody(raw, faults.acceptsWrongTypes);
+    if (!parsed.ok) return send(res, parsed.status, oldErrorBody(parsed.errors));
+    send(res, 200, clientEnvelope(store.create(parsed.patch), serializing));
+  }
+
+  function handleGet(res: ServerResponse, idText: string): void {
+    const record = store.find(idText);
+    if (!record) return sendClientNotFound(res, idText);
+    const text = JSON.stringify(clientEnvelope(record, serializing));
+    sendJsonText(res, 200, faults.truncatedJson ? text.slice(0, Math.floor(text.length / 2)) : text);
+  }
+
+  async function handleUpdate(req: IncomingMessage, res: ServerResponse, idText: string): Promise<void> {
+    const raw = await readBodyOr413(req, res);
+    if (raw === undefined) return;
+    const record = store.find(idText);
+    if (!record) return sendClientNotFound(res, idText);
+    const parsed = parseClientBody(raw, faults.acceptsWrongTypes);
+    if (!parsed.ok) return send(res, parsed.status, oldErrorBody(parsed.errors));
+    store.update(record, parsed.patch);
+    // The seed's "Delete Single Client" answers an empty response object.
+    if (parsed.patch.vis_state === 1) return send(res, 200, { response: {} });
+    send(res, 200, clientEnvelope(record, serializing));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isAuthorized(req.headers.authorization)) return send(res, 401, UNAUTHORIZED_BODY);
+
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const route = matchRoute(url.pathname);
+    if (!route) return send(res, 404, pathNotFoundBody(url.pathname));
+    if (route.accountId !== accountId) return send(res, 404, accountNotFoundBody(route.accountId));
+    const method = req.method ?? 'GET';
+    const allowed = ALLOWED_METHODS[route.kind];
+    if (!allowed.includes(method)) return send(res, 405, methodNotAllowedBody(method), { Allow: allowed.join(', ') });
+
+    if (route.kind === 'collection') {
+      return method === 'GET' ? handleList(res, url.searchParams) : handleCreate(req, res);
+    }
+    return method === 'GET' ? handleGet(res, route.id) : handleUpdate(req, res, route.id);
+  }
+
+  return serveOnLoopback(handle, (res) => send(res, 500, INTERNAL_ERROR_BODY));
+}

@@ -1,0 +1,110 @@
+/**
+ * The engine-owned session: the only way an adapter reaches its target. `call` sends a message through
+ * the transport, records the exchange (redacted), verifies it against the spec view with the case's
+ * expectation, and hands back the decoded answer. An adapter describes messages; it cannot skip the
+ * record or the verification.
+ */
+import type { Expectation, Outcome, SpecView } from './checks/types.js';
+import type { Credential } from './config.js';
+import type { CredentialRef, Exchange, ReproductionStep, WireRequest, WireResponse } from './exchange.js';
+import { ExchangeLog } from './exchange-log.js';
+import { ConformanceFailure, InternalError } from './failures.js';
+import { Redactor } from './redact.js';
+import type { CredentialResolver, Transport } from './transport.js';
+import { verifyExchange } from './verify.js';
+
+export interface Answer {
+  readonly exchange: Exchange;
+  /** The decoded body, when the spec documents one for this answer and it parsed. */
+  readonly body: unknown;
+  /** The verdict the answer carries (HTTP status aside), when the protocol has one. */
+  readonly outcome?: Outcome;
+  readonly httpStatus?: number;
+}
+
+export class Session {
+  readonly log = new ExchangeLog();
+  readonly redactor: Redactor;
+  private readonly resolver: CredentialResolver;
+
+  constructor(
+    private readonly transport: Transport,
+    readonly spec: SpecView,
+    credentials: readonly Credential[],
+  ) {
+    this.redactor = new Redactor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
+    this.resolver = resolverOf(credentials);
+  }
+
+  /** Sends, records and verifies one message; throws ConformanceFailure when the answer breaks a rule. */
+  async call(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
+    const outcome = await this.transport.send(request, this.resolver);
+    const exchange: Exchange = {
+      operation,
+      request,
+      response: outcome.response && this.redactResponse(outcome.response),
+      transportError: outcome.transportError && { ...outcome.transportError, message: this.redactor.text(outcome.transportError.message) },
+      elapsedMs: outcome.elapsedMs,
+    };
+    this.log.add(exchange);
+    const body = verifyExchange(this.spec, exchange, { operation, expect });
+    const response = exchange.response;
+    return { exchange, body, httpStatus: response?.httpStatus, outcome: response && this.spec.outcome(response, body) };
+  }
+
+  /** As `call`, for work whose answer does not matter (cleanup): recorded and verified, never thrown. */
+  async attempt(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer | undefined> {
+    try {
+      return await this.call(operation, request, expect);
+    } catch (error) {
+      if (error instanceof ConformanceFailure) return undefined;
+      throw error;
+    }
+  }
+
+  /** The shortest thing a person can replay an exchange with; credentials named, never written. */
+  reproduce(exchange: Exchange): ReproductionStep {
+    const step = this.transport.reproduce(exchange.request, this.resolver);
+    return { ...step, command: this.redactor.text(step.command), body: this.redactor.optional(step.body) };
+  }
+
+  /** A failure that the answer's shape does not allow what the adapter needs from it (an envelope gap). */
+  envelopeGap(operation: string, what: string, actual: unknown): ConformanceFailure {
+    const last = this.log.snapshot().at(-1);
+    const shown = typeof actual === 'string' ? actual : JSON.stringify(actual);
+    return new ConformanceFailure('envelope', `${operation} response has no ${what}`, {
+      operation,
+      expected: what,
+      actual: this.redactor.text(shown?.slice(0, 200) ?? String(actual)),
+      exchanges: last ? [last] : [],
+    });
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private redactResponse(response: WireResponse): WireResponse {
+    const { redactor } = this;
+    if (redactor.secrets.length === 0) return response;
+    const headers = response.headers && Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
+    return { ...response, headers, body: redactor.text(response.body) };
+  }
+}
+
+function resolverOf(credentials: readonly Credential[]): CredentialResolver {
+  const find = (ref: CredentialRef): Credential | undefined => ('credential' in ref ? credentials.find((c) => c.key === ref.credential) : undefined);
+  return {
+    value(ref) {
+      if ('literal' in ref) return ref.literal;
+      const found = find(ref);
+      if (!found) throw new InternalError(`the run has no credential '${ref.credential}'`);
+      return found.value;
+    },
+    forShell(ref) {
+      if ('literal' in ref) return { text: ref.literal };
+      const found = find(ref);
+      return found?.secret ? { variable: found.env ?? 'CLIENTELE_TOKEN' } : { text: found?.value ?? '' };
+    },
+  };
+}

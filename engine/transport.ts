@@ -1,0 +1,27 @@
+import type { CredentialRef, ReproductionStep, TransportError, WireRequest, WireResponse } from './exchange.js';
+
+export type ShellValue = { readonly variable: string } | { readonly text: string };
+
+export interface TransportOutcome {
+  readonly response?: WireResponse;
+  readonly transportError?: TransportError;
+  readonly elapsedMs: number;
+}
+
+/** Turns a credential reference into its value at send time, and into its name for a reproduction. */
+export interface CredentialResolver {
+  value(ref: CredentialRef): string;
+  /** How a reproduction writes it: a secret by its environment variable, anything else as its text. */
+  forShell(ref: CredentialRef): ShellValue;
+}
+
+/**
+ * How messages reach the target: HTTP today (`protocols/http`), with room for stdio and Streamable HTTP.
+ * The session is its only caller; a transport never throws for what the target does, it reports it.
+ */
+export interface Transport {
+  send(request: WireRequest, credentials: CredentialResolver): Promise<TransportOutcome>;
+  /** The shortest thing a person can replay the request with, credentials named, never written. */
+  reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep;
+  close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+/**
+ * What an API's documents promise about its clients, as data the suites read: the core (create, get,
+ * update, list, delete) is always there; everything else is a facet an API has or has not. A check
+ * whose facet an API lacks is skipped with the reason, so one suite serves every API.
+ */
+import type { ClientRecord, SortOrder } from './client.js';
+import type { FieldSpec } from './fields.js';
+
+/**
+ * A fact the suites rely on, with where it comes from: the documents say so, or the spec assumed it
+ * where they are silent (recorded in the spec as `x-clientele-assumption` / an XSD `Assumption:`).
+ */
+export interface Fact<T> {
+  readonly value: T;
+  readonly basis: 'documented' | 'assumption';
+}
+
+export const documented = <T>(value: T): Fact<T> => ({ value, basis: 'documented' });
+export const assumed = <T>(value: T): Fact<T> => ({ value, basis: 'assumption' });
+
+export type CaseRule = 'insensitive' | 'sensitive';
+
+export interface FilterFacts {
+  /** Fields with a substring ("like", "partial match") filter. */
+  readonly like: readonly string[];
+  /** Fields with an equality ("exact match") filter. */
+  readonly equals: readonly string[];
+  /** Whether the list can be narrowed to a set of ids. */
+  readonly ids: boolean;
+  /** How `like` treats letter case; absent where the docs are silent and nothing is assumed (then only what holds under both is checked). */
+  readonly likeCase?: Fact<CaseRule>;
+  readonly equalsCase?: Fact<CaseRule>;
+}
+
+export interface PagingFacts {
+  /** The documented largest page. */
+  readonly maxPerPage: number;
+  /** The documented page size when a list names none; absent when the docs are silent. */
+  readonly defaultPerPage?: number;
+  /** How many pages an empty list reports (FreshBooks: 0); absent when the docs are silent. */
+  readonly emptyListPages?: Fact<number>;
+}
+
+/** A list order the docs promise without being asked (Classic: descending client_id). */
+export interface ListOrder {
+  readonly description: string;
+  /** Whether `a` may come before `b`. */
+  inOrder(a: ClientRecord, b: ClientRecord): boolean;
+}
+
+/** Lists that sort by a chosen column in a chosen order (Grow CRM). */
+export interface SortFacet {
+  readonly columns: readonly SortColumn[];
+  readonly defaultOrder: SortOrder;
+}
+export interface SortColumn {
+  /** The documented column name, e.g. `client_company_name`. */
+  readonly name: string;
+  /** The model field it sorts by, compared as the API's docs allow (see `model/semantics.ts`). */
+  readonly field: string;
+}
+
+/** Soft: a deleted client is kept, listed under `deleted`, and (where documented) restorable. Hard: gone. */
+export type DeletionFacet =
+  | { readonly kind: 'soft'; readonly restore: boolean; readonly visibilityKeys: readonly string[] }
+  | { readonly kind: 'hard' };
+
+/** Keys a create leaves out take another field's value (Classic: username = email). */
+export interface CreateDefault {
+  /** The snapshot key that takes the default. */
+  readonly key: string;
+  /** The field whose value it takes. */
+  readonly sameAs: string;
+}
+
+export interface Capabilities {
+  readonly fields: readonly FieldSpec[];
+  readonly filters: FilterFacts;
+  readonly paging: PagingFacts;
+  readonly order?: ListOrder;
+  readonly sort?: SortFacet;
+  readonly deletion: DeletionFacet;
+  readonly createDefaults: readonly CreateDefault[];
+  /**
+   * `per-request`: each request carries the credential, so the suite can send one without or with a
+   * wrong one. `session`: the server holds it (an MCP server), so those checks do not apply.
+   */
+  readonly auth: 'per-request' | 'session';
+  /** Actions that change one field each (Grow CRM: tags, status, owner); empty for APIs without. */
+  readonly actions: readonly ('tags' | 'status' | 'owner')[];
+}
+
+export function fieldSpec(capabilities: Capabilities, name: string): FieldSpec | undefined {
+  return capabilities.fields.find((field) => field.name === name);
+}

@@ -1,0 +1,49 @@
+/**
+ * The abstract client resource that every property suite speaks: fields named by the model, declared
+ * per API with what the API's documents say of each. Adapters map them to the wire; the suites never
+ * see a URL, a JSON key or an XML element.
+ */
+
+/** `text`: a string; `set`: an unordered set of strings (tags); `enum`: one of `values` (a status). */
+export type FieldKind = 'text' | 'set' | 'enum';
+
+export interface FieldSpec {
+  /** The model's name for it, e.g. `firstName`, `companyName`, `tags`. */
+  readonly name: string;
+  readonly kind: FieldKind;
+  /** Sent on create but never answered back on the client (Grow CRM's primary user's names and email). */
+  readonly writeOnly?: boolean;
+  /** Where the documents require it. */
+  readonly requiredOn?: readonly ('create' | 'update')[];
+  /** The documents say no two clients may share a value. */
+  readonly unique?: boolean;
+  /** For `enum`: the documented values. */
+  readonly values?: readonly string[];
+  /** Changed only through an action (tags, status, owner), never by a plain update. */
+  readonly viaAction?: boolean;
+}
+
+export type FieldValue = string | readonly string[];
+export type ClientFields = Readonly<Record<string, FieldValue>>;
+
+/** Fields a plain create and update carry: text fields not managed by an action. */
+export function editableFields(fields: readonly FieldSpec[]): FieldSpec[] {
+  return fields.filter((field) => field.kind === 'text' && !field.viaAction);
+}
+
+/** Whether two values are the same: text by equality, sets regardless of order and repeats. */
+export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return false;
+    const left = [...new Set(a)].sort();
+    const right = [...new Set(b)].sort();
+    return left.length === right.length && left.every((value, i) => value === right[i]);
+  }
+  return a === b;
+}
+
+/** The fields of `expected` whose values `actual` does not have; write-only fields are never answered, so never compared. */
+export function fieldsDiffer(expected: ClientFields, actual: ClientFields, specs: readonly FieldSpec[] = []): string[] {
+  const writeOnly = new Set(specs.filter((s) => s.writeOnly).map((s) => s.name));
+  return Object.keys(expected).filter((field) => !writeOnly.has(field) && !sameValue(expected[field], actual[field]));
+}

@@ -1,3 +1,0 @@
-import { conformanceOf } from './support/conformance.js';
-
-conformanceOf('freshbooks');

@@ -1,0 +1,39 @@
+/**
+ * Runs the suites in this process, as the CLI does, on one vitest instance for many runs: the seed
+ * sweeps and the mutant catalogues would otherwise start a CLI (and a vitest) per run.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { findApi } from '../../apis/registry.js';
+import { parseCli } from '../../cli/args.js';
+import { embeddedRun } from '../../cli/targets.js';
+import type { RunReport } from '../../reports/model.js';
+import { SuiteRunner } from '../../runner/run.js';
+
+/** Seeds spread over the whole range, fixed so a failure names its seed and reproduces. */
+export const SEEDS = Array.from({ length: 20 }, (_, i) => (i * 2_654_435_761 + 97) % 2 ** 31);
+
+/** A SuiteRunner opened before the file's tests and closed after them. */
+export function sharedRunner(): () => SuiteRunner {
+  let runner: SuiteRunner | undefined;
+  beforeAll(async () => {
+    runner = await SuiteRunner.open();
+  }, 60_000);
+  afterAll(async () => {
+    await runner?.close();
+  });
+  return () => {
+    if (!runner) throw new Error('runner not open');
+    return runner;
+  };
+}
+
+/** One run against an embedded reference (or mutant), with command-line options as a user would give them. */
+export async function runEmbedded(runner: SuiteRunner, api: string, args: readonly string[], mutantId?: string): Promise<RunReport> {
+  const options = parseCli(['run', ...args], {});
+  const { target, config } = await embeddedRun(options, findApi(api), mutantId);
+  try {
+    return await runner.run(config);
+  } finally {
+    await target.close();
+  }
+}

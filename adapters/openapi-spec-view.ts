@@ -1,8 +1,9 @@
 /** The SpecView of a JSON-over-HTTP API described by an OpenAPI document: answers are keyed by HTTP status. */
+import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { Decoded, SpecView } from '../engine/checks/types.js';
 import { statusMatches } from '../engine/checks/types.js';
-import { indexOperations, type ResponseInfo, type SpecSource } from '../generators/spec.js';
+import { basisEntries, indexOperations, type ResponseInfo, type SpecSource } from '../generators/spec.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
 
 export function decodeJson(text: string): Decoded {
@@ -26,6 +27,7 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     return responses.get(String(status)) ?? [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ?? responses.get('default');
   };
   return {
+    basis: new BasisBook(basisEntries(source)),
     checks: HTTP_JSON_CHECKS,
     documentedStatuses: (operation) => [...(operations.get(operation)?.responses.keys() ?? [])],
     mediaTypes: (operation, response) => {

@@ -6,10 +6,10 @@
 import type fc from 'fast-check';
 import type { Expectation } from '../engine/checks/types.js';
 import type { Answer, Session } from '../engine/session.js';
-import type { InvalidBody, StringConstraints } from '../generators/arbitraries.js';
+import type { InvalidBody, NamedValue, StringConstraints } from '../generators/arbitraries.js';
 import type { Capabilities } from '../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
-import type { ClientFields } from '../model/fields.js';
+import type { ClientFields, FieldValue } from '../model/fields.js';
 
 export type AuthMode = 'valid' | 'missing' | 'wrong';
 
@@ -44,19 +44,29 @@ export interface ClientApi {
   wireKeys(fields: readonly string[]): readonly string[];
   /** Values for a text field, derived from the field's schema in the spec. */
   fieldArbitrary(field: string, strings?: StringConstraints): fc.Arbitrary<string>;
+  /** The boundary phase's edge values for a text field, those its schema allows (null where it is nullable). */
+  fieldBoundaries(field: string): readonly NamedValue<FieldValue>[];
   /** Request bodies valid but for one property of a forbidden type, derived from the spec. */
   invalidCreateBodies(): fc.Arbitrary<InvalidBody>;
 
   // --- the core -----------------------------------------------------------------------------------
   /** Creates a client in `scope` (see ListQuery.scope), so a list confined to the scope finds it alone. */
   create(fields: ClientFields, scope: string): Promise<ClientRecord>;
-  get(id: string): Promise<ClientRecord>;
-  update(id: string, fields: ClientFields): Promise<void>;
+  /**
+   * Reads a client. `rule` names what the read relies on when that is not the plain documented success
+   * (`deletion/kept-as-deleted` for a deleted client, whose readability may be assumed).
+   */
+  get(id: string, rule?: string): Promise<ClientRecord>;
+  /** Updates a client; `rule` as for `get` (an update of a deleted client relies on what a soft delete keeps). */
+  update(id: string, fields: ClientFields, rule?: string): Promise<void>;
   /** Soft or hard, as `capabilities.deletion` says. */
   delete(id: string): Promise<void>;
   list(query: ListQuery): Promise<ListPage>;
-  /** As list, but a documented rejection of the query (e.g. per_page above the maximum) is an answer too. */
-  tryList(query: ListQuery): Promise<ListPage | 'rejected'>;
+  /**
+   * As list, but a rejection of the query (e.g. per_page above the maximum, page 0) is an answer too;
+   * `rule` names what the check judges, for the basis of any other answer.
+   */
+  tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'>;
   /** Sends a raw request and verifies its answer against `expect`. */
   probe(probe: Probe, auth: AuthMode, expect: Expectation): Promise<Answer>;
   /** An id no client has (probabilistically, on a shared target). */

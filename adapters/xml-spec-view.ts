@@ -1,4 +1,5 @@
 /** The SpecView of an XML-over-HTTP API described by an XML Schema (FreshBooks Classic): the envelope carries the verdict. */
+import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { Outcome, SpecView } from '../engine/checks/types.js';
 import { loadXsdSpec } from '../generators/xsd.js';
@@ -16,6 +17,7 @@ export async function xmlSpecView(path: string): Promise<SpecView> {
   const hasBody = (operation: string, status: number | undefined): boolean =>
     status !== undefined && (spec.operations.get(operation)?.bodyStatuses.includes(String(status)) ?? false);
   return {
+    basis: new BasisBook(spec.basisEntries()),
     checks: HTTP_XML_CHECKS,
     documentedStatuses: (operation) => spec.operations.get(operation)?.statuses ?? [],
     mediaTypes: (operation, response) => (hasBody(operation, response.httpStatus) ? spec.operations.get(operation)!.mediaTypes : []),

@@ -67,12 +67,15 @@ try {
         if (spec.validate(page.operation, response, decoded.value)?.ok === false) throw new Error(`${descriptor.id}: list page invalid`);
       });
 
+      const boundary = report.checks.reduce((sum, c) => ({ cases: sum.cases + (c.boundary?.cases ?? 0), requests: sum.requests + (c.boundary?.requests ?? 0), ms: sum.ms + (c.boundary?.ms ?? 0) }), { cases: 0, requests: 0, ms: 0 });
+      const share = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
       const suiteRate = rate(report.summary.requests, report.durationMs);
       const checkRate = rate(report.summary.requests, inChecks);
       console.log(`clientele bench: ${descriptor.title}, embedded reference, seed 1, 20 runs per property
   suite:        ${report.summary.requests} requests in ${report.durationMs} ms wall = ${suiteRate} req/s (${checkRate} req/s inside checks, ${inChecks} ms)
   bare undici:  ${count} keep-alive ${page.operation} requests = ${bareRate} req/s
   ratio:        suite/bare = ${(suiteRate / bareRate).toFixed(3)} wall, ${(checkRate / bareRate).toFixed(3)} inside checks
+  boundary:     ${boundary.cases} edge cases, ${boundary.requests} requests (${share(boundary.requests, report.summary.requests)} of the run's), ${boundary.ms} ms (${share(boundary.ms, inChecks)} of the time in checks)
   spec view:    ${page.operation} page of ${response.body.length} bytes: decode ${decodeRate}/s, validate ${validateRate}/s
   outcome:      ${report.outcome}, ${report.summary.total.passed} checks passed; rss ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB
 `);

@@ -26,11 +26,16 @@ export function helpText(): string {
 
 Usage:
   clientele run      [--api NAME] [--target URL --token T [API options]] [options]
+  clientele promises [--api NAME] [run options]
   clientele mutants  [--api NAME] [options]
   clientele --help | --version
 
 run        Runs the suite. Without --target, against the embedded reference target of
            --api (or of every API); with --mutant ID, against that embedded mutant.
+           A broken promise (a documented sentence) is a failure; a broken assumption
+           (where the documents are silent) is a warning and fails only with --strict.
+promises   Runs as run does and prints the traceability matrix: every documented promise
+           of the API, the checks that enforce it, and whether they found it kept.
 mutants    Runs the suite against the reference and every mutant of it and prints the
            kill matrix (mutant x check).
 
@@ -47,6 +52,8 @@ Options:
   --runs N            runs per property check (default 20)
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
   --read-only         skip every check that creates, updates or deletes
+  --strict            warnings (broken assumptions) fail the run too (exit 1)
+  --no-boundary       skip the boundary phase (the edge cases each property runs first)
   --report-dir DIR    where reports go (default reports/latest)
   --timeout MS        per-request deadline (default 10000)
   --max-body BYTES    response size cap (default 8388608)
@@ -61,7 +68,7 @@ Reports: report.json (schema: reports/report.schema.json), report.junit.xml, rep
 }
 
 export interface CliOptions {
-  readonly command: 'run' | 'mutants' | 'help' | 'version';
+  readonly command: 'run' | 'mutants' | 'promises' | 'help' | 'version';
   /** The descriptor id (an alias given on the command line is resolved). */
   readonly api?: string;
   readonly target?: string;
@@ -71,6 +78,10 @@ export interface CliOptions {
   readonly runs: number;
   readonly families: readonly Family[];
   readonly readOnly: boolean;
+  /** Warnings (broken assumptions) fail the run too. */
+  readonly strict: boolean;
+  /** Run each property's boundary phase (edge cases) before its random cases. */
+  readonly boundary: boolean;
   readonly reportDir: string;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
@@ -122,6 +133,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         runs: { type: 'string' },
         only: { type: 'string' },
         'read-only': { type: 'boolean' },
+        strict: { type: 'boolean' },
+        'no-boundary': { type: 'boolean' },
         'report-dir': { type: 'string' },
         timeout: { type: 'string' },
         'max-body': { type: 'string' },
@@ -137,8 +150,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
   const command = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
-  if (command !== 'run' && command !== 'mutants' && command !== 'help' && command !== 'version') {
-    throw new UsageError(`unknown command '${command}' (expected run or mutants; see --help)`);
+  if (command !== 'run' && command !== 'mutants' && command !== 'promises' && command !== 'help' && command !== 'version') {
+    throw new UsageError(`unknown command '${command}' (expected run, promises or mutants; see --help)`);
   }
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const target = text('target');
@@ -157,6 +170,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     runsGiven: text('runs') !== undefined,
     families: familiesFrom(text('only')),
     readOnly: values['read-only'] === true,
+    strict: values.strict === true,
+    boundary: values['no-boundary'] !== true,
     reportDir: text('report-dir') ?? 'reports/latest',
     timeoutMs: integer('timeout', text('timeout'), 10_000, 1, 600_000),
     maxBodyBytes: integer('max-body', text('max-body'), 8 * 1024 * 1024, 1024, 1024 ** 3),

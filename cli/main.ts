@@ -10,6 +10,7 @@ import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '
 import { redactSecrets } from '../engine/redact.js';
 import { VERSION, errorReport } from '../reports/build.js';
 import { renderSummary } from '../reports/console.js';
+import { renderPromises } from '../reports/promises.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
 import type { SuiteRunner } from '../runner/run.js';
@@ -26,9 +27,9 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
   const config = embedded?.config ?? externalConfig(options, api, options.target!);
   const label = options.target ?? (options.mutant ? `embedded ${api.id} mutant ${options.mutant}` : `embedded ${api.id} reference`);
   try {
-    await api.specView();
+    const spec = await api.specView();
     if (config.target.kind === 'url') await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
-    const report = await (await runner()).run(config, { targetLabel: label });
+    const report = await (await runner()).run(config, { targetLabel: label, promises: spec.basis.promises() });
     if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
     return report;
   } catch (error) {
@@ -90,6 +91,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     for (const api of apis) {
       const report = await runOne(runner, options, api, io);
       await publish(report, apis.length > 1 ? resolve(reportDir, api) : reportDir, secrets, io);
+      if (options.command === 'promises') io.out(renderPromises(report));
       exitCode = Math.max(exitCode, report.exitCode);
     }
     return exitCode;
@@ -100,7 +102,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(redactSecrets(error.stack ?? '', secrets));
     // Even a run that never started leaves a report saying why.
     const report = errorReport(
-      { api: options?.api ?? 'unknown', seed: options?.seed ?? 0, runs: options?.runs ?? 0, readOnly: options?.readOnly ?? false },
+      { api: options?.api ?? 'unknown', seed: options?.seed ?? 0, runs: options?.runs ?? 0, readOnly: options?.readOnly ?? false, strict: options?.strict ?? false },
       { targetLabel: options?.target ?? 'none' },
       new Date(),
       known,

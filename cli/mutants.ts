@@ -1,9 +1,11 @@
 /**
  * `clientele mutants`: the suite against the embedded reference and every mutant of it, on one vitest
- * instance. A mutant is killed when at least one check fails on it. The matrix is mutant x check: for
- * each check, the non-global mutants that fail it (a mutant that breaks every response, like a wrong
- * content type, proves nothing about one check). Exit 1 when a mutant survives, the reference fails,
- * or a check that ran has no non-global killer and no allow-listed reason.
+ * instance. A mutant is killed when a check fails on it, or, for a mutant that breaks only an
+ * assumption, warns. The matrix is mutant x check: for each check, the non-global mutants that fail or
+ * warn it (a mutant that breaks every response, like a wrong content type, proves nothing about one
+ * check). Exit 1 when a mutant survives, an assumption mutant causes a failure (a verdict resting on
+ * an assumption would block a correct server), a promise-breaking mutant causes only warnings, the
+ * reference fails or warns, or a check that ran has no non-global killer and no allow-listed reason.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,8 +22,13 @@ export interface MutantVerdict {
   readonly id: string;
   readonly description: string;
   readonly global: boolean;
+  /** Breaks only an assumption: it should cause warnings and no failure. */
+  readonly assumption: boolean;
+  readonly boundaryOnly: boolean;
   /** The ids of the checks that failed on this mutant. */
   readonly failedChecks: readonly string[];
+  /** The ids of the checks that warned (broken assumptions) on this mutant. */
+  readonly warnedChecks: readonly string[];
   readonly killedBy: readonly Family[];
   /** The first failed check and its rule, to name in the kill list. */
   readonly firstKill?: string;
@@ -41,7 +48,7 @@ export interface KillMatrix {
   readonly seed: number;
   readonly runs: number;
   readonly families: readonly Family[];
-  readonly reference: { readonly failed: number; readonly errored: number; readonly passed: number };
+  readonly reference: { readonly failed: number; readonly warned: number; readonly errored: number; readonly passed: number };
   readonly mutants: readonly MutantVerdict[];
   /** Every check that ran (passed) on the reference, with its killers. */
   readonly evidence: readonly CheckEvidence[];
@@ -66,13 +73,18 @@ export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: 
   for (const mutant of selected) {
     const report = await runAgainst(runner, options, api, mutant.id);
     const failed = report.checks.filter((c) => c.status === 'failed');
+    const warned = report.checks.filter((c) => c.status === 'warned');
+    const first = failed[0] ?? warned[0];
     const verdict: MutantVerdict = {
       id: mutant.id,
       description: mutant.description,
       global: mutant.global ?? false,
+      assumption: mutant.assumption ?? false,
+      boundaryOnly: mutant.boundaryOnly ?? false,
       failedChecks: failed.map((c) => c.id),
-      killedBy: options.families.filter((f) => report.summary.families[f].failed > 0),
-      firstKill: failed[0] ? `${failed[0].id} (${failed[0].failure?.rule})` : undefined,
+      warnedChecks: warned.map((c) => c.id),
+      killedBy: options.families.filter((f) => report.summary.families[f].failed + report.summary.families[f].warned > 0),
+      firstKill: first ? `${first.id} (${first.failure?.rule}${first.status === 'warned' ? ', warning' : ''})` : undefined,
       erroredChecks: report.summary.total.errored,
     };
     mutants.push(verdict);
@@ -81,12 +93,24 @@ export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: 
   const evidence = reference.checks
     .filter((c) => c.status === 'passed')
     .map((c): CheckEvidence => {
-      const killers = mutants.filter((m) => !m.global && m.failedChecks.includes(c.id)).map((m) => m.id);
+      const killers = mutants.filter((m) => !m.global && (m.failedChecks.includes(c.id) || m.warnedChecks.includes(c.id))).map((m) => m.id);
       const allowed = killers.length === 0 ? embedded.evidenceAllowList?.[c.id] : undefined;
       return { check: c.id, killers, ...(allowed ? { allowed } : {}) };
     });
-  const { passed, failed, errored } = reference.summary.total;
-  return { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, errored }, mutants, evidence };
+  const { passed, failed, warned, errored } = reference.summary.total;
+  return { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, warned, errored }, mutants, evidence };
+}
+
+/** Mutants whose verdict contradicts their kind: an assumption breach that fails, or a promise breach that only warns. */
+export function misjudged(matrix: KillMatrix): string[] {
+  return matrix.mutants
+    .filter((m) => (m.assumption ? m.failedChecks.length > 0 : m.failedChecks.length === 0 && m.warnedChecks.length > 0))
+    .map((m) => `${m.id} (${m.assumption ? 'breaks an assumption, yet fails' : 'breaks a promise, yet only warns'})`);
+}
+
+/** Whether the mutant was reported at all: a failure, or a warning. */
+export function isKilled(mutant: MutantVerdict): boolean {
+  return mutant.failedChecks.length + mutant.warnedChecks.length > 0;
 }
 
 /** The checks that ran without any non-global mutant failing them and without an allow-listed reason. */
@@ -97,17 +121,20 @@ export function unprovenChecks(matrix: KillMatrix): string[] {
 
 export function renderMatrix(matrix: KillMatrix): string {
   const width = Math.max(8, ...matrix.mutants.map((m) => m.id.length));
+  const kind = (m: MutantVerdict) => [m.global && 'global', m.assumption && 'assumption', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ');
   const rows = matrix.mutants.map(
-    (m) => `${m.id.padEnd(width)}  ${(m.failedChecks.length ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} checks${m.global ? ' (global)' : ''}`,
+    (m) => `${m.id.padEnd(width)}  ${(isKilled(m) ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} failed ${String(m.warnedChecks.length).padStart(3)} warned${kind(m) ? ` (${kind(m)})` : ''}`,
   );
   const unproven = unprovenChecks(matrix);
-  const survivors = matrix.mutants.filter((m) => m.failedChecks.length === 0).length;
+  const wrong = misjudged(matrix);
+  const survivors = matrix.mutants.filter((m) => !isKilled(m)).length;
   const ref = matrix.reference;
   return [
     `kill matrix: ${matrix.api}, seed ${matrix.seed}, ${matrix.runs} runs per property`,
-    `${'mutant'.padEnd(width)}  verdict  failed`,
+    `${'mutant'.padEnd(width)}  verdict  checks`,
     ...rows,
-    `reference: ${ref.passed} passed, ${ref.failed} failed, ${ref.errored} errored; mutants: ${matrix.mutants.length - survivors}/${matrix.mutants.length} killed`,
+    `reference: ${ref.passed} passed, ${ref.failed} failed, ${ref.warned} warned, ${ref.errored} errored; mutants: ${matrix.mutants.length - survivors}/${matrix.mutants.length} killed`,
+    ...(wrong.length ? [`misjudged: ${wrong.join('; ')}`] : []),
     `checks: ${matrix.evidence.length - unproven.length}/${matrix.evidence.length} failed by a non-global mutant or allow-listed${unproven.length ? `; no evidence for: ${unproven.join(', ')}` : ''}`,
   ].join('\n');
 }
@@ -118,17 +145,20 @@ function renderMarkdown(matrix: KillMatrix): string {
   const lines = [
     `# Kill matrix: ${matrix.api}`,
     '',
-    `Seed ${matrix.seed}, ${matrix.runs} runs per property. Reference: ${matrix.reference.passed} passed, ${matrix.reference.failed} failed, ${matrix.reference.errored} errored.`,
+    `Seed ${matrix.seed}, ${matrix.runs} runs per property. Reference: ${matrix.reference.passed} passed, ${matrix.reference.failed} failed, ${matrix.reference.warned} warned, ${matrix.reference.errored} errored.`,
     '',
     '## Mutants',
     '',
-    '| mutant | description | global | checks that failed it |',
-    '|---|---|---|---|',
-    ...matrix.mutants.map((m) => `| ${m.id} | ${cell(m.description)} | ${m.global ? 'yes' : ''} | ${m.failedChecks.length ? m.failedChecks.join('<br>') : '**survived**'} |`),
+    '| mutant | description | kind | checks that failed it | checks that warned |',
+    '|---|---|---|---|---|',
+    ...matrix.mutants.map(
+      (m) =>
+        `| ${m.id} | ${cell(m.description)} | ${[m.global && 'global', m.assumption && 'assumption', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ')} | ${m.failedChecks.join('<br>') || (isKilled(m) ? '' : '**survived**')} | ${m.warnedChecks.join('<br>')} |`,
+    ),
     '',
     '## Checks',
     '',
-    'Every check that ran on the reference, with the non-global mutants that fail it.',
+    'Every check that ran on the reference, with the non-global mutants that fail or warn it.',
     '',
     '| check | killed by | allow-listed because |',
     '|---|---|---|',
@@ -149,9 +179,10 @@ export async function runMutants(options: CliOptions, apis: readonly string[], r
       await mkdir(reportDir, { recursive: true });
       await writeFile(join(reportDir, `mutants.${api}.json`), `${JSON.stringify(matrix, null, 2)}\n`);
       await writeFile(join(reportDir, `mutants.${api}.md`), renderMarkdown(matrix));
-      const survived = matrix.mutants.some((m) => m.failedChecks.length === 0);
+      const survived = matrix.mutants.some((m) => !isKilled(m));
       const unproven = !options.mutant && unprovenChecks(matrix).length > 0;
-      if (survived || unproven || matrix.reference.failed > 0 || matrix.reference.errored > 0) exitCode = EXIT.failures;
+      const { failed, warned, errored } = matrix.reference;
+      if (survived || unproven || misjudged(matrix).length > 0 || failed + warned + errored > 0) exitCode = EXIT.failures;
     }
     return exitCode;
   } finally {

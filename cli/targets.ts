@@ -13,6 +13,8 @@ export function makeConfig(options: CliOptions, api: string, target: TargetAddre
     seed: options.seed,
     runs: options.runs,
     readOnly: options.readOnly,
+    strict: options.strict,
+    boundary: options.boundary,
     families: options.families,
     runTag: randomBytes(4).toString('hex'),
     timeoutMs: options.timeoutMs,

@@ -27,6 +27,10 @@ export interface RunConfig {
   /** fast-check runs per property. */
   readonly runs: number;
   readonly readOnly: boolean;
+  /** Warnings (broken assumptions) fail the run too. */
+  readonly strict: boolean;
+  /** Whether properties run their boundary phase before their random cases (on unless `--no-boundary`). */
+  readonly boundary: boolean;
   readonly families: readonly Family[];
   /** Tags every client this run creates, so a shared target shows whose they are. */
   readonly runTag: string;

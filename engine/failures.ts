@@ -26,9 +26,18 @@ export class ConformanceFailure extends Error {
       readonly actual?: string;
       /** The exchanges that show the failure; the last one is usually the culprit. */
       readonly exchanges?: readonly Exchange[];
+      /** The rule whose basis grounds this verdict when it is not `rule` itself (an expectation's rule). */
+      readonly basisRule?: string;
+      /** The boundary case that showed it. */
+      readonly boundary?: string;
     } = {},
   ) {
     super(message);
+  }
+
+  /** The rule id to look up in the API's basis table. */
+  get basisRule(): string {
+    return this.details.basisRule ?? this.rule;
   }
 }
 

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { Exchange } from './exchange.js';
 import type { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, TargetUnreachableError } from './failures.js';
+import { currentTally } from './verdicts.js';
 
 export class PropertyFailure extends ConformanceFailure {
   constructor(
@@ -32,18 +33,66 @@ export class PropertyError extends Error {
 
 /** What a property needs of the check that runs it: the run's seed and runs, and the log of its exchanges. */
 export interface PropertyRun {
-  readonly config: { readonly seed: number; readonly runs: number };
+  readonly config: { readonly seed: number; readonly runs: number; readonly boundary: boolean };
   readonly log: ExchangeLog;
 }
 
-export async function forAll<T>(run: PropertyRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>): Promise<void> {
+/** A deterministic edge case a property runs before its random ones, named for the report. */
+export interface Boundary<T> {
+  readonly name: string;
+  readonly value: T;
+}
+
+/**
+ * A case's broken assumption is recorded as a warning and the case counts as passed, so the property
+ * goes on looking for broken promises; a broken promise is thrown.
+ */
+async function judged<T>(run: PropertyRun, predicate: (value: T) => Promise<void>, value: T, boundary?: string): Promise<void> {
+  const before = run.log.total;
+  try {
+    await predicate(value);
+  } catch (error) {
+    const tally = currentTally();
+    if (!(error instanceof ConformanceFailure) || !tally?.isWarning(error)) throw error;
+    const sent = run.log.total - before;
+    const exchanges = sent > 0 ? run.log.snapshot().slice(-sent) : [];
+    tally.warn(new ConformanceFailure(error.rule, error.message, { ...error.details, exchanges: error.details.exchanges ?? exchanges, ...(boundary ? { boundary } : {}) }));
+  }
+}
+
+/**
+ * A boundary phase: each hand-picked case runs alone, in order; the first broken promise fails at once,
+ * named (`boundary: update to empty string`), since a hand-picked case needs no shrinking. Checks whose
+ * cases are all hand-picked (and costly, like a list larger than a page) run only this.
+ */
+export async function boundaryPhase<T>(run: PropertyRun, boundaries: readonly Boundary<T>[], predicate: (value: T) => Promise<void>): Promise<void> {
+  if (!run.config.boundary) return;
+  const started = performance.now();
+  const requestsBefore = run.log.total;
+  for (const { name, value } of boundaries) {
+    run.log.clear();
+    try {
+      await judged(run, predicate, value, name);
+    } catch (error) {
+      if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, run.config.seed, `boundary: ${name}`);
+      const failure = new ConformanceFailure(error.rule, error.message, { ...error.details, boundary: name });
+      throw new PropertyFailure(failure, run.config.seed, '', `boundary: ${name}`, run.log.snapshot());
+    }
+  }
+  currentTally()?.boundaryPhase(boundaries.length, run.log.total - requestsBefore, performance.now() - started);
+}
+
+/** The property's boundary phase, then its random cases, shrunk on failure. */
+export async function forAll<T>(run: PropertyRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, boundaries: readonly Boundary<T>[] = []): Promise<void> {
+  await boundaryPhase(run, boundaries, predicate);
+
   // Once the target has timed out, hung up or vanished, every smaller case would wait for the same
   // deadline: fail them at once instead, so shrinking costs nothing. The replay below still sends.
   let broken: unknown;
   const property = fc.asyncProperty(arbitrary, async (value) => {
     if (broken) throw broken;
     try {
-      await predicate(value);
+      await judged(run, predicate, value);
     } catch (error) {
       if (isTransportBreakdown(error)) broken = error;
       throw error;
@@ -75,6 +124,7 @@ function isTransportBreakdown(error: unknown): boolean {
 
 /** An assertion inside a check: a typed failure with the rule, expected and actual side by side. */
 export function expectThat(condition: boolean, rule: string, message: string, details: { expected?: unknown; actual?: unknown; operation?: string } = {}): asserts condition {
+  currentTally()?.evaluated(rule);
   if (condition) return;
   const show = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
   throw new ConformanceFailure(rule, message, { operation: details.operation, expected: show(details.expected), actual: show(details.actual) });

@@ -2,6 +2,7 @@
  * What a finished check leaves behind, in plain JSON: it crosses from the vitest worker to the main
  * process and goes into every report. `reports/model.ts` builds the run report from these.
  */
+import type { Basis, Severity } from './basis.js';
 import type { ReproductionStep } from './exchange.js';
 
 export interface Reproduction {
@@ -11,9 +12,30 @@ export interface Reproduction {
   readonly replay: string;
 }
 
+/** The answer that broke the rule, as far as it matters to a reader: capped and redacted. */
+export interface ResponseExcerpt {
+  readonly httpStatus?: number;
+  readonly contentType?: string;
+  /** The headers a reader needs (content type and length, retry-after, location, ...), never credentials. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The first bytes of the body (at most 4 KiB), redacted. */
+  readonly body: string;
+  /** Whether the body was cut here (or at the transport's size cap). */
+  readonly truncated: boolean;
+  readonly rpcErrorCode?: number;
+  /** When no answer came: why (a timeout, a reset, a size cap). */
+  readonly transportError?: string;
+}
+
 export interface FailureRecord {
   /** The rule that was broken (`response-schema`, `pagination/each-client-once`, ...). */
   readonly rule: string;
+  /** The rule id whose basis grounds the verdict (an expectation's rule, such as `errors/unknown-id`, or `rule`). */
+  readonly basisRule: string;
+  /** A broken promise is a failure; a broken assumption a warning. */
+  readonly severity: Severity;
+  /** What the rule rests on for this API: the documented sentence and where it stands, or the assumption. */
+  readonly basis: Basis;
   readonly operation?: string;
   readonly message: string;
   readonly expected?: string;
@@ -23,5 +45,14 @@ export interface FailureRecord {
   readonly path?: string;
   /** The shrunk input that failed, as fast-check prints it. */
   readonly counterexample?: string;
+  /** The boundary case that failed, when it was one (`update to empty string`), rather than a random one. */
+  readonly boundary?: string;
+  /** The response that broke the rule. */
+  readonly response?: ResponseExcerpt;
   readonly reproduction: Reproduction;
+}
+
+/** A check's id in every report: `family/slug-of-its-name`, stable across runs. */
+export function checkId(family: string, name: string): string {
+  return `${family}/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)}`;
 }

@@ -11,6 +11,7 @@ import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
 import type { CredentialResolver, Transport } from './transport.js';
+import { currentTally } from './verdicts.js';
 import { verifyExchange } from './verify.js';
 
 export interface Answer {
@@ -26,6 +27,11 @@ export class Session {
   readonly log = new ExchangeLog();
   readonly redactor: Redactor;
   private readonly resolver: CredentialResolver;
+  /**
+   * The last answer's unmet expectation, when it was only a warning: an adapter that then finds no
+   * envelope to read has met the same assumed behaviour, not a new broken promise.
+   */
+  private unmet?: ConformanceFailure;
 
   constructor(
     private readonly transport: Transport,
@@ -47,7 +53,10 @@ export class Session {
       elapsedMs: outcome.elapsedMs,
     };
     this.log.add(exchange);
-    const body = verifyExchange(this.spec, exchange, { operation, expect });
+    const tally = currentTally();
+    const { body, warnings } = verifyExchange(this.spec, exchange, { operation, expect }, tally);
+    for (const warning of warnings) tally?.warn(warning);
+    this.unmet = warnings.find((warning) => expect !== undefined && warning.basisRule === expect.rule);
     const response = exchange.response;
     return { exchange, body, httpStatus: response?.httpStatus, outcome: response && this.spec.outcome(response, body) };
   }
@@ -70,6 +79,7 @@ export class Session {
 
   /** A failure that the answer's shape does not allow what the adapter needs from it (an envelope gap). */
   envelopeGap(operation: string, what: string, actual: unknown): ConformanceFailure {
+    if (this.unmet) return this.unmet;
     const last = this.log.snapshot().at(-1);
     const shown = typeof actual === 'string' ? actual : JSON.stringify(actual);
     return new ConformanceFailure('envelope', `${operation} response has no ${what}`, {

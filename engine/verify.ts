@@ -1,25 +1,40 @@
 import type { CheckContext, Decoded, ExchangeCase, SpecView } from './checks/types.js';
 import type { Exchange } from './exchange.js';
 import { CheckCrash, ClienteleError, ConformanceFailure } from './failures.js';
+import { severityOf } from './basis.js';
+import type { Tally } from './verdicts.js';
+
+export interface Verification {
+  /** The decoded body, so nobody parses twice. */
+  readonly body: unknown;
+  /** Rules broken whose basis is an assumption: reported, never thrown. */
+  readonly warnings: readonly ConformanceFailure[];
+}
 
 /**
- * Runs the spec view's exchange checks that apply to one exchange. The first failure is thrown with the
- * others named in its message; a check that crashes becomes a CheckCrash finding, never a crashed run.
- * Returns the decoded body so nobody parses twice.
+ * Runs the spec view's exchange checks that apply to one exchange. A broken promise is thrown (the
+ * first, with the others named in its message); a broken assumption is returned as a warning. A check
+ * that crashes becomes a CheckCrash finding, never a crashed run.
  */
-export function verifyExchange(spec: SpecView, exchange: Exchange, kase: ExchangeCase): unknown {
+export function verifyExchange(spec: SpecView, exchange: Exchange, kase: ExchangeCase, tally?: Tally): Verification {
   // Only a body the spec documents must parse: a 401 may come as plain text from a proxy or the server.
   const response = exchange.response;
   const body: Decoded | undefined = response && spec.mediaTypes(exchange.operation, response).length > 0 ? spec.decode(response) : undefined;
   const ctx: CheckContext = { spec, body };
   const failures: ConformanceFailure[] = [];
+  const warnings: ConformanceFailure[] = [];
   for (const check of spec.checks) {
     try {
-      if (check.appliesTo(exchange, kase)) check.run(ctx, exchange, kase);
+      if (!check.appliesTo(exchange, kase)) continue;
+      // Judged counts as evaluated, held or not; an expectation's checks judge the expectation's rule.
+      tally?.evaluated(kase.expect && check.name.startsWith('expected-') ? kase.expect.rule : check.name);
+      check.run(ctx, exchange, kase);
     } catch (error) {
-      if (error instanceof ConformanceFailure) failures.push(error);
-      else if (error instanceof ClienteleError) throw error;
-      else throw new CheckCrash(check.name, error);
+      if (!(error instanceof ConformanceFailure)) {
+        if (error instanceof ClienteleError) throw error;
+        throw new CheckCrash(check.name, error);
+      }
+      (severityOf(spec.basis.of(error.basisRule)) === 'failure' ? failures : warnings).push(error);
     }
   }
   const [first, ...others] = failures;
@@ -27,5 +42,5 @@ export function verifyExchange(spec: SpecView, exchange: Exchange, kase: Exchang
     if (others.length === 0) throw first;
     throw new ConformanceFailure(first.rule, `${first.message} (also: ${others.map((f) => f.rule).join(', ')})`, first.details);
   }
-  return body?.ok ? body.value : undefined;
+  return { body: body?.ok ? body.value : undefined, warnings };
 }

@@ -196,3 +196,48 @@ export function invalidBodyArbitrary(bodySchema: JsonSchema, container: string, 
     .chain(([name, schema]) => wrongTypeArbitrary(schema, resolve).map((value) => ({ name, value })))
     .map(({ name, value }) => ({ body: { [container]: { [name]: value } }, field: `${container}.${name}`, value }));
 }
+
+/** A named edge case for the boundary phase. */
+export interface NamedValue<T> {
+  readonly name: string;
+  readonly value: T;
+}
+
+/** The string edge cases every text field is tried with, where its schema allows them. */
+const BOUNDARY_STRINGS: readonly NamedValue<string>[] = [
+  { name: 'empty string', value: '' },
+  { name: 'one character', value: 'q' },
+  { name: 'leading and trailing spaces', value: '  padded  ' },
+  { name: 'inner spaces', value: 'two  inner spaces' },
+  { name: 'punctuation special in JSON, XML, URLs and queries', value: `a&b<c>d"e'f%g+h#i/j?k=l[m]n\\o` },
+  { name: 'multi-byte text and emoji', value: 'Zoë Ångström 日本 😀' },
+  { name: 'combining characters', value: 'Cafe\u0301 Noe\u0308l' },
+];
+
+/** Email edge cases: the shortest local part, a plus address, letters in both cases. */
+const BOUNDARY_EMAILS: readonly NamedValue<string>[] = [
+  { name: 'one-character email', value: 'q@example.test' },
+  { name: 'plus address', value: 'first+tag@example.test' },
+  { name: 'email in mixed case', value: 'Mixed.Case@Example.Test' },
+];
+
+/** Whether a value satisfies a string schema's length, pattern and (simple) email format. */
+export function fitsStringSchema(schema: JsonSchema, value: string): boolean {
+  const length = [...value].length;
+  if (typeof schema.minLength === 'number' && length < schema.minLength) return false;
+  if (typeof schema.maxLength === 'number' && length > schema.maxLength) return false;
+  if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) return false;
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return false;
+  if (schema.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return false;
+  return true;
+}
+
+/**
+ * The boundary phase's strings for a field: every edge case its schema allows (an email field gets
+ * email-shaped ones). None is longer than a few characters: a documented maximum length would add one
+ * at the maximum, and no spec here documents one (the lengths in the XSD are assumptions).
+ */
+export function boundaryStrings(schema: JsonSchema): NamedValue<string>[] {
+  const candidates = schema.format === 'email' ? BOUNDARY_EMAILS : BOUNDARY_STRINGS;
+  return candidates.filter((candidate) => fitsStringSchema(schema, candidate.value));
+}

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError } from '../engine/failures.js';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -157,4 +158,69 @@ export function resolveBundleRef(source: SpecSource, ref: string): JsonSchema {
   const found = defs[ref.slice(prefix.length)];
   if (!found) throw new ConfigError(`spec: unresolved reference ${ref}`);
   return found;
+}
+
+// --- the basis table --------------------------------------------------------------------------------
+
+const PROMISES = 'x-clientele-promises';
+const ASSUMPTIONS = 'x-clientele-assumptions';
+const RULE_ID = /^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/;
+
+/** One line of text, as a quote is compared: runs of white space are one space. */
+export function oneLineText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A rule list from a spec (YAML list, or the XSD's space-separated attribute), checked for form. */
+export function ruleIds(value: unknown, where: string): string[] {
+  const rules = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
+  if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError(`${where}: rules must name at least one rule id`);
+  for (const rule of rules) {
+    if (typeof rule !== 'string' || !RULE_ID.test(rule)) throw new ConfigError(`${where}: ${JSON.stringify(rule)} is not a rule id`);
+  }
+  return rules as string[];
+}
+
+function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
+  const place = operation ?? 'document';
+  const entries: BasisEntry[] = [];
+  for (const [key, kind] of [[PROMISES, 'promise'], [ASSUMPTIONS, 'assumption']] as const) {
+    const list = node[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new ConfigError(`spec ${source.path}: ${key} of ${place} must be a list`);
+    list.forEach((item: unknown, index) => {
+      const where = `spec ${source.path}: ${key}[${index}] of ${place}`;
+      if (!item || typeof item !== 'object') throw new ConfigError(`${where} must be a mapping with says and rules`);
+      const { says, source: written, rules } = item as Record<string, unknown>;
+      if (typeof says !== 'string' || oneLineText(says) === '') throw new ConfigError(`${where}: says must be a non-empty text`);
+      if (written !== undefined && (typeof written !== 'string' || oneLineText(written) === '')) throw new ConfigError(`${where}: source must be a non-empty text`);
+      if (kind === 'promise' && written === undefined) throw new ConfigError(`${where}: a promise must name its source`);
+      entries.push({
+        kind,
+        says: oneLineText(says),
+        // An assumption stands in the spec itself, at the place it concerns.
+        source: typeof written === 'string' ? oneLineText(written) : `${source.path}, ${place}`,
+        rules: ruleIds(rules, where),
+        ...(operation === undefined ? {} : { operation }),
+      });
+    });
+  }
+  return entries;
+}
+
+/**
+ * What each rule rests on, as the spec records it: `x-clientele-promises` (a quoted sentence of the
+ * documents, with where it stands) and `x-clientele-assumptions`, at the document root and on each
+ * operation (those entries carry its operationId), in the document's order.
+ */
+export function basisEntries(source: SpecSource): BasisEntry[] {
+  const doc = loadOpenApi(source);
+  const entries = entriesAt(doc, source, undefined);
+  for (const item of Object.values(doc.paths)) {
+    for (const method of METHODS) {
+      const op = item[method] as Record<string, unknown> | undefined;
+      if (op) entries.push(...entriesAt(op, source, op.operationId as string));
+    }
+  }
+  return entries;
 }

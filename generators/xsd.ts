@@ -17,9 +17,10 @@ import {
   xmlRegisterInputProvider,
   type ErrorDetail,
 } from 'libxml2-wasm';
+import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
 import { childElement, decodeXml, refuseDtd, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
-import { PROJECT_ROOT } from './spec.js';
+import { PROJECT_ROOT, oneLineText, ruleIds } from './spec.js';
 import type { ValidationResult } from './validators.js';
 
 
@@ -50,6 +51,12 @@ export interface XsdSpec {
   stringSchema(typeName: string, element: string): Record<string, unknown>;
   /** The element names a complex type allows (e.g. the fields of a client). */
   elementNames(typeName: string): readonly string[];
+  /**
+   * What each rule rests on, as the schema records it in its `xs:appinfo`: `c:promise` (a quoted
+   * sentence of the documents, with its source) and `c:assumption`, in document order; those inside a
+   * `c:operation` of the operation table carry its name.
+   */
+  basisEntries(): BasisEntry[];
 }
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
@@ -97,6 +104,38 @@ function descendants(el: XmlElement, keep: (el: XmlElement) => boolean, out: Xml
     descendants(child, keep, out);
   }
   return out;
+}
+
+/** The c:promise and c:assumption elements of the schema's xs:appinfo blocks. */
+function readBasis(schema: XmlElement, file: string): BasisEntry[] {
+  const entries: BasisEntry[] = [];
+  const walk = (el: XmlElement, inAppinfo: boolean, operation: string | undefined): void => {
+    for (const child of el.children) {
+      const appinfo = inAppinfo || (child.namespace === XS && child.name === 'appinfo');
+      const ours = appinfo && child.namespace === CLIENTELE_XSD;
+      if (ours && (child.name === 'promise' || child.name === 'assumption')) {
+        const place = operation ?? 'document';
+        const where = `XSD ${file}: c:${child.name} #${entries.length + 1} (${place})`;
+        const says = oneLineText(child.text);
+        if (says === '') throw new ConfigError(`${where} says nothing`);
+        const written = child.attributes.source === undefined ? undefined : oneLineText(child.attributes.source);
+        if (written === '') throw new ConfigError(`${where} has an empty source`);
+        if (child.name === 'promise' && written === undefined) throw new ConfigError(`${where}: a promise must name its source`);
+        entries.push({
+          kind: child.name,
+          says,
+          // An assumption stands in the schema itself, at the place it concerns.
+          source: written ?? `${file}, ${place}`,
+          rules: ruleIds(child.attributes.rules ?? '', where),
+          ...(operation === undefined ? {} : { operation }),
+        });
+        continue;
+      }
+      walk(child, appinfo, ours && child.name === 'operation' ? child.attributes.name : operation);
+    }
+  };
+  walk(schema, false, undefined);
+  return entries;
 }
 
 interface OperationTable {
@@ -177,6 +216,7 @@ export function compileXsd(path: string): XsdSpec {
     throw new ConfigError(`XSD ${file} must have no targetNamespace: it is included as a chameleon schema`);
   }
   const table = readOperationTable(schema, file);
+  const basis = readBasis(schema, file);
 
   const complexTypes = new Map(xsChildren(schema, 'complexType').map((el) => [el.attributes.name ?? '', el]));
   const simpleTypes = new Map(xsChildren(schema, 'simpleType').map((el) => [el.attributes.name ?? '', el]));
@@ -292,6 +332,7 @@ export function compileXsd(path: string): XsdSpec {
       if (inline) return restrictionSchema(inline, []);
       throw new InternalError(`XSD ${file}: element ${element} of ${typeName} has no simple type`);
     },
+    basisEntries: () => basis.map((entry) => ({ ...entry, rules: [...entry.rules] })),
     elementNames(typeName) {
       const names = descendants(complexType(typeName), (el) => el.namespace === XS && el.name === 'element').map((el) => el.attributes.name ?? '');
       return [...new Set(names.filter(Boolean))];

@@ -23,7 +23,8 @@ export interface FieldSpec {
   readonly viaAction?: boolean;
 }
 
-export type FieldValue = string | readonly string[];
+/** `null` only where the spec lets a field be null (an update that clears it). */
+export type FieldValue = string | readonly string[] | null;
 export type ClientFields = Readonly<Record<string, FieldValue>>;
 
 /** Fields a plain create and update carry: text fields not managed by an action. */
@@ -31,19 +32,31 @@ export function editableFields(fields: readonly FieldSpec[]): FieldSpec[] {
   return fields.filter((field) => field.kind === 'text' && !field.viaAction);
 }
 
+/**
+ * How two stored values are compared. `normalized` is what every document implies (the text a client
+ * reads is the text it wrote): Unicode NFC, no leading or trailing white space, a cleared value (null
+ * or empty) either way. `verbatim` is byte for byte, which no document promises: an assumption.
+ */
+export type Comparison = 'normalized' | 'verbatim';
+
+function normalizeText(value: string | null | undefined): string | undefined {
+  return value === null ? '' : value?.normalize('NFC').trim();
+}
+
 /** Whether two values are the same: text by equality, sets regardless of order and repeats. */
-export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined, comparison: Comparison = 'verbatim'): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
     const left = [...new Set(a)].sort();
     const right = [...new Set(b)].sort();
-    return left.length === right.length && left.every((value, i) => value === right[i]);
+    return left.length === right.length && left.every((value, i) => sameValue(value, right[i], comparison));
   }
-  return a === b;
+  if (comparison === 'verbatim') return a === b;
+  return normalizeText(a as string | null | undefined) === normalizeText(b as string | null | undefined);
 }
 
 /** The fields of `expected` whose values `actual` does not have; write-only fields are never answered, so never compared. */
-export function fieldsDiffer(expected: ClientFields, actual: ClientFields, specs: readonly FieldSpec[] = []): string[] {
+export function fieldsDiffer(expected: ClientFields, actual: ClientFields, specs: readonly FieldSpec[] = [], comparison: Comparison = 'normalized'): string[] {
   const writeOnly = new Set(specs.filter((s) => s.writeOnly).map((s) => s.name));
-  return Object.keys(expected).filter((field) => !writeOnly.has(field) && !sameValue(expected[field], actual[field]));
+  return Object.keys(expected).filter((field) => !writeOnly.has(field) && !sameValue(expected[field], actual[field], comparison));
 }

@@ -1,18 +1,21 @@
 /** Adds check results up into a RunReport, and makes the report of a run that an error stopped. */
+import type { BasisEntry } from '../engine/basis.js';
 import type { RunConfig } from '../engine/config.js';
 import { EXIT, type ClienteleError } from '../engine/failures.js';
 import { FAMILIES, type Family } from '../engine/families.js';
-import type { CheckResult, FamilySummary, Outcome, RunReport } from './model.js';
+import type { CheckResult, FamilySummary, Outcome, PromiseRow, RunReport } from './model.js';
 
 export const VERSION = '0.1.0';
 
 export interface RunMeta {
   /** How the report names the target (never with credentials). */
   readonly targetLabel: string;
+  /** The API's documented promises, for the traceability matrix. */
+  readonly promises?: readonly BasisEntry[];
 }
 
 export function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
-  const empty = (): FamilySummary => ({ passed: 0, failed: 0, errored: 0, skipped: 0 });
+  const empty = (): FamilySummary => ({ passed: 0, warned: 0, failed: 0, errored: 0, skipped: 0, blocked: 0 });
   const families = Object.fromEntries(FAMILIES.map((f) => [f, empty()])) as Record<Family, { -readonly [K in keyof FamilySummary]: number }>;
   const total = empty() as { -readonly [K in keyof FamilySummary]: number };
   let requests = 0;
@@ -25,8 +28,27 @@ export function summarize(checks: readonly CheckResult[]): RunReport['summary'] 
 }
 
 /** The report of a run that a ClienteleError stopped: no checks, or those run before, and why. */
+/** Every documented promise with the checks that evaluated one of its rules, and what they found. */
+export function promiseRows(promises: readonly BasisEntry[], checks: readonly CheckResult[]): PromiseRow[] {
+  return promises.map((promise) => {
+    const enforcing = checks.filter((check) => check.rules?.some((rule) => promise.rules.includes(rule)));
+    const broken = enforcing.some((check) => check.status === 'failed' && check.failure && promise.rules.includes(check.failure.basisRule));
+    const ran = enforcing.some((check) => check.status !== 'skipped' && check.status !== 'blocked');
+    return {
+      says: promise.says,
+      source: promise.source,
+      ...(promise.operation ? { operation: promise.operation } : {}),
+      rules: promise.rules,
+      checks: enforcing.map((check) => ({ id: check.id, status: check.status })),
+      verdict: broken ? 'broken' : ran ? 'kept' : 'untested',
+    };
+  });
+}
+
+type ReportConfig = Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly' | 'strict'>;
+
 export function errorReport(
-  config: Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly'>,
+  config: ReportConfig,
   meta: RunMeta,
   startedAt: Date,
   error: ClienteleError,
@@ -37,7 +59,7 @@ export function errorReport(
 }
 
 export function buildReport(
-  config: Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly'>,
+  config: ReportConfig,
   meta: RunMeta,
   startedAt: Date,
   checks: readonly CheckResult[],
@@ -46,8 +68,11 @@ export function buildReport(
 ): RunReport {
   const finishedAt = new Date();
   const summary = summarize(checks);
-  const outcome: Outcome = override?.outcome ?? (internal ? 'internal-error' : summary.total.failed > 0 ? 'failed' : 'passed');
-  const exitCode = override?.exitCode ?? (internal ? EXIT.internal : summary.total.failed > 0 ? EXIT.failures : EXIT.ok);
+  // Warnings (broken assumptions) fail the run only under --strict.
+  const failing = summary.total.failed > 0 || (config.strict && summary.total.warned > 0);
+  const outcome: Outcome = override?.outcome ?? (internal ? 'internal-error' : failing ? 'failed' : 'passed');
+  const exitCode = override?.exitCode ?? (internal ? EXIT.internal : failing ? EXIT.failures : EXIT.ok);
+  const fixFirst = [...new Set(checks.flatMap((check) => (check.blockedBy ? [check.blockedBy] : [])))];
   return {
     tool: { name: 'clientele', version: VERSION },
     api: config.api,
@@ -58,10 +83,13 @@ export function buildReport(
     seed: config.seed,
     runs: config.runs,
     readOnly: config.readOnly,
+    strict: config.strict,
     outcome,
     exitCode,
     ...(override?.error ?? internal ? { error: override?.error ?? internal } : {}),
     summary,
     checks,
+    promises: promiseRows(meta.promises ?? [], checks),
+    ...(fixFirst.length ? { fixFirst } : {}),
   };
 }

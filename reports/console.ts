@@ -1,6 +1,16 @@
 import { FAMILIES, type RunReport } from './model.js';
 import { redactSecrets } from '../engine/redact.js';
-import { checkMessage, formatDuration, problemChecks } from './render.js';
+import {
+  blockedChecks,
+  blockedLine,
+  checkCount,
+  checkMessage,
+  countsLine,
+  formatDuration,
+  problemChecks,
+  promisesLine,
+  warnedChecks,
+} from './render.js';
 
 const MAX_LINE = 160;
 
@@ -17,34 +27,37 @@ function cut(line: string): string {
   return chars.length <= MAX_LINE ? line : `${chars.slice(0, MAX_LINE - 1).join('')}…`;
 }
 
+/** The marks that open a check's line: a failure (or a crash), a warning (a broken assumption), a blocked check. */
+export const CONSOLE_MARKS = { failed: '✗ ', errored: '✗ ', warned: '! ', blocked: '⊘ ' } as const;
+
 /**
  * The compact plain-text summary printed at the end of a run (no colours: it also lands in CI logs).
  * `secrets` are redacted before lines are cut, so a cut can never leave half a secret behind.
  */
 export function renderSummary(report: Readonly<RunReport>, secrets: readonly string[] = []): string {
   const oneLine = (text: string) => redactSecrets(flatten(text), secrets);
+  const strict = report.strict ? ' — strict' : '';
   const lines = [
-    cut(`clientele ${oneLine(report.api)} — ${oneLine(report.target)} — seed ${report.seed} — ${report.outcome.toUpperCase()}`),
+    cut(`clientele ${oneLine(report.api)} — ${oneLine(report.target)} — seed ${report.seed}${strict} — ${report.outcome.toUpperCase()}`),
   ];
   if (report.error !== undefined) lines.push(cut(`error: ${oneLine(report.error)}`));
 
   const width = Math.max(...FAMILIES.map((family) => family.length));
-  for (const family of FAMILIES) {
-    const counts = report.summary.families[family];
-    lines.push(
-      `  ${family.padEnd(width)}  ${counts.passed} passed, ${counts.failed} failed, ${counts.errored} errored, ${counts.skipped} skipped`,
-    );
-  }
+  for (const family of FAMILIES) lines.push(`  ${family.padEnd(width)}  ${countsLine(report.summary.families[family])}`);
 
   for (const check of problemChecks(report)) {
-    lines.push(cut(`✗ ${check.family}/${oneLine(check.name)} — ${oneLine(checkMessage(check))}`));
+    lines.push(cut(`${CONSOLE_MARKS[check.status as 'failed' | 'errored']}${check.family}/${oneLine(check.name)} — ${oneLine(checkMessage(check))}`));
   }
+  for (const check of warnedChecks(report)) {
+    lines.push(cut(`${CONSOLE_MARKS.warned}${check.family}/${oneLine(check.name)} — warning: ${oneLine(checkMessage(check))}`));
+  }
+  for (const check of blockedChecks(report)) {
+    lines.push(cut(`${CONSOLE_MARKS.blocked}${check.family}/${oneLine(check.name)} — ${oneLine(blockedLine(check))}`));
+  }
+  if (report.fixFirst?.length) lines.push(cut(`Fix first: ${report.fixFirst.map(oneLine).join(', ')}`));
 
+  lines.push(promisesLine(report.promises));
   const total = report.summary.total;
-  const checks = total.passed + total.failed + total.errored + total.skipped;
-  lines.push(
-    `${checks} checks: ${total.passed} passed, ${total.failed} failed, ${total.errored} errored, ${total.skipped} skipped; ` +
-      `${report.summary.requests} requests in ${formatDuration(report.durationMs)}`,
-  );
+  lines.push(`${checkCount(total)} checks: ${countsLine(total)}; ${report.summary.requests} requests in ${formatDuration(report.durationMs)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,16 +1,32 @@
 /** Renderers the report formats and the console share: they present the same content, each its own way. */
+import type { Basis } from '../engine/basis.js';
 import type { ReproductionStep } from '../engine/exchange.js';
-import type { CheckResult, FamilySummary, RunReport } from './model.js';
+import type { ResponseExcerpt } from '../engine/records.js';
+import type { CheckResult, FamilySummary, PromiseRow, RunReport } from './model.js';
 
-/** What to say about a check in one sentence: the failure for failed checks, the note otherwise. */
+/** What to say about a check in one sentence: the failure for failed and warned checks, the note otherwise. */
 export function checkMessage(check: CheckResult): string {
-  if (check.status === 'failed') return check.failure?.message ?? check.note ?? 'failed';
+  if (check.status === 'failed' || check.status === 'warned') return check.failure?.message ?? check.note ?? check.status;
   return check.note ?? check.failure?.message ?? check.status;
 }
 
-/** Failed and errored checks: the ones that get a section of their own. */
+/** Failed and errored checks: the ones that get a section of their own, first. */
 export function problemChecks(report: Readonly<RunReport>): CheckResult[] {
   return report.checks.filter((check) => check.status === 'failed' || check.status === 'errored');
+}
+
+/** Checks that broke only assumptions: a section of their own, after the failures. */
+export function warnedChecks(report: Readonly<RunReport>): CheckResult[] {
+  return report.checks.filter((check) => check.status === 'warned');
+}
+
+/** Checks whose prerequisite failed, so they did not judge anything. */
+export function blockedChecks(report: Readonly<RunReport>): CheckResult[] {
+  return report.checks.filter((check) => check.status === 'blocked');
+}
+
+export function skippedChecks(report: Readonly<RunReport>): CheckResult[] {
+  return report.checks.filter((check) => check.status === 'skipped');
 }
 
 /** The language of a reproduction's command lines: shell for curl, JSON for JSON-RPC messages. */
@@ -22,5 +38,84 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-export const SUMMARY_COLUMNS = ['passed', 'failed', 'errored', 'skipped'] as const satisfies readonly (keyof FamilySummary)[];
+export const SUMMARY_COLUMNS = ['passed', 'warned', 'failed', 'errored', 'skipped', 'blocked'] as const satisfies readonly (keyof FamilySummary)[];
 
+/** `3 passed, 1 warned, ...`: every summary column, in order. */
+export function countsLine(counts: Readonly<FamilySummary>): string {
+  return SUMMARY_COLUMNS.map((column) => `${counts[column]} ${column}`).join(', ');
+}
+
+export function checkCount(counts: Readonly<FamilySummary>): number {
+  return SUMMARY_COLUMNS.reduce((sum, column) => sum + counts[column], 0);
+}
+
+/** How the basis of a verdict is introduced: a quoted promise, or an assumption where the docs are silent. */
+export function basisLead(basis: Basis): string {
+  return basis.kind === 'promise' ? 'The docs say' : 'Assumed (the docs are silent)';
+}
+
+/** Whitespace runs become one space: basis sentences and sources are shown inline. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The basis as one plain-text sentence: `The docs say: "…" (source)` or `Assumed (the docs are silent): … (source)`. */
+export function basisText(basis: Basis): string {
+  const says = oneLine(basis.says);
+  return `${basisLead(basis)}: ${basis.kind === 'promise' ? `"${says}"` : says} (${oneLine(basis.source)})`;
+}
+
+/** The response's status line in words: `HTTP 500, application/json, JSON-RPC error -32005`, or why none came. */
+export function responseStatus(response: ResponseExcerpt): string {
+  const parts: string[] = [];
+  if (response.httpStatus !== undefined) parts.push(`HTTP ${response.httpStatus}`);
+  if (response.contentType !== undefined) parts.push(oneLine(response.contentType));
+  if (response.rpcErrorCode !== undefined) parts.push(`JSON-RPC error ${response.rpcErrorCode}`);
+  if (response.transportError !== undefined) parts.push(`transport error: ${oneLine(response.transportError)}`);
+  return parts.length > 0 ? parts.join(', ') : 'no status';
+}
+
+/** The shown headers, one `name: value` line each (values on one line). */
+export function headerLines(response: ResponseExcerpt): string[] {
+  return Object.entries(response.headers).map(([name, value]) => `${oneLine(name)}: ${oneLine(value)}`);
+}
+
+/** How to introduce the body excerpt, marking a cut one. */
+export function bodyLabel(response: ResponseExcerpt): string {
+  if (response.body.length === 0) return response.truncated ? 'Body (empty, truncated)' : 'Body (empty)';
+  return response.truncated ? `Body (truncated: the first ${response.body.length} characters)` : 'Body';
+}
+
+/** A fence/code language for the body, from its content type. */
+export function bodyLanguage(response: ResponseExcerpt): string {
+  const type = (response.contentType ?? '').toLowerCase();
+  if (/[/+]json\b/.test(type)) return 'json';
+  if (/[/+]xml\b/.test(type)) return 'xml';
+  if (type.startsWith('text/html')) return 'html';
+  return 'text';
+}
+
+/** A line on the other broken assumptions a check saw, when there were any beyond the one shown. */
+export function warningsNote(check: CheckResult): string | undefined {
+  const count = check.warnings ?? 0;
+  if (check.status === 'warned' && count > 1) return `${count} broken assumptions in all; the first is shown.`;
+  if (check.status === 'failed' && count > 0) return `This check also broke ${count} assumption${count === 1 ? '' : 's'} (warnings).`;
+  return undefined;
+}
+
+/** Why a blocked check did not judge: `blocked by <id>`. */
+export function blockedLine(check: CheckResult): string {
+  return check.blockedBy !== undefined ? `blocked by ${check.blockedBy}` : 'blocked';
+}
+
+export function promiseCounts(promises: readonly PromiseRow[]): Record<PromiseRow['verdict'], number> {
+  const counts = { kept: 0, broken: 0, untested: 0 };
+  for (const row of promises) counts[row.verdict]++;
+  return counts;
+}
+
+/** `promises: 4 kept, 1 broken, 2 untested`. */
+export function promisesLine(promises: readonly PromiseRow[]): string {
+  const counts = promiseCounts(promises);
+  return `promises: ${counts.kept} kept, ${counts.broken} broken, ${counts.untested} untested`;
+}

@@ -4,6 +4,7 @@
  */
 import type { TestCase, TestModule } from 'vitest/node';
 import { FAMILIES, type Family } from '../engine/families.js';
+import { checkId } from '../engine/records.js';
 import type { CheckResult } from '../reports/model.js';
 import type { CheckMeta } from '../suites/harness.js';
 
@@ -12,10 +13,6 @@ export interface RunProblems {
   unreachable?: string;
   /** A suite or check crashed (our bug). */
   internal?: string;
-}
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
 
 function firstLine(text: string | undefined): string | undefined {
@@ -42,13 +39,18 @@ function toResult(testCase: TestCase, suiteError: string | undefined, problems: 
   const result = testCase.result();
   const family: Family = meta?.family ?? FAMILIES.find((f) => testCase.fullName.startsWith(f)) ?? 'contract';
   const base = {
-    id: `${family}/${slug(testCase.name)}`,
+    id: checkId(family, testCase.name),
     family,
     name: testCase.name,
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
     requests: meta?.requests ?? 0,
+    ...(meta?.rules?.length ? { rules: meta.rules } : {}),
+    ...(meta?.warnings ? { warnings: meta.warnings } : {}),
+    ...(meta?.boundary ? { boundary: meta.boundary } : {}),
   };
+  if (result.state === 'passed' && meta?.failure?.severity === 'warning') return { ...base, status: 'warned', failure: meta.failure };
   if (result.state === 'passed') return { ...base, status: 'passed' };
+  if (result.state === 'skipped' && meta?.blocked) return { ...base, status: 'blocked', blockedBy: meta.blocked.by, note: meta.blocked.reason };
   if (result.state === 'skipped' && meta?.skipped) return { ...base, status: 'skipped', note: meta.skipped };
   if (result.state === 'failed' && meta?.failure) return { ...base, status: 'failed', failure: meta.failure };
   const message = meta?.error?.message ?? firstLine(result.errors?.[0]?.message) ?? (suiteError ? `did not run: ${suiteError}` : `did not finish (${result.state})`);

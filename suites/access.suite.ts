@@ -7,15 +7,9 @@
 import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
-import { check, family, type CheckRun } from './harness.js';
+import { check, family, prerequisiteCheck } from './harness.js';
+import { RESTRICTED_USER, SCOPE, restrictedUser } from './prerequisites.js';
 import { changedSnapshotKeys, clientFields, createAll, listedIds } from './support.js';
-
-function restrictedUser(run: CheckRun): ClientApi {
-  if (!run.api.restricted) return run.skip('the API documents no restricted user');
-  const restricted = run.api.restricted();
-  if (!restricted) return run.skip('no restricted credential was given (--staff-token)');
-  return restricted;
-}
 
 /** Every client a user lists, active ones only where the API keeps deleted clients. */
 function everyId(api: ClientApi, scope?: string): Promise<string[]> {
@@ -24,7 +18,9 @@ function everyId(api: ClientApi, scope?: string): Promise<string[]> {
 }
 
 family('access', (env) => {
-  check(env, 'a restricted user never lists a client that is not assigned to them', { writes: true }, async (run) => {
+  prerequisiteCheck(env, RESTRICTED_USER, { writes: false });
+
+  check(env, 'a restricted user never lists a client that is not assigned to them', { writes: true, needs: [RESTRICTED_USER, SCOPE] }, async (run) => {
     const staff = restrictedUser(run);
     await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients) => {
       const scope = run.scope();
@@ -35,7 +31,7 @@ family('access', (env) => {
     });
   });
 
-  check(env, 'a restricted user cannot read, change or delete a client not assigned to them', { writes: true }, async (run) => {
+  check(env, 'a restricted user cannot read, change or delete a client not assigned to them', { writes: true, needs: [RESTRICTED_USER] }, async (run) => {
     const staff = restrictedUser(run);
     await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }) => {
       const { id } = await run.api.create(fields, run.scope());
@@ -44,13 +40,13 @@ family('access', (env) => {
         // The restricted view shares the run's session, so a failure's reproduction shows these too.
         await staff.probe(probe, 'valid', staff.expectations.notPermitted);
       }
-      const after = await run.api.get(id);
+      const after = await run.api.get(id, 'access/unchanged');
       const changed = changedSnapshotKeys(before, after);
       expectThat(changed.length === 0, 'access/unchanged', `the restricted user's refused requests changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
     });
   });
 
-  check(env, 'a restricted user can read every client they list, and lists only clients that exist', { writes: false }, async (run) => {
+  check(env, 'a restricted user can read every client they list, and lists only clients that exist', { writes: false, needs: [RESTRICTED_USER] }, async (run) => {
     const staff = restrictedUser(run);
     const mine = await everyId(staff);
     const all = await everyId(run.api);

@@ -9,8 +9,9 @@ import type { AuthMode, ClientApi } from '../adapters/port.js';
 import type { Expectation } from '../engine/checks/types.js';
 import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
-import { check, family, type CheckRun } from './harness.js';
-import { clientFields, someFields } from './support.js';
+import { check, family, prerequisiteCheck, type CheckRun } from './harness.js';
+import { SCOPE } from './prerequisites.js';
+import { boundaryFields, clientFields, plainClient, someFields } from './support.js';
 
 /** A client to read: one this run creates, or under --read-only the first one the target lists. */
 async function someClientId(run: CheckRun): Promise<string> {
@@ -31,12 +32,14 @@ function perRequestAuth(run: CheckRun): void {
 }
 
 family('contract', (env) => {
+  prerequisiteCheck(env, SCOPE, { writes: true });
+
   check(env, 'list answers with the documented status, envelope and schema', { writes: false }, async (run) => {
     const page = await run.api.list({ filters: [], page: 1, perPage: 5 });
     expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', { expected: '<= 5', actual: page.items.length });
   });
 
-  check(env, 'an empty list has the documented page count', { writes: false }, async (run) => {
+  check(env, 'an empty list has the documented page count', { writes: false, needs: [SCOPE] }, async (run) => {
     const empty = run.api.capabilities.paging.emptyListPages;
     const page = await run.api.list({ scope: run.scope(), filters: [], page: 1, perPage: 5 });
     expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', { expected: 0, actual: page.total });
@@ -50,17 +53,30 @@ family('contract', (env) => {
     expectThat(client.id === id, 'contract/get-id', 'get returned another client', { expected: id, actual: client.id });
   });
 
-  check(env, 'create stores and returns every field sent', { writes: true }, (run) =>
-    forAll(run, clientFields(run.api), async (fields) => {
-      const specs = run.api.capabilities.fields;
-      const created = await run.api.create(fields, run.scope());
-      const wrongOnCreate = fieldsDiffer(fields, created.fields, specs);
-      expectThat(wrongOnCreate.length === 0, 'contract/create-echo', `create answered other values for ${wrongOnCreate.join(', ')}`, { expected: fields, actual: created.fields });
-      const read = await run.api.get(created.id);
-      const wrongOnRead = fieldsDiffer(fields, read.fields, specs);
-      expectThat(wrongOnRead.length === 0, 'contract/create-stored', `get after create shows other values for ${wrongOnRead.join(', ')}`, { expected: fields, actual: read.fields });
-    }),
-  );
+  check(env, 'create stores and returns every field sent', { writes: true }, (run) => {
+    const specs = run.api.capabilities.fields;
+    // Edge values (empty, spaces, punctuation, Unicode) in every field that allows them, before the random ones.
+    const boundaries = boundaryFields(run.api, { nulls: false }).map(({ name, value }) => ({ name: `create with ${name}`, value: { ...plainClient(run.api), ...value } }));
+    return forAll(
+      run,
+      clientFields(run.api),
+      async (fields) => {
+        const created = await run.api.create(fields, run.scope());
+        const wrongOnCreate = fieldsDiffer(fields, created.fields, specs);
+        expectThat(wrongOnCreate.length === 0, 'contract/create-echo', `create answered other values for ${wrongOnCreate.join(', ')}`, { expected: fields, actual: created.fields });
+        const read = await run.api.get(created.id);
+        const wrongOnRead = fieldsDiffer(fields, read.fields, specs);
+        expectThat(wrongOnRead.length === 0, 'contract/create-stored', `get after create shows other values for ${wrongOnRead.join(', ')}`, { expected: fields, actual: read.fields });
+        // Last, as it rests on an assumption: the text comes back byte for byte (spaces kept, Unicode form unchanged).
+        const reshaped = fieldsDiffer(fields, read.fields, specs, 'verbatim');
+        expectThat(reshaped.length === 0, 'contract/create-verbatim', `get after create shows ${reshaped.join(', ')} trimmed or renormalised`, {
+          expected: Object.fromEntries(reshaped.map((f) => [f, fields[f]])),
+          actual: Object.fromEntries(reshaped.map((f) => [f, read.fields[f]])),
+        });
+      },
+      boundaries,
+    );
+  });
 
   check(env, 'keys a create leaves out take their documented defaults', { writes: true }, async (run) => {
     const defaults = run.api.capabilities.createDefaults;

@@ -10,6 +10,7 @@ import { expectThat, forAll } from '../engine/property.js';
 import type { DeletionFacet } from '../model/capabilities.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
+import { SCOPE } from './prerequisites.js';
 import { changedSnapshotKeys, clientFields, createAll, fieldChanges, listedIds, sameIds, someFields } from './support.js';
 
 /** Several clients, some of them (by mask) deleted. */
@@ -33,14 +34,14 @@ family('deletion', (env) => {
       const { id } = await run.api.create(fields, run.scope());
       const before = await run.api.get(id);
       await run.api.delete(id);
-      const after = await run.api.get(id);
+      const after = await run.api.get(id, 'deletion/kept-as-deleted');
       expectThat(after.visibility === 'deleted', 'deletion/kept-as-deleted', `after delete, get shows the client as ${after.visibility}`, { expected: 'deleted', actual: after.visibility });
       const changed = changedSnapshotKeys(before, after, visibilityKeys);
       expectThat(changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
     });
   });
 
-  check(env, 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)', { writes: true }, (run) =>
+  check(env, 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)', { writes: true, needs: [SCOPE] }, (run) =>
     forAll(run, population(run.api), async ({ clients, mask }) => {
       const { deletion, filters } = run.api.capabilities;
       const scope = run.scope();
@@ -62,7 +63,7 @@ family('deletion', (env) => {
     }),
   );
 
-  check(env, 'a restore brings a deleted client back as it was before the delete', { writes: true }, async (run) => {
+  check(env, 'a restore brings a deleted client back as it was before the delete', { writes: true, needs: [SCOPE] }, async (run) => {
     softDeletion(run);
     const restore = run.api.restore?.bind(run.api);
     if (!restore) return run.skip('the API documents no way to restore a deleted client');
@@ -74,7 +75,7 @@ family('deletion', (env) => {
       const before = await run.api.get(id);
       await run.api.delete(id);
       await restore(id);
-      const after = await run.api.get(id);
+      const after = await run.api.get(id, 'deletion/restored');
       expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, { expected: 'active', actual: after.visibility });
       const changed = changedSnapshotKeys(before, after);
       expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });

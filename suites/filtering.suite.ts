@@ -9,12 +9,21 @@ import { expectThat, forAll } from '../engine/property.js';
 import { describeFilter, type Filter } from '../model/client.js';
 import type { ClientFields } from '../model/fields.js';
 import { matchBounds } from '../model/semantics.js';
+import type { NamedValue } from '../generators/arbitraries.js';
+import type { FilterFacts } from '../model/capabilities.js';
 import { check, family, type CheckRun } from './harness.js';
-import { COLLIDING, EMAILS, clientFields, createAll, sameIds, someFields, walkPages } from './support.js';
+import { SCOPE } from './prerequisites.js';
+import { COLLIDING, EMAILS, clientFields, createAll, plainClient, sameIds, someFields, walkPages } from './support.js';
 
 /** Case flips: the filter's case rule decides whether a flipped needle still matches. */
 function flipCase(text: string, mask: number): string {
   return [...text].map((c, i) => ((mask >> i) & 1 ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c)).join('');
+}
+
+/** The facts with only documented case rules kept: what every reading of the docs agrees on. */
+function documentedOnly(facts: FilterFacts): FilterFacts {
+  const keep = (fact: FilterFacts['likeCase']) => (fact?.basis === 'documented' ? fact : undefined);
+  return { ...facts, likeCase: keep(facts.likeCase), equalsCase: keep(facts.equalsCase) };
 }
 
 async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filter: Filter, perPage: number): Promise<void> {
@@ -23,15 +32,16 @@ async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filte
   const created = await createAll(run, scope, all);
   const pages = await walkPages(run.api, { scope, filters: [filter], perPage });
   const listed = pages.flatMap((p) => p.items);
-  // `must`: matches under every rule the docs leave open; `may`: under some.
-  const must = created.filter((c) => matchBounds(c, filter, facts).must).map((c) => c.id);
-  const may = created.filter((c) => matchBounds(c, filter, facts).may).map((c) => c.id);
+  const ids = listed.map((i) => i.id);
+  // Promised: the match itself (a substring, the whole value), under any letter-case rule the docs leave open.
+  const open = documentedOnly(facts);
+  const must = created.filter((c) => matchBounds(c, filter, open).must).map((c) => c.id);
+  const may = created.filter((c) => matchBounds(c, filter, open).may).map((c) => c.id);
   const stray = listed.filter((item) => !may.includes(item.id));
   expectThat(stray.length === 0, 'filtering/only-matches', `${describeFilter(filter)} listed clients that do not match`, {
     expected: `only clients with ${describeFilter(filter)}`,
     actual: stray.map((s) => s.fields),
   });
-  const ids = listed.map((i) => i.id);
   const missing = must.filter((id) => !ids.includes(id));
   expectThat(missing.length === 0 && new Set(ids).size === ids.length, 'filtering/all-matches', `${describeFilter(filter)} did not list exactly the matching clients`, {
     expected: must,
@@ -39,10 +49,47 @@ async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filte
   });
   const total = pages[0]!.total;
   expectThat(total === ids.length, 'filtering/total', `${describeFilter(filter)} reports total ${total}`, { expected: ids.length, actual: total });
+  // Last, as it may rest on an assumption: the letter-case rule the spec records.
+  const strict = created.filter((c) => matchBounds(c, filter, facts).must).map((c) => c.id);
+  const allowed = created.filter((c) => matchBounds(c, filter, facts).may).map((c) => c.id);
+  const wrong = [...strict.filter((id) => !ids.includes(id)), ...ids.filter((id) => !allowed.includes(id))];
+  expectThat(wrong.length === 0, 'filtering/case', `${describeFilter(filter)} treats letter case otherwise than the spec records`, { expected: strict, actual: ids });
+}
+
+/** Filter values at the start, middle and end of a value, in another case, and with spaces, against near misses. */
+function boundaryFilters(run: CheckRun): NamedValue<{ clients: ClientFields[]; filter: Filter }>[] {
+  const { like, equals } = run.api.capabilities.filters;
+  const plain = plainClient(run.api);
+  const clientsWith = (field: string, values: string[]) => values.map((value) => ({ ...plain, [field]: value }));
+  const likeCases = like.flatMap((field) =>
+    (
+      [
+        ['at the start', 'Alp'],
+        ['in the middle, with a space', 'ha B'],
+        ['at the end', 'eta'],
+        ['in another case', 'ALPHA'],
+        ['with a leading space', ' Beta'],
+      ] as const
+    ).map(([where, value]) => ({
+      name: `${field} like a value ${where}`,
+      value: { clients: clientsWith(field, ['Alpha Beta', 'alphabet', 'Gamma']), filter: { kind: 'like', field, value } as Filter },
+    })),
+  );
+  const equalsCases = equals.flatMap((field) => {
+    // Near misses of the value: it ends another, it is the start of another, and it in another case.
+    const email = run.api.fieldBoundaries(field).some(({ value }) => typeof value === 'string' && value.includes('@'));
+    const [exact, ...misses] = email ? ['q@example.test', 'qq@example.test', 'q@example.testing'] : ['Alpha', 'Alpha Beta', 'Beta Alpha'];
+    const clients = clientsWith(field, [exact!, ...misses]);
+    return [
+      { name: `${field} equal to a value that is part of others`, value: { clients, filter: { kind: 'equals', field, value: exact! } as Filter } },
+      { name: `${field} equal to a value in another case`, value: { clients, filter: { kind: 'equals', field, value: exact!.toUpperCase() } as Filter } },
+    ];
+  });
+  return [...likeCases, ...equalsCases];
 }
 
 family('filtering', (env) => {
-  check(env, 'like filters match substrings, and only those', { writes: true }, async (run) => {
+  check(env, 'like filters match substrings, and only those', { writes: true, needs: [SCOPE] }, async (run) => {
     const { like } = run.api.capabilities.filters;
     if (like.length === 0) run.skip('the API documents no substring filter on a client field');
     await forAll(
@@ -63,10 +110,11 @@ family('filtering', (env) => {
           return { clients, filter: { kind: 'like', field, value: needle } as Filter };
         }),
       ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
+      boundaryFilters(run).filter(({ value }) => value.filter.kind === 'like'),
     );
   });
 
-  check(env, 'equality filters match the whole value, not a part of it', { writes: true }, async (run) => {
+  check(env, 'equality filters match the whole value, not a part of it', { writes: true, needs: [SCOPE] }, async (run) => {
     const { equals } = run.api.capabilities.filters;
     if (equals.length === 0) run.skip('the API documents no equality filter on a client field');
     await forAll(
@@ -79,10 +127,11 @@ family('filtering', (env) => {
         })
         .map(({ field, clients, pick }) => ({ clients, filter: { kind: 'equals', field, value: clients[pick % clients.length]![field] as string } as Filter })),
       ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
+      boundaryFilters(run).filter(({ value }) => value.filter.kind === 'equals'),
     );
   });
 
-  check(env, 'a filtered list pages like any other: every match exactly once across pages', { writes: true }, async (run) => {
+  check(env, 'a filtered list pages like any other: every match exactly once across pages', { writes: true, needs: [SCOPE] }, async (run) => {
     const { like, equals } = run.api.capabilities.filters;
     // A one-letter substring, or (for an API with equality filters only) one of a few shared values:
     // either way a match spans several small pages.
@@ -103,7 +152,7 @@ family('filtering', (env) => {
     );
   });
 
-  check(env, 'an id filter lists exactly the ids asked for', { writes: true }, async (run) => {
+  check(env, 'an id filter lists exactly the ids asked for', { writes: true, needs: [SCOPE] }, async (run) => {
     if (!run.api.capabilities.filters.ids) run.skip('the API documents no id filter');
     await forAll(run, fc.record({ count: fc.integer({ min: 1, max: 6 }), mask: fc.nat({ max: 63 }) }), async ({ count, mask }) => {
       const scope = run.scope();

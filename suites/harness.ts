@@ -1,29 +1,37 @@
 /**
  * The one place the suites meet vitest. `family()` opens the API for a suite file; `check()` is a
  * vitest test that turns what its body throws into a typed result in the task's meta, which the
- * runner's collector reads. Suite files import this module, the port, the model and fast-check.
+ * runner's collector reads: passed, failed (a broken promise), warned (only broken assumptions),
+ * blocked (a prerequisite failed), skipped, or errored. Suite files import this module, the port, the
+ * model and fast-check.
  */
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { openClientApi } from '../apis/open.js';
 import type { ClientApi } from '../adapters/port.js';
-import type { RunConfig } from '../engine/config.js';
+import { severityOf } from '../engine/basis.js';
+import { secretsOf, type RunConfig } from '../engine/config.js';
 import type { Exchange } from '../engine/exchange.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
 import type { Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
 import { PropertyError, PropertyFailure, type PropertyRun } from '../engine/property.js';
-import type { FailureRecord } from '../engine/records.js';
-import { Redactor } from '../engine/redact.js';
-import { secretsOf } from '../engine/config.js';
+import { checkId, type FailureRecord, type ResponseExcerpt } from '../engine/records.js';
+import { redactHeaders, Redactor } from '../engine/redact.js';
+import { closeTally, openTally, type Tally } from '../engine/verdicts.js';
 
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
   family: Family;
   requests: number;
   failure?: FailureRecord;
+  warnings?: number;
+  /** The rule ids the check evaluated. */
+  rules?: string[];
+  boundary?: { cases: number; requests: number; ms: number };
   /** Set when the check could not judge the target: it crashed, or the target went away. */
   error?: { kind: 'internal' | 'unreachable'; message: string };
   skipped?: string;
+  blocked?: { by: string; reason: string };
 }
 
 declare module 'vitest' {
@@ -62,6 +70,39 @@ class SkipCheck extends Error {
   override readonly name = 'SkipCheck';
 }
 
+/**
+ * A behaviour other checks rely on (the scope filter confines a list; the restricted credential works).
+ * It runs once per run, in the first check that needs it; when it fails, its dependants are reported
+ * `blocked` with the reason, and its own check (see `prerequisiteCheck`) fails: fix that one first.
+ */
+export interface Prerequisite {
+  /** The family and name of the check that reports it. */
+  readonly family: Family;
+  readonly name: string;
+  /** Throws a ConformanceFailure when the behaviour is not there; skips (run.skip) when it cannot be judged. */
+  probe(run: CheckRun): Promise<void>;
+}
+
+type PrerequisiteOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: ConformanceFailure } | { readonly ok: 'unknown'; readonly reason: string };
+const prerequisites = new Map<string, Promise<PrerequisiteOutcome>>();
+
+function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise<PrerequisiteOutcome> {
+  const key = `${run.config.runTag}:${checkId(prerequisite.family, prerequisite.name)}`;
+  let outcome = prerequisites.get(key);
+  if (!outcome) {
+    outcome = prerequisite.probe(run).then(
+      (): PrerequisiteOutcome => ({ ok: true }),
+      (error): PrerequisiteOutcome => {
+        if (error instanceof SkipCheck) return { ok: 'unknown', reason: error.message };
+        if (error instanceof ConformanceFailure) return { ok: false, failure: error };
+        throw error;
+      },
+    );
+    prerequisites.set(key, outcome);
+  }
+  return outcome;
+}
+
 export interface SuiteEnv {
   readonly config: RunConfig;
   readonly family: Family;
@@ -72,6 +113,8 @@ export interface SuiteEnv {
 export interface CheckOptions {
   /** Creates, updates or deletes on the target: skipped under `--read-only`. */
   readonly writes: boolean;
+  /** Behaviours this check relies on; when one fails, the check is blocked instead of failing for its sake. */
+  readonly needs?: readonly Prerequisite[];
 }
 
 export function family(name: Family, define: (env: SuiteEnv) => void): void {
@@ -98,6 +141,27 @@ export function family(name: Family, define: (env: SuiteEnv) => void): void {
   });
 }
 
+/** The first of these prerequisites that failed, as the reason a check is blocked. */
+async function blockedBy(needs: readonly Prerequisite[], run: CheckRun, redactor: Redactor): Promise<CheckMeta['blocked']> {
+  for (const prerequisite of needs) {
+    const outcome = await prerequisiteOutcome(prerequisite, run);
+    if (outcome.ok !== false) continue;
+    const by = checkId(prerequisite.family, prerequisite.name);
+    return { by, reason: redactor.text(`blocked: the prerequisite ${by} failed (${outcome.failure.message}); fix it first`) };
+  }
+  return undefined;
+}
+
+/** The check that reports a prerequisite: it fails (and names itself as what to fix first) when the behaviour is not there. */
+export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, options: CheckOptions): void {
+  if (prerequisite.family !== env.family) throw new Error(`prerequisite ${prerequisite.name} belongs to ${prerequisite.family}`);
+  check(env, prerequisite.name, options, async (run) => {
+    const outcome = await prerequisiteOutcome(prerequisite, run);
+    if (outcome.ok === false) throw outcome.failure;
+    if (outcome.ok === 'unknown') run.skip(outcome.reason);
+  });
+}
+
 export function check(env: SuiteEnv, name: string, options: CheckOptions, body: (run: CheckRun) => Promise<void>): void {
   it(name, async (ctx) => {
     const meta: CheckMeta = { family: env.family, requests: 0 };
@@ -112,8 +176,25 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
     const before = log.total;
     log.clear();
     const redactor = new Redactor(secretsOf(env.config));
+    const run = new CheckRun(env.config, api, env.family);
+    let blocked: CheckMeta['blocked'];
     try {
-      await body(new CheckRun(env.config, api, env.family));
+      blocked = await blockedBy(options.needs ?? [], run, redactor);
+    } catch (error) {
+      throw crashed(meta, error, redactor);
+    }
+    if (blocked) {
+      meta.blocked = blocked;
+      meta.requests = log.total - before;
+      ctx.skip();
+      return;
+    }
+    const tally = openTally(api.session.spec.basis);
+    try {
+      log.clear();
+      await body(run);
+      const [warning] = tally.warnings;
+      if (warning) meta.failure = toFailureRecord(warning, env, api, redactor, tally);
     } catch (error) {
       if (error instanceof SkipCheck) {
         meta.skipped = error.message;
@@ -121,38 +202,80 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
         return;
       }
       if (error instanceof ConformanceFailure) {
-        meta.failure = toFailureRecord(error, env, api, redactor);
+        // A broken assumption thrown outside a property (which would have recorded it) is a warning too.
+        if (tally.isWarning(error)) {
+          tally.warn(error);
+          meta.failure = toFailureRecord(tally.warnings[0]!, env, api, redactor, tally);
+          return;
+        }
+        meta.failure = toFailureRecord(error, env, api, redactor, tally);
         throw new Error(redactor.text(`${error.rule}: ${error.message}`));
       }
-      const cause = error instanceof PropertyError ? error.cause : error;
-      const seedNote = error instanceof PropertyError ? ` (seed ${error.seed}, path ${error.path})` : '';
-      meta.error = {
-        kind: cause instanceof TargetUnreachableError ? 'unreachable' : 'internal',
-        message: redactor.text(describeError(cause) + seedNote),
-      };
-      throw new Error(meta.error.message);
+      throw crashed(meta, error, redactor);
     } finally {
       meta.requests = log.total - before;
+      meta.rules = [...tally.rules];
+      if (tally.warningCount) meta.warnings = tally.warningCount;
+      if (tally.boundary.cases) meta.boundary = { ...tally.boundary, ms: Math.round(tally.boundary.ms) };
+      closeTally();
     }
   });
 }
 
-const MAX_REPRODUCTION_STEPS = 60;
+/** A check that could not judge the target: it crashed (our bug) or the target went away. */
+function crashed(meta: CheckMeta, error: unknown, redactor: Redactor): Error {
+  const cause = error instanceof PropertyError ? error.cause : error;
+  const seedNote = error instanceof PropertyError ? ` (seed ${error.seed}, path ${error.path})` : '';
+  meta.error = {
+    kind: cause instanceof TargetUnreachableError ? 'unreachable' : 'internal',
+    message: redactor.text(describeError(cause) + seedNote),
+  };
+  return new Error(meta.error.message);
+}
 
-function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: ClientApi, redactor: Redactor): FailureRecord {
+const MAX_REPRODUCTION_STEPS = 60;
+const MAX_BODY_EXCERPT = 4096;
+const SHOWN_HEADERS = ['content-type', 'content-length', 'retry-after', 'location', 'www-authenticate', 'allow', 'mcp-session-id'];
+
+/** The answer that broke the rule: its status, the headers a reader needs, and the body's first 4 KiB. */
+function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
+  if (!exchange) return undefined;
+  const response = exchange.response;
+  if (!response) return exchange.transportError ? { headers: {}, body: '', truncated: false, transportError: exchange.transportError.message } : undefined;
+  const headers = redactHeaders(Object.fromEntries(Object.entries(response.headers ?? {}).filter(([name]) => SHOWN_HEADERS.includes(name))));
+  return {
+    ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
+    ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),
+    headers,
+    body: response.body.slice(0, MAX_BODY_EXCERPT),
+    truncated: response.truncated || response.body.length > MAX_BODY_EXCERPT,
+    ...(response.rpcErrorCode !== undefined ? { rpcErrorCode: response.rpcErrorCode } : {}),
+    ...(exchange.transportError ? { transportError: exchange.transportError.message } : {}),
+  };
+}
+
+function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: ClientApi, redactor: Redactor, tally: Tally): FailureRecord {
   const fromProperty = failure instanceof PropertyFailure;
-  let exchanges: readonly Exchange[] = fromProperty ? failure.details.exchanges ?? [] : api.session.log.snapshot();
+  let exchanges: readonly Exchange[] = fromProperty || tally.warnings.includes(failure) ? failure.details.exchanges ?? [] : api.session.log.snapshot();
   if (exchanges.length === 0) exchanges = failure.details.exchanges ?? [];
   const seed = fromProperty ? failure.seed : env.config.seed;
+  const basis = api.session.spec.basis.of(failure.basisRule);
+  const culprit = failure.details.exchanges?.at(-1) ?? exchanges.at(-1);
+  const response = excerpt(culprit);
   return {
     rule: failure.rule,
+    basisRule: failure.basisRule,
+    severity: severityOf(basis),
+    basis,
     operation: failure.details.operation ?? exchanges.at(-1)?.operation,
     message: redactor.text(failure.message),
     expected: redactor.optional(failure.details.expected),
     actual: redactor.optional(failure.details.actual),
     seed,
-    path: fromProperty ? failure.path : undefined,
+    path: fromProperty && failure.path ? failure.path : undefined,
     counterexample: fromProperty ? redactor.optional(failure.counterexample) : undefined,
+    ...(failure.details.boundary ? { boundary: failure.details.boundary } : {}),
+    ...(response ? { response: { ...response, body: redactor.text(response.body) } } : {}),
     reproduction: {
       steps: exchanges.slice(-MAX_REPRODUCTION_STEPS).map((exchange) => api.session.reproduce(exchange)),
       replay: `${env.config.replayPrefix} --seed ${seed} --only ${env.family}`,

@@ -1,41 +1,83 @@
 /**
- * Pagination, as documented: `pages = ceil(total / per_page)` (an empty list as the API's facts say), every page but the
- * last is full, walking every page yields each client exactly once, a page past the end is empty, and
- * `per_page` above the maximum is capped or rejected. The default per_page and the order are checked
- * only where the API's docs name them (the adapter's capabilities).
+ * Pagination, as documented: `pages = ceil(total / per_page)` (an empty list as the API's facts say),
+ * every page but the last is full, walking every page yields each client exactly once, a page past the
+ * end is empty, and `per_page` above the maximum is capped or rejected. The default per_page and the
+ * order are checked only where the API's docs name them (the adapter's capabilities). The boundary
+ * phase adds page sizes 1, 2, the maximum minus one, the maximum and one more, pages 0, -1 and far past
+ * the end, and one scope per run that holds more clients than the largest page.
  */
 import fc from 'fast-check';
-import { expectThat, forAll } from '../engine/property.js';
+import type { ClientApi } from '../adapters/port.js';
+import { boundaryPhase, expectThat, forAll } from '../engine/property.js';
 import { expectedPageSize, pageCount } from '../model/semantics.js';
-import { check, family } from './harness.js';
+import { check, family, type CheckRun } from './harness.js';
+import { SCOPE } from './prerequisites.js';
 import { createAll, sameIds, someFields, walkPages } from './support.js';
 
 /** A handful of clients and a small page size, so most cases span several pages. */
 const layout = fc.record({ count: fc.integer({ min: 0, max: 11 }), perPage: fc.integer({ min: 1, max: 5 }) });
 
+const smallSizes = [
+  { name: 'page size 1', value: { count: 3, perPage: 1 } },
+  { name: 'page size 2', value: { count: 3, perPage: 2 } },
+];
+
+/**
+ * One scope per run holding one client more than the largest page, shared by the checks that read it
+ * (creating it is the costly part).
+ */
+const largeScopes = new Map<string, Promise<{ scope: string; ids: string[] }>>();
+function largeScope(run: CheckRun): Promise<{ scope: string; ids: string[] }> {
+  let made = largeScopes.get(run.config.runTag);
+  if (!made) {
+    const scope = run.scope();
+    const size = run.api.capabilities.paging.maxPerPage + 1;
+    made = createAll(run, scope, Array.from({ length: size }, (_, i) => someFields(run.api, `L${i}`))).then((records) => ({ scope, ids: records.map((r) => r.id) }));
+    largeScopes.set(run.config.runTag, made);
+  }
+  return made;
+}
+
+/** What a walk of every page must show for `count` clients at `perPage`: counters, page sizes, each client once. */
+async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly string[], perPage: number): Promise<void> {
+  const count = ids.length;
+  const pages = await walkPages(api, { scope, filters: [], perPage });
+  const first = pages[0]!;
+  const empty = api.capabilities.paging.emptyListPages;
+  expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, { expected: count, actual: first.total });
+  expectThat(first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, { expected: perPage, actual: first.perPage });
+  // Where the docs are silent on an empty list's page count, only non-empty lists are judged.
+  if (count > 0) {
+    const wanted = pageCount(count, perPage, 0);
+    expectThat(first.pages === wanted, 'pagination/pages', `pages must be ceil(${count}/${perPage})`, { expected: wanted, actual: first.pages });
+  } else if (empty) {
+    expectThat(first.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, { expected: empty.value, actual: first.pages });
+  }
+  for (const page of pages) {
+    const expected = expectedPageSize(count, perPage, page.page);
+    expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${page.items.length} clients`, { expected, actual: page.items.length });
+  }
+  const seen = pages.flatMap((page) => page.items.map((item) => item.id));
+  const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
+  expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, { actual: seen });
+  expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', { expected: ids, actual: seen });
+}
+
 family('pagination', (env) => {
-  check(env, 'total, per_page, pages and page sizes agree with the clients listed', { writes: true }, (run) =>
-    forAll(run, layout, async ({ count, perPage }) => {
-      const scope = run.scope();
-      await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `p${i}`)));
-      const pages = await walkPages(run.api, { scope, filters: [], perPage });
-      const first = pages[0]!;
-      const empty = run.api.capabilities.paging.emptyListPages;
-      expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, { expected: count, actual: first.total });
-      expectThat(first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, { expected: perPage, actual: first.perPage });
-      // Where the docs are silent on an empty list's page count, only non-empty lists are judged.
-      if (count > 0 || empty) {
-        const wanted = pageCount(count, perPage, empty?.value ?? 0);
-        expectThat(first.pages === wanted, 'pagination/pages', `pages must be ceil(${count}/${perPage})`, { expected: wanted, actual: first.pages });
-      }
-      for (const page of pages) {
-        const expected = expectedPageSize(count, perPage, page.page);
-        expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${page.items.length} clients`, { expected, actual: page.items.length });
-      }
-    }),
+  check(env, 'total, per_page, pages and page sizes agree with the clients listed', { writes: true, needs: [SCOPE] }, (run) =>
+    forAll(
+      run,
+      layout,
+      async ({ count, perPage }) => {
+        const scope = run.scope();
+        const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `p${i}`)));
+        await expectPagesAddUp(run.api, scope, created.map((c) => c.id), perPage);
+      },
+      smallSizes,
+    ),
   );
 
-  check(env, 'walking every page yields each client exactly once, and the page past the end is empty', { writes: true }, (run) =>
+  check(env, 'walking every page yields each client exactly once, and the page past the end is empty', { writes: true, needs: [SCOPE] }, (run) =>
     forAll(run, layout, async ({ count, perPage }) => {
       const scope = run.scope();
       const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `w${i}`)));
@@ -50,7 +92,35 @@ family('pagination', (env) => {
     }),
   );
 
-  check(env, 'a list without per_page uses the documented default page size', { writes: true }, async (run) => {
+  check(env, 'a list larger than the largest page pages like any other, at page sizes around the maximum', { writes: true, needs: [SCOPE] }, async (run) => {
+    const max = run.api.capabilities.paging.maxPerPage;
+    const sizes = [max - 1, max].map((perPage) => ({ name: `${max + 1} clients at page size ${perPage}`, value: perPage }));
+    await boundaryPhase(run, sizes, async (perPage) => {
+      const { scope, ids } = await largeScope(run);
+      await expectPagesAddUp(run.api, scope, ids, perPage);
+    });
+    await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage) => {
+      const { scope, ids } = await largeScope(run);
+      const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
+      if (answer === 'rejected') return;
+      expectThat(answer.items.length <= max && answer.perPage <= max, 'pagination/per-page-cap', `per_page ${perPage} gave ${answer.items.length} clients (answered per_page ${answer.perPage})`, { expected: `<= ${max}`, actual: answer.items.length });
+      expectThat(answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${ids.length} clients`, { expected: ids.length, actual: answer.total });
+    });
+  });
+
+  check(env, 'pages 0, -1 and far past the end are refused or answered within per_page', { writes: true, needs: [SCOPE] }, async (run) => {
+    const scope = run.scope();
+    await createAll(run, scope, Array.from({ length: 3 }, (_, i) => someFields(run.api, `r${i}`)));
+    const pages = [0, -1, 1000].map((page) => ({ name: `page ${page}`, value: page }));
+    await boundaryPhase(run, pages, async (page) => {
+      const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
+      if (answer === 'rejected') return;
+      expectThat(answer.items.length <= 2, 'pagination/out-of-range-page', `page ${page} at per_page 2 holds ${answer.items.length} clients`, { expected: '<= 2', actual: answer.items.length });
+      if (page > 1) expectThat(answer.items.length === 0, 'pagination/past-the-end', `page ${page} (past the end) holds ${answer.items.length} clients`, { expected: 0, actual: answer.items.length });
+    });
+  });
+
+  check(env, 'a list without per_page uses the documented default page size', { writes: true, needs: [SCOPE] }, async (run) => {
     const size = run.api.capabilities.paging.defaultPerPage;
     if (size === undefined) return run.skip('the docs name no default per_page');
     // One more client than the default page holds, so a smaller or larger default shows.
@@ -62,7 +132,7 @@ family('pagination', (env) => {
     expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, { expected: 2, actual: first.pages });
   });
 
-  check(env, 'a list comes in the documented order, across pages too', { writes: true }, async (run) => {
+  check(env, 'a list comes in the documented order, across pages too', { writes: true, needs: [SCOPE] }, async (run) => {
     const order = run.api.capabilities.order;
     if (!order) return run.skip('the docs name no list order');
     await forAll(run, layout, async ({ count, perPage }) => {
@@ -77,13 +147,18 @@ family('pagination', (env) => {
     });
   });
 
-  check(env, 'per_page above the maximum is capped or rejected', { writes: false }, (run) =>
-    forAll(run, fc.integer({ min: 1, max: 400 }), async (excess) => {
-      const max = run.api.capabilities.paging.maxPerPage;
-      const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess });
-      if (answer === 'rejected') return;
-      expectThat(answer.perPage <= max, 'pagination/per-page-cap', `per_page ${max + excess} was honoured (answered ${answer.perPage})`, { expected: `<= ${max}`, actual: answer.perPage });
-      expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${answer.items.length} clients`, { expected: `<= ${max}`, actual: answer.items.length });
-    }),
-  );
+  check(env, 'per_page above the maximum is capped or rejected', { writes: false }, (run) => {
+    const max = run.api.capabilities.paging.maxPerPage;
+    return forAll(
+      run,
+      fc.integer({ min: 1, max: 400 }),
+      async (excess) => {
+        const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess }, 'pagination/per-page-cap');
+        if (answer === 'rejected') return;
+        expectThat(answer.perPage <= max, 'pagination/per-page-cap', `per_page ${max + excess} was honoured (answered ${answer.perPage})`, { expected: `<= ${max}`, actual: answer.perPage });
+        expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${answer.items.length} clients`, { expected: `<= ${max}`, actual: answer.items.length });
+      },
+      [{ name: `page size ${max + 1} (the maximum plus one)`, value: 1 }],
+    );
+  });
 });

@@ -6,11 +6,13 @@ import fc from 'fast-check';
 import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
 import { check, family } from './harness.js';
-import { changedSnapshotKeys, clientFields, editable, fieldChanges } from './support.js';
+import { boundaryFields, changedSnapshotKeys, clientFields, editable, fieldChanges, plainClient } from './support.js';
 
 family('partial-update', (env) => {
-  check(env, 'an update changes exactly the fields it names', { writes: true }, (run) =>
-    forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
+  check(env, 'an update changes exactly the fields it names', { writes: true }, (run) => {
+    // Updates to the empty string, to null where a field is nullable, and to every other edge value, first.
+    const boundaries = boundaryFields(run.api, { nulls: true }).map(({ name, value }) => ({ name: `update to ${name}`, value: { initial: plainClient(run.api), changes: value } }));
+    return forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
       const { id } = await run.api.create(initial, run.scope());
       const before = await run.api.get(id);
       await run.api.update(id, changes);
@@ -28,8 +30,8 @@ family('partial-update', (env) => {
         expected: Object.fromEntries(collateral.map((k) => [k, before.snapshot[k]])),
         actual: Object.fromEntries(collateral.map((k) => [k, after.snapshot[k]])),
       });
-    }),
-  );
+    }, boundaries);
+  });
 
   check(env, 'repeated updates of one field leave the others alone', { writes: true }, (run) =>
     forAll(

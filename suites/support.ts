@@ -1,9 +1,9 @@
 /** Arbitraries and steps the property suites share; all in terms of the port and the model. */
 import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
-import type { StringConstraints } from '../generators/arbitraries.js';
+import type { NamedValue, StringConstraints } from '../generators/arbitraries.js';
 import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
-import { editableFields, type ClientFields } from '../model/fields.js';
+import { editableFields, type ClientFields, type FieldValue } from '../model/fields.js';
 import type { CheckRun } from './harness.js';
 
 /** Few letters in both cases: substrings and case variants of one value show up in another. */
@@ -65,4 +65,31 @@ export function changedSnapshotKeys(before: ClientRecord, after: ClientRecord, i
   const skip = new Set(ignore);
   const keys = new Set([...Object.keys(before.snapshot), ...Object.keys(after.snapshot)]);
   return [...keys].filter((k) => !skip.has(k) && JSON.stringify(before.snapshot[k]) !== JSON.stringify(after.snapshot[k]));
+}
+
+/** A plain valid value of a field, the same on every run: what a boundary case leaves in the fields it does not probe. */
+function plainValue(api: ClientApi, field: string): string {
+  return fc.sample(api.fieldArbitrary(field), { seed: 1, numRuns: 1 })[0]!;
+}
+
+/** A client whose every field holds a plain value. */
+export function plainClient(api: ClientApi): ClientFields {
+  return Object.fromEntries(editable(api).map((field) => [field, plainValue(api, field)]));
+}
+
+/**
+ * The boundary phase's field values, one case per edge class (empty, spaces, punctuation, Unicode, ...):
+ * the class's value in every editable field whose schema allows it, a plain value elsewhere.
+ */
+export function boundaryFields(api: ClientApi, options: { nulls: boolean }): NamedValue<ClientFields>[] {
+  const byClass = new Map<string, Record<string, FieldValue>>();
+  for (const field of editable(api)) {
+    for (const { name, value } of api.fieldBoundaries(field)) {
+      if (value === null && !options.nulls) continue;
+      const fields = byClass.get(name) ?? {};
+      fields[field] = value;
+      byClass.set(name, fields);
+    }
+  }
+  return [...byClass].map(([name, fields]) => ({ name, value: fields }));
 }

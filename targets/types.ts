@@ -20,6 +20,10 @@ export interface Mutant<Faults> {
   readonly faults: Faults;
   /** True when the fault breaks every response (wrong content type, malformed body), so any check fails on it. */
   readonly global?: boolean;
+  /** True when the fault breaks only what the spec assumed, not what the documents promise: a run shows warnings, no failure. */
+  readonly assumption?: boolean;
+  /** True when only the boundary phase's edge cases reach the fault; the random cases never do. */
+  readonly boundaryOnly?: boolean;
 }
 
 /** The faults of the catalogue's mutant with this id; none for the reference (no id). */

@@ -17,15 +17,25 @@ import { REDACTED } from '../engine/redact.js';
 import { Session } from '../engine/session.js';
 import type { CredentialResolver, Transport, TransportOutcome } from '../engine/transport.js';
 import { verifyExchange } from '../engine/verify.js';
+import { BasisBook, type Basis } from '../engine/basis.js';
+import { closeTally, openTally } from '../engine/verdicts.js';
 import type { SpecSource } from '../generators/spec.js';
 import { toCurl } from '../protocols/http/curl.js';
 
 const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
 const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 
+/** Every rule a promise, so a broken one throws: what these tests are about (severity has its own tests). */
+class EveryRulePromised extends BasisBook {
+  override of(rule: string): Basis {
+    return { kind: 'promise', says: `test promise for ${rule}`, source: 'tests' };
+  }
+}
+const promised = (view: SpecView): SpecView => ({ ...view, basis: new EveryRulePromised([]) });
+
 let spec: SpecView;
 beforeAll(async () => {
-  spec = await openApiSpecView(REST);
+  spec = promised(await openApiSpecView(REST));
 });
 
 const CLIENT_URL = 'https://api.example.test/accounting/account/abc123/users/clients/42';
@@ -140,7 +150,7 @@ const GET: ExchangeCase = { operation: 'getClient' };
 const RPC_REQUEST: WireRequest = { method: 'tools/call', body: '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"client_get","arguments":{"id":"42"}}}' };
 const RPC_NOT_FOUND = '{"jsonrpc":"2.0","id":7,"error":{"code":-32005,"message":"Client not found"}}';
 const RPC_SUCCESS = '{"jsonrpc":"2.0","id":7,"result":{"content":[]}}';
-const UNKNOWN_ID_RPC: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005], why: 'an unknown id is refused' } };
+const UNKNOWN_ID_RPC: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005], rule: 'test-rule', why: 'an unknown id is refused' } };
 const okGet = (): Exchange => exchange({ response: response(200, clientBody()) });
 
 const CASES: Record<string, CheckCases> = {
@@ -164,11 +174,11 @@ const CASES: Record<string, CheckCases> = {
   'expected-status': {
     passing: {
       exchange: () => exchange({ response: response(404, NOT_FOUND_BODY) }),
-      kase: { operation: 'getClient', expect: { httpStatuses: [404], why: 'an unknown id is answered 404' } },
+      kase: { operation: 'getClient', expect: { httpStatuses: [404], rule: 'test-rule', why: 'an unknown id is answered 404' } },
     },
     failing: {
       exchange: () => exchange({ response: response(500, '{"message":"internal"}') }),
-      kase: { operation: 'getClient', expect: { httpStatuses: [404], why: 'an unknown id is answered 404' } },
+      kase: { operation: 'getClient', expect: { httpStatuses: [404], rule: 'test-rule', why: 'an unknown id is answered 404' } },
       alsoFailing: ['not-a-server-error', 'status-documented'],
     },
   },
@@ -178,7 +188,7 @@ const CASES: Record<string, CheckCases> = {
     passing: { exchange: () => exchange({ response: response(200, clientBody()) }), kase: GET },
     failing: {
       exchange: () => exchange({ response: response(200, clientBody()) }),
-      kase: { operation: 'getClient', expect: { httpStatuses: [200], outcome: 'ok', why: 'a read succeeds' } },
+      kase: { operation: 'getClient', expect: { httpStatuses: [200], outcome: 'ok', rule: 'test-rule', why: 'a read succeeds' } },
       alsoFailing: [],
     },
   },
@@ -237,8 +247,8 @@ describe('the exchange check registry', () => {
   });
 
   it('lets a well-formed, documented, schema-valid exchange through every check', () => {
-    const kase: ExchangeCase = { operation: 'getClient', expect: { httpStatuses: [200], why: 'a read succeeds' } };
-    const value = verifyExchange(spec, okGet(), kase);
+    const kase: ExchangeCase = { operation: 'getClient', expect: { httpStatuses: [200], rule: 'test-rule', why: 'a read succeeds' } };
+    const { body: value } = verifyExchange(spec, okGet(), kase);
     expect(value).toEqual({ response: { result: { client: validClient() } } });
     expect(failingRules(okGet(), kase)).toEqual([]);
   });
@@ -280,8 +290,8 @@ describe('which exchanges each check applies to', () => {
 
   it('an HTTP answer: the status and body checks; expected-status only when the case names statuses', () => {
     expect(applying(okGet(), GET)).toEqual(['not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'response-schema']);
-    expect(applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], why: 'a read succeeds' } })).toContain('expected-status');
-    expect(applying(okGet(), { operation: 'getClient', expect: { why: 'says nothing of statuses' } })).not.toContain('expected-status');
+    expect(applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], rule: 'test-rule', why: 'a read succeeds' } })).toContain('expected-status');
+    expect(applying(okGet(), { operation: 'getClient', expect: { rule: 'test-rule', why: 'says nothing of statuses' } })).not.toContain('expected-status');
   });
 
   it('an answer without HTTP (stdio): no status check, no Content-Type check, the body checks only', () => {
@@ -291,13 +301,13 @@ describe('which exchanges each check applies to', () => {
 
   it('expected-error-code: only where the case names JSON-RPC codes, and only to an answer', () => {
     expect(applying(okGet(), GET)).not.toContain('expected-error-code');
-    expect(applying(okGet(), { operation: 'getClient', expect: { rpcCodes: [], why: 'names no code' } })).not.toContain('expected-error-code');
+    expect(applying(okGet(), { operation: 'getClient', expect: { rpcCodes: [], rule: 'test-rule', why: 'names no code' } })).not.toContain('expected-error-code');
     const broken = exchange({ transportError: { kind: 'protocol', message: 'the server closed stdin' } });
     expect(applying(broken, UNKNOWN_ID_RPC)).toEqual(['transport']);
   });
 
   it('expected-outcome: only where the case names a verdict, and once the HTTP status, if any, is an expected one', () => {
-    const outcome = (httpStatuses?: number[]): ExchangeCase => ({ operation: 'getClient', expect: { httpStatuses, outcome: 'ok', why: 'a read succeeds' } });
+    const outcome = (httpStatuses?: number[]): ExchangeCase => ({ operation: 'getClient', expect: { httpStatuses, outcome: 'ok', rule: 'test-rule', why: 'a read succeeds' } });
     const applies = (ex: Exchange, kase: ExchangeCase) => EXCHANGE_CHECKS.find((c) => c.name === 'expected-outcome')!.appliesTo(ex, kase);
     expect(applies(okGet(), GET)).toBe(false);
     expect(applies(okGet(), outcome([200]))).toBe(true);
@@ -383,7 +393,7 @@ describe('check details', () => {
 
   it('expected-error-code reports the codes wanted and the one that came, or that a success came', () => {
     const check = EXCHANGE_CHECKS.find((c) => c.name === 'expected-error-code')!;
-    const kase: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005, -32602], why: 'an unknown id is refused' } };
+    const kase: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005, -32602], rule: 'test-rule', why: 'an unknown id is refused' } };
     const wrongCode = exchange({ request: RPC_REQUEST, response: rpcAnswer('{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no such method"}}', -32601) });
     const failure = thrownBy(() => check.run(contextFor(wrongCode), wrongCode, kase)) as ConformanceFailure;
     expect(failure.details).toMatchObject({ expected: '-32005 or -32602', actual: '-32601' });
@@ -459,7 +469,7 @@ describe('verifyExchange', () => {
       },
     };
     // This body would fail the schema check; with only these checks it passes and returns the decoded body.
-    const value = verifyExchange({ ...spec, checks: [never, recording] }, exchange({ response: response(200, '{"a":1}') }), GET);
+    const { body: value } = verifyExchange({ ...spec, checks: [never, recording] }, exchange({ response: response(200, '{"a":1}') }), GET);
     expect(seen).toEqual(['getClient']);
     expect(value).toEqual({ a: 1 });
   });
@@ -468,7 +478,7 @@ describe('verifyExchange', () => {
     // getClient documents no body for a 418: nothing to decode, nothing to return, no well-formed-body failure.
     const ex = exchange({ response: response(418, 'not json at all') });
     expect(() => verifyExchange({ ...spec, checks: pickChecks(['well-formed-body', 'response-schema']) }, ex, GET)).not.toThrow();
-    expect(verifyExchange({ ...spec, checks: [] }, ex, GET)).toBeUndefined();
+    expect(verifyExchange({ ...spec, checks: [] }, ex, GET).body).toBeUndefined();
     const truncated = exchange({ response: response(200, clientBody().slice(0, 60)) });
     expect((thrownBy(() => verifyExchange(spec, truncated, GET)) as ConformanceFailure).rule).toBe('well-formed-body');
   });
@@ -504,7 +514,7 @@ describe('expected-outcome against the Classic XML view (HTTP 200 either way, th
     response: response(200, body, 'application/xml; charset=utf-8'),
     elapsedMs: 3,
   });
-  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({ operation: 'client.delete', expect: { httpStatuses: [200], outcome, why: `expects ${outcome}` } });
+  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({ operation: 'client.delete', expect: { httpStatuses: [200], outcome, rule: 'test-rule', why: `expects ${outcome}` } });
 
   it.each([
     ['ok', okBody, []],
@@ -512,7 +522,7 @@ describe('expected-outcome against the Classic XML view (HTTP 200 either way, th
     ['ok', failBody, ['expected-outcome']],
     ['fail', okBody, ['expected-outcome']],
   ] as const)('expecting %s', async (outcome, body, rules) => {
-    const view = await xmlSpecView(CLASSIC_XSD);
+    const view = promised(await xmlSpecView(CLASSIC_XSD));
     const run = () => verifyExchange(view, xmlExchange(body), expecting(outcome));
     if (rules.length === 0) expect(run).not.toThrow();
     else expect((thrownBy(run) as ConformanceFailure).rule).toBe(rules[0]);
@@ -528,7 +538,7 @@ describe('Session (on a fake transport)', () => {
   ];
   const BEARER = { scheme: 'bearer', token: { credential: 'token' } } as const;
   const READ = { method: 'GET', url: CLIENT_URL, headers: { accept: 'application/json' }, auth: BEARER } satisfies WireRequest;
-  const OK = { httpStatuses: [200], why: 'a read succeeds' };
+  const OK = { httpStatuses: [200], rule: 'success', why: 'a read succeeds' };
 
   /** Answers each request with the next canned outcome; records what it was sent, credentials resolved as on the wire. */
   class FakeTransport implements Transport {
@@ -580,7 +590,7 @@ describe('Session (on a fake transport)', () => {
       () => ({ transportError: { kind: 'timeout', message: 'no complete response within 300 ms' } }),
     );
     await s.call('getClient', READ, OK);
-    await s.call('getClient', READ, { httpStatuses: [404], why: 'an unknown id is answered 404' });
+    await s.call('getClient', READ, { httpStatuses: [404], rule: 'test-rule', why: 'an unknown id is answered 404' });
     await expect(s.call('getClient', READ)).rejects.toThrow(ConformanceFailure);
     await expect(s.call('getClient', READ)).rejects.toThrow(ConformanceFailure);
     const log = s.log.snapshot();
@@ -683,5 +693,43 @@ describe('Session (on a fake transport)', () => {
     expect(gap.details.exchanges).toEqual([s.log.snapshot().at(-1)]);
     await s.close();
     expect(transport.closed).toBe(true);
+  });
+});
+
+describe('severity follows the basis', () => {
+  const assumedContentType = (view: SpecView): SpecView => ({
+    ...view,
+    basis: new BasisBook([
+      { kind: 'assumption', says: 'JSON answers say application/json', source: 'tests', rules: ['content-type'] },
+      { kind: 'promise', says: 'a read is answered 200', source: 'tests', rules: ['success', 'response-schema', 'well-formed-body'] },
+    ]),
+  });
+  const htmlLabelled = () => exchange({ response: { ...response(200, clientBody()), headers: { 'content-type': 'text/html' } } });
+  const READ_OK: ExchangeCase = { operation: 'getClient', expect: { httpStatuses: [200], rule: 'success', why: 'a read succeeds' } };
+
+  it('a broken assumption comes back as a warning, not thrown; a broken promise is thrown', () => {
+    const view = assumedContentType(spec);
+    const { warnings } = verifyExchange(view, htmlLabelled(), READ_OK);
+    expect(warnings.map((w) => w.rule)).toEqual(['content-type']);
+    const notFound = exchange({ response: response(404, '{"response":{"errors":[]}}') });
+    expect((thrownBy(() => verifyExchange(view, notFound, READ_OK)) as ConformanceFailure).basisRule).toBe('success');
+  });
+
+  it('a rule the spec records nothing for is an assumption, never a failure', () => {
+    const book = new BasisBook([]);
+    expect(book.of('anything')).toMatchObject({ kind: 'assumption' });
+    expect(verifyExchange({ ...spec, basis: book }, htmlLabelled(), READ_OK).warnings.length).toBeGreaterThan(0);
+  });
+
+  it('the running check tally collects the rules judged and the warnings', () => {
+    const tally = openTally(assumedContentType(spec).basis);
+    try {
+      verifyExchange(assumedContentType(spec), htmlLabelled(), READ_OK, tally);
+      expect([...tally.rules]).toEqual(expect.arrayContaining(['success', 'content-type', 'response-schema']));
+      expect(tally.isWarning(new ConformanceFailure('content-type', 'x'))).toBe(true);
+      expect(tally.isWarning(new ConformanceFailure('expected-status', 'x', { basisRule: 'success' }))).toBe(false);
+    } finally {
+      closeTally();
+    }
   });
 });

@@ -154,7 +154,7 @@ describe('FreshBooks Classic against a server given by URL', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = readReport(dir);
-    expect(report.summary.families.access.passed).toBe(3);
+    expect(report.summary.families.access.passed).toBe(4);
     expect(report.summary.total.failed).toBe(0);
     for (const secret of [TOKEN, STAFF]) {
       expect(result.stdout).not.toContain(secret);
@@ -169,7 +169,7 @@ describe('FreshBooks Classic against a server given by URL', () => {
     const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', target.url, '--token', TOKEN, '--runs', '2', '--only', 'access', '--report-dir', dir]);
     expect(result.code).toBe(0);
     const report = readReport(dir);
-    expect(report.summary.families.access.skipped).toBe(3);
+    expect(report.summary.families.access.skipped).toBe(4);
     for (const check of report.checks) expect(check).toMatchObject({ status: 'skipped', note: expect.stringContaining('--staff-token') });
   });
 });

@@ -1,29 +1,66 @@
 /**
- * The promise each mutant catalogue rests on: every mutant is killed, every family kills one, and every
- * check that runs is failed by some mutant that does not break every response (or is allow-listed).
+ * The promise each mutant catalogue rests on: every mutant is killed, every family kills one, every check
+ * that runs is reported by some mutant that does not break every response (or is allow-listed), and each
+ * mutant's verdict matches its kind: one that breaks only an assumption warns and never fails (exit 0,
+ * exit 1 with --strict), one that breaks a promise fails, and one that only the boundary phase reaches
+ * survives without it.
  */
 import { describe, expect, it } from 'vitest';
 import { APIS } from '../apis/registry.js';
 import { parseCli } from '../cli/args.js';
-import { killMatrix, renderMatrix, unprovenChecks } from '../cli/mutants.js';
-import { sharedRunner } from './support/in-process.js';
+import { isKilled, killMatrix, misjudged, renderMatrix, unprovenChecks, type MutantVerdict } from '../cli/mutants.js';
+import type { RunReport } from '../reports/model.js';
+import { runEmbedded, sharedRunner } from './support/in-process.js';
 
 const runner = sharedRunner();
+const SEED = '20261123';
+
+/** The families in which the matrix saw a mutant reported: a rerun of just those says the same, faster. */
+function familiesOf(mutant: MutantVerdict): string {
+  return mutant.killedBy.join(',');
+}
+
+const reported = (report: RunReport) => report.checks.filter((c) => c.status === 'failed' || c.status === 'warned').map((c) => c.id);
 
 describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogue', (_, api) => {
-  it('has at least 12 mutants, each with a one-line description', async () => {
+  it('has at least 12 mutants with one-line descriptions, 6 of them reached only by the boundary phase', async () => {
     const { mutants } = await api.embedded();
     expect(mutants.length).toBeGreaterThanOrEqual(12);
     for (const mutant of mutants) expect(mutant.description).toMatch(/^[^\n]{10,160}$/);
+    expect(mutants.filter((m) => m.boundaryOnly).length).toBeGreaterThanOrEqual(6);
   });
 
-  it('is killed whole: every mutant by some check, every family by some mutant, every check by a non-global mutant', { timeout: 600_000 }, async () => {
-    const matrix = await killMatrix(runner(), parseCli(['mutants', '--seed', '20261123'], {}), api.id);
+  it('is killed whole, each mutant as its kind says; boundary-only mutants survive without the boundary phase', { timeout: 600_000 }, async () => {
+    const matrix = await killMatrix(runner(), parseCli(['mutants', '--seed', SEED], {}), api.id);
     const { mutants } = await api.embedded();
-    expect(matrix.reference).toMatchObject({ failed: 0, errored: 0 });
+    expect(matrix.reference).toMatchObject({ failed: 0, warned: 0, errored: 0 });
     expect(matrix.mutants.map((m) => m.id).sort()).toEqual(mutants.map((m) => m.id).sort());
-    expect(matrix.mutants.filter((m) => m.failedChecks.length === 0).map((m) => m.id)).toEqual([]);
+    expect(matrix.mutants.filter((m) => !isKilled(m)).map((m) => m.id)).toEqual([]);
+    expect(misjudged(matrix), renderMatrix(matrix)).toEqual([]);
     for (const family of api.families) expect(matrix.mutants.some((m) => m.killedBy.includes(family)), `${family} kills a mutant`).toBe(true);
     expect(unprovenChecks(matrix), renderMatrix(matrix)).toEqual([]);
+
+    for (const mutant of matrix.mutants.filter((m) => m.boundaryOnly)) {
+      const report = await runEmbedded(runner(), api.id, ['--seed', SEED, '--no-boundary', '--only', familiesOf(mutant)], mutant.id);
+      expect(reported(report), `${mutant.id} without the boundary phase`).toEqual([]);
+    }
+  });
+});
+
+describe('mutants that break only an assumption', () => {
+  it('there are at least 3; runs exit 0 with a warning naming the assumption, and 1 with --strict', { timeout: 600_000 }, async () => {
+    const cases = (await Promise.all(APIS.map(async (api) => (await api.embedded()).mutants.filter((m) => m.assumption && !m.global).map((m) => [api.id, m.id] as const)))).flat();
+    expect(cases.length).toBeGreaterThanOrEqual(3);
+    // Three of them, one run each way; the kill matrix above checks every one of them never fails.
+    for (const [api, id] of cases.filter((_, i) => i % Math.ceil(cases.length / 3) === 0)) {
+      const report = await runEmbedded(runner(), api, ['--seed', SEED], id);
+      expect(report.exitCode, `${api} ${id}`).toBe(0);
+      const warned = report.checks.filter((c) => c.status === 'warned');
+      expect(warned.length, `${api} ${id} warns`).toBeGreaterThan(0);
+      for (const check of warned) expect(check.failure).toMatchObject({ severity: 'warning', basis: { kind: 'assumption', says: expect.any(String) } });
+      const families = [...new Set(warned.map((c) => c.family))].join(',');
+      const strict = await runEmbedded(runner(), api, ['--seed', SEED, '--strict', '--only', families], id);
+      expect(strict.exitCode, `${api} ${id} --strict`).toBe(1);
+    }
   });
 });

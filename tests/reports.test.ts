@@ -9,7 +9,8 @@ import { htmlFormat } from '../reports/formats/html.js';
 import { jsonFormat } from '../reports/formats/json.js';
 import { junitFormat } from '../reports/formats/junit.js';
 import { markdownFormat } from '../reports/formats/markdown.js';
-import { FAMILIES, type CheckResult, type Family, type FamilySummary, type RunReport } from '../reports/model.js';
+import type { Basis } from '../engine/basis.js';
+import { FAMILIES, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from '../reports/model.js';
 import schema from '../reports/report.schema.json' with { type: 'json' };
 import { redactSecrets } from '../engine/redact.js';
 import { stepsLanguage } from '../reports/render.js';
@@ -25,20 +26,35 @@ const JSON_BODY = '{"name":"Tom & Jerry <Ltd>","notes":"```js\\nalert(1)\\n```",
 const JSONRPC_STEP = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"client_get","arguments":{"id":"9"}}}';
 const XML_BODY = `<client><name>O'Brien &amp; "Sons"</name><notes>\`\`\`\`</notes></client>`;
 
+// Hostile text a target can put in its answer: fences, HTML that closes a <pre>, CDATA ends, scripts, a bell.
+const HOSTILE = '````\n</pre></code><script>alert(1)</script>\n]]><![CDATA[x]]>\n| a | b |\n<!-- \u0007 -->\n```';
+
+const PROMISE: Basis = { kind: 'promise', says: 'Returns the created client, as the schema describes it.', source: 'seed 000, client.create' };
+const PAGING: Basis = { kind: 'promise', says: 'Each client appears on exactly one page.', source: 'shared/reference/crm-docs/clients.md, Paging' };
+const ASSUMED: Basis = {
+  kind: 'assumption',
+  says: 'an update to an empty string clears the field',
+  source: 'apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)',
+};
+
 function check(
   family: Family,
   slug: string,
   status: CheckResult['status'],
-  extra: Partial<Pick<CheckResult, 'failure' | 'note'>> = {},
+  extra: Partial<Omit<CheckResult, 'id' | 'family' | 'name' | 'status'>> = {},
 ): CheckResult {
   return { id: `${family}/${slug}`, family, name: slug.replace(/-/g, ' '), status, durationMs: 125, requests: 4, ...extra };
 }
 
 const CHECKS: CheckResult[] = [
-  check('contract', 'list-clients-matches-schema', 'passed'),
+  check('contract', 'list-clients-matches-schema', 'passed', { rules: ['response-schema'] }),
   check('contract', 'create-client-matches-schema', 'failed', {
+    rules: ['response-schema'],
     failure: {
       rule: 'response-schema',
+      basisRule: 'response-schema',
+      severity: 'failure',
+      basis: PROMISE,
       operation: 'createClient',
       message: `createClient answered 201 with a body that breaks the schema (sent with token ${SECRET})`,
       expected: '/client/email must match format "email"',
@@ -46,6 +62,13 @@ const CHECKS: CheckResult[] = [
       seed: 1234567,
       path: '3:1:0',
       counterexample: '[{"name":"```","email":"a@b.c"}]',
+      response: {
+        httpStatus: 201,
+        contentType: 'application/json; charset=utf-8',
+        headers: { 'content-type': 'application/json; charset=utf-8', location: '/clients/9?x=`</pre>]]><script>' },
+        body: `{"client":{"email":"<not an email> & more","notes":${JSON.stringify(HOSTILE)}}}\n${HOSTILE}`,
+        truncated: true,
+      },
       reproduction: {
         steps: [
           {
@@ -66,8 +89,12 @@ const CHECKS: CheckResult[] = [
     },
   }),
   check('pagination', 'each-client-once', 'failed', {
+    rules: ['pagination/each-client-once'],
     failure: {
       rule: 'pagination/each-client-once',
+      basisRule: 'pagination/each-client-once',
+      severity: 'failure',
+      basis: PAGING,
       operation: 'listClients',
       message: 'client 17 appeared on pages 1 and 2',
       expected: 'every client on exactly one page',
@@ -81,10 +108,55 @@ const CHECKS: CheckResult[] = [
   check('partial-update', 'patch-keeps-other-fields', 'passed'),
   check('deletion', 'deleted-client-hidden', 'skipped', { note: 'read-only run: the check deletes clients' }),
   check('stateful', 'model-based-sequence', 'passed'),
+  check('partial-update', 'empty-string-clears-field', 'warned', {
+    rules: ['partial-update/empty-clears'],
+    warnings: 2,
+    boundary: { cases: 3, requests: 9, ms: 40 },
+    failure: {
+      rule: 'partial-update/empty-clears',
+      basisRule: 'partial-update/empty-clears',
+      severity: 'warning',
+      basis: ASSUMED,
+      operation: 'updateClient',
+      message: 'updating notes to "" left the old notes in place',
+      expected: 'notes: ""',
+      actual: 'notes: "before"',
+      seed: 1234567,
+      boundary: 'update to empty string',
+      response: { httpStatus: 200, contentType: 'application/json', headers: { 'content-type': 'application/json' }, body: '{"client":{"notes":"before"}}', truncated: false },
+      reproduction: { steps: [{ kind: 'curl', command: "curl -sS -X PUT 'https://api.example.test/clients/9'" }], replay: 'npx clientele run --seed 1234567 --only partial-update' },
+    },
+  }),
+  check('deletion', 'restore-brings-back', 'blocked', {
+    blockedBy: 'contract/create-client-matches-schema',
+    note: 'blocked: the prerequisite contract/create-client-matches-schema failed (create answered 201 with a bad body); fix it first',
+  }),
+];
+
+const PROMISES: PromiseRow[] = [
+  {
+    says: PROMISE.says,
+    source: PROMISE.source,
+    operation: 'createClient',
+    rules: ['response-schema'],
+    checks: [
+      { id: 'contract/list-clients-matches-schema', status: 'passed' },
+      { id: 'contract/create-client-matches-schema', status: 'failed' },
+    ],
+    verdict: 'broken',
+  },
+  { says: PAGING.says, source: PAGING.source, rules: ['pagination/page-size'], checks: [{ id: 'pagination/page-size-respected', status: 'passed' }], verdict: 'kept' },
+  {
+    says: 'A deleted client | can be *restored* <b>within</b> 30 days.',
+    source: 'clients.md, Restore',
+    rules: ['deletion/restore'],
+    checks: [{ id: 'deletion/restore-brings-back', status: 'blocked' }],
+    verdict: 'untested',
+  },
 ];
 
 function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
-  const zero = (): FamilySummary => ({ passed: 0, failed: 0, errored: 0, skipped: 0 });
+  const zero = (): FamilySummary => ({ passed: 0, warned: 0, failed: 0, errored: 0, skipped: 0, blocked: 0 });
   const families = Object.fromEntries(FAMILIES.map((family) => [family, zero()])) as Record<Family, FamilySummary>;
   const total = zero();
   for (const c of checks) {
@@ -104,10 +176,13 @@ const REPORT: RunReport = {
   seed: 1234567,
   runs: 100,
   readOnly: false,
+  strict: false,
   outcome: 'failed',
   exitCode: 1,
   summary: summarize(CHECKS),
   checks: CHECKS,
+  promises: PROMISES,
+  fixFirst: ['contract/create-client-matches-schema'],
 };
 
 function compileSchema() {
@@ -251,17 +326,17 @@ describe('JUnit report', () => {
 
   it('has the right totals and one suite per family', () => {
     const root = /<testsuites\b[^>]*>/.exec(xml)![0];
-    expect(attribute(root, 'tests')).toBe('8');
+    expect(attribute(root, 'tests')).toBe('10');
     expect(attribute(root, 'failures')).toBe('2');
     expect(attribute(root, 'errors')).toBe('1');
-    expect(attribute(root, 'skipped')).toBe('1');
+    expect(attribute(root, 'skipped')).toBe('2'); // one skipped, one blocked
     expect(attribute(root, 'time')).toBe('1.500');
 
     const suites = [...xml.matchAll(/<testsuite\b[^>]*>/g)].map((m) => m[0]);
     expect(suites.map((s) => attribute(s, 'name'))).toEqual(FAMILIES.map((f) => `clientele.${f}`));
     const pagination = suites[1]!;
     expect([attribute(pagination, 'tests'), attribute(pagination, 'failures'), attribute(pagination, 'time')]).toEqual(['2', '1', '0.250']);
-    expect(xml.match(/<testcase\b/g)).toHaveLength(8);
+    expect(xml.match(/<testcase\b/g)).toHaveLength(10);
     expect(xml.match(/<failure\b/g)).toHaveLength(2);
     expect(xml.match(/<error\b/g)).toHaveLength(1);
     expect(xml).toContain('<skipped message="read-only run: the check deletes clients"/>');
@@ -290,12 +365,13 @@ describe('Markdown report', () => {
 
   it('has the title and the family table', () => {
     expect(md.split('\n')[0]).toBe('# clientele: freshbooks-rest against https://api.example.test — failed');
-    expect(md).toContain('| Family | Passed | Failed | Errored | Skipped |');
-    expect(md).toContain('| contract | 1 | 1 | 0 | 0 |');
-    expect(md).toContain('| pagination | 1 | 1 | 0 | 0 |');
-    expect(md).toContain('| filtering | 0 | 0 | 1 | 0 |');
-    expect(md).toContain('| deletion | 0 | 0 | 0 | 1 |');
-    expect(md).toContain('| **Total** | **4** | **2** | **1** | **1** |');
+    expect(md).toContain('| Family | Passed | Warned | Failed | Errored | Skipped | Blocked |');
+    expect(md).toContain('| contract | 1 | 0 | 1 | 0 | 0 | 0 |');
+    expect(md).toContain('| pagination | 1 | 0 | 1 | 0 | 0 | 0 |');
+    expect(md).toContain('| filtering | 0 | 0 | 0 | 1 | 0 | 0 |');
+    expect(md).toContain('| partial-update | 1 | 1 | 0 | 0 | 0 | 0 |');
+    expect(md).toContain('| deletion | 0 | 0 | 0 | 0 | 1 | 1 |');
+    expect(md).toContain('| **Total** | **4** | **1** | **2** | **1** | **1** | **1** |');
   });
 
   it('keeps bodies containing ``` intact in longer fences', () => {
@@ -309,8 +385,8 @@ describe('Markdown report', () => {
     expect(blocks.find((b) => b.content === '[{"name":"```","email":"a@b.c"}]')?.info).toBe('text');
   });
 
-  it('has one section per failed or errored check', () => {
-    expect(md.match(/^### /gm)).toHaveLength(3);
+  it('has one section per failed, errored or warned check', () => {
+    expect(md.match(/^### /gm)).toHaveLength(4);
     expect(md).toContain('### Errored: filtering / filter by email');
     expect(md).toContain('- **Rule:** `pagination/each-client-once`');
     expect(md).toContain('- **Operation:** `createClient`');
@@ -324,6 +400,9 @@ describe('Markdown report', () => {
       check('access', 'unknown-id-is-refused', 'failed', {
         failure: {
           rule: 'expected-error-code',
+          basisRule: 'errors/unknown-id',
+          severity: 'failure',
+          basis: { kind: 'promise', says: 'An unknown id is refused with error -32005.', source: 'tools.json, client_get' },
           operation: 'client_get',
           message: 'an unknown id is refused: expected error -32005, got a success',
           seed: 7,
@@ -413,7 +492,8 @@ describe('renderSummary', () => {
       '✗ pagination/each client once — client 17 appeared on pages 1 and 2',
       '✗ filtering/filter by email — check filtering/filter-by-email crashed: TypeError: x is undefined',
     ]);
-    expect(lines.at(-1)).toBe('8 checks: 4 passed, 2 failed, 1 errored, 1 skipped; 32 requests in 1.50 s');
+    expect(lines).toContain('  partial-update  1 passed, 1 warned, 0 failed, 0 errored, 0 skipped, 0 blocked');
+    expect(lines.at(-1)).toBe('10 checks: 4 passed, 1 warned, 2 failed, 1 errored, 1 skipped, 1 blocked; 40 requests in 1.50 s');
     expect(lines.every((line) => [...line].length <= 160)).toBe(true);
     expect(summary).not.toMatch(/\u001b\[/);
   });
@@ -428,5 +508,396 @@ describe('renderSummary', () => {
     const line = renderSummary(long as unknown as RunReport).split('\n').find((l) => l.startsWith('✗ filtering'))!;
     expect(line).toMatch(/^✗ filtering\/filter by email — first line second x+…$/);
     expect([...line]).toHaveLength(160);
+  });
+});
+
+/** A report whose target-controlled text is hostile everywhere the new report pieces show it. */
+function hostileReport(): RunReport {
+  const failure = CHECKS[1]!.failure!;
+  const warned = CHECKS[8]!.failure!;
+  const checks: CheckResult[] = [
+    check('contract', 'hostile-body', 'failed', {
+      failure: {
+        ...failure,
+        boundary: 'update to ``` </pre> ]]> <script>',
+        response: {
+          httpStatus: 500,
+          contentType: 'text/html; x=`` </pre> ]]> <script>alert(1)</script>',
+          headers: { 'content-type': 'text/html; x=`` </pre> ]]> <script>alert(1)</script>', 'retry-after': '1\n```\n</pre>\r\n]]>' },
+          body: HOSTILE,
+          truncated: true,
+        },
+      },
+    }),
+    check('access', 'hostile-transport', 'warned', {
+      failure: { ...warned, response: { headers: {}, body: '', truncated: false, transportError: 'socket hang up ``` </pre> ]]> <script>x</script>\n<!--' } },
+    }),
+    check('filtering', 'hostile-rpc', 'warned', {
+      failure: { ...warned, response: { headers: { 'mcp-session-id': ']]></system-out><x>' }, body: HOSTILE, truncated: false, rpcErrorCode: -32005 } },
+    }),
+  ];
+  return { ...REPORT, checks, summary: summarize(checks), fixFirst: undefined, promises: [] };
+}
+
+/** Markdown with fenced blocks and code spans removed: what a renderer would read as markup. */
+function markupOutsideCode(markdown: string): string {
+  const lines: string[] = [];
+  let open: number | undefined;
+  for (const line of markdown.split('\n')) {
+    if (open !== undefined) {
+      const close = /^ {0,3}(`+)\s*$/.exec(line);
+      if (close && close[1]!.length >= open) open = undefined;
+      continue;
+    }
+    const start = /^ {0,3}(`{3,})[^`]*$/.exec(line);
+    if (start) open = start[1]!.length;
+    else lines.push(line);
+  }
+  // A code span: a run of n backticks up to the next run of exactly n.
+  return lines.join('\n').replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
+}
+
+/** The text of the JUnit test case with this name. */
+function junitCase(xml: string, name: string): string {
+  const match = new RegExp(`<testcase [^>]*name="${name}"[^>]*?(?:/>|>[\\s\\S]*?</testcase>)`).exec(xml);
+  expect(match, `testcase ${name}`).not.toBeNull();
+  return match![0];
+}
+
+describe('basis, severity and boundary of failures and warnings', () => {
+  const md = markdownFormat.render(REPORT);
+  const html = htmlFormat.render(REPORT);
+  const xml = junitFormat.render(REPORT);
+
+  it('Markdown quotes the promise and names the assumption, with their sources', () => {
+    expect(md).toContain('- **Severity:** failure\n- **Basis:** The docs say: *Returns the created client, as the schema describes it.* (seed 000, client.create)');
+    expect(md).toContain(
+      '- **Severity:** warning\n- **Basis:** Assumed (the docs are silent): an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
+    );
+    expect(md).toContain('- **Boundary:** update to empty string');
+    expect(md).toContain('*2 broken assumptions in all; the first is shown.*');
+  });
+
+  it('HTML does the same, escaped', () => {
+    expect(html).toContain('The docs say: <q>Returns the created client, as the schema describes it.</q> (<cite>seed 000, client.create</cite>)');
+    expect(html).toContain(
+      'Assumed (the docs are silent): an update to an empty string clears the field (<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>)',
+    );
+    expect(html).toContain('<dt>Severity</dt><dd><span class="failed">failure</span></dd>');
+    expect(html).toContain('<dt>Severity</dt><dd><span class="warned">warning</span></dd>');
+    expect(html).toContain('<dt>Boundary</dt><dd>update to empty string</dd>');
+  });
+
+  it('JUnit puts the basis in the failure text and in the warned case output', () => {
+    const failed = unescapeXml(/<failure\b[^>]*>([^<]*)<\/failure>/.exec(junitCase(xml, 'create client matches schema'))![1]!);
+    expect(failed).toContain('severity: failure\nbasis: The docs say: "Returns the created client, as the schema describes it." (seed 000, client.create)');
+    const out = unescapeXml(/<system-out>([^<]*)<\/system-out>/.exec(junitCase(xml, 'empty string clears field'))![1]!);
+    expect(out).toMatch(/^WARNING: updating notes to "" left the old notes in place\n/);
+    expect(out).toContain(
+      'basis: Assumed (the docs are silent): an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
+    );
+    expect(out).toContain('boundary: update to empty string');
+  });
+
+  it('JSON carries them as data', () => {
+    const json = JSON.parse(jsonFormat.render(REPORT)) as RunReport;
+    expect(json.checks[1]!.failure).toMatchObject({ severity: 'failure', basisRule: 'response-schema', basis: PROMISE });
+    expect(json.checks[8]).toMatchObject({ status: 'warned', warnings: 2, failure: { severity: 'warning', basis: ASSUMED, boundary: 'update to empty string' } });
+  });
+});
+
+describe('warnings', () => {
+  it('get their own section after the failures in Markdown and HTML', () => {
+    const md = markdownFormat.render(REPORT);
+    const order = ['## Failures', '### Failed: contract / create client matches schema', '### Errored: filtering', '## Warnings', '### Warning: partial-update / empty string clears field', '## Blocked'];
+    const at = order.map((heading) => md.indexOf(heading));
+    expect(at.every((index) => index >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(md.match(/^### Warning: /gm)).toHaveLength(1);
+
+    const html = htmlFormat.render(REPORT);
+    const htmlOrder = ['<h2>Failures</h2>', '<h3 class="failed">Failed: contract', '<h2>Warnings</h2>', '<section class="check warned">', '<h3 class="warned">Warning: partial-update / empty string clears field</h3>', '<h2>Blocked</h2>'];
+    const htmlAt = htmlOrder.map((piece) => html.indexOf(piece));
+    expect(htmlAt.every((index) => index >= 0)).toBe(true);
+    expect(htmlAt).toEqual([...htmlAt].sort((a, b) => a - b));
+  });
+
+  it('have no section when there are none, and say when strict makes them fail the run', () => {
+    const checks = CHECKS.filter((c) => c.status !== 'warned');
+    const none = { ...REPORT, checks, summary: summarize(checks) };
+    expect(markdownFormat.render(none)).not.toContain('## Warnings');
+    expect(htmlFormat.render(none)).not.toContain('<h2>Warnings</h2>');
+
+    const strict = { ...REPORT, strict: true };
+    expect(markdownFormat.render(strict)).toContain('- **Strict:** yes, warnings fail the run');
+    expect(markdownFormat.render(strict)).toContain('under strict they fail the run');
+    expect(htmlFormat.render(strict)).toContain('<dt>Strict</dt><dd>yes, warnings fail the run</dd>');
+    expect(renderSummary(strict).split('\n')[0]).toBe('clientele freshbooks-rest — https://api.example.test — seed 1234567 — strict — FAILED');
+    expect(junitFormat.render(strict)).toContain('<property name="strict" value="true"/>');
+  });
+
+  it('are one console line each, marked apart from failures', () => {
+    const lines = renderSummary(REPORT).split('\n');
+    expect(lines.filter((line) => line.startsWith('! '))).toEqual(['! partial-update/empty string clears field — warning: updating notes to "" left the old notes in place']);
+    expect(lines.some((line) => line.startsWith('✗ partial-update'))).toBe(false);
+  });
+
+  it('are passing JUnit test cases with a severity property and the warning in system-out', () => {
+    const xml = junitFormat.render(REPORT);
+    const warned = junitCase(xml, 'empty string clears field');
+    expect(warned).not.toMatch(/<(failure|error|skipped)\b/);
+    expect(warned).toContain('<property name="severity" value="warning"/>');
+    expect(warned).toContain('<property name="basis.kind" value="assumption"/>');
+    expect(warned).toContain('<property name="boundary" value="update to empty string"/>');
+    expect(warned.indexOf('<properties>')).toBeLessThan(warned.indexOf('<system-out>'));
+    expect(junitCase(xml, 'create client matches schema')).toContain('<property name="severity" value="failure"/>');
+    const suite = /<testsuite name="clientele.partial-update"[^>]*>/.exec(xml)![0];
+    expect([attribute(suite, 'tests'), attribute(suite, 'failures'), attribute(suite, 'errors'), attribute(suite, 'skipped')]).toEqual(['2', '0', '0', '0']);
+  });
+});
+
+describe('blocked checks and fix-first', () => {
+  const BLOCKER = 'contract/create-client-matches-schema';
+
+  it('JUnit skips them with what blocked them, and names the fix-first checks', () => {
+    const xml = junitFormat.render(REPORT);
+    const blocked = junitCase(xml, 'restore brings back');
+    expect(blocked).toContain(`<skipped message="blocked by ${BLOCKER}">blocked: the prerequisite`);
+    expect(blocked).toContain(`<property name="blockedBy" value="${BLOCKER}"/>`);
+    expect(xml).toContain(`<property name="fixFirst" value="${BLOCKER}"/>`);
+    const suite = /<testsuite name="clientele.deletion"[^>]*>/.exec(xml)![0];
+    expect([attribute(suite, 'tests'), attribute(suite, 'skipped')]).toEqual(['2', '2']);
+  });
+
+  it('Markdown and HTML list them and say what to fix first', () => {
+    const md = markdownFormat.render(REPORT);
+    expect(md).toContain(`> **Fix first:** \`${BLOCKER}\`: these prerequisites failed and blocked other checks.`);
+    expect(md).toContain(`- \`deletion/restore-brings-back\`: blocked by \`${BLOCKER}\` — blocked: the prerequisite`);
+    const html = htmlFormat.render(REPORT);
+    expect(html).toContain(`<p class="fix-first"><strong>Fix first:</strong> <code>${BLOCKER}</code>`);
+    expect(html).toContain(`<li><code>deletion/restore-brings-back</code>: blocked by <code>${BLOCKER}</code> — blocked: the prerequisite`);
+  });
+
+  it('the console lists them and the fix-first line', () => {
+    const lines = renderSummary(REPORT).split('\n');
+    expect(lines).toContain(`⊘ deletion/restore brings back — blocked by ${BLOCKER}`);
+    expect(lines).toContain(`Fix first: ${BLOCKER}`);
+  });
+
+  it('no fix-first anywhere when nothing was blocked', () => {
+    const checks = CHECKS.filter((c) => c.status !== 'blocked');
+    const { fixFirst: _fixFirst, ...rest } = REPORT;
+    const clear: RunReport = { ...rest, checks, summary: summarize(checks) };
+    for (const text of [markdownFormat.render(clear), htmlFormat.render(clear), junitFormat.render(clear), renderSummary(clear)]) {
+      expect(text).not.toMatch(/fix first|fixFirst/i);
+      expect(text).not.toMatch(/Blocked<\/h2>|## Blocked|⊘/);
+    }
+  });
+});
+
+describe('promises', () => {
+  it('Markdown has the promise | source | checks | verdict table, one row per promise', () => {
+    const md = markdownFormat.render(REPORT);
+    expect(md).toContain('## Promises\n\n1 kept, 1 broken, 1 untested.\n\n| Promise | Source | Checks | Verdict |');
+    const rows = md.slice(md.indexOf('## Promises')).split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---'));
+    expect(rows).toHaveLength(4);
+    // Cells split on unescaped pipes only: a pipe in a promise stays inside its cell.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(4);
+    expect(rows[1]).toBe(
+      '| Returns the created client, as the schema describes it. | seed 000, client.create (`createClient`) | `contract/list-clients-matches-schema` passed, `contract/create-client-matches-schema` failed | **broken** |',
+    );
+    expect(rows[3]).toContain('A deleted client \\| can be \\*restored\\* \\<b\\>within\\</b\\> 30 days.');
+  });
+
+  it('HTML has the same table, escaped', () => {
+    const html = htmlFormat.render(REPORT);
+    expect(html).toContain('<h2>Promises</h2>\n<p>1 kept, 1 broken, 1 untested.</p>');
+    expect(html).toContain('<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>');
+    expect(html.match(/<td class="(kept|broken|untested)">/g)).toEqual(['<td class="broken">', '<td class="kept">', '<td class="untested">']);
+    expect(html).toContain('A deleted client | can be *restored* &lt;b&gt;within&lt;/b&gt; 30 days.');
+  });
+
+  it('the console has one line, JSON the rows', () => {
+    expect(renderSummary(REPORT).split('\n')).toContain('promises: 1 kept, 1 broken, 1 untested');
+    expect((JSON.parse(jsonFormat.render(REPORT)) as RunReport).promises).toEqual(PROMISES);
+    const none = { ...REPORT, promises: [] };
+    expect(markdownFormat.render(none)).toContain('## Promises\n\nNo documented promises recorded for this API.');
+    expect(renderSummary(none)).toContain('promises: 0 kept, 0 broken, 0 untested');
+  });
+});
+
+describe('the failing response', () => {
+  const response = CHECKS[1]!.failure!.response!;
+
+  it('Markdown shows status, content type, headers and the body, marked truncated, before the reproduction', () => {
+    const md = markdownFormat.render(REPORT);
+    const section = md.slice(md.indexOf('### Failed: contract'), md.indexOf('### Failed: pagination'));
+    expect(section).toContain('**Response**\n\n- **Status:** `201`\n- **Content type:** `application/json; charset=utf-8`');
+    expect(section.indexOf('**Response**')).toBeLessThan(section.indexOf('**Reproduction**'));
+    expect(section).toContain(`Body (truncated: the first ${response.body.length} characters):`);
+    const blocks = fencedBlocks(md);
+    expect(blocks.find((b) => b.content === response.body)?.info).toBe('json');
+    expect(blocks.find((b) => b.info === 'http' && b.content.startsWith('content-type: application/json; charset=utf-8\nlocation: '))).toBeDefined();
+  });
+
+  it('HTML shows the same', () => {
+    const html = htmlFormat.render(REPORT);
+    expect(html).toContain('<h4>Response</h4>\n<dl class="facts">\n<dt>Status</dt><dd><code>201</code></dd>\n<dt>Content type</dt><dd><code>application/json; charset=utf-8</code></dd>');
+    expect(html).toContain(`<div class="label">Body (truncated: the first ${response.body.length} characters)</div>\n<pre><code class="language-json">{&quot;client&quot;`);
+    expect(html.indexOf('<h4>Response</h4>')).toBeLessThan(html.indexOf('<h4>Reproduction</h4>'));
+  });
+
+  it('JUnit shows the same in the failure text', () => {
+    const text = unescapeXml(/<failure\b[^>]*>([^<]*)<\/failure>/.exec(junitFormat.render(REPORT))![1]!);
+    expect(text).toContain('response: HTTP 201, application/json; charset=utf-8\n  content-type: application/json; charset=utf-8\n  location: /clients/9?x=`</pre>]]><script>');
+    expect(text).toContain(`body (truncated: the first ${response.body.length} characters):\n  {"client":{"email":"<not an email> & more"`);
+    expect(text.indexOf('response: ')).toBeLessThan(text.indexOf('reproduction:'));
+  });
+
+  it('says when no answer came, and shows a JSON-RPC error code', () => {
+    const report = hostileReport();
+    const md = markdownFormat.render(report);
+    expect(md).toContain('- **Transport error:** ````socket hang up ``` </pre> ]]> <script>x</script> <!--````');
+    expect(md).toContain('- **JSON-RPC error code:** `-32005`');
+    const html = htmlFormat.render(report);
+    expect(html).toContain('<dt>Transport error</dt><dd><code>socket hang up ``` &lt;/pre&gt; ]]&gt; &lt;script&gt;x&lt;/script&gt;\n&lt;!--</code></dd>');
+    expect(html).toContain('<dt>JSON-RPC error code</dt><dd><code>-32005</code></dd>');
+    const xml = unescapeXml(junitFormat.render(report));
+    expect(xml).toContain('response: transport error: socket hang up ``` </pre> ]]> <script>x</script> <!--');
+    expect(xml).toContain('response: JSON-RPC error -32005');
+  });
+});
+
+describe('hostile response text cannot break any format', () => {
+  const report = hostileReport();
+
+  it('Markdown: every fence closes, the body stays verbatim, and no markup escapes the code', () => {
+    const md = markdownFormat.render(report);
+    const blocks = fencedBlocks(md);
+    expect(blocks.filter((b) => b.content === HOSTILE)).toHaveLength(2);
+    const markup = markupOutsideCode(md);
+    expect(markup).not.toMatch(/<script|<\/pre|<!--|<x>|\]\]>/i);
+    expect(markup).not.toContain('alert(1)');
+  });
+
+  it('HTML: every value escaped, no element or comment injected', () => {
+    const html = htmlFormat.render(report);
+    expect(html).not.toMatch(/<script|<!--|<x>|\]\]>/i);
+    expect(html.match(/<pre>/g)?.length).toBe(html.match(/<\/pre>/g)?.length);
+    expect(html.match(/<code\b/g)?.length).toBe(html.match(/<\/code>/g)?.length);
+    expect(html).not.toContain('\u0007');
+    expect(html).toContain('&lt;/pre&gt;&lt;/code&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('JUnit: well-formed, no CDATA end or tag injected, the text survives', () => {
+    const xml = junitFormat.render(report);
+    assertWellFormedXml(xml);
+    expect(xml).not.toMatch(/<script|<!--|<x>|\]\]>|<\/system-out><x>/);
+    expect(xml).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
+    expect(xml.match(/<system-out>/g)).toHaveLength(2);
+    expect(xml.match(/<\/system-out>/g)).toHaveLength(2);
+    const failure = unescapeXml(/<failure\b[^>]*>([^<]*)<\/failure>/.exec(xml)![1]!);
+    expect(failure).toContain('</pre></code><script>alert(1)</script>');
+    expect(failure).toContain('boundary: update to ``` </pre> ]]> <script>');
+    expect(failure).toContain('retry-after: 1 ``` </pre> ]]>');
+  });
+
+  it('JSON: round-trips exactly and validates', () => {
+    const json = JSON.parse(jsonFormat.render(report)) as unknown;
+    expect(json).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(compileSchema()(json)).toBe(true);
+  });
+
+  it('console: short plain lines, nothing of the body', () => {
+    const summary = renderSummary(report);
+    expect(summary.split('\n').every((line) => [...line].length <= 160)).toBe(true);
+    expect(summary).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    expect(summary).not.toContain('<script>alert(1)');
+  });
+});
+
+describe('report.schema.json: the new fields', () => {
+  const validate = compileSchema();
+  type Loose = { checks: Record<string, unknown>[] } & Record<string, unknown>;
+  const loose = (): Loose => structuredClone(REPORT) as unknown as Loose;
+  const failureOf = (report: Loose, index: number) => report.checks[index]!.failure as Record<string, unknown>;
+
+  it('accepts a report using every new field', () => {
+    const full = structuredClone(hostileReport()) as unknown as Loose;
+    full.checks.push(...(structuredClone(CHECKS) as unknown as Loose['checks']));
+    full.promises = structuredClone(PROMISES);
+    full.fixFirst = ['contract/create-client-matches-schema'];
+    full.strict = true;
+    const ok = validate(full);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    const used = JSON.stringify(full);
+    for (const key of ['strict', 'promises', 'fixFirst', 'warnings', 'blockedBy', 'rules', 'basisRule', 'severity', 'basis', 'boundary', 'response', 'rpcErrorCode', 'transportError', 'truncated', 'verdict']) {
+      expect(used, key).toContain(`"${key}":`);
+    }
+  });
+
+  it('requires strict, promises, severity, basis, basisRule and the warned and blocked counts', () => {
+    for (const key of ['strict', 'promises']) {
+      const report = loose();
+      delete report[key];
+      expect(validate(report), key).toBe(false);
+    }
+    for (const key of ['severity', 'basis', 'basisRule']) {
+      const report = loose();
+      delete failureOf(report, 1)[key];
+      expect(validate(report), key).toBe(false);
+      expect(validate.errors?.some((e) => e.keyword === 'required' && e.params.missingProperty === key)).toBe(true);
+    }
+    for (const key of ['warned', 'blocked']) {
+      const report = loose();
+      delete (report.summary as { total: Record<string, number> }).total[key];
+      expect(validate(report), key).toBe(false);
+    }
+  });
+
+  it('rejects unknown statuses, severities, basis kinds, verdicts and keys', () => {
+    const status = loose();
+    status.checks[8]!.status = 'flaky';
+    expect(validate(status)).toBe(false);
+    expect(validate.errors?.some((e) => e.keyword === 'enum' && e.instancePath === '/checks/8/status')).toBe(true);
+
+    const severity = loose();
+    failureOf(severity, 1).severity = 'info';
+    expect(validate(severity)).toBe(false);
+
+    const kind = loose();
+    failureOf(kind, 1).basis = { ...PROMISE, kind: 'rumour' };
+    expect(validate(kind)).toBe(false);
+
+    const verdict = loose();
+    (verdict.promises as Record<string, unknown>[])[0]!.verdict = 'maybe';
+    expect(validate(verdict)).toBe(false);
+
+    const promiseStatus = loose();
+    (promiseStatus.promises as { checks: Record<string, unknown>[] }[])[0]!.checks[0]!.status = 'flaky';
+    expect(validate(promiseStatus)).toBe(false);
+
+    const responseKey = loose();
+    (failureOf(responseKey, 1).response as Record<string, unknown>).cookies = 'x';
+    expect(validate(responseKey)).toBe(false);
+
+    const basisKey = loose();
+    failureOf(basisKey, 1).basis = { ...PROMISE, confidence: 1 };
+    expect(validate(basisKey)).toBe(false);
+  });
+
+  it('ties warned to a warning and blocked to its blocker', () => {
+    const noFailure = loose();
+    delete noFailure.checks[8]!.failure;
+    expect(validate(noFailure)).toBe(false);
+
+    const wrongSeverity = loose();
+    failureOf(wrongSeverity, 8).severity = 'failure';
+    expect(validate(wrongSeverity)).toBe(false);
+
+    const noBlocker = loose();
+    delete noBlocker.checks[9]!.blockedBy;
+    expect(validate(noBlocker)).toBe(false);
   });
 });

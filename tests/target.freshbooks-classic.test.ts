@@ -667,6 +667,113 @@ const PROBES: Record<string, Probe> = {
     reference: 'ok',
     mutant: 'fail 40404',
   },
+  // Reached only by the boundary phase's edge cases.
+  'drops-non-ascii': {
+    async observe(admin) {
+      const id = await admin.create({ first_name: 'Zoë 日本 😀', last_name: 'Cafe\u0301 Noe\u0308l', p_city: 'Oslo' });
+      await admin.update(id, { organization: 'Ångström & Co' });
+      const { first_name, last_name, organization, p_city } = await admin.client(id);
+      return { first_name, last_name, organization, p_city };
+    },
+    reference: { first_name: 'Zoë 日本 😀', last_name: 'Cafe\u0301 Noe\u0308l', organization: 'Ångström & Co', p_city: 'Oslo' },
+    mutant: { first_name: 'Zo  ', last_name: 'Cafe Noel', organization: 'ngstrm & Co', p_city: 'Oslo' },
+  },
+  'update-ignores-empty': {
+    async observe(admin) {
+      const id = await admin.create({ first_name: 'Jane', last_name: 'Doe', p_city: 'Oslo' });
+      await admin.update(id, { first_name: 'Janet', p_city: '', last_name: ' ' });
+      const { first_name, last_name, p_city } = await admin.client(id);
+      return { first_name, last_name, p_city };
+    },
+    reference: { first_name: 'Janet', last_name: ' ', p_city: '' },
+    mutant: { first_name: 'Janet', last_name: ' ', p_city: 'Oslo' },
+  },
+  'email-filter-prefix': {
+    async observe(admin) {
+      for (const email of ['q@example.test', 'qq@example.test', 'q@example.testing', 'Q@EXAMPLE.TEST']) await admin.create({ email });
+      return (await admin.list({ email: 'q@example.test' })).ids;
+    },
+    reference: [7, 4],
+    mutant: [7, 6, 4],
+  },
+  'per-page-99-is-default': {
+    async observe(admin) {
+      await createMany(admin, 23, 'n');
+      const at = async (perPage: number) => {
+        const { perPage: answered, pages, ids } = await admin.list({ per_page: perPage });
+        return { perPage: answered, pages, listed: ids.length };
+      };
+      return { 98: await at(98), 99: await at(99) };
+    },
+    reference: { 98: { perPage: 98, pages: 1, listed: 26 }, 99: { perPage: 99, pages: 1, listed: 26 } },
+    mutant: { 98: { perPage: 98, pages: 1, listed: 26 }, 99: { perPage: 25, pages: 2, listed: 25 } },
+  },
+  'page-zero-unpaged': {
+    async observe(admin) {
+      const at = async (page: number) => {
+        const reply = await admin.call('client.list', elements({ page, per_page: 2 }));
+        const node = reply.response.clients;
+        if (node === undefined) return outcome(reply);
+        const listed = node.client === undefined ? [] : [node.client].flat();
+        return { page: node['@_page'], perPage: node['@_per_page'], ids: listed.map((c: any) => Number(c.client_id)) };
+      };
+      return { 0: await at(0), '-1': await at(-1), 1: await at(1) };
+    },
+    reference: { 0: 'fail 40012', '-1': 'fail 40012', 1: { page: '1', perPage: '2', ids: [3, 2] } },
+    mutant: {
+      0: { page: '1', perPage: '2', ids: [3, 2, 1] },
+      '-1': { page: '1', perPage: '2', ids: [3, 2, 1] },
+      1: { page: '1', perPage: '2', ids: [3, 2] },
+    },
+  },
+  'total-capped-at-100': {
+    async observe(admin) {
+      await createMany(admin, 97, 't');
+      const before = await admin.list({ per_page: 2 });
+      await admin.create({ first_name: 'last' });
+      const after = await admin.list({ per_page: 2 });
+      return { 100: { total: before.total, pages: before.pages }, 101: { total: after.total, pages: after.pages } };
+    },
+    reference: { 100: { total: 100, pages: 50 }, 101: { total: 101, pages: 51 } },
+    mutant: { 100: { total: 100, pages: 50 }, 101: { total: 100, pages: 51 } },
+  },
+  // Break only an assumption: the documents do not say how these are answered.
+  'ignores-unknown-elements': {
+    async observe(admin) {
+      const unknown = await admin.call('client.create', '<client><first_name>Jane</first_name><x_color>blue</x_color></client>');
+      const markup = await admin.call('client.create', '<client><first_name><b>Jane</b></first_name></client>');
+      return { unknown: outcome(unknown), markup: outcome(markup), listed: (await admin.list()).ids };
+    },
+    reference: { unknown: 'fail 40012', markup: 'fail 40012', listed: [3, 2, 1] },
+    mutant: { unknown: 'ok', markup: 'fail 40012', listed: [4, 3, 2, 1] },
+  },
+  'unknown-id-404': {
+    async observe(admin, staff) {
+      const shape = (reply: Reply): string =>
+        reply.response === undefined ? `${reply.status} ${reply.contentType} ${reply.text}` : `${reply.status} ${outcome(reply)}`;
+      return {
+        get: shape(await admin.get(424242)),
+        update: shape(await admin.update(424242, { notes: 'x' })),
+        delete: shape(await admin.delete(424242)),
+        staffGetsUnknown: shape(await staff.get(424242)),
+        staffGetsUnassigned: shape(await staff.get(3)),
+      };
+    },
+    reference: {
+      get: '200 fail 40404',
+      update: '200 fail 40404',
+      delete: '200 fail 40404',
+      staffGetsUnknown: '200 fail 40404',
+      staffGetsUnassigned: '200 fail 40404',
+    },
+    mutant: {
+      get: '404 text/plain; charset=utf-8 Client 424242 not found',
+      update: '404 text/plain; charset=utf-8 Client 424242 not found',
+      delete: '404 text/plain; charset=utf-8 Client 424242 not found',
+      staffGetsUnknown: '404 text/plain; charset=utf-8 Client 424242 not found',
+      staffGetsUnassigned: '200 fail 40404',
+    },
+  },
 };
 
 describe('FreshBooks Classic XML mutants', () => {
@@ -684,6 +791,16 @@ describe('FreshBooks Classic XML mutants', () => {
 
   it('marks only the mutant that breaks every response as global', () => {
     expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['html-content-type']);
+  });
+
+  it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
+    expect(MUTANTS.filter((m) => m.boundaryOnly).map((m) => m.id)).toEqual([
+      'drops-non-ascii', 'update-ignores-empty', 'email-filter-prefix', 'per-page-99-is-default', 'page-zero-unpaged',
+      'total-capped-at-100',
+    ]);
+    // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
+    expect(MUTANTS.filter((m) => m.assumption).map((m) => m.id).sort()).toEqual(['delete-is-hard', 'email-filter-partial', 'email-filter-prefix', 'empty-list-one-page', 'fail-without-code', 'get-returns-password', 'get-unknown-ok', 'html-content-type', 'ignores-unknown-elements', 'page-zero-unpaged', 'per-page-uncapped', 'unknown-id-404', 'update-answers-client']);
+    for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 
   it('refuses to start an unknown mutant', async () => {

@@ -618,6 +618,91 @@ const PROBES: Record<string, Probe> = {
     reference: 'whole',
     mutant: 'first half',
   },
+  // Reached only by the boundary phase's edge cases.
+  'plus-becomes-space': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a+b', email: 'first+tag@example.test' });
+      await api.update(c.id, { lname: 'c++' });
+      const { fname, lname, email } = (await api.get(c.id)).json.response.result.client;
+      return { fname, lname, email };
+    },
+    reference: { fname: 'a+b', lname: 'c++', email: 'first+tag@example.test' },
+    mutant: { fname: 'a b', lname: 'c  ', email: 'first tag@example.test' },
+  },
+  'update-ignores-null': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a', p_city: 'Oslo', vat_name: 'VAT' });
+      await api.update(c.id, { fname: 'z', p_city: null, vat_name: '' });
+      const { fname, p_city, vat_name } = (await api.get(c.id)).json.response.result.client;
+      return { fname, p_city, vat_name };
+    },
+    reference: { fname: 'z', p_city: null, vat_name: '' },
+    mutant: { fname: 'z', p_city: 'Oslo', vat_name: '' },
+  },
+  'like-ignores-spaced-needles': {
+    async observe(api) {
+      for (const fname of ['Alpha Beta', 'alphabet', 'Gamma']) await api.create({ fname });
+      const matches = async (needle: string) => ids(await api.list([['search[fname_like]', needle]]));
+      return { middle: await matches('ha B'), leading: await matches(' Beta'), plain: await matches('Alp') };
+    },
+    reference: { middle: [100001], leading: [100001], plain: [100001, 100002] },
+    mutant: { middle: [], leading: [], plain: [100001, 100002] },
+  },
+  'per-page-99-is-default': {
+    async observe(api) {
+      for (let i = 0; i < 16; i++) await api.create({ fname: `p${i}` });
+      const at = async (perPage: string) => {
+        const result = await api.list([['per_page', perPage]]);
+        return { per_page: result.per_page, pages: result.pages, listed: result.clients.length };
+      };
+      return { 98: await at('98'), 99: await at('99') };
+    },
+    reference: { 98: { per_page: 98, pages: 1, listed: 16 }, 99: { per_page: 99, pages: 1, listed: 16 } },
+    mutant: { 98: { per_page: 98, pages: 1, listed: 16 }, 99: { per_page: 15, pages: 2, listed: 15 } },
+  },
+  'page-zero-unpaged': {
+    async observe(api) {
+      for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
+      const at = async (page: string) => {
+        const reply = await api.request('GET', `${CLIENTS_PATH}?page=${page}&per_page=2`);
+        const result = reply.json.response.result;
+        return result === undefined ? { status: reply.status } : { status: reply.status, page: result.page, per_page: result.per_page, ids: ids(result) };
+      };
+      return { 0: await at('0'), '-1': await at('-1'), 1: await at('1') };
+    },
+    reference: { 0: { status: 400 }, '-1': { status: 400 }, 1: { status: 200, page: 1, per_page: 2, ids: [100001, 100002] } },
+    mutant: {
+      0: { status: 200, page: 1, per_page: 2, ids: [100001, 100002, 100003] },
+      '-1': { status: 200, page: 1, per_page: 2, ids: [100001, 100002, 100003] },
+      1: { status: 200, page: 1, per_page: 2, ids: [100001, 100002] },
+    },
+  },
+  'total-capped-at-100': {
+    async observe(api) {
+      const totals: Record<number, unknown> = {};
+      for (let i = 1; i <= 101; i++) {
+        await api.create({ fname: `t${i}` });
+        if (i === 100 || i === 101) {
+          const { total, pages } = await api.list([['per_page', '2']]);
+          totals[i] = { total, pages };
+        }
+      }
+      return totals;
+    },
+    reference: { 100: { total: 100, pages: 50 }, 101: { total: 101, pages: 51 } },
+    mutant: { 100: { total: 100, pages: 50 }, 101: { total: 100, pages: 51 } },
+  },
+  // Breaks only an assumption (text comes back verbatim), and only the boundary phase reaches it.
+  'trims-stored-text': {
+    async observe(api) {
+      const c = await api.create({ fname: '  padded  ', organization: 'two  inner spaces' });
+      await api.update(c.id, { lname: '\tx y\n' });
+      const { fname, lname, organization } = (await api.get(c.id)).json.response.result.client;
+      return { fname, lname, organization };
+    },
+    reference: { fname: '  padded  ', lname: '\tx y\n', organization: 'two  inner spaces' },
+    mutant: { fname: 'padded', lname: 'x y', organization: 'two  inner spaces' },
+  },
 };
 
 describe('FreshBooks REST mutants', () => {
@@ -635,6 +720,16 @@ describe('FreshBooks REST mutants', () => {
 
   it('marks as global only the mutants that break every response, or every response carrying a client', () => {
     expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['id-as-string', 'html-content-type']);
+  });
+
+  it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
+    expect(MUTANTS.filter((m) => m.boundaryOnly).map((m) => m.id)).toEqual([
+      'plus-becomes-space', 'update-ignores-null', 'like-ignores-spaced-needles', 'per-page-99-is-default',
+      'page-zero-unpaged', 'total-capped-at-100', 'trims-stored-text',
+    ]);
+    // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
+    expect(MUTANTS.filter((m) => m.assumption).map((m) => m.id).sort()).toEqual(['accepts-wrong-types', 'html-content-type', 'id-as-string', 'id-from-active-count', 'ids-filter-first-only', 'like-case-sensitive', 'page-zero-unpaged', 'per-page-99-is-default', 'per-page-uncapped', 'restore-impossible', 'restore-reverts-updates', 'total-capped-at-100', 'trims-stored-text']);
+    for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 
   it('refuses to start an unknown mutant', async () => {

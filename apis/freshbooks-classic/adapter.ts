@@ -14,11 +14,11 @@ import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, CredentialRef, WireRequest } from '../../engine/exchange.js';
 import { InternalError } from '../../engine/failures.js';
 import type { Answer, Session } from '../../engine/session.js';
-import { DEFAULT_STRINGS, stringArbitrary, type InvalidBody, type StringConstraints } from '../../generators/arbitraries.js';
+import { DEFAULT_STRINGS, boundaryStrings, stringArbitrary, type InvalidBody, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { loadXsdSpec, type XsdSpec } from '../../generators/xsd.js';
 import { assumed, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
-import type { ClientFields, FieldSpec } from '../../model/fields.js';
+import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 import { buildXml, childElement, childText, type XmlBody, type XmlContent, type XmlElement } from '../../protocols/xml/codec.js';
 
 const XSD_PATH = 'apis/freshbooks-classic/freshbooks-classic.xsd';
@@ -63,17 +63,17 @@ export const CAPABILITIES: Capabilities = {
   auth: 'per-request',
   actions: [],
 };
-const OK: Expectation = { httpStatuses: [200], outcome: 'ok', why: 'a valid request succeeds' };
+const OK: Expectation = { httpStatuses: [200], outcome: 'ok', why: 'a valid request succeeds', rule: 'success' };
 
 export class FreshbooksClassicApi implements ClientApi {
   readonly id = 'freshbooks-classic';
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
     ok: OK,
-    unknownId: { httpStatuses: [200], outcome: 'fail', why: 'an unknown client_id is answered with the fail envelope' },
-    unauthorized: { httpStatuses: [401], why: 'a request without valid Basic credentials is answered 401' },
-    invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope' },
-    notPermitted: { httpStatuses: [200], outcome: 'fail', why: 'a staff member touching a client not assigned to them gets the fail envelope' },
+    unknownId: { httpStatuses: [200], outcome: 'fail', why: 'an unknown client_id is answered with the fail envelope', rule: 'errors/unknown-id' },
+    unauthorized: { httpStatuses: [401], why: 'a request without valid Basic credentials is answered 401', rule: 'errors/unauthorized' },
+    invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope', rule: 'errors/invalid-body' },
+    notPermitted: { httpStatuses: [200], outcome: 'fail', why: 'a staff member touching a client not assigned to them gets the fail envelope', rule: 'errors/not-permitted' },
   };
   private readonly created = new CreatedClients();
   private restrictedView?: FreshbooksClassicApi;
@@ -100,6 +100,11 @@ export class FreshbooksClassicApi implements ClientApi {
     return stringArbitrary(this.xsd.stringSchema(CLIENT_INPUT_TYPE, WIRE_FIELD[field] ?? field), strings);
   }
 
+  /** XML has no null: an element left empty is the empty string. */
+  fieldBoundaries(field: string): readonly NamedValue<FieldValue>[] {
+    return boundaryStrings(this.xsd.stringSchema(CLIENT_INPUT_TYPE, WIRE_FIELD[field] ?? field));
+  }
+
   /** A create whose `<client>` breaks the schema in one place: an element the schema does not know, or markup where text belongs. */
   invalidCreateBodies(): fc.Arbitrary<InvalidBody> {
     const known = this.xsd.elementNames(CLIENT_INPUT_TYPE).filter((name) => name !== 'client_id' && name !== 'contacts');
@@ -118,13 +123,13 @@ export class FreshbooksClassicApi implements ClientApi {
     return this.get(id);
   }
 
-  async get(id: string): Promise<ClientRecord> {
-    const body = await this.call('client.get', { client_id: id }, { ...OK, why: 'a client this run created can be read' });
+  async get(id: string, rule = 'success'): Promise<ClientRecord> {
+    const body = await this.call('client.get', { client_id: id }, { ...OK, rule, why: 'a client this run created can be read' });
     return this.toRecord(this.element(body, 'client', 'client.get'));
   }
 
-  async update(id: string, fields: ClientFields): Promise<void> {
-    await this.call('client.update', { client: { client_id: id, ...this.toWire(fields) } }, { ...OK, why: 'a valid update succeeds' });
+  async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
+    await this.call('client.update', { client: { client_id: id, ...this.toWire(fields) } }, { ...OK, rule, why: 'a valid update succeeds' });
   }
 
   async delete(id: string): Promise<void> {
@@ -137,12 +142,13 @@ export class FreshbooksClassicApi implements ClientApi {
     return result;
   }
 
-  tryList(query: ListQuery): Promise<ListPage | 'rejected'> {
-    return this.listWith(query, { httpStatuses: [200], why: 'a list is served or refused with the fail envelope' });
+  /** Sent as it is: the query may break the schema on purpose (page 0, per_page above the maximum). */
+  tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
+    return this.listWith(query, { httpStatuses: [200], why: 'a list is served or refused with the fail envelope', rule }, true);
   }
 
-  private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
-    const answer = await this.session.call('client.list', this.request('client.list', this.listContent(query)), expect);
+  private async listWith(query: ListQuery, expect: Expectation, raw = false): Promise<ListPage | 'rejected'> {
+    const answer = await this.session.call('client.list', this.request('client.list', this.listContent(query), 'valid', raw), expect);
     if (answer.outcome === 'fail') return 'rejected';
     const clients = this.element(answer.body, 'clients', 'client.list');
     const attribute = (name: string) => Number(clients.attributes[name]);

@@ -10,11 +10,11 @@ import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, WireRequest } from '../../engine/exchange.js';
 import type { Answer, Session } from '../../engine/session.js';
-import { DEFAULT_STRINGS, flattenSchema, invalidBodyArbitrary, stringArbitrary, type StringConstraints } from '../../generators/arbitraries.js';
+import { DEFAULT_STRINGS, boundaryStrings, flattenSchema, invalidBodyArbitrary, stringArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../../generators/spec.js';
 import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
-import type { ClientFields, FieldSpec } from '../../model/fields.js';
+import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 
 const SOURCE: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
 
@@ -68,17 +68,17 @@ type Json = Record<string, unknown>;
 
 const resolveRef = (ref: string): JsonSchema => resolveBundleRef(SOURCE, ref);
 const TOKEN: Auth = { scheme: 'bearer', token: { credential: 'token' } };
-const OK: Expectation = { httpStatuses: [200], why: 'a valid request succeeds' };
+const OK: Expectation = { httpStatuses: [200], why: 'a valid request succeeds', rule: 'success' };
 
 export class FreshbooksRestApi implements ClientApi {
   readonly id = 'freshbooks-rest';
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
     ok: OK,
-    unknownId: { httpStatuses: [404], why: 'an unknown client id is answered 404' },
-    unauthorized: { httpStatuses: [401], why: 'a request without a valid Bearer token is answered 401' },
-    invalidBody: { httpStatuses: [400, 422], why: 'a body with a wrongly typed field is rejected' },
-    notPermitted: { httpStatuses: [403, 404], why: "a client outside the user's reach is refused" },
+    unknownId: { httpStatuses: [404], why: 'an unknown client id is answered 404', rule: 'errors/unknown-id' },
+    unauthorized: { httpStatuses: [401], why: 'a request without a valid Bearer token is answered 401', rule: 'errors/unauthorized' },
+    invalidBody: { httpStatuses: [400, 422], why: 'a body with a wrongly typed field is rejected', rule: 'errors/invalid-body' },
+    notPermitted: { httpStatuses: [403, 404], why: "a client outside the user's reach is refused", rule: 'errors/not-permitted' },
   };
   private readonly created = new CreatedClients();
   private readonly base: string;
@@ -103,9 +103,19 @@ export class FreshbooksRestApi implements ClientApi {
   }
 
   fieldArbitrary(field: string, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
+    return stringArbitrary(this.fieldSchema(field), strings);
+  }
+
+  fieldBoundaries(field: string): readonly NamedValue<FieldValue>[] {
+    const schema = this.fieldSchema(field);
+    const nullable = Array.isArray(schema.type) && schema.type.includes('null');
+    return [...boundaryStrings(schema), ...(nullable ? [{ name: 'null (the field is nullable)', value: null }] : [])];
+  }
+
+  private fieldSchema(field: string): JsonSchema {
     const schema = ((this.inputSchema.properties ?? {}) as Record<string, JsonSchema>)[WIRE_FIELD[field] ?? ''];
     if (!schema) throw new Error(`spec: ClientInput has no property for ${field}`);
-    return stringArbitrary(schema, strings);
+    return schema;
   }
 
   invalidCreateBodies() {
@@ -116,19 +126,19 @@ export class FreshbooksRestApi implements ClientApi {
 
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
     const body = { client: { ...this.toWire(fields), note: scopeTag(this.config.runTag, scope) } };
-    const answer = await this.session.call('createClient', this.request('POST', this.base, body), { httpStatuses: [200, 201], why: 'a valid create succeeds' });
+    const answer = await this.session.call('createClient', this.request('POST', this.base, body), { httpStatuses: [200, 201], why: 'a valid create succeeds', rule: 'success' });
     const record = this.toRecord(dig(this.session, 'createClient', answer.body, ['response', 'result', 'client']));
     this.created.add(record.id);
     return record;
   }
 
-  async get(id: string): Promise<ClientRecord> {
-    const answer = await this.session.call('getClient', this.request('GET', this.clientUrl(id)), { ...OK, why: 'a client this run created can be read' });
+  async get(id: string, rule = 'success'): Promise<ClientRecord> {
+    const answer = await this.session.call('getClient', this.request('GET', this.clientUrl(id)), { ...OK, rule, why: 'a client this run created can be read' });
     return this.toRecord(dig(this.session, 'getClient', answer.body, ['response', 'result', 'client']));
   }
 
-  async update(id: string, fields: ClientFields): Promise<void> {
-    await this.session.call('updateClient', this.request('PUT', this.clientUrl(id), { client: this.toWire(fields) }), { ...OK, why: 'a valid update succeeds' });
+  async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
+    await this.session.call('updateClient', this.request('PUT', this.clientUrl(id), { client: this.toWire(fields) }), { ...OK, rule, why: 'a valid update succeeds' });
   }
 
   async delete(id: string): Promise<void> {
@@ -145,8 +155,8 @@ export class FreshbooksRestApi implements ClientApi {
     return result;
   }
 
-  tryList(query: ListQuery): Promise<ListPage | 'rejected'> {
-    return this.listWith(query, { httpStatuses: [200, 400], why: 'a list is served or rejected with 400' });
+  tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
+    return this.listWith(query, { httpStatuses: [200, 400], why: 'a list is served or rejected with 400', rule });
   }
 
   private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
@@ -165,13 +175,19 @@ export class FreshbooksRestApi implements ClientApi {
     const answer = await this.session.call('listClients', this.request('GET', `${this.base}?${params}`), expect);
     if (answer.httpStatus === 400) return 'rejected';
     const result = dig(this.session, 'listClients', answer.body, ['response', 'result']);
-    const clients = result.clients as Json[];
+    const clients = result.clients;
+    if (!Array.isArray(clients)) throw this.session.envelopeGap('listClients', 'response.result.clients', answer.body);
+    const counter = (key: string): number => {
+      const value = result[key];
+      if (typeof value !== 'number') throw this.session.envelopeGap('listClients', `response.result.${key}`, answer.body);
+      return value;
+    };
     return {
-      items: clients.map((c) => this.toRecord(c)),
-      page: result.page as number,
-      perPage: result.per_page as number,
-      pages: result.pages as number,
-      total: result.total as number,
+      items: (clients as Json[]).map((c) => this.toRecord(c)),
+      page: counter('page'),
+      perPage: counter('per_page'),
+      pages: counter('pages'),
+      total: counter('total'),
     };
   }
 
@@ -226,10 +242,10 @@ export class FreshbooksRestApi implements ClientApi {
   }
 
   private toRecord(client: Json): ClientRecord {
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | null> = {};
     for (const [field, wire] of Object.entries(WIRE_FIELD)) {
       const value = client[wire];
-      if (typeof value === 'string') fields[field] = value;
+      if (typeof value === 'string' || value === null) fields[field] = value;
     }
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.vis_state)?.[0] ?? 'active') as Visibility;
     const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));

@@ -15,6 +15,7 @@ export const expectedErrorCode: ExchangeCheck = {
       expected: wanted.join(' or '),
       actual: actual === undefined ? 'a success' : String(actual),
       exchanges: [exchange],
+      basisRule: kase.expect!.rule,
     });
   },
 };

@@ -24,6 +24,7 @@ export const expectedOutcome: ExchangeCheck = {
       expected: wanted,
       actual: actual ?? '(none)',
       exchanges: [exchange],
+      basisRule: kase.expect!.rule,
     });
   },
 };

@@ -14,6 +14,7 @@ export const expectedStatus: ExchangeCheck = {
       expected: wanted.join(' or '),
       actual: String(status),
       exchanges: [exchange],
+      basisRule: kase.expect!.rule,
     });
   },
 };

@@ -1,3 +1,4 @@
+import type { BasisBook } from '../basis.js';
 import type { Exchange, WireResponse } from '../exchange.js';
 
 /** What one exchange was meant to show; `expect` narrows what the spec documents to what this case wants. */
@@ -17,6 +18,11 @@ export interface Expectation {
   readonly rpcCodes?: readonly number[];
   readonly outcome?: Outcome;
   readonly why: string;
+  /**
+   * The rule id whose basis grounds this expectation (`success`, `errors/unknown-id`, ...): a status,
+   * code or verdict other than the expected one breaks that rule.
+   */
+  readonly rule: string;
 }
 
 /** The verdict an answer carries besides any HTTP status: a success, or a documented refusal. */
@@ -38,6 +44,8 @@ export type Decoded = { readonly ok: true; readonly value: unknown } | { readonl
 export interface SpecView {
   /** The exchange checks that apply to this spec's protocol, in the order they run. */
   readonly checks: readonly ExchangeCheck[];
+  /** What each rule rests on for this API: the promises and assumptions its spec records. */
+  readonly basis: BasisBook;
   /** Documented HTTP statuses of an operation (`200`, `4XX`, `default`); empty when the protocol has none. */
   documentedStatuses(operation: string): readonly string[];
   /** Media types documented for this answer (any will do; lower-case, no parameters); empty when none is. */

@@ -1,5 +1,7 @@
+import type { ResponseExcerpt } from '../../engine/records.js';
 import { FAMILIES, type CheckResult, type Family, type FailureRecord, type RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
+import { basisText, blockedLine, bodyLabel, headerLines, oneLine, promiseCounts, responseStatus, warningsNote } from '../render.js';
 
 // XML 1.0 allows tab, LF, CR and these ranges; anything else (other control chars, lone surrogates,
 // U+FFFE/U+FFFF) makes the whole file unparsable for CI tools, so it is dropped.
@@ -47,7 +49,7 @@ function count(checks: readonly CheckResult[]): Counts {
   for (const check of checks) {
     if (check.status === 'failed') counts.failures++;
     else if (check.status === 'errored') counts.errors++;
-    else if (check.status === 'skipped') counts.skipped++;
+    else if (check.status === 'skipped' || check.status === 'blocked') counts.skipped++;
     counts.time += check.durationMs;
   }
   return counts;
@@ -67,16 +69,31 @@ function indentLines(lines: readonly string[]): string[] {
   return lines.flatMap((line) => line.split('\n').map((part) => `  ${part}`));
 }
 
-/** The plain-text detail of a failure: everything needed to understand and replay it. */
-export function failureText(failure: FailureRecord): string {
-  const lines: string[] = [`rule: ${failure.rule}`];
+/** The response that broke the rule, as plain text: status line, headers, then the body excerpt. */
+export function responseText(response: ResponseExcerpt): string[] {
+  const lines = [`response: ${responseStatus(response)}`];
+  const headers = headerLines(response);
+  if (headers.length > 0) lines.push(...indentLines(headers));
+  if (response.body.length > 0) lines.push(`${bodyLabel(response).toLowerCase()}:`, ...indentLines([response.body]));
+  else if (response.transportError === undefined || response.truncated) lines.push(bodyLabel(response).toLowerCase());
+  return lines;
+}
+
+/** The plain-text detail of a failure: what it rests on, the answer, and everything needed to replay it. */
+export function failureText(failure: FailureRecord, check?: CheckResult): string {
+  const lines: string[] = [`severity: ${failure.severity}`, `basis: ${basisText(failure.basis)}`];
+  lines.push(`rule: ${failure.rule}${failure.basisRule !== failure.rule ? ` (basis rule: ${failure.basisRule})` : ''}`);
+  if (failure.boundary !== undefined) lines.push(`boundary: ${oneLine(failure.boundary)}`);
   if (failure.operation !== undefined) lines.push(`operation: ${failure.operation}`);
   lines.push(`message: ${failure.message}`);
+  const more = check && warningsNote(check);
+  if (more) lines.push(`note: ${more}`);
   if (failure.expected !== undefined) lines.push('expected:', ...indentLines([failure.expected]));
   if (failure.actual !== undefined) lines.push('actual:', ...indentLines([failure.actual]));
   lines.push(`seed: ${failure.seed}`);
   if (failure.path !== undefined) lines.push(`path: ${failure.path}`);
   if (failure.counterexample !== undefined) lines.push('counterexample:', ...indentLines([failure.counterexample]));
+  if (failure.response !== undefined) lines.push(...responseText(failure.response));
   const { steps, replay } = failure.reproduction;
   if (steps.length > 0) lines.push('reproduction:', ...indentLines(steps.map((step) => step.command)));
   steps.forEach((step, index) => {
@@ -86,27 +103,59 @@ export function failureText(failure: FailureRecord): string {
   return lines.join('\n');
 }
 
+/** Per-test-case properties, which test-report actions read: the severity and the basis of a verdict, or the blocker. */
+function caseProperties(values: readonly (readonly [string, string | undefined])[]): string[] {
+  const rows = values.flatMap(([name, value]) => (value === undefined ? [] : [`        <property${attributes({ name, value })}/>`]));
+  return rows.length > 0 ? ['      <properties>', ...rows, '      </properties>'] : [];
+}
+
+function failureProperties(failure: FailureRecord): string[] {
+  return caseProperties([
+    ['severity', failure.severity],
+    ['rule', failure.rule],
+    ['basis.rule', failure.basisRule],
+    ['basis.kind', failure.basis.kind],
+    ['basis.says', oneLine(failure.basis.says)],
+    ['basis.source', oneLine(failure.basis.source)],
+    ['boundary', failure.boundary === undefined ? undefined : oneLine(failure.boundary)],
+    ['response.status', failure.response?.httpStatus === undefined ? undefined : String(failure.response.httpStatus)],
+  ]);
+}
+
 function testcase(report: Readonly<RunReport>, check: CheckResult): string {
   const open = `    <testcase${attributes({
     classname: `${report.api}.${check.family}`,
     name: check.name,
     time: seconds(check.durationMs),
   })}`;
+  const element = (children: readonly string[]) => [`${open}>`, ...children, '    </testcase>'].join('\n');
   switch (check.status) {
     case 'passed':
       return `${open}/>`;
     case 'skipped':
       return `${open}>\n      <skipped${attributes({ message: check.note ?? 'skipped' })}/>\n    </testcase>`;
+    case 'blocked': {
+      const skipped = `      <skipped${attributes({ message: blockedLine(check) })}>${escapeXml(check.note ?? blockedLine(check))}</skipped>`;
+      return element([...caseProperties([['status', 'blocked'], ['blockedBy', check.blockedBy]]), skipped]);
+    }
+    case 'warned': {
+      // A broken assumption does not fail the test case: it passes, and says why it warned.
+      const failure = check.failure;
+      const text = failure ? failureText(failure, check) : (check.note ?? 'warned');
+      const properties = failure ? failureProperties(failure) : caseProperties([['severity', 'warning']]);
+      return element([...properties, `      <system-out>${escapeXml(`WARNING: ${failure?.message ?? check.note ?? 'warned'}\n${text}`)}</system-out>`]);
+    }
     case 'failed': {
       const failure = check.failure;
       const message = failure?.message ?? check.note ?? 'failed';
-      const body = failure ? failureText(failure) : message;
-      return `${open}>\n      <failure${attributes({ message, type: failure?.rule ?? 'failed' })}>${escapeXml(body)}</failure>\n    </testcase>`;
+      const body = failure ? failureText(failure, check) : message;
+      const properties = failure ? failureProperties(failure) : [];
+      return element([...properties, `      <failure${attributes({ message, type: failure?.rule ?? 'failed' })}>${escapeXml(body)}</failure>`]);
     }
     case 'errored': {
       const failure = check.failure;
       const message = check.note ?? failure?.message ?? 'errored';
-      const details = [check.note, failure ? failureText(failure) : undefined].filter((part) => part !== undefined);
+      const details = [check.note, failure ? failureText(failure, check) : undefined].filter((part) => part !== undefined);
       return `${open}>\n      <error${attributes({ message, type: failure?.rule ?? 'check-error' })}>${escapeXml(details.join('\n\n'))}</error>\n    </testcase>`;
     }
   }
@@ -119,10 +168,14 @@ function properties(report: Readonly<RunReport>): string {
     ['seed', String(report.seed)],
     ['runs', String(report.runs)],
     ['readOnly', String(report.readOnly)],
+    ['strict', String(report.strict)],
     ['outcome', report.outcome],
     ['clientele.version', report.tool.version],
   ];
   if (report.error !== undefined) values.push(['error', report.error]);
+  if (report.fixFirst?.length) values.push(['fixFirst', report.fixFirst.join(', ')]);
+  const promises = promiseCounts(report.promises);
+  values.push(['promises.kept', String(promises.kept)], ['promises.broken', String(promises.broken)], ['promises.untested', String(promises.untested)]);
   const rows = values.map(([name, value]) => `      <property${attributes({ name, value })}/>`);
   return ['    <properties>', ...rows, '    </properties>'].join('\n');
 }

@@ -1,6 +1,25 @@
-import { FAMILIES, type CheckResult, type FailureRecord, type FamilySummary, type RunReport } from '../model.js';
+import type { Basis } from '../../engine/basis.js';
+import type { ResponseExcerpt } from '../../engine/records.js';
+import { FAMILIES, type CheckResult, type FailureRecord, type PromiseRow, type RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
-import { SUMMARY_COLUMNS, checkMessage, formatDuration, problemChecks, stepsLanguage } from '../render.js';
+import {
+  SUMMARY_COLUMNS,
+  basisLead,
+  blockedChecks,
+  blockedLine,
+  bodyLabel,
+  bodyLanguage,
+  checkMessage,
+  formatDuration,
+  headerLines,
+  oneLine,
+  problemChecks,
+  promiseCounts,
+  skippedChecks,
+  stepsLanguage,
+  warnedChecks,
+  warningsNote,
+} from '../render.js';
 
 function longestBacktickRun(text: string): number {
   let longest = 0;
@@ -32,10 +51,12 @@ function prose(text: string): string {
   return /[\r\n]/.test(text) ? fence(text, 'text') : escapeMarkdown(text);
 }
 
+const CAPITAL = { passed: 'Passed', warned: 'Warned', failed: 'Failed', errored: 'Errored', skipped: 'Skipped', blocked: 'Blocked' } as const;
+
 function summaryTable(report: Readonly<RunReport>): string[] {
   const rows = [
-    '| Family | Passed | Failed | Errored | Skipped |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    `| Family | ${SUMMARY_COLUMNS.map((column) => CAPITAL[column]).join(' | ')} |`,
+    `| --- |${SUMMARY_COLUMNS.map(() => ' ---: |').join('')}`,
     ...FAMILIES.map((family) => {
       const counts = report.summary.families[family];
       return `| ${family} | ${SUMMARY_COLUMNS.map((column) => counts[column]).join(' | ')} |`;
@@ -46,18 +67,48 @@ function summaryTable(report: Readonly<RunReport>): string[] {
   return rows;
 }
 
-function failureSection(failure: FailureRecord, facts: string[], note?: string): string[] {
+/** `The docs say: *…* (source)` or `Assumed (the docs are silent): … (source)`, on one line, escaped. */
+export function basisMarkdown(basis: Basis): string {
+  const says = escapeMarkdown(oneLine(basis.says));
+  return `${basisLead(basis)}: ${basis.kind === 'promise' ? `*${says}*` : says} (${escapeMarkdown(oneLine(basis.source))})`;
+}
+
+/** The answer that broke the rule: status and type inline, then the headers and the body in fences. */
+function responseSection(response: ResponseExcerpt): string[] {
   const out: string[] = [];
-  facts.push(`- **Rule:** ${codeSpan(failure.rule)}`);
+  const facts: string[] = [];
+  if (response.httpStatus !== undefined) facts.push(`- **Status:** ${codeSpan(String(response.httpStatus))}`);
+  if (response.contentType !== undefined) facts.push(`- **Content type:** ${codeSpan(response.contentType)}`);
+  if (response.rpcErrorCode !== undefined) facts.push(`- **JSON-RPC error code:** ${codeSpan(String(response.rpcErrorCode))}`);
+  if (response.transportError !== undefined) facts.push(`- **Transport error:** ${codeSpan(response.transportError)}`);
+  out.push('**Response**');
+  if (facts.length > 0) out.push(facts.join('\n'));
+  const headers = headerLines(response);
+  if (headers.length > 0) out.push('Headers:', fence(headers.join('\n'), 'http'));
+  if (response.body.length > 0) out.push(`${bodyLabel(response)}:`, fence(response.body, bodyLanguage(response)));
+  else if (response.transportError === undefined || response.truncated) out.push(`${bodyLabel(response)}.`);
+  return out;
+}
+
+function failureSection(check: CheckResult, failure: FailureRecord, facts: string[], note?: string): string[] {
+  const out: string[] = [];
+  facts.push(`- **Severity:** ${failure.severity}`);
+  facts.push(`- **Basis:** ${basisMarkdown(failure.basis)}`);
+  const basisRule = failure.basisRule !== failure.rule ? ` (basis rule ${codeSpan(failure.basisRule)})` : '';
+  facts.push(`- **Rule:** ${codeSpan(failure.rule)}${basisRule}`);
+  if (failure.boundary !== undefined) facts.push(`- **Boundary:** ${escapeMarkdown(oneLine(failure.boundary))}`);
   if (failure.operation !== undefined) facts.push(`- **Operation:** ${codeSpan(failure.operation)}`);
   facts.push(`- **Seed:** ${codeSpan(String(failure.seed))}`);
   if (failure.path !== undefined) facts.push(`- **Path:** ${codeSpan(failure.path)}`);
   out.push(facts.join('\n'));
   if (note !== undefined) out.push(prose(note));
   out.push(prose(failure.message));
+  const more = warningsNote(check);
+  if (more !== undefined) out.push(`*${escapeMarkdown(more)}*`);
   if (failure.expected !== undefined) out.push('**Expected**', fence(failure.expected, 'text'));
   if (failure.actual !== undefined) out.push('**Actual**', fence(failure.actual, 'text'));
   if (failure.counterexample !== undefined) out.push('**Counterexample**', fence(failure.counterexample, 'text'));
+  if (failure.response !== undefined) out.push(...responseSection(failure.response));
   const { steps, replay } = failure.reproduction;
   out.push('**Reproduction**');
   if (steps.length > 0) out.push(fence(steps.map((step) => step.command).join('\n'), stepsLanguage(steps)));
@@ -68,42 +119,89 @@ function failureSection(failure: FailureRecord, facts: string[], note?: string):
   return out;
 }
 
+const TITLE = { failed: 'Failed', errored: 'Errored', warned: 'Warning' } as const;
+
 function checkSection(check: CheckResult): string {
-  const out = [`### ${check.status === 'failed' ? 'Failed' : 'Errored'}: ${escapeMarkdown(check.family)} / ${escapeMarkdown(check.name)}`];
+  const title = TITLE[check.status as keyof typeof TITLE] ?? CAPITAL[check.status];
+  const out = [`### ${title}: ${escapeMarkdown(check.family)} / ${escapeMarkdown(check.name)}`];
   // One list, so the check line and the failure facts do not render as two lists glued together.
   const facts = [`- **Check:** ${codeSpan(check.id)} (${formatDuration(check.durationMs)}, ${check.requests} requests)`];
   if (check.failure) {
-    out.push(...failureSection(check.failure, facts, check.status === 'errored' ? check.note : undefined));
+    out.push(...failureSection(check, check.failure, facts, check.status === 'errored' ? check.note : undefined));
   } else {
     out.push(facts.join('\n'), prose(checkMessage(check)));
   }
   return out.join('\n\n');
 }
 
+/** Text for one GFM table cell: one line, markup escaped (including `|`). */
+function cell(text: string): string {
+  return escapeMarkdown(oneLine(text));
+}
+
+/** A code span inside a table cell: GFM splits cells on `|` even inside code spans unless it is escaped. */
+function cellCode(text: string): string {
+  return codeSpan(oneLine(text)).replace(/\|/g, '\\|');
+}
+
+function promisesTable(promises: readonly PromiseRow[]): string[] {
+  const counts = promiseCounts(promises);
+  const rows = [
+    `${counts.kept} kept, ${counts.broken} broken, ${counts.untested} untested.`,
+    ['| Promise | Source | Checks | Verdict |', '| --- | --- | --- | --- |']
+      .concat(
+        promises.map((row) => {
+          const source = row.operation !== undefined ? `${cell(row.source)} (${cellCode(row.operation)})` : cell(row.source);
+          const checks = row.checks.length > 0 ? row.checks.map((check) => `${cellCode(check.id)} ${check.status}`).join(', ') : 'none';
+          return `| ${cell(row.says)} | ${source} | ${checks} | ${row.verdict === 'broken' ? '**broken**' : row.verdict} |`;
+        }),
+      )
+      .join('\n'),
+  ];
+  return rows;
+}
+
 /** The human-readable report, for PR comments and CI job summaries. */
 export const markdownFormat: ReportFormat = {
   fileName: 'report.md',
   render(report: Readonly<RunReport>): string {
-    const parts: string[] = [
-      `# clientele: ${escapeMarkdown(report.api)} against ${escapeMarkdown(report.target)} — ${report.outcome}`,
-      [
-        `- **API:** ${codeSpan(report.api)}`,
-        `- **Target:** ${codeSpan(report.target)}`,
-        `- **Outcome:** ${report.outcome} (exit code ${report.exitCode})`,
-        `- **Seed:** ${codeSpan(String(report.seed))}, ${report.runs} runs per property${report.readOnly ? ', read-only' : ''}`,
-        `- **Started:** ${report.startedAt}, took ${formatDuration(report.durationMs)}, ${report.summary.requests} requests`,
-        `- **Tool:** clientele ${escapeMarkdown(report.tool.version)}`,
-      ].join('\n'),
+    const facts = [
+      `- **API:** ${codeSpan(report.api)}`,
+      `- **Target:** ${codeSpan(report.target)}`,
+      `- **Outcome:** ${report.outcome} (exit code ${report.exitCode})`,
+      `- **Seed:** ${codeSpan(String(report.seed))}, ${report.runs} runs per property${report.readOnly ? ', read-only' : ''}`,
+      `- **Strict:** ${report.strict ? 'yes, warnings fail the run' : 'no, warnings do not fail the run'}`,
+      `- **Started:** ${report.startedAt}, took ${formatDuration(report.durationMs)}, ${report.summary.requests} requests`,
+      `- **Tool:** clientele ${escapeMarkdown(report.tool.version)}`,
     ];
+    const parts: string[] = [`# clientele: ${escapeMarkdown(report.api)} against ${escapeMarkdown(report.target)} — ${report.outcome}`, facts.join('\n')];
     if (report.error !== undefined) parts.push(`> **Error:** ${escapeMarkdown(report.error.replace(/\s+/g, ' '))}`);
     parts.push('## Summary', summaryTable(report).join('\n'));
+    if (report.fixFirst?.length) {
+      parts.push(`> **Fix first:** ${report.fixFirst.map(codeSpan).join(', ')}: these prerequisites failed and blocked other checks.`);
+    }
 
     const problems = problemChecks(report);
     parts.push('## Failures');
     if (problems.length === 0) parts.push('No failed or errored checks.');
     else parts.push(...problems.map(checkSection));
 
-    const skipped = report.checks.filter((check) => check.status === 'skipped');
+    const warned = warnedChecks(report);
+    if (warned.length > 0) {
+      parts.push('## Warnings', 'Checks that broke only assumptions (the docs are silent there)' + (report.strict ? '; under strict they fail the run.' : '; they do not fail the run.'));
+      parts.push(...warned.map(checkSection));
+    }
+
+    const blocked = blockedChecks(report);
+    if (blocked.length > 0) {
+      const items = blocked.map((check) => {
+        const by = check.blockedBy !== undefined ? `blocked by ${codeSpan(check.blockedBy)}` : escapeMarkdown(blockedLine(check));
+        return `- ${codeSpan(check.id)}: ${by}${check.note !== undefined ? ` — ${escapeMarkdown(oneLine(check.note))}` : ''}`;
+      });
+      parts.push('## Blocked', 'Checks whose prerequisite failed: their verdict would say nothing until it is fixed.', items.join('\n'));
+    }
+
+    const skipped = skippedChecks(report);
     if (skipped.length > 0) {
       parts.push(
         '## Skipped',
@@ -112,6 +210,10 @@ export const markdownFormat: ReportFormat = {
           .join('\n'),
       );
     }
+
+    parts.push('## Promises');
+    if (report.promises.length === 0) parts.push('No documented promises recorded for this API.');
+    else parts.push(...promisesTable(report.promises));
     return `${parts.join('\n\n')}\n`;
   },
 };

@@ -29,6 +29,9 @@ const rawBuilder = new XMLBuilder({ ...BUILDER_OPTIONS, processEntities: false }
 
 export type Outcome = { status: 'ok'; content: BuilderNode[] } | { status: 'fail'; code: FailCode; message: string };
 
+/** What a request is answered with: an envelope, or (under the unknown-id-404 fault) a bare HTTP status with plain text. */
+export type Served = Outcome | { status: 'plain'; httpStatus: number; text: string };
+
 export const ok = (content: BuilderNode[] = []): Outcome => ({ status: 'ok', content });
 
 /**

@@ -46,4 +46,20 @@ export interface ClassicFaults {
   anyUserAccepted?: boolean;
   /** The staff user's client.get fails even for a client assigned to them. */
   staffGetDenied?: boolean;
+  /** Characters outside ASCII are dropped from stored text. */
+  dropsNonAscii?: boolean;
+  /** An element sent empty in client.update leaves its field unchanged. */
+  updateIgnoresEmpty?: boolean;
+  /** The client.list email filter also matches emails that start with the value. */
+  emailFilterPrefix?: boolean;
+  /** per_page 99 is answered as if no per_page were given (the default, 25). */
+  perPage99IsDefault?: boolean;
+  /** Page 0 or a negative page is served as page 1 holding every matching client (per_page ignored) instead of the fail envelope. */
+  pageZeroUnpaged?: boolean;
+  /** `total` reports at most 100. */
+  totalCappedAt100?: boolean;
+  /** client.create ignores elements in `<client>` that the schema does not know instead of failing. */
+  ignoresUnknownElements?: boolean;
+  /** A client_id that exists nowhere is answered HTTP 404 with a plain-text body instead of the fail envelope. */
+  unknownId404?: boolean;
 }

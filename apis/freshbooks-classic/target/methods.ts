@@ -2,10 +2,10 @@
 import type { XmlElement } from '../../../protocols/xml/codec.js';
 import { paginate } from '../../../targets/paging.js';
 import { timestampNow } from '../../../targets/time.js';
-import { clientElement, element, ok, type Outcome } from './envelopes.js';
+import { clientElement, element, ok, type Outcome, type Served } from './envelopes.js';
 import type { ClassicFaults } from './faults.js';
 import {
-  FailCode, RequestFailure, childrenByName, leafText, malformed, parseClientId, parseFolder, parsePositiveInteger,
+  FailCode, PlainFailure, RequestFailure, childrenByName, leafText, malformed, parseClientId, parseFolder, parsePositiveInteger,
   parseRequestDocument, parseTimestampFilter,
 } from './requests.js';
 import { CLIENT_FIELDS, blankFields, randomPassword, type Caller, type ClientFields, type ClientRecord, type ClientStore } from './store.js';
@@ -18,18 +18,20 @@ const CREATE_ELEMENTS: ReadonlySet<string> = new Set(CLIENT_FIELDS);
 const UPDATE_ELEMENTS: ReadonlySet<string> = new Set(['client_id', ...CLIENT_FIELDS]);
 const ID_ONLY: ReadonlySet<string> = new Set(['client_id']);
 
-function clientPayload(request: XmlElement, allowed: ReadonlySet<string>): Map<string, XmlElement> {
+/** The children of `<client>`; `ignoreUnknown` is the ignores-unknown-elements fault. */
+function clientPayload(request: XmlElement, allowed: ReadonlySet<string>, ignoreUnknown = false): Map<string, XmlElement> {
   const top = childrenByName(request, new Set(['client']));
   const client = top.get('client');
   if (client === undefined) throw malformed('<client> is required');
-  return childrenByName(client, allowed);
+  return childrenByName(client, allowed, ignoreUnknown);
 }
 
-function readFields(given: Map<string, XmlElement>): Partial<ClientFields> {
+/** The fields given, as stored; `dropsNonAscii` is the fault that drops every character outside ASCII. */
+function readFields(given: Map<string, XmlElement>, dropsNonAscii = false): Partial<ClientFields> {
   const patch: Partial<ClientFields> = {};
   for (const field of CLIENT_FIELDS) {
     const el = given.get(field);
-    if (el !== undefined) patch[field] = leafText(el);
+    if (el !== undefined) patch[field] = dropsNonAscii ? leafText(el).replace(/[^\x00-\x7f]/gu, '') : leafText(el);
   }
   return patch;
 }
@@ -39,7 +41,7 @@ function notFound(id: number): RequestFailure {
 }
 
 /** Answers a request document from `caller`: the method's outcome, or the failure it was refused with. */
-export type Dispatch = (body: string, caller: Caller) => Outcome;
+export type Dispatch = (body: string, caller: Caller) => Served;
 
 export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Dispatch {
   function canRead(caller: Caller, record: ClientRecord): boolean {
@@ -53,13 +55,13 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
   /** The client the caller may act on; an out-of-scope client answers as if it did not exist. */
   function findClient(caller: Caller, id: number, access: 'read' | 'write'): ClientRecord {
     const record = store.get(id);
-    if (record === undefined) throw notFound(id);
+    if (record === undefined) throw faults.unknownId404 ? new PlainFailure(404, `Client ${id} not found`) : notFound(id);
     if (!(access === 'read' ? canRead(caller, record) : canWrite(caller, record))) throw notFound(id);
     return record;
   }
 
   function create(request: XmlElement, caller: Caller): Outcome {
-    const patch = readFields(clientPayload(request, CREATE_ELEMENTS));
+    const patch = readFields(clientPayload(request, CREATE_ELEMENTS, faults.ignoresUnknownElements), faults.dropsNonAscii);
     if (faults.createDropsPostalCode) delete patch.p_code;
     const fields: ClientFields = { ...blankFields(), ...patch };
     if (fields.username === '') fields.username = faults.usernameNotEmail ? fields.first_name : fields.email;
@@ -71,7 +73,8 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
   function update(request: XmlElement, caller: Caller): Outcome {
     const given = clientPayload(request, UPDATE_ELEMENTS);
     const id = parseClientId(given.get('client_id'));
-    const patch = readFields(given);
+    const patch = readFields(given, faults.dropsNonAscii);
+    if (faults.updateIgnoresEmpty) for (const field of CLIENT_FIELDS) if (patch[field] === '') delete patch[field];
     const record = findClient(caller, id, 'write');
     const base = faults.updateBlanksUnreferenced ? blankFields() : record.fields;
     record.fields = { ...base, ...patch };
@@ -110,14 +113,17 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     const folder = parseFolder(given.get('folder'));
     const updatedFrom = parseTimestampFilter(given.get('updated_from'), 'updated_from');
     const updatedTo = parseTimestampFilter(given.get('updated_to'), 'updated_to');
-    const page = parsePositiveInteger(given.get('page'), 'page', 1);
+    const askedPage = parsePositiveInteger(given.get('page'), 'page', 1, faults.pageZeroUnpaged);
     const defaultPerPage = faults.defaultPerPage10 ? FAULTY_DEFAULT_PER_PAGE : DEFAULT_PER_PAGE;
-    const requestedPerPage = parsePositiveInteger(given.get('per_page'), 'per_page', defaultPerPage);
+    const askedPerPage = parsePositiveInteger(given.get('per_page'), 'per_page', defaultPerPage);
+    const requestedPerPage = faults.perPage99IsDefault && askedPerPage === 99 ? defaultPerPage : askedPerPage;
 
     const inFolder = (record: ClientRecord): boolean =>
       record.folder === folder || (faults.deletedStayActive === true && folder === 'active' && record.folder === 'deleted');
-    const emailMatches = (have: string, want: string): boolean =>
-      faults.emailFilterPartial ? have.toLowerCase().includes(want) : have.toLowerCase() === want;
+    const emailMatches = (have: string, want: string): boolean => {
+      if (faults.emailFilterPartial) return have.toLowerCase().includes(want);
+      return faults.emailFilterPrefix ? have.toLowerCase().startsWith(want) : have.toLowerCase() === want;
+    };
 
     const matched = store
       .all()
@@ -129,11 +135,17 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
       .filter((r) => updatedTo === undefined || r.updated <= updatedTo)
       .sort((a, b) => (faults.listAscending ? a.id - b.id : b.id - a.id));
 
-    const { items, perPage, pages: servedPages } = paginate(matched, page, requestedPerPage, {
+    // Only the page-zero-unpaged fault lets a page below 1 get here: it is served as page 1 holding every match.
+    const unpaged = askedPage < 1;
+    const page = unpaged ? 1 : askedPage;
+    const served = paginate(matched, page, requestedPerPage, {
       perPageUncapped: faults.perPageUncapped,
       pagesFloor: faults.pagesFloor,
     });
-    const total = faults.totalIsPageSize ? items.length : matched.length;
+    const { perPage, pages: servedPages } = served;
+    const items = unpaged ? matched : served.items;
+    const counted = faults.totalIsPageSize ? items.length : matched.length;
+    const total = faults.totalCappedAt100 ? Math.min(counted, 100) : counted;
     const pages = faults.emptyListOnePage && matched.length === 0 ? 1 : servedPages;
     const attributes = { page: String(page), per_page: String(perPage), pages: String(pages), total: String(total) };
     return ok([element('clients', items.map((record) => clientElement(record)), attributes)]);
@@ -155,6 +167,7 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
       return handler(request, caller);
     } catch (err) {
       if (err instanceof RequestFailure) return { status: 'fail', code: err.code, message: err.message };
+      if (err instanceof PlainFailure) return { status: 'plain', httpStatus: err.httpStatus, text: err.message };
       throw err;
     }
   };

@@ -26,6 +26,13 @@ export class RequestFailure extends Error {
   }
 }
 
+/** Thrown under the unknown-id-404 fault: answered with this HTTP status and a plain-text body, no envelope. */
+export class PlainFailure extends Error {
+  constructor(readonly httpStatus: number, message: string) {
+    super(message);
+  }
+}
+
 export function malformed(message: string): RequestFailure {
   return new RequestFailure(FailCode.malformed, message);
 }
@@ -43,11 +50,15 @@ export function parseRequestDocument(body: string): { method: string; request: X
   return { method, request };
 }
 
-/** The named children of a container, refusing unknown or repeated names and stray text. */
-export function childrenByName(container: XmlElement, allowed: ReadonlySet<string>): Map<string, XmlElement> {
+/**
+ * The named children of a container, refusing unknown or repeated names and stray text.
+ * `ignoreUnknown` is the ignores-unknown-elements fault: unknown children are skipped instead.
+ */
+export function childrenByName(container: XmlElement, allowed: ReadonlySet<string>, ignoreUnknown = false): Map<string, XmlElement> {
   if (container.text.trim() !== '') throw malformed(`<${container.name}> holds text where elements are expected`);
   const byName = new Map<string, XmlElement>();
   for (const child of container.children) {
+    if (!allowed.has(child.name) && ignoreUnknown) continue;
     if (!allowed.has(child.name)) throw new RequestFailure(FailCode.invalidField, `Unknown element <${child.name}> in <${container.name}>`);
     if (byName.has(child.name)) throw new RequestFailure(FailCode.invalidField, `Element <${child.name}> is repeated`);
     byName.set(child.name, child);
@@ -74,11 +85,12 @@ export function parseClientId(element: XmlElement | undefined): number {
   return Number(text);
 }
 
-export function parsePositiveInteger(element: XmlElement | undefined, name: string, fallback: number): number {
+/** `anyInteger` is the page-zero-unpaged fault's reading of `page`: 0 and negative integers pass. */
+export function parsePositiveInteger(element: XmlElement | undefined, name: string, fallback: number, anyInteger = false): number {
   const text = parameterText(element);
   if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) {
+  const value = (anyInteger ? /^-?\d+$/ : /^\d+$/).test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || (value < 1 && !anyInteger)) {
     throw new RequestFailure(FailCode.invalidField, `${name} must be an integer of at least 1`);
   }
   return value;

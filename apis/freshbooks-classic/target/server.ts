@@ -58,8 +58,10 @@ export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Pro
     }
     const body = await readBody(req, res);
     if (body === undefined) return sendText(res, 413, PLAIN_TEXT, 'Request body too large');
+    const served = dispatch(body, caller);
+    if (served.status === 'plain') return sendText(res, served.httpStatus, PLAIN_TEXT, served.text);
     const contentType = faults.htmlContentType ? 'text/html; charset=utf-8' : 'application/xml; charset=utf-8';
-    sendText(res, 200, contentType, render(dispatch(body, caller), faults));
+    sendText(res, 200, contentType, render(served, faults));
   }
 
   return serveOnLoopback(handle, (res) => sendText(res, 500, PLAIN_TEXT, 'Internal server error'), API_PATH);

@@ -46,4 +46,18 @@ export interface FreshbooksFaults {
   htmlContentType?: boolean;
   /** GET of a single client returns only the first half of the JSON text. */
   truncatedJson?: boolean;
+  /** A `+` in any stored text is stored as a space, as a form decoder would. */
+  plusBecomesSpace?: boolean;
+  /** A text field set to null in an update keeps its old value. */
+  updateIgnoresNull?: boolean;
+  /** A `_like` needle that contains a space matches nothing. */
+  likeIgnoresSpacedNeedles?: boolean;
+  /** per_page 99 is answered as if no per_page were given (the default, 15). */
+  perPage99IsDefault?: boolean;
+  /** Page 0 or a negative page is served as page 1 holding every matching client (per_page ignored) instead of 400. */
+  pageZeroUnpaged?: boolean;
+  /** `total` reports at most 100. */
+  totalCappedAt100?: boolean;
+  /** Stored text values are trimmed of leading and trailing white space on create and update. */
+  trimsStoredText?: boolean;
 }

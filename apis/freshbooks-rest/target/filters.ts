@@ -9,6 +9,7 @@ export type Filter = (record: ClientRecord) => boolean;
 export function buildFilters(params: URLSearchParams, faults: FreshbooksFaults): Filter[] {
   const likeMatches = (value: string | null, needle: string): boolean => {
     if (value === null) return false;
+    if (faults.likeIgnoresSpacedNeedles && needle.includes(' ')) return false;
     if (faults.likeCaseSensitive) return value.includes(needle);
     const haystack = value.toLowerCase();
     const lowered = needle.toLowerCase();

@@ -23,11 +23,13 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'restore-impossible',
     description: 'Setting vis_state 0 on a deleted client is ignored; it stays deleted.',
     faults: { restoreImpossible: true },
+    assumption: true,
   },
   {
     id: 'restore-reverts-updates',
     description: 'Restoring a deleted client resets its writable fields to their values at creation.',
     faults: { restoreRevertsUpdates: true },
+    assumption: true,
   },
   {
     id: 'page-boundary-repeat',
@@ -40,8 +42,8 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     description: 'total counts every client of the account, ignoring the search filters.',
     faults: { totalIgnoresFilters: true },
   },
-  { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true } },
-  { id: 'like-case-sensitive', description: '_like filters compare case-sensitively.', faults: { likeCaseSensitive: true } },
+  { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true }, assumption: true },
+  { id: 'like-case-sensitive', description: '_like filters compare case-sensitively.', faults: { likeCaseSensitive: true }, assumption: true },
   {
     id: 'like-prefix-only',
     description: '_like filters match only at the start of the value.',
@@ -56,6 +58,7 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'ids-filter-first-only',
     description: 'search[userids][] given several times matches only the first id given.',
     faults: { idsFilterFirstOnly: true },
+    assumption: true,
   },
   {
     id: 'list-omits-per-page',
@@ -68,6 +71,7 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     faults: { idAsString: true },
     // Every response that carries a client carries the string id.
     global: true,
+    assumption: true,
   },
   { id: 'unknown-id-500', description: 'An unknown client id answers 500 instead of 404.', faults: { unknownId500: true } },
   {
@@ -84,21 +88,70 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'id-from-active-count',
     description: 'New ids are 100001 + the number of non-deleted clients, overwriting an existing client with that id.',
     faults: { idFromActiveCount: true },
+    assumption: true,
   },
   {
     id: 'accepts-wrong-types',
     description: 'A non-string value for a text field is stored as text with 200 instead of rejected with 422.',
     faults: { acceptsWrongTypes: true },
+    assumption: true,
   },
   {
     id: 'html-content-type',
     description: 'Every response says Content-Type: text/html; charset=utf-8.',
     faults: { htmlContentType: true },
     global: true,
+    assumption: true,
   },
   {
     id: 'truncated-json',
     description: 'GET of a single client returns only the first half of the JSON text.',
     faults: { truncatedJson: true },
+  },
+  {
+    id: 'plus-becomes-space',
+    description: 'A + in any stored text is stored as a space, as a form decoder would.',
+    faults: { plusBecomesSpace: true },
+    boundaryOnly: true,
+  },
+  {
+    id: 'update-ignores-null',
+    description: 'A field set to null in an update keeps its old value.',
+    faults: { updateIgnoresNull: true },
+    boundaryOnly: true,
+  },
+  {
+    id: 'like-ignores-spaced-needles',
+    description: 'A _like needle that contains a space matches nothing.',
+    faults: { likeIgnoresSpacedNeedles: true },
+    boundaryOnly: true,
+  },
+  {
+    id: 'per-page-99-is-default',
+    description: 'per_page 99 is answered as if no per_page were given: 15 per page.',
+    faults: { perPage99IsDefault: true },
+    boundaryOnly: true,
+    assumption: true,
+  },
+  {
+    id: 'page-zero-unpaged',
+    description: 'Page 0 or a negative page is served as page 1 holding every matching client, ignoring per_page, instead of 400.',
+    faults: { pageZeroUnpaged: true },
+    boundaryOnly: true,
+    assumption: true,
+  },
+  {
+    id: 'total-capped-at-100',
+    description: 'total reports at most 100, however many clients match.',
+    faults: { totalCappedAt100: true },
+    boundaryOnly: true,
+    assumption: true,
+  },
+  {
+    id: 'trims-stored-text',
+    description: 'Stored text values are trimmed of leading and trailing white space on create and update.',
+    faults: { trimsStoredText: true },
+    assumption: true,
+    boundaryOnly: true,
   },
 ];

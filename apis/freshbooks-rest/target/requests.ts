@@ -83,23 +83,24 @@ export function parseClientBody(raw: string, acceptsWrongTypes = false): ParsedC
   return errors.length > 0 ? { ok: false, status: 422, errors } : { ok: true, patch };
 }
 
-const DEFAULT_PER_PAGE = 15;
+export const DEFAULT_PER_PAGE = 15;
 
 export type PagingParameters = { ok: true; page: number; perPage: number } | { ok: false; error: OldError };
 
-function parsePositive(params: URLSearchParams, name: string, fallback: number): number | OldError {
+/** `anyInteger` is the page-zero-unpaged fault's reading of `page`: 0 and negative pages pass. */
+function parsePositive(params: URLSearchParams, name: string, fallback: number, anyInteger = false): number | OldError {
   const raw = params.get(name);
   if (raw === null) return fallback;
   const value = parseInteger(raw);
-  if (value === undefined || value < 1) {
+  if (value === undefined || (value < 1 && !anyInteger)) {
     return { errno: 2001, field: name, message: `${name} must be an integer of at least 1.`, value: raw };
   }
   return value;
 }
 
-/** `page` and the requested `per_page` (capping is paging's business). */
-export function parsePaging(params: URLSearchParams): PagingParameters {
-  const page = parsePositive(params, 'page', 1);
+/** `page` and the requested `per_page` (capping is paging's business); `anyPage` lets page 0 and below through (a fault). */
+export function parsePaging(params: URLSearchParams, anyPage = false): PagingParameters {
+  const page = parsePositive(params, 'page', 1, anyPage);
   if (typeof page !== 'number') return { ok: false, error: page };
   const perPage = parsePositive(params, 'per_page', DEFAULT_PER_PAGE);
   if (typeof perPage !== 'number') return { ok: false, error: perPage };

@@ -13,7 +13,7 @@ import {
 } from './envelopes.js';
 import type { FreshbooksFaults } from './faults.js';
 import { buildFilters } from './filters.js';
-import { ALLOWED_METHODS, matchRoute, parseClientBody, parsePaging } from './requests.js';
+import { ALLOWED_METHODS, DEFAULT_PER_PAGE, matchRoute, parseClientBody, parsePaging } from './requests.js';
 import { ClientStore } from './store.js';
 
 export interface FreshbooksTargetOptions {
@@ -57,18 +57,25 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
   }
 
   function handleList(res: ServerResponse, params: URLSearchParams): void {
-    const paging = parsePaging(params);
+    const paging = parsePaging(params, faults.pageZeroUnpaged);
     if (!paging.ok) return send(res, 400, oldErrorBody([paging.error]));
     const all = store.all();
     const filters = buildFilters(params, faults);
     const matched = all.filter((r) => filters.every((f) => f(r)));
-    const { items, perPage, pages } = paginate(matched, paging.page, paging.perPage, {
+    const requested = faults.perPage99IsDefault && paging.perPage === 99 ? DEFAULT_PER_PAGE : paging.perPage;
+    // Only the page-zero-unpaged fault lets a page below 1 get here: it is served as page 1 holding every match.
+    const unpaged = paging.page < 1;
+    const page = unpaged ? 1 : paging.page;
+    const served = paginate(matched, page, requested, {
       perPageUncapped: faults.perPageUncapped,
       pagesFloor: faults.pagesFloor,
       laterPagesStartEarly: faults.pageBoundaryRepeat,
     });
-    const total = faults.totalIgnoresFilters ? all.length : matched.length;
-    send(res, 200, listEnvelope({ clients: items, page: paging.page, pages, perPage, total }, serializing));
+    const { perPage, pages } = served;
+    const items = unpaged ? matched : served.items;
+    const counted = faults.totalIgnoresFilters ? all.length : matched.length;
+    const total = faults.totalCappedAt100 ? Math.min(counted, 100) : counted;
+    send(res, 200, listEnvelope({ clients: items, page, pages, perPage, total }, serializing));
   }
 
   async function handleCreate(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -54,6 +54,18 @@ function defaultUsername(fname: string | null, lname: string | null, id: number)
   return base === '' ? `client${id}` : `${base}${id}`;
 }
 
+/** The patch as the store keeps it: the reference keeps text as sent; the text faults reshape it. */
+function storedPatch(patch: Patch, faults: FreshbooksFaults): Patch {
+  if (!faults.plusBecomesSpace && !faults.trimsStoredText) return patch;
+  const stored: Patch = { ...patch };
+  for (const field of TEXT_FIELDS) {
+    const value = stored[field];
+    if (typeof value !== 'string') continue;
+    stored[field] = faults.plusBecomesSpace ? value.replace(/\+/g, ' ') : value.trim();
+  }
+  return stored;
+}
+
 export class ClientStore {
   private readonly clients = new Map<number, ClientRecord>();
   private nextId = FIRST_ID;
@@ -63,7 +75,7 @@ export class ClientStore {
   create(patch: Patch): ClientRecord {
     const id = this.allocateId();
     const now = timestampNow();
-    const fields = fieldsFromPatch(patch, id);
+    const fields = fieldsFromPatch(storedPatch(patch, this.faults), id);
     const record: ClientRecord = { id, uuid: randomUUID(), signupDate: now, updated: now, fields, atCreation: { ...fields } };
     this.clients.set(id, record); // under idFromActiveCount this may overwrite
     return record;
@@ -72,8 +84,9 @@ export class ClientStore {
   /** Applies `patch`; vis_state 1 deletes (softly), vis_state 0 on a deleted client restores it. */
   update(record: ClientRecord, patch: Patch): void {
     const { faults } = this;
-    const applied: Patch = { ...patch };
+    const applied: Patch = storedPatch({ ...patch }, faults);
     if (faults.updateIgnoresLname) delete applied.lname;
+    if (faults.updateIgnoresNull) for (const field of TEXT_FIELDS) if (applied[field] === null) delete applied[field];
     const restoring = record.fields.vis_state === 1 && patch.vis_state === 0;
 
     const base = restoring && faults.restoreRevertsUpdates ? record.atCreation : record.fields;

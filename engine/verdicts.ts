@@ -1,0 +1,56 @@
+/**
+ * What the running check has seen so far: the rules it evaluated (for the promises matrix) and the
+ * broken assumptions (warnings), which never stop a check, so a warning cannot hide a failure found
+ * later. One check runs at a time in a worker; the suites' harness opens and closes the tally.
+ */
+import type { BasisBook } from './basis.js';
+import { severityOf } from './basis.js';
+import type { ConformanceFailure } from './failures.js';
+
+const MAX_WARNINGS = 50;
+
+export class Tally {
+  readonly rules = new Set<string>();
+  readonly warnings: ConformanceFailure[] = [];
+  warningCount = 0;
+  /** The boundary phases of the check's properties: cases run, requests sent, time taken. */
+  readonly boundary = { cases: 0, requests: 0, ms: 0 };
+
+  constructor(readonly basis: BasisBook) {}
+
+  evaluated(rule: string): void {
+    this.rules.add(rule);
+  }
+
+  /** Whether a broken rule is only a warning here (its basis is an assumption). */
+  isWarning(failure: ConformanceFailure): boolean {
+    return severityOf(this.basis.of(failure.basisRule)) === 'warning';
+  }
+
+  boundaryPhase(cases: number, requests: number, ms: number): void {
+    this.boundary.cases += cases;
+    this.boundary.requests += requests;
+    this.boundary.ms += ms;
+  }
+
+  warn(failure: ConformanceFailure): void {
+    this.warningCount++;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(failure);
+  }
+}
+
+let current: Tally | undefined;
+
+export function openTally(basis: BasisBook): Tally {
+  current = new Tally(basis);
+  return current;
+}
+
+export function closeTally(): void {
+  current = undefined;
+}
+
+/** The tally of the check that is running, if any (unit tests run rules outside a check). */
+export function currentTally(): Tally | undefined {
+  return current;
+}

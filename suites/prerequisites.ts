@@ -1,0 +1,52 @@
+/**
+ * What most checks rely on. When one of these fails, its dependants are reported blocked, naming it,
+ * instead of as a cascade of unrelated failures.
+ */
+import type { ClientApi } from '../adapters/port.js';
+import { ConformanceFailure } from '../engine/failures.js';
+import { expectThat } from '../engine/property.js';
+import type { CheckRun, Prerequisite } from './harness.js';
+import { listedIds, someFields } from './support.js';
+
+/** Every list-based property confines its lists to the clients of one scope (see ClientApi.create). */
+export const SCOPE: Prerequisite = {
+  family: 'contract',
+  name: 'a list confined to one scope holds exactly the clients created in it',
+  async probe(run) {
+    if (run.config.readOnly) run.skip('judging the scope filter needs a client created on the target (--read-only)');
+    const mine = run.scope();
+    const elsewhere = run.scope();
+    const { id } = await run.api.create(someFields(run.api, 'scope'), mine);
+    // The items, not `total`: a wrong total is pagination's business, an unconfined list is this one's.
+    const empty = await run.api.list({ scope: elsewhere, filters: [], page: 1, perPage: 5 });
+    expectThat(empty.items.length === 0, 'prerequisite/scope', `a list confined to a scope no client has holds ${empty.items.length} clients: the scope filter is ignored`, {
+      expected: [],
+      actual: empty.items.map((item) => item.id),
+    });
+    const listed = await listedIds(run.api, { scope: mine, filters: [], perPage: 5 });
+    expectThat(listed.length === 1 && listed[0] === id, 'prerequisite/scope', 'a list confined to a scope does not hold exactly its one client', { expected: [id], actual: listed });
+  },
+};
+
+/** The restricted user's view of the API, or a skip saying why there is none. */
+export function restrictedUser(run: CheckRun): ClientApi {
+  if (!run.api.restricted) return run.skip('the API documents no restricted user');
+  const restricted = run.api.restricted();
+  if (!restricted) return run.skip('no restricted credential was given (--staff-token)');
+  return restricted;
+}
+
+/** The access checks speak as the restricted user: their credential must work at all. */
+export const RESTRICTED_USER: Prerequisite = {
+  family: 'access',
+  name: 'the restricted credential is accepted',
+  async probe(run) {
+    const staff = restrictedUser(run);
+    try {
+      await staff.list({ filters: [], page: 1, perPage: 1 });
+    } catch (error) {
+      if (!(error instanceof ConformanceFailure)) throw error;
+      throw new ConformanceFailure('prerequisite/restricted-user', `a list as the restricted user is refused: ${error.message}`, { ...error.details, basisRule: 'prerequisite/restricted-user' });
+    }
+  },
+};

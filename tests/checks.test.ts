@@ -282,21 +282,22 @@ describe('the checks each spec view runs', () => {
 });
 
 describe('which exchanges each check applies to', () => {
-  it('transport: only a transport error, which no response check then judges', () => {
+  it('transport: judges every exchange (a whole answer keeps the promise); a transport error, no response check then judges', () => {
     const broken = exchange({ transportError: { kind: 'timeout', message: 'no complete response within 300 ms' } });
     expect(applying(broken, GET)).toEqual(['transport']);
-    expect(applying(okGet(), GET)).not.toContain('transport');
+    expect(applying(okGet(), GET)).toContain('transport');
+    expect(failingRules(okGet(), GET)).not.toContain('transport');
   });
 
   it('an HTTP answer: the status and body checks; expected-status only when the case names statuses', () => {
-    expect(applying(okGet(), GET)).toEqual(['not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'response-schema']);
+    expect(applying(okGet(), GET)).toEqual(['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'response-schema']);
     expect(applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], rule: 'test-rule', why: 'a read succeeds' } })).toContain('expected-status');
     expect(applying(okGet(), { operation: 'getClient', expect: { rule: 'test-rule', why: 'says nothing of statuses' } })).not.toContain('expected-status');
   });
 
   it('an answer without HTTP (stdio): no status check, no Content-Type check, the body checks only', () => {
-    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual(['well-formed-body', 'response-schema']);
-    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual(['well-formed-body', 'response-schema', 'expected-error-code']);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual(['transport', 'well-formed-body', 'response-schema']);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual(['transport', 'well-formed-body', 'response-schema', 'expected-error-code']);
   });
 
   it('expected-error-code: only where the case names JSON-RPC codes, and only to an answer', () => {

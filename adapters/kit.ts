@@ -1,23 +1,28 @@
 /** What every adapter repeats: the ids it created (for cleanup), the scope tag, and the envelope guard. */
+import { journalCreated, journalDeleted } from '../engine/journal.js';
+import { EVERY_SCOPE } from '../model/client.js';
 import type { Session } from '../engine/session.js';
 
-/** The ids of the clients an adapter created, so cleanup touches only those. */
+/**
+ * The ids of the clients an adapter created, so cleanup touches only those; journalled (when the run
+ * has a journal) so a run that cannot clean up leaves the list for `clientele cleanup`.
+ */
 export class CreatedClients {
   private readonly ids = new Set<string>();
 
+  constructor(private readonly journal?: string) {}
+
   add(id: string): void {
+    if (this.ids.has(id)) return;
     this.ids.add(id);
+    journalCreated(this.journal, id);
   }
 
-  forget(id: string): void {
-    this.ids.delete(id);
-  }
-
-  /** Hands over every id and forgets them. */
-  drain(): string[] {
+  /** Deletes every id with `remove` (true when it went), journalling each one that did. */
+  async cleanup(remove: (id: string) => Promise<boolean>): Promise<void> {
     const all = [...this.ids];
     this.ids.clear();
-    return all;
+    for (const id of all) if (await remove(id)) journalDeleted(this.journal, id);
   }
 }
 
@@ -26,7 +31,7 @@ export class CreatedClients {
  * run's, the scope confines a list to one check or property case on a shared target.
  */
 export function scopeTag(runTag: string, scope: string): string {
-  return `clientele-${runTag}-${scope}-`;
+  return scope === EVERY_SCOPE ? `clientele-${runTag}-` : `clientele-${runTag}-${scope}-`;
 }
 
 type Json = Record<string, unknown>;

@@ -1,21 +1,16 @@
 /** The SpecView of a JSON-over-HTTP API described by an OpenAPI document: answers are keyed by HTTP status. */
 import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
-import type { Decoded, SpecView } from '../engine/checks/types.js';
+import type { SpecView } from '../engine/checks/types.js';
 import { statusMatches } from '../engine/checks/types.js';
 import { basisEntries, indexOperations, type ResponseInfo, type SpecSource } from '../generators/spec.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
+import { decodeJson } from '../protocols/json/codec.js';
 
-export function decodeJson(text: string): Decoded {
-  if (text.trim() === '') return { ok: false, error: 'empty body' };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
-}
+/** The bounded JSON codec (depth, values, string length; duplicate keys noted): nothing downstream recurses over an unbounded body. */
+export { decodeJson };
 
-const HTTP_JSON_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body]);
+const HTTP_JSON_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.json]);
 
 export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
   const operations = indexOperations(source);

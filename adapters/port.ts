@@ -87,6 +87,8 @@ export interface ClientApi {
   /** A user who belongs to the client becomes its owner. */
   setOwner?(id: string, ownerId: string): Promise<void>;
 
+  /** Takes these ids as its own to clean up (`clientele cleanup` hands over a journal's). */
+  adopt(ids: readonly string[]): void;
   /** Deletes every client this adapter created (as the API deletes), failures ignored. */
   cleanup(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 /** Puts one API together for a run: its spec view, a transport, the engine-owned session, and the adapter on it. */
 import type { ClientApi } from '../adapters/port.js';
 import type { RunConfig } from '../engine/config.js';
+import { DEFAULT_GUARD, guardOf } from '../engine/guard.js';
 import { Session } from '../engine/session.js';
 import { openTransport } from '../protocols/index.js';
 import { findApi } from './registry.js';
@@ -8,6 +9,7 @@ import { findApi } from './registry.js';
 export async function openClientApi(config: RunConfig): Promise<ClientApi> {
   const descriptor = findApi(config.api);
   const spec = await descriptor.specView();
-  const session = new Session(openTransport(descriptor.transport, config), spec, config.credentials);
+  const guard = guardOf(config.runTag, { ...DEFAULT_GUARD, deadline: config.deadline });
+  const session = new Session(openTransport(descriptor.transport, config), spec, config.credentials, guard);
   return descriptor.adapter(session, config);
 }

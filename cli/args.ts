@@ -28,6 +28,7 @@ Usage:
   clientele run      [--api NAME] [--target URL --token T [API options]] [options]
   clientele promises [--api NAME] [run options]
   clientele mutants  [--api NAME] [options]
+  clientele cleanup  --journal FILE [--token T ...]
   clientele --help | --version
 
 run        Runs the suite. Without --target, against the embedded reference target of
@@ -36,6 +37,8 @@ run        Runs the suite. Without --target, against the embedded reference targ
            (where the documents are silent) is a warning and fails only with --strict.
 promises   Runs as run does and prints the traceability matrix: every documented promise
            of the API, the checks that enforce it, and whether they found it kept.
+cleanup    Deletes the clients a run created and could not clean up (it was killed, or
+           the target stopped answering), as listed in its journal.
 mutants    Runs the suite against the reference and every mutant of it and prints the
            kill matrix (mutant x check).
 
@@ -52,23 +55,30 @@ Options:
   --runs N            runs per property check (default 20)
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
   --read-only         skip every check that creates, updates or deletes
+  --allow-writes      let a run against a target that is not on loopback create, change and
+                      delete clients (without it such a run is read-only)
   --strict            warnings (broken assumptions) fail the run too (exit 1)
   --no-boundary       skip the boundary phase (the edge cases each property runs first)
   --report-dir DIR    where reports go (default reports/latest)
   --timeout MS        per-request deadline (default 10000)
   --max-body BYTES    response size cap (default 8388608)
+  --max-duration D    the whole run's budget, e.g. 90s, 15m (default 15m); checks still to run
+                      then are reported blocked, and the run ends with its report
+  --rate-limit N/s    send at most N requests per second (429/503 with Retry-After are
+                      waited out and retried, up to 3 times and 30 s, in any case)
   --mutant ID         (run) test one embedded mutant instead of the reference
 
 Exit codes:
-  0  every check passed          3  target unreachable
+  0  no broken promise           3  target unreachable
   1  conformance failures        4  internal error (a crash in clientele itself)
   2  usage or configuration error (incl. a malformed spec)
+  130, 143  interrupted by SIGINT, SIGTERM (report says interrupted)
 
 Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;
 }
 
 export interface CliOptions {
-  readonly command: 'run' | 'mutants' | 'promises' | 'help' | 'version';
+  readonly command: 'run' | 'mutants' | 'promises' | 'cleanup' | 'help' | 'version';
   /** The descriptor id (an alias given on the command line is resolved). */
   readonly api?: string;
   readonly target?: string;
@@ -80,11 +90,21 @@ export interface CliOptions {
   readonly readOnly: boolean;
   /** Warnings (broken assumptions) fail the run too. */
   readonly strict: boolean;
+  /** Writing checks may run against a target that is not on loopback. */
+  readonly allowWrites: boolean;
   /** Run each property's boundary phase (edge cases) before its random cases. */
   readonly boundary: boolean;
   readonly reportDir: string;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** The whole run's time budget; checks still to run when it is spent are reported blocked. */
+  readonly maxDurationMs: number;
+  /** When the command line was read: the budget counts from here. */
+  readonly startedAt: number;
+  /** Requests per second at most; absent: unpaced. */
+  readonly ratePerSecond?: number;
+  /** `cleanup`: the journal of a run that did not finish its cleanup. */
+  readonly journal?: string;
   readonly mutant?: string;
   /** Whether --runs was given, so replay lines repeat it. */
   readonly runsGiven: boolean;
@@ -95,6 +115,28 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
   const n = Number(value);
   if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** The default run budget: long enough for any honest target at the default runs, short enough for a CI job. */
+export const DEFAULT_MAX_DURATION_MS = 15 * 60_000;
+
+/** `90s`, `15m`, `1h` or plain milliseconds. */
+function duration(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`--${name} must be a duration such as 90s, 15m or 1h, got '${value}'`);
+  const ms = Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
+  if (ms < 1000 || ms > 24 * 3_600_000) throw new UsageError(`--${name} must be between 1s and 24h, got '${value}'`);
+  return ms;
+}
+
+/** `5/s` or `5`: requests per second. */
+function rate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(value.trim());
+  const n = match ? Number(match[1]) : NaN;
+  if (!(n > 0 && n <= 10_000)) throw new UsageError(`--rate-limit must be requests per second such as 5/s, got '${value}'`);
   return n;
 }
 
@@ -134,10 +176,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         only: { type: 'string' },
         'read-only': { type: 'boolean' },
         strict: { type: 'boolean' },
+        'allow-writes': { type: 'boolean' },
         'no-boundary': { type: 'boolean' },
         'report-dir': { type: 'string' },
         timeout: { type: 'string' },
         'max-body': { type: 'string' },
+        'max-duration': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        journal: { type: 'string' },
         mutant: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -150,9 +196,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
   const command = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
-  if (command !== 'run' && command !== 'mutants' && command !== 'promises' && command !== 'help' && command !== 'version') {
-    throw new UsageError(`unknown command '${command}' (expected run, promises or mutants; see --help)`);
+  if (command !== 'run' && command !== 'mutants' && command !== 'promises' && command !== 'cleanup' && command !== 'help' && command !== 'version') {
+    throw new UsageError(`unknown command '${command}' (expected run, promises, mutants or cleanup; see --help)`);
   }
+  if (command === 'cleanup' && !text('journal')) throw new UsageError('cleanup needs --journal FILE (the journal a run left in its report directory)');
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const target = text('target');
   if (target !== undefined) {
@@ -171,10 +218,15 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     families: familiesFrom(text('only')),
     readOnly: values['read-only'] === true,
     strict: values.strict === true,
+    allowWrites: values['allow-writes'] === true,
     boundary: values['no-boundary'] !== true,
     reportDir: text('report-dir') ?? 'reports/latest',
     timeoutMs: integer('timeout', text('timeout'), 10_000, 1, 600_000),
     maxBodyBytes: integer('max-body', text('max-body'), 8 * 1024 * 1024, 1024, 1024 ** 3),
+    maxDurationMs: duration('max-duration', text('max-duration'), DEFAULT_MAX_DURATION_MS),
+    startedAt: Date.now(),
+    ratePerSecond: rate(text('rate-limit')),
+    journal: text('journal'),
     mutant: text('mutant'),
   };
 }

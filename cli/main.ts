@@ -4,7 +4,12 @@
  * is written in every case, and no secret reaches it or the terminal. The runner (vitest), the
  * adapters and the targets load only when a run needs them, so `--help` stays instant.
  */
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { ClientApi } from '../adapters/port.js';
+import type { RunConfig } from '../engine/config.js';
+import { EVERY_SCOPE } from '../model/client.js';
+import { readJournal, settleJournal, startJournal, type JournalHeader } from '../engine/journal.js';
 import { APIS, findApi } from '../apis/registry.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
 import { redactSecrets } from '../engine/redact.js';
@@ -17,20 +22,34 @@ import type { SuiteRunner } from '../runner/run.js';
 import { helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
 import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
+import { Interrupts, SIGNAL_EXIT, type StopSignal } from './interrupts.js';
 import { embeddedRun, externalConfig } from './targets.js';
 
+/** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
+const INTERRUPT_CLEANUP_MS = 30_000;
+
 /** Runs one API against one target: an external URL, or an embedded reference/mutant started here. */
-async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, apiId: string, io: Io): Promise<RunReport> {
+async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, apiId: string, reportDir: string, interrupts: Interrupts, io: Io): Promise<RunReport> {
   const api = findApi(apiId);
   const started = new Date();
   const embedded = options.target ? undefined : await embeddedRun(options, api, options.mutant);
-  const config = embedded?.config ?? externalConfig(options, api, options.target!);
+  // An external target keeps what the run creates after the process is gone: journal it until cleaned up.
+  const journal = embedded ? undefined : resolve(reportDir, `journal.${api.id}.jsonl`);
+  const config = embedded?.config ?? { ...externalConfig(options, api, options.target!), journal };
+  if (config.readOnly && !options.readOnly) io.err(`clientele: ${options.target} is not on this machine: the run is read-only (pass --allow-writes to let it create, change and delete clients there)`);
   const label = options.target ?? (options.mutant ? `embedded ${api.id} mutant ${options.mutant}` : `embedded ${api.id} reference`);
   try {
     const spec = await api.specView();
     if (config.target.kind === 'url') await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
-    const report = await (await runner()).run(config, { targetLabel: label, promises: spec.basis.promises() });
+    if (journal) {
+      await mkdir(reportDir, { recursive: true });
+      startJournal(journal, journalHeader(config, label));
+    }
+    let report = await (await runner()).run(config, { targetLabel: label, promises: spec.basis.promises() });
+    if (interrupts.signal) report = await interrupted(report, config, interrupts.signal, io);
     if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
+    const left = settleJournal(journal);
+    if (left.length) io.out(`${left.length} clients this run created are still on the target; delete them with: npx clientele cleanup --journal ${journal}`);
     return report;
   } catch (error) {
     if (!(error instanceof ClienteleError)) throw error;
@@ -39,6 +58,72 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
   } finally {
     await embedded?.target.close();
   }
+}
+
+function journalHeader(config: RunConfig, target: string): JournalHeader {
+  const settings = Object.fromEntries(config.credentials.filter((c) => !c.secret).map((c) => [c.key, c.value]));
+  return { journal: 1, api: config.api, target, runTag: config.runTag, settings, startedAt: new Date().toISOString() };
+}
+
+/** An interrupted run: delete what it created (bounded in time), and say so in the report. */
+async function interrupted(report: RunReport, config: RunConfig, signal: StopSignal, io: Io): Promise<RunReport> {
+  io.err(`clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`);
+  if (config.journal) await cleanupJournal(config, config.journal, INTERRUPT_CLEANUP_MS).catch(() => undefined);
+  return { ...report, outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], error: `interrupted by ${signal}` };
+}
+
+/** Deletes a journal's outstanding ids through the API's own adapter, within `withinMs`. */
+async function cleanupJournal(config: RunConfig, journal: string, withinMs: number): Promise<string[]> {
+  const { outstanding } = readJournal(journal);
+  const { openClientApi } = await import('../apis/open.js');
+  const api = await openClientApi({ ...config, journal, deadline: Date.now() + withinMs });
+  api.adopt(outstanding);
+  // A kill between the target's answer and the journal's line leaves a client the journal never saw:
+  // the run's tag finds it.
+  await runClients(api).then((ids) => api.adopt(ids), () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([api.cleanup(), new Promise((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+  } finally {
+    clearTimeout(timer);
+    await api.close().catch(() => undefined);
+  }
+  return readJournal(journal).outstanding;
+}
+
+/** The run's clients still listed by its tag (active ones, where the API keeps deleted clients). */
+async function runClients(api: ClientApi): Promise<string[]> {
+  const visibility = api.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
+  const perPage = api.capabilities.paging.maxPerPage;
+  const ids: string[] = [];
+  for (let page = 1; page <= 50; page++) {
+    const listed = await api.list({ scope: EVERY_SCOPE, filters: [], visibility, page, perPage });
+    ids.push(...listed.items.map((item) => item.id));
+    if (page >= listed.pages || listed.items.length === 0) break;
+  }
+  return ids;
+}
+
+/** `clientele cleanup --journal FILE`: finishes the cleanup of a run that was killed or lost its target. */
+async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
+  const path = resolve(options.journal!);
+  let header: JournalHeader;
+  try {
+    header = readJournal(path).header;
+  } catch (error) {
+    throw new UsageError(`--journal ${options.journal}: ${describeError(error)}`);
+  }
+  const api = findApi(header.api);
+  const values = { ...header.settings, ...Object.fromEntries(Object.entries(options.credentials).filter(([, v]) => v)) };
+  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, header.target);
+  const left = await cleanupJournal({ ...config, runTag: header.runTag }, path, options.maxDurationMs);
+  if (left.length) {
+    io.err(`clientele: ${left.length} clients could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`);
+    return EXIT.failures;
+  }
+  settleJournal(path);
+  io.out(`cleanup: every client the run created on ${header.target} is deleted; journal removed`);
+  return EXIT.ok;
 }
 
 /** Writes a report and prints its summary; the report of a run that never started says why. */
@@ -74,6 +159,7 @@ function secretsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string[] 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   let options: CliOptions | undefined;
   let suiteRunner: SuiteRunner | undefined;
+  const interrupts = new Interrupts(() => void suiteRunner?.cancel());
   try {
     options = parseCli(argv, env);
     if (options.command === 'help') return io.out(helpText()), EXIT.ok;
@@ -84,14 +170,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       const { runMutants } = await import('./mutants.js');
       return await runMutants(options, apis, reportDir, io);
     }
+    if (options.command === 'cleanup') return await cleanupCommand(options, io);
     if (options.target && !options.api) throw new UsageError('--target needs --api (which API does the target speak?)');
     const runner = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
     const secrets = secretsGiven(options);
+    interrupts.install();
     let exitCode: number = EXIT.ok;
     for (const api of apis) {
-      const report = await runOne(runner, options, api, io);
-      await publish(report, apis.length > 1 ? resolve(reportDir, api) : reportDir, secrets, io);
+      const dir = apis.length > 1 ? resolve(reportDir, api) : reportDir;
+      const report = await runOne(runner, options, api, dir, interrupts, io);
+      await publish(report, dir, secrets, io);
       if (options.command === 'promises') io.out(renderPromises(report));
+      if (interrupts.signal) return report.exitCode;
       exitCode = Math.max(exitCode, report.exitCode);
     }
     return exitCode;
@@ -110,6 +200,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     await writeReports(resolve(options?.reportDir ?? reportDirFrom(argv)), report, secrets).catch(() => undefined);
     return known.exitCode;
   } finally {
+    interrupts.uninstall();
     await suiteRunner?.close();
   }
 }

@@ -19,8 +19,17 @@ export function makeConfig(options: CliOptions, api: string, target: TargetAddre
     runTag: randomBytes(4).toString('hex'),
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
+    // --max-duration bounds the whole invocation, every API of `npm start` included.
+    deadline: options.startedAt + options.maxDurationMs,
+    ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}),
     replayPrefix: `${replayPrefix}${options.runsGiven ? ` --runs ${options.runs}` : ''}`,
   };
+}
+
+/** Whether a URL's host is this machine: a run may write there without --allow-writes. */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The config for a run against the user's own server; a missing required option is a usage error naming it. */
@@ -34,7 +43,10 @@ export function externalConfig(options: CliOptions, api: ApiDescriptor, url: str
     .filter((option) => options.credentials[option.key])
     .map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`)
     .join('');
-  return makeConfig(options, api.id, { kind: 'url', url }, credentialsFrom(api.credentials, options.credentials), `npx clientele run --api ${api.id} --target ${url}${flags}`);
+  // A vendor's production API deserves care: writing checks need an explicit yes there.
+  const readOnly = options.readOnly || (!options.allowWrites && !isLoopback(url));
+  const replay = `npx clientele run --api ${api.id} --target ${url}${flags}${options.allowWrites ? ' --allow-writes' : ''}`;
+  return makeConfig({ ...options, readOnly }, api.id, { kind: 'url', url }, credentialsFrom(api.credentials, options.credentials), replay);
 }
 
 /** Starts the embedded reference (or a mutant) of an API and the config to run against it. */

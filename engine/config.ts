@@ -36,6 +36,12 @@ export interface RunConfig {
   readonly runTag: string;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Epoch milliseconds when the whole run must end (`--max-duration`), checks still to run reported blocked. */
+  readonly deadline: number;
+  /** Requests per second at most (`--rate-limit`); absent: unpaced. */
+  readonly ratePerSecond?: number;
+  /** Where the run journals the ids it creates until they are cleaned up (external targets only). */
+  readonly journal?: string;
   /** How the report's replay line names the target (the real URL, or how to start the embedded one). */
   readonly replayPrefix: string;
 }

@@ -16,6 +16,15 @@ export class ExchangeLog {
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
   }
 
+  last(): Exchange | undefined {
+    return this.entries.at(-1);
+  }
+
+  /** Swaps the newest entry for a lighter copy of it. */
+  replaceLast(exchange: Exchange): void {
+    if (this.entries.length) this.entries[this.entries.length - 1] = exchange;
+  }
+
   clear(): void {
     this.entries = [];
   }

@@ -39,7 +39,7 @@ export interface WireResponse {
 }
 
 /** Why no usable response arrived. `connection` means the target is unreachable (exit 3). */
-export type TransportErrorKind = 'timeout' | 'too-large' | 'connection' | 'protocol';
+export type TransportErrorKind = 'timeout' | 'too-large' | 'connection' | 'protocol' | 'rate-limited';
 
 export interface TransportError {
   readonly kind: TransportErrorKind;
@@ -53,6 +53,9 @@ export interface Exchange {
   readonly response?: WireResponse;
   readonly transportError?: TransportError;
   readonly elapsedMs: number;
+  /** Retries after rate-limit answers before this one (counted in the report, not a failure). */
+  readonly retries?: number;
+  readonly waitedMs?: number;
 }
 
 export function contentTypeOf(response: WireResponse): string {

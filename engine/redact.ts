@@ -1,6 +1,11 @@
 /**
  * The one redactor. Credentials never leave the process: the session passes every exchange through it,
  * the suites every failure text, and the report writer and console every rendered line, as a last pass.
+ *
+ * A hostile target can reflect a secret in pieces (a parse error quoting part of a body), so what goes
+ * is every fragment of a secret of `MIN_FRAGMENT_LENGTH` characters or more, in every form a report or
+ * an exchange can hold it (raw, JSON-escaped, URL-encoded, entity- or Markdown-escaped), and any base64
+ * run that decodes to text holding such a fragment (`Basic` credentials built from a token).
  */
 export const REDACTED = '[REDACTED]';
 
@@ -8,6 +13,20 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 
 /** Shorter secrets would match inside ordinary words and mangle the report. */
 const MIN_SECRET_LENGTH = 4;
+
+/** Pieces of a secret this long or longer are redacted wherever they appear; shorter ones are too likely in ordinary words. */
+export const MIN_FRAGMENT_LENGTH = 6;
+/** The shortest piece of a secret that counts as the target echoing it back (see `Redactor.finds`). */
+const ECHO_FRAGMENT_LENGTH = 12;
+
+/**
+ * A longer reflected piece is matched as consecutive fragments of at most this many characters (all of
+ * them redacted): it bounds the pattern to secret length x this, for secrets far longer than a token.
+ */
+const MAX_FRAGMENT_LENGTH = 256;
+
+/** Base64 runs this long or longer are decoded (at each of the 4 alignments) and checked for fragments. */
+const MIN_BASE64_RUN = 8;
 
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,67 +45,262 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
 const QUOTE = String.raw`(?:\\?["']|&quot;|&apos;|&#0*3[49];|&#x0*2[27];)`;
 // The credential ends at whitespace or at the first character that starts a quote or escape in any format.
 const AUTHORIZATION = new RegExp(String.raw`(authorization${QUOTE}?\s*[:=]\s*${QUOTE}?\s*(?:bearer|basic)\s+)[^\s'"\\<>&$]+`, 'gi');
-const BASIC_CREDENTIALS = /\b(basic\s+)([A-Za-z0-9+/_-]{4,}={0,2})/gi;
+// Standard and URL-safe alphabets. `+`, not `{n,}`: V8 runs out of stack on a counted loop over a long run.
+const BASIC_CREDENTIALS = /\b(basic\s+)([A-Za-z0-9+/_-]+={0,2})/gi;
+// A run is decoded whole, so a reflected piece of a base64 text counts too.
+const BASE64_RUN = /[A-Za-z0-9+/_-]+={0,2}/g;
 
 function base64(text: string): string {
   // Unpadded, so the form matches whether or not the text that holds it kept the padding.
   return Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '');
 }
 
-const escapeEntities = (text: string, apostrophe: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, apostrophe);
-
-/** Every way a secret can appear in rendered text: raw, escaped by one of the report formats, or encoded. */
-function secretForms(secret: string): string[] {
-  return [
-    secret,
-    JSON.stringify(secret).slice(1, -1),
-    escapeEntities(secret, '&apos;'),
-    escapeEntities(secret, '&#39;'),
-    escapeEntities(secret, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;'),
-    secret.replace(/[\\`*_[\]<>|~&#!]/g, '\\$&'),
-    encodeURIComponent(secret),
-    base64(secret),
-    // Basic credentials built from a token: `secret:`, `secret:X` (FreshBooks Classic), `user:secret`.
-    base64(`${secret}:`),
-    base64(`${secret}:X`),
-    base64(`:${secret}`),
-  ];
+/** Node's decoder takes both alphabets (`+/` and `-_`) and unpadded input. */
+function decodeBase64(text: string): string {
+  return Buffer.from(text, 'base64').toString('utf8');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const ATTRIBUTE_WHITESPACE: Readonly<Record<string, string>> = { '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+
+const entity = (char: string, apostrophe: string) => (char === "'" ? apostrophe : (ENTITIES[char] ?? char));
+const uri = (char: string) => {
+  try {
+    return encodeURIComponent(char);
+  } catch {
+    return char; // a lone surrogate: no URL form
+  }
+};
+
+/**
+ * Every way one character of a secret can appear in a text: raw, escaped by one of the report formats,
+ * or encoded. Each form is a per-character map, so the form of a fragment is a fragment of the form.
+ */
+const CHAR_FORMS: readonly ((char: string) => string)[] = [
+  (char) => char,
+  (char) => JSON.stringify(char).slice(1, -1),
+  uri,
+  (char) => uri(char).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+  (char) => new URLSearchParams({ v: char }).toString().slice(2), // form encoding: space as +, more escaped
+  (char) => entity(char, '&apos;'),
+  (char) => entity(char, '&#39;'),
+  (char) => ATTRIBUTE_WHITESPACE[char] ?? entity(char, '&apos;'),
+  (char) => (/[\\`*_[\]<>|~&#!]/.test(char) ? `\\${char}` : char), // Markdown
+];
+
+/** Whole-secret forms no per-character map gives: base64, alone or in the Basic credentials built from a token. */
+function encodedForms(secret: string): string[] {
+  // `secret:`, `secret:X` (FreshBooks Classic), `user:secret`.
+  return [base64(secret), base64(`${secret}:`), base64(`${secret}:X`), base64(`:${secret}`)];
+}
+
+const BACKSLASH = 0x5c;
+
+/** Whether the character at `index` is escaped by the backslashes before it (an odd run of them). */
+function escapedAt(text: string, index: number): boolean {
+  let count = 0;
+  for (let k = index - 1; k >= 0 && text.charCodeAt(k) === BACKSLASH; k--) count++;
+  return count % 2 === 1;
+}
+
+/** Whether a backslash escape (`\x`, or `\uXXXX`) starts at `index`. */
+function escapeStartsAt(text: string, index: number): boolean {
+  return text.charCodeAt(index) === BACKSLASH && !escapedAt(text, index);
+}
+
+function escapeLength(text: string, index: number): number {
+  return text[index + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6)) ? 6 : 2;
+}
+
+/**
+ * Widens a match so it never cuts a backslash escape in two (`\"`, `\n`, `\u00e9`): the redacted JSON
+ * stays valid, and a kept backslash cannot swallow the character after `[REDACTED]`.
+ */
+function widen(text: string, start: number, end: number, floor: number): [number, number] {
+  let from = start;
+  for (let p = start - 1; p >= Math.max(floor, start - 5); p--) {
+    if (escapeStartsAt(text, p) && p + escapeLength(text, p) > start) {
+      from = p;
+      break;
+    }
+  }
+  let to = end;
+  for (let p = Math.max(from, end - 5); p < end; p++) {
+    if (escapeStartsAt(text, p)) {
+      to = Math.max(to, Math.min(text.length, p + escapeLength(text, p)));
+      p += escapeLength(text, p) - 1;
+    }
+  }
+  return [from, to];
+}
+
+/**
+ * A trie of every fragment of every form of the secrets (the trie of all their suffixes, so at most
+ * secret length x `MAX_FRAGMENT_LENGTH` nodes per form), scanned leftmost-longest: each position walks
+ * until the text leaves the trie, and a walk that reaches no accepting node is shorter than a fragment.
+ * That keeps the scan linear-ish in the text, whatever the text holds.
+ */
+class FragmentTrie {
+  private readonly edges: Map<number, number>[] = [new Map()];
+  private readonly accepting: boolean[] = [false];
+  /** The code units a match can start with: most positions of a text are dismissed by one lookup. */
+  private readonly starts = new Uint8Array(0x10000);
+
+  /** Adds the path of `pieces` (one string per character of the source); it accepts after the `acceptFrom`-th piece and each one after. */
+  add(pieces: readonly string[], acceptFrom: number): void {
+    let node = 0;
+    pieces.forEach((piece, index) => {
+      for (let i = 0; i < piece.length; i++) node = this.child(node, piece.charCodeAt(i));
+      if (index + 1 >= acceptFrom) this.accepting[node] = true;
+    });
+  }
+
+  private child(node: number, unit: number): number {
+    if (node === 0) this.starts[unit] = 1;
+    const edges = this.edges[node]!;
+    let next = edges.get(unit);
+    if (next === undefined) {
+      next = this.edges.length;
+      this.edges.push(new Map());
+      this.accepting.push(false);
+      edges.set(unit, next);
+    }
+    return next;
+  }
+
+  /** The end of the longest match starting at `start`, or -1. */
+  longestAt(text: string, start: number): number {
+    if (this.starts[text.charCodeAt(start)] !== 1) return -1;
+    let node = 0;
+    let end = -1;
+    for (let i = start; i < text.length; i++) {
+      const next = this.edges[node]!.get(text.charCodeAt(i));
+      if (next === undefined) break;
+      node = next;
+      if (this.accepting[node]) end = i + 1;
+    }
+    return end;
+  }
 }
 
 /** Removes every secret, in every form, and any credential in an Authorization header line, from a text. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  return new Redactor(secrets).text(text);
+  return redactorFor(secrets).text(text);
 }
 
-/** A redactor bound to one run's secrets; the pattern of every form is built once. */
+// The console and the writer redact many texts with the same secrets: the pattern is built once.
+const cache = new Map<string, Redactor>();
+
+function redactorFor(secrets: readonly string[]): Redactor {
+  const key = JSON.stringify(secrets);
+  let redactor = cache.get(key);
+  if (redactor === undefined) {
+    redactor = new Redactor(secrets);
+    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+    cache.set(key, redactor);
+  }
+  return redactor;
+}
+
+/** A redactor bound to one run's secrets; the pattern of every form of every fragment is built once. */
 export class Redactor {
   private readonly usable: readonly string[];
-  private readonly forms?: RegExp;
+  private readonly trie?: FragmentTrie;
 
   constructor(readonly secrets: readonly string[]) {
-    this.usable = secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH);
-    const forms = new Set(this.usable.flatMap(secretForms).filter((form) => form.length >= MIN_SECRET_LENGTH));
-    // Longest first, so a form that contains another is replaced whole.
-    if (forms.size > 0) this.forms = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    this.usable = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
+    if (this.usable.length === 0) return;
+    const trie = new FragmentTrie();
+    const seen = new Set<string>();
+    const addOnce = (pieces: readonly string[], acceptFrom: number) => {
+      const key = `${acceptFrom}\u0000${pieces.join('\u0000')}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        trie.add(pieces, acceptFrom);
+      }
+    };
+    for (const secret of this.usable) {
+      const chars = [...secret];
+      for (const form of CHAR_FORMS) {
+        const pieces = chars.map(form);
+        // The whole secret, whatever its length (4 and 5 too)...
+        addOnce([pieces.join('')], 1);
+        // ...and every fragment of MIN_FRAGMENT_LENGTH characters or more: the paths of all its suffixes.
+        for (let start = 0; start + MIN_FRAGMENT_LENGTH <= chars.length; start++) {
+          addOnce(pieces.slice(start, start + MAX_FRAGMENT_LENGTH), MIN_FRAGMENT_LENGTH);
+        }
+      }
+      for (const form of encodedForms(secret)) if (form.length >= MIN_SECRET_LENGTH) addOnce([form], 1);
+    }
+    this.trie = trie;
   }
 
   text(text: string): string {
     // Header values go whatever the secrets list says: a credential never belongs in a report.
     let out = text.replace(AUTHORIZATION, `$1${REDACTED}`);
+    if (this.trie === undefined) return out;
     // `Basic <base64>` outside a header line: decode and drop it when it carries a secret.
     out = out.replace(BASIC_CREDENTIALS, (match, prefix: string, encoded: string) => {
-      const decoded = Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-      return this.usable.some((secret) => decoded.includes(secret)) ? `${prefix}${REDACTED}` : match;
+      if (encoded.length < MIN_SECRET_LENGTH) return match;
+      const decoded = decodeBase64(encoded);
+      return this.usable.some((secret) => decoded.includes(secret)) || this.holdsFragment(decoded) ? `${prefix}${REDACTED}` : match;
     });
-    return this.forms ? out.replace(this.forms, REDACTED) : out;
+    // Any other base64 run, or a piece of one: decoded at each alignment, dropped whole when it carries a fragment.
+    out = out.replace(BASE64_RUN, (run) => (this.decodesToFragment(run) ? REDACTED : run));
+    return this.fragments(out);
   }
 
   optional(text: string | undefined): string | undefined {
     return text === undefined ? undefined : this.text(text);
+  }
+
+  /**
+   * Whether a text holds a secret, or a piece of one of at least `minLength` characters, in any form: a
+   * target that echoes a credential. Longer than the redaction's 6: random data (ids, uuids) holds a
+   * 6-character piece of a random hex token by chance every few thousand answers; a 12-character one,
+   * practically never.
+   */
+  finds(text: string, minLength = ECHO_FRAGMENT_LENGTH): boolean {
+    if (this.trie === undefined) return false;
+    if (this.holdsFragment(text, minLength)) return true;
+    for (const [run] of text.matchAll(BASE64_RUN)) if (this.decodesToFragment(run, minLength)) return true;
+    return false;
+  }
+
+  /** Replaces every match, leftmost-longest: what is left between two holds no fragment of a secret. */
+  private fragments(text: string): string {
+    const trie = this.trie!;
+    const parts: string[] = [];
+    let last = 0;
+    for (let i = 0; i < text.length; ) {
+      const end = trie.longestAt(text, i);
+      if (end < 0) {
+        i++;
+        continue;
+      }
+      const [from, to] = widen(text, i, end, last);
+      parts.push(text.slice(last, from), REDACTED);
+      last = i = to;
+    }
+    if (parts.length === 0) return text;
+    parts.push(text.slice(last));
+    return parts.join('');
+  }
+
+  /** Whether a text holds a fragment of a secret of MIN_FRAGMENT_LENGTH characters or more, in any form. */
+  private holdsFragment(text: string, minLength = MIN_FRAGMENT_LENGTH): boolean {
+    const trie = this.trie!;
+    for (let i = 0; i < text.length; i++) if (trie.longestAt(text, i) - i >= minLength) return true;
+    return false;
+  }
+
+  private decodesToFragment(run: string, minLength = MIN_FRAGMENT_LENGTH): boolean {
+    if (run.length < MIN_BASE64_RUN) return false;
+    const body = run.replace(/=+$/, '');
+    // A piece of a base64 text starts anywhere in a 4-character group: try each alignment.
+    for (let shift = 0; shift < 4 && body.length - shift >= MIN_BASE64_RUN - 3; shift++) {
+      if (this.holdsFragment(decodeBase64(body.slice(shift)), minLength)) return true;
+    }
+    return false;
   }
 }

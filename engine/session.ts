@@ -11,8 +11,12 @@ import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
 import type { CredentialResolver, Transport } from './transport.js';
+import type { RunGuard } from './guard.js';
 import { currentTally } from './verdicts.js';
 import { verifyExchange } from './verify.js';
+
+/** How much of a body the log keeps once the exchange is judged. */
+const KEPT_BODY = 64 * 1024;
 
 export interface Answer {
   readonly exchange: Exchange;
@@ -37,34 +41,68 @@ export class Session {
     private readonly transport: Transport,
     readonly spec: SpecView,
     credentials: readonly Credential[],
+    /** Bounds the run; absent (unit tests): unbounded. */
+    readonly guard?: RunGuard,
   ) {
     this.redactor = new Redactor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
     this.resolver = resolverOf(credentials);
   }
 
   /** Sends, records and verifies one message; throws ConformanceFailure when the answer breaks a rule. */
-  async call(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
+  call(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
+    this.guard?.beforeRequest();
+    return this.dispatch(operation, request, expect);
+  }
+
+  private async dispatch(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
     const outcome = await this.transport.send(request, this.resolver);
+    this.guard?.afterRequest(outcome.transportError?.kind === 'timeout');
+    const echoed = outcome.response !== undefined && this.echoesCredential(outcome.response);
+    // Judged as it came: redaction could cut into the target's own data (an id, a uuid that happens to
+    // hold a piece of a token) and fail it for our sake. What is recorded, and every record that leaves
+    // a check (harness, report writer), is redacted.
     const exchange: Exchange = {
       operation,
       request,
+      response: outcome.response,
+      transportError: outcome.transportError,
+      elapsedMs: outcome.elapsedMs,
+      ...(outcome.retries ? { retries: outcome.retries, waitedMs: outcome.waitedMs ?? 0 } : {}),
+    };
+    this.log.add({
+      ...exchange,
       response: outcome.response && this.redactResponse(outcome.response),
       transportError: outcome.transportError && { ...outcome.transportError, message: this.redactor.text(outcome.transportError.message) },
-      elapsedMs: outcome.elapsedMs,
-    };
-    this.log.add(exchange);
+    });
     const tally = currentTally();
+    tally?.evaluated('credential-echo');
+    if (echoed) {
+      tally?.warn(new ConformanceFailure('credential-echo', `${operation} answered with a credential of the run (or a piece of one) in its headers or body`, {
+        operation,
+        expected: 'no credential in an answer',
+        actual: 'a credential, redacted here',
+        exchanges: [exchange],
+      }));
+    }
     const { body, warnings } = verifyExchange(this.spec, exchange, { operation, expect }, tally);
+    this.keepLight();
     for (const warning of warnings) tally?.warn(warning);
+    if (exchange.retries) tally?.rateLimited(exchange.retries, exchange.waitedMs ?? 0);
     this.unmet = warnings.find((warning) => expect !== undefined && warning.basisRule === expect.rule);
     const response = exchange.response;
     return { exchange, body, httpStatus: response?.httpStatus, outcome: response && this.spec.outcome(response, body) };
   }
 
-  /** As `call`, for work whose answer does not matter (cleanup): recorded and verified, never thrown. */
+  /**
+   * As `call`, for work whose answer does not matter (cleanup): recorded and verified, never thrown,
+   * and sent even after the guard stopped the run, since cleaning up is what an interrupted run owes.
+   */
   async attempt(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer | undefined> {
+    // A target that stopped answering would make every cleanup request wait out its deadline: the
+    // journal keeps the ids for `clientele cleanup`.
+    if (this.guard?.unresponsive) return undefined;
     try {
-      return await this.call(operation, request, expect);
+      return await this.dispatch(operation, request, expect);
     } catch (error) {
       if (error instanceof ConformanceFailure) return undefined;
       throw error;
@@ -92,6 +130,22 @@ export class Session {
 
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  /**
+   * Once judged, an exchange is kept for reproductions and failure excerpts, which need its start: a
+   * hostile 8 MiB body must not stay in memory two thousand times over.
+   */
+  private keepLight(): void {
+    const recorded = this.log.last();
+    const response = recorded?.response;
+    if (!recorded || !response || response.body.length <= KEPT_BODY) return;
+    this.log.replaceLast({ ...recorded, response: { ...response, body: response.body.slice(0, KEPT_BODY), truncated: true } });
+  }
+
+  /** A security finding: a target that sends a credential back can leak it to whatever logs its answers. */
+  private echoesCredential(response: WireResponse): boolean {
+    return this.redactor.finds(response.body) || Object.values(response.headers ?? {}).some((value) => this.redactor.finds(value));
   }
 
   private redactResponse(response: WireResponse): WireResponse {

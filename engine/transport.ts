@@ -6,6 +6,9 @@ export interface TransportOutcome {
   readonly response?: WireResponse;
   readonly transportError?: TransportError;
   readonly elapsedMs: number;
+  /** Retries after a rate-limit answer (429/503 with Retry-After), and the time waited for them. */
+  readonly retries?: number;
+  readonly waitedMs?: number;
 }
 
 /** Turns a credential reference into its value at send time, and into its name for a reproduction. */

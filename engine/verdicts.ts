@@ -15,6 +15,8 @@ export class Tally {
   warningCount = 0;
   /** The boundary phases of the check's properties: cases run, requests sent, time taken. */
   readonly boundary = { cases: 0, requests: 0, ms: 0 };
+  /** Rate-limit answers (429/503 with Retry-After) waited out and retried: not failures within the budget. */
+  readonly rateLimit = { retries: 0, waitedMs: 0 };
 
   constructor(readonly basis: BasisBook) {}
 
@@ -25,6 +27,11 @@ export class Tally {
   /** Whether a broken rule is only a warning here (its basis is an assumption). */
   isWarning(failure: ConformanceFailure): boolean {
     return severityOf(this.basis.of(failure.basisRule)) === 'warning';
+  }
+
+  rateLimited(retries: number, waitedMs: number): void {
+    this.rateLimit.retries += retries;
+    this.rateLimit.waitedMs += waitedMs;
   }
 
   boundaryPhase(cases: number, requests: number, ms: number): void {

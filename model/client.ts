@@ -23,8 +23,11 @@ export type Filter =
 
 export type SortOrder = 'asc' | 'desc';
 
+/** A scope that stands for every scope of the run: what cleanup looks for after a kill. */
+export const EVERY_SCOPE = '*';
+
 export interface ListQuery {
-  /** Confines the list to the clients created under this scope (see ClientApi.create); absent: all. */
+  /** Confines the list to the clients created under this scope (see ClientApi.create), or every scope of the run (EVERY_SCOPE); absent: all. */
   readonly scope?: string;
   readonly filters: readonly Filter[];
   /** Soft-delete APIs: which clients to list; absent: the API's default, which the suites never assert on. */

@@ -5,9 +5,9 @@ import { HttpTransport } from './http/transport.js';
 
 export type TransportKind = 'http';
 
-export function openTransport(kind: TransportKind, config: Pick<RunConfig, 'timeoutMs' | 'maxBodyBytes'>): Transport {
+export function openTransport(kind: TransportKind, config: Pick<RunConfig, 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'>): Transport {
   switch (kind) {
     case 'http':
-      return new HttpTransport({ timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, connections: 4 });
+      return new HttpTransport({ timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, connections: 4, ratePerSecond: config.ratePerSecond });
   }
 }

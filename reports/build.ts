@@ -19,12 +19,15 @@ export function summarize(checks: readonly CheckResult[]): RunReport['summary'] 
   const families = Object.fromEntries(FAMILIES.map((f) => [f, empty()])) as Record<Family, { -readonly [K in keyof FamilySummary]: number }>;
   const total = empty() as { -readonly [K in keyof FamilySummary]: number };
   let requests = 0;
+  const rateLimit = { retries: 0, waitedMs: 0 };
   for (const check of checks) {
     families[check.family][check.status]++;
     total[check.status]++;
     requests += check.requests;
+    rateLimit.retries += check.rateLimit?.retries ?? 0;
+    rateLimit.waitedMs += check.rateLimit?.waitedMs ?? 0;
   }
-  return { families, total, requests };
+  return { families, total, requests, rateLimit };
 }
 
 /** The report of a run that a ClienteleError stopped: no checks, or those run before, and why. */

@@ -1,5 +1,5 @@
 import { FAMILIES, type RunReport } from './model.js';
-import { redactSecrets } from '../engine/redact.js';
+import { Redactor } from '../engine/redact.js';
 import {
   blockedChecks,
   blockedLine,
@@ -9,17 +9,18 @@ import {
   formatDuration,
   problemChecks,
   promisesLine,
+  visible,
   warnedChecks,
 } from './render.js';
 
 const MAX_LINE = 160;
 
-/** Whitespace runs (including line breaks) become one space and control chars go, so each item stays on its line. */
+/**
+ * Control characters and bidi overrides are shown as escapes (`\u001b`), never sent to the terminal, and
+ * whitespace runs (line breaks included) become one space, so each item stays on its line.
+ */
 function flatten(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return visible(text).replace(/\s+/g, ' ').trim();
 }
 
 function cut(line: string): string {
@@ -35,7 +36,9 @@ export const CONSOLE_MARKS = { failed: '✗ ', errored: '✗ ', warned: '! ', bl
  * `secrets` are redacted before lines are cut, so a cut can never leave half a secret behind.
  */
 export function renderSummary(report: Readonly<RunReport>, secrets: readonly string[] = []): string {
-  const oneLine = (text: string) => redactSecrets(flatten(text), secrets);
+  const redactor = new Redactor(secrets);
+  // Redacted before and after flattening: a secret with whitespace in it, or one a line break split.
+  const oneLine = (text: string) => redactor.text(flatten(redactor.text(text)));
   const strict = report.strict ? ' — strict' : '';
   const lines = [
     cut(`clientele ${oneLine(report.api)} — ${oneLine(report.target)} — seed ${report.seed}${strict} — ${report.outcome.toUpperCase()}`),

@@ -34,9 +34,11 @@ export interface CheckResult {
   readonly rules?: readonly string[];
   /** What the check's boundary phases cost: cases run, requests sent, milliseconds. */
   readonly boundary?: { readonly cases: number; readonly requests: number; readonly ms: number };
+  /** Rate-limit answers waited out and retried during the check. */
+  readonly rateLimit?: { readonly retries: number; readonly waitedMs: number };
 }
 
-export type Outcome = 'passed' | 'failed' | 'usage-error' | 'target-unreachable' | 'internal-error';
+export type Outcome = 'passed' | 'failed' | 'interrupted' | 'usage-error' | 'target-unreachable' | 'internal-error';
 
 export interface FamilySummary {
   readonly passed: number;
@@ -79,6 +81,8 @@ export interface RunReport {
     readonly families: Readonly<Record<Family, FamilySummary>>;
     readonly total: FamilySummary;
     readonly requests: number;
+    /** Rate-limit answers (429/503 with Retry-After) waited out and retried across the run. */
+    readonly rateLimit: { readonly retries: number; readonly waitedMs: number };
   };
   readonly checks: readonly CheckResult[];
   /** The traceability matrix: every documented promise of the API with its checks. */

@@ -4,6 +4,40 @@ import type { ReproductionStep } from '../engine/exchange.js';
 import type { ResponseExcerpt } from '../engine/records.js';
 import type { CheckResult, FamilySummary, PromiseRow, RunReport } from './model.js';
 
+/**
+ * Characters a terminal or a viewer acts on instead of showing: C0 controls but tab, LF and CR (ESC starts
+ * CSI and OSC sequences), DEL, C1 controls (U+009B is a one-character CSI), and the bidi overrides and
+ * isolates that reorder what a reader sees (U+202A–U+202E, U+2066–U+2069).
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Target-controlled text made safe to show: each unsafe character becomes a visible escape (`\u001b`),
+ * tab and line breaks stay. Every format and the console pass every target-controlled string through it.
+ */
+export function visible(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A copy of a JSON-like value with every string, object keys included, mapped. */
+export function mapStrings<T>(value: T, map: (text: string) => string): T {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return map(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [map(key), walk(inner)]));
+    return item;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * The report with every string made `visible`: the model's text is the target's (bodies, headers,
+ * messages quoting them), so each format starts from this and nothing unsafe reaches a file.
+ */
+export function visibleReport(report: Readonly<RunReport>): RunReport {
+  return mapStrings(report as RunReport, visible);
+}
+
 /** What to say about a check in one sentence: the failure for failed and warned checks, the note otherwise. */
 export function checkMessage(check: CheckResult): string {
   if (check.status === 'failed' || check.status === 'warned') return check.failure?.message ?? check.note ?? check.status;

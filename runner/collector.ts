@@ -19,7 +19,8 @@ function firstLine(text: string | undefined): string | undefined {
   return text?.split('\n')[0];
 }
 
-export function collectResults(testModules: readonly TestModule[], unhandledErrors: readonly unknown[]): { results: CheckResult[]; problems: RunProblems } {
+/** `interrupted`: why checks that never ran did not (the run was cancelled): they are blocked, not errored. */
+export function collectResults(testModules: readonly TestModule[], unhandledErrors: readonly unknown[], interrupted?: string): { results: CheckResult[]; problems: RunProblems } {
   const results: CheckResult[] = [];
   const problems: RunProblems = {};
   for (const module of testModules) {
@@ -27,14 +28,14 @@ export function collectResults(testModules: readonly TestModule[], unhandledErro
     // did not run, and saying "skipped" would hide that.
     const suiteError = firstLine(module.errors()[0]?.message) ?? firstLine([...module.children.allSuites()].flatMap((s) => s.errors())[0]?.message);
     if (suiteError) problems.internal ??= `${module.moduleId.replace(/^.*\//, '')}: ${suiteError}`;
-    for (const test of module.children.allTests()) results.push(toResult(test, suiteError, problems));
+    for (const test of module.children.allTests()) results.push(toResult(test, interrupted ? undefined : suiteError, problems, interrupted));
   }
   const [first] = unhandledErrors;
-  if (first) problems.internal ??= `unhandled: ${firstLine((first as Error).message) ?? String(first)}`;
+  if (first && !interrupted) problems.internal ??= `unhandled: ${firstLine((first as Error).message) ?? String(first)}`;
   return { results, problems };
 }
 
-function toResult(testCase: TestCase, suiteError: string | undefined, problems: RunProblems): CheckResult {
+function toResult(testCase: TestCase, suiteError: string | undefined, problems: RunProblems, interrupted?: string): CheckResult {
   const meta = testCase.meta().clientele as CheckMeta | undefined;
   const result = testCase.result();
   const family: Family = meta?.family ?? FAMILIES.find((f) => testCase.fullName.startsWith(f)) ?? 'contract';
@@ -47,12 +48,14 @@ function toResult(testCase: TestCase, suiteError: string | undefined, problems: 
     ...(meta?.rules?.length ? { rules: meta.rules } : {}),
     ...(meta?.warnings ? { warnings: meta.warnings } : {}),
     ...(meta?.boundary ? { boundary: meta.boundary } : {}),
+    ...(meta?.rateLimit ? { rateLimit: meta.rateLimit } : {}),
   };
   if (result.state === 'passed' && meta?.failure?.severity === 'warning') return { ...base, status: 'warned', failure: meta.failure };
   if (result.state === 'passed') return { ...base, status: 'passed' };
-  if (result.state === 'skipped' && meta?.blocked) return { ...base, status: 'blocked', blockedBy: meta.blocked.by, note: meta.blocked.reason };
+  if (result.state === 'skipped' && meta?.blocked) return { ...base, status: 'blocked', ...(meta.blocked.by ? { blockedBy: meta.blocked.by } : {}), note: meta.blocked.reason };
   if (result.state === 'skipped' && meta?.skipped) return { ...base, status: 'skipped', note: meta.skipped };
   if (result.state === 'failed' && meta?.failure) return { ...base, status: 'failed', failure: meta.failure };
+  if (interrupted && !meta?.error) return { ...base, status: 'blocked', note: `blocked: ${interrupted}` };
   const message = meta?.error?.message ?? firstLine(result.errors?.[0]?.message) ?? (suiteError ? `did not run: ${suiteError}` : `did not finish (${result.state})`);
   if (meta?.error?.kind === 'unreachable') problems.unreachable ??= message;
   else problems.internal ??= `${base.id}: ${message}`;

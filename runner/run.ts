@@ -39,6 +39,8 @@ export class SuiteRunner {
   private constructor(private readonly vitest: Vitest) {}
 
   static async open(): Promise<SuiteRunner> {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
     try {
       const vitest = await createVitest('test', {
         root: PROJECT_ROOT,
@@ -59,6 +61,11 @@ export class SuiteRunner {
       });
       // Reporters and state ready, no test run yet: each `run` runs its own files.
       await vitest.standalone();
+      // vitest's logger exits the process on SIGINT/SIGTERM; clientele handles them itself (cleanup,
+      // then a report saying `interrupted`), so the listeners vitest just added go.
+      for (const signal of signals) {
+        for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+      }
       return new SuiteRunner(vitest);
     } catch (error) {
       throw new InternalError(`the suites could not start: ${(error as Error).message.split('\n')[0]}`);
@@ -68,6 +75,7 @@ export class SuiteRunner {
   /** Runs the families of `config` (or `files`, absolute paths, for the runner's own tests) against one target. */
   async run(config: RunConfig, meta: RunMeta = { targetLabel: targetLabel(config.target) }, files = suiteFiles(config.families)): Promise<RunReport> {
     const startedAt = new Date();
+    this.cancelled = false;
     this.vitest.provide('clientele', config);
     let outcome;
     try {
@@ -75,10 +83,20 @@ export class SuiteRunner {
     } catch (error) {
       throw new InternalError(`the suites could not run: ${(error as Error).message.split('\n')[0]}`);
     }
-    const { results, problems } = collectResults(outcome.testModules, outcome.unhandledErrors);
+    // vitest's state outlives a run: modules of earlier runs (other families) may come back with this one.
+    const modules = outcome.testModules.filter((module) => files.includes(module.moduleId));
+    const { results, problems } = collectResults(modules, outcome.unhandledErrors, this.cancelled ? 'the run was interrupted before this check ran' : undefined);
     // The target went away mid-run: keep what was checked until then, and say so (exit 3).
     if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
     return buildReport(config, meta, startedAt, results, problems.internal);
+  }
+
+  private cancelled = false;
+
+  /** Stops the run in progress: no new check starts, and the running one is told (its test signal aborts). */
+  cancel(): Promise<void> {
+    this.cancelled = true;
+    return this.vitest.cancelCurrentRun('keyboard-input');
   }
 
   close(): Promise<void> {

@@ -54,11 +54,11 @@ family('deletion', (env) => {
         state = deletedIn(state, id, deletion);
       }
       const soft = deletion.kind === 'soft';
-      const active = await listedIds(run.api, { scope, filters: [], ...(soft ? { visibility: 'active' as const } : {}), perPage: 100 });
+      const active = await listedIds(run.api, { scope, filters: [], ...(soft ? { visibility: 'active' as const } : {}), perPage: 100 }, created.length);
       const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
       expectThat(listAgrees(active, expectedActive), 'deletion/active-list', 'the list does not hold exactly the clients not deleted', { expected: expectedActive.must, actual: active });
       if (!soft) return;
-      const listedDeleted = await listedIds(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 });
+      const listedDeleted = await listedIds(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
       expectThat(sameIds(listedDeleted, doomed), 'deletion/deleted-list', 'the deleted list does not hold exactly the deleted clients', { expected: doomed, actual: listedDeleted });
     }),
   );
@@ -79,7 +79,7 @@ family('deletion', (env) => {
       expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, { expected: 'active', actual: after.visibility });
       const changed = changedSnapshotKeys(before, after);
       expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
-      const listed = await listedIds(run.api, { scope, filters: [], visibility: 'active', perPage: 100 });
+      const listed = await listedIds(run.api, { scope, filters: [], visibility: 'active', perPage: 100 }, 1);
       expectThat(listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', { expected: [id], actual: listed });
     });
   });

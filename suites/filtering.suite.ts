@@ -30,7 +30,7 @@ async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filte
   const facts = run.api.capabilities.filters;
   const scope = run.scope();
   const created = await createAll(run, scope, all);
-  const pages = await walkPages(run.api, { scope, filters: [filter], perPage });
+  const pages = await walkPages(run.api, { scope, filters: [filter], perPage }, created.length);
   const listed = pages.flatMap((p) => p.items);
   const ids = listed.map((i) => i.id);
   // Promised: the match itself (a substring, the whole value), under any letter-case rule the docs leave open.
@@ -159,7 +159,7 @@ family('filtering', (env) => {
       const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `i${i}`)));
       const wanted = created.filter((_, i) => (mask >> i) & 1).map((c) => c.id);
       if (wanted.length === 0) return;
-      const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 });
+      const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 }, created.length);
       const listed = pages.flatMap((p) => p.items.map((i) => i.id));
       expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', { expected: wanted, actual: listed });
     });

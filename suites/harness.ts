@@ -17,6 +17,7 @@ import { ConformanceFailure, TargetUnreachableError, describeError } from '../en
 import { PropertyError, PropertyFailure, type PropertyRun } from '../engine/property.js';
 import { checkId, type FailureRecord, type ResponseExcerpt } from '../engine/records.js';
 import { redactHeaders, Redactor } from '../engine/redact.js';
+import { RunStopped } from '../engine/guard.js';
 import { closeTally, openTally, type Tally } from '../engine/verdicts.js';
 
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
@@ -28,10 +29,12 @@ export interface CheckMeta {
   /** The rule ids the check evaluated. */
   rules?: string[];
   boundary?: { cases: number; requests: number; ms: number };
+  rateLimit?: { retries: number; waitedMs: number };
   /** Set when the check could not judge the target: it crashed, or the target went away. */
   error?: { kind: 'internal' | 'unreachable'; message: string };
   skipped?: string;
-  blocked?: { by: string; reason: string };
+  /** `by`: the prerequisite check that failed; absent when the run itself stopped (budget, unresponsive target, interrupt). */
+  blocked?: { by?: string; reason: string };
 }
 
 declare module 'vitest' {
@@ -177,11 +180,12 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
     log.clear();
     const redactor = new Redactor(secretsOf(env.config));
     const run = new CheckRun(env.config, api, env.family);
-    let blocked: CheckMeta['blocked'];
+    let blocked: CheckMeta['blocked'] = api.session.guard?.stopped ? { reason: `blocked: ${api.session.guard.stopped}` } : undefined;
     try {
-      blocked = await blockedBy(options.needs ?? [], run, redactor);
+      blocked ??= await blockedBy(options.needs ?? [], run, redactor);
     } catch (error) {
-      throw crashed(meta, error, redactor);
+      if (!(error instanceof RunStopped)) throw crashed(meta, error, redactor);
+      blocked = { reason: `blocked: ${error.message}` };
     }
     if (blocked) {
       meta.blocked = blocked;
@@ -190,6 +194,9 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       return;
     }
     const tally = openTally(api.session.spec.basis);
+    api.session.guard?.startCheck();
+    // An interrupt cancels the run: the check stops at its next request instead of running its cases out.
+    ctx.signal.addEventListener('abort', () => api.session.guard?.stop('the run was interrupted'), { once: true });
     try {
       log.clear();
       await body(run);
@@ -198,6 +205,13 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
     } catch (error) {
       if (error instanceof SkipCheck) {
         meta.skipped = error.message;
+        ctx.skip();
+        return;
+      }
+      const stopped = error instanceof PropertyError ? error.cause : error;
+      if (stopped instanceof RunStopped) {
+        // The run stopped under this check: what it found so far stands only if it was a failure.
+        meta.blocked = { reason: `blocked: ${stopped.message}` };
         ctx.skip();
         return;
       }
@@ -217,6 +231,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       meta.rules = [...tally.rules];
       if (tally.warningCount) meta.warnings = tally.warningCount;
       if (tally.boundary.cases) meta.boundary = { ...tally.boundary, ms: Math.round(tally.boundary.ms) };
+      if (tally.rateLimit.retries) meta.rateLimit = { ...tally.rateLimit };
       closeTally();
     }
   });
@@ -254,6 +269,18 @@ function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
   };
 }
 
+/** The excerpt as it may leave the check: the target's body, headers and error text with every secret redacted. */
+function redactExcerpt(response: ResponseExcerpt, redactor: Redactor): ResponseExcerpt {
+  const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
+  return {
+    ...response,
+    headers,
+    ...(response.contentType !== undefined ? { contentType: redactor.text(response.contentType) } : {}),
+    body: redactor.text(response.body),
+    ...(response.transportError !== undefined ? { transportError: redactor.text(response.transportError) } : {}),
+  };
+}
+
 function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: ClientApi, redactor: Redactor, tally: Tally): FailureRecord {
   const fromProperty = failure instanceof PropertyFailure;
   let exchanges: readonly Exchange[] = fromProperty || tally.warnings.includes(failure) ? failure.details.exchanges ?? [] : api.session.log.snapshot();
@@ -275,7 +302,7 @@ function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: Client
     path: fromProperty && failure.path ? failure.path : undefined,
     counterexample: fromProperty ? redactor.optional(failure.counterexample) : undefined,
     ...(failure.details.boundary ? { boundary: failure.details.boundary } : {}),
-    ...(response ? { response: { ...response, body: redactor.text(response.body) } } : {}),
+    ...(response ? { response: redactExcerpt(response, redactor) } : {}),
     reproduction: {
       steps: exchanges.slice(-MAX_REPRODUCTION_STEPS).map((exchange) => api.session.reproduce(exchange)),
       replay: `${env.config.replayPrefix} --seed ${seed} --only ${env.family}`,

@@ -41,7 +41,7 @@ function largeScope(run: CheckRun): Promise<{ scope: string; ids: string[] }> {
 /** What a walk of every page must show for `count` clients at `perPage`: counters, page sizes, each client once. */
 async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly string[], perPage: number): Promise<void> {
   const count = ids.length;
-  const pages = await walkPages(api, { scope, filters: [], perPage });
+  const pages = await walkPages(api, { scope, filters: [], perPage }, count);
   const first = pages[0]!;
   const empty = api.capabilities.paging.emptyListPages;
   expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, { expected: count, actual: first.total });
@@ -81,7 +81,7 @@ family('pagination', (env) => {
     forAll(run, layout, async ({ count, perPage }) => {
       const scope = run.scope();
       const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `w${i}`)));
-      const pages = await walkPages(run.api, { scope, filters: [], perPage });
+      const pages = await walkPages(run.api, { scope, filters: [], perPage }, count);
       const seen = pages.flatMap((page) => page.items.map((item) => item.id));
       const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
       expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, { actual: seen });
@@ -138,7 +138,7 @@ family('pagination', (env) => {
     await forAll(run, layout, async ({ count, perPage }) => {
       const scope = run.scope();
       await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `o${i}`)));
-      const listed = (await walkPages(run.api, { scope, filters: [], perPage })).flatMap((page) => page.items);
+      const listed = (await walkPages(run.api, { scope, filters: [], perPage }, count)).flatMap((page) => page.items);
       const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
       expectThat(at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
         expected: order.description,

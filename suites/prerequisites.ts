@@ -23,7 +23,7 @@ export const SCOPE: Prerequisite = {
       expected: [],
       actual: empty.items.map((item) => item.id),
     });
-    const listed = await listedIds(run.api, { scope: mine, filters: [], perPage: 5 });
+    const listed = await listedIds(run.api, { scope: mine, filters: [], perPage: 5 }, 1);
     expectThat(listed.length === 1 && listed[0] === id, 'prerequisite/scope', 'a list confined to a scope does not hold exactly its one client', { expected: [id], actual: listed });
   },
 };

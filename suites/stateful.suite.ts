@@ -116,7 +116,7 @@ class List extends ClientCommand {
   check = () => true;
   intent = () => `list ${this.visibility ?? 'all'} clients, ${this.perPage} per page`;
   protected async execute(model: Model, { api }: Real) {
-    const listed = await listedIds(api, { scope: model.scope, filters: [], visibility: this.visibility, perPage: this.perPage });
+    const listed = await listedIds(api, { scope: model.scope, filters: [], visibility: this.visibility, perPage: this.perPage }, model.state.clients.length);
     const expected = transition.expectedList(model.state, [], api.capabilities.filters, this.visibility);
     expectThat(transition.listAgrees(listed, expected), 'stateful/list', `the ${this.visibility ?? ''} list differs from the model`, { expected: expected.must, actual: listed });
   }

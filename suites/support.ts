@@ -42,16 +42,25 @@ export async function createAll(run: CheckRun, scope: string, all: readonly Clie
   return records;
 }
 
-/** Every page of a list, walked from page 1 to `pages` as the first page announces it. */
-export async function walkPages(api: ClientApi, query: Omit<ListQuery, 'page'>): Promise<ListPage[]> {
+/** How many pages a walk of a list no check of this run filled (a whole account's) may ask for. */
+const UNSCOPED_PAGES = 20;
+
+/**
+ * Every page of a list, walked from page 1 to `pages` as the first page announces it, but never more
+ * pages than `atMost` clients (what the check put in the scope) can fill, plus one: a target that
+ * announces a million pages costs a page more than an honest one, and the counters' checks say it lied.
+ */
+export async function walkPages(api: ClientApi, query: Omit<ListQuery, 'page'>, atMost: number): Promise<ListPage[]> {
   const first = await api.list({ ...query, page: 1 });
+  const perPage = query.perPage ?? Math.max(first.perPage, 1);
+  const bound = Number.isFinite(atMost) ? Math.ceil(atMost / perPage) + 1 : UNSCOPED_PAGES;
   const pages = [first];
-  for (let page = 2; page <= first.pages && page <= 1000; page++) pages.push(await api.list({ ...query, page }));
+  for (let page = 2; page <= Math.min(first.pages, bound); page++) pages.push(await api.list({ ...query, page }));
   return pages;
 }
 
-export async function listedIds(api: ClientApi, query: Omit<ListQuery, 'page'>): Promise<string[]> {
-  return (await walkPages(api, query)).flatMap((page) => page.items.map((item) => item.id));
+export async function listedIds(api: ClientApi, query: Omit<ListQuery, 'page'>, atMost: number): Promise<string[]> {
+  return (await walkPages(api, query, atMost)).flatMap((page) => page.items.map((item) => item.id));
 }
 
 export function sameIds(a: Iterable<string>, b: Iterable<string>): boolean {

@@ -13,7 +13,7 @@ import type { Basis } from '../engine/basis.js';
 import { FAMILIES, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from '../reports/model.js';
 import schema from '../reports/report.schema.json' with { type: 'json' };
 import { redactSecrets } from '../engine/redact.js';
-import { stepsLanguage } from '../reports/render.js';
+import { mapStrings, stepsLanguage, visible } from '../reports/render.js';
 import { REPORT_FORMATS, writeReports } from '../reports/writer.js';
 
 // CommonJS under NodeNext: the default import is `module.exports`, whose `.default` is the export proper.
@@ -163,7 +163,7 @@ function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
     (families[c.family] as Record<CheckResult['status'], number>)[c.status]++;
     (total as Record<CheckResult['status'], number>)[c.status]++;
   }
-  return { families, total, requests: checks.reduce((sum, c) => sum + c.requests, 0) };
+  return { families, total, requests: checks.reduce((sum, c) => sum + c.requests, 0), rateLimit: { retries: 0, waitedMs: 0 } };
 }
 
 const REPORT: RunReport = {
@@ -355,7 +355,7 @@ describe('JUnit report', () => {
     expect(text).toContain('path: 3:1:0');
     expect(text).toContain('"email":"<not an email> & more"');
     expect(text).toContain("curl -sS -X POST 'https://api.example.test/clients'");
-    expect(text).toContain('"tag":"bell"'); // control char stripped, the rest kept
+    expect(text).toContain('"tag":"\\u0007bell"'); // the control char shown as an escape, the rest kept
     expect(text).toContain('replay: npx clientele run --api freshbooks --seed 1234567');
   });
 });
@@ -376,7 +376,7 @@ describe('Markdown report', () => {
 
   it('keeps bodies containing ``` intact in longer fences', () => {
     const blocks = fencedBlocks(md);
-    const json = blocks.find((b) => b.content === JSON_BODY);
+    const json = blocks.find((b) => b.content === visible(JSON_BODY)); // its bell shown as \u0007
     expect(json?.info).toBe('json');
     const xmlBody = blocks.find((b) => b.content === XML_BODY);
     expect(xmlBody?.info).toBe('xml');
@@ -736,7 +736,7 @@ describe('the failing response', () => {
     expect(section.indexOf('**Response**')).toBeLessThan(section.indexOf('**Reproduction**'));
     expect(section).toContain(`Body (truncated: the first ${response.body.length} characters):`);
     const blocks = fencedBlocks(md);
-    expect(blocks.find((b) => b.content === response.body)?.info).toBe('json');
+    expect(blocks.find((b) => b.content === visible(response.body))?.info).toBe('json');
     expect(blocks.find((b) => b.info === 'http' && b.content.startsWith('content-type: application/json; charset=utf-8\nlocation: '))).toBeDefined();
   });
 
@@ -774,7 +774,7 @@ describe('hostile response text cannot break any format', () => {
   it('Markdown: every fence closes, the body stays verbatim, and no markup escapes the code', () => {
     const md = markdownFormat.render(report);
     const blocks = fencedBlocks(md);
-    expect(blocks.filter((b) => b.content === HOSTILE)).toHaveLength(2);
+    expect(blocks.filter((b) => b.content === visible(HOSTILE))).toHaveLength(2);
     const markup = markupOutsideCode(md);
     expect(markup).not.toMatch(/<script|<\/pre|<!--|<x>|\]\]>/i);
     expect(markup).not.toContain('alert(1)');
@@ -802,9 +802,9 @@ describe('hostile response text cannot break any format', () => {
     expect(failure).toContain('retry-after: 1 ``` </pre> ]]>');
   });
 
-  it('JSON: round-trips exactly and validates', () => {
+  it('JSON: round-trips exactly to the visible form and validates', () => {
     const json = JSON.parse(jsonFormat.render(report)) as unknown;
-    expect(json).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(json).toEqual(JSON.parse(JSON.stringify(mapStrings(report, visible))));
     expect(compileSchema()(json)).toBe(true);
   });
 

@@ -566,6 +566,47 @@ const PROBES: Record<string, Probe> = {
     reference: 100001,
     mutant: '100001',
   },
+  // Global too: every answer carrying a client names its id twice.
+  'duplicate-id-key': {
+    async observe(api) {
+      // The `id` members as written, in order, and whether the text is otherwise what JSON.stringify writes
+      // of its parse (so the only change is a second `"id"` member right after the first, with the same value).
+      const members = (text: string) => ({
+        ids: (text.match(/[{,]"id":[^,}]*/g) ?? []).map((member) => member.slice(1)),
+        otherwiseCanonical: JSON.stringify(JSON.parse(text)) === text.replace(/("id":([^,}]*)),"id":\2(?=[,}])/g, '$1'),
+      });
+      const created = await api.request('POST', CLIENTS_PATH, { body: { client: { fname: 'a' } } });
+      const { id } = created.json.response.result.client;
+      await api.create({ fname: 'b' });
+      return {
+        create: members(created.text),
+        get: members((await api.get(id)).text),
+        update: members((await api.update(id, { lname: 'z' })).text),
+        list: members((await api.request('GET', CLIENTS_PATH)).text),
+        delete: members((await api.update(id, { vis_state: 1 })).text),
+        notFound: members((await api.get(424242)).text),
+        unauthorized: members((await api.request('GET', CLIENTS_PATH, { auth: null })).text),
+      };
+    },
+    reference: {
+      create: { ids: ['"id":100001'], otherwiseCanonical: true },
+      get: { ids: ['"id":100001'], otherwiseCanonical: true },
+      update: { ids: ['"id":100001'], otherwiseCanonical: true },
+      list: { ids: ['"id":100001', '"id":100002'], otherwiseCanonical: true },
+      delete: { ids: [], otherwiseCanonical: true },
+      notFound: { ids: [], otherwiseCanonical: true },
+      unauthorized: { ids: [], otherwiseCanonical: true },
+    },
+    mutant: {
+      create: { ids: ['"id":100001', '"id":100001'], otherwiseCanonical: true },
+      get: { ids: ['"id":100001', '"id":100001'], otherwiseCanonical: true },
+      update: { ids: ['"id":100001', '"id":100001'], otherwiseCanonical: true },
+      list: { ids: ['"id":100001', '"id":100001', '"id":100002', '"id":100002'], otherwiseCanonical: true },
+      delete: { ids: [], otherwiseCanonical: true },
+      notFound: { ids: [], otherwiseCanonical: true },
+      unauthorized: { ids: [], otherwiseCanonical: true },
+    },
+  },
   'unknown-id-500': {
     observe: async (api) => (await api.get(424242)).status,
     reference: 404,
@@ -719,7 +760,7 @@ describe('FreshBooks REST mutants', () => {
   });
 
   it('marks as global only the mutants that break every response, or every response carrying a client', () => {
-    expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['id-as-string', 'html-content-type']);
+    expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['id-as-string', 'html-content-type', 'duplicate-id-key']);
   });
 
   it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
@@ -728,7 +769,7 @@ describe('FreshBooks REST mutants', () => {
       'page-zero-unpaged', 'total-capped-at-100', 'trims-stored-text',
     ]);
     // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
-    expect(MUTANTS.filter((m) => m.assumption).map((m) => m.id).sort()).toEqual(['accepts-wrong-types', 'html-content-type', 'id-as-string', 'id-from-active-count', 'ids-filter-first-only', 'like-case-sensitive', 'page-zero-unpaged', 'per-page-99-is-default', 'per-page-uncapped', 'restore-impossible', 'restore-reverts-updates', 'total-capped-at-100', 'trims-stored-text']);
+    expect(MUTANTS.filter((m) => m.assumption).map((m) => m.id).sort()).toEqual(['accepts-wrong-types', 'duplicate-id-key', 'html-content-type', 'id-as-string', 'id-from-active-count', 'ids-filter-first-only', 'like-case-sensitive', 'page-zero-unpaged', 'per-page-99-is-default', 'per-page-uncapped', 'restore-impossible', 'restore-reverts-updates', 'total-capped-at-100', 'trims-stored-text']);
     for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 

@@ -5,23 +5,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_XML_LIMITS,
   DOCTYPE_REFUSED,
   buildXml,
   childElement,
   childText,
   decodeXml,
+  scanXmlBounds,
   type XmlBody,
   type XmlElement,
 } from '../protocols/xml/codec.js';
 
-function decodeOk(text: string): XmlElement {
-  const decoded = decodeXml(text);
+function decodeOk(text: string, limits?: Parameters<typeof decodeXml>[1]): XmlElement {
+  const decoded = decodeXml(text, limits);
   if (!decoded.ok) throw new Error(`expected a decoded document, got: ${decoded.error}`);
   return (decoded.value as XmlBody).root;
 }
 
-function decodeError(text: string): string {
-  const decoded = decodeXml(text);
+function decodeError(text: string, limits?: Parameters<typeof decodeXml>[1]): string {
+  const decoded = decodeXml(text, limits);
   if (decoded.ok) throw new Error(`expected a decoding error for ${JSON.stringify(text.slice(0, 80))}`);
   return decoded.error;
 }
@@ -161,5 +163,96 @@ describe('decodeXml', () => {
     const clients = childElement(root, 'clients')!;
     expect(clients.children).toHaveLength(count);
     expect(childText(clients.children[count - 1]!, 'organization')).toBe('ABC Corp & Sons');
+  });
+});
+
+describe('decodeXml bounds (a linear scan before any parser)', () => {
+  const MiB = 1024 * 1024;
+  const timed = (text: string): { error: string; ms: number } => {
+    const start = performance.now();
+    const error = decodeError(text);
+    return { error, ms: performance.now() - start };
+  };
+
+  it('refuses a 7 MB attribute value naming the bound, within a second', () => {
+    const text = `<response status="ok" note="${'x'.repeat(7_000_000)}"/>`;
+    const { error, ms } = timed(text);
+    expect(error).toBe(`an attribute value longer than ${DEFAULT_XML_LIMITS.maxAttributeLength} characters (a bound clientele sets on XML bodies)`);
+    expect(ms).toBeLessThan(1_000);
+    // Single quotes, an unterminated value, a value behind a stray '<' or deep in the document: the same.
+    for (const other of [
+      `<response status='ok' note='${'y'.repeat(2 * MiB)}'/>`,
+      `<response status="ok" note="${'x'.repeat(2 * MiB)}`,
+      `<response status="ok"><a <b note="${'x'.repeat(2 * MiB)}"/></a></response>`,
+      `<response status="ok">${'<client><id>1</id></client>'.repeat(1000)}<client note="${'&amp;'.repeat(MiB)}"/></response>`,
+    ]) {
+      expect(timed(other).error).toMatch(/^an attribute value longer than/);
+      expect(timed(other).ms).toBeLessThan(1_000);
+    }
+  });
+
+  it('accepts an attribute value at the bound', () => {
+    const root = decodeOk(`<r a="${'x'.repeat(64 * 1024)}"/>`, { maxAttributeLength: 64 * 1024 });
+    expect(root.attributes.a).toHaveLength(64 * 1024);
+    expect(decodeXml(`<r a="${'x'.repeat(64 * 1024 + 1)}"/>`, { maxAttributeLength: 64 * 1024 }).ok).toBe(false);
+  });
+
+  it('refuses 10,000 levels of nesting naming the bound; accepts 256 levels', () => {
+    const nested = (depth: number) => '<a>'.repeat(depth) + '</a>'.repeat(depth);
+    const { error, ms } = timed(nested(10_000));
+    expect(error).toBe(`nesting deeper than ${DEFAULT_XML_LIMITS.maxDepth} levels (a bound clientele sets on XML bodies)`);
+    expect(ms).toBeLessThan(1_000);
+    let element = decodeOk(nested(DEFAULT_XML_LIMITS.maxDepth));
+    let depth = 1;
+    while (element.children.length) {
+      element = element.children[0]!;
+      depth += 1;
+    }
+    expect(depth).toBe(DEFAULT_XML_LIMITS.maxDepth);
+    expect(decodeError(nested(DEFAULT_XML_LIMITS.maxDepth + 1))).toMatch(/^nesting deeper than 256 levels/);
+    // Empty elements do not nest; closing tags unwind.
+    expect(decodeOk(`<r>${'<a/>'.repeat(1000)}${'<b><c/></b>'.repeat(1000)}</r>`).children).toHaveLength(2000);
+  });
+
+  it('refuses a text run, CDATA section, comment or processing instruction beyond the text bound', () => {
+    const long = 'x'.repeat(DEFAULT_XML_LIMITS.maxTextLength + 1);
+    for (const text of [`<r>${long}</r>`, `<r><![CDATA[${long}]]></r>`, `<r><!--${long}--></r>`, `<?pi ${long}?><r/>`, `<r/>${' '.repeat(DEFAULT_XML_LIMITS.maxTextLength + 1)}`]) {
+      const { error, ms } = timed(text);
+      expect(error).toBe(`a text run longer than ${DEFAULT_XML_LIMITS.maxTextLength} characters (a bound clientele sets on XML bodies)`);
+      expect(ms).toBeLessThan(1_000);
+    }
+    expect(decodeOk(`<r>${'x'.repeat(DEFAULT_XML_LIMITS.maxTextLength)}</r>`).text).toHaveLength(DEFAULT_XML_LIMITS.maxTextLength);
+  });
+
+  it('refuses a start or end tag too long outside its values: a huge name, or a great many attributes', () => {
+    const tagBound = `a tag longer than ${DEFAULT_XML_LIMITS.maxTagLength} characters outside its attribute values (a bound clientele sets on XML bodies)`;
+    expect(timed(`<r${'x'.repeat(MiB)}/>`).error).toBe(tagBound);
+    expect(timed(`<r ${Array.from({ length: 20_000 }, (_, i) => `a${i}="v"`).join(' ')}/>`).error).toBe(tagBound);
+    expect(timed(`<r ${'a='.repeat(MiB)}"x"/>`).error).toBe(tagBound);
+    expect(timed(`<r></r${' '.repeat(MiB)}>`).error).toBe(tagBound);
+    expect(decodeOk(`<r ${Array.from({ length: 1000 }, (_, i) => `a${i}="v"`).join(' ')}/>`).attributes.a999).toBe('v');
+  });
+
+  it('refuses more elements than the bound', () => {
+    const text = `<r>${'<a/>'.repeat(10)}</r>`;
+    expect(decodeError(text, { maxElements: 10 })).toBe('more than 10 elements (a bound clientele sets on XML bodies)');
+    expect(decodeOk(text, { maxElements: 11 }).children).toHaveLength(10);
+  });
+
+  it('scans in linear time without copying: refusing a 7 MB attribute 100 times keeps the heap flat', () => {
+    const text = `<response status="ok" note="${'x'.repeat(7_000_000)}"/>`;
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const start = performance.now();
+    for (let i = 0; i < 100; i += 1) expect(scanXmlBounds(text)).toMatch(/^an attribute value longer than/);
+    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(20 * MiB);
+  });
+
+  it('finds nothing to refuse in documents within bounds', () => {
+    const client = { client_id: '1', notes: 'x'.repeat(100) };
+    const text = buildXml('response', { status: 'ok' }, { clients: { client: Array.from({ length: 1000 }, () => client) } });
+    expect(scanXmlBounds(text)).toBeUndefined();
+    expect(scanXmlBounds(`<?xml version="1.0"?><!-- c --><r a='"' b="'"><![CDATA[<x>]]></r>`)).toBeUndefined();
   });
 });

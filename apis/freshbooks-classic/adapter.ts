@@ -75,7 +75,7 @@ export class FreshbooksClassicApi implements ClientApi {
     invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope', rule: 'errors/invalid-body' },
     notPermitted: { httpStatuses: [200], outcome: 'fail', why: 'a staff member touching a client not assigned to them gets the fail envelope', rule: 'errors/not-permitted' },
   };
-  private readonly created = new CreatedClients();
+  private readonly created: CreatedClients;
   private restrictedView?: FreshbooksClassicApi;
 
   private constructor(
@@ -86,7 +86,9 @@ export class FreshbooksClassicApi implements ClientApi {
     private readonly xsd: XsdSpec,
     /** The restricted view shares the parent's session; only the parent closes it. */
     private readonly owner: boolean,
-  ) {}
+  ) {
+    this.created = new CreatedClients(config.journal);
+  }
 
   static open(session: Session, config: RunConfig): FreshbooksClassicApi {
     return new FreshbooksClassicApi(session, config, { credential: 'token' }, loadXsdSpec(XSD_PATH), true);
@@ -209,10 +211,15 @@ export class FreshbooksClassicApi implements ClientApi {
     return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
   }
 
+  adopt(ids: readonly string[]): void {
+    for (const id of ids) this.created.add(id);
+  }
+
   async cleanup(): Promise<void> {
-    for (const id of this.created.drain()) {
-      await this.session.attempt('client.delete', this.request('client.delete', { client_id: id }), { ...OK, why: 'cleanup: delete' });
-    }
+    await this.created.cleanup(async (id) => {
+      const answer = await this.session.attempt('client.delete', this.request('client.delete', { client_id: id }), { ...OK, why: 'cleanup: delete' });
+      return answer?.outcome === 'ok';
+    });
     await this.restrictedView?.cleanup();
   }
 

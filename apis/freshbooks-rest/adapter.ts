@@ -80,7 +80,7 @@ export class FreshbooksRestApi implements ClientApi {
     invalidBody: { httpStatuses: [400, 422], why: 'a body with a wrongly typed field is rejected', rule: 'errors/invalid-body' },
     notPermitted: { httpStatuses: [403, 404], why: "a client outside the user's reach is refused", rule: 'errors/not-permitted' },
   };
-  private readonly created = new CreatedClients();
+  private readonly created: CreatedClients;
   private readonly base: string;
   private readonly createBody: JsonSchema;
   private readonly inputSchema: JsonSchema;
@@ -90,6 +90,7 @@ export class FreshbooksRestApi implements ClientApi {
     private readonly config: RunConfig,
   ) {
     const url = config.target.kind === 'url' ? config.target.url : '';
+    this.created = new CreatedClients(config.journal);
     this.base = `${url.replace(/\/+$/, '')}/accounting/account/${encodeURIComponent(credentialOf(config, 'accountId') ?? '')}/users/clients`;
     const body = indexOperations(SOURCE).get('createClient')?.requestSchema;
     this.createBody = body ? flattenSchema(body, resolveRef) : {};
@@ -217,8 +218,15 @@ export class FreshbooksRestApi implements ClientApi {
     return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
   }
 
+  adopt(ids: readonly string[]): void {
+    for (const id of ids) this.created.add(id);
+  }
+
   async cleanup(): Promise<void> {
-    for (const id of this.created.drain()) await this.session.attempt('updateClient', this.visStateRequest(id, 'deleted'), { ...OK, why: 'cleanup: soft delete' });
+    await this.created.cleanup(async (id) => {
+      const answer = await this.session.attempt('updateClient', this.visStateRequest(id, 'deleted'), { ...OK, why: 'cleanup: soft delete' });
+      return answer?.httpStatus === 200;
+    });
   }
 
   close(): Promise<void> {

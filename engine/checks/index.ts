@@ -4,6 +4,7 @@
  * here, and name it in the spec views that should run it.
  */
 import { contentType } from './content-type.js';
+import { duplicateKeys } from './duplicate-keys.js';
 import { expectedErrorCode } from './expected-error-code.js';
 import { expectedOutcome } from './expected-outcome.js';
 import { expectedStatus } from './expected-status.js';
@@ -21,6 +22,7 @@ export const EXCHANGE_CHECKS: readonly ExchangeCheck[] = [
   statusDocumented,
   contentType,
   wellFormedBody,
+  duplicateKeys,
   responseSchema,
   expectedOutcome,
   expectedErrorCode,
@@ -33,6 +35,8 @@ export const EXCHANGE_CHECKS: readonly ExchangeCheck[] = [
 export const CHECK_GROUPS = {
   http: ['transport', 'not-a-server-error', 'expected-status', 'status-documented', 'content-type'],
   body: ['well-formed-body', 'response-schema'],
+  /** JSON bodies only: XML has no duplicate keys (a repeated attribute is malformed, repeated elements are legitimate). */
+  json: ['duplicate-keys'],
   envelope: ['expected-outcome'],
   rpc: ['expected-error-code'],
 } as const satisfies Record<string, readonly string[]>;

@@ -34,7 +34,14 @@ export interface ValidationResult {
   readonly errors: readonly string[];
 }
 
-export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type Decoded =
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      /** Members named twice in one object, by JSON path (`$.response.result.id`), the first few; absent when none (or the format has no keys). */
+      readonly duplicates?: readonly string[];
+    }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * What the checks may know of a spec, whatever the protocol. Keyed by operation and by the answer

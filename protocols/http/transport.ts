@@ -1,6 +1,8 @@
 /**
  * HTTP through one undici keep-alive pool per origin, with a per-request deadline and a response-size
  * cap: a target that hangs, trickles or sends an endless body yields a transport error, never a hang.
+ * A 429 or 503 with Retry-After is waited out and retried, within a bound; `ratePerSecond` paces every
+ * request (a vendor's production API deserves it).
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
@@ -13,9 +15,25 @@ export interface HttpLimits {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly connections: number;
+  /** How often a 429/503 with Retry-After is retried before the answer stands (default 3). */
+  readonly retries?: number;
+  /** The longest Retry-After honoured (default 30 s); a longer one is not waited for. */
+  readonly maxRetryAfterMs?: number;
+  /** Requests per second at most; absent: as fast as the target answers. */
+  readonly ratePerSecond?: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { timeoutMs: 10_000, maxBodyBytes: 8 * 1024 * 1024, connections: 4 };
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 // Only these mean "nothing there" (exit 3). A reset or a closed socket mid-response is the target
@@ -36,6 +54,7 @@ function classify(error: unknown, limits: HttpLimits): TransportError {
 export class HttpTransport implements Transport {
   private readonly pools = new Map<string, Pool>();
   requests = 0;
+  private nextSlot = 0;
 
   constructor(readonly limits: HttpLimits = DEFAULT_HTTP_LIMITS) {}
 
@@ -54,7 +73,42 @@ export class HttpTransport implements Transport {
     return pool;
   }
 
+  /**
+   * Sends, paced to `ratePerSecond`; a 429 or 503 that says when to come back (Retry-After, up to the
+   * cap) is retried up to `retries` times, and the outcome counts the retries and the time waited. When
+   * the target still refuses, the last answer stands with a transport error that says so.
+   */
   async send(request: WireRequest, credentials?: CredentialResolver): Promise<TransportOutcome> {
+    const retries = this.limits.retries ?? 3;
+    const cap = this.limits.maxRetryAfterMs ?? 30_000;
+    let waitedMs = 0;
+    for (let attempt = 0; ; attempt++) {
+      await this.pace();
+      const outcome = await this.sendOnce(request, credentials);
+      const status = outcome.response?.httpStatus;
+      if (status !== 429 && status !== 503) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
+      const wait = retryAfterMs(outcome.response?.headers?.['retry-after']);
+      if (wait === undefined) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
+      if (attempt >= retries || wait > cap) {
+        const why = wait > cap ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits` : `still ${status} after ${attempt} retries`;
+        return { ...outcome, retries: attempt, waitedMs, transportError: { kind: 'rate-limited', message: `the target is rate limiting: ${why} (Retry-After)` } };
+      }
+      await sleep(wait);
+      waitedMs += wait;
+    }
+  }
+
+  /** Waits for this request's turn under `ratePerSecond`. */
+  private async pace(): Promise<void> {
+    const rate = this.limits.ratePerSecond;
+    if (!rate) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + 1000 / rate;
+    if (slot > now) await sleep(slot - now);
+  }
+
+  private async sendOnce(request: WireRequest, credentials?: CredentialResolver): Promise<TransportOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     this.requests++;

@@ -2,6 +2,8 @@
  * The XML codec of the FreshBooks Classic API, on fast-xml-parser. Decoding is strict where the parser
  * is lenient (one root, no junk after it, only the five predefined entities and character references)
  * and refuses any DTD before a parser sees the text, so entity bombs and external entities never run.
+ * A linear scan bounds the document first (nesting depth, element count, text runs, attribute values,
+ * start tags), so a hostile body is refused in milliseconds instead of feeding the parser for minutes.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Decoded } from '../../engine/checks/types.js';
@@ -62,7 +64,108 @@ export function refuseDtd(text: string): string | undefined {
   return undefined;
 }
 
-const parser = new XMLParser({
+export interface XmlLimits {
+  /** The deepest nesting of elements accepted (the root is level 1). */
+  readonly maxDepth: number;
+  /** The most elements in one document. */
+  readonly maxElements: number;
+  /** The longest run of character data between two pieces of markup, CDATA section, comment or processing instruction. */
+  readonly maxTextLength: number;
+  /** The longest attribute value, as written. */
+  readonly maxAttributeLength: number;
+  /** The longest start or end tag, attribute values left out (names, spacing, the number of attributes). */
+  readonly maxTagLength: number;
+}
+
+export const DEFAULT_XML_LIMITS: XmlLimits = {
+  maxDepth: 256,
+  maxElements: 1_000_000,
+  maxTextLength: 1024 * 1024,
+  maxAttributeLength: 1024 * 1024,
+  maxTagLength: 64 * 1024,
+};
+
+const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
+const SLASH = 0x2f;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+/**
+ * The first bound the document breaks, or undefined. One pass with indexOf and charCodeAt: linear in the
+ * text, no recursion, no copy of any part of it (a 7 MB attribute value is measured, never sliced). Runs
+ * after refuseDtd, so every `<!` is a terminated comment or CDATA section. Malformed markup it cannot
+ * read is left to the validator, once what remains is shorter than the bound that would apply.
+ */
+export function scanXmlBounds(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): string | undefined {
+  const textBound = `a text run longer than ${limits.maxTextLength} characters`;
+  const tagBound = `a tag longer than ${limits.maxTagLength} characters outside its attribute values`;
+  const length = text.length;
+  let depth = 0;
+  let elements = 0;
+  let at = 0;
+  while (at < length) {
+    const open = text.indexOf('<', at);
+    if ((open < 0 ? length : open) - at > limits.maxTextLength) return textBound;
+    if (open < 0) return undefined;
+    // Comments, CDATA sections and processing instructions: their content is a run of text.
+    const [opener, closer] = text.startsWith('<!--', open)
+      ? ['<!--', '-->']
+      : text.startsWith('<![CDATA[', open)
+        ? ['<![CDATA[', ']]>']
+        : text.startsWith('<?', open)
+          ? ['<?', '?>']
+          : ['', ''];
+    if (opener) {
+      const end = text.indexOf(closer, open + opener.length);
+      if ((end < 0 ? length : end) - open - opener.length > limits.maxTextLength) return textBound;
+      if (end < 0) return undefined;
+      at = end + closer.length;
+      continue;
+    }
+    if (text.charCodeAt(open + 1) === SLASH) {
+      const end = text.indexOf('>', open + 2);
+      if ((end < 0 ? length : end) - open > limits.maxTagLength) return tagBound;
+      if (end < 0) return undefined;
+      if (depth > 0) depth -= 1;
+      at = end + 1;
+      continue;
+    }
+    // A start tag: names and spacing count against the tag bound, each quoted value against the attribute bound.
+    let i = open + 1;
+    let outside = 1;
+    for (; i < length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c === GREATER_THAN) break;
+      if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+        const close = text.indexOf(c === DOUBLE_QUOTE ? '"' : "'", i + 1);
+        if ((close < 0 ? length : close) - i - 1 > limits.maxAttributeLength) return `an attribute value longer than ${limits.maxAttributeLength} characters`;
+        if (close < 0) return undefined;
+        i = close;
+      } else if (c === LESS_THAN) {
+        // Not a start tag after all (a stray '<', which the validator refuses): scanning goes on from here.
+        break;
+      } else if (++outside > limits.maxTagLength) {
+        return tagBound;
+      }
+    }
+    if (i >= length) return undefined;
+    if (text.charCodeAt(i) === LESS_THAN) {
+      at = i;
+      continue;
+    }
+    elements += 1;
+    if (elements > limits.maxElements) return `more than ${limits.maxElements} elements`;
+    if (text.charCodeAt(i - 1) !== SLASH) {
+      depth += 1;
+      if (depth > limits.maxDepth) return `nesting deeper than ${limits.maxDepth} levels`;
+    }
+    at = i + 1;
+  }
+  return undefined;
+}
+
+const PARSER_OPTIONS = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -75,14 +178,30 @@ const parser = new XMLParser({
   cdataPropName: '#cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
-});
+} as const;
+
+// fast-xml-parser has a nesting bound of its own (100 by default); it is set to ours, which the scan
+// enforces first, so the failure names clientele's bound.
+const parsers = new Map<number, XMLParser>();
+function parserFor(maxDepth: number): XMLParser {
+  let parser = parsers.get(maxDepth);
+  if (!parser) {
+    parser = new XMLParser({ ...PARSER_OPTIONS, maxNestedTags: maxDepth });
+    parsers.set(maxDepth, parser);
+  }
+  return parser;
+}
 
 type OrderedNode = Record<string, unknown>;
 
-export function decodeXml(text: string): Decoded {
-  if (text.trim() === '') return { ok: false, error: 'empty body' };
+export function decodeXml(text: string, limits: Partial<XmlLimits> = {}): Decoded {
+  // Not text.trim(): no copy of the body just to learn it is blank.
+  if (!/\S/.test(text)) return { ok: false, error: 'empty body' };
   const refusal = refuseDtd(text);
   if (refusal) return { ok: false, error: refusal };
+  const bounds = { ...DEFAULT_XML_LIMITS, ...limits };
+  const bound = scanXmlBounds(text, bounds);
+  if (bound) return { ok: false, error: `${bound} (a bound clientele sets on XML bodies)` };
   const illegal = ILLEGAL_CHARACTER.exec(text);
   if (illegal) return { ok: false, error: `malformed XML: illegal character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
   // XML parsers see a single line feed for every line break.
@@ -93,7 +212,7 @@ export function decodeXml(text: string): Decoded {
   }
   try {
     checkEpilog(source);
-    const nodes = parser.parse(source) as OrderedNode[];
+    const nodes = parserFor(bounds.maxDepth).parse(source) as OrderedNode[];
     const roots = nodes.filter((node) => elementName(node) !== undefined);
     if (roots.length !== 1) throw new MalformedXml(`expected one root element, found ${roots.length}`);
     return { ok: true, value: { text, root: toElement(roots[0]!, new Map([['xml', XML_NAMESPACE]])) } satisfies XmlBody };

@@ -16,16 +16,15 @@ import {
   promiseCounts,
   skippedChecks,
   stepsLanguage,
+  visible,
   warnedChecks,
   warningsNote,
 } from '../render.js';
 
-// C0/C1 controls other than tab/LF/CR are parse errors in HTML; show that something was there.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-
+// C0/C1 controls other than tab/LF/CR are parse errors in HTML, and bidi overrides reorder the page:
+// `visible` shows each as an escape (`\u001b`).
 export function escapeHtml(text: string): string {
-  return text
-    .replace(CONTROL, '\uFFFD')
+  return visible(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -220,7 +219,8 @@ export const htmlFormat: ReportFormat = {
     body.push('<h2>Promises</h2>');
     if (report.promises.length === 0) body.push('<p>No documented promises recorded for this API.</p>');
     else body.push(...promisesHtml(report.promises));
-    return [
+    // Every value went through `escapeHtml`; `visible` over the whole is the net for any that did not.
+    return visible([
       '<!DOCTYPE html>',
       '<html lang="en">',
       '<head>',
@@ -236,6 +236,6 @@ export const htmlFormat: ReportFormat = {
       '</body>',
       '</html>',
       '',
-    ].join('\n');
+    ].join('\n'));
   },
 };

@@ -1,10 +1,11 @@
 import type { ResponseExcerpt } from '../../engine/records.js';
 import { FAMILIES, type CheckResult, type Family, type FailureRecord, type RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
-import { basisText, blockedLine, bodyLabel, headerLines, oneLine, promiseCounts, responseStatus, warningsNote } from '../render.js';
+import { basisText, blockedLine, bodyLabel, headerLines, oneLine, promiseCounts, responseStatus, visible, warningsNote } from '../render.js';
 
-// XML 1.0 allows tab, LF, CR and these ranges; anything else (other control chars, lone surrogates,
-// U+FFFE/U+FFFF) makes the whole file unparsable for CI tools, so it is dropped.
+// XML 1.0 allows tab, LF, CR and these ranges; anything else (lone surrogates, U+FFFE/U+FFFF) makes the
+// whole file unparsable for CI tools, so it is dropped. Control characters never get here: `escapeXml`
+// shows them first (`\u001b`).
 const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 export function stripIllegalXml(text: string): string {
@@ -12,7 +13,7 @@ export function stripIllegalXml(text: string): string {
 }
 
 export function escapeXml(text: string): string {
-  return stripIllegalXml(text)
+  return stripIllegalXml(visible(text))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -199,6 +200,7 @@ export const junitFormat: ReportFormat = {
       name: `clientele ${report.api}`,
       ...countAttributes(count(byFamily.flat()), report.durationMs),
     })}>`;
-    return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');
+    // Every value went through `escapeXml`; `visible` over the whole is the net for any that did not.
+    return visible(['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n'));
   },
 };

@@ -17,6 +17,7 @@ import {
   promiseCounts,
   skippedChecks,
   stepsLanguage,
+  visible,
   warnedChecks,
   warningsNote,
 } from '../render.js';
@@ -28,14 +29,15 @@ function longestBacktickRun(text: string): number {
 }
 
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot close it. */
-export function fence(content: string, language = ''): string {
+export function fence(raw: string, language = ''): string {
+  const content = visible(raw);
   const marker = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
   return `${marker}${language}\n${content}\n${marker}`;
 }
 
 /** An inline code span, on one line, that survives backticks in the value. */
 export function codeSpan(value: string): string {
-  const text = value.replace(/\r?\n|\r/g, ' ');
+  const text = visible(value).replace(/\r?\n|\r/g, ' ');
   const marker = '`'.repeat(longestBacktickRun(text) + 1);
   const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') ? ' ' : '';
   return `${marker}${pad}${text}${pad}${marker}`;
@@ -43,7 +45,7 @@ export function codeSpan(value: string): string {
 
 /** Backslash-escapes what CommonMark/GFM would read as markup (emphasis, links, HTML, tables, entities). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~&#!]/g, '\\$&');
+  return visible(text).replace(/[\\`*_[\]<>|~&#!]/g, '\\$&');
 }
 
 /** One-line text goes inline (escaped); anything with a line break goes in a fence, verbatim. */
@@ -214,6 +216,7 @@ export const markdownFormat: ReportFormat = {
     parts.push('## Promises');
     if (report.promises.length === 0) parts.push('No documented promises recorded for this API.');
     else parts.push(...promisesTable(report.promises));
-    return `${parts.join('\n\n')}\n`;
+    // Every value went through `fence`, `codeSpan` or `escapeMarkdown`; `visible` over the whole is the net for any that did not.
+    return visible(`${parts.join('\n\n')}\n`);
   },
 };

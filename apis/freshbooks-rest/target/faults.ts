@@ -60,4 +60,6 @@ export interface FreshbooksFaults {
   totalCappedAt100?: boolean;
   /** Stored text values are trimmed of leading and trailing white space on create and update. */
   trimsStoredText?: boolean;
+  /** Every client object in an answer names its `id` key twice (same value), in the JSON text. */
+  duplicateIdKey?: boolean;
 }

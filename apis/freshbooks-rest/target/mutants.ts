@@ -154,4 +154,12 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     assumption: true,
     boundaryOnly: true,
   },
+  {
+    id: 'duplicate-id-key',
+    description: 'Every client object in an answer names its "id" key twice, with the same value, in the JSON text.',
+    faults: { duplicateIdKey: true },
+    // Every response that carries a client carries the duplicate; RFC 8259 only says names SHOULD be unique.
+    global: true,
+    assumption: true,
+  },
 ];

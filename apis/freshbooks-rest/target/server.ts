@@ -35,8 +35,18 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     sendText(res, status, contentType, text, extraHeaders);
   }
 
+  /**
+   * The JSON text of a body. Under the duplicate-id-key fault every client object names `id` twice, which
+   * only a text can say. Outside a string a quote is never escaped, so `{"id":` or `,"id":` is always a
+   * member name, and only client objects have an `id` member.
+   */
+  function jsonText(body: Json): string {
+    const text = JSON.stringify(body);
+    return faults.duplicateIdKey ? text.replace(/([{,])"id":(-?\d+|"[^"\\]*")/g, '$1"id":$2,"id":$2') : text;
+  }
+
   function send(res: ServerResponse, status: number, body: Json, extraHeaders?: Record<string, string>): void {
-    sendJsonText(res, status, JSON.stringify(body), extraHeaders);
+    sendJsonText(res, status, jsonText(body), extraHeaders);
   }
 
   function sendClientNotFound(res: ServerResponse, idText: string): void {
@@ -89,7 +99,7 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
   function handleGet(res: ServerResponse, idText: string): void {
     const record = store.find(idText);
     if (!record) return sendClientNotFound(res, idText);
-    const text = JSON.stringify(clientEnvelope(record, serializing));
+    const text = jsonText(clientEnvelope(record, serializing));
     sendJsonText(res, 200, faults.truncatedJson ? text.slice(0, Math.floor(text.length / 2)) : text);
   }
 

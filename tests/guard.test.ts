@@ -1,0 +1,143 @@
+/**
+ * What keeps a run bounded and safe whatever the target does, unit by unit: the run guard (deadline,
+ * an unresponsive target, a check's request budget), Retry-After handling and pacing in the HTTP
+ * transport, and the credential-echo finding of the session.
+ */
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BasisBook } from '../engine/basis.js';
+import type { SpecView } from '../engine/checks/types.js';
+import type { Credential } from '../engine/config.js';
+import { RunGuard, RunStopped } from '../engine/guard.js';
+import { Session } from '../engine/session.js';
+import type { Transport } from '../engine/transport.js';
+import { closeTally, openTally } from '../engine/verdicts.js';
+import { HttpTransport, retryAfterMs } from '../protocols/http/transport.js';
+
+const limits = { timeoutMs: 2_000, maxBodyBytes: 1 << 20, connections: 1 };
+
+describe('the run guard', () => {
+  it('stops the run after three timeouts in a row; an answer in between resets the count', () => {
+    const guard = new RunGuard({ deadline: Date.now() + 60_000, maxConsecutiveTimeouts: 3, requestsPerCheck: 100 });
+    guard.afterRequest(true);
+    guard.afterRequest(true);
+    guard.afterRequest(false);
+    guard.afterRequest(true);
+    guard.afterRequest(true);
+    expect(guard.stopped).toBeUndefined();
+    guard.afterRequest(true);
+    expect(guard.unresponsive).toBe(true);
+    expect(() => guard.beforeRequest()).toThrow(RunStopped);
+    expect(() => guard.beforeRequest()).toThrow(/stopped answering/);
+  });
+
+  it('stops once the deadline has passed, and a check at its request budget', () => {
+    const late = new RunGuard({ deadline: Date.now() - 1, maxConsecutiveTimeouts: 3, requestsPerCheck: 100 });
+    expect(() => late.beforeRequest()).toThrow(/time budget/);
+    const busy = new RunGuard({ deadline: Date.now() + 60_000, maxConsecutiveTimeouts: 3, requestsPerCheck: 2 });
+    busy.beforeRequest();
+    busy.beforeRequest();
+    expect(() => busy.beforeRequest()).toThrow(/budget/);
+    busy.startCheck();
+    expect(() => busy.beforeRequest()).not.toThrow();
+  });
+});
+
+describe('rate limits in the HTTP transport', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  });
+
+  async function serve(answers: { status: number; headers?: Record<string, string> }[]): Promise<string> {
+    let i = 0;
+    server = createServer((req, res) => {
+      req.resume();
+      const answer = answers[Math.min(i++, answers.length - 1)]!;
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  }
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(3000);
+    expect(retryAfterMs('soon')).toBeUndefined();
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+
+  it('waits out a 429 with Retry-After and counts the retry; the answer after it stands', async () => {
+    const url = await serve([{ status: 429, headers: { 'retry-after': '0' } }, { status: 200 }]);
+    const outcome = await new HttpTransport(limits).send({ method: 'GET', url });
+    expect(outcome.response?.httpStatus).toBe(200);
+    expect(outcome.retries).toBe(1);
+    expect(outcome.transportError).toBeUndefined();
+  });
+
+  it('beyond its retries, or asked to wait too long, says the target is rate limiting', async () => {
+    const storm = await serve([{ status: 503, headers: { 'retry-after': '0' } }]);
+    const stormy = await new HttpTransport({ ...limits, retries: 2 }).send({ method: 'GET', url: storm });
+    expect(stormy).toMatchObject({ retries: 2, transportError: { kind: 'rate-limited', message: expect.stringContaining('still 503 after 2 retries') } });
+    server?.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+    const patient = await serve([{ status: 429, headers: { 'retry-after': '3600' } }]);
+    const refused = await new HttpTransport(limits).send({ method: 'GET', url: patient });
+    expect(refused.transportError).toMatchObject({ kind: 'rate-limited', message: expect.stringContaining('more than the 30 s') });
+  });
+
+  it('paces requests to --rate-limit', async () => {
+    const url = await serve([{ status: 200 }]);
+    const transport = new HttpTransport({ ...limits, ratePerSecond: 20 });
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) await transport.send({ method: 'GET', url });
+    // Five requests at 20 per second take at least four gaps of 50 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    await transport.close();
+  });
+});
+
+describe('a target that echoes a credential', () => {
+  const TOKEN = 'c0ffee1234abcd5678ef90aa';
+  const CREDENTIALS: Credential[] = [{ key: 'token', value: TOKEN, secret: true, env: 'CLIENTELE_TOKEN' }];
+  const spec: SpecView = {
+    basis: new BasisBook([]),
+    checks: [],
+    documentedStatuses: () => ['200'],
+    mediaTypes: () => [],
+    validate: () => undefined,
+    decode: () => ({ ok: true, value: null }),
+    outcome: () => undefined,
+  };
+  const echoing = (body: string): Transport => ({
+    send: async () => ({ response: { httpStatus: 200, headers: {}, body, truncated: false }, elapsedMs: 1 }),
+    reproduce: () => ({ kind: 'curl', command: 'curl' }),
+    close: async () => undefined,
+  });
+
+  it('is a finding (a warning) even when only a piece comes back, and the piece is redacted in the record', async () => {
+    const session = new Session(echoing(`{"error":"bad token ${TOKEN.slice(3, 15)}"}`), spec, CREDENTIALS);
+    const tally = openTally(spec.basis);
+    try {
+      const answer = await session.call('getClient', { method: 'GET', url: 'http://x.test/', auth: { scheme: 'bearer', token: { credential: 'token' } } });
+      expect(tally.warnings.map((w) => w.rule)).toEqual(['credential-echo']);
+      expect(answer.exchange.response?.body).toContain(TOKEN.slice(3, 15));
+      expect(session.log.last()?.response?.body).not.toContain(TOKEN.slice(3, 15));
+    } finally {
+      closeTally();
+    }
+  });
+
+  it('is no finding when no piece of a credential comes back', async () => {
+    const session = new Session(echoing('{"error":"bad token"}'), spec, CREDENTIALS);
+    const tally = openTally(spec.basis);
+    try {
+      await session.call('getClient', { method: 'GET', url: 'http://x.test/' });
+      expect(tally.warnings).toEqual([]);
+    } finally {
+      closeTally();
+    }
+  });
+});

@@ -58,6 +58,14 @@ export interface Exchange {
   readonly waitedMs?: number;
 }
 
+/**
+ * The first `length` characters of a text as a string of their own: V8 keeps a whole large string alive
+ * behind a slice of it, and a hostile 8 MiB body must not stay in memory for the sake of its first 64 KiB.
+ */
+export function detachedPrefix(text: string, length: number): string {
+  return text.length <= length ? text : Buffer.from(text.slice(0, length), 'utf16le').toString('utf16le');
+}
+
 export function contentTypeOf(response: WireResponse): string {
   return (response.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }

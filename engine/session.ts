@@ -6,7 +6,7 @@
  */
 import type { Expectation, Outcome, SpecView } from './checks/types.js';
 import type { Credential } from './config.js';
-import type { CredentialRef, Exchange, ReproductionStep, WireRequest, WireResponse } from './exchange.js';
+import { detachedPrefix, type CredentialRef, type Exchange, type ReproductionStep, type WireRequest, type WireResponse } from './exchange.js';
 import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
@@ -140,7 +140,7 @@ export class Session {
     const recorded = this.log.last();
     const response = recorded?.response;
     if (!recorded || !response || response.body.length <= KEPT_BODY) return;
-    this.log.replaceLast({ ...recorded, response: { ...response, body: response.body.slice(0, KEPT_BODY), truncated: true } });
+    this.log.replaceLast({ ...recorded, response: { ...response, body: detachedPrefix(response.body, KEPT_BODY), truncated: true } });
   }
 
   /** A security finding: a target that sends a credential back can leak it to whatever logs its answers. */

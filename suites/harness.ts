@@ -10,7 +10,7 @@ import { openClientApi } from '../apis/open.js';
 import type { ClientApi } from '../adapters/port.js';
 import { severityOf } from '../engine/basis.js';
 import { secretsOf, type RunConfig } from '../engine/config.js';
-import type { Exchange } from '../engine/exchange.js';
+import { detachedPrefix, type Exchange } from '../engine/exchange.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
 import type { Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
@@ -262,7 +262,7 @@ function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
     ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
     ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),
     headers,
-    body: response.body.slice(0, MAX_BODY_EXCERPT),
+    body: detachedPrefix(response.body, MAX_BODY_EXCERPT),
     truncated: response.truncated || response.body.length > MAX_BODY_EXCERPT,
     ...(response.rpcErrorCode !== undefined ? { rpcErrorCode: response.rpcErrorCode } : {}),
     ...(exchange.transportError ? { transportError: exchange.transportError.message } : {}),

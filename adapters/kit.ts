@@ -18,6 +18,11 @@ export class CreatedClients {
     journalCreated(this.journal, id);
   }
 
+  /** Takes ids created elsewhere (a journal's) as its own to clean up. */
+  adopt(ids: readonly string[]): void {
+    for (const id of ids) this.add(id);
+  }
+
   /** Deletes every id with `remove` (true when it went), journalling each one that did. */
   async cleanup(remove: (id: string) => Promise<boolean>): Promise<void> {
     const all = [...this.ids];
@@ -32,6 +37,11 @@ export class CreatedClients {
  */
 export function scopeTag(runTag: string, scope: string): string {
   return scope === EVERY_SCOPE ? `clientele-${runTag}-` : `clientele-${runTag}-${scope}-`;
+}
+
+/** A numeric id far above any a target hands out in a run: an unknown id, probably, even on a shared target. */
+export function unlikelyNumericId(): string {
+  return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
 }
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { isXmlBody } from '../../adapters/xml-spec-view.js';
-import { CreatedClients, scopeTag } from '../../adapters/kit.js';
+import { CreatedClients, scopeTag, unlikelyNumericId } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -208,11 +208,11 @@ export class FreshbooksClassicApi implements ClientApi {
   }
 
   unknownId(): string {
-    return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
+    return unlikelyNumericId();
   }
 
   adopt(ids: readonly string[]): void {
-    for (const id of ids) this.created.add(id);
+    this.created.adopt(ids);
   }
 
   async cleanup(): Promise<void> {

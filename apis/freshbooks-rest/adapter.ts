@@ -4,7 +4,7 @@
  * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
  */
 import type fc from 'fast-check';
-import { CreatedClients, dig, scopeTag } from '../../adapters/kit.js';
+import { CreatedClients, dig, scopeTag, unlikelyNumericId } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -215,11 +215,11 @@ export class FreshbooksRestApi implements ClientApi {
   }
 
   unknownId(): string {
-    return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
+    return unlikelyNumericId();
   }
 
   adopt(ids: readonly string[]): void {
-    for (const id of ids) this.created.add(id);
+    this.created.adopt(ids);
   }
 
   async cleanup(): Promise<void> {

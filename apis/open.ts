@@ -9,7 +9,7 @@ import { findApi } from './registry.js';
 export async function openClientApi(config: RunConfig): Promise<ClientApi> {
   const descriptor = findApi(config.api);
   const spec = await descriptor.specView();
-  const guard = guardOf(config.runTag, { ...DEFAULT_GUARD, deadline: config.deadline });
+  const guard = guardOf(config.runTag, { ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
   const session = new Session(openTransport(descriptor.transport, config), spec, config.credentials, guard);
   return descriptor.adapter(session, config);
 }

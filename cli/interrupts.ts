@@ -9,16 +9,19 @@ export const SIGNAL_EXIT: Readonly<Record<StopSignal, number>> = { SIGINT: 130, 
 
 export class Interrupts {
   signal?: StopSignal;
+  /** When the first signal came (epoch ms): the cleanup's time is counted from it. */
+  signalledAt = 0;
   private readonly handlers = new Map<StopSignal, () => void>();
 
-  constructor(private readonly onFirst: () => void) {}
+  constructor(private readonly onFirst: (signal: StopSignal) => void) {}
 
   install(): void {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const handler = () => {
         if (this.signal) process.exit(SIGNAL_EXIT[signal]);
         this.signal = signal;
-        this.onFirst();
+        this.signalledAt = Date.now();
+        this.onFirst(signal);
       };
       this.handlers.set(signal, handler);
       process.on(signal, handler);

@@ -22,7 +22,7 @@ import type { SuiteRunner } from '../runner/run.js';
 import { helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
 import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
-import { Interrupts, SIGNAL_EXIT, type StopSignal } from './interrupts.js';
+import { Interrupts, SIGNAL_EXIT } from './interrupts.js';
 import { embeddedRun, externalConfig } from './targets.js';
 
 /** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
@@ -46,7 +46,7 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
       startJournal(journal, journalHeader(config, label));
     }
     let report = await (await runner()).run(config, { targetLabel: label, promises: spec.basis.promises() });
-    if (interrupts.signal) report = await interrupted(report, config, interrupts.signal, io);
+    if (interrupts.signal) report = await interrupted(report, config, interrupts, io);
     if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
     const left = settleJournal(journal);
     if (left.length) io.out(`${left.length} clients this run created are still on the target; delete them with: npx clientele cleanup --journal ${journal}`);
@@ -65,10 +65,14 @@ function journalHeader(config: RunConfig, target: string): JournalHeader {
   return { journal: 1, api: config.api, target, runTag: config.runTag, settings, startedAt: new Date().toISOString() };
 }
 
-/** An interrupted run: delete what it created (bounded in time), and say so in the report. */
-async function interrupted(report: RunReport, config: RunConfig, signal: StopSignal, io: Io): Promise<RunReport> {
-  io.err(`clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`);
-  if (config.journal) await cleanupJournal(config, config.journal, INTERRUPT_CLEANUP_MS).catch(() => undefined);
+/**
+ * An interrupted run: the suites already deleted what they could while stopping; what the journal
+ * still lists gets the rest of the cleanup time, counted from the signal. The report says so.
+ */
+async function interrupted(report: RunReport, config: RunConfig, interrupts: Interrupts, io: Io): Promise<RunReport> {
+  const signal = interrupts.signal!;
+  const left = interrupts.signalledAt + INTERRUPT_CLEANUP_MS - Date.now();
+  if (config.journal && left > 1_000) await cleanupJournal(config, config.journal, left).catch(() => undefined);
   return { ...report, outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], error: `interrupted by ${signal}` };
 }
 
@@ -159,7 +163,10 @@ function secretsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string[] 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   let options: CliOptions | undefined;
   let suiteRunner: SuiteRunner | undefined;
-  const interrupts = new Interrupts(() => void suiteRunner?.cancel());
+  const interrupts = new Interrupts((signal) => {
+    io.err(`clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`);
+    void suiteRunner?.cancel();
+  });
   try {
     options = parseCli(argv, env);
     if (options.command === 'help') return io.out(helpText()), EXIT.ok;

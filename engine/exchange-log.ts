@@ -20,11 +20,6 @@ export class ExchangeLog {
     return this.entries.at(-1);
   }
 
-  /** Swaps the newest entry for a lighter copy of it. */
-  replaceLast(exchange: Exchange): void {
-    if (this.entries.length) this.entries[this.entries.length - 1] = exchange;
-  }
-
   clear(): void {
     this.entries = [];
   }

@@ -10,13 +10,19 @@ import { detachedPrefix, type CredentialRef, type Exchange, type ReproductionSte
 import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
-import type { CredentialResolver, Transport } from './transport.js';
-import type { RunGuard } from './guard.js';
+import type { CredentialResolver, Transport, TransportOutcome } from './transport.js';
+import { RunStopped, type Lateness, type RunGuard } from './guard.js';
 import { currentTally } from './verdicts.js';
 import { verifyExchange } from './verify.js';
 
-/** How much of a body the log keeps once the exchange is judged. */
+/** How much of a body the log keeps: a hostile 8 MiB body must not stay in memory two thousand times over. */
 const KEPT_BODY = 64 * 1024;
+/**
+ * How much of a body is searched for an echoed credential. Past it nothing of the body is kept or
+ * shown, and a scan of a hostile 8 MiB body (every alignment of every base64 run) costs more than the
+ * run can spend on each answer.
+ */
+const ECHO_SCAN = 1024 * 1024;
 
 export interface Answer {
   readonly exchange: Exchange;
@@ -55,8 +61,12 @@ export class Session {
   }
 
   private async dispatch(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
-    const outcome = await this.transport.send(request, this.resolver);
-    this.guard?.afterRequest(outcome.transportError?.kind === 'timeout');
+    const bounds = this.guard?.sendBounds() ?? (this.guard ? undefined : {});
+    if (!bounds) throw new RunStopped(`${this.guard?.stopped}; no time was left to clean up`);
+    const outcome = await this.transport.send(request, this.resolver, bounds);
+    // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.
+    if (bounds.signal?.aborted) throw new RunStopped(this.guard!.stopped!);
+    this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs);
     const echoed = outcome.response !== undefined && this.echoesCredential(outcome.response);
     // Judged as it came: redaction could cut into the target's own data (an id, a uuid that happens to
     // hold a piece of a token) and fail it for our sake. What is recorded, and every record that leaves
@@ -71,7 +81,7 @@ export class Session {
     };
     this.log.add({
       ...exchange,
-      response: outcome.response && this.redactResponse(outcome.response),
+      response: outcome.response && this.redactResponse(outcome.response, KEPT_BODY),
       transportError: outcome.transportError && { ...outcome.transportError, message: this.redactor.text(outcome.transportError.message) },
     });
     const tally = currentTally();
@@ -85,7 +95,6 @@ export class Session {
       }));
     }
     const { body, warnings } = verifyExchange(this.spec, exchange, { operation, expect }, tally);
-    this.keepLight();
     for (const warning of warnings) tally?.warn(warning);
     if (exchange.retries) tally?.rateLimited(exchange.retries, exchange.waitedMs ?? 0);
     this.unmet = warnings.find((warning) => expect !== undefined && warning.basisRule === expect.rule);
@@ -104,7 +113,7 @@ export class Session {
     try {
       return await this.dispatch(operation, request, expect);
     } catch (error) {
-      if (error instanceof ConformanceFailure) return undefined;
+      if (error instanceof ConformanceFailure || error instanceof RunStopped) return undefined;
       throw error;
     }
   }
@@ -132,28 +141,25 @@ export class Session {
     return this.transport.close();
   }
 
-  /**
-   * Once judged, an exchange is kept for reproductions and failure excerpts, which need its start: a
-   * hostile 8 MiB body must not stay in memory two thousand times over.
-   */
-  private keepLight(): void {
-    const recorded = this.log.last();
-    const response = recorded?.response;
-    if (!recorded || !response || response.body.length <= KEPT_BODY) return;
-    this.log.replaceLast({ ...recorded, response: { ...response, body: detachedPrefix(response.body, KEPT_BODY), truncated: true } });
-  }
-
   /** A security finding: a target that sends a credential back can leak it to whatever logs its answers. */
   private echoesCredential(response: WireResponse): boolean {
-    return this.redactor.finds(response.body) || Object.values(response.headers ?? {}).some((value) => this.redactor.finds(value));
+    return this.redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body) || Object.values(response.headers ?? {}).some((value) => this.redactor.finds(value));
   }
 
-  private redactResponse(response: WireResponse): WireResponse {
+  /** The copy the log keeps: the body's first `keep` characters (all the log ever shows), redacted. */
+  private redactResponse(response: WireResponse, keep: number): WireResponse {
     const { redactor } = this;
-    if (redactor.secrets.length === 0) return response;
+    const cut = response.body.length > keep;
+    const body = cut ? detachedPrefix(response.body, keep) : response.body;
+    if (redactor.secrets.length === 0) return cut ? { ...response, body, truncated: true } : response;
     const headers = response.headers && Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
-    return { ...response, headers, body: redactor.text(response.body) };
+    return { ...response, headers, body: redactor.text(body), ...(cut ? { truncated: true } : {}) };
   }
+}
+
+function latenessOf(outcome: TransportOutcome): Lateness {
+  const kind = outcome.transportError?.kind;
+  return kind === 'timeout' ? 'timeout' : kind === 'rate-limited' ? 'rate-limited' : 'on-time';
 }
 
 function resolverOf(credentials: readonly Credential[]): CredentialResolver {

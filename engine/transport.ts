@@ -18,12 +18,20 @@ export interface CredentialResolver {
   forShell(ref: CredentialRef): ShellValue;
 }
 
+/** What bounds one send beyond the transport's own limits: the guard's say. */
+export interface SendOptions {
+  /** A shorter deadline than the transport's (cleanup after the run stopped has little time left). */
+  readonly timeoutMs?: number;
+  /** Aborts the send (and any wait for a retry) when the run is interrupted. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * How messages reach the target: HTTP today (`protocols/http`), with room for stdio and Streamable HTTP.
  * The session is its only caller; a transport never throws for what the target does, it reports it.
  */
 export interface Transport {
-  send(request: WireRequest, credentials: CredentialResolver): Promise<TransportOutcome>;
+  send(request: WireRequest, credentials: CredentialResolver, options?: SendOptions): Promise<TransportOutcome>;
   /** The shortest thing a person can replay the request with, credentials named, never written. */
   reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep;
   close(): Promise<void>;

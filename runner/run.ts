@@ -77,15 +77,23 @@ export class SuiteRunner {
     const startedAt = new Date();
     this.cancelled = false;
     this.vitest.provide('clientele', config);
+    // A worker that dies (out of memory, a native crash) surfaces as an uncaught exception of this
+    // process: it is our failure to report (exit 4, with what was checked), not a stack trace.
+    const crashes: unknown[] = [];
+    const onCrash = (error: unknown) => void crashes.push(error);
+    process.on('uncaughtException', onCrash);
     let outcome;
     try {
       outcome = await this.vitest.runTestFiles(files, true);
     } catch (error) {
       throw new InternalError(`the suites could not run: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      process.off('uncaughtException', onCrash);
     }
     // vitest's state outlives a run: modules of earlier runs (other families) may come back with this one.
     const modules = outcome.testModules.filter((module) => files.includes(module.moduleId));
     const { results, problems } = collectResults(modules, outcome.unhandledErrors, this.cancelled ? 'the run was interrupted before this check ran' : undefined);
+    if (crashes.length) problems.internal = `the worker running the checks died (${describeCrash(crashes[0])}); the checks it had not reported are errored`;
     // The target went away mid-run: keep what was checked until then, and say so (exit 3).
     if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
     return buildReport(config, meta, startedAt, results, problems.internal);
@@ -102,6 +110,11 @@ export class SuiteRunner {
   close(): Promise<void> {
     return this.vitest.close();
   }
+}
+
+function describeCrash(error: unknown): string {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return /exited unexpectedly/i.test(message) ? `${message}: out of memory, or killed` : message;
 }
 
 /** One run on a vitest of its own. */

@@ -8,33 +8,65 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BasisBook } from '../engine/basis.js';
 import type { SpecView } from '../engine/checks/types.js';
 import type { Credential } from '../engine/config.js';
-import { RunGuard, RunStopped } from '../engine/guard.js';
+import { CLEANUP_MS, RunGuard, RunStopped } from '../engine/guard.js';
 import { Session } from '../engine/session.js';
 import type { Transport } from '../engine/transport.js';
 import { closeTally, openTally } from '../engine/verdicts.js';
 import { HttpTransport, retryAfterMs } from '../protocols/http/transport.js';
 
 const limits = { timeoutMs: 2_000, maxBodyBytes: 1 << 20, connections: 1 };
+const GUARD = { maxConsecutiveTimeouts: 3, requestsPerCheck: 100, slowAnswerMs: 5_000 };
 
 describe('the run guard', () => {
   it('stops the run after three timeouts in a row; an answer in between resets the count', () => {
-    const guard = new RunGuard({ deadline: Date.now() + 60_000, maxConsecutiveTimeouts: 3, requestsPerCheck: 100 });
-    guard.afterRequest(true);
-    guard.afterRequest(true);
-    guard.afterRequest(false);
-    guard.afterRequest(true);
-    guard.afterRequest(true);
+    const guard = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000 });
+    guard.afterRequest('timeout');
+    guard.afterRequest('timeout');
+    guard.afterRequest('on-time', 20);
+    guard.afterRequest('timeout');
+    guard.afterRequest('timeout');
     expect(guard.stopped).toBeUndefined();
-    guard.afterRequest(true);
+    guard.afterRequest('timeout');
     expect(guard.unresponsive).toBe(true);
     expect(() => guard.beforeRequest()).toThrow(RunStopped);
     expect(() => guard.beforeRequest()).toThrow(/stopped answering/);
   });
 
+  it('stops a target too slow to test (late answers in a row), but leaves it its cleanup time', () => {
+    const guard = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000 });
+    guard.afterRequest('on-time', 6_000);
+    guard.afterRequest('on-time', 9_000);
+    guard.afterRequest('on-time', 400);
+    guard.afterRequest('on-time', 9_000);
+    guard.afterRequest('timeout');
+    expect(guard.stopped).toBeUndefined();
+    guard.afterRequest('on-time', 5_000);
+    expect(guard.stopped).toMatch(/too slow to test/);
+    expect(guard.unresponsive).toBe(false);
+    const bounds = guard.sendBounds();
+    expect(bounds?.signal).toBeUndefined();
+    expect(bounds?.timeoutMs).toBeGreaterThan(CLEANUP_MS - 1_000);
+    expect(bounds?.timeoutMs).toBeLessThanOrEqual(CLEANUP_MS);
+  });
+
+  it('stops a target that keeps rate limiting past the retries', () => {
+    const guard = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000 });
+    for (let i = 0; i < 3; i++) guard.afterRequest('rate-limited', 3);
+    expect(guard.stopped).toMatch(/kept rate limiting/);
+  });
+
+  it('an interrupt aborts the request in flight', () => {
+    const guard = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000 });
+    const { signal } = guard.sendBounds()!;
+    expect(signal?.aborted).toBe(false);
+    guard.stop('the run was interrupted');
+    expect(signal?.aborted).toBe(true);
+  });
+
   it('stops once the deadline has passed, and a check at its request budget', () => {
-    const late = new RunGuard({ deadline: Date.now() - 1, maxConsecutiveTimeouts: 3, requestsPerCheck: 100 });
+    const late = new RunGuard({ ...GUARD, deadline: Date.now() - 1 });
     expect(() => late.beforeRequest()).toThrow(/time budget/);
-    const busy = new RunGuard({ deadline: Date.now() + 60_000, maxConsecutiveTimeouts: 3, requestsPerCheck: 2 });
+    const busy = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000, requestsPerCheck: 2 });
     busy.beforeRequest();
     busy.beforeRequest();
     expect(() => busy.beforeRequest()).toThrow(/budget/);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTarget } from '../apis/freshbooks-rest/target/index.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
+import { PROFILES, front, send } from './support/hostile.js';
 
 const TOKEN = 'hostile-token-0a1b2c3d';
 let server: Server | undefined;
@@ -131,7 +132,8 @@ describe('a target that goes away mid-run', () => {
       const body: Buffer[] = [];
       for await (const chunk of req) body.push(chunk as Buffer);
       served++;
-      const answer = await fetch(`${reference.url}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: body.length ? Buffer.concat(body) : undefined });
+      const { host: _host, connection: _connection, 'content-length': _length, ...headers } = req.headers as Record<string, string>;
+      const answer = await fetch(`${reference.url}${req.url}`, { method: req.method, headers, body: body.length ? Buffer.concat(body) : undefined });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
       res.end(await answer.text());
       if (served === 15) {
@@ -186,4 +188,39 @@ describe('hostile XML (FreshBooks Classic) becomes failures, never expansion or 
       expect(written).not.toMatch(/root:.*:0:0:/);
     });
   }
+});
+
+describe('a list that lies about its pages', () => {
+  /** A front before the REST reference that, when `lie`, claims a million pages in every list answer. */
+  async function pagesFront(lie: boolean, token: string) {
+    return front({ profile: PROFILES['freshbooks-rest'], token, accountId: 'ABC123' }, async ({ res, request, forward }) => {
+      const answer = await forward();
+      if (!lie || !PROFILES['freshbooks-rest'].isList(request) || answer.status !== 200) return send(res, answer);
+      const body = JSON.parse(answer.body.toString('utf8')) as { response: { result: { pages: number; total: number } } };
+      body.response.result.pages = 1_000_000;
+      body.response.result.total = 999_999_999;
+      send(res, { ...answer, body: Buffer.from(JSON.stringify(body)) });
+    });
+  }
+
+  it('costs no more than twice the requests of an honest one, and is caught', async () => {
+    const requests: Record<string, number> = {};
+    for (const lie of [false, true]) {
+      const served = await pagesFront(lie, TOKEN);
+      try {
+        const dir = tempDir('lying');
+        const args = ['run', '--api', 'freshbooks-rest', '--target', served.target, '--token', TOKEN, '--account-id', 'ABC123', '--seed', '11', '--runs', '5', '--only', 'pagination,filtering,deletion', '--report-dir', dir];
+        const result = await runMain(args);
+        const report = readReport(dir);
+        // The lie is caught; it is a warning here, as the counts it contradicts rest on the scoping assumption.
+        expect(result.code).toBe(0);
+        if (lie) expect(report.summary.total.warned).toBeGreaterThan(0);
+        requests[String(lie)] = report.summary.requests;
+      } finally {
+        await served.close();
+      }
+    }
+    expect(requests.true).toBeGreaterThan(0);
+    expect(requests.true).toBeLessThanOrEqual(2 * requests.false!);
+  });
 });

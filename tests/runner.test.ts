@@ -1,4 +1,5 @@
 /** A crash inside a check is a finding (errored, exit 4), never a crashed run: later checks still run. */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findApi } from '../apis/registry.js';
@@ -19,5 +20,21 @@ describe('the runner', () => {
     expect(report.outcome).toBe('internal-error');
     expect(report.exitCode).toBe(4);
     expect(report.error).toMatch(/a-check-with-a-bug/);
+  });
+});
+
+describe('a worker that dies', () => {
+  it('ends the run with a report (internal error, exit 4) that says so, and no stack trace', { timeout: 60_000 }, async () => {
+    const child = spawnSync(process.execPath, ['--max-old-space-size=160', '--import', 'tsx', join(PROJECT_ROOT, 'tests', 'support', 'run-fixture.ts'), 'worker-oom.suite.ts'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
+    expect(child.stderr).not.toMatch(/\n\s+at /);
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout);
+    expect(report.outcome).toBe('internal-error');
+    expect(report.exitCode).toBe(4);
+    expect(report.error).toMatch(/worker running the checks died/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
-import type { CredentialResolver, Transport, TransportOutcome } from '../../engine/transport.js';
+import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
 
@@ -33,19 +33,31 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 
 // Only these mean "nothing there" (exit 3). A reset or a closed socket mid-response is the target
 // misbehaving, which is a conformance failure.
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-function classify(error: unknown, limits: HttpLimits): TransportError {
+function classify(error: unknown, timeoutMs: number): TransportError {
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
   if (err.name === 'TimeoutError' || err.name === 'AbortError' || error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return { kind: 'timeout', message: `no complete response within ${limits.timeoutMs} ms` };
+    return { kind: 'timeout', message: `no complete response within ${timeoutMs} ms` };
   }
   if (CONNECTION_CODES.has(code)) return { kind: 'connection', message: `${code}: ${err.message ?? 'connection failed'}` };
   return { kind: 'protocol', message: `${code ? `${code}: ` : ''}${err.message ?? String(error)}` };
@@ -78,22 +90,22 @@ export class HttpTransport implements Transport {
    * cap) is retried up to `retries` times, and the outcome counts the retries and the time waited. When
    * the target still refuses, the last answer stands with a transport error that says so.
    */
-  async send(request: WireRequest, credentials?: CredentialResolver): Promise<TransportOutcome> {
+  async send(request: WireRequest, credentials?: CredentialResolver, options: SendOptions = {}): Promise<TransportOutcome> {
     const retries = this.limits.retries ?? 3;
-    const cap = this.limits.maxRetryAfterMs ?? 30_000;
+    const cap = Math.min(this.limits.maxRetryAfterMs ?? 30_000, options.timeoutMs ?? Infinity);
     let waitedMs = 0;
     for (let attempt = 0; ; attempt++) {
       await this.pace();
-      const outcome = await this.sendOnce(request, credentials);
+      const outcome = await this.sendOnce(request, credentials, options);
       const status = outcome.response?.httpStatus;
       if (status !== 429 && status !== 503) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
       const wait = retryAfterMs(outcome.response?.headers?.['retry-after']);
       if (wait === undefined) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
-      if (attempt >= retries || wait > cap) {
+      if (attempt >= retries || wait > cap || options.signal?.aborted) {
         const why = wait > cap ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits` : `still ${status} after ${attempt} retries`;
         return { ...outcome, retries: attempt, waitedMs, transportError: { kind: 'rate-limited', message: `the target is rate limiting: ${why} (Retry-After)` } };
       }
-      await sleep(wait);
+      await sleep(wait, options.signal);
       waitedMs += wait;
     }
   }
@@ -108,7 +120,7 @@ export class HttpTransport implements Transport {
     if (slot > now) await sleep(slot - now);
   }
 
-  private async sendOnce(request: WireRequest, credentials?: CredentialResolver): Promise<TransportOutcome> {
+  private async sendOnce(request: WireRequest, credentials: CredentialResolver | undefined, options: SendOptions): Promise<TransportOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     this.requests++;
@@ -121,7 +133,9 @@ export class HttpTransport implements Transport {
     // Resolved outside the try: a credential the run lacks is our error, never a transport error of the target.
     if (request.auth && !credentials) throw new InternalError('a request with a credential was sent without a credential resolver');
     const sent = { ...request.headers, ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}) };
-    const signal = AbortSignal.timeout(this.limits.timeoutMs);
+    const timeoutMs = Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
     try {
       const res = await this.pool(url.origin).request({
         path: url.pathname + url.search,
@@ -161,7 +175,7 @@ export class HttpTransport implements Transport {
       }
       return { response, elapsedMs: elapsed() };
     } catch (error) {
-      return { transportError: classify(error, this.limits), elapsedMs: elapsed() };
+      return { transportError: classify(error, timeoutMs), elapsedMs: elapsed() };
     }
   }
 

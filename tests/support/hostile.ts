@@ -1,0 +1,1016 @@
+/**
+ * A catalogue of misbehaving targets, and a way to run clientele against one as a real child process.
+ *
+ * A hostile target is a row `{ name, api, serve }`: `serve` starts a loopback server (often a front that
+ * forwards to the API's embedded reference and corrupts its answers) and returns its `--target` and the
+ * handle that stops it. Every behaviour is written once against an `ApiProfile` (what an honest answer
+ * of that API looks like), so a new API needs one profile and gets every behaviour that makes sense for
+ * it; behaviours that exist for one format only (an XML entity bomb, duplicate JSON keys) name it.
+ *
+ * To add an API: its id in `ApiId` and its profile in `PROFILES`. To add a target: an entry in
+ * `BEHAVIOURS` (`apis: [...]` when it makes sense for some APIs only); `HOSTILE_TARGETS` is the table
+ * of rows `{ name, api, serve }` the catalogue runs.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { request as undiciRequest } from 'undici';
+import { startTarget as startRest } from '../../apis/freshbooks-rest/target/index.js';
+import { startTarget as startClassic } from '../../apis/freshbooks-classic/target/index.js';
+import { PROJECT_ROOT } from '../../generators/spec.js';
+import type { RunningTarget } from '../../targets/types.js';
+
+// ---------------------------------------------------------------------------------------------------
+// What an honest answer of each API looks like
+// ---------------------------------------------------------------------------------------------------
+
+export type ApiId = 'freshbooks-rest' | 'freshbooks-classic';
+
+/** A request as the front received it (body read whole, bounded). */
+export interface Forwarded {
+  readonly method: string;
+  /** Path and query. */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** An answer as the front will send it. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+export interface ApiProfile {
+  readonly id: ApiId;
+  /** The embedded reference, honest, with these credentials. */
+  startReference(token: string, accountId: string): Promise<RunningTarget>;
+  /** `--target` for a server listening at `origin`. */
+  target(origin: string): string;
+  /** The API's options besides the token (`--account-id`). */
+  args(accountId: string): string[];
+  readonly mediaType: string;
+  /** An error answer body in the API's own format, carrying `message`. */
+  errorBody(message: string): string;
+  /** The answer to a request without valid credentials. */
+  unauthorized(): Answer;
+  /** Whether the request lists clients. */
+  isList(request: Forwarded): boolean;
+  /** A list answer that claims a million pages and a huge total, and holds no client. */
+  lyingList(): string;
+  /** A well-formed body nested `levels` deep. */
+  nested(levels: number): string;
+  /** The page a list request asks for, and the request rewritten to ask for page 1 instead. */
+  firstPageInstead(request: Forwarded): { asked: number; request: Forwarded };
+  /** A list answer rewritten to claim it is page `page`. */
+  claimPage(body: Buffer, page: number): Buffer;
+  /** Appends `extra` to the text of every client's first name and organization, in the format's own syntax. */
+  appendToNames(body: Buffer, extra: string): Buffer;
+  /** Puts raw `bytes` at the start of every client's first name. */
+  insertBytesInNames(body: Buffer, bytes: Buffer): Buffer;
+}
+
+const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+
+/** Every object in `value` that looks like a client (has `fname`), mutated by `edit`. */
+function eachClient(value: unknown, edit: (client: Record<string, unknown>) => void): void {
+  if (Array.isArray(value)) for (const item of value) eachClient(item, edit);
+  else if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if ('fname' in object && 'id' in object) edit(object);
+    for (const inner of Object.values(object)) eachClient(inner, edit);
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const REST_CLIENTS = /^\/accounting\/account\/[^/]+\/users\/clients(?:\?|$)/;
+
+export const REST: ApiProfile = {
+  id: 'freshbooks-rest',
+  startReference: (token, accountId) => startRest({ token, accountId }),
+  target: (origin) => origin,
+  args: (accountId) => ['--account-id', accountId],
+  mediaType: 'application/json; charset=utf-8',
+  errorBody: (message) => JSON.stringify({ code: 13, message, details: [] }),
+  unauthorized: () => ({
+    status: 401,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: json({ code: 16, message: 'Request failed with status_code: 401', details: [] }),
+  }),
+  isList: (request) => request.method === 'GET' && REST_CLIENTS.test(request.url),
+  lyingList: () => JSON.stringify({ response: { result: { clients: [], page: 1, pages: 1_000_000, per_page: 15, total: 999_999_999_999 } } }),
+  nested: (levels) => '['.repeat(levels) + ']'.repeat(levels),
+  firstPageInstead(request) {
+    const url = new URL(request.url, 'http://x');
+    const asked = Number(url.searchParams.get('page') ?? '1');
+    url.searchParams.set('page', '1');
+    return { asked, request: { ...request, url: url.pathname + url.search } };
+  },
+  claimPage(body, page) {
+    const value = parseJson(body) as { response?: { result?: { page?: number } } } | undefined;
+    if (value?.response?.result?.page === undefined) return body;
+    value.response.result.page = page;
+    return json(value);
+  },
+  appendToNames(body, extra) {
+    const value = parseJson(body);
+    if (value === undefined) return body;
+    eachClient(value, (client) => {
+      for (const key of ['fname', 'organization']) if (typeof client[key] === 'string') client[key] = `${client[key]}${extra}`;
+    });
+    return json(value);
+  },
+  insertBytesInNames(body, bytes) {
+    return spliceAfter(body, Buffer.from('"fname":"'), bytes);
+  },
+};
+
+const CLASSIC_NAMESPACE = 'http://www.freshbooks.com/api/';
+const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n';
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export const CLASSIC: ApiProfile = {
+  id: 'freshbooks-classic',
+  startReference: (token, accountId) => startClassic({ token, accountId }),
+  target: (origin) => `${origin}/api/2.1/xml-in`,
+  args: () => [],
+  mediaType: 'application/xml; charset=utf-8',
+  errorBody: (message) => `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="fail"><error>${xmlText(message)}</error><code>40010</code></response>`,
+  unauthorized: () => ({
+    status: 401,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="FreshBooks"' },
+    body: Buffer.from('Authentication failed'),
+  }),
+  isList: (request) => request.method === 'POST' && request.body.includes('method="client.list"'),
+  lyingList: () => `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><clients page="1" per_page="25" pages="1000000" total="999999999999"></clients></response>`,
+  nested: (levels) => `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok">${'<a>'.repeat(levels)}${'</a>'.repeat(levels)}</response>`,
+  firstPageInstead(request) {
+    const text = request.body.toString('utf8');
+    const match = /<page>\s*(\d+)\s*<\/page>/.exec(text);
+    if (!match) return { asked: 1, request };
+    return { asked: Number(match[1]), request: { ...request, body: Buffer.from(text.replace(match[0], '<page>1</page>'), 'utf8') } };
+  },
+  claimPage: (body, page) => Buffer.from(body.toString('utf8').replace(/(<clients\b[^>]*\bpage=")\d+"/, `$1${page}"`), 'utf8'),
+  appendToNames(body, extra) {
+    const text = body.toString('utf8').replace(/<(first_name|organization)>([^<]*)<\/\1>/g, (_m, name: string, value: string) => `<${name}>${value}${xmlText(extra)}</${name}>`);
+    return Buffer.from(text, 'utf8');
+  },
+  insertBytesInNames(body, bytes) {
+    return spliceAfter(body, Buffer.from('<first_name>'), bytes);
+  },
+};
+
+/** Every API the catalogue knows, by id. A new API adds its profile here. */
+export const PROFILES: Readonly<Record<ApiId, ApiProfile>> = { 'freshbooks-rest': REST, 'freshbooks-classic': CLASSIC };
+
+function spliceAfter(body: Buffer, marker: Buffer, bytes: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = body.indexOf(marker); at >= 0; at = body.indexOf(marker, from)) {
+    parts.push(body.subarray(from, at + marker.length), bytes);
+    from = at + marker.length;
+  }
+  parts.push(body.subarray(from));
+  return Buffer.concat(parts);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loopback servers, each stopped by its own handle
+// ---------------------------------------------------------------------------------------------------
+
+/** What a hostile target's `serve` returns. */
+export interface Served {
+  /** The `--target` to run against. */
+  readonly target: string;
+  close(): Promise<void>;
+}
+
+export interface ServeContext {
+  readonly profile: ApiProfile;
+  readonly token: string;
+  readonly accountId: string;
+}
+
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+const CLOSE_WITHIN_MS = 5_000;
+
+/** Resolves after `ms`, or never later than that: every wait in this file is bounded. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface Listening {
+  readonly origin: string;
+  readonly server: Server;
+  /** Stops accepting and drops every connection; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 whose close drops every socket (also the ones a handler took over) and clears every timer registered with `onClose`. */
+export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<Listening & { onClose(cleanup: () => void): void }> {
+  const sockets = new Set<Socket>();
+  const cleanups = new Set<() => void>();
+  const server = createServer((req, res) => {
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch(() => req.socket.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // A client that hangs up mid-request is not the front's problem.
+  server.on('clientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    origin,
+    server,
+    onClose: (cleanup) => cleanups.add(cleanup),
+    close() {
+      closing ??= (async () => {
+        for (const cleanup of cleanups) cleanup();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+        await within(closed, CLOSE_WITHIN_MS);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The request body, whole; a body past the bound is cut there (no client of ours sends one). */
+export async function readRequest(req: IncomingMessage): Promise<Forwarded> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) break;
+    chunks.push(chunk as Buffer);
+  }
+  return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+}
+
+const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
+
+/** Sends `request` to the reference at `origin`; bounded in time. */
+export async function forward(origin: string, request: Forwarded): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const answer = await undiciRequest(`${origin}${request.url}`, {
+    method: request.method as 'GET',
+    headers,
+    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = Buffer.from(await answer.body.arrayBuffer());
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { status: answer.statusCode, headers: kept, body };
+}
+
+export function send(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed) return;
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+  res.end(answer.body);
+}
+
+export const text = (status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): Answer => ({
+  status,
+  headers: { 'content-type': contentType, ...headers },
+  body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+});
+
+/** One request as a front sees it. */
+export interface FrontExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** 1 for the first request the front received. */
+  readonly n: number;
+  readonly request: Forwarded;
+  /** The reference's honest answer to `request` (or to another one). */
+  forward(request?: Forwarded): Promise<Answer>;
+  /** Registers a cleanup (a timer) run when the front closes. */
+  onClose(cleanup: () => void): void;
+  /** Stops listening for good and drops every connection. */
+  stopListening(): Promise<void>;
+}
+
+/**
+ * A front on loopback in front of the API's reference (started here, stopped with the front): `handle`
+ * decides what each request gets. The request body is read before `handle` runs.
+ */
+export async function front(ctx: ServeContext, handle: (exchange: FrontExchange) => void | Promise<void>): Promise<Served> {
+  const reference = await ctx.profile.startReference(ctx.token, ctx.accountId);
+  const referenceOrigin = new URL(reference.url).origin;
+  let n = 0;
+  let listening: Awaited<ReturnType<typeof listen>> | undefined;
+  try {
+    listening = await listen(async (req, res) => {
+      const request = await readRequest(req);
+      n += 1;
+      await handle({
+        req,
+        res,
+        n,
+        request,
+        forward: (other = request) => forward(referenceOrigin, other),
+        onClose: (cleanup) => listening!.onClose(cleanup),
+        stopListening: () => listening!.close(),
+      });
+    });
+  } catch (error) {
+    await reference.close();
+    throw error;
+  }
+  const own = listening;
+  return {
+    target: ctx.profile.target(own.origin),
+    async close() {
+      await own.close();
+      await within(reference.close(), CLOSE_WITHIN_MS);
+    },
+  };
+}
+
+/** A front that answers every request with `answer` (no reference behind it). */
+export async function always(ctx: ServeContext, answer: (exchange: { request: Forwarded; n: number }) => Answer): Promise<Served> {
+  let n = 0;
+  const own = await listen(async (req, res) => {
+    const request = await readRequest(req);
+    n += 1;
+    send(res, answer({ request, n }));
+  });
+  return { target: ctx.profile.target(own.origin), close: () => own.close() };
+}
+
+/** Writes `bytes` straight to the socket, outside HTTP framing, then ends or destroys it. */
+function raw(req: IncomingMessage, bytes: string | Buffer, then: 'end' | 'destroy' | 'keep' = 'end'): void {
+  const socket = req.socket;
+  socket.write(bytes, () => {
+    if (then === 'end') socket.end();
+    else if (then === 'destroy') socket.destroy();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The behaviours
+// ---------------------------------------------------------------------------------------------------
+
+export interface HostileTarget {
+  /** What the target does wrong, one short phrase. */
+  readonly name: string;
+  readonly api: ApiId;
+  serve(ctx: ServeContext): Promise<Served>;
+  /** `--runs`; undefined: clientele's default options. */
+  readonly runs?: number;
+  /** Exit codes this target must yield, when the behaviour pins one down (always a subset of 0-3). */
+  readonly exits?: readonly number[];
+  /** About how long a run takes, in seconds, where it is long: the longest runs are scheduled first. */
+  readonly expectedSeconds?: number;
+  /** The run spends its time waiting for the target, not computing: it need not wait for a free core. */
+  readonly waits?: boolean;
+}
+
+type Behaviour = Omit<HostileTarget, 'api' | 'serve'> & {
+  /** The APIs it makes sense for (default: every profile). */
+  readonly apis?: readonly ApiId[];
+  serve(ctx: ServeContext): Promise<Served>;
+};
+
+/** Exit 1: the target broke a promise. */
+const FAILS = [1] as const;
+/** Exit 0: an honest target, or one that breaks only an assumption (a warning). */
+const PASSES = [0] as const;
+
+const ESCAPES = '\u001b[2J\u001b]0;pwned\u0007\u009b31m\u0000\u007f';
+
+/** Every behaviour, once; `HOSTILE_TARGETS` expands it to one row per API. */
+export const BEHAVIOURS: readonly Behaviour[] = [
+  // -- time ---------------------------------------------------------------------------------------
+  {
+    name: 'never answers (no headers)',
+    waits: true,
+    exits: FAILS,
+    expectedSeconds: 35,
+    serve: (ctx) =>
+      listen(() => undefined).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+  },
+  {
+    name: 'answers every request after 9 s',
+    waits: true,
+    expectedSeconds: 40,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward, onClose }) => {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 9_000);
+          onClose(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        send(res, await forward());
+      }),
+  },
+  {
+    name: 'headers, then the body one byte a second',
+    waits: true,
+    exits: FAILS,
+    runs: 5,
+    expectedSeconds: 33,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward, onClose }) => {
+        const answer = await forward();
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+        res.flushHeaders();
+        let at = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || at >= answer.body.length) {
+            clearInterval(timer);
+            if (!res.destroyed) res.end();
+            return;
+          }
+          res.write(answer.body.subarray(at, at + 1));
+          at += 1;
+        }, 1_000);
+        onClose(() => clearInterval(timer));
+        res.on('close', () => clearInterval(timer));
+      }),
+  },
+  // -- bodies ---------------------------------------------------------------------------------------
+  {
+    name: 'truncated body (first half)',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        send(res, { ...answer, body: answer.body.subarray(0, Math.floor(answer.body.length / 2)) });
+      }),
+  },
+  {
+    name: 'endless body (past the 8 MiB cap)',
+    exits: FAILS,
+    runs: 5,
+    expectedSeconds: 12,
+    serve: (ctx) =>
+      listen((_req, res) => {
+        res.writeHead(200, { 'content-type': ctx.profile.mediaType });
+        const chunk = Buffer.alloc(64 * 1024, ctx.profile.id === 'freshbooks-classic' ? 'a' : ' ');
+        res.write(ctx.profile.id === 'freshbooks-classic' ? `${XML_DECLARATION}<response status="ok"><x>` : '{"response": "');
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+        };
+        res.on('drain', pump);
+        pump();
+      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+  },
+  {
+    name: 'connection reset mid-response',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ req, res, forward }) => {
+        const answer = await forward();
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+        res.write(answer.body.subarray(0, Math.floor(answer.body.length / 3)), () => req.socket.resetAndDestroy());
+      }),
+  },
+  {
+    name: 'Content-Length larger than the body, then close',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ req, forward }) => {
+        const answer = await forward();
+        const head = `HTTP/1.1 ${answer.status} X\r\ncontent-type: ${answer.headers['content-type'] ?? ctx.profile.mediaType}\r\ncontent-length: ${answer.body.length + 1000}\r\n\r\n`;
+        raw(req, Buffer.concat([Buffer.from(head), answer.body]), 'end');
+      }),
+  },
+  {
+    name: 'HTML with 200',
+    runs: 5,
+    exits: FAILS,
+    serve: (ctx) => always(ctx, () => text(200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>It works!</h1></body></html>')),
+  },
+  {
+    name: 'valid body under a wrong content type',
+    runs: 5,
+    exits: [0, 1],
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        send(res, { ...answer, headers: { ...answer.headers, 'content-type': 'text/plain; charset=us-ascii' } });
+      }),
+  },
+  {
+    name: 'empty 200 body',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) => always(ctx, () => text(200, ctx.profile.mediaType, '')),
+  },
+  {
+    name: 'a 100,000-level nested body',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) => {
+      const body = ctx.profile.nested(100_000);
+      return always(ctx, () => text(200, ctx.profile.mediaType, body));
+    },
+  },
+  {
+    name: 'billion-laughs entity bomb',
+    exits: FAILS,
+    apis: ['freshbooks-classic'],
+    runs: 5,
+    serve: (ctx) => {
+      const entities = ['<!ENTITY l0 "lollollollol">'];
+      for (let i = 1; i <= 12; i++) entities.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
+      const body = `${XML_DECLARATION}<!DOCTYPE response [${entities.join('')}]>\n<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><client_id>&l12;</client_id></response>`;
+      return always(ctx, () => text(200, ctx.profile.mediaType, body));
+    },
+  },
+  {
+    name: 'external entity naming /etc/passwd',
+    exits: FAILS,
+    apis: ['freshbooks-classic'],
+    runs: 5,
+    serve: (ctx) => {
+      const body = `${XML_DECLARATION}<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><client_id>&xxe;</client_id></response>`;
+      return always(ctx, () => text(200, ctx.profile.mediaType, body));
+    },
+  },
+  {
+    name: 'a 7 MB XML attribute',
+    exits: FAILS,
+    apis: ['freshbooks-classic'],
+    runs: 5,
+    expectedSeconds: 30,
+    serve: (ctx) => {
+      const attribute = ` junk="${'A'.repeat(7 * 1000 * 1000)}"`;
+      return front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        send(res, { ...answer, body: Buffer.from(answer.body.toString('utf8').replace(/<response\b/, `<response${attribute}`), 'utf8') });
+      });
+    },
+  },
+  {
+    // In every fourth answer: in all of them, the run spends its time moving 2 GB over loopback.
+    name: 'a 7 MB JSON string in every fourth answer',
+    exits: PASSES,
+    apis: ['freshbooks-rest'],
+    runs: 5,
+    expectedSeconds: 15,
+    serve: (ctx) => {
+      const member = `"padding":"${'A'.repeat(7 * 1000 * 1000)}",`;
+      return front(ctx, async ({ res, forward, n }) => {
+        const answer = await forward();
+        const body = answer.body.toString('utf8');
+        const padded = n % 4 === 1 && body.startsWith('{');
+        send(res, { ...answer, body: Buffer.from(padded ? `{${member}${body.slice(1)}` : body, 'utf8') });
+      });
+    },
+  },
+  {
+    name: 'duplicate JSON keys',
+    exits: PASSES,
+    apis: ['freshbooks-rest'],
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        const body = answer.body.toString('utf8');
+        // A first `response` some parsers keep, then the honest one JSON.parse keeps.
+        const duplicated = body.startsWith('{') ? `{"response":{"result":{"clients":[],"client":null}},${body.slice(1)}` : body;
+        send(res, { ...answer, body: Buffer.from(duplicated, 'utf8') });
+      }),
+  },
+  {
+    name: 'invalid UTF-8 in the body',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        // A lone continuation byte, an overlong ESC (C0 9B), a truncated sequence, FF FE, and a surrogate half.
+        const bytes = Buffer.from([0x80, 0xc0, 0x9b, 0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]);
+        send(res, { ...answer, body: ctx.profile.insertBytesInNames(answer.body, bytes) });
+      }),
+  },
+  {
+    name: 'gzip body nobody asked for',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        send(res, { ...answer, headers: { ...answer.headers, 'content-encoding': 'gzip' }, body: gzipSync(answer.body) });
+      }),
+  },
+  {
+    name: 'terminal control sequences in bodies',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward, n }) => {
+        if (n % 4 === 0) {
+          send(res, text(500, 'text/plain; charset=utf-8', `boom ${ESCAPES} \u001b[1;31mred\u001b[0m \u009b2J \r\u0008\u0008 done`));
+          return;
+        }
+        const answer = await forward();
+        send(res, { ...answer, body: ctx.profile.appendToNames(answer.body, ctx.profile.id === 'freshbooks-classic' ? '\u009b2J\u0085\u009d0;pwned\u009c' : ESCAPES) });
+      }),
+  },
+  // -- lists ----------------------------------------------------------------------------------------
+  {
+    name: 'a lying list (a million pages, no client)',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, request, forward }) => {
+        if (ctx.profile.isList(request)) send(res, text(200, ctx.profile.mediaType, ctx.profile.lyingList()));
+        else send(res, await forward());
+      }),
+  },
+  {
+    name: 'every page repeats page 1',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, request, forward }) => {
+        if (!ctx.profile.isList(request)) return send(res, await forward());
+        const { asked, request: first } = ctx.profile.firstPageInstead(request);
+        const answer = await forward(first);
+        send(res, answer.status === 200 ? { ...answer, body: ctx.profile.claimPage(answer.body, asked) } : answer);
+      }),
+  },
+  // -- statuses -------------------------------------------------------------------------------------
+  {
+    name: '500 storm',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) => always(ctx, () => text(500, ctx.profile.mediaType, ctx.profile.errorBody('Internal server error.'))),
+  },
+  {
+    name: '429 storm, Retry-After: 1',
+    waits: true,
+    exits: FAILS,
+    runs: 5,
+    expectedSeconds: 12,
+    serve: (ctx) => always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Too many requests.'), { 'retry-after': '1' })),
+  },
+  {
+    name: '429 with Retry-After: 31536000',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) => always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Come back next year.'), { 'retry-after': '31536000' })),
+  },
+  {
+    name: '503 with Retry-After: 1 for 2.5 s, then honest',
+    runs: 5,
+    exits: PASSES,
+    serve: (ctx) => {
+      let since: number | undefined;
+      return front(ctx, async ({ res, forward }) => {
+        since ??= Date.now();
+        if (Date.now() - since < 2_500) send(res, text(503, ctx.profile.mediaType, ctx.profile.errorBody('Down for maintenance.'), { 'retry-after': '1' }));
+        else send(res, await forward());
+      });
+    },
+  },
+  {
+    name: '302 to itself (redirect loop)',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) => always(ctx, ({ request }) => text(302, 'text/html; charset=utf-8', '<a href="">Found</a>', { location: request.url })),
+  },
+  {
+    name: '401 for every request',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) => always(ctx, () => ctx.profile.unauthorized()),
+  },
+  {
+    name: '204 and 304 where a body is expected',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      listen((req, res) => {
+        req.resume();
+        const status = Math.random() < 0.5 ? 204 : 304;
+        res.writeHead(status, { 'content-type': ctx.profile.mediaType, etag: '"x"' });
+        res.end();
+      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+  },
+  {
+    name: '1xx interim answers, then hang up',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      listen((req) => {
+        req.resume();
+        raw(req, 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>; rel=preload\r\n\r\n', 'destroy');
+      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+  },
+  {
+    name: 'not HTTP at all',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      listen((req) => {
+        req.resume();
+        raw(req, 'SSH-2.0-OpenSSH_9.6\r\nProtocol mismatch.\r\n', 'end');
+      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+  },
+  {
+    name: 'a 1 MB response header',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ req, forward }) => {
+        const answer = await forward();
+        const head = `HTTP/1.1 ${answer.status} OK\r\ncontent-type: ${answer.headers['content-type'] ?? ctx.profile.mediaType}\r\nx-padding: ${'p'.repeat(1024 * 1024)}\r\ncontent-length: ${answer.body.length}\r\n\r\n`;
+        raw(req, Buffer.concat([Buffer.from(head), answer.body]), 'end');
+      }),
+  },
+  // -- connections ----------------------------------------------------------------------------------
+  {
+    name: 'closes the connection after every answer, unannounced',
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ req, res, forward }) => {
+        const answer = await forward();
+        res.on('finish', () => req.socket.end());
+        send(res, answer);
+      }),
+  },
+  {
+    name: 'stops listening after 40 requests',
+    runs: 5,
+    exits: [3],
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward, n, stopListening }) => {
+        if (n > 40) return void res.socket?.destroy();
+        send(res, await forward());
+        if (n === 40) res.on('finish', () => void stopListening());
+      }),
+  },
+  // -- secrets --------------------------------------------------------------------------------------
+  {
+    name: 'reflects the credential in bodies and headers',
+    exits: FAILS,
+    runs: 5,
+    serve: (ctx) =>
+      front(ctx, async ({ res, request, forward, n }) => {
+        const authorization = String(request.headers.authorization ?? '');
+        const credential = authorization.replace(/^\w+\s+/, '');
+        const decoded = Buffer.from(credential, 'base64').toString('latin1');
+        const token = ctx.profile.id === 'freshbooks-classic' ? decoded.split(':')[0]! : credential;
+        const reflected = {
+          'x-echo-authorization': authorization,
+          'x-token-piece': token.slice(3, 15),
+          'www-authenticate': `Bearer error="invalid_token", error_description="token ${token.slice(10, 22)} expired"`,
+          'set-cookie': `session=${credential}; Path=/`,
+        };
+        if (n % 3 === 0) {
+          const message = `parse error near '${token.slice(3, 15)}' in "${authorization}" (${encodeURIComponent(token)}; ${Buffer.from(`${token}:X`).toString('base64')}; ${token.split('').reverse().join('')}; …${token.slice(20, 27)}…)`;
+          send(res, text(400, ctx.profile.mediaType, ctx.profile.errorBody(message), reflected));
+          return;
+        }
+        const answer = await forward();
+        send(res, { ...answer, headers: { ...answer.headers, ...reflected } });
+      }),
+  },
+];
+
+/** One row per behaviour and API it makes sense for. */
+export const HOSTILE_TARGETS: readonly HostileTarget[] = BEHAVIOURS.flatMap((behaviour) =>
+  (behaviour.apis ?? (Object.keys(PROFILES) as ApiId[])).map((api) => {
+    const { apis: _apis, ...rest } = behaviour;
+    return { ...rest, api } satisfies HostileTarget;
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Running clientele as a child process, and judging what it left behind
+// ---------------------------------------------------------------------------------------------------
+
+/** A random-looking secret: 32 hex characters. */
+export const freshToken = (): string => randomBytes(16).toString('hex');
+
+export interface ChildRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+  /** The largest VmHWM seen while polling `/proc/<pid>/status`, in MiB; undefined where /proc is absent. */
+  readonly peakRssMiB?: number;
+  /** The child outlived `killAfterMs` and was stopped. */
+  readonly killed: boolean;
+  readonly reportDir: string;
+}
+
+const OUTPUT_CAP = 32 * 1024 * 1024;
+const POLL_MS = 100;
+
+function vmHwmKiB(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `node bin/clientele.js run --api API --target URL [API options] --report-dir DIR [extra]` with the
+ * token in CLIENTELE_TOKEN, as a user runs it. Peak RSS is polled every 100 ms; a child still running
+ * after `killAfterMs` gets SIGTERM (it then has `graceMs` to clean up and write its report), then SIGKILL.
+ */
+export function runClientele(options: {
+  api: ApiId;
+  target: string;
+  token: string;
+  accountId: string;
+  extra?: readonly string[];
+  killAfterMs: number;
+  graceMs: number;
+}): Promise<ChildRun> {
+  const profile = PROFILES[options.api];
+  const reportDir = mkdtempSync(join(tmpdir(), 'clientele-hostile-'));
+  const args = [
+    join(PROJECT_ROOT, 'bin', 'clientele.js'), 'run', '--api', options.api, '--target', options.target,
+    ...profile.args(options.accountId), '--report-dir', reportDir, ...(options.extra ?? []),
+  ];
+  // The child sees what a user's shell would: none of the test runner's own variables.
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(VITEST|CLIENTELE_)/.test(name) && name !== 'NODE_OPTIONS') env[name] = value;
+  }
+  env.CLIENTELE_TOKEN = options.token;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outSize = 0;
+    let errSize = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if ((outSize += chunk.length) <= OUTPUT_CAP) out.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if ((errSize += chunk.length) <= OUTPUT_CAP) err.push(chunk);
+    });
+    let peak: number | undefined;
+    const poll = () => {
+      if (child.pid === undefined) return;
+      const kib = vmHwmKiB(child.pid);
+      if (kib !== undefined) peak = Math.max(peak ?? 0, kib);
+    };
+    const poller = setInterval(poll, POLL_MS);
+    let killed = false;
+    let hardKill: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      killed = true;
+      child.kill('SIGTERM');
+      hardKill = setTimeout(() => child.kill('SIGKILL'), options.graceMs);
+    }, options.killAfterMs);
+    child.on('close', (code, signal) => {
+      clearInterval(poller);
+      clearTimeout(deadline);
+      clearTimeout(hardKill);
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        seconds: (performance.now() - started) / 1000,
+        peakRssMiB: peak === undefined ? undefined : peak / 1024,
+        killed,
+        reportDir,
+      });
+    });
+    child.on('error', () => undefined);
+  });
+}
+
+/** Every file under `dir`, with its text. */
+export function filesUnder(dir: string): { path: string; text: string }[] {
+  if (!existsSync(dir)) return [];
+  const found: { path: string; text: string }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...filesUnder(path));
+    else found.push({ path, text: readFileSync(path, 'utf8') });
+  }
+  return found;
+}
+
+export const MIN_FRAGMENT = 6;
+
+/**
+ * Every form of the token a report or the terminal must not hold: each fragment of 6 characters or
+ * more (any longer fragment holds one), raw and URL-encoded, and base64 of `token:X` (whole, and every
+ * 16-character window: it decodes, at some alignment, to 7 or more characters of the token).
+ */
+export function secretForms(token: string): { form: string; needle: string }[] {
+  const forms: { form: string; needle: string }[] = [];
+  const seen = new Set<string>();
+  const add = (form: string, needle: string) => {
+    if (!seen.has(needle)) {
+      seen.add(needle);
+      forms.push({ form, needle });
+    }
+  };
+  for (let at = 0; at + MIN_FRAGMENT <= token.length; at++) {
+    const fragment = token.slice(at, at + MIN_FRAGMENT);
+    add(`token[${at}:${at + MIN_FRAGMENT}]`, fragment);
+    add(`URL-encoded token[${at}:${at + MIN_FRAGMENT}]`, encodeURIComponent(fragment));
+  }
+  for (const [label, plain] of [['token:X', `${token}:X`], ['token', token]] as const) {
+    const encoded = Buffer.from(plain, 'utf8').toString('base64');
+    add(`base64(${label})`, encoded.replace(/=+$/, ''));
+    for (let at = 0; at + 16 <= encoded.replace(/=+$/, '').length; at++) add(`base64(${label})[${at}:${at + 16}]`, encoded.slice(at, at + 16));
+  }
+  return forms;
+}
+
+/** Raw C0 (but tab, LF, CR), DEL and C1 characters. */
+export const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+const STACK_TRACE = /\n\s+at /;
+
+/** Everything wrong with what a run left behind, as lines; empty when it behaved. */
+export function judge(run: ChildRun, token: string, limits: { seconds: number; rssMiB: number; exits: readonly number[] }): string[] {
+  const problems: string[] = [];
+  if (run.killed) problems.push(`still running after the test's bound: killed (${run.signal ?? run.code})`);
+  if (!(run.seconds < limits.seconds)) problems.push(`took ${run.seconds.toFixed(1)} s (bound ${limits.seconds} s)`);
+  if (run.code === null || !limits.exits.includes(run.code)) {
+    problems.push(`exit ${run.code ?? run.signal} (expected one of ${limits.exits.join(', ')}); stderr: ${run.stderr.slice(0, 400)}`);
+  }
+  const reportPath = join(run.reportDir, 'report.json');
+  if (!existsSync(reportPath)) problems.push('no report.json');
+  else {
+    try {
+      JSON.parse(readFileSync(reportPath, 'utf8'));
+    } catch (error) {
+      problems.push(`report.json does not parse: ${(error as Error).message}`);
+    }
+  }
+  for (const [stream, textOf] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+    const trace = STACK_TRACE.exec(textOf);
+    if (trace) problems.push(`stack trace on ${stream}: ${JSON.stringify(textOf.slice(Math.max(0, trace.index - 200), trace.index + 200))}`);
+  }
+  if (run.peakRssMiB !== undefined && !(run.peakRssMiB < limits.rssMiB)) problems.push(`peak RSS ${run.peakRssMiB.toFixed(0)} MiB (bound ${limits.rssMiB} MiB)`);
+  const texts = [
+    { path: 'stdout', text: run.stdout },
+    { path: 'stderr', text: run.stderr },
+    ...filesUnder(run.reportDir).map((file) => ({ ...file, path: file.path.slice(run.reportDir.length + 1) })),
+  ];
+  const forms = secretForms(token);
+  for (const { path, text: body } of texts) {
+    const leaks = forms.filter(({ needle }) => body.includes(needle));
+    for (const { form, needle } of leaks.slice(0, 3)) {
+      const at = body.indexOf(needle);
+      problems.push(`${path} holds ${form}: ${JSON.stringify(body.slice(Math.max(0, at - 80), at + needle.length + 40))}`);
+    }
+    if (leaks.length > 3) problems.push(`${path} holds ${leaks.length - 3} more forms of the token`);
+    const control = RAW_CONTROL.exec(body);
+    if (control) {
+      const count = body.match(new RegExp(RAW_CONTROL.source, 'g'))!.length;
+      const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      problems.push(`${path} holds ${count} raw control character(s), first U+${code}: ${JSON.stringify(body.slice(Math.max(0, control.index - 60), control.index + 40))}`);
+    }
+  }
+  return problems;
+}

@@ -7,6 +7,9 @@ import type fc from 'fast-check';
 import type { Expectation } from '../engine/checks/types.js';
 import type { Answer, Session } from '../engine/session.js';
 import type { InvalidBody, NamedValue, StringConstraints } from '../generators/arbitraries.js';
+import type { DriftRow } from '../generators/schema-drift.js';
+
+export type { DriftRow };
 import type { Capabilities } from '../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
 import type { ClientFields, FieldValue } from '../model/fields.js';
@@ -31,6 +34,24 @@ export interface Expectations {
   readonly invalidBody: Expectation;
   /** A restricted user touches a client outside their reach. */
   readonly notPermitted: Expectation;
+}
+
+/** A condition the docs name an error for, and the request that meets it (sent with the documented error expected). */
+export interface DocumentedErrorCase {
+  /** The condition as the docs word it, e.g. `perPage > 100`. */
+  readonly condition: string;
+  /** Sends it; `existingId` is a client of the run, for conditions about one. */
+  send(existingId: string): Promise<Answer>;
+}
+
+/** A protocol in which the server describes itself (MCP: the initialize handshake and `tools/list`). */
+export interface SelfDescription {
+  /** Sends the handshake and judges it (a supported protocol version, the capabilities the API needs): throws a ConformanceFailure. */
+  handshake(): Promise<void>;
+  /** The documented operations and parameters the server advertises otherwise, every page of its listing read. */
+  drift(): Promise<readonly DriftRow[]>;
+  /** Calls an operation the server does not have, expecting the protocol's refusal. */
+  unknownOperation(): Promise<Answer>;
 }
 
 export interface ClientApi {
@@ -86,6 +107,11 @@ export interface ClientApi {
   setStatus?(id: string, status: string): Promise<void>;
   /** A user who belongs to the client becomes its owner. */
   setOwner?(id: string, ownerId: string): Promise<void>;
+
+  /** Every documented error condition beyond the unknown id, auth and a wrongly typed body, each with its request. */
+  documentedErrors?(): readonly DocumentedErrorCase[];
+  /** Where the protocol has a handshake and a self-description. */
+  readonly selfDescription?: SelfDescription;
 
   /** Takes these ids as its own to clean up (`clientele cleanup` hands over a journal's). */
   adopt(ids: readonly string[]): void;

@@ -40,6 +40,8 @@ export interface MutantInfo {
 /** An embedded target, started in this process for one run. */
 export interface StartedTarget {
   readonly address: TargetAddress;
+  /** A second target of the same API without credentials, where the API's auth is the server's (MCP). */
+  readonly unauthenticated?: TargetAddress;
   /** Fresh credentials made for this start (secret values are random per start). */
   readonly credentials: readonly Credential[];
   close(): Promise<void>;
@@ -49,8 +51,12 @@ export interface EmbeddedTarget {
   readonly mutants: readonly MutantInfo[];
   /** Checks (by id) that no non-global mutant can fail, each with the reason; keep it short. */
   readonly evidenceAllowList?: Readonly<Record<string, string>>;
-  /** Starts the reference (no id) or the mutant with this id. */
-  start(mutantId?: string): Promise<StartedTarget>;
+  /** Starts the reference (no id) or the mutant with this id; `port` for `clientele serve --port` (default ephemeral). */
+  start(mutantId?: string, port?: number): Promise<StartedTarget>;
+  /** Serves over this process's stdin/stdout until stdin closes (`clientele serve --stdio`), where the API has a stdio transport. */
+  serveStdio?(mutantId?: string): Promise<void>;
+  /** The shell command that serves the reference (or a mutant) over stdio, for `--command`. */
+  stdioCommand?(mutantId?: string, unauthenticated?: boolean): string;
 }
 
 export interface ApiDescriptor {
@@ -61,7 +67,7 @@ export interface ApiDescriptor {
   /** One line for `--help`, e.g. `FreshBooks REST (JSON over HTTP)`. */
   readonly title: string;
   /** The spec, the single source of truth, relative to the project root. */
-  readonly spec: { readonly kind: 'openapi' | 'xsd'; readonly path: string };
+  readonly spec: { readonly kind: 'openapi' | 'xsd' | 'mcp-tools'; readonly path: string };
   /** How the engine reaches a target of this API. */
   readonly transport: TransportKind;
   /** What `--target` names for this API, for `--help`. */

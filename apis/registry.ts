@@ -2,9 +2,10 @@
 import { UsageError } from '../engine/failures.js';
 import type { ApiDescriptor } from './descriptor.js';
 import { freshbooksClassic } from './freshbooks-classic/api.js';
+import { freshbooksMcp } from './freshbooks-mcp/api.js';
 import { freshbooksRest } from './freshbooks-rest/api.js';
 
-export const APIS: readonly ApiDescriptor[] = [freshbooksRest, freshbooksClassic];
+export const APIS: readonly ApiDescriptor[] = [freshbooksRest, freshbooksClassic, freshbooksMcp];
 
 /** The descriptor for an id or alias; an unknown name is a usage error that lists the known ones. */
 export function findApi(name: string): ApiDescriptor {

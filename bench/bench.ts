@@ -12,6 +12,7 @@ import { embeddedRun } from '../cli/targets.js';
 import type { Exchange } from '../engine/exchange.js';
 import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';
+import { benchMcp } from './mcp.js';
 
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
 const perSecond = (rounds: number, body: () => void) => {
@@ -30,6 +31,18 @@ function bareRequest(exchange: Exchange, token: string): { origin: string; path:
   return { origin: url.origin, path: url.pathname + url.search, method: exchange.request.method, headers, body: exchange.request.body };
 }
 
+async function bareLoop(request: ReturnType<typeof bareRequest>, count: number): Promise<number> {
+  const pool = new Pool(request.origin, { connections: 1 });
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const res = await pool.request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body });
+    await res.body.text();
+  }
+  const bareRate = rate(count, performance.now() - started);
+  await pool.close();
+  return bareRate;
+}
+
 const runner = await SuiteRunner.open();
 try {
   for (const descriptor of APIS) {
@@ -46,16 +59,10 @@ try {
       await api.list({ filters: [], page: 1, perPage: 15 });
       const page = api.session.log.snapshot().at(-1)!;
       await api.close();
-      const request = bareRequest(small, config.credentials.find((c) => c.key === 'token')!.value);
-      const pool = new Pool(request.origin, { connections: 1 });
+      // (MCP: bare SDK clients and McpTransport, over Streamable HTTP and stdio, in bench/mcp.ts.)
+      const mcp = descriptor.transport === 'mcp' ? await benchMcp(config) : undefined;
       const count = 5_000;
-      const started = performance.now();
-      for (let i = 0; i < count; i++) {
-        const res = await pool.request({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body });
-        await res.body.text();
-      }
-      const bareRate = rate(count, performance.now() - started);
-      await pool.close();
+      const bareRate = mcp?.bareRate ?? (await bareLoop(bareRequest(small, config.credentials.find((c) => c.key === 'token')!.value), count));
 
       // 3. The spec view on that page: decode, and validate against the spec (ajv standalone code or libxml2).
       const spec = await descriptor.specView();
@@ -73,12 +80,12 @@ try {
       const checkRate = rate(report.summary.requests, inChecks);
       console.log(`clientele bench: ${descriptor.title}, embedded reference, seed 1, 20 runs per property
   suite:        ${report.summary.requests} requests in ${report.durationMs} ms wall = ${suiteRate} req/s (${checkRate} req/s inside checks, ${inChecks} ms)
-  bare undici:  ${count} keep-alive ${page.operation} requests = ${bareRate} req/s
+  ${mcp?.bareLine ?? `bare undici:  ${count} keep-alive ${page.operation} requests`} = ${bareRate} req/s
   ratio:        suite/bare = ${(suiteRate / bareRate).toFixed(3)} wall, ${(checkRate / bareRate).toFixed(3)} inside checks
   boundary:     ${boundary.cases} edge cases, ${boundary.requests} requests (${share(boundary.requests, report.summary.requests)} of the run's), ${boundary.ms} ms (${share(boundary.ms, inChecks)} of the time in checks)
   spec view:    ${page.operation} page of ${response.body.length} bytes: decode ${decodeRate}/s, validate ${validateRate}/s
   outcome:      ${report.outcome}, ${report.summary.total.passed} checks passed; rss ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB
-`);
+${mcp ? `${mcp.table}\n` : ''}`);
     } finally {
       await target.close();
     }

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { APIS } from '../apis/registry.js';
 import type { CredentialOption } from '../apis/descriptor.js';
+import type { TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import { FAMILIES, FAMILY_ALIASES, type Family } from '../engine/families.js';
 
@@ -28,7 +29,9 @@ Usage:
   clientele run      [--api NAME] [--target URL --token T [API options]] [options]
   clientele promises [--api NAME] [run options]
   clientele mutants  [--api NAME] [options]
+  clientele run      --api NAME --command "CMD" [API options] [options]   (stdio, MCP)
   clientele cleanup  --journal FILE [--token T ...]
+  clientele serve    --api NAME [--mutant ID] [--port P | --stdio]
   clientele --help | --version
 
 run        Runs the suite. Without --target, against the embedded reference target of
@@ -41,6 +44,9 @@ cleanup    Deletes the clients a run created and could not clean up (it was kill
            the target stopped answering), as listed in its journal.
 mutants    Runs the suite against the reference and every mutant of it and prints the
            kill matrix (mutant x check).
+serve      Runs an embedded reference target (or --mutant ID) on its own: on 127.0.0.1
+           (--port P, default any free port; it prints where), or over stdin/stdout
+           (--stdio, MCP). Stops on Ctrl-C or SIGTERM.
 
 APIs (--api NAME):
 ${APIS.map((api) => `  ${[api.id, ...api.aliases].join(', ').padEnd(28)}${api.title}; --target: ${api.targetHelp}`).join('\n')}
@@ -51,6 +57,11 @@ ${credentialHelp()}
 Options:
   --api NAME          which API the target speaks (see above)
   --target URL        the server under test (see above)
+  --command "CMD"     (MCP) the server under test, over stdio: clientele starts CMD through
+                      sh and stops its whole process group at the end
+  --unauthenticated-target URL, --unauthenticated-command "CMD"
+                      (MCP) the same server started without credentials, for the
+                      "Not authenticated" check (skipped, with the reason, without one)
   --seed N            fast-check seed (default: random, printed); same seed, same cases
   --runs N            runs per property check (default 20)
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
@@ -67,6 +78,8 @@ Options:
   --rate-limit N/s    send at most N requests per second (429/503 with Retry-After are
                       waited out and retried, up to 3 times and 30 s, in any case)
   --mutant ID         (run) test one embedded mutant instead of the reference
+  --stdio             (MCP) reach the embedded target over stdio instead of Streamable HTTP;
+                      (serve) serve over stdin/stdout
 
 Exit codes:
   0  no broken promise           3  target unreachable
@@ -78,10 +91,17 @@ Reports: report.json (schema: reports/report.schema.json), report.junit.xml, rep
 }
 
 export interface CliOptions {
-  readonly command: 'run' | 'mutants' | 'promises' | 'cleanup' | 'help' | 'version';
+  readonly command: 'run' | 'mutants' | 'promises' | 'cleanup' | 'serve' | 'help' | 'version';
   /** The descriptor id (an alias given on the command line is resolved). */
   readonly api?: string;
   readonly target?: string;
+  /** `--command`: the server under test, started over stdio. */
+  readonly serverCommand?: string;
+  /** The same server without credentials (`--unauthenticated-target` / `--unauthenticated-command`). */
+  readonly unauthenticated?: TargetAddress;
+  /** `serve`: the port to listen on (0: any free one), or stdio. */
+  readonly port: number;
+  readonly stdio: boolean;
   /** Values of the API options by key (`token`, `staffToken`, `accountId`), from flags or environment. */
   readonly credentials: Readonly<Record<string, string | undefined>>;
   readonly seed: number;
@@ -170,6 +190,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
       options: {
         api: { type: 'string' },
         target: { type: 'string' },
+        command: { type: 'string' },
+        'unauthenticated-target': { type: 'string' },
+        'unauthenticated-command': { type: 'string' },
+        port: { type: 'string' },
+        stdio: { type: 'boolean' },
         ...Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.flag, { type: 'string' as const }])),
         seed: { type: 'string' },
         runs: { type: 'string' },
@@ -196,21 +221,32 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
   const command = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
-  if (command !== 'run' && command !== 'mutants' && command !== 'promises' && command !== 'cleanup' && command !== 'help' && command !== 'version') {
-    throw new UsageError(`unknown command '${command}' (expected run, promises, mutants or cleanup; see --help)`);
+  if (command !== 'run' && command !== 'mutants' && command !== 'promises' && command !== 'cleanup' && command !== 'serve' && command !== 'help' && command !== 'version') {
+    throw new UsageError(`unknown command '${command}' (expected run, promises, mutants, cleanup or serve; see --help)`);
   }
+  if (command === 'serve' && !text('api')) throw new UsageError('serve needs --api NAME (which embedded target to serve)');
+  if (values.stdio === true && text('port') !== undefined) throw new UsageError('--stdio and --port exclude each other');
   if (command === 'cleanup' && !text('journal')) throw new UsageError('cleanup needs --journal FILE (the journal a run left in its report directory)');
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const target = text('target');
-  if (target !== undefined) {
-    checkTarget(target);
-    if (text('mutant')) throw new UsageError('--mutant selects an embedded target; it cannot go with --target');
-  }
+  const serverCommand = text('command');
+  if (target !== undefined && serverCommand !== undefined) throw new UsageError('--target and --command exclude each other (a URL, or a command to start over stdio)');
+  if (serverCommand !== undefined && serverCommand.trim() === '') throw new UsageError('--command needs the command that starts the server');
+  if (target !== undefined) checkTarget(target);
+  if ((target !== undefined || serverCommand !== undefined) && text('mutant')) throw new UsageError('--mutant selects an embedded target; it cannot go with --target or --command');
+  const bareTarget = text('unauthenticated-target');
+  const bareCommand = text('unauthenticated-command');
+  if (bareTarget !== undefined && bareCommand !== undefined) throw new UsageError('--unauthenticated-target and --unauthenticated-command exclude each other');
+  if (bareTarget !== undefined) checkTarget(bareTarget);
   const credentials = Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.key, text(option.flag) ?? (option.env ? env[option.env] : undefined)]));
   return {
     command,
     api: text('api'),
     target,
+    serverCommand,
+    ...(bareTarget !== undefined ? { unauthenticated: { kind: 'url' as const, url: bareTarget } } : bareCommand !== undefined ? { unauthenticated: { kind: 'command' as const, command: bareCommand } } : {}),
+    port: integer('port', text('port'), 0, 0, 65_535),
+    stdio: values.stdio === true,
     credentials,
     seed: integer('seed', text('seed'), Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31 - 1),
     runs: integer('runs', text('runs'), 20, 1, 10_000),

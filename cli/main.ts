@@ -7,7 +7,9 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClientApi } from '../adapters/port.js';
-import type { RunConfig } from '../engine/config.js';
+import { targetLabel, type RunConfig, type TargetAddress } from '../engine/config.js';
+
+const COMMAND_LABEL = 'command: ';
 import { EVERY_SCOPE } from '../model/client.js';
 import { readJournal, settleJournal, startJournal, type JournalHeader } from '../engine/journal.js';
 import { APIS, findApi } from '../apis/registry.js';
@@ -32,12 +34,13 @@ const INTERRUPT_CLEANUP_MS = 30_000;
 async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, apiId: string, reportDir: string, interrupts: Interrupts, io: Io): Promise<RunReport> {
   const api = findApi(apiId);
   const started = new Date();
-  const embedded = options.target ? undefined : await embeddedRun(options, api, options.mutant);
+  const external = externalAddress(options);
+  const embedded = external ? undefined : await embeddedRun(options, api, options.mutant);
   // An external target keeps what the run creates after the process is gone: journal it until cleaned up.
   const journal = embedded ? undefined : resolve(reportDir, `journal.${api.id}.jsonl`);
-  const config = embedded?.config ?? { ...externalConfig(options, api, options.target!), journal };
+  const config = embedded?.config ?? { ...externalConfig(options, api, external!), journal };
   if (config.readOnly && !options.readOnly) io.err(`clientele: ${options.target} is not on this machine: the run is read-only (pass --allow-writes to let it create, change and delete clients there)`);
-  const label = options.target ?? (options.mutant ? `embedded ${api.id} mutant ${options.mutant}` : `embedded ${api.id} reference`);
+  const label = external ? targetLabel(external) : options.mutant ? `embedded ${api.id} mutant ${options.mutant}` : `embedded ${api.id} reference`;
   try {
     const spec = await api.specView();
     if (config.target.kind === 'url') await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
@@ -58,6 +61,13 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
   } finally {
     await embedded?.target.close();
   }
+}
+
+/** The server the user named: a URL, or a command started over stdio; undefined for the embedded targets. */
+function externalAddress(options: CliOptions): TargetAddress | undefined {
+  if (options.target) return { kind: 'url', url: options.target };
+  if (options.serverCommand) return { kind: 'command', command: options.serverCommand };
+  return undefined;
 }
 
 function journalHeader(config: RunConfig, target: string): JournalHeader {
@@ -119,7 +129,8 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
   }
   const api = findApi(header.api);
   const values = { ...header.settings, ...Object.fromEntries(Object.entries(options.credentials).filter(([, v]) => v)) };
-  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, header.target);
+  const address: TargetAddress = header.target.startsWith(COMMAND_LABEL) ? { kind: 'command', command: header.target.slice(COMMAND_LABEL.length) } : { kind: 'url', url: header.target };
+  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, address);
   const left = await cleanupJournal({ ...config, runTag: header.runTag }, path, options.maxDurationMs);
   if (left.length) {
     io.err(`clientele: ${left.length} clients could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`);
@@ -178,7 +189,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return await runMutants(options, apis, reportDir, io);
     }
     if (options.command === 'cleanup') return await cleanupCommand(options, io);
-    if (options.target && !options.api) throw new UsageError('--target needs --api (which API does the target speak?)');
+    if ((options.target || options.serverCommand) && !options.api) throw new UsageError(`${options.target ? '--target' : '--command'} needs --api (which API does the target speak?)`);
+    if (options.command === 'serve') {
+      const { serve } = await import('./serve.js');
+      return await serve(options, findApi(options.api!), io);
+    }
     const runner = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
     const secrets = secretsGiven(options);
     interrupts.install();

@@ -1,14 +1,15 @@
 /** How a run gets its target and config: an external URL with the user's credentials, or an embedded reference or mutant. */
 import { randomBytes } from 'node:crypto';
-import { credentialsFrom, type ApiDescriptor, type StartedTarget } from '../apis/descriptor.js';
+import { credentialsFrom, type ApiDescriptor, type EmbeddedTarget, type StartedTarget } from '../apis/descriptor.js';
 import type { Credential, RunConfig, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import type { CliOptions } from './args.js';
 
-export function makeConfig(options: CliOptions, api: string, target: TargetAddress, credentials: readonly Credential[], replayPrefix: string): RunConfig {
+export function makeConfig(options: CliOptions, api: string, target: TargetAddress, credentials: readonly Credential[], replayPrefix: string, unauthenticated = options.unauthenticated): RunConfig {
   return {
     api,
     target,
+    ...(unauthenticated ? { unauthenticatedTarget: unauthenticated } : {}),
     credentials,
     seed: options.seed,
     runs: options.runs,
@@ -32,21 +33,35 @@ export function isLoopback(url: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** The config for a run against the user's own server; a missing required option is a usage error naming it. */
-export function externalConfig(options: CliOptions, api: ApiDescriptor, url: string): RunConfig {
+/** The config for a run against the user's own server (a URL, or a command over stdio); a missing required option is a usage error naming it. */
+export function externalConfig(options: CliOptions, api: ApiDescriptor, target: TargetAddress): RunConfig {
   for (const option of api.credentials) {
     if (option.required && !options.credentials[option.key]) {
-      throw new UsageError(`--target needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`);
+      throw new UsageError(`${target.kind === 'url' ? '--target' : '--command'} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`);
     }
   }
   const flags = api.credentials
     .filter((option) => options.credentials[option.key])
     .map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`)
     .join('');
-  // A vendor's production API deserves care: writing checks need an explicit yes there.
-  const readOnly = options.readOnly || (!options.allowWrites && !isLoopback(url));
-  const replay = `npx clientele run --api ${api.id} --target ${url}${flags}${options.allowWrites ? ' --allow-writes' : ''}`;
-  return makeConfig({ ...options, readOnly }, api.id, { kind: 'url', url }, credentialsFrom(api.credentials, options.credentials), replay);
+  if (target.kind === 'command' && api.transport !== 'mcp') throw new UsageError(`--command starts a server over stdio; --api ${api.id} is reached over HTTP (use --target URL)`);
+  // A vendor's production API deserves care: writing checks need an explicit yes there. A command runs here.
+  const readOnly = options.readOnly || (!options.allowWrites && target.kind === 'url' && !isLoopback(target.url));
+  const where = target.kind === 'url' ? `--target ${target.url}` : `--command ${JSON.stringify(target.command)}`;
+  const replay = `npx clientele run --api ${api.id} ${where}${flags}${options.allowWrites ? ' --allow-writes' : ''}`;
+  return makeConfig({ ...options, readOnly }, api.id, target, credentialsFrom(api.credentials, options.credentials), replay);
+}
+
+/** The embedded reference (or a mutant) as a command the run starts over stdio, and its twin without credentials. */
+function overStdio(api: ApiDescriptor, embedded: EmbeddedTarget, mutantId: string | undefined): StartedTarget {
+  if (!embedded.stdioCommand) throw new UsageError(`--stdio: ${api.id} is reached over HTTP only`);
+  return {
+    address: { kind: 'command', command: embedded.stdioCommand(mutantId) },
+    unauthenticated: { kind: 'command', command: embedded.stdioCommand(mutantId, true) },
+    credentials: credentialsFrom(api.credentials, { accountId: 'ABC123' }),
+    // The run stops each process it started; nothing runs here.
+    close: async () => undefined,
+  };
 }
 
 /** Starts the embedded reference (or a mutant) of an API and the config to run against it. */
@@ -55,7 +70,7 @@ export async function embeddedRun(options: CliOptions, api: ApiDescriptor, mutan
   if (mutantId !== undefined && !embedded.mutants.some((m) => m.id === mutantId)) {
     throw new UsageError(`unknown --mutant '${mutantId}' for ${api.id} (see clientele mutants --api ${api.id})`);
   }
-  const target = await embedded.start(mutantId);
-  const replay = `npx clientele run --api ${api.id}${mutantId ? ` --mutant ${mutantId}` : ''}`;
-  return { target, config: makeConfig(options, api.id, target.address, target.credentials, replay) };
+  const target = options.stdio ? overStdio(api, embedded, mutantId) : await embedded.start(mutantId);
+  const replay = `npx clientele run --api ${api.id}${options.stdio ? ' --stdio' : ''}${mutantId ? ` --mutant ${mutantId}` : ''}`;
+  return { target, config: makeConfig(options, api.id, target.address, target.credentials, replay, target.unauthenticated) };
 }

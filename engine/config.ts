@@ -22,6 +22,8 @@ export interface RunConfig {
   /** The API descriptor's id (`freshbooks-rest`, `freshbooks-classic`, ...). */
   readonly api: string;
   readonly target: TargetAddress;
+  /** A second target of the same API started without credentials (session-auth APIs: MCP), for the auth check. */
+  readonly unauthenticatedTarget?: TargetAddress;
   readonly credentials: readonly Credential[];
   readonly seed: number;
   /** fast-check runs per property. */

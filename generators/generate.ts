@@ -13,6 +13,7 @@ import { ClienteleError, ConfigError, EXIT, describeError } from '../engine/fail
 import { PROJECT_ROOT, type SpecSource } from './spec.js';
 import { compileAll, generatedValidatorsPath } from './validators.js';
 import { loadXsdSpec } from './xsd.js';
+import { generateMcpValidators } from './mcp-tools.js';
 
 // CommonJS with `module.exports = standaloneCode`; require() gives the function itself.
 const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js').default;
@@ -44,7 +45,7 @@ function inputsHash(): string {
 }
 
 function upToDate(hash: string): boolean {
-  return existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && APIS.every((api) => api.spec.kind !== 'openapi' || existsSync(generatedValidatorsPath(api.id)));
+  return existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && APIS.every((api) => api.spec.kind === 'xsd' || existsSync(generatedValidatorsPath(api.id)));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)) {
@@ -54,8 +55,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
       console.log('generated/ is up to date');
     } else {
       for (const api of APIS) {
-        if (api.spec.kind === 'openapi') {
-          const file = generate({ api: api.id, path: api.spec.path });
+        if (api.spec.kind !== 'xsd') {
+          const source = { api: api.id, path: api.spec.path };
+          const file = api.spec.kind === 'openapi' ? generate(source) : generateMcpValidators(source);
           console.log(`generated ${file.slice(file.indexOf('generated/'))}`);
         } else {
           loadXsdSpec(api.spec.path);

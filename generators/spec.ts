@@ -181,7 +181,8 @@ export function ruleIds(value: unknown, where: string): string[] {
   return rules as string[];
 }
 
-function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
+/** The basis entries recorded at one place of a spec (its root, or an operation or tool with this name). */
+export function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
   const place = operation ?? 'document';
   const entries: BasisEntry[] = [];
   for (const [key, kind] of [[PROMISES, 'promise'], [ASSUMPTIONS, 'assumption']] as const) {

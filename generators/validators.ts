@@ -74,14 +74,14 @@ export function compileAll(source: SpecSource, forStandalone: boolean) {
   return { ajv, ids };
 }
 
-function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+export function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).slice(0, 10).map((e) => {
     const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
     return `${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
   });
 }
 
-function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
+export function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
   return {
     keys: [...functions.keys()],
     has: (key) => functions.has(key),

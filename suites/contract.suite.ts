@@ -5,7 +5,8 @@
  * operation and each documented error is exercised at least once.
  */
 import fc from 'fast-check';
-import type { AuthMode, ClientApi } from '../adapters/port.js';
+import type { AuthMode, ClientApi, DriftRow } from '../adapters/port.js';
+import { openClientApi } from '../apis/open.js';
 import type { Expectation } from '../engine/checks/types.js';
 import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
@@ -25,6 +26,13 @@ async function someClientId(run: CheckRun): Promise<string> {
 async function expectRefused(api: ClientApi, auth: AuthMode, id: string, expect: Expectation): Promise<void> {
   await api.probe({ op: 'list' }, auth, expect);
   await api.probe({ op: 'get', id }, auth, expect);
+}
+
+/** The rows as a Markdown table, the way a report shows them. */
+function driftTable(rows: readonly DriftRow[]): string {
+  if (rows.length === 0) return 'no difference';
+  const lines = rows.map((row) => `| ${row.operation} | ${row.parameter} | ${row.kind} | ${row.documented} | ${row.advertised} |`);
+  return ['| operation | parameter | difference | documented | advertised |', '|---|---|---|---|---|', ...lines].join('\n');
 }
 
 function perRequestAuth(run: CheckRun): void {
@@ -105,6 +113,46 @@ family('contract', (env) => {
 
   check(env, 'an unknown id is answered with the documented error (update)', { writes: true }, async (run) => {
     await run.api.probe({ op: 'update', id: run.api.unknownId(), fields: someFields(run.api, 'nobody') }, 'valid', run.api.expectations.unknownId);
+  });
+
+  check(env, 'every other documented error condition is answered with its documented error', { writes: true }, async (run) => {
+    const cases = run.api.documentedErrors?.() ?? [];
+    if (cases.length === 0) run.skip('the documents name no error condition beyond the unknown id, auth and a wrongly typed body');
+    const { id } = await run.api.create(someFields(run.api, 'contract'), run.scope());
+    for (const kase of cases) await kase.send(id);
+  });
+
+  check(env, 'the handshake offers a supported protocol version and the capabilities the API needs', { writes: false }, async (run) => {
+    const self = run.api.selfDescription;
+    if (!self) run.skip('the protocol has no handshake');
+    await self!.handshake();
+  });
+
+  check(env, 'the server describes every documented operation as documented, parameter by parameter', { writes: false }, async (run) => {
+    const self = run.api.selfDescription;
+    if (!self) run.skip('the protocol has no self-description');
+    const rows = await self!.drift();
+    const missing = rows.filter((row) => row.kind === 'operation missing');
+    expectThat(missing.length === 0, 'mcp/tools-listed', `the server does not offer ${missing.map((row) => row.operation).join(', ')}`, { expected: 'every documented operation', actual: driftTable(missing) });
+    expectThat(rows.length === 0, 'mcp/schema-drift', `the advertised parameters differ from the documented ones in ${rows.length} place(s)`, { expected: 'the documented parameters', actual: driftTable(rows) });
+  });
+
+  check(env, 'an unknown operation is refused', { writes: false }, async (run) => {
+    const self = run.api.selfDescription;
+    if (!self) run.skip('the protocol names operations by URL and method: an unknown one is a 404 of the HTTP layer');
+    await self!.unknownOperation();
+  });
+
+  check(env, 'a server without credentials refuses every call', { writes: false }, async (run) => {
+    if (run.api.capabilities.auth !== 'session') run.skip('each request carries its credential: the token checks below cover it');
+    const other = run.config.unauthenticatedTarget;
+    if (!other) run.skip('needs a second target started without credentials (--unauthenticated-command or --unauthenticated-target)');
+    const api = await openClientApi({ ...run.config, target: other! });
+    try {
+      await expectRefused(api, 'valid', api.unknownId(), api.expectations.unauthorized);
+    } finally {
+      await api.close();
+    }
   });
 
   check(env, 'a request without a token is refused', { writes: false }, async (run) => {

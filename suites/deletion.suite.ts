@@ -11,7 +11,7 @@ import type { DeletionFacet } from '../model/capabilities.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { changedSnapshotKeys, clientFields, createAll, fieldChanges, listedIds, sameIds, someFields } from './support.js';
+import { changedSnapshotKeys, clientFields, createAll, fieldChanges, listedIds, sameIds, someFields, walkPages } from './support.js';
 
 /** Several clients, some of them (by mask) deleted. */
 const population = (api: ClientApi) => fc.record({ clients: fc.array(clientFields(api), { minLength: 1, maxLength: 5 }), mask: fc.nat({ max: 31 }) });
@@ -58,8 +58,11 @@ family('deletion', (env) => {
       const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
       expectThat(listAgrees(active, expectedActive), 'deletion/active-list', 'the list does not hold exactly the clients not deleted', { expected: expectedActive.must, actual: active });
       if (!soft) return;
-      const listedDeleted = await listedIds(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
+      const deletedPages = await walkPages(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
+      const listedDeleted = deletedPages.flatMap((page) => page.items.map((item) => item.id));
       expectThat(sameIds(listedDeleted, doomed), 'deletion/deleted-list', 'the deleted list does not hold exactly the deleted clients', { expected: doomed, actual: listedDeleted });
+      const total = deletedPages[0]!.total;
+      expectThat(total === listedDeleted.length, 'filtering/total', `the deleted list reports total ${total} for ${listedDeleted.length} clients`, { expected: listedDeleted.length, actual: total });
     }),
   );
 

@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { RunningTarget } from './types.js';
 
-/** Starts `server` on loopback; the target's URL is the origin followed by `path`. */
-export function listenOnLoopback(server: Server, path = ''): Promise<RunningTarget> {
+/** Starts `server` on loopback (an ephemeral port unless `port` is given: `clientele serve --port`); the URL is the origin followed by `path`. */
+export function listenOnLoopback(server: Server, path = '', port = 0): Promise<RunningTarget> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       const { port } = server.address() as AddressInfo;
       resolve({
@@ -30,6 +30,7 @@ export function serveOnLoopback(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   answerCrash: (res: ServerResponse) => void,
   path = '',
+  port = 0,
 ): Promise<RunningTarget> {
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -37,5 +38,5 @@ export function serveOnLoopback(
       else answerCrash(res);
     });
   });
-  return listenOnLoopback(server, path);
+  return listenOnLoopback(server, path, port);
 }

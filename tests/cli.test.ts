@@ -2,6 +2,7 @@
  * The CLI as a new user meets it: documented exit codes, one-line errors, a report in every case. Runs
  * in this process through `main`; one smoke test spawns the real command.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget as startClassic } from '../apis/freshbooks-classic/target/index.js';
 import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.js';
 import { APIS } from '../apis/registry.js';
+import { PROJECT_ROOT } from '../generators/spec.js';
 import type { RunningTarget } from '../targets/types.js';
 import { readReport, runCli, runMain, tempDir } from './support/cli.js';
 
@@ -200,5 +202,71 @@ describe('npm start: every API against its embedded reference', () => {
       expect(readdirSync(join(dir, id)).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
       expect(readReport(join(dir, id))).toMatchObject({ api: id, outcome: 'passed', exitCode: 0 });
     }
+  });
+});
+
+describe('clientele serve, then a run against it (MCP)', () => {
+  /** Starts `clientele serve` as a user would and resolves with the child and the line it printed. */
+  function serve(args: readonly string[]): Promise<{ child: ChildProcess; printed: string }> {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clientele.js'), 'serve', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      let printed = '';
+      const timer = setTimeout(() => reject(new Error(`serve printed nothing in time: ${printed}`)), 30_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        printed += chunk.toString('utf8');
+        if (printed.includes('\ntry: ')) {
+          clearTimeout(timer);
+          resolve({ child, printed });
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${printed}`)));
+    });
+  }
+
+  async function stop(child: ChildProcess): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('serve --port 0 prints where it listens; a run against that URL exits 0; SIGTERM stops it', { timeout: 120_000 }, async () => {
+    const { child, printed } = await serve(['--api', 'freshbooks-mcp', '--port', '0']);
+    try {
+      const url = /listening on (\S+)/.exec(printed)![1]!;
+      const token = /--token (\S+)/.exec(printed)![1]!;
+      const dir = tempDir('served');
+      const result = await runMain(['run', '--api', 'freshbooks-mcp', '--target', url, '--token', token, '--account-id', 'ABC123', '--runs', '3', '--report-dir', dir]);
+      expect(result.code, result.stdout).toBe(0);
+      expect(readReport(dir)).toMatchObject({ api: 'freshbooks-mcp', outcome: 'passed' });
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+
+  it('serve --stdio through --command: the run exits 0 and leaves no server process', { timeout: 120_000 }, async () => {
+    const dir = tempDir('stdio');
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(PROJECT_ROOT, 'bin', 'clientele.js'))} serve --api freshbooks-mcp --stdio`;
+    const result = await runMain(['run', '--api', 'freshbooks-mcp', '--command', command, '--account-id', 'ABC123', '--runs', '3', '--only', 'contract,partial-update', '--report-dir', dir]);
+    expect(result.code, result.stdout).toBe(0);
+    const report = readReport(dir);
+    expect(report.target).toMatch(/^command: /);
+    // Without --unauthenticated-command, the -32001 check says why it did not run.
+    expect(report.checks.find((c: { name: string }) => c.name === 'a server without credentials refuses every call')).toMatchObject({ status: 'skipped', note: expect.stringMatching(/--unauthenticated-command/) });
+    const left = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('serve --api freshbooks-mcp --stdio') && !/^Z/.test(line.trim()));
+    expect(left).toEqual([]);
+  });
+
+  it('--command with an HTTP API, or with --target, is one usage line (exit 2)', async () => {
+    const rest = await runMain(['run', '--api', 'freshbooks-rest', '--command', 'true', '--token', TOKEN, '--account-id', 'A']);
+    expect(rest.code).toBe(2);
+    oneLine(rest.stderr);
+    const both = await runMain(['run', '--api', 'freshbooks-mcp', '--command', 'true', '--target', 'http://127.0.0.1:1/mcp']);
+    expect(both.code).toBe(2);
+    oneLine(both.stderr);
   });
 });

@@ -23,11 +23,11 @@ function familiesOf(mutant: MutantVerdict): string {
 const reported = (report: RunReport) => report.checks.filter((c) => c.status === 'failed' || c.status === 'warned').map((c) => c.id);
 
 describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogue', (_, api) => {
-  it('has at least 12 mutants with one-line descriptions, 6 of them reached only by the boundary phase', async () => {
+  it('has at least 12 mutants with one-line descriptions (the HTTP APIs: 6 of them reached only by the boundary phase)', async () => {
     const { mutants } = await api.embedded();
     expect(mutants.length).toBeGreaterThanOrEqual(12);
     for (const mutant of mutants) expect(mutant.description).toMatch(/^[^\n]{10,160}$/);
-    expect(mutants.filter((m) => m.boundaryOnly).length).toBeGreaterThanOrEqual(6);
+    if (api.transport === 'http') expect(mutants.filter((m) => m.boundaryOnly).length).toBeGreaterThanOrEqual(6);
   });
 
   it('is killed whole, each mutant as its kind says; boundary-only mutants survive without the boundary phase', { timeout: 600_000 }, async () => {

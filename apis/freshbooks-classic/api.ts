@@ -38,11 +38,11 @@ export const freshbooksClassic: ApiDescriptor = {
     const target = await import('./target/index.js');
     return {
       mutants: target.MUTANTS,
-      async start(mutantId) {
+      async start(mutantId, port) {
         const fresh = () => randomBytes(16).toString('hex');
         // Classic has no account id in its URLs: the endpoint names the account.
         const values = { token: fresh(), staffToken: fresh(), accountId: '' };
-        const running = await target.startTarget(values, mutantId);
+        const running = await target.startTarget(values, mutantId, port);
         return { address: { kind: 'url', url: running.url }, credentials: credentialsFrom(CREDENTIALS, values), close: () => running.close() };
       },
     };

@@ -32,9 +32,9 @@ export const freshbooksRest: ApiDescriptor = {
     const target = await import('./target/index.js');
     return {
       mutants: target.MUTANTS,
-      async start(mutantId) {
+      async start(mutantId, port) {
         const values = { token: randomBytes(16).toString('hex'), accountId: 'ABC123' };
-        const running = await target.startTarget(values, mutantId);
+        const running = await target.startTarget(values, mutantId, port);
         return { address: { kind: 'url', url: running.url }, credentials: credentialsFrom(CREDENTIALS, values), close: () => running.close() };
       },
     };

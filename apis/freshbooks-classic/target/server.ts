@@ -17,6 +17,8 @@ export interface ClassicTargetOptions {
   /** Token of a staff user who sees only the clients assigned to them. */
   readonly staffToken?: string;
   readonly faults?: ClassicFaults;
+  /** `clientele serve --port`; default an ephemeral port. */
+  readonly port?: number;
 }
 
 const API_PATH = '/api/2.1/xml-in';
@@ -64,5 +66,5 @@ export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Pro
     sendText(res, 200, contentType, render(served, faults));
   }
 
-  return serveOnLoopback(handle, (res) => sendText(res, 500, PLAIN_TEXT, 'Internal server error'), API_PATH);
+  return serveOnLoopback(handle, (res) => sendText(res, 500, PLAIN_TEXT, 'Internal server error'), API_PATH, options.port);
 }

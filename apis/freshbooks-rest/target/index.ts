@@ -6,8 +6,8 @@ import { startFreshbooksTarget } from './server.js';
 export type { TargetCredentials } from '../../../targets/types.js';
 export { FRESHBOOKS_MUTANTS as MUTANTS } from './mutants.js';
 
-/** Starts the reference (no id) or the mutant with this id on 127.0.0.1, ephemeral port; the URL is the origin. */
-export async function startTarget(credentials: TargetCredentials, mutantId?: string): Promise<RunningTarget> {
+/** Starts the reference (no id) or the mutant with this id on 127.0.0.1 (ephemeral port unless given); the URL is the origin. */
+export async function startTarget(credentials: TargetCredentials, mutantId?: string, port?: number): Promise<RunningTarget> {
   const faults = faultsOf(FRESHBOOKS_MUTANTS, mutantId);
-  return startFreshbooksTarget({ token: credentials.token, accountId: credentials.accountId, faults });
+  return startFreshbooksTarget({ token: credentials.token, accountId: credentials.accountId, faults, port });
 }

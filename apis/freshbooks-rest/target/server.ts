@@ -20,6 +20,8 @@ export interface FreshbooksTargetOptions {
   token: string;
   accountId: string;
   faults?: FreshbooksFaults;
+  /** `clientele serve --port`; default an ephemeral port. */
+  port?: number;
 }
 
 export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise<RunningTarget> {
@@ -133,5 +135,5 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     return method === 'GET' ? handleGet(res, route.id) : handleUpdate(req, res, route.id);
   }
 
-  return serveOnLoopback(handle, (res) => send(res, 500, INTERNAL_ERROR_BODY));
+  return serveOnLoopback(handle, (res) => send(res, 500, INTERNAL_ERROR_BODY), '', options.port);
 }

@@ -1,0 +1,63 @@
+/**
+ * The SpecView of an API of MCP tools (`tools.json`): an answer is a JSON-RPC response message; a
+ * success is a result without `isError`, whose JSON (structured content, or the JSON in its first text
+ * content) validates against the tool's documented output schema; a refusal is a JSON-RPC error or an
+ * `isError` result, judged by its code (`expected-error-code`), never by an HTTP status.
+ */
+import { BasisBook } from '../engine/basis.js';
+import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
+import type { Outcome, SpecView } from '../engine/checks/types.js';
+import type { SpecSource } from '../generators/spec.js';
+import { mcpBasisEntries, outputKey, standaloneMcpValidators } from '../generators/mcp-tools.js';
+import { decodeJson } from '../protocols/json/codec.js';
+
+const MCP_CHECKS = pickChecks(['transport', ...CHECK_GROUPS.body, ...CHECK_GROUPS.json, ...CHECK_GROUPS.envelope, ...CHECK_GROUPS.rpc]);
+
+/** A tools/call operation is named after its tool; other methods (`initialize`, `tools/list`) keep theirs. */
+export interface ToolResult {
+  /** The result's JSON: `structuredContent`, else the first text content parsed as JSON; undefined when neither. */
+  readonly payload: unknown;
+  readonly isError: boolean;
+}
+
+/** What a JSON-RPC response message carries: a result (success or isError) or an error. */
+export function resultOf(message: unknown): ToolResult | 'error' | undefined {
+  if (!message || typeof message !== 'object') return undefined;
+  const record = message as Record<string, unknown>;
+  if (record.error !== undefined) return 'error';
+  const result = record.result as Record<string, unknown> | undefined;
+  if (!result || typeof result !== 'object') return undefined;
+  return { payload: payloadOf(result), isError: result.isError === true };
+}
+
+function payloadOf(result: Record<string, unknown>): unknown {
+  if (result.structuredContent !== undefined) return result.structuredContent;
+  const first = Array.isArray(result.content) ? (result.content as Record<string, unknown>[]).find((c) => c?.type === 'text') : undefined;
+  if (typeof first?.text !== 'string') return undefined;
+  const decoded = decodeJson(first.text);
+  return decoded.ok ? decoded.value : undefined;
+}
+
+export async function mcpSpecView(source: SpecSource): Promise<SpecView> {
+  const validators = await standaloneMcpValidators(source);
+  const outcome = (body: unknown): Outcome | undefined => {
+    const result = resultOf(body);
+    if (result === undefined) return undefined;
+    return result === 'error' || result.isError ? 'fail' : 'ok';
+  };
+  return {
+    basis: new BasisBook(mcpBasisEntries(source)),
+    checks: MCP_CHECKS,
+    documentedStatuses: () => [],
+    // Every answer is a JSON-RPC message: always decoded (no content-type check runs without HTTP).
+    mediaTypes: () => ['application/json'],
+    validate(operation, _response, body) {
+      const result = resultOf(body);
+      if (result === undefined || result === 'error' || result.isError || !validators.has(outputKey(operation))) return undefined;
+      if (result.payload === undefined) return { ok: false, errors: ['/ the result has neither structuredContent nor JSON text content'] };
+      return validators.validate(outputKey(operation), result.payload);
+    },
+    decode: (response) => decodeJson(response.body),
+    outcome: (_response, body) => outcome(body),
+  };
+}

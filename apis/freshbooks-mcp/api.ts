@@ -1,0 +1,53 @@
+/** FreshBooks MCP: the client tools of a FreshBooks MCP server, JSON-RPC over MCP, stdio or Streamable HTTP (seed 002). */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { FAMILIES } from '../../engine/families.js';
+import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
+
+const SPEC = { kind: 'mcp-tools', path: 'apis/freshbooks-mcp/tools.json' } as const;
+
+const CREDENTIALS: readonly CredentialOption[] = [
+  { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: false, help: 'Streamable HTTP only: sent as a Bearer token when given (or env CLIENTELE_TOKEN)' },
+  { key: 'accountId', flag: 'account-id', secret: false, required: true, help: 'the accountId argument of every tool' },
+];
+
+export const freshbooksMcp: ApiDescriptor = {
+  id: 'freshbooks-mcp',
+  aliases: ['mcp'],
+  title: 'FreshBooks MCP server (JSON-RPC over MCP: stdio or Streamable HTTP)',
+  spec: SPEC,
+  transport: 'mcp',
+  targetHelp: 'the Streamable HTTP endpoint (http://HOST:PORT/mcp), or --command "CMD" for stdio',
+  credentials: CREDENTIALS,
+  // No restricted user is documented for the client tools.
+  families: FAMILIES.filter((family) => family !== 'access'),
+  async specView() {
+    const { mcpSpecView } = await import('../../adapters/mcp-spec-view.js');
+    return mcpSpecView({ api: 'freshbooks-mcp', path: SPEC.path });
+  },
+  async adapter(session, config) {
+    const { FreshbooksMcpApi } = await import('./adapter.js');
+    return new FreshbooksMcpApi(session, config);
+  },
+  async embedded() {
+    const target = await import('./target/index.js');
+    return {
+      mutants: target.MUTANTS,
+      async start(mutantId, port) {
+        const values = { token: randomBytes(16).toString('hex'), accountId: 'ABC123' };
+        const running = await target.startTarget(values, mutantId, { port });
+        // The -32001 check needs a server without FreshBooks credentials beside it.
+        const bare = await target.startTarget(values, mutantId, { authenticated: false });
+        return {
+          address: { kind: 'url', url: running.endpoint },
+          unauthenticated: { kind: 'url', url: bare.endpoint },
+          credentials: credentialsFrom(CREDENTIALS, values),
+          close: async () => void (await Promise.all([running.close(), bare.close()])),
+        };
+      },
+      serveStdio: (mutantId) => target.serveOverStdio(mutantId),
+      stdioCommand: (mutantId, unauthenticated) =>
+        [`node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`, mutantId ? `--mutant ${mutantId}` : '', unauthenticated ? '--unauthenticated' : ''].filter(Boolean).join(' '),
+    };
+  },
+};

@@ -1,0 +1,180 @@
+import type { Mutant } from '../../../targets/types.js';
+import type { McpFaults } from './faults.js';
+
+/** Faulty variants of the FreshBooks MCP reference; each enables exactly one fault. */
+export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
+  // One per documented error code.
+  {
+    id: 'not-found-internal-error',
+    description: 'An unknown clientId answers -32603 (internal error) instead of -32005.',
+    faults: { notFoundInternal: true },
+  },
+  {
+    id: 'per-page-uncapped',
+    description: 'perPage above 100 (e.g. 150) is served instead of answered -32602.',
+    faults: { perPageUncapped: true },
+  },
+  {
+    id: 'vis-state-unchecked',
+    description: 'client_list with visState 3 (or any value outside 0, 1, 2) answers an empty list instead of -32602.',
+    faults: { visStateUnchecked: true },
+  },
+  {
+    id: 'nameless-create-accepted',
+    description: 'client_create without fName, lName or organization creates a nameless client instead of answering -32602.',
+    faults: { namelessCreateAccepted: true },
+  },
+  {
+    id: 'invalid-email-accepted',
+    description: 'client_create and client_update store an email that is not an address instead of answering -32602.',
+    faults: { invalidEmailAccepted: true },
+  },
+  {
+    id: 'non-positive-id-not-found',
+    description: 'A clientId of 0 or -1 answers -32005 (not found) instead of -32602 (invalid clientId).',
+    faults: { nonPositiveIdNotFound: true },
+  },
+  {
+    id: 'account-id-unchecked',
+    description: 'An accountId of any shape (empty, with spaces or slashes) is served instead of answered -32602.',
+    faults: { accountIdUnchecked: true },
+    // Which accountIds are malformed is assumed: the seed gives no format.
+    assumption: true,
+  },
+  {
+    id: 'serves-without-auth',
+    description: 'A server started without FreshBooks credentials serves data instead of answering -32001 (seen only when started unauthenticated).',
+    faults: { servesWithoutAuth: true },
+  },
+  {
+    id: 'unknown-tool-succeeds',
+    description: 'A call of a tool the server does not have answers an empty success result instead of -32602.',
+    faults: { unknownToolSucceeds: true },
+  },
+  {
+    id: 'wrong-types-coerced',
+    description: 'Wrongly typed client_create arguments (fName: 123, allowLateFees: "yes") are coerced and stored instead of answered -32602.',
+    faults: { wrongTypesCoerced: true },
+  },
+  // Documented defaults.
+  { id: 'default-per-page-20', description: 'perPage defaults to 20 instead of 30.', faults: { defaultPerPage20: true } },
+  {
+    id: 'pages-zero-based',
+    description: 'Pages count from 0: page defaults to 0 and page 1 serves the second page.',
+    faults: { pagesZeroBased: true },
+  },
+  {
+    id: 'list-ignores-small-per-page',
+    description: 'perPage below 10 (e.g. 5) is served as 10.',
+    faults: { smallPerPageIgnored: true },
+  },
+  {
+    id: 'empty-list-one-page',
+    description: 'An empty list answers pagination.pages 1 instead of 0.',
+    faults: { emptyListOnePage: true },
+    // The seed gives no page count for an empty list; 0 (ceil of 0) is assumed.
+    assumption: true,
+  },
+  {
+    id: 'page-zero-served-whole',
+    description: 'page 0 or below answers every matching client on one page, beyond perPage, instead of -32602.',
+    faults: { pageZeroServedWhole: true },
+  },
+  // Filters.
+  {
+    id: 'email-filter-partial',
+    description: 'The email filter matches any email containing the value instead of the exact address.',
+    faults: { emailFilterPartial: true },
+  },
+  {
+    id: 'organization-filter-exact',
+    description: 'The organization filter matches only the whole name instead of a part of it.',
+    faults: { organizationFilterExact: true },
+  },
+  { id: 'fname-filter-ignored', description: 'The fName filter is ignored: every client is listed.', faults: { fNameFilterIgnored: true } },
+  {
+    id: 'lname-filter-case-sensitive',
+    description: 'The lName filter compares letter case.',
+    faults: { lNameFilterCaseSensitive: true },
+    // The seed says only "(partial match)"; ignoring letter case is assumed.
+    assumption: true,
+  },
+  { id: 'vis-state-filter-ignored', description: 'The visState filter is ignored: clients of every state are listed.', faults: { visStateFilterIgnored: true } },
+  // Semantics.
+  {
+    id: 'update-wipes-unreferenced',
+    description: 'client_update resets every field it was not given to its create default.',
+    faults: { updateWipesUnreferenced: true },
+  },
+  {
+    id: 'hard-delete',
+    description: 'client_delete removes the client, so client_single then answers -32005 and visState 1 lists nothing.',
+    faults: { hardDelete: true },
+  },
+  {
+    id: 'restore-ignored',
+    description: 'client_update with visState 0 on a deleted client is ignored; it stays deleted.',
+    faults: { restoreIgnored: true },
+  },
+  {
+    id: 'total-counts-all-states',
+    description: 'pagination.total counts the matching clients of every visibility state, ignoring the visState filter.',
+    faults: { totalCountsAllStates: true },
+  },
+  {
+    id: 'page-boundary-repeat',
+    description: 'Every page after the first starts one client early, repeating the last client of the page before.',
+    // Besides the assumed "each client once", the last page then holds more than total and perPage allow: a promise.
+    faults: { pageBoundaryRepeat: true },
+  },
+  {
+    id: 'single-answers-oldest',
+    description: "client_single answers the account's oldest client, whichever existing clientId it is asked for.",
+    faults: { singleAnswersOldest: true },
+  },
+  {
+    id: 'create-drops-bus-phone',
+    description: 'client_create does not store busPhone: the new client has busPhone "".',
+    faults: { createDropsBusPhone: true },
+  },
+  // What tools/list advertises (the calls behave as the reference).
+  {
+    id: 'delete-tool-unlisted',
+    description: 'client_delete is missing from tools/list (it still answers when called).',
+    faults: { deleteUnlisted: true },
+  },
+  {
+    id: 'list-fname-renamed',
+    description: "client_list's inputSchema calls fName firstName.",
+    faults: { listFNameRenamed: true },
+  },
+  {
+    id: 'per-page-max-dropped',
+    description: "client_list's inputSchema has no maximum on perPage.",
+    faults: { perPageMaxDropped: true },
+  },
+  {
+    id: 'create-email-required',
+    description: "client_create's inputSchema requires email.",
+    faults: { createEmailRequired: true },
+  },
+  {
+    id: 'client-id-typed-string',
+    description: 'clientId is typed string in the inputSchema of client_single, client_update and client_delete.',
+    faults: { clientIdTypedString: true },
+  },
+  // The handshake.
+  {
+    id: 'handshake-without-tools',
+    description: 'initialize declares no tools capability (the tools still answer when called).',
+    faults: { handshakeWithoutTools: true },
+  },
+  // Output.
+  {
+    id: 'id-as-string',
+    description: 'A client\'s id is answered as a string ("10001") instead of a number.',
+    faults: { idAsString: true },
+    // Every answer that carries a client carries the string id.
+    global: true,
+  },
+];

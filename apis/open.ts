@@ -3,7 +3,7 @@ import type { ClientApi } from '../adapters/port.js';
 import type { RunConfig } from '../engine/config.js';
 import { DEFAULT_GUARD, guardOf } from '../engine/guard.js';
 import { Session } from '../engine/session.js';
-import { openTransport } from '../protocols/index.js';
+import { closeRunTransports, openTransport } from '../protocols/index.js';
 import { findApi } from './registry.js';
 
 export async function openClientApi(config: RunConfig): Promise<ClientApi> {
@@ -12,4 +12,9 @@ export async function openClientApi(config: RunConfig): Promise<ClientApi> {
   const guard = guardOf(config.runTag, { ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
   const session = new Session(openTransport(descriptor.transport, config), spec, config.credentials, guard);
   return descriptor.adapter(session, config);
+}
+
+/** Ends what a run's sessions share beyond one family (a stdio server process): after its last family, or once it stopped. */
+export function closeRun(config: RunConfig): Promise<void> {
+  return closeRunTransports(config.runTag);
 }

@@ -89,7 +89,7 @@ async function interrupted(report: RunReport, config: RunConfig, interrupts: Int
 /** Deletes a journal's outstanding ids through the API's own adapter, within `withinMs`. */
 async function cleanupJournal(config: RunConfig, journal: string, withinMs: number): Promise<string[]> {
   const { outstanding } = readJournal(journal);
-  const { openClientApi } = await import('../apis/open.js');
+  const { closeRun, openClientApi } = await import('../apis/open.js');
   const api = await openClientApi({ ...config, journal, deadline: Date.now() + withinMs });
   api.adopt(outstanding);
   // A kill between the target's answer and the journal's line leaves a client the journal never saw:
@@ -101,6 +101,7 @@ async function cleanupJournal(config: RunConfig, journal: string, withinMs: numb
   } finally {
     clearTimeout(timer);
     await api.close().catch(() => undefined);
+    await closeRun(config);
   }
   return readJournal(journal).outstanding;
 }

@@ -66,6 +66,9 @@ export function detachedPrefix(text: string, length: number): string {
   return text.length <= length ? text : Buffer.from(text.slice(0, length), 'utf16le').toString('utf16le');
 }
 
+/** The response headers a failure excerpt shows: what a reader needs to understand the answer, never a credential. */
+export const SHOWN_HEADERS: readonly string[] = ['content-type', 'content-length', 'retry-after', 'location', 'www-authenticate', 'allow', 'mcp-session-id'];
+
 export function contentTypeOf(response: WireResponse): string {
   return (response.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }

@@ -25,6 +25,8 @@ export interface ResponseExcerpt {
   readonly rpcErrorCode?: number;
   /** When no answer came: why (a timeout, a reset, a size cap). */
   readonly transportError?: string;
+  /** What a server the run started (over stdio) had written to its stderr by then: the last 4 KiB, redacted. */
+  readonly serverLog?: string;
 }
 
 export interface FailureRecord {

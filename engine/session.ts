@@ -137,6 +137,12 @@ export class Session {
     });
   }
 
+  /** The end of what a server the transport started wrote to stderr, redacted; undefined when there is none. */
+  serverLog(maxChars = 4096): string | undefined {
+    const text = this.transport.serverLog?.();
+    return text ? this.redactor.text(text.slice(-maxChars)) : undefined;
+  }
+
   close(): Promise<void> {
     return this.transport.close();
   }

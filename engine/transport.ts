@@ -34,5 +34,7 @@ export interface Transport {
   send(request: WireRequest, credentials: CredentialResolver, options?: SendOptions): Promise<TransportOutcome>;
   /** The shortest thing a person can replay the request with, credentials named, never written. */
   reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep;
+  /** What a server this transport started wrote to its stderr (the end of it); absent when it started none. */
+  serverLog?(): string;
   close(): Promise<void>;
 }

@@ -133,8 +133,8 @@ family('contract', (env) => {
     if (!self) run.skip('the protocol has no self-description');
     const rows = await self!.drift();
     const missing = rows.filter((row) => row.kind === 'operation missing');
-    expectThat(missing.length === 0, 'mcp/tools-listed', `the server does not offer ${missing.map((row) => row.operation).join(', ')}`, { expected: 'every documented operation', actual: driftTable(missing) });
-    expectThat(rows.length === 0, 'mcp/schema-drift', `the advertised parameters differ from the documented ones in ${rows.length} place(s)`, { expected: 'the documented parameters', actual: driftTable(rows) });
+    expectThat(missing.length === 0, 'self-description/operations', `the server does not offer ${missing.map((row) => row.operation).join(', ')}`, { expected: 'every documented operation', actual: driftTable(missing) });
+    expectThat(rows.length === 0, 'self-description/schema-drift', `the advertised parameters differ from the documented ones in ${rows.length} place(s)`, { expected: 'the documented parameters', actual: driftTable(rows) });
   });
 
   check(env, 'an unknown operation is refused', { writes: false }, async (run) => {

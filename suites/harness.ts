@@ -6,13 +6,13 @@
  * model and fast-check.
  */
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { openClientApi } from '../apis/open.js';
+import { closeRun, openClientApi } from '../apis/open.js';
 import type { ClientApi } from '../adapters/port.js';
 import { severityOf } from '../engine/basis.js';
 import { secretsOf, type RunConfig } from '../engine/config.js';
-import { detachedPrefix, type Exchange } from '../engine/exchange.js';
+import { SHOWN_HEADERS, detachedPrefix, type Exchange } from '../engine/exchange.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
-import type { Family } from '../engine/families.js';
+import { FAMILIES, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
 import { PropertyError, PropertyFailure, type PropertyRun } from '../engine/property.js';
 import { checkId, type FailureRecord, type ResponseExcerpt } from '../engine/records.js';
@@ -120,6 +120,11 @@ export interface CheckOptions {
   readonly needs?: readonly Prerequisite[];
 }
 
+/** The family whose file runs last in a run (the runner orders files as FAMILIES lists them). */
+function lastFamily(families: readonly Family[]): Family | undefined {
+  return [...families].sort((a, b) => FAMILIES.indexOf(a) - FAMILIES.indexOf(b)).at(-1);
+}
+
 export function family(name: Family, define: (env: SuiteEnv) => void): void {
   const config = inject('clientele');
   let api: ClientApi | undefined;
@@ -138,7 +143,10 @@ export function family(name: Family, define: (env: SuiteEnv) => void): void {
     afterAll(async () => {
       // Touch only what we created, and delete it as the API deletes, also when checks failed.
       await api?.cleanup().catch(() => undefined);
+      const stopped = api?.session.guard?.stopped !== undefined;
       await api?.close();
+      // No family runs after the last one, nor after a stop: the run's shared servers go now.
+      if (stopped || name === lastFamily(config.families)) await closeRun(config);
     });
     define(env);
   });
@@ -250,7 +258,6 @@ function crashed(meta: CheckMeta, error: unknown, redactor: Redactor): Error {
 
 const MAX_REPRODUCTION_STEPS = 60;
 const MAX_BODY_EXCERPT = 4096;
-const SHOWN_HEADERS = ['content-type', 'content-length', 'retry-after', 'location', 'www-authenticate', 'allow', 'mcp-session-id'];
 
 /** The answer that broke the rule: its status, the headers a reader needs, and the body's first 4 KiB. */
 function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
@@ -288,7 +295,9 @@ function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: Client
   const seed = fromProperty ? failure.seed : env.config.seed;
   const basis = api.session.spec.basis.of(failure.basisRule);
   const culprit = failure.details.exchanges?.at(-1) ?? exchanges.at(-1);
-  const response = excerpt(culprit);
+  const serverLog = api.session.serverLog();
+  const cut = excerpt(culprit);
+  const response = cut && serverLog ? { ...cut, serverLog } : cut;
   return {
     rule: failure.rule,
     basisRule: failure.basisRule,

@@ -2,7 +2,7 @@
  * The CLI as a new user meets it: documented exit codes, one-line errors, a report in every case. Runs
  * in this process through `main`; one smoke test spawns the real command.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.j
 import { APIS } from '../apis/registry.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import type { RunningTarget } from '../targets/types.js';
-import { readReport, runCli, runMain, tempDir } from './support/cli.js';
+import { lingering, readReport, runCli, runMain, tempDir } from './support/cli.js';
 
 const TOKEN = 'tok-9f8e7d6c5b4a-secret';
 
@@ -257,8 +257,7 @@ describe('clientele serve, then a run against it (MCP)', () => {
     expect(report.target).toMatch(/^command: /);
     // Without --unauthenticated-command, the -32001 check says why it did not run.
     expect(report.checks.find((c: { name: string }) => c.name === 'a server without credentials refuses every call')).toMatchObject({ status: 'skipped', note: expect.stringMatching(/--unauthenticated-command/) });
-    const left = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('serve --api freshbooks-mcp --stdio') && !/^Z/.test(line.trim()));
-    expect(left).toEqual([]);
+    expect(await lingering('serve --api freshbooks-mcp --stdio')).toEqual([]);
   });
 
   it('--command with an HTTP API, or with --target, is one usage line (exit 2)', async () => {

@@ -10,7 +10,7 @@ import { APIS } from '../apis/registry.js';
 import { parseCli } from '../cli/args.js';
 import { isKilled, killMatrix, misjudged, renderMatrix, unprovenChecks, type MutantVerdict } from '../cli/mutants.js';
 import type { RunReport } from '../reports/model.js';
-import { runEmbedded, sharedRunner } from './support/in-process.js';
+import { runEmbedded, sharedRunner, sweepArgs } from './support/in-process.js';
 
 const runner = sharedRunner();
 const SEED = '20261123';
@@ -31,7 +31,7 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
   });
 
   it('is killed whole, each mutant as its kind says; boundary-only mutants survive without the boundary phase', { timeout: 600_000 }, async () => {
-    const matrix = await killMatrix(runner(), parseCli(['mutants', '--seed', SEED], {}), api.id);
+    const matrix = await killMatrix(runner(), parseCli(['mutants', '--seed', SEED, ...sweepArgs(api)], {}), api.id);
     const { mutants } = await api.embedded();
     expect(matrix.reference).toMatchObject({ failed: 0, warned: 0, errored: 0 });
     expect(matrix.mutants.map((m) => m.id).sort()).toEqual(mutants.map((m) => m.id).sort());
@@ -41,9 +41,22 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
     expect(unprovenChecks(matrix), renderMatrix(matrix)).toEqual([]);
 
     for (const mutant of matrix.mutants.filter((m) => m.boundaryOnly)) {
-      const report = await runEmbedded(runner(), api.id, ['--seed', SEED, '--no-boundary', '--only', familiesOf(mutant)], mutant.id);
+      const report = await runEmbedded(runner(), api.id, ['--seed', SEED, ...sweepArgs(api), '--no-boundary', '--only', familiesOf(mutant)], mutant.id);
       expect(reported(report), `${mutant.id} without the boundary phase`).toEqual([]);
     }
+
+    // Over stdio too, where the API has it: no mutant depends on the transport, so each is killed there,
+    // as its kind says (rerun in just the families that killed it; each family's server is a process).
+    if (!(await api.embedded()).stdioCommand) return;
+    const wrong: string[] = [];
+    for (const mutant of matrix.mutants) {
+      const report = await runEmbedded(runner(), api.id, ['--stdio', '--seed', SEED, ...sweepArgs(api), '--only', familiesOf(mutant)], mutant.id);
+      const failed = report.summary.total.failed;
+      if (reported(report).length === 0) wrong.push(`${mutant.id} survives over stdio`);
+      else if (mutant.assumption && failed > 0) wrong.push(`${mutant.id} breaks an assumption, yet fails over stdio`);
+      else if (!mutant.assumption && failed === 0) wrong.push(`${mutant.id} breaks a promise, yet only warns over stdio`);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 

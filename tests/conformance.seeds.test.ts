@@ -1,19 +1,10 @@
 /** The promise every embedded reference rests on: it passes with zero failures and zero warnings whatever the seed. */
 import { describe, expect, it } from 'vitest';
-import type { ApiDescriptor } from '../apis/descriptor.js';
 import { APIS } from '../apis/registry.js';
-import { SEEDS, runEmbedded, sharedRunner } from './support/in-process.js';
+import { SEEDS, runEmbedded, sharedRunner, sweepArgs } from './support/in-process.js';
 
 const runner = sharedRunner();
 
-/**
- * Per API, what a seed run adds to the defaults: a tool call over MCP costs several times an HTTP
- * request, so the MCP sweeps run 5 cases per property (and the kill matrix the default 20): twenty
- * seeds still reach the boundary phase and every check in every family.
- */
-function sweepArgs(api: ApiDescriptor): string[] {
-  return api.transport === 'mcp' ? ['--runs', '5'] : [];
-}
 
 describe.each(APIS.map((api) => [api.id, api] as const))('the embedded %s reference', (_, api) => {
   it('passes every check with zero failures and zero warnings on 20 different seeds, and runs checks in every family it has', { timeout: 600_000 }, async () => {

@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTarget } from '../apis/freshbooks-rest/target/index.js';
-import { readReport, runMain, tempDir } from './support/cli.js';
+import { PROJECT_ROOT } from '../generators/spec.js';
+import { lingering, readReport, runMain, tempDir } from './support/cli.js';
 import { PROFILES, front, send } from './support/hostile.js';
 
 const TOKEN = 'hostile-token-0a1b2c3d';
@@ -222,5 +223,19 @@ describe('a list that lies about its pages', () => {
     }
     expect(requests.true).toBeGreaterThan(0);
     expect(requests.true).toBeLessThanOrEqual(2 * requests.false!);
+  });
+});
+
+describe('hostile stdio MCP servers, through the CLI', () => {
+  const hostile = (mode: string) => `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(PROJECT_ROOT, 'tests', 'fixtures', 'mcp-hostile.ts'))} ${mode}`;
+
+  it.each(['banner', 'garbage', 'silent', 'wrong-id', 'flood', 'exit'])('%s: a failure or exit 3, one line at most, a report, no hang, no process left', { timeout: 120_000 }, async (mode) => {
+    const dir = tempDir(`stdio-${mode}`);
+    const result = await runMain(['run', '--api', 'freshbooks-mcp', '--command', hostile(mode), '--account-id', 'ABC123', '--runs', '2', '--only', 'contract', '--timeout', '1500', '--report-dir', dir]);
+    expect([1, 3]).toContain(result.code);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr.trim().split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
+    expect(readReport(dir).exitCode).toBe(result.code);
+    expect(await lingering('mcp-hostile.ts')).toEqual([]);
   });
 });

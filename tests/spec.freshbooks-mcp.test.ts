@@ -214,7 +214,7 @@ describe('the basis table', () => {
     const expected = [
       'success', 'envelope', 'errors/unknown-id', 'errors/invalid-body', 'errors/unauthorized', 'pagination/pages', 'pagination/total',
       'filtering/only-matches', 'filtering/all-matches', 'filtering/case', 'partial-update/untouched', 'deletion/kept-as-deleted', 'deletion/restored',
-      'mcp/handshake', 'mcp/tools-listed', 'mcp/schema-drift', 'mcp/invalid-arguments', 'mcp/unknown-tool', 'mcp/output-schema',
+      'self-description/handshake', 'self-description/operations', 'self-description/schema-drift', 'mcp/invalid-arguments', 'self-description/unknown-operation', 'mcp/output-schema',
       'errors/invalid-visstate', 'errors/per-page-above-max', 'errors/missing-name', 'errors/invalid-email', 'errors/invalid-client-id',
     ];
     for (const rule of expected) expect(recorded, rule).toContain(rule);

@@ -242,19 +242,19 @@ export class FreshbooksMcpApi implements ClientApi {
 
   readonly selfDescription: SelfDescription = {
     handshake: async () => {
-      const answer = await this.session.call('initialize', { method: 'initialize', ...this.auth() }, { outcome: 'ok', why: 'the initialize handshake succeeds', rule: 'mcp/handshake' });
+      const answer = await this.session.call('initialize', { method: 'initialize', ...this.auth() }, { outcome: 'ok', why: 'the initialize handshake succeeds', rule: 'self-description/handshake' });
       const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
       const version = result.protocolVersion;
-      expectThat(typeof version === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(version), 'mcp/handshake', `the server answered protocol version ${String(version)}, which the MCP SDK does not support`, { operation: 'initialize', expected: SUPPORTED_PROTOCOL_VERSIONS.join(' or '), actual: version });
+      expectThat(typeof version === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(version), 'self-description/handshake', `the server answered protocol version ${String(version)}, which the MCP SDK does not support`, { operation: 'initialize', expected: SUPPORTED_PROTOCOL_VERSIONS.join(' or '), actual: version });
       const capabilities = (result.capabilities ?? {}) as Json;
-      expectThat(capabilities.tools !== undefined, 'mcp/handshake', 'the server does not declare the tools capability', { operation: 'initialize', expected: 'capabilities.tools', actual: capabilities });
+      expectThat(capabilities.tools !== undefined, 'self-description/handshake', 'the server does not declare the tools capability', { operation: 'initialize', expected: 'capabilities.tools', actual: capabilities });
     },
     drift: async () => {
       const advertised = new Map<string, Json>();
       let cursor: string | undefined;
       // Bounded: a server whose cursor never ends gets 50 pages.
       for (let page = 0; page < 50; page++) {
-        const answer = await this.session.call('tools/list', { method: 'tools/list', body: JSON.stringify(cursor ? { cursor } : {}), ...this.auth() }, { outcome: 'ok', why: 'tools/list succeeds', rule: 'mcp/tools-listed' });
+        const answer = await this.session.call('tools/list', { method: 'tools/list', body: JSON.stringify(cursor ? { cursor } : {}), ...this.auth() }, { outcome: 'ok', why: 'tools/list succeeds', rule: 'self-description/operations' });
         const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
         for (const tool of Array.isArray(result.tools) ? (result.tools as Json[]) : []) if (typeof tool?.name === 'string') advertised.set(tool.name, tool);
         cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
@@ -267,7 +267,7 @@ export class FreshbooksMcpApi implements ClientApi {
       });
     },
     unknownOperation: () =>
-      this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), { rpcCodes: [-32602, -32601], why: 'a call of a tool the server does not have is refused', rule: 'mcp/unknown-tool' }),
+      this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), { rpcCodes: [-32602, -32601], why: 'a call of a tool the server does not have is refused', rule: 'self-description/unknown-operation' }),
   };
 
   unknownId(): string {

@@ -57,6 +57,11 @@ export class McpTransport implements Transport {
     return this.stdio?.pid;
   }
 
+  /** The Transport's name for it: what the stdio server wrote to stderr, the end of it. */
+  serverLog(): string {
+    return this.stderrTail();
+  }
+
   /** The last ≤16 KiB of the stdio server's stderr (empty over HTTP). */
   stderrTail(): string {
     return this.stdio?.stderrTail() ?? '';

@@ -106,6 +106,7 @@ function responseHtml(response: ResponseExcerpt): string[] {
   if (headers.length > 0) out.push(labelled('Headers', headers.join('\n'), 'http'));
   if (response.body.length > 0) out.push(labelled(bodyLabel(response), response.body, bodyLanguage(response)));
   else if (response.transportError === undefined || response.truncated) out.push(`<div class="label">${escapeHtml(bodyLabel(response))}</div>`);
+  if (response.serverLog) out.push(labelled("The server's stderr (its end)", response.serverLog, 'text'));
   return out;
 }
 

@@ -89,6 +89,7 @@ function responseSection(response: ResponseExcerpt): string[] {
   if (headers.length > 0) out.push('Headers:', fence(headers.join('\n'), 'http'));
   if (response.body.length > 0) out.push(`${bodyLabel(response)}:`, fence(response.body, bodyLanguage(response)));
   else if (response.transportError === undefined || response.truncated) out.push(`${bodyLabel(response)}.`);
+  if (response.serverLog) out.push("The server's stderr (its end):", fence(response.serverLog, 'text'));
   return out;
 }
 

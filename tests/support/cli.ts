@@ -1,5 +1,5 @@
 /** Runs the CLI as a user would: in this process through `main` (fast), or once as a real child process. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,4 +49,19 @@ export function tempDir(prefix: string): string {
 
 export function readReport(dir: string): Record<string, any> {
   return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+}
+
+/**
+ * The server processes still running whose command line holds `marker` (zombies aside), once they had up
+ * to `withinMs` to go: a run closes its stdio server a moment after its last family lets go.
+ */
+export async function lingering(marker: string, withinMs = 5_000): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const left = execFileSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(marker) && !line.includes('ps -eo') && !/^Z/.test(line.trim()));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -3,6 +3,7 @@
  * sweeps and the mutant catalogues would otherwise start a CLI (and a vitest) per run.
  */
 import { afterAll, beforeAll } from 'vitest';
+import type { ApiDescriptor } from '../../apis/descriptor.js';
 import { findApi } from '../../apis/registry.js';
 import { parseCli } from '../../cli/args.js';
 import { embeddedRun } from '../../cli/targets.js';
@@ -11,6 +12,15 @@ import { SuiteRunner } from '../../runner/run.js';
 
 /** Seeds spread over the whole range, fixed so a failure names its seed and reproduces. */
 export const SEEDS = Array.from({ length: 20 }, (_, i) => (i * 2_654_435_761 + 97) % 2 ** 31);
+
+/**
+ * What a sweep (20 seeds, or a kill matrix) adds to the defaults, per API: a tool call over MCP costs
+ * several times an HTTP request, so MCP sweeps run 5 cases per property. Twenty seeds still reach every
+ * check, and the matrix still kills every mutant (the boundary phase runs first whatever --runs says).
+ */
+export function sweepArgs(api: ApiDescriptor): string[] {
+  return api.transport === 'mcp' ? ['--runs', '5'] : [];
+}
 
 /** A SuiteRunner opened before the file's tests and closed after them. */
 export function sharedRunner(): () => SuiteRunner {

@@ -19,16 +19,14 @@ export interface McpFaults {
   readonly servesWithoutAuth?: boolean;
   /** A call of a tool the server does not have answers an empty success result instead of -32602. */
   readonly unknownToolSucceeds?: boolean;
-  /** Wrongly typed client_create arguments are coerced (to text, or to a boolean) instead of answered -32602. */
-  readonly wrongTypesCoerced?: boolean;
+  /** A client_create text argument of another JSON type crashes the call: -32603 instead of -32602. */
+  readonly wrongTypesInternalError?: boolean;
 
   // Defaults and limits.
   /** perPage defaults to 20 instead of 30. */
   readonly defaultPerPage20?: boolean;
   /** Pages are counted from 0: page defaults to 0, and page N serves the (N+1)th page. */
   readonly pagesZeroBased?: boolean;
-  /** perPage below 10 is served as 10. */
-  readonly smallPerPageIgnored?: boolean;
   /** An empty list answers pages 1 instead of 0. */
   readonly emptyListOnePage?: boolean;
   /** page 0 or below answers every matching client on one page, beyond perPage, instead of -32602. */
@@ -81,4 +79,6 @@ export interface McpFaults {
   // Output.
   /** A client's id is answered as a string. */
   readonly idAsString?: boolean;
+  /** client_list answers each client's id as a string; the other tools answer numbers. */
+  readonly listIdsAsStrings?: boolean;
 }

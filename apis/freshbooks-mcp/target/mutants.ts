@@ -50,11 +50,15 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     id: 'unknown-tool-succeeds',
     description: 'A call of a tool the server does not have answers an empty success result instead of -32602.',
     faults: { unknownToolSucceeds: true },
+    // The seed is silent on unknown tools; the MCP specification's -32602 (or -32601) is assumed.
+    assumption: true,
   },
   {
-    id: 'wrong-types-coerced',
-    description: 'Wrongly typed client_create arguments (fName: 123, allowLateFees: "yes") are coerced and stored instead of answered -32602.',
-    faults: { wrongTypesCoerced: true },
+    id: 'wrong-types-internal-error',
+    description: 'A client_create text argument of another JSON type (fName: 123) crashes the call: -32603 (internal error) instead of -32602.',
+    faults: { wrongTypesInternalError: true },
+    // The seed documents no answer to wrongly typed arguments; -32602 is assumed.
+    assumption: true,
   },
   // Documented defaults.
   { id: 'default-per-page-20', description: 'perPage defaults to 20 instead of 30.', faults: { defaultPerPage20: true } },
@@ -62,11 +66,6 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     id: 'pages-zero-based',
     description: 'Pages count from 0: page defaults to 0 and page 1 serves the second page.',
     faults: { pagesZeroBased: true },
-  },
-  {
-    id: 'list-ignores-small-per-page',
-    description: 'perPage below 10 (e.g. 5) is served as 10.',
-    faults: { smallPerPageIgnored: true },
   },
   {
     id: 'empty-list-one-page',
@@ -79,6 +78,10 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     id: 'page-zero-served-whole',
     description: 'page 0 or below answers every matching client on one page, beyond perPage, instead of -32602.',
     faults: { pageZeroServedWhole: true },
+    // The seed documents no answer to a page below 1; a refusal or at most perPage clients is assumed.
+    assumption: true,
+    // Only the boundary phase asks for page 0 or -1.
+    boundaryOnly: true,
   },
   // Filters.
   {
@@ -176,5 +179,10 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     faults: { idAsString: true },
     // Every answer that carries a client carries the string id.
     global: true,
+  },
+  {
+    id: 'list-ids-as-strings',
+    description: 'client_list answers each client\'s id as a string ("10001"); client_single and the other tools answer numbers.',
+    faults: { listIdsAsStrings: true },
   },
 ];

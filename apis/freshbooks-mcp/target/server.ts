@@ -89,18 +89,6 @@ function checkShape(tool: ToolDefinition, args: Args): void {
   }
 }
 
-/** What a lax server makes of wrongly typed arguments (the wrong-types-coerced fault): text from anything, a boolean from truthiness. */
-function coerced(tool: ToolDefinition, args: Args): Args {
-  return Object.fromEntries(
-    Object.entries(args).map(([key, value]) => {
-      const type = tool.inputSchema.properties[key]?.type;
-      if (type === 'string' && typeof value !== 'string' && value !== null && value !== undefined) return [key, typeof value === 'object' ? JSON.stringify(value) : String(value)];
-      if (type === 'boolean' && typeof value !== 'boolean') return [key, Boolean(value)];
-      return [key, value];
-    }),
-  );
-}
-
 function result(object: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(object) }], structuredContent: object };
 }
@@ -150,11 +138,10 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
     client_list(args) {
       const clients = account(args);
       const page = (args.page as number | undefined) ?? (faults.pagesZeroBased ? 0 : DEFAULT_PAGE);
-      const asked = (args.perPage as number | undefined) ?? (faults.defaultPerPage20 ? 20 : DEFAULT_PER_PAGE);
+      const perPage = (args.perPage as number | undefined) ?? (faults.defaultPerPage20 ? 20 : DEFAULT_PER_PAGE);
       if (page < (faults.pagesZeroBased ? 0 : 1) && !faults.pageZeroServedWhole) throw invalid(`Invalid page: ${page} (pages start at 1)`);
-      if (asked < 1) throw invalid(`Invalid perPage: ${asked} (at least 1)`);
-      if (asked > MAX_PER_PAGE && !faults.perPageUncapped) throw invalid(`Invalid perPage: ${asked} (max ${MAX_PER_PAGE})`);
-      const perPage = faults.smallPerPageIgnored && asked < 10 ? 10 : asked;
+      if (perPage < 1) throw invalid(`Invalid perPage: ${perPage} (at least 1)`);
+      if (perPage > MAX_PER_PAGE && !faults.perPageUncapped) throw invalid(`Invalid perPage: ${perPage} (max ${MAX_PER_PAGE})`);
       const visState = args.visState as number | undefined;
       if (visState !== undefined && !VIS_STATES.includes(visState) && !faults.visStateUnchecked) {
         throw invalid(`Invalid visState value: ${visState} (use 0, 1, or 2)`);
@@ -168,7 +155,7 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
       };
       const listed = clients.list(query);
       return result({
-        clients: listed.clients.map(json),
+        clients: listed.clients.map((r) => (faults.listIdsAsStrings ? { ...json(r), id: String(r.id) } : json(r))),
         pagination: { page: listed.page, pages: listed.pages, total: listed.total, perPage: listed.perPage },
       });
     },
@@ -216,7 +203,7 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: advertisedTools(faults) }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name } = request.params;
-    let args: Args = request.params.arguments ?? {};
+    const args: Args = request.params.arguments ?? {};
     if (!authenticated && !faults.servesWithoutAuth) throw new McpError(NOT_AUTHENTICATED, 'Not authenticated: call auth_get_url to authenticate');
     const tool = TOOLS.find((candidate) => candidate.name === name);
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
@@ -224,7 +211,11 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
       if (faults.unknownToolSucceeds) return { content: [] };
       throw invalid(`Unknown tool: ${name}`);
     }
-    if (faults.wrongTypesCoerced && name === 'client_create') args = coerced(tool, args);
+    if (faults.wrongTypesInternalError && name === 'client_create') {
+      // Text normalised before the type check: a number, boolean, object or array where text belongs crashes it (`value.trim is not a function`).
+      const crashes = Object.entries(args).some(([key, value]) => tool.inputSchema.properties[key]?.type === 'string' && value !== undefined && typeof value !== 'string');
+      if (crashes) throw new McpError(ErrorCode.InternalError, 'Internal error');
+    }
     checkShape(tool, args);
     return handler(args);
   });

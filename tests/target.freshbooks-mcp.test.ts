@@ -350,6 +350,7 @@ describe('the FreshBooks MCP mutants', () => {
     'per-page-max-dropped': (c) => advertised(c, 'client_list'),
     'create-email-required': (c) => advertised(c, 'client_create'),
     'client-id-typed-string': (c) => advertised(c, 'client_single'),
+    'advertised-output-id-string': (c) => advertised(c, 'client_single'),
     'id-as-string': (c) => outcome(c, 'client_create', { fName: 'Stringy' }),
     'list-ids-as-strings': async (c) => {
       await createSome(c, [{ fName: 'Listed' }]);

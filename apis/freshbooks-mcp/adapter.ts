@@ -13,6 +13,7 @@
 import type fc from 'fast-check';
 import { CreatedClients, unlikelyNumericId } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
+import { AdvertisedOutputs } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { expectThat } from '../../engine/property.js';
@@ -102,6 +103,7 @@ export class FreshbooksMcpApi implements ClientApi {
     const create = toolOf(SOURCE, 'client_create');
     if (!create) throw new Error('spec: no client_create tool');
     this.createInput = create.inputSchema;
+    this.advertised = new AdvertisedOutputs(session, () => this.auth());
   }
 
   wireKeys(fields: readonly string[]): readonly string[] {
@@ -134,7 +136,7 @@ export class FreshbooksMcpApi implements ClientApi {
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
     const suffix = suffixOf(this.config.runTag, scope);
     const answer = await this.call('client_create', this.withSuffix(this.toWire(fields), suffix, true), { ...OK, why: 'a valid create succeeds' });
-    const record = this.toRecord(this.payload('client_create', answer));
+    const record = this.toRecord(await this.payload('client_create', answer));
     this.created.add(record.id);
     this.suffixes.set(record.id, suffix);
     return record;
@@ -142,7 +144,7 @@ export class FreshbooksMcpApi implements ClientApi {
 
   async get(id: string, rule = 'success'): Promise<ClientRecord> {
     const answer = await this.call('client_single', { clientId: Number(id) }, { ...OK, rule, why: 'a client this run created can be read' });
-    return this.toRecord(this.payload('client_single', answer));
+    return this.toRecord(await this.payload('client_single', answer));
   }
 
   async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
@@ -184,7 +186,7 @@ export class FreshbooksMcpApi implements ClientApi {
     }
     const answer = await this.call('client_list', args, expect);
     if (answer.exchange.response?.rpcErrorCode === -32602 && expect.outcome === undefined) return 'rejected';
-    const payload = this.payload('client_list', answer);
+    const payload = await this.payload('client_list', answer);
     const clients = payload.clients;
     const pagination = payload.pagination as Json | undefined;
     if (!Array.isArray(clients)) throw this.session.envelopeGap('client_list', 'clients', payload);
@@ -309,13 +311,20 @@ export class FreshbooksMcpApi implements ClientApi {
     return credentialOf(this.config, 'token') ? { auth: { scheme: 'bearer', token: { credential: 'token' } } } : {};
   }
 
-  /** The JSON a successful call answered with; a gap is an `envelope` failure, never a crash. */
-  private payload(tool: string, answer: Answer): Json {
+  /**
+   * The JSON a successful call answered with, judged against the output schema the server advertises
+   * for the tool too (the documented one is the spec view's); a gap is an `envelope` failure, never a crash.
+   */
+  private async payload(tool: string, answer: Answer): Promise<Json> {
     const result = resultOf(answer.body);
     const payload = result && result !== 'error' ? result.payload : undefined;
     if (!payload || typeof payload !== 'object') throw this.session.envelopeGap(tool, 'structured content or JSON text content', answer.body);
+    await this.advertised.judge(tool, answer, payload);
     return payload as Json;
   }
+
+  /** The output schemas tools/list advertises, fetched at the first result judged. */
+  private readonly advertised: AdvertisedOutputs;
 
   /** The scope suffix of each client this adapter created: an update of a carrier writes it back after the new value. */
   private readonly suffixes = new Map<string, string>();

@@ -71,6 +71,8 @@ export interface McpFaults {
   readonly createEmailRequired?: boolean;
   /** clientId is typed string in every inputSchema that has it. */
   readonly clientIdTypedString?: boolean;
+  /** client_single's advertised outputSchema types id as a string (its answers keep numbers). */
+  readonly advertisedOutputIdString?: boolean;
 
   // The handshake.
   /** initialize answers capabilities without `tools` (the tool calls still answer). */

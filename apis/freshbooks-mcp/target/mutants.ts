@@ -166,6 +166,13 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: 'clientId is typed string in the inputSchema of client_single, client_update and client_delete.',
     faults: { clientIdTypedString: true },
   },
+  {
+    id: 'advertised-output-id-string',
+    description: "client_single's advertised outputSchema types id as a string, while its answers carry numbers.",
+    faults: { advertisedOutputIdString: true },
+    // The seed says nothing of advertised schemas: holding a server to its own rests on the MCP specification.
+    assumption: true,
+  },
   // The handshake.
   {
     id: 'handshake-without-tools',

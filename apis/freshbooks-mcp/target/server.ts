@@ -57,6 +57,8 @@ export function advertisedTools(faults: McpFaults = {}): Tool[] {
     if (tool.name === 'client_list' && faults.perPageMaxDropped) delete input.properties.perPage!.maximum;
     if (tool.name === 'client_create' && faults.createEmailRequired) input.required = [...(input.required ?? []), 'email'];
     if (faults.clientIdTypedString && input.properties.clientId) input.properties.clientId = { type: 'string', description: 'Client ID' };
+    const output = tool.outputSchema as { properties?: Record<string, unknown> } | undefined;
+    if (tool.name === 'client_single' && faults.advertisedOutputIdString && output?.properties) output.properties.id = { type: 'string' };
   }
   return tools as Tool[];
 }

@@ -13,7 +13,7 @@
 import type fc from 'fast-check';
 import { CreatedClients, unlikelyNumericId } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
-import { AdvertisedOutputs } from './advertised.js';
+import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { expectThat } from '../../engine/property.js';
@@ -103,7 +103,7 @@ export class FreshbooksMcpApi implements ClientApi {
     const create = toolOf(SOURCE, 'client_create');
     if (!create) throw new Error('spec: no client_create tool');
     this.createInput = create.inputSchema;
-    this.advertised = new AdvertisedOutputs(session, () => this.auth());
+    this.advertised = new AdvertisedTools(session, () => this.auth());
   }
 
   wireKeys(fields: readonly string[]): readonly string[] {
@@ -252,16 +252,7 @@ export class FreshbooksMcpApi implements ClientApi {
       expectThat(capabilities.tools !== undefined, 'self-description/handshake', 'the server does not declare the tools capability', { operation: 'initialize', expected: 'capabilities.tools', actual: capabilities });
     },
     drift: async () => {
-      const advertised = new Map<string, Json>();
-      let cursor: string | undefined;
-      // Bounded: a server whose cursor never ends gets 50 pages.
-      for (let page = 0; page < 50; page++) {
-        const answer = await this.session.call('tools/list', { method: 'tools/list', body: JSON.stringify(cursor ? { cursor } : {}), ...this.auth() }, { outcome: 'ok', why: 'tools/list succeeds', rule: 'self-description/operations' });
-        const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
-        for (const tool of Array.isArray(result.tools) ? (result.tools as Json[]) : []) if (typeof tool?.name === 'string') advertised.set(tool.name, tool);
-        cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
-        if (!cursor) break;
-      }
+      const advertised = await this.advertised.list();
       return loadMcpTools(SOURCE).tools.flatMap((tool): DriftRow[] => {
         const offered = advertised.get(tool.name);
         if (!offered) return [{ operation: tool.name, parameter: '-', kind: 'operation missing', documented: 'documented', advertised: '(not listed)' }];
@@ -323,8 +314,8 @@ export class FreshbooksMcpApi implements ClientApi {
     return payload as Json;
   }
 
-  /** The output schemas tools/list advertises, fetched at the first result judged. */
-  private readonly advertised: AdvertisedOutputs;
+  /** What tools/list advertises: the drift check's evidence, and the output schemas results are held to. */
+  private readonly advertised: AdvertisedTools;
 
   /** The scope suffix of each client this adapter created: an update of a carrier writes it back after the new value. */
   private readonly suffixes = new Map<string, string>();

@@ -1,8 +1,8 @@
 /**
- * The output schemas the server advertises in `tools/list`, compiled once per adapter. Where a tool
- * advertises one, the MCP specification says its structured results conform to it; clientele holds the
- * server to what it advertises as well as to what is documented (`self-description/own-output-schema`,
- * an assumption in tools.json, since the seed says nothing of advertised schemas).
+ * What the server advertises in `tools/list`. Where a tool advertises an output schema, the MCP
+ * specification says its structured results conform to it; clientele holds the server to what it
+ * advertises as well as to what is documented (`self-description/own-output-schema`, an assumption in
+ * tools.json, since the seed says nothing of advertised schemas).
  */
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -18,13 +18,27 @@ const MAX_PAGES = 50;
 
 type Json = Record<string, unknown>;
 
-export class AdvertisedOutputs {
-  private loading?: Promise<ReadonlyMap<string, ValidateFunction>>;
+/**
+ * What the server advertises in `tools/list`, every `nextCursor` page read: what the drift check
+ * compares with tools.json, and the output schemas results are held to. Fetched once per adapter for
+ * judging results; `list()` always asks anew (the drift check's own evidence) and refreshes the copy.
+ */
+export class AdvertisedTools {
+  private listing?: Promise<ReadonlyMap<string, Json>>;
+  private compiled?: Promise<ReadonlyMap<string, ValidateFunction>>;
 
   constructor(
     private readonly session: Session,
     private readonly auth: () => Json,
   ) {}
+
+  /** Every advertised tool by name, asked for now; a failed tools/list throws its ConformanceFailure. */
+  list(): Promise<ReadonlyMap<string, Json>> {
+    const listing = this.fetch();
+    this.listing = listing;
+    this.compiled = undefined;
+    return listing;
+  }
 
   /** Warns (the rule's basis decides) when a successful result's JSON breaks the schema its tool advertises. */
   async judge(tool: string, answer: Answer, payload: unknown): Promise<void> {
@@ -45,31 +59,38 @@ export class AdvertisedOutputs {
   }
 
   private validators(): Promise<ReadonlyMap<string, ValidateFunction>> {
-    this.loading ??= this.load().catch(() => new Map());
-    return this.loading;
+    this.compiled ??= (this.listing ??= this.fetch()).then(compile, () => new Map());
+    return this.compiled;
   }
 
-  private async load(): Promise<ReadonlyMap<string, ValidateFunction>> {
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
-    const validators = new Map<string, ValidateFunction>();
+  private async fetch(): Promise<ReadonlyMap<string, Json>> {
+    const tools = new Map<string, Json>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const answer = await this.session.call('tools/list', { method: 'tools/list', body: JSON.stringify(cursor ? { cursor } : {}), ...this.auth() }, { outcome: 'ok', why: 'tools/list succeeds', rule: 'self-description/operations' });
       const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
-      for (const tool of Array.isArray(result.tools) ? (result.tools as Json[]) : []) {
-        const schema = tool?.outputSchema;
-        if (typeof tool?.name !== 'string' || !schema || typeof schema !== 'object') continue;
-        const { $schema: _dialect, ...rest } = schema as Json;
-        try {
-          validators.set(tool.name, ajv.compile(rest));
-        } catch {
-          // A schema that does not compile is no promise the server can be held to here.
-        }
-      }
+      for (const tool of Array.isArray(result.tools) ? (result.tools as Json[]) : []) if (typeof tool?.name === 'string') tools.set(tool.name, tool);
       cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
       if (!cursor) break;
     }
-    return validators;
+    return tools;
   }
+}
+
+/** The advertised output schemas that compile; one that does not is no promise the server can be held to here. */
+function compile(tools: ReadonlyMap<string, Json>): ReadonlyMap<string, ValidateFunction> {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validators = new Map<string, ValidateFunction>();
+  for (const [name, tool] of tools) {
+    const schema = tool.outputSchema;
+    if (!schema || typeof schema !== 'object') continue;
+    const { $schema: _dialect, ...rest } = schema as Json;
+    try {
+      validators.set(name, ajv.compile(rest));
+    } catch {
+      // skipped: see above
+    }
+  }
+  return validators;
 }

@@ -19,7 +19,7 @@ import {
 } from 'libxml2-wasm';
 import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
-import { childElement, decodeXml, refuseDtd, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
+import { decodeXml, refuseDtd, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
 import { PROJECT_ROOT, oneLineText, ruleIds } from './spec.js';
 import type { ValidationResult } from './validators.js';
 

@@ -25,7 +25,7 @@ import type { Answer, Session } from '../../engine/session.js';
 import { DEFAULT_STRINGS, boundaryStrings, invalidBodyArbitrary, stringArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { loadMcpTools, toolOf } from '../../generators/mcp-tools.js';
 import type { JsonSchema, SpecSource } from '../../generators/spec.js';
-import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
+import { assumed, type Capabilities } from '../../model/capabilities.js';
 import { EVERY_SCOPE, type ClientRecord, type ListPage, type ListQuery, type Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 

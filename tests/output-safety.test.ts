@@ -14,9 +14,10 @@ import { htmlFormat } from '../reports/formats/html.js';
 import { jsonFormat } from '../reports/formats/json.js';
 import { junitFormat } from '../reports/formats/junit.js';
 import { markdownFormat } from '../reports/formats/markdown.js';
-import { FAMILIES, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from '../reports/model.js';
+import type { CheckResult, Family, PromiseRow, RunReport } from '../reports/model.js';
 import { mapStrings, visible } from '../reports/render.js';
 import { REPORT_FORMATS, writeReports } from '../reports/writer.js';
+import { fencedBlocks, summarize } from './support/reports.js';
 
 /** Every character no output may hold raw. */
 const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
@@ -32,17 +33,6 @@ const BASIS: Basis = { kind: 'promise', says: `Returns the client ${CONTROLS}`, 
 
 function check(family: Family, slug: string, status: CheckResult['status'], extra: Partial<Omit<CheckResult, 'id' | 'family' | 'name' | 'status'>> = {}): CheckResult {
   return { id: `${family}/${slug}`, family, name: slug.replace(/-/g, ' '), status, durationMs: 10, requests: 1, ...extra };
-}
-
-function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
-  const zero = (): FamilySummary => ({ passed: 0, warned: 0, failed: 0, errored: 0, skipped: 0, blocked: 0 });
-  const families = Object.fromEntries(FAMILIES.map((family) => [family, zero()])) as Record<Family, FamilySummary>;
-  const total = zero();
-  for (const c of checks) {
-    (families[c.family] as Record<CheckResult['status'], number>)[c.status]++;
-    (total as Record<CheckResult['status'], number>)[c.status]++;
-  }
-  return { families, total, requests: checks.length, rateLimit: { retries: 0, waitedMs: 0 } };
 }
 
 /** A failure whose every target-controlled field is hostile. */
@@ -115,26 +105,6 @@ function hostileReport(): RunReport {
     promises,
     fixFirst: ['contract/hostile-failure'],
   };
-}
-
-/** CommonMark backtick fences: a fence closes only on a line of at least as many backticks. */
-function fencedBlocks(markdown: string): { info: string; content: string }[] {
-  const blocks: { info: string; content: string }[] = [];
-  let open: { length: number; info: string; lines: string[] } | undefined;
-  for (const line of markdown.split('\n')) {
-    if (open) {
-      const close = /^ {0,3}(`+)\s*$/.exec(line);
-      if (close && close[1]!.length >= open.length) {
-        blocks.push({ info: open.info, content: open.lines.join('\n') });
-        open = undefined;
-      } else open.lines.push(line);
-      continue;
-    }
-    const start = /^ {0,3}(`{3,})([^`]*)$/.exec(line);
-    if (start) open = { length: start[1]!.length, info: start[2]!.trim(), lines: [] };
-  }
-  expect(open, 'unclosed fence').toBeUndefined();
-  return blocks;
 }
 
 function expectSafe(name: string, text: string): void {

@@ -10,11 +10,12 @@ import { jsonFormat } from '../reports/formats/json.js';
 import { junitFormat } from '../reports/formats/junit.js';
 import { markdownFormat } from '../reports/formats/markdown.js';
 import type { Basis } from '../engine/basis.js';
-import { FAMILIES, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from '../reports/model.js';
+import { FAMILIES, type CheckResult, type Family, type PromiseRow, type RunReport } from '../reports/model.js';
 import schema from '../reports/report.schema.json' with { type: 'json' };
 import { redactSecrets } from '../engine/redact.js';
 import { mapStrings, stepsLanguage, visible } from '../reports/render.js';
 import { REPORT_FORMATS, writeReports } from '../reports/writer.js';
+import { fencedBlocks, summarize } from './support/reports.js';
 
 // CommonJS under NodeNext: the default import is `module.exports`, whose `.default` is the export proper.
 const Ajv2020 = Ajv2020Import.default;
@@ -155,17 +156,6 @@ const PROMISES: PromiseRow[] = [
   },
 ];
 
-function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
-  const zero = (): FamilySummary => ({ passed: 0, warned: 0, failed: 0, errored: 0, skipped: 0, blocked: 0 });
-  const families = Object.fromEntries(FAMILIES.map((family) => [family, zero()])) as Record<Family, FamilySummary>;
-  const total = zero();
-  for (const c of checks) {
-    (families[c.family] as Record<CheckResult['status'], number>)[c.status]++;
-    (total as Record<CheckResult['status'], number>)[c.status]++;
-  }
-  return { families, total, requests: checks.reduce((sum, c) => sum + c.requests, 0), rateLimit: { retries: 0, waitedMs: 0 } };
-}
-
 const REPORT: RunReport = {
   tool: { name: 'clientele', version: '0.1.0' },
   api: 'freshbooks-rest',
@@ -189,26 +179,6 @@ function compileSchema() {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   return ajv.compile(schema);
-}
-
-/** CommonMark fenced blocks (backtick fences only): a fence closes only on a line of at least as many backticks. */
-function fencedBlocks(markdown: string): { info: string; content: string }[] {
-  const blocks: { info: string; content: string }[] = [];
-  let open: { length: number; info: string; lines: string[] } | undefined;
-  for (const line of markdown.split('\n')) {
-    if (open) {
-      const close = /^ {0,3}(`+)\s*$/.exec(line);
-      if (close && close[1]!.length >= open.length) {
-        blocks.push({ info: open.info, content: open.lines.join('\n') });
-        open = undefined;
-      } else open.lines.push(line);
-      continue;
-    }
-    const start = /^ {0,3}(`{3,})([^`]*)$/.exec(line);
-    if (start) open = { length: start[1]!.length, info: start[2]!.trim(), lines: [] };
-  }
-  expect(open, 'unclosed fence').toBeUndefined();
-  return blocks;
 }
 
 /** Enough of an XML 1.0 well-formedness check for our output: balanced tags, quoted attributes, valid references. */

@@ -15,7 +15,7 @@ import { describeError } from '../../engine/failures.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { classify, rounded, sleep, within } from './bounds.js';
 import { HttpSide } from './http.js';
-import { Recorder, type Settled, type Waiter } from './recorder.js';
+import { Recorder, type Settled } from './recorder.js';
 import { GroupStdioTransport } from './stdio.js';
 import { CLIENT_INFO, authorizationOf, paramsOf, reproduceHttp, reproduceStdio, responseOf } from './wire.js';
 

@@ -362,15 +362,20 @@ export async function front(ctx: ServeContext, handle: (exchange: FrontExchange)
   };
 }
 
+/** A server of its own on loopback (no reference behind it), as the API's `--target`. */
+export async function alone(ctx: ServeContext, handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<Served> {
+  const own = await listen(handler);
+  return { target: ctx.profile.target(own.origin), close: () => own.close() };
+}
+
 /** A front that answers every request with `answer` (no reference behind it). */
-export async function always(ctx: ServeContext, answer: (exchange: { request: Forwarded; n: number }) => Answer): Promise<Served> {
+export function always(ctx: ServeContext, answer: (exchange: { request: Forwarded; n: number }) => Answer): Promise<Served> {
   let n = 0;
-  const own = await listen(async (req, res) => {
+  return alone(ctx, async (req, res) => {
     const request = await readRequest(req);
     n += 1;
     send(res, answer({ request, n }));
   });
-  return { target: ctx.profile.target(own.origin), close: () => own.close() };
 }
 
 /** Writes `bytes` straight to the socket, outside HTTP framing, then ends or destroys it. */
@@ -423,7 +428,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     exits: FAILS,
     expectedSeconds: 35,
     serve: (ctx) =>
-      listen(() => undefined).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+      alone(ctx, () => undefined),
   },
   {
     name: 'answers every request after 9 s',
@@ -483,7 +488,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     runs: 5,
     expectedSeconds: 12,
     serve: (ctx) =>
-      listen((_req, res) => {
+      alone(ctx, (_req, res) => {
         res.writeHead(200, { 'content-type': ctx.profile.mediaType });
         const chunk = Buffer.alloc(64 * 1024, ctx.profile.id === 'freshbooks-classic' ? 'a' : ' ');
         res.write(ctx.profile.id === 'freshbooks-classic' ? `${XML_DECLARATION}<response status="ok"><x>` : '{"response": "');
@@ -492,7 +497,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
         };
         res.on('drain', pump);
         pump();
-      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+      }),
   },
   {
     name: 'connection reset mid-response',
@@ -724,32 +729,32 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
-      listen((req, res) => {
+      alone(ctx, (req, res) => {
         req.resume();
         const status = Math.random() < 0.5 ? 204 : 304;
         res.writeHead(status, { 'content-type': ctx.profile.mediaType, etag: '"x"' });
         res.end();
-      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+      }),
   },
   {
     name: '1xx interim answers, then hang up',
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
-      listen((req) => {
+      alone(ctx, (req) => {
         req.resume();
         raw(req, 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>; rel=preload\r\n\r\n', 'destroy');
-      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+      }),
   },
   {
     name: 'not HTTP at all',
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
-      listen((req) => {
+      alone(ctx, (req) => {
         req.resume();
         raw(req, 'SSH-2.0-OpenSSH_9.6\r\nProtocol mismatch.\r\n', 'end');
-      }).then((own) => ({ target: ctx.profile.target(own.origin), close: () => own.close() })),
+      }),
   },
   {
     name: 'a 1 MB response header',

@@ -70,6 +70,8 @@ export interface ApiDescriptor {
   readonly spec: { readonly kind: 'openapi' | 'xsd' | 'mcp-tools'; readonly path: string };
   /** How the engine reaches a target of this API. */
   readonly transport: TransportKind;
+  /** JSON-RPC codes the docs say mean "come back later": retried after a back-off and counted, not failures. */
+  readonly retryCodes?: readonly number[];
   /** What `--target` names for this API, for `--help`. */
   readonly targetHelp: string;
   readonly credentials: readonly CredentialOption[];

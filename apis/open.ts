@@ -10,7 +10,7 @@ export async function openClientApi(config: RunConfig): Promise<ClientApi> {
   const descriptor = findApi(config.api);
   const spec = await descriptor.specView();
   const guard = guardOf(config.runTag, { ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
-  const session = new Session(openTransport(descriptor.transport, config), spec, config.credentials, guard);
+  const session = new Session(openTransport(descriptor.transport, config, descriptor.retryCodes), spec, config.credentials, guard);
   return descriptor.adapter(session, config);
 }
 

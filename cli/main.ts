@@ -7,9 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClientApi } from '../adapters/port.js';
-import { targetLabel, type RunConfig, type TargetAddress } from '../engine/config.js';
-
-const COMMAND_LABEL = 'command: ';
+import { targetFromLabel, targetLabel, type RunConfig, type TargetAddress } from '../engine/config.js';
 import { EVERY_SCOPE } from '../model/client.js';
 import { readJournal, settleJournal, startJournal, type JournalHeader } from '../engine/journal.js';
 import { APIS, findApi } from '../apis/registry.js';
@@ -130,8 +128,7 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
   }
   const api = findApi(header.api);
   const values = { ...header.settings, ...Object.fromEntries(Object.entries(options.credentials).filter(([, v]) => v)) };
-  const address: TargetAddress = header.target.startsWith(COMMAND_LABEL) ? { kind: 'command', command: header.target.slice(COMMAND_LABEL.length) } : { kind: 'url', url: header.target };
-  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, address);
+  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, targetFromLabel(header.target));
   const left = await cleanupJournal({ ...config, runTag: header.runTag }, path, options.maxDurationMs);
   if (left.length) {
     io.err(`clientele: ${left.length} clients could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`);

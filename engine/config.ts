@@ -59,8 +59,15 @@ export function secretsOf(config: Pick<RunConfig, 'credentials'>): string[] {
   return config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
 }
 
+const COMMAND_LABEL = 'command: ';
+
 export function targetLabel(target: TargetAddress): string {
-  return target.kind === 'url' ? target.url : `command: ${target.command}`;
+  return target.kind === 'url' ? target.url : `${COMMAND_LABEL}${target.command}`;
+}
+
+/** The address a label names again (a journal keeps the label): `targetLabel`'s inverse. */
+export function targetFromLabel(label: string): TargetAddress {
+  return label.startsWith(COMMAND_LABEL) ? { kind: 'command', command: label.slice(COMMAND_LABEL.length) } : { kind: 'url', url: label };
 }
 
 declare module 'vitest' {

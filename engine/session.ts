@@ -61,7 +61,8 @@ export class Session {
   }
 
   private async dispatch(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
-    const bounds = this.guard?.sendBounds() ?? (this.guard ? undefined : {});
+    // Unguarded (unit tests): no bounds beyond the transport's. Guarded and out of cleanup time: nothing goes.
+    const bounds = this.guard ? this.guard.sendBounds() : {};
     if (!bounds) throw new RunStopped(`${this.guard?.stopped}; no time was left to clean up`);
     const outcome = await this.transport.send(request, this.resolver, bounds);
     // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.

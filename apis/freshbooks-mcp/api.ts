@@ -17,6 +17,8 @@ export const freshbooksMcp: ApiDescriptor = {
   title: 'FreshBooks MCP server (JSON-RPC over MCP: stdio or Streamable HTTP)',
   spec: SPEC,
   transport: 'mcp',
+  // "-32002 | Token expired | Yes | Token auto-refreshes, retry request"; "-32004 | Rate limit exceeded | Yes | Wait and retry after delay".
+  retryCodes: [-32004, -32002],
   targetHelp: 'the Streamable HTTP endpoint (http://HOST:PORT/mcp), or --command "CMD" for stdio',
   credentials: CREDENTIALS,
   // No restricted user is documented for the client tools.

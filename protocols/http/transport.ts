@@ -9,6 +9,7 @@ import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse 
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
+import { sleep } from '../wait.js';
 
 export interface HttpLimits {
   /** Whole request, headers and body included. */
@@ -32,21 +33,6 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-
-/** Waits `ms`, or less when `signal` aborts first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 
 // Only these mean "nothing there" (exit 3). A reset or a closed socket mid-response is the target
 // misbehaving, which is a conformance failure.

@@ -1,4 +1,4 @@
-/** Bounded waits, and what an SDK error that is no answer of the server says about the connection. */
+/** Timing, and what an SDK error that is no answer of the server says about the connection (the waits: ../wait.ts). */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { TransportError } from '../../engine/exchange.js';
@@ -6,28 +6,6 @@ import { describeError } from '../../engine/failures.js';
 
 /** Nothing there, or the connection dropped (the server is gone); anything else is the target misbehaving. */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-export type Bounded<T> = { readonly value: T } | { readonly timeout: true } | { readonly aborted: true };
-
-/** Waits for `promise`, at most `ms`, or until `signal` aborts. */
-export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<Bounded<T>> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => finish({ timeout: true }), ms);
-    const onAbort = () => finish({ aborted: true });
-    function finish(result: Bounded<T>) {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(result);
-    }
-    if (signal?.aborted) return finish({ aborted: true });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then((value) => finish({ value }), (error: unknown) => finish({ value: { error } as T }));
-  });
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<unknown> {
-  return within(new Promise(() => undefined), ms, signal);
-}
 
 export const rounded = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 

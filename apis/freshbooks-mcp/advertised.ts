@@ -77,20 +77,44 @@ export class AdvertisedTools {
   }
 }
 
+/**
+ * Compiled advertised schemas by their text: every family of every run opens an adapter that reads
+ * tools/list again, and a server advertises the same few schemas each time. Bounded, as a server may
+ * advertise anything.
+ */
+const COMPILED = new Map<string, ValidateFunction | undefined>();
+const MAX_COMPILED = 256;
+let ajv: Ajv2020 | undefined;
+
 /** The advertised output schemas that compile; one that does not is no promise the server can be held to here. */
 function compile(tools: ReadonlyMap<string, Json>): ReadonlyMap<string, ValidateFunction> {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
   const validators = new Map<string, ValidateFunction>();
   for (const [name, tool] of tools) {
     const schema = tool.outputSchema;
     if (!schema || typeof schema !== 'object') continue;
-    const { $schema: _dialect, ...rest } = schema as Json;
-    try {
-      validators.set(name, ajv.compile(rest));
-    } catch {
-      // skipped: see above
+    const text = JSON.stringify(schema);
+    if (!COMPILED.has(text)) {
+      if (COMPILED.size >= MAX_COMPILED) {
+        COMPILED.clear();
+        ajv = undefined; // it keeps what it compiled too
+      }
+      COMPILED.set(text, compileOne(schema as Json));
     }
+    const validate = COMPILED.get(text);
+    if (validate) validators.set(name, validate);
   }
   return validators;
+}
+
+function compileOne(schema: Json): ValidateFunction | undefined {
+  if (!ajv) {
+    ajv = new Ajv2020({ strict: false, allErrors: true, addUsedSchema: false });
+    addFormats(ajv);
+  }
+  const { $schema: _dialect, $id: _id, ...rest } = schema;
+  try {
+    return ajv.compile(rest);
+  } catch {
+    return undefined;
+  }
 }

@@ -39,6 +39,21 @@ export function scopeTag(runTag: string, scope: string): string {
   return scope === EVERY_SCOPE ? `clientele-${runTag}-` : `clientele-${runTag}-${scope}-`;
 }
 
+/**
+ * The scope as a suffix of a field's value, for APIs whose lists have no free-text field to hold a tag
+ * (MCP, Grow CRM): `Ψ` and the run tag and scope in sixteen Greek letters, which no generated value
+ * holds. Every scope's suffix starts with the run's (EVERY_SCOPE), so a substring filter on the run's
+ * finds all of them.
+ */
+export function scopeSuffix(runTag: string, scope: string): string {
+  const text = scope === EVERY_SCOPE ? `${runTag}/` : `${runTag}/${scope}/`;
+  return SCOPE_MARK + [...Buffer.from(text, 'utf8').toString('hex')].map((digit) => HEX_LETTERS[parseInt(digit, 16)]).join('');
+}
+const SCOPE_MARK = 'Ψ';
+const HEX_LETTERS = 'αβγδεζηθικλμνξοπ';
+/** A scope suffix at the end of a value. */
+export const SCOPE_SUFFIX = new RegExp(`${SCOPE_MARK}[${HEX_LETTERS}]+$`);
+
 /** A numeric id far above any a target hands out in a run: an unknown id, probably, even on a shared target. */
 export function unlikelyNumericId(): string {
   return String(900_000_000 + Math.floor(Math.random() * 99_999_999));

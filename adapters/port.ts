@@ -16,24 +16,38 @@ import type { ClientFields, FieldValue } from '../model/fields.js';
 
 export type AuthMode = 'valid' | 'missing' | 'wrong';
 
-/** Raw requests for the contract and access suites, sent with the expectation the suite gives. */
+/**
+ * Raw requests for the contract, access and deletion suites, sent with the expectation the suite gives.
+ * `create` sends exactly the fields given (no value made unique); `withoutCustomFields` leaves out the
+ * run's custom fields (`--custom-field`), which every other create and update carries.
+ */
 export type Probe =
   | { readonly op: 'list' }
   | { readonly op: 'get'; readonly id: string }
-  | { readonly op: 'update'; readonly id: string; readonly fields: ClientFields }
+  | { readonly op: 'update'; readonly id: string; readonly fields: ClientFields; readonly withoutCustomFields?: boolean }
   | { readonly op: 'delete'; readonly id: string }
+  | { readonly op: 'create'; readonly fields: ClientFields; readonly scope: string; readonly withoutCustomFields?: boolean }
+  | { readonly op: 'act'; readonly id: string; readonly field: string; readonly value: FieldValue }
   | { readonly op: 'create-raw'; readonly body: unknown };
 
 /** What the documents promise for the error cases, and for a plain success. */
 export interface Expectations {
   /** A valid request succeeds. */
   readonly ok: Expectation;
+  /** A valid create succeeds (with the status the docs name for a create, where they name one). */
+  readonly created: Expectation;
   readonly unknownId: Expectation;
   /** A request without a credential, or with a wrong one (per-request auth only). */
   readonly unauthorized: Expectation;
   readonly invalidBody: Expectation;
   /** A restricted user touches a client outside their reach. */
   readonly notPermitted: Expectation;
+  /**
+   * A request the docs say fails validation (a required field left out, a value another client holds in a
+   * unique field, an action value the field does not accept); absent where the docs name no such error.
+   * The suites set the rule of each use.
+   */
+  readonly invalid?: Expectation;
 }
 
 /** A condition the docs name an error for, and the request that meets it (sent with the documented error expected). */
@@ -101,12 +115,13 @@ export interface ClientApi {
    * or undefined when the run was given no such credential.
    */
   restricted?(): ClientApi | undefined;
-  /** Actions (`capabilities.actions`): each changes one field through a request of its own. Tags: the set given replaces the client's whole set. */
-  setTags?(id: string, tags: readonly string[]): Promise<void>;
-  /** One of the status field's documented values. */
-  setStatus?(id: string, status: string): Promise<void>;
-  /** A user who belongs to the client becomes its owner. */
-  setOwner?(id: string, ownerId: string): Promise<void>;
+  /**
+   * Sets an action field (`FieldSpec.viaAction`) through its own request: a set replaces the client's
+   * whole set, an enum takes one of its values, a `belongsToClient` ref one the client has.
+   */
+  act?(id: string, field: string, value: FieldValue): Promise<void>;
+  /** The fields a refusal names (model names where the model has the field, else the wire name, as for custom fields). */
+  refusedFields?(answer: Answer): readonly string[];
 
   /** Every documented error condition beyond the unknown id, auth and a wrongly typed body, each with its request. */
   documentedErrors?(): readonly DocumentedErrorCase[];

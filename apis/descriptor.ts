@@ -44,6 +44,8 @@ export interface StartedTarget {
   readonly unauthenticated?: TargetAddress;
   /** Fresh credentials made for this start (secret values are random per start). */
   readonly credentials: readonly Credential[];
+  /** The required custom fields this target is configured with, and a value for each. */
+  readonly customFields?: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 

@@ -4,8 +4,9 @@ import type { ApiDescriptor } from './descriptor.js';
 import { freshbooksClassic } from './freshbooks-classic/api.js';
 import { freshbooksMcp } from './freshbooks-mcp/api.js';
 import { freshbooksRest } from './freshbooks-rest/api.js';
+import { growcrm } from './growcrm/api.js';
 
-export const APIS: readonly ApiDescriptor[] = [freshbooksRest, freshbooksClassic, freshbooksMcp];
+export const APIS: readonly ApiDescriptor[] = [freshbooksRest, freshbooksClassic, freshbooksMcp, growcrm];
 
 /** The descriptor for an id or alias; an unknown name is a usage error that lists the known ones. */
 export function findApi(name: string): ApiDescriptor {

@@ -62,6 +62,9 @@ Options:
   --unauthenticated-target URL, --unauthenticated-command "CMD"
                       (MCP) the same server started without credentials, for the
                       "Not authenticated" check (skipped, with the reason, without one)
+  --custom-field NAME=VALUE
+                      (Grow CRM; repeatable) a required client custom field: sent on every
+                      create and update, and left out once to check it is required
   --seed N            fast-check seed (default: random, printed); same seed, same cases
   --runs N            runs per property check (default 20)
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
@@ -104,6 +107,8 @@ export interface CliOptions {
   readonly stdio: boolean;
   /** Values of the API options by key (`token`, `staffToken`, `accountId`), from flags or environment. */
   readonly credentials: Readonly<Record<string, string | undefined>>;
+  /** `--custom-field NAME=VALUE`, repeatable: the target's required custom fields. */
+  readonly customFields: Readonly<Record<string, string>>;
   readonly seed: number;
   readonly runs: number;
   readonly families: readonly Family[];
@@ -169,6 +174,19 @@ function familiesFrom(only: string | undefined): readonly Family[] {
   });
 }
 
+/** `NAME=VALUE` pairs; a name may appear once. */
+function customFields(pairs: readonly string[] | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const at = pair.indexOf('=');
+    const name = at < 0 ? '' : pair.slice(0, at).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`--custom-field must be NAME=VALUE with a field name, got '${pair}'`);
+    if (name in fields) throw new UsageError(`--custom-field ${name} is given twice`);
+    fields[name] = pair.slice(at + 1);
+  }
+  return fields;
+}
+
 function checkTarget(target: string): void {
   let url: URL;
   try {
@@ -193,6 +211,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         command: { type: 'string' },
         'unauthenticated-target': { type: 'string' },
         'unauthenticated-command': { type: 'string' },
+        'custom-field': { type: 'string', multiple: true },
         port: { type: 'string' },
         stdio: { type: 'boolean' },
         ...Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.flag, { type: 'string' as const }])),
@@ -217,7 +236,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^TypeError \[\w+\]: /, ''));
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
   const command = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
@@ -248,6 +267,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     port: integer('port', text('port'), 0, 0, 65_535),
     stdio: values.stdio === true,
     credentials,
+    customFields: customFields(values['custom-field'] as string[] | undefined),
     seed: integer('seed', text('seed'), Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31 - 1),
     runs: integer('runs', text('runs'), 20, 1, 10_000),
     runsGiven: text('runs') !== undefined,

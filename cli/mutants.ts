@@ -83,7 +83,7 @@ export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: 
       boundaryOnly: mutant.boundaryOnly ?? false,
       failedChecks: failed.map((c) => c.id),
       warnedChecks: warned.map((c) => c.id),
-      killedBy: options.families.filter((f) => report.summary.families[f].failed + report.summary.families[f].warned > 0),
+      killedBy: options.families.filter((f) => (report.summary.families[f]?.failed ?? 0) + (report.summary.families[f]?.warned ?? 0) > 0),
       firstKill: first ? `${first.id} (${first.failure?.rule}${first.status === 'warned' ? ', warning' : ''})` : undefined,
       erroredChecks: report.summary.total.errored,
     };

@@ -5,18 +5,30 @@ import type { Credential, RunConfig, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import type { CliOptions } from './args.js';
 
-export function makeConfig(options: CliOptions, api: string, target: TargetAddress, credentials: readonly Credential[], replayPrefix: string, unauthenticated = options.unauthenticated): RunConfig {
+export function makeConfig(
+  options: CliOptions,
+  api: Pick<ApiDescriptor, 'id' | 'families'>,
+  target: TargetAddress,
+  credentials: readonly Credential[],
+  replayPrefix: string,
+  unauthenticated = options.unauthenticated,
+  targetCustomFields: Readonly<Record<string, string>> = {},
+): RunConfig {
+  // The embedded target's own custom fields, unless the command line names them otherwise.
+  const customFields = { ...targetCustomFields, ...options.customFields };
   return {
-    api,
+    api: api.id,
     target,
     ...(unauthenticated ? { unauthenticatedTarget: unauthenticated } : {}),
     credentials,
+    ...(Object.keys(customFields).length > 0 ? { customFields } : {}),
     seed: options.seed,
     runs: options.runs,
     readOnly: options.readOnly,
     strict: options.strict,
     boundary: options.boundary,
-    families: options.families,
+    // A family the API's documents give nothing to run is left out of its report, not listed as skipped.
+    families: options.families.filter((family) => api.families.includes(family)),
     runTag: randomBytes(4).toString('hex'),
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
@@ -25,6 +37,11 @@ export function makeConfig(options: CliOptions, api: string, target: TargetAddre
     ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}),
     replayPrefix: `${replayPrefix}${options.runsGiven ? ` --runs ${options.runs}` : ''}`,
   };
+}
+
+/** A word the shell reads back as it is. */
+function shellWord(text: string): string {
+  return /^[\w.=@:/+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Whether a URL's host is this machine: a run may write there without --allow-writes. */
@@ -40,16 +57,16 @@ export function externalConfig(options: CliOptions, api: ApiDescriptor, target: 
       throw new UsageError(`${target.kind === 'url' ? '--target' : '--command'} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`);
     }
   }
-  const flags = api.credentials
-    .filter((option) => options.credentials[option.key])
-    .map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`)
-    .join('');
+  const flags = [
+    ...api.credentials.filter((option) => options.credentials[option.key]).map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`),
+    ...Object.entries(options.customFields).map(([name, value]) => ` --custom-field ${shellWord(`${name}=${value}`)}`),
+  ].join('');
   if (target.kind === 'command' && api.transport !== 'mcp') throw new UsageError(`--command starts a server over stdio; --api ${api.id} is reached over HTTP (use --target URL)`);
   // A vendor's production API deserves care: writing checks need an explicit yes there. A command runs here.
   const readOnly = options.readOnly || (!options.allowWrites && target.kind === 'url' && !isLoopback(target.url));
   const where = target.kind === 'url' ? `--target ${target.url}` : `--command ${JSON.stringify(target.command)}`;
   const replay = `npx clientele run --api ${api.id} ${where}${flags}${options.allowWrites ? ' --allow-writes' : ''}`;
-  return makeConfig({ ...options, readOnly }, api.id, target, credentialsFrom(api.credentials, options.credentials), replay);
+  return makeConfig({ ...options, readOnly }, api, target, credentialsFrom(api.credentials, options.credentials), replay);
 }
 
 /** The embedded reference (or a mutant) as a command the run starts over stdio, and its twin without credentials. */
@@ -72,5 +89,5 @@ export async function embeddedRun(options: CliOptions, api: ApiDescriptor, mutan
   }
   const target = options.stdio ? overStdio(api, embedded, mutantId) : await embedded.start(mutantId);
   const replay = `npx clientele run --api ${api.id}${options.stdio ? ' --stdio' : ''}${mutantId ? ` --mutant ${mutantId}` : ''}`;
-  return { target, config: makeConfig(options, api.id, target.address, target.credentials, replay, target.unauthenticated) };
+  return { target, config: makeConfig(options, api, target.address, target.credentials, replay, target.unauthenticated, target.customFields) };
 }

@@ -25,6 +25,8 @@ export interface RunConfig {
   /** A second target of the same API started without credentials (session-auth APIs: MCP), for the auth check. */
   readonly unauthenticatedTarget?: TargetAddress;
   readonly credentials: readonly Credential[];
+  /** Values for the target's required custom fields, by field name (`--custom-field NAME=VALUE`); sent on every create and update. */
+  readonly customFields?: Readonly<Record<string, string>>;
   readonly seed: number;
   /** fast-check runs per property. */
   readonly runs: number;

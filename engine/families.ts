@@ -1,6 +1,11 @@
 /** The check families: one vitest suite file each (`suites/<family>.suite.ts`), in the order they run. */
-export const FAMILIES = ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful', 'access'] as const;
+export const FAMILIES = ['contract', 'pagination', 'ordering', 'filtering', 'partial-update', 'actions', 'deletion', 'stateful', 'access'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** Names a family once had; `--only` still accepts them. */
 export const FAMILY_ALIASES: Readonly<Record<string, Family>> = { 'soft-delete': 'deletion' };
+
+/** Every family but these (those an API's documents give nothing to run). */
+export function familiesExcept(...skipped: readonly Family[]): Family[] {
+  return FAMILIES.filter((family) => !skipped.includes(family));
+}

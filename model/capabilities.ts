@@ -30,6 +30,11 @@ export interface FilterFacts {
   /** How `like` treats letter case; absent where the docs are silent and nothing is assumed (then only what holds under both is checked). */
   readonly likeCase?: Fact<CaseRule>;
   readonly equalsCase?: Fact<CaseRule>;
+  /**
+   * Like-filtered fields that also carry the scope (Grow CRM: one `search`, on the company name): within
+   * a scope such a filter reaches only the end of a value, so the suites pick needles that end one.
+   */
+  readonly scopedAtEnd?: readonly string[];
 }
 
 export interface PagingFacts {
@@ -56,8 +61,8 @@ export interface SortFacet {
 export interface SortColumn {
   /** The documented column name, e.g. `client_company_name`. */
   readonly name: string;
-  /** The model field it sorts by, compared as the API's docs allow (see `model/semantics.ts`). */
-  readonly field: string;
+  /** What it sorts by: a model field, or a server-kept timestamp; compared as every collation agrees (`model/semantics.ts`). */
+  readonly by: { readonly field: string } | { readonly timestamp: 'created' | 'updated' };
 }
 
 /** Soft: a deleted client is kept, listed under `deleted`, and (where documented) restorable. Hard: gone. */
@@ -65,12 +70,17 @@ export type DeletionFacet =
   | { readonly kind: 'soft'; readonly restore: boolean; readonly visibilityKeys: readonly string[] }
   | { readonly kind: 'hard' };
 
-/** Keys a create leaves out take another field's value (Classic: username = email). */
+/**
+ * A key a create leaves out takes other fields' values, joined by a space (Classic: username = email;
+ * Grow CRM: company name = "first_name last_name").
+ */
 export interface CreateDefault {
   /** The snapshot key that takes the default. */
   readonly key: string;
-  /** The field whose value it takes. */
-  readonly sameAs: string;
+  /** The fields whose values it takes, in order. */
+  readonly from: readonly string[];
+  /** The model field that carries the key, which the create must leave out; absent when the model has none (Classic's username). */
+  readonly omit?: string;
 }
 
 export interface Capabilities {
@@ -86,8 +96,6 @@ export interface Capabilities {
    * wrong one. `session`: the server holds it (an MCP server), so those checks do not apply.
    */
   readonly auth: 'per-request' | 'session';
-  /** Actions that change one field each (Grow CRM: tags, status, owner); empty for APIs without. */
-  readonly actions: readonly ('tags' | 'status' | 'owner')[];
 }
 
 export function fieldSpec(capabilities: Capabilities, name: string): FieldSpec | undefined {

@@ -14,11 +14,14 @@ export interface ClientRecord {
    * means for partial update, restore and refused requests.
    */
   readonly snapshot: Readonly<Record<string, unknown>>;
+  /** The server's own record of when it created and last changed the client, where the API shows it (what a sort by them orders). */
+  readonly timestamps?: { readonly created?: string; readonly updated?: string };
 }
 
 export type Filter =
   | { readonly kind: 'equals'; readonly field: string; readonly value: string }
-  | { readonly kind: 'like'; readonly field: string; readonly value: string }
+  /** `atEnd`: the value must end with it (a field that carries the scope, see FilterFacts.scopedAtEnd). */
+  | { readonly kind: 'like'; readonly field: string; readonly value: string; readonly atEnd?: boolean }
   | { readonly kind: 'ids'; readonly ids: readonly string[] };
 
 export type SortOrder = 'asc' | 'desc';
@@ -49,5 +52,6 @@ export interface ListPage {
 
 export function describeFilter(filter: Filter): string {
   if (filter.kind === 'ids') return `id in [${filter.ids.join(', ')}]`;
-  return `${filter.field} ${filter.kind === 'like' ? 'like' : '='} ${JSON.stringify(filter.value)}`;
+  const how = filter.kind === 'equals' ? '=' : filter.atEnd ? 'ends with' : 'like';
+  return `${filter.field} ${how} ${JSON.stringify(filter.value)}`;
 }

@@ -4,8 +4,11 @@
  * see a URL, a JSON key or an XML element.
  */
 
-/** `text`: a string; `set`: an unordered set of strings (tags); `enum`: one of `values` (a status). */
-export type FieldKind = 'text' | 'set' | 'enum';
+/**
+ * `text`: a string; `set`: an unordered set of strings (tags); `enum`: one of `values` (a status); `ref`:
+ * the id of something else (a category, a user), which the suites never invent, only learn from answers.
+ */
+export type FieldKind = 'text' | 'set' | 'enum' | 'ref';
 
 export interface FieldSpec {
   /** The model's name for it, e.g. `firstName`, `companyName`, `tags`. */
@@ -21,15 +24,35 @@ export interface FieldSpec {
   readonly values?: readonly string[];
   /** Changed only through an action (tags, status, owner), never by a plain update. */
   readonly viaAction?: boolean;
+  /** An action field a create may set too (Grow CRM's tags). */
+  readonly onCreate?: boolean;
+  /** Sent on create only: an update does not carry it (Grow CRM's primary user's names and email). */
+  readonly createOnly?: boolean;
+  /** A `ref` the action accepts only when it belongs to the same client (Grow CRM's owner: a user of the client). */
+  readonly belongsToClient?: boolean;
 }
 
 /** `null` only where the spec lets a field be null (an update that clears it). */
 export type FieldValue = string | readonly string[] | null;
 export type ClientFields = Readonly<Record<string, FieldValue>>;
 
-/** Fields a plain create and update carry: text fields not managed by an action. */
+/** Fields a plain create carries: text fields not managed by an action. */
 export function editableFields(fields: readonly FieldSpec[]): FieldSpec[] {
   return fields.filter((field) => field.kind === 'text' && !field.viaAction);
+}
+
+/** Fields a plain update carries: the editable ones but those only a create sends. */
+export function updatableFields(fields: readonly FieldSpec[]): FieldSpec[] {
+  return editableFields(fields).filter((field) => !field.createOnly);
+}
+
+/** The fields an action sets, each through a request of its own. */
+export function actionFields(fields: readonly FieldSpec[]): FieldSpec[] {
+  return fields.filter((field) => field.viaAction);
+}
+
+export function requiredOn(fields: readonly FieldSpec[], operation: 'create' | 'update'): FieldSpec[] {
+  return fields.filter((field) => field.requiredOn?.includes(operation));
 }
 
 /**

@@ -19,9 +19,11 @@ export interface MatchBounds {
   readonly may: boolean;
 }
 
-function compareText(value: string, wanted: string, kind: 'equals' | 'like', rule: CaseRule): boolean {
+type TextMatch = 'equals' | 'like' | 'ends';
+
+function compareText(value: string, wanted: string, kind: TextMatch, rule: CaseRule): boolean {
   const [a, b] = rule === 'insensitive' ? [value.toLowerCase(), wanted.toLowerCase()] : [value, wanted];
-  return kind === 'equals' ? a === b : a.includes(b);
+  return kind === 'equals' ? a === b : kind === 'ends' ? a.endsWith(b) : a.includes(b);
 }
 
 export function matchBounds(client: ModelClient, filter: Filter, facts: Pick<FilterFacts, 'likeCase' | 'equalsCase'>): MatchBounds {
@@ -32,11 +34,12 @@ export function matchBounds(client: ModelClient, filter: Filter, facts: Pick<Fil
   const value = client.fields[filter.field];
   if (typeof value !== 'string') return { must: false, may: false };
   const rule: Fact<CaseRule> | undefined = filter.kind === 'like' ? facts.likeCase : facts.equalsCase;
+  const kind: TextMatch = filter.kind === 'like' && filter.atEnd ? 'ends' : filter.kind;
   if (rule) {
-    const hit = compareText(value, filter.value, filter.kind, rule.value);
+    const hit = compareText(value, filter.value, kind, rule.value);
     return { must: hit, may: hit };
   }
-  return { must: compareText(value, filter.value, filter.kind, 'sensitive'), may: compareText(value, filter.value, filter.kind, 'insensitive') };
+  return { must: compareText(value, filter.value, kind, 'sensitive'), may: compareText(value, filter.value, kind, 'insensitive') };
 }
 
 export function matchesAll(client: ModelClient, filters: readonly Filter[], facts: Pick<FilterFacts, 'likeCase' | 'equalsCase'>, visibility?: Visibility): MatchBounds {
@@ -56,21 +59,24 @@ export function expectedPageSize(total: number, perPage: number, page: number): 
 }
 
 /**
- * Where two neighbours of a sorted list are out of order, whatever collation and tie order the docs
- * leave open: only pairs that every reasonable collation orders the same way are judged (values that
- * differ after case folding, compared by code point; equal values may come in any order).
+ * Whether every collation and tie order the docs leave open puts `a` before `b` (-1), after it (1), or
+ * may put them either way (0). Text is judged only when both values are lower-case ASCII letters or digits
+ * and neither starts the other (binary and case-insensitive collations agree there, and what follows a
+ * value, such as a scope suffix, cannot decide); timestamps of one shape compare as text, chronologically.
  */
-export function outOfOrder(items: readonly ClientRecord[], field: string, order: 'asc' | 'desc'): number {
-  const key = (item: ClientRecord) => {
-    const value = item.fields[field];
-    return typeof value === 'string' ? value.toLowerCase() : undefined;
-  };
+export function collationOrder(a: string | undefined, b: string | undefined): -1 | 0 | 1 {
+  if (a === undefined || b === undefined || a === b) return 0;
+  const stamp = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?Z?$/;
+  if (stamp.test(a) && stamp.test(b) && a.length === b.length) return a < b ? -1 : 1;
+  if (!/^[a-z0-9]+$/.test(a) || !/^[a-z0-9]+$/.test(b) || a.startsWith(b) || b.startsWith(a)) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** The first position where a list breaks `order` by `key` under every collation (see collationOrder), or -1. */
+export function outOfOrder<T>(items: readonly T[], key: (item: T) => string | undefined, order: 'asc' | 'desc'): number {
   for (let i = 1; i < items.length; i++) {
-    const a = key(items[i - 1]!);
-    const b = key(items[i]!);
-    if (a === undefined || b === undefined || a === b) continue;
-    if (!/^[\x20-\x7e]*$/.test(a + b)) continue; // outside ASCII, collations disagree
-    if (order === 'asc' ? a > b : a < b) return i;
+    const verdict = collationOrder(key(items[i - 1]!), key(items[i]!));
+    if (verdict === (order === 'asc' ? 1 : -1)) return i;
   }
   return -1;
 }

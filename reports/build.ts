@@ -14,9 +14,10 @@ export interface RunMeta {
   readonly promises?: readonly BasisEntry[];
 }
 
-export function summarize(checks: readonly CheckResult[]): RunReport['summary'] {
+export function summarize(checks: readonly CheckResult[], covered: readonly Family[] = FAMILIES): RunReport['summary'] {
   const empty = (): FamilySummary => ({ passed: 0, warned: 0, failed: 0, errored: 0, skipped: 0, blocked: 0 });
-  const families = Object.fromEntries(FAMILIES.map((f) => [f, empty()])) as Record<Family, { -readonly [K in keyof FamilySummary]: number }>;
+  const names = FAMILIES.filter((f) => covered.includes(f) || checks.some((check) => check.family === f));
+  const families = Object.fromEntries(names.map((f) => [f, empty()])) as Record<Family, { -readonly [K in keyof FamilySummary]: number }>;
   const total = empty() as { -readonly [K in keyof FamilySummary]: number };
   let requests = 0;
   const rateLimit = { retries: 0, waitedMs: 0 };
@@ -48,7 +49,7 @@ export function promiseRows(promises: readonly BasisEntry[], checks: readonly Ch
   });
 }
 
-type ReportConfig = Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly' | 'strict'>;
+type ReportConfig = Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly' | 'strict'> & Partial<Pick<RunConfig, 'families'>>;
 
 export function errorReport(
   config: ReportConfig,
@@ -70,7 +71,7 @@ export function buildReport(
   override?: { outcome: Outcome; exitCode: number; error: string },
 ): RunReport {
   const finishedAt = new Date();
-  const summary = summarize(checks);
+  const summary = summarize(checks, config.families);
   // Warnings (broken assumptions) fail the run only under --strict.
   const failing = summary.total.failed > 0 || (config.strict && summary.total.warned > 0);
   const outcome: Outcome = override?.outcome ?? (internal ? 'internal-error' : failing ? 'failed' : 'passed');

@@ -11,6 +11,7 @@ import {
   promisesLine,
   visible,
   warnedChecks,
+  coveredFamilies,
 } from './render.js';
 
 const MAX_LINE = 160;
@@ -46,7 +47,7 @@ export function renderSummary(report: Readonly<RunReport>, secrets: readonly str
   if (report.error !== undefined) lines.push(cut(`error: ${oneLine(report.error)}`));
 
   const width = Math.max(...FAMILIES.map((family) => family.length));
-  for (const family of FAMILIES) lines.push(`  ${family.padEnd(width)}  ${countsLine(report.summary.families[family])}`);
+  for (const [family, counts] of coveredFamilies(report)) lines.push(`  ${family.padEnd(width)}  ${countsLine(counts)}`);
 
   for (const check of problemChecks(report)) {
     lines.push(cut(`${CONSOLE_MARKS[check.status as 'failed' | 'errored']}${check.family}/${oneLine(check.name)} — ${oneLine(checkMessage(check))}`));

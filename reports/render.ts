@@ -2,7 +2,7 @@
 import type { Basis } from '../engine/basis.js';
 import type { ReproductionStep } from '../engine/exchange.js';
 import type { ResponseExcerpt } from '../engine/records.js';
-import type { CheckResult, FamilySummary, PromiseRow, RunReport } from './model.js';
+import { FAMILIES, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from './model.js';
 
 /**
  * Characters a terminal or a viewer acts on instead of showing: C0 controls but tab, LF and CR (ESC starts
@@ -152,4 +152,12 @@ export function promiseCounts(promises: readonly PromiseRow[]): Record<PromiseRo
 export function promisesLine(promises: readonly PromiseRow[]): string {
   const counts = promiseCounts(promises);
   return `promises: ${counts.kept} kept, ${counts.broken} broken, ${counts.untested} untested`;
+}
+
+/** The families the run covered, in the model's order, with their counts. */
+export function coveredFamilies(report: Readonly<RunReport>): [Family, FamilySummary][] {
+  return FAMILIES.flatMap((family) => {
+    const counts = report.summary.families[family];
+    return counts ? [[family, counts] as [Family, FamilySummary]] : [];
+  });
 }

@@ -12,7 +12,7 @@ import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
 import { check, family, prerequisiteCheck, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { boundaryFields, clientFields, plainClient, someFields } from './support.js';
+import { boundaryFields, clientFields, expectNamed, plainClient, required, someFields, updateFields } from './support.js';
 
 /** A client to read: one this run creates, or under --read-only the first one the target lists. */
 async function someClientId(run: CheckRun): Promise<string> {
@@ -88,21 +88,63 @@ family('contract', (env) => {
 
   check(env, 'keys a create leaves out take their documented defaults', { writes: true }, async (run) => {
     const defaults = run.api.capabilities.createDefaults;
-    if (defaults.length === 0) return run.skip('the docs name no default taken from another field');
-    await forAll(run, clientFields(run.api), async (fields) => {
-      const read = await run.api.get((await run.api.create(fields, run.scope())).id);
-      for (const { key, sameAs } of defaults) {
-        expectThat(read.snapshot[key] === fields[sameAs], 'contract/create-default', `${key} left out on create is ${JSON.stringify(read.snapshot[key])}, not the ${sameAs}`, {
-          expected: fields[sameAs],
+    if (defaults.length === 0) return run.skip('the docs name no default taken from other fields');
+    await forAll(run, clientFields(run.api), async (all) => {
+      for (const { key, from, omit } of defaults) {
+        const fields = omit ? Object.fromEntries(Object.entries(all).filter(([field]) => field !== omit)) : all;
+        const read = await run.api.get((await run.api.create(fields, run.scope())).id);
+        const wanted = from.map((field) => fields[field]).join(' ');
+        expectThat(read.snapshot[key] === wanted, 'contract/create-default', `${key} left out on create is ${JSON.stringify(read.snapshot[key])}, not ${from.join(' + " " + ')}`, {
+          expected: wanted,
           actual: read.snapshot[key],
         });
       }
     });
   });
 
+  check(env, 'a create without a field the docs require is refused, naming it', { writes: true }, async (run) => {
+    const fields = required(run.api, 'create');
+    const refusal = run.api.expectations.invalid;
+    if (fields.length === 0 || !refusal) return run.skip('the docs require no field on create, or name no refusal for one left out');
+    const full = someFields(run.api, 'required');
+    for (const field of fields) {
+      const without = Object.fromEntries(Object.entries(full).filter(([name]) => name !== field));
+      const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', { ...refusal, rule: 'errors/required-field', why: `a create without ${field} is refused` });
+      expectNamed(run.api, answer, [field], 'errors/required-field');
+    }
+  });
+
+  check(env, 'a create with a value another client holds in a unique field is refused, naming it', { writes: true }, async (run) => {
+    const unique = run.api.capabilities.fields.filter((field) => field.unique && field.kind === 'text').map((field) => field.name);
+    const refusal = run.api.expectations.invalid;
+    if (unique.length === 0 || !refusal) return run.skip('the docs name no unique field, or no refusal for a taken value');
+    await forAll(run, clientFields(run.api), async (fields) => {
+      const scope = run.scope();
+      await run.api.probe({ op: 'create', fields, scope }, 'valid', run.api.expectations.created);
+      for (const field of unique) {
+        const twin = { ...someFields(run.api, 'twin'), [field]: fields[field]! };
+        const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', { ...refusal, rule: 'errors/unique', why: `a second client with the same ${field} is refused` });
+        expectNamed(run.api, answer, [field], 'errors/unique');
+      }
+    });
+  });
+
+  check(env, 'a create or update without the required custom fields is refused, naming them', { writes: true }, async (run) => {
+    const names = Object.keys(run.config.customFields ?? {});
+    const refusal = run.api.expectations.invalid;
+    if (!refusal) return run.skip('the docs name no refusal for a missing custom field');
+    if (names.length === 0) return run.skip('the run names no required custom field (--custom-field NAME=VALUE)');
+    const why = (op: string) => ({ ...refusal, rule: 'errors/custom-field', why: `a ${op} without the required custom fields is refused` });
+    const created = await run.api.probe({ op: 'create', fields: someFields(run.api, 'custom'), scope: run.scope(), withoutCustomFields: true }, 'valid', why('create'));
+    expectNamed(run.api, created, names, 'errors/custom-field');
+    const { id } = await run.api.create(someFields(run.api, 'custom'), run.scope());
+    const updated = await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'changed'), withoutCustomFields: true }, 'valid', why('update'));
+    expectNamed(run.api, updated, names, 'errors/custom-field');
+  });
+
   check(env, 'update, delete and restore answer with the documented envelopes', { writes: true }, async (run) => {
     const { id } = await run.api.create(someFields(run.api, 'contract'), run.scope());
-    await run.api.update(id, someFields(run.api, 'updated'));
+    await run.api.update(id, updateFields(run.api, 'updated'));
     await run.api.delete(id);
     if (run.api.restore) await run.api.restore(id);
   });
@@ -112,7 +154,7 @@ family('contract', (env) => {
   });
 
   check(env, 'an unknown id is answered with the documented error (update)', { writes: true }, async (run) => {
-    await run.api.probe({ op: 'update', id: run.api.unknownId(), fields: someFields(run.api, 'nobody') }, 'valid', run.api.expectations.unknownId);
+    await run.api.probe({ op: 'update', id: run.api.unknownId(), fields: updateFields(run.api, 'nobody') }, 'valid', run.api.expectations.unknownId);
   });
 
   check(env, 'every other documented error condition is answered with its documented error', { writes: true }, async (run) => {

@@ -1,7 +1,7 @@
 /**
  * Deletion, of the kind each API documents. Soft: a deleted client is kept (get shows it deleted, fields
  * intact), leaves the active list, appears in the deleted list, and a restore (where documented) brings
- * it back unchanged. Hard: the client is gone; get, update and a second delete answer the documented
+ * it back unchanged. Hard: the client is gone; get, update, actions and a second delete answer the documented
  * not-found error, no list shows it, and no later create reuses its id.
  */
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import type { DeletionFacet } from '../model/capabilities.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { changedSnapshotKeys, clientFields, createAll, fieldChanges, listedIds, sameIds, someFields, walkPages } from './support.js';
+import { actionProbeValue, changedSnapshotKeys, clientFields, createAll, fieldChanges, listedIds, sameIds, someFields, updateFields, walkPages } from './support.js';
 
 /** Several clients, some of them (by mask) deleted. */
 const population = (api: ClientApi) => fc.record({ clients: fc.array(clientFields(api), { minLength: 1, maxLength: 5 }), mask: fc.nat({ max: 31 }) });
@@ -87,14 +87,19 @@ family('deletion', (env) => {
     });
   });
 
-  check(env, 'a hard-deleted client is gone: get, update and a second delete answer not found', { writes: true }, async (run) => {
+  check(env, 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', { writes: true }, async (run) => {
     hardDeletion(run);
     await forAll(run, clientFields(run.api), async (fields) => {
       const { id } = await run.api.create(fields, run.scope());
       await run.api.delete(id);
       const gone = run.api.expectations.unknownId;
       await run.api.probe({ op: 'get', id }, 'valid', { ...gone, why: `a deleted client is gone (${gone.why})` });
-      await run.api.probe({ op: 'update', id, fields: someFields(run.api, 'ghost') }, 'valid', { ...gone, why: `a deleted client cannot be updated (${gone.why})` });
+      await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', { ...gone, why: `a deleted client cannot be updated (${gone.why})` });
+      for (const field of run.api.capabilities.fields.filter((spec) => spec.viaAction)) {
+        // A ref that must belong to the client has no value valid for a gone one: validation may answer first.
+        const value = actionProbeValue(field);
+        if (value !== undefined) await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', { ...gone, why: `a deleted client's ${field.name} cannot be set (${gone.why})` });
+      }
       await run.api.probe({ op: 'delete', id }, 'valid', { ...gone, why: `a deleted client cannot be deleted again (${gone.why})` });
     });
   });

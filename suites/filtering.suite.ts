@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { expectThat, forAll } from '../engine/property.js';
-import { describeFilter, type Filter } from '../model/client.js';
+import { describeFilter, type ClientRecord, type Filter } from '../model/client.js';
 import type { ClientFields } from '../model/fields.js';
 import { matchBounds } from '../model/semantics.js';
 import type { NamedValue } from '../generators/arbitraries.js';
-import type { FilterFacts } from '../model/capabilities.js';
+import { fieldSpec, type FilterFacts } from '../model/capabilities.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
 import { COLLIDING, EMAILS, clientFields, createAll, plainClient, sameIds, someFields, walkPages } from './support.js';
@@ -27,9 +27,13 @@ function documentedOnly(facts: FilterFacts): FilterFacts {
 }
 
 async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filter: Filter, perPage: number): Promise<void> {
-  const facts = run.api.capabilities.filters;
   const scope = run.scope();
-  const created = await createAll(run, scope, all);
+  await judgeFiltered(run, scope, await createAll(run, scope, all), filter, perPage);
+}
+
+/** A filtered list of a scope holds exactly the clients of `created` (as they are now) that match. */
+async function judgeFiltered(run: CheckRun, scope: string, created: readonly ClientRecord[], filter: Filter, perPage: number): Promise<void> {
+  const facts = run.api.capabilities.filters;
   const pages = await walkPages(run.api, { scope, filters: [filter], perPage }, created.length);
   const listed = pages.flatMap((p) => p.items);
   const ids = listed.map((i) => i.id);
@@ -56,26 +60,43 @@ async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filte
   expectThat(wrong.length === 0, 'filtering/case', `${describeFilter(filter)} treats letter case otherwise than the spec records`, { expected: strict, actual: ids });
 }
 
+/** A like filter; on a field that carries the scope, one the value must end with. */
+function likeFilter(run: CheckRun, field: string, value: string): Filter {
+  return { kind: 'like', field, value, ...(run.api.capabilities.filters.scopedAtEnd?.includes(field) ? { atEnd: true } : {}) };
+}
+
+/** The fields of `names` that hold free text (an equality filter on a state or a reference is judged apart). */
+function textFields(run: CheckRun, names: readonly string[]): string[] {
+  return names.filter((name) => fieldSpec(run.api.capabilities, name)?.kind === 'text');
+}
+
 /** Filter values at the start, middle and end of a value, in another case, and with spaces, against near misses. */
 function boundaryFilters(run: CheckRun): NamedValue<{ clients: ClientFields[]; filter: Filter }>[] {
   const { like, equals } = run.api.capabilities.filters;
   const plain = plainClient(run.api);
   const clientsWith = (field: string, values: string[]) => values.map((value) => ({ ...plain, [field]: value }));
+  const atEnd = run.api.capabilities.filters.scopedAtEnd ?? [];
   const likeCases = like.flatMap((field) =>
-    (
-      [
-        ['at the start', 'Alp'],
-        ['in the middle, with a space', 'ha B'],
-        ['at the end', 'eta'],
-        ['in another case', 'ALPHA'],
-        ['with a leading space', ' Beta'],
-      ] as const
+    (atEnd.includes(field)
+      ? ([
+          ['at the end', 'eta'],
+          ['the whole value', 'Alpha Beta'],
+          ['at the end, in another case', 'BETA'],
+          ['at the end, with a leading space', ' Beta'],
+        ] as const)
+      : ([
+          ['at the start', 'Alp'],
+          ['in the middle, with a space', 'ha B'],
+          ['at the end', 'eta'],
+          ['in another case', 'ALPHA'],
+          ['with a leading space', ' Beta'],
+        ] as const)
     ).map(([where, value]) => ({
       name: `${field} like a value ${where}`,
-      value: { clients: clientsWith(field, ['Alpha Beta', 'alphabet', 'Gamma']), filter: { kind: 'like', field, value } as Filter },
+      value: { clients: clientsWith(field, ['Alpha Beta', 'alphabet', 'Gamma']), filter: likeFilter(run, field, value) },
     })),
   );
-  const equalsCases = equals.flatMap((field) => {
+  const equalsCases = textFields(run, equals).flatMap((field) => {
     // Near misses of the value: it ends another, it is the start of another, and it in another case.
     const email = run.api.fieldBoundaries(field).some(({ value }) => typeof value === 'string' && value.includes('@'));
     const [exact, ...misses] = email ? ['q@example.test', 'qq@example.test', 'q@example.testing'] : ['Alpha', 'Alpha Beta', 'Beta Alpha'];
@@ -105,9 +126,10 @@ family('filtering', (env) => {
         })
         .map(({ field, clients, pick, start, length, caseMask }) => {
           const source = clients[pick % clients.length]![field] as string;
-          const from = start % source.length;
+          // A field that carries the scope is searched at a value's end (see FilterFacts.scopedAtEnd).
+          const from = run.api.capabilities.filters.scopedAtEnd?.includes(field) ? Math.max(0, source.length - length) : start % source.length;
           const needle = flipCase(source.slice(from, from + length), caseMask);
-          return { clients, filter: { kind: 'like', field, value: needle } as Filter };
+          return { clients, filter: likeFilter(run, field, needle) };
         }),
       ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
       boundaryFilters(run).filter(({ value }) => value.filter.kind === 'like'),
@@ -115,8 +137,8 @@ family('filtering', (env) => {
   });
 
   check(env, 'equality filters match the whole value, not a part of it', { writes: true, needs: [SCOPE] }, async (run) => {
-    const { equals } = run.api.capabilities.filters;
-    if (equals.length === 0) run.skip('the API documents no equality filter on a client field');
+    const equals = textFields(run, run.api.capabilities.filters.equals);
+    if (equals.length === 0) run.skip('the API documents no equality filter on a text field');
     await forAll(
       run,
       fc
@@ -132,7 +154,8 @@ family('filtering', (env) => {
   });
 
   check(env, 'a filtered list pages like any other: every match exactly once across pages', { writes: true, needs: [SCOPE] }, async (run) => {
-    const { like, equals } = run.api.capabilities.filters;
+    const { like } = run.api.capabilities.filters;
+    const equals = textFields(run, run.api.capabilities.filters.equals);
     // A one-letter substring, or (for an API with equality filters only) one of a few shared values:
     // either way a match spans several small pages.
     const kind = like.length > 0 ? 'like' : equals.length > 0 ? 'equals' : run.skip('the API documents no filter on a client field');
@@ -146,8 +169,8 @@ family('filtering', (env) => {
         perPage: fc.integer({ min: 1, max: 3 }),
       }),
       ({ field, clients, needle, pick, perPage }) => {
-        const value = kind === 'like' ? needle : (clients[pick % clients.length]![field] as string);
-        return expectFiltered(run, clients, { kind, field, value }, perPage);
+        const filter = kind === 'like' ? likeFilter(run, field, needle) : ({ kind, field, value: clients[pick % clients.length]![field] as string } as Filter);
+        return expectFiltered(run, clients, filter, perPage);
       },
     );
   });
@@ -163,5 +186,35 @@ family('filtering', (env) => {
       const listed = pages.flatMap((p) => p.items.map((i) => i.id));
       expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', { expected: wanted, actual: listed });
     });
+  });
+
+  check(env, 'an equality filter on a state or a reference lists exactly the clients that have it', { writes: true, needs: [SCOPE] }, async (run) => {
+    const specs = run.api.capabilities.filters.equals.map((name) => fieldSpec(run.api.capabilities, name)!).filter((spec) => (spec.kind === 'enum' && spec.viaAction && run.api.act) || spec.kind === 'ref');
+    if (specs.length === 0) run.skip('the API documents no equality filter on a status or a reference');
+    const enums = specs.filter((spec) => spec.kind === 'enum');
+    await forAll(
+      run,
+      fc.record({
+        spec: fc.constantFrom(...specs),
+        states: fc.array(fc.record(Object.fromEntries(enums.map((spec) => [spec.name, fc.constantFrom(...spec.values!)]))), { minLength: 1, maxLength: 6 }),
+        pick: fc.nat(),
+        unknown: fc.boolean(),
+        perPage: fc.integer({ min: 1, max: 3 }),
+      }),
+      async ({ spec, states, pick, unknown, perPage }) => {
+        const scope = run.scope();
+        const created = await createAll(run, scope, states.map((_, i) => someFields(run.api, `s${i}`)));
+        for (const [i, state] of states.entries()) for (const [field, value] of Object.entries(state)) await run.api.act!(created[i]!.id, field, value);
+        const now = await Promise.all(created.map((client) => run.api.get(client.id)));
+        if (spec.kind === 'enum') return judgeFiltered(run, scope, now, { kind: 'equals', field: spec.name, value: spec.values![pick % spec.values!.length]! }, perPage);
+        // A reference is learned from the clients (a create's default), or one nothing has.
+        const known = now.map((client) => client.fields[spec.name]).filter((value): value is string => typeof value === 'string');
+        if (!unknown && known.length > 0) return judgeFiltered(run, scope, now, { kind: 'equals', field: spec.name, value: known[pick % known.length]! }, perPage);
+        const nothing: Filter = { kind: 'equals', field: spec.name, value: run.api.unknownId() };
+        const answer = await run.api.tryList({ scope, filters: [nothing], page: 1, perPage }, 'filtering/only-matches');
+        if (answer === 'rejected') return;
+        expectThat(answer.items.length === 0, 'filtering/only-matches', `${describeFilter(nothing)}, a value no client has, listed clients`, { expected: [], actual: answer.items.map((item) => item.id) });
+      },
+    );
   });
 });

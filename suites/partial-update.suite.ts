@@ -1,19 +1,25 @@
 /**
  * Partial update: an update naming a subset of fields changes exactly those. Every other stored field,
- * read back with get, is unchanged (server-managed timestamps excepted).
+ * read back with get, is unchanged (server-managed timestamps excepted), action fields included: the
+ * client has a set given on create and an enum set by its action first, so an update that resets them shows.
+ * An update without a field the docs require is refused and changes nothing.
  */
 import fc from 'fast-check';
 import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
 import { check, family } from './harness.js';
-import { boundaryFields, changedSnapshotKeys, clientFields, editable, fieldChanges, plainClient } from './support.js';
+import { actionState, plainActions, boundaryFields, changedSnapshotKeys, clientFields, fieldChanges, plainClient, required, updatable, withRequired } from './support.js';
 
 family('partial-update', (env) => {
   check(env, 'an update changes exactly the fields it names', { writes: true }, (run) => {
     // Updates to the empty string, to null where a field is nullable, and to every other edge value, first.
-    const boundaries = boundaryFields(run.api, { nulls: true }).map(({ name, value }) => ({ name: `update to ${name}`, value: { initial: plainClient(run.api), changes: value } }));
-    return forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
-      const { id } = await run.api.create(initial, run.scope());
+    const boundaries = boundaryFields(run.api, { nulls: true }, updatable(run.api)).map(({ name, value }) => ({
+      name: `update to ${name}`,
+      value: { initial: plainClient(run.api), changes: withRequired(run.api, value, plainClient(run.api)), actions: plainActions(run.api) },
+    }));
+    return forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api), actions: actionState(run.api) }), async ({ initial, changes, actions }) => {
+      const { id } = await run.api.create({ ...initial, ...actions.onCreate }, run.scope());
+      for (const [field, value] of Object.entries(actions.viaAction)) await run.api.act!(id, field, value);
       const before = await run.api.get(id);
       await run.api.update(id, changes);
       const after = await run.api.get(id);
@@ -39,13 +45,13 @@ family('partial-update', (env) => {
       fc.record({
         initial: clientFields(run.api),
         // Values from the field's own schema: a made-up value could break its pattern (an email, a phone).
-        change: fc.constantFrom(...editable(run.api)).chain((field) =>
+        change: fc.constantFrom(...updatable(run.api)).chain((field) =>
           fc.record({ field: fc.constant(field), values: fc.array(run.api.fieldArbitrary(field), { minLength: 1, maxLength: 3 }) }),
         ),
       }),
       async ({ initial, change: { field, values } }) => {
         const { id } = await run.api.create(initial, run.scope());
-        for (const value of values) await run.api.update(id, { [field]: value });
+        for (const value of values) await run.api.update(id, withRequired(run.api, { [field]: value }, initial));
         const after = await run.api.get(id);
         const expected = { ...initial, [field]: values.at(-1)! };
         const wrong = fieldsDiffer(expected, after.fields, run.api.capabilities.fields);
@@ -53,4 +59,25 @@ family('partial-update', (env) => {
       },
     ),
   );
+
+  check(env, 'an update without a field the docs require is refused and changes nothing', { writes: true }, async (run) => {
+    const fields = required(run.api, 'update');
+    const refusal = run.api.expectations.invalid;
+    if (fields.length === 0 || !refusal) return run.skip('the docs require no field on update, or name no refusal for one left out');
+    await forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
+      const { id } = await run.api.create(initial, run.scope());
+      const before = await run.api.get(id);
+      for (const field of fields) {
+        const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
+        await run.api.probe({ op: 'update', id, fields: without }, 'valid', { ...refusal, rule: 'errors/required-field', why: `an update without ${field} is refused` });
+      }
+      const after = await run.api.get(id);
+      const changed = changedSnapshotKeys(before, after);
+      expectThat(changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
+        operation: 'update',
+        expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
+        actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),
+      });
+    });
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Stateful, model-based: random sequences of the operations an API has (create, get, update, delete,
- * restore where documented, list) run against the target and against the model's pure transitions
+ * restore and actions where documented, list) run against the target and against the model's pure transitions
  * (`model/state.ts`); every answer must agree with the model. fast-check shrinks a failing sequence to
  * the shortest one; the report prints its requests.
  */
@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { Visibility } from '../model/client.js';
-import { fieldsDiffer, type ClientFields } from '../model/fields.js';
+import { fieldsDiffer, type ClientFields, type FieldValue } from '../model/fields.js';
 import * as transition from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { clientFields, fieldChanges, listedIds } from './support.js';
+import { clientFields, fieldChanges, listedIds, setValue, withRequired } from './support.js';
 
 /** fast-check's model is mutable; it holds the pure state and replaces it at each step. */
 interface Model {
@@ -80,8 +80,9 @@ class Update extends ClientCommand {
   intent = () => `update client #${this.pick} with ${JSON.stringify(this.changes)}`;
   protected async execute(model: Model, { api }: Real) {
     const target = pickFrom(model.state.clients, this.pick);
-    await api.update(target.id, this.changes, target.visibility === 'deleted' ? 'stateful/get-fields' : 'success');
-    model.state = transition.updated(model.state, target.id, this.changes);
+    const changes = withRequired(api, this.changes, target.fields);
+    await api.update(target.id, changes, target.visibility === 'deleted' ? 'stateful/get-fields' : 'success');
+    model.state = transition.updated(model.state, target.id, changes);
   }
 }
 
@@ -93,6 +94,18 @@ class Delete extends ClientCommand {
     const target = pickFrom(withVisibility(model, 'active'), this.pick);
     await api.delete(target.id);
     model.state = transition.deleted(model.state, target.id, api.capabilities.deletion);
+  }
+}
+
+/** An action sets one field (a set replaced whole, an enum value) and nothing else. */
+class Act extends ClientCommand {
+  constructor(readonly pick: number, readonly field: string, readonly value: FieldValue) { super(); }
+  check = (model: Readonly<Model>) => withVisibility(model, 'active').length > 0;
+  intent = () => `set ${this.field} of active client #${this.pick} to ${JSON.stringify(this.value)}`;
+  protected async execute(model: Model, { api }: Real) {
+    const target = pickFrom(withVisibility(model, 'active'), this.pick);
+    await api.act!(target.id, this.field, this.value);
+    model.state = transition.fieldSet(model.state, target.id, this.field, this.value);
   }
 }
 
@@ -122,6 +135,16 @@ class List extends ClientCommand {
   }
 }
 
+/** One command per action field the suite can give a value: sets of a few words, enums' documented values. */
+function actionCommands(api: ClientApi): fc.Arbitrary<Command>[] {
+  if (!api.act) return [];
+  return api.capabilities.fields.flatMap((field) => {
+    const values: fc.Arbitrary<FieldValue> | undefined =
+      field.kind === 'set' ? fc.oneof(setValue(), fc.constant([])) : field.kind === 'enum' && field.values?.length ? fc.constantFrom(...field.values) : undefined;
+    return field.viaAction && values ? [fc.tuple(fc.nat(), values).map(([pick, value]): Command => new Act(pick, field.name, value))] : [];
+  });
+}
+
 /** The commands this API's capabilities allow: restore only where documented, lists by visibility only for soft deletes. */
 function commandsFor(api: ClientApi): fc.Arbitrary<Command>[] {
   const create = clientFields(api).map((fields): Command => new Create(fields));
@@ -134,6 +157,7 @@ function commandsFor(api: ClientApi): fc.Arbitrary<Command>[] {
     fc.tuple(fc.nat(), fieldChanges(api)).map(([pick, changes]) => new Update(pick, changes)),
     fc.nat().map((pick) => new Delete(pick)),
     ...(api.restore ? [fc.nat().map((pick): Command => new Restore(pick))] : []),
+    ...actionCommands(api),
     fc.tuple(fc.constantFrom(...visibilities), fc.integer({ min: 1, max: 4 })).map(([v, n]) => new List(v, n)),
   ];
 }

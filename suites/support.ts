@@ -1,18 +1,42 @@
 /** Arbitraries and steps the property suites share; all in terms of the port and the model. */
 import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
+import { expectThat } from '../engine/property.js';
+import type { Answer } from '../engine/session.js';
 import type { NamedValue, StringConstraints } from '../generators/arbitraries.js';
 import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
-import { editableFields, type ClientFields, type FieldValue } from '../model/fields.js';
+import { editableFields, requiredOn, updatableFields, type ClientFields, type FieldSpec, type FieldValue } from '../model/fields.js';
 import type { CheckRun } from './harness.js';
 
 /** Few letters in both cases: substrings and case variants of one value show up in another. */
 export const COLLIDING: StringConstraints = { alphabet: 'abAB', minLength: 1, maxLength: 5 };
 export const EMAILS: StringConstraints = { alphabet: 'ab', minLength: 1, maxLength: 3 };
 
-/** The fields a plain create and update carry (text fields not managed by an action). */
+/** The fields a plain create carries (text fields not managed by an action). */
 export function editable(api: ClientApi): string[] {
   return editableFields(api.capabilities.fields).map((field) => field.name);
+}
+
+/** The fields a plain update carries (those of a create but the ones only a create sends). */
+export function updatable(api: ClientApi): string[] {
+  return updatableFields(api.capabilities.fields).map((field) => field.name);
+}
+
+/** The fields the docs require on an operation. */
+export function required(api: ClientApi, operation: 'create' | 'update'): string[] {
+  return requiredOn(api.capabilities.fields, operation).map((field) => field.name);
+}
+
+/** Minimal changes for an update whose content does not matter: the first updatable field set to `value`, plain values where the docs require one. */
+export function updateFields(api: ClientApi, value: string): ClientFields {
+  const plain = Object.fromEntries(required(api, 'update').map((field) => [field, plainValue(api, field)]));
+  return { ...plain, [updatable(api)[0]!]: value };
+}
+
+/** An update's changes with every field the docs require on update added, at its current value where the changes leave it out. */
+export function withRequired(api: ClientApi, changes: ClientFields, current: ClientFields): ClientFields {
+  const added = required(api, 'update').filter((field) => !(field in changes) && current[field] !== undefined);
+  return { ...Object.fromEntries(added.map((field) => [field, current[field]!])), ...changes };
 }
 
 /** A full set of fields for a new client, every value drawn from the field's schema. */
@@ -22,18 +46,24 @@ export function clientFields(api: ClientApi, strings?: StringConstraints): fc.Ar
   return fc.record(record);
 }
 
-/** A non-empty subset of the editable fields, with new values. */
+/** A non-empty subset of the updatable fields, with new values: always those the docs require on update. */
 export function fieldChanges(api: ClientApi): fc.Arbitrary<ClientFields> {
-  return fc.subarray(editable(api), { minLength: 1 }).chain((fields) => {
+  const must = required(api, 'update');
+  const optional = updatable(api).filter((field) => !must.includes(field));
+  return fc.subarray(optional, { minLength: must.length > 0 ? 0 : 1 }).chain((fields) => {
     const record: Record<string, fc.Arbitrary<string>> = {};
-    for (const field of fields) record[field] = api.fieldArbitrary(field);
+    for (const field of [...must, ...fields]) record[field] = api.fieldArbitrary(field);
     return fc.record(record);
   });
 }
 
-/** Minimal fields for a client whose content does not matter: the first editable field set to `value`. */
+/**
+ * Minimal fields for a client whose content does not matter: the first editable field set to `value`,
+ * and a plain value in every other field the docs require on create.
+ */
 export function someFields(api: ClientApi, value: string): ClientFields {
-  return { [editable(api)[0]!]: value };
+  const plain = Object.fromEntries(required(api, 'create').map((field) => [field, plainValue(api, field)]));
+  return { ...plain, [editable(api)[0]!]: value };
 }
 
 export async function createAll(run: CheckRun, scope: string, all: readonly ClientFields[]): Promise<ClientRecord[]> {
@@ -90,9 +120,9 @@ export function plainClient(api: ClientApi): ClientFields {
  * The boundary phase's field values, one case per edge class (empty, spaces, punctuation, Unicode, ...):
  * the class's value in every editable field whose schema allows it, a plain value elsewhere.
  */
-export function boundaryFields(api: ClientApi, options: { nulls: boolean }): NamedValue<ClientFields>[] {
+export function boundaryFields(api: ClientApi, options: { nulls: boolean }, fields: readonly string[] = editable(api)): NamedValue<ClientFields>[] {
   const byClass = new Map<string, Record<string, FieldValue>>();
-  for (const field of editable(api)) {
+  for (const field of fields) {
     for (const { name, value } of api.fieldBoundaries(field)) {
       if (value === null && !options.nulls) continue;
       const fields = byClass.get(name) ?? {};
@@ -101,4 +131,52 @@ export function boundaryFields(api: ClientApi, options: { nulls: boolean }): Nam
     }
   }
   return [...byClass].map(([name, fields]) => ({ name, value: fields }));
+}
+
+/** A value an action on any client accepts: an empty set, an enum's first value; none for a ref that must belong to the client. */
+export function actionProbeValue(field: FieldSpec): FieldValue | undefined {
+  if (field.kind === 'set') return [];
+  if (field.kind === 'enum') return field.values?.[0];
+  return undefined;
+}
+
+/** A few short words: sets drawn from them overlap, so a set appended to instead of replaced shows. */
+const SET_WORDS = ['alpha', 'beta', 'gamma', 'delta'];
+
+/** A set value: a few of SET_WORDS. */
+export function setValue(): fc.Arbitrary<string[]> {
+  return fc.subarray(SET_WORDS, { minLength: 1 });
+}
+
+/**
+ * Values for a client's action fields, where the API has them: a set given on create (where a create
+ * may carry it) and an enum set by its action. Refs are left as the server made them.
+ */
+export function actionState(api: ClientApi): fc.Arbitrary<{ onCreate: ClientFields; viaAction: ClientFields }> {
+  const onCreate: Record<string, fc.Arbitrary<FieldValue>> = {};
+  const viaAction: Record<string, fc.Arbitrary<FieldValue>> = {};
+  for (const field of api.capabilities.fields.filter((spec) => spec.viaAction)) {
+    if (field.kind === 'set' && field.onCreate) onCreate[field.name] = setValue();
+    else if (field.kind === 'enum' && field.values?.length && api.act) viaAction[field.name] = fc.constantFrom(...field.values);
+  }
+  return fc.record({ onCreate: fc.record(onCreate) as fc.Arbitrary<ClientFields>, viaAction: fc.record(viaAction) as fc.Arbitrary<ClientFields> });
+}
+
+/** One fixed action state, for boundary cases: the first two set words on create, an enum's last value by its action. */
+export function plainActions(api: ClientApi): { onCreate: ClientFields; viaAction: ClientFields } {
+  const onCreate: Record<string, FieldValue> = {};
+  const viaAction: Record<string, FieldValue> = {};
+  for (const field of api.capabilities.fields.filter((spec) => spec.viaAction)) {
+    if (field.kind === 'set' && field.onCreate) onCreate[field.name] = SET_WORDS.slice(0, 2);
+    else if (field.kind === 'enum' && field.values?.length && api.act) viaAction[field.name] = field.values.at(-1)!;
+  }
+  return { onCreate, viaAction };
+}
+
+/** A refusal must name the fields it is about, where the protocol's refusals name fields at all. */
+export function expectNamed(api: ClientApi, answer: Answer, fields: readonly string[], rule: string): void {
+  if (!api.refusedFields) return;
+  const named = api.refusedFields(answer);
+  const missing = fields.filter((field) => !named.includes(field));
+  expectThat(missing.length === 0, rule, `the refusal does not name ${missing.join(', ')}`, { expected: fields, actual: named });
 }

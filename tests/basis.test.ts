@@ -1,5 +1,5 @@
 /**
- * The basis tables of the FreshBooks specs (issue "Trust"): every rule the checks enforce resolves, per
+ * The basis tables of the FreshBooks and Grow CRM specs (issue "Trust"): every rule the checks enforce resolves, per
  * API, to a promise the documents make (quoted verbatim, with where it stands) or to an assumption the
  * spec records. A promise's quote must really stand in the document it names, and the kind of every
  * rule is pinned here, so the audit table of the issue and the specs cannot drift apart.
@@ -17,6 +17,7 @@ import { compileXsd, loadXsdSpec } from '../generators/xsd.js';
 const SHARED = join(PROJECT_ROOT, '..', 'shared');
 const REST_SPEC = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
 const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
+const GROWCRM_SPEC = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
 
 /** The rules of the exchange checks (one per check; `envelope` is the adapters' envelope gap). */
 const EXCHANGE_RULES = ['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'envelope', 'credential-echo'];
@@ -32,7 +33,11 @@ const SUITE_RULES = `contract/list-size contract/empty-list contract/empty-list-
   deletion/restored-unchanged deletion/restored-listed deletion/id-not-reused stateful/fresh-id stateful/get-fields
   stateful/get-visibility stateful/list stateful/restore-fields access/list-scope access/unchanged access/subset access/readable
   prerequisite/scope prerequisite/restricted-user`.split(/\s+/);
-const ALL_RULES = [...new Set([...EXCHANGE_RULES, ...EXPECTATION_RULES, ...SUITE_RULES])];
+/** The rules of facets only Grow CRM has so far (required and unique fields, custom fields, sorting, actions). */
+const FACET_RULES = `errors/required-field errors/unique errors/custom-field ordering/sorted ordering/default-order
+  partial-update/refused-unchanged actions/set-replaces actions/set-clears actions/set-on-create actions/enum-applied
+  actions/enum-refused actions/own-ref-kept actions/foreign-ref-refused actions/untouched`.split(/\s+/);
+const ALL_RULES = [...new Set([...EXCHANGE_RULES, ...EXPECTATION_RULES, ...SUITE_RULES, ...FACET_RULES])];
 
 interface Audit {
   readonly id: string;
@@ -61,6 +66,8 @@ const AUDITS: readonly Audit[] = [
       'access/readable',
       'prerequisite/restricted-user',
       'errors/not-permitted',
+      // No required or unique field, no custom field, no sort column, no action is documented.
+      ...FACET_RULES,
     ],
     promises: [
       'transport',
@@ -93,6 +100,8 @@ const AUDITS: readonly Audit[] = [
       'filtering/ids',
       // XML bodies have no keys to repeat (the check runs on JSON only).
       'duplicate-keys',
+      // No required or unique field, no custom field, no sort column, no action is documented.
+      ...FACET_RULES,
     ],
     promises: [
       'transport',
@@ -128,6 +137,20 @@ const AUDITS: readonly Audit[] = [
     ],
     entries: () => loadXsdSpec(CLASSIC_XSD).basisEntries(),
   },
+  {
+    id: 'growcrm',
+    seed: '003',
+    operations: () => [...indexOperations(GROWCRM_SPEC).keys()],
+    // The access rules are recorded, as not applicable (every key is an administrator's).
+    exclusions: [],
+    promises: `transport well-formed-body envelope success errors/unauthorized errors/unknown-id errors/required-field
+      errors/unique errors/custom-field contract/list-size contract/empty-list contract/get-id contract/create-echo
+      contract/create-stored contract/create-default pagination/page-size pagination/per-page pagination/per-page-cap
+      filtering/only-matches filtering/all-matches ordering/sorted ordering/default-order partial-update/applied
+      partial-update/untouched partial-update/repeated actions/set-replaces actions/set-clears actions/set-on-create
+      actions/enum-applied actions/own-ref-kept deletion/gone deletion/active-list`.split(/\s+/),
+    entries: () => basisEntries(GROWCRM_SPEC),
+  },
 ];
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
@@ -144,6 +167,9 @@ function documentOf(source: string, audit: Audit): { file: string; kind: 'seed' 
   if (/^shared\/README\.md, \S/.test(source)) return { file: join(SHARED, 'README.md'), kind: 'readme' };
   const reference = /^shared\/reference\/((?:classic-xml|rest-json)\/[^\s,]+)/.exec(source);
   if (reference) return { file: join(SHARED, 'reference', reference[1]!), kind: 'reference' };
+  // The Grow CRM pages are stored under their repository's name: crm-docs/<page>.md.
+  const crm = /^shared\/reference\/crm-docs\/([\w-]+\.md)/.exec(source);
+  if (crm) return { file: join(SHARED, 'reference', 'crm-docs', `nextloopdevs_growcrm-modules-docs-api__${crm[1]}`), kind: 'reference' };
   return undefined;
 }
 
@@ -213,7 +239,7 @@ describe.each(AUDITS)('the basis of $id', (audit) => {
       expect(entries.some((entry) => entry.operation === operation && entry.kind === 'promise' && entry.rules.includes('success')), operation).toBe(true);
     }
     // An assumption stands in the spec, at its place.
-    const specPath = audit.id === 'freshbooks-rest' ? REST_SPEC.path : CLASSIC_XSD;
+    const specPath = findApi(audit.id).spec.path;
     for (const entry of entries.filter((e) => e.kind === 'assumption')) expect(entry.source).toBe(`${specPath}, ${entry.operation ?? 'document'}`);
   });
 });

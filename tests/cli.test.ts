@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget as startClassic } from '../apis/freshbooks-classic/target/index.js';
 import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.js';
-import { APIS } from '../apis/registry.js';
+import { APIS, findApi } from '../apis/registry.js';
+import { FAMILIES } from '../engine/families.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import type { RunningTarget } from '../targets/types.js';
 import { lingering, readReport, runCli, runMain, tempDir } from './support/cli.js';
@@ -43,6 +44,8 @@ describe('usage errors: exit 2, one line, a report saying why', () => {
     [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--token', 'T'], /needs --account-id for --api freshbooks-rest/],
     [['run', '--api', 'freshbooks', '--target', 'not a url'], /--target is not a URL/],
     [['run', '--api', 'freshbooks', '--mutant', 'no-such-mutant'], /unknown --mutant/],
+    [['run', '--api', 'growcrm', '--custom-field', 'no-equals-sign'], /--custom-field must be NAME=VALUE/],
+    [['run', '--api', 'growcrm', '--custom-field', 'a=1', '--custom-field', 'a=2'], /--custom-field a is given twice/],
   ])('%j', async (args, message) => {
     const dir = tempDir('usage');
     const result = await runMain([...args, '--report-dir', dir]);
@@ -200,7 +203,10 @@ describe('npm start: every API against its embedded reference', () => {
     expect(result.code).toBe(0);
     for (const { id } of APIS) {
       expect(readdirSync(join(dir, id)).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
-      expect(readReport(join(dir, id))).toMatchObject({ api: id, outcome: 'passed', exitCode: 0 });
+      const report = readReport(join(dir, id));
+      expect(report).toMatchObject({ api: id, outcome: 'passed', exitCode: 0 });
+      // Each report covers the API's own families, and only those.
+      expect(Object.keys(report.summary.families)).toEqual(FAMILIES.filter((family) => findApi(id).families.includes(family)));
     }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assumed, documented } from '../model/capabilities.js';
 import type { ClientRecord } from '../model/client.js';
 import { fieldsDiffer, sameValue } from '../model/fields.js';
-import { expectedPageSize, matchBounds, outOfOrder, pageCount } from '../model/semantics.js';
+import { collationOrder, expectedPageSize, matchBounds, outOfOrder, pageCount } from '../model/semantics.js';
 import { EMPTY_STATE, created, deleted, expectedList, fieldSet, listAgrees, restored, updated } from '../model/state.js';
 
 const client = (id: string, fields: Record<string, string>) => ({ id, fields });
@@ -37,15 +37,25 @@ describe('pages', () => {
 });
 
 describe('sort order, judged only where every collation agrees', () => {
-  const records = (...names: string[]): ClientRecord[] => names.map((name, i) => ({ id: String(i), fields: { name }, snapshot: {} }));
+  const byName = (name: string) => name;
   it('finds the first pair out of order', () => {
-    expect(outOfOrder(records('a', 'B', 'c'), 'name', 'asc')).toBe(-1);
-    expect(outOfOrder(records('c', 'b', 'a'), 'name', 'asc')).toBe(1);
-    expect(outOfOrder(records('c', 'b', 'a'), 'name', 'desc')).toBe(-1);
+    expect(outOfOrder(['a', 'b', 'c'], byName, 'asc')).toBe(-1);
+    expect(outOfOrder(['c', 'b', 'a'], byName, 'asc')).toBe(1);
+    expect(outOfOrder(['c', 'b', 'a'], byName, 'desc')).toBe(-1);
+    expect(outOfOrder(['ab', 'b', 'ac'], byName, 'asc')).toBe(2);
   });
-  it('ties (also by case) and values outside ASCII are not judged', () => {
-    expect(outOfOrder(records('b', 'B', 'b'), 'name', 'asc')).toBe(-1);
-    expect(outOfOrder(records('é', 'a'), 'name', 'asc')).toBe(-1);
+  it('ties, mixed case, values outside ASCII and values that start another are not judged', () => {
+    expect(outOfOrder(['b', 'b', 'a', 'a'], byName, 'desc')).toBe(-1);
+    expect(outOfOrder(['b', 'B', 'a'], byName, 'desc')).toBe(-1);
+    expect(outOfOrder(['a', 'B'], byName, 'desc')).toBe(-1);
+    expect(outOfOrder(['é', 'a'], byName, 'asc')).toBe(-1);
+    expect(outOfOrder(['abc', 'ab'], byName, 'asc')).toBe(-1);
+  });
+  it('timestamps of one shape compare chronologically', () => {
+    const stamps = ['2026-06-15T09:30:00.000002Z', '2026-06-15T09:30:00.000001Z'];
+    expect(outOfOrder(stamps, byName, 'desc')).toBe(-1);
+    expect(outOfOrder(stamps, byName, 'asc')).toBe(1);
+    expect(collationOrder('2026-06-15 09:30:00', '2026-06-15T09:30:00.5Z')).toBe(0);
   });
 });
 

@@ -59,9 +59,8 @@ export const CAPABILITIES: Capabilities = {
   order: { description: 'descending client_id', inOrder: (a, b) => Number(a.id) > Number(b.id) },
   deletion: { kind: 'soft', restore: false, visibilityKeys: ['folder'] },
   // Seed: username "Defaults to e-mail address".
-  createDefaults: [{ key: 'username', sameAs: 'email' }],
+  createDefaults: [{ key: 'username', from: ['email'] }],
   auth: 'per-request',
-  actions: [],
 };
 const OK: Expectation = { httpStatuses: [200], outcome: 'ok', why: 'a valid request succeeds', rule: 'success' };
 
@@ -70,6 +69,7 @@ export class FreshbooksClassicApi implements ClientApi {
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
     ok: OK,
+    created: { ...OK, why: 'a valid create succeeds' },
     unknownId: { httpStatuses: [200], outcome: 'fail', why: 'an unknown client_id is answered with the fail envelope', rule: 'errors/unknown-id' },
     unauthorized: { httpStatuses: [401], why: 'a request without valid Basic credentials is answered 401', rule: 'errors/unauthorized' },
     invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope', rule: 'errors/invalid-body' },
@@ -119,7 +119,7 @@ export class FreshbooksClassicApi implements ClientApi {
   // --- the model, mapped to the wire -------------------------------------------------------------
 
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
-    const body = await this.call('client.create', { client: { ...this.toWire(fields), notes: scopeTag(this.config.runTag, scope) } }, { ...OK, why: 'a valid create succeeds' });
+    const body = await this.call('client.create', { client: { ...this.toWire(fields), notes: scopeTag(this.config.runTag, scope) } }, this.expectations.created);
     const id = this.element(body, 'client_id', 'client.create').text;
     this.created.add(id);
     return this.get(id);
@@ -192,12 +192,16 @@ export class FreshbooksClassicApi implements ClientApi {
         return send('client.update', { client: { client_id: probe.id, ...this.toWire(probe.fields) } });
       case 'delete':
         return send('client.delete', { client_id: probe.id });
+      case 'create':
       case 'create-raw':
         try {
+          if (probe.op === 'create') return await send('client.create', { client: { ...this.toWire(probe.fields), notes: scopeTag(this.config.runTag, probe.scope) } });
           return await send('client.create', probe.body as Record<string, XmlContent>, true);
         } finally {
           this.trackAccidentalCreate();
         }
+      case 'act':
+        throw new Error('freshbooks-classic documents no action');
     }
   }
 

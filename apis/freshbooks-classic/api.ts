@@ -1,6 +1,6 @@
 /** FreshBooks Classic: clients as XML over HTTP POST to one endpoint (seed 000). */
 import { randomBytes } from 'node:crypto';
-import { FAMILIES } from '../../engine/families.js';
+import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 
 const SPEC = { kind: 'xsd', path: 'apis/freshbooks-classic/freshbooks-classic.xsd' } as const;
@@ -25,7 +25,7 @@ export const freshbooksClassic: ApiDescriptor = {
   transport: 'http',
   targetHelp: 'the xml-in endpoint (https://HOST.freshbooks.com/api/2.1/xml-in)',
   credentials: CREDENTIALS,
-  families: FAMILIES,
+  families: familiesExcept('ordering', 'actions'),
   async specView() {
     const { xmlSpecView } = await import('../../adapters/xml-spec-view.js');
     return xmlSpecView(SPEC.path);

@@ -11,7 +11,7 @@
  * stays testable.
  */
 import type fc from 'fast-check';
-import { CreatedClients, unlikelyNumericId } from '../../adapters/kit.js';
+import { CreatedClients, SCOPE_SUFFIX, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
 import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
@@ -26,7 +26,7 @@ import { DEFAULT_STRINGS, boundaryStrings, invalidBodyArbitrary, stringArbitrary
 import { loadMcpTools, toolOf } from '../../generators/mcp-tools.js';
 import type { JsonSchema, SpecSource } from '../../generators/spec.js';
 import { assumed, type Capabilities } from '../../model/capabilities.js';
-import { EVERY_SCOPE, type ClientRecord, type ListPage, type ListQuery, type Visibility } from '../../model/client.js';
+import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 
 export const SOURCE: SpecSource = { api: 'freshbooks-mcp', path: 'apis/freshbooks-mcp/tools.json' };
@@ -62,19 +62,7 @@ export const CAPABILITIES: Capabilities = {
   deletion: { kind: 'soft', restore: true, visibilityKeys: ['visState'] },
   createDefaults: [],
   auth: 'session',
-  actions: [],
 };
-
-// --- the scope suffix ------------------------------------------------------------------------------
-
-const MARK = 'Ψ';
-const HEX_LETTERS = 'αβγδεζηθικλμνξοπ';
-const SUFFIX = new RegExp(`${MARK}[${HEX_LETTERS}]+$`);
-
-function suffixOf(runTag: string, scope: string): string {
-  const text = scope === EVERY_SCOPE ? `${runTag}/` : `${runTag}/${scope}/`;
-  return MARK + [...Buffer.from(text, 'utf8').toString('hex')].map((digit) => HEX_LETTERS[parseInt(digit, 16)]).join('');
-}
 
 type Json = Record<string, unknown>;
 
@@ -85,6 +73,7 @@ export class FreshbooksMcpApi implements ClientApi {
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
     ok: OK,
+    created: { ...OK, why: 'a valid create succeeds' },
     unknownId: { rpcCodes: [-32005], why: 'an unknown client id is answered -32005 (Client not found)', rule: 'errors/unknown-id' },
     unauthorized: { rpcCodes: [-32001], why: 'a server without credentials answers -32001 (Not authenticated)', rule: 'errors/unauthorized' },
     invalidBody: { rpcCodes: [-32602, -32013], why: 'arguments of a wrong type are refused (-32602, or -32013 Validation error)', rule: 'errors/invalid-body' },
@@ -134,8 +123,8 @@ export class FreshbooksMcpApi implements ClientApi {
   // --- the model, mapped to tool calls ------------------------------------------------------------
 
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
-    const suffix = suffixOf(this.config.runTag, scope);
-    const answer = await this.call('client_create', this.withSuffix(this.toWire(fields), suffix, true), { ...OK, why: 'a valid create succeeds' });
+    const suffix = scopeSuffix(this.config.runTag, scope);
+    const answer = await this.call('client_create', this.withSuffix(this.toWire(fields), suffix, true), this.expectations.created);
     const record = this.toRecord(await this.payload('client_create', answer));
     this.created.add(record.id);
     this.suffixes.set(record.id, suffix);
@@ -182,7 +171,7 @@ export class FreshbooksMcpApi implements ClientApi {
     if (query.scope !== undefined) {
       const carrier = CARRIERS.find((key) => args[key] === undefined);
       if (!carrier) throw new Error('freshbooks-mcp cannot scope a list filtered on both lName and organization');
-      args[carrier] = suffixOf(this.config.runTag, query.scope);
+      args[carrier] = scopeSuffix(this.config.runTag, query.scope);
     }
     const answer = await this.call('client_list', args, expect);
     if (answer.exchange.response?.rpcErrorCode === -32602 && expect.outcome === undefined) return 'rejected';
@@ -210,12 +199,15 @@ export class FreshbooksMcpApi implements ClientApi {
         return this.call('client_update', { clientId: Number(probe.id), ...this.carried(probe.id, probe.fields) }, expect);
       case 'delete':
         return this.call('client_delete', { clientId: Number(probe.id) }, expect);
+      case 'create':
       case 'create-raw': {
-        const body = (probe.body as { arguments?: Json }).arguments ?? (probe.body as Json);
+        const body = probe.op === 'create' ? this.withSuffix(this.toWire(probe.fields), scopeSuffix(this.config.runTag, probe.scope), true) : ((probe.body as { arguments?: Json }).arguments ?? (probe.body as Json));
         const answer = await this.call('client_create', body, expect);
         this.trackAccidentalCreate(answer);
         return answer;
       }
+      case 'act':
+        throw new Error('freshbooks-mcp documents no action');
     }
   }
 
@@ -344,7 +336,7 @@ export class FreshbooksMcpApi implements ClientApi {
     const fields: Record<string, string | null> = {};
     for (const [field, wire] of Object.entries(WIRE_FIELD)) {
       const value = client[wire];
-      if (typeof value === 'string') fields[field] = (CARRIERS as readonly string[]).includes(wire) ? value.replace(SUFFIX, '') : value;
+      if (typeof value === 'string') fields[field] = (CARRIERS as readonly string[]).includes(wire) ? value.replace(SCOPE_SUFFIX, '') : value;
       else if (value === null) fields[field] = null;
     }
     // "id | number | No | Unique client identifier": tool arguments take it back as a number.

@@ -1,7 +1,7 @@
 /** FreshBooks MCP: the client tools of a FreshBooks MCP server, JSON-RPC over MCP, stdio or Streamable HTTP (seed 002). */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { FAMILIES } from '../../engine/families.js';
+import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 
 const SPEC = { kind: 'mcp-tools', path: 'apis/freshbooks-mcp/tools.json' } as const;
@@ -22,7 +22,7 @@ export const freshbooksMcp: ApiDescriptor = {
   targetHelp: 'the Streamable HTTP endpoint (http://HOST:PORT/mcp), or --command "CMD" for stdio',
   credentials: CREDENTIALS,
   // No restricted user is documented for the client tools.
-  families: FAMILIES.filter((family) => family !== 'access'),
+  families: familiesExcept('ordering', 'actions', 'access'),
   async specView() {
     const { mcpSpecView } = await import('../../adapters/mcp-spec-view.js');
     return mcpSpecView({ api: 'freshbooks-mcp', path: SPEC.path });

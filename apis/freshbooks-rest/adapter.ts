@@ -61,7 +61,6 @@ export const CAPABILITIES: Capabilities = {
   deletion: { kind: 'soft', restore: true, visibilityKeys: ['vis_state'] },
   createDefaults: [],
   auth: 'per-request',
-  actions: [],
 };
 
 type Json = Record<string, unknown>;
@@ -75,6 +74,7 @@ export class FreshbooksRestApi implements ClientApi {
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
     ok: OK,
+    created: { httpStatuses: [200, 201], why: 'a valid create succeeds', rule: 'success' },
     unknownId: { httpStatuses: [404], why: 'an unknown client id is answered 404', rule: 'errors/unknown-id' },
     unauthorized: { httpStatuses: [401], why: 'a request without a valid Bearer token is answered 401', rule: 'errors/unauthorized' },
     invalidBody: { httpStatuses: [400, 422], why: 'a body with a wrongly typed field is rejected', rule: 'errors/invalid-body' },
@@ -127,7 +127,7 @@ export class FreshbooksRestApi implements ClientApi {
 
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
     const body = { client: { ...this.toWire(fields), note: scopeTag(this.config.runTag, scope) } };
-    const answer = await this.session.call('createClient', this.request('POST', this.base, body), { httpStatuses: [200, 201], why: 'a valid create succeeds', rule: 'success' });
+    const answer = await this.session.call('createClient', this.request('POST', this.base, body), this.expectations.created);
     const record = this.toRecord(dig(this.session, 'createClient', answer.body, ['response', 'result', 'client']));
     this.created.add(record.id);
     return record;
@@ -204,13 +204,17 @@ export class FreshbooksRestApi implements ClientApi {
         return this.session.call('updateClient', this.request('PUT', this.clientUrl(probe.id), { client: this.toWire(probe.fields) }, auth), expect);
       case 'delete':
         return this.session.call('updateClient', { ...this.visStateRequest(probe.id, 'deleted'), auth: this.auth(auth) }, expect);
+      case 'create':
       case 'create-raw': {
+        const body = probe.op === 'create' ? { client: { ...this.toWire(probe.fields), note: scopeTag(this.config.runTag, probe.scope) } } : probe.body;
         try {
-          return await this.session.call('createClient', this.request('POST', this.base, probe.body, auth), expect);
+          return await this.session.call('createClient', this.request('POST', this.base, body, auth), expect);
         } finally {
           this.trackAccidentalCreate();
         }
       }
+      case 'act':
+        throw new Error('freshbooks-rest documents no action');
     }
   }
 

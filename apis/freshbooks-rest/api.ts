@@ -1,6 +1,6 @@
 /** FreshBooks REST: clients as JSON over HTTP (seed 001). */
 import { randomBytes } from 'node:crypto';
-import { FAMILIES } from '../../engine/families.js';
+import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 
 const SPEC = { kind: 'openapi', path: 'apis/freshbooks-rest/openapi.yaml' } as const;
@@ -19,7 +19,7 @@ export const freshbooksRest: ApiDescriptor = {
   targetHelp: 'the base URL in front of /accounting/... (https://api.freshbooks.com)',
   credentials: CREDENTIALS,
   // The REST docs describe no restricted user for the clients endpoints.
-  families: FAMILIES.filter((family) => family !== 'access'),
+  families: familiesExcept('ordering', 'actions', 'access'),
   async specView() {
     const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
     return openApiSpecView({ api: 'freshbooks-rest', path: SPEC.path });

@@ -1,6 +1,6 @@
 import type { Basis } from '../../engine/basis.js';
 import type { ResponseExcerpt } from '../../engine/records.js';
-import { FAMILIES, type CheckResult, type FailureRecord, type FamilySummary, type PromiseRow, type RunReport } from '../model.js';
+import type { CheckResult, FailureRecord, FamilySummary, PromiseRow, RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
 import {
   SUMMARY_COLUMNS,
@@ -19,6 +19,7 @@ import {
   visible,
   warnedChecks,
   warningsNote,
+  coveredFamilies,
 } from '../render.js';
 
 // C0/C1 controls other than tab/LF/CR are parse errors in HTML, and bidi overrides reorder the page:
@@ -82,7 +83,7 @@ function summaryTable(report: Readonly<RunReport>): string {
   const head = `<tr><th>Family</th>${SUMMARY_COLUMNS.map((column) => `<th class="${column}">${column}</th>`).join('')}</tr>`;
   const row = (label: string, counts: Readonly<FamilySummary>, cls = '') =>
     `<tr${cls}><td>${escapeHtml(label)}</td>${SUMMARY_COLUMNS.map((column) => `<td class="n">${escapeHtml(String(counts[column]))}</td>`).join('')}</tr>`;
-  const rows = FAMILIES.map((family) => row(family, report.summary.families[family]));
+  const rows = coveredFamilies(report).map(([family, counts]) => row(family, counts));
   rows.push(row('Total', report.summary.total, ' class="total"'));
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
 }

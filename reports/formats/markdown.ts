@@ -1,6 +1,6 @@
 import type { Basis } from '../../engine/basis.js';
 import type { ResponseExcerpt } from '../../engine/records.js';
-import { FAMILIES, type CheckResult, type FailureRecord, type PromiseRow, type RunReport } from '../model.js';
+import type { CheckResult, FailureRecord, PromiseRow, RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
 import {
   SUMMARY_COLUMNS,
@@ -20,6 +20,7 @@ import {
   visible,
   warnedChecks,
   warningsNote,
+  coveredFamilies,
 } from '../render.js';
 
 function longestBacktickRun(text: string): number {
@@ -59,8 +60,7 @@ function summaryTable(report: Readonly<RunReport>): string[] {
   const rows = [
     `| Family | ${SUMMARY_COLUMNS.map((column) => CAPITAL[column]).join(' | ')} |`,
     `| --- |${SUMMARY_COLUMNS.map(() => ' ---: |').join('')}`,
-    ...FAMILIES.map((family) => {
-      const counts = report.summary.families[family];
+    ...coveredFamilies(report).map(([family, counts]) => {
       return `| ${family} | ${SUMMARY_COLUMNS.map((column) => counts[column]).join(' | ')} |`;
     }),
   ];

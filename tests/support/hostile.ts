@@ -409,6 +409,11 @@ export interface HostileTarget {
 type Behaviour = Omit<HostileTarget, 'api' | 'serve'> & {
   /** The APIs it makes sense for (default: every profile). */
   readonly apis?: readonly ApiId[];
+  /**
+   * It lives below the body format (time, connections, HTTP framing, statuses), where both APIs share one
+   * transport: run against the first profile only, which says as much as both and costs half.
+   */
+  readonly wire?: boolean;
   serve(ctx: ServeContext): Promise<Served>;
 };
 
@@ -424,6 +429,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   // -- time ---------------------------------------------------------------------------------------
   {
     name: 'never answers (no headers)',
+    wire: true,
     waits: true,
     exits: FAILS,
     expectedSeconds: 35,
@@ -432,6 +438,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'answers every request after 9 s',
+    wire: true,
     waits: true,
     expectedSeconds: 40,
     serve: (ctx) =>
@@ -448,6 +455,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'headers, then the body one byte a second',
+    wire: true,
     waits: true,
     exits: FAILS,
     runs: 5,
@@ -474,6 +482,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   // -- bodies ---------------------------------------------------------------------------------------
   {
     name: 'truncated body (first half)',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -484,6 +493,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'endless body (past the 8 MiB cap)',
+    wire: true,
     exits: FAILS,
     runs: 5,
     expectedSeconds: 12,
@@ -501,6 +511,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'connection reset mid-response',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -512,6 +523,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'Content-Length larger than the body, then close',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -681,12 +693,14 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   // -- statuses -------------------------------------------------------------------------------------
   {
     name: '500 storm',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) => always(ctx, () => text(500, ctx.profile.mediaType, ctx.profile.errorBody('Internal server error.'))),
   },
   {
     name: '429 storm, Retry-After: 1',
+    wire: true,
     waits: true,
     exits: FAILS,
     runs: 5,
@@ -695,12 +709,14 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: '429 with Retry-After: 31536000',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) => always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Come back next year.'), { 'retry-after': '31536000' })),
   },
   {
     name: '503 with Retry-After: 1 for 2.5 s, then honest',
+    wire: true,
     runs: 5,
     exits: PASSES,
     serve: (ctx) => {
@@ -714,18 +730,21 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: '302 to itself (redirect loop)',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) => always(ctx, ({ request }) => text(302, 'text/html; charset=utf-8', '<a href="">Found</a>', { location: request.url })),
   },
   {
     name: '401 for every request',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) => always(ctx, () => ctx.profile.unauthorized()),
   },
   {
     name: '204 and 304 where a body is expected',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -738,6 +757,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: '1xx interim answers, then hang up',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -748,6 +768,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'not HTTP at all',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -758,6 +779,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'a 1 MB response header',
+    wire: true,
     exits: FAILS,
     runs: 5,
     serve: (ctx) =>
@@ -770,6 +792,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   // -- connections ----------------------------------------------------------------------------------
   {
     name: 'closes the connection after every answer, unannounced',
+    wire: true,
     runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ req, res, forward }) => {
@@ -780,6 +803,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'stops listening after 40 requests',
+    wire: true,
     runs: 5,
     exits: [3],
     serve: (ctx) =>
@@ -819,8 +843,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
 
 /** One row per behaviour and API it makes sense for. */
 export const HOSTILE_TARGETS: readonly HostileTarget[] = BEHAVIOURS.flatMap((behaviour) =>
-  (behaviour.apis ?? (Object.keys(PROFILES) as ApiId[])).map((api) => {
-    const { apis: _apis, ...rest } = behaviour;
+  (behaviour.apis ?? (Object.keys(PROFILES) as ApiId[]).slice(0, behaviour.wire ? 1 : undefined)).map((api) => {
+    const { apis: _apis, wire: _wire, ...rest } = behaviour;
     return { ...rest, api } satisfies HostileTarget;
   }),
 );

@@ -1,0 +1,47 @@
+/** Grow CRM: clients as JSON over HTTP, form-encoded requests, a hard delete and tag/status/owner actions (seed 003). */
+import { randomBytes } from 'node:crypto';
+import { familiesExcept } from '../../engine/families.js';
+import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
+
+const SPEC = { kind: 'openapi', path: 'apis/growcrm/openapi.yaml' } as const;
+
+const CREDENTIALS: readonly CredentialOption[] = [
+  { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: true, help: 'bearer token (or env CLIENTELE_TOKEN)' },
+];
+
+export const growcrm: ApiDescriptor = {
+  id: 'growcrm',
+  aliases: ['grow-crm'],
+  title: 'Grow CRM clients (JSON over HTTP; hard delete, actions, sorting)',
+  spec: SPEC,
+  transport: 'http',
+  targetHelp: 'the API base URL, ending in /api (https://crm.example.com/api)',
+  credentials: CREDENTIALS,
+  // "All API keys are administrator-level ... there are no user-scoped keys": no restricted user.
+  families: familiesExcept('access'),
+  async specView() {
+    const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
+    return openApiSpecView({ api: 'growcrm', path: SPEC.path });
+  },
+  async adapter(session, config) {
+    const { GrowcrmApi } = await import('./adapter.js');
+    return new GrowcrmApi(session, config);
+  },
+  async embedded() {
+    const target = await import('./target/index.js');
+    return {
+      mutants: target.MUTANTS,
+      async start(mutantId, port) {
+        const values = { token: randomBytes(16).toString('hex') };
+        const running = await target.startTarget(values, mutantId, port);
+        return {
+          address: { kind: 'url', url: running.url },
+          credentials: credentialsFrom(CREDENTIALS, values),
+          // The reference is configured with one required client custom field.
+          customFields: { [target.GROWCRM_CUSTOM_FIELD]: 'clientele' },
+          close: () => running.close(),
+        };
+      },
+    };
+  },
+};

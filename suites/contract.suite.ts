@@ -118,8 +118,11 @@ family('contract', (env) => {
     const unique = run.api.capabilities.fields.filter((field) => field.unique && field.kind === 'text').map((field) => field.name);
     const refusal = run.api.expectations.invalid;
     if (unique.length === 0 || !refusal) return run.skip('the docs name no unique field, or no refusal for a taken value');
-    await forAll(run, clientFields(run.api), async (fields) => {
+    await forAll(run, clientFields(run.api), async (generated) => {
       const scope = run.scope();
+      // Prefixed with the scope's number, so no other case of the run (nor a value drawn twice) holds it yet.
+      const tag = `u${scope.replace(/\D/g, '')}`;
+      const fields = { ...generated, ...Object.fromEntries(unique.map((field) => [field, `${tag}${generated[field]}`])) };
       await run.api.probe({ op: 'create', fields, scope }, 'valid', run.api.expectations.created);
       for (const field of unique) {
         const twin = { ...someFields(run.api, 'twin'), [field]: fields[field]! };

@@ -567,6 +567,10 @@ const PROBES: Record<string, Probe> = {
     observe: async (api) => (await api.create({ client_description: 'a&b' })).description,
     reference: 'a&b', mutant: 'a',
   },
+  'combining-marks-dropped': {
+    observe: async (api) => (await api.create({ client_description: 'Cafe\u0301' })).description,
+    reference: 'Cafe\u0301', mutant: 'Cafe',
+  },
   'emoji-dropped': {
     observe: async (api) => (await api.create({ client_description: 'Zoë 😀' })).description,
     reference: 'Zoë 😀', mutant: 'Zoë ',

@@ -15,15 +15,13 @@ export const SEEDS = Array.from({ length: 20 }, (_, i) => (i * 2_654_435_761 + 9
 
 /**
  * What a sweep (20 seeds, or a kill matrix) adds to the defaults, per API, to keep `npm test` in its
- * budget: a tool call over MCP costs several times an HTTP request, so MCP sweeps run 5 cases per
- * property; the FreshBooks HTTP APIs run 10 (measured: every mutant still killed as its kind says, every
- * check still evidenced, at the matrix's seed). Grow CRM keeps the default 20: at 10, last-page-floor's
- * promise-level failure (a walk that misses the short last page) is not reached. Twenty seeds still reach
- * every check, and the boundary phase runs first whatever --runs says.
+ * budget: 5 cases per property, and 10 for Grow CRM, whose stateful-only mutant needs them (measured at
+ * the matrix's seed: every mutant killed as its kind says and every check evidenced at these counts,
+ * one Grow CRM mutant surviving at 5). Twenty seeds still reach every check, and the boundary phase runs
+ * first whatever --runs says. `clientele mutants` itself keeps the default 20.
  */
 export function sweepArgs(api: ApiDescriptor): string[] {
-  if (api.transport === 'mcp') return ['--runs', '5'];
-  return api.id.startsWith('freshbooks-') ? ['--runs', '10'] : [];
+  return ['--runs', api.id === 'growcrm' ? '10' : '5'];
 }
 
 /** A SuiteRunner opened before the file's tests and closed after them. */

@@ -88,6 +88,8 @@ export interface GrowcrmFaults {
   emptyTextRejected?: boolean;
   /** A stored text value is cut at its first `&` (decoded before the form was split). */
   ampersandTruncates?: boolean;
+  /** Combining marks (U+0300-U+036F) are dropped from stored text (a normalising filter gone wrong). */
+  combiningMarksDropped?: boolean;
   /** Characters outside the Basic Multilingual Plane (emoji) are dropped from stored text (a utf8mb3 column). */
   emojiDropped?: boolean;
   /** List answers carry no `meta`. */

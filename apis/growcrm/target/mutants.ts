@@ -195,9 +195,10 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
   { id: 'small-limit-ignored', description: 'A limit below 10 is served as 10.', faults: { smallLimitIgnored: true } },
   { id: 'empty-list-last-page-0', description: 'An empty list reports last_page 0 (Laravel reports 1).', faults: { emptyListLastPage0: true }, assumption: true },
   { id: 'page-zero-unlimited', description: 'A page below 1 is served as every matching client on one page.', faults: { pageZeroUnlimited: true }, boundaryOnly: true, assumption: true },
-  { id: 'limit-100-rejected', description: 'A limit of exactly 100 (the documented maximum) is refused with 422.', faults: { limit100Rejected: true }, boundaryOnly: true },
+  { id: 'limit-100-rejected', description: 'A limit of exactly 100 (the documented maximum) is refused with 422.', faults: { limit100Rejected: true } },
   { id: 'max-page-size-99', description: 'A limit of 100 serves 99 clients a page, and says per_page 99.', faults: { maxPageSize99: true }, boundaryOnly: true },
   { id: 'empty-text-rejected', description: 'An empty string in an optional text field is refused with 422.', faults: { emptyTextRejected: true }, boundaryOnly: true },
   { id: 'ampersand-truncates', description: 'A stored text value is cut at its first "&".', faults: { ampersandTruncates: true }, boundaryOnly: true },
+  { id: 'combining-marks-dropped', description: 'Combining marks (U+0300-U+036F) are dropped from stored text.', faults: { combiningMarksDropped: true }, boundaryOnly: true },
   { id: 'emoji-dropped', description: 'Characters outside the Basic Multilingual Plane (emoji) are dropped from stored text.', faults: { emojiDropped: true }, boundaryOnly: true },
 ];

@@ -110,6 +110,7 @@ class Checker {
     if (this.faults.emptyTextRejected && value === '') return this.fail(field, `The ${label(field)} must not be empty.`);
     let stored = this.faults.ampersandTruncates ? value.split('&')[0]! : value;
     if (this.faults.emojiDropped) stored = stored.replace(/[\u{10000}-\u{10FFFF}]/gu, '');
+    if (this.faults.combiningMarksDropped) stored = stored.replace(/[\u0300-\u036f]/g, '');
     return stored;
   }
 

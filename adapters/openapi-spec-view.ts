@@ -3,7 +3,8 @@ import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { statusMatches } from '../engine/checks/types.js';
-import { basisEntries, indexOperations, type ResponseInfo, type SpecSource } from '../generators/spec.js';
+import { flattenSchema } from '../generators/arbitraries.js';
+import { basisEntries, indexOperations, resolveBundleRef, type JsonSchema, type ResponseInfo, type SpecSource } from '../generators/spec.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
 import { decodeJson } from '../protocols/json/codec.js';
 
@@ -21,8 +22,16 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     // An exact status wins over `4XX`, which wins over `default`.
     return responses.get(String(status)) ?? [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ?? responses.get('default');
   };
+  const resolve = (ref: string): JsonSchema => resolveBundleRef(source, ref);
+  /** A `const` message in the answer's schema is the text the docs quote for it. */
+  const messageOf = (schema: JsonSchema | undefined): string | undefined => {
+    const message = (flattenSchema(schema ?? {}, resolve).properties as Record<string, JsonSchema> | undefined)?.message;
+    const constant = message && flattenSchema(message, resolve).const;
+    return typeof constant === 'string' ? constant : undefined;
+  };
   return {
     basis: new BasisBook(basisEntries(source)),
+    documentedMessage: (operation, response) => messageOf(responseFor(operation, response.httpStatus)?.schema),
     checks: HTTP_JSON_CHECKS,
     documentedStatuses: (operation) => [...(operations.get(operation)?.responses.keys() ?? [])],
     mediaTypes: (operation, response) => {

@@ -20,7 +20,7 @@ const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 const GROWCRM_SPEC = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
 
 /** The rules of the exchange checks (one per check; `envelope` is the adapters' envelope gap). */
-const EXCHANGE_RULES = ['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'envelope', 'credential-echo'];
+const EXCHANGE_RULES = ['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message', 'envelope', 'credential-echo'];
 /** What `expected-status` / `expected-outcome` judge against (an Expectation's `rule`). */
 const EXPECTATION_RULES = ['success', 'errors/unknown-id', 'errors/unauthorized', 'errors/invalid-body', 'errors/not-permitted', 'deletion/gone', 'pagination/per-page-cap'];
 /** The suites' `expectThat(...)` rules. */
@@ -66,8 +66,9 @@ const AUDITS: readonly Audit[] = [
       'access/readable',
       'prerequisite/restricted-user',
       'errors/not-permitted',
-      // No required or unique field, no custom field, no sort column, no action is documented.
+      // No required or unique field, no custom field, no sort column, no action is documented, and no message text.
       ...FACET_RULES,
+      'documented-message',
     ],
     promises: [
       'transport',
@@ -100,8 +101,9 @@ const AUDITS: readonly Audit[] = [
       'filtering/ids',
       // XML bodies have no keys to repeat (the check runs on JSON only).
       'duplicate-keys',
-      // No required or unique field, no custom field, no sort column, no action is documented.
+      // No required or unique field, no custom field, no sort column, no action is documented, and no message text.
       ...FACET_RULES,
+      'documented-message',
     ],
     promises: [
       'transport',
@@ -143,7 +145,7 @@ const AUDITS: readonly Audit[] = [
     operations: () => [...indexOperations(GROWCRM_SPEC).keys()],
     // The access rules are recorded, as not applicable (every key is an administrator's).
     exclusions: [],
-    promises: `transport well-formed-body envelope success errors/unauthorized errors/unknown-id errors/required-field
+    promises: `transport well-formed-body envelope documented-message success errors/unauthorized errors/unknown-id errors/required-field
       errors/unique errors/custom-field contract/list-size contract/empty-list contract/get-id contract/create-echo
       contract/create-stored contract/create-default pagination/page-size pagination/per-page pagination/per-page-cap
       filtering/only-matches filtering/all-matches ordering/sorted ordering/default-order partial-update/applied

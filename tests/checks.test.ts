@@ -31,7 +31,20 @@ class EveryRulePromised extends BasisBook {
     return { kind: 'promise', says: `test promise for ${rule}`, source: 'tests' };
   }
 }
-const promised = (view: SpecView): SpecView => ({ ...view, basis: new EveryRulePromised([]) });
+/**
+ * Every rule promised; and, as no FreshBooks document quotes a message text, an answer carrying the test
+ * header `x-documented-message` stands for one whose docs quote that text (documented-message's cases).
+ */
+const promised = (view: SpecView): SpecView => ({
+  ...view,
+  basis: new EveryRulePromised([]),
+  documentedMessage: (_operation, response) => response.headers?.['x-documented-message'],
+});
+/** A 404 in the new error envelope, whose docs (per the header) quote `quoted` as its message. */
+const quotedNotFound = (message: string, quoted: string): WireResponse => ({
+  ...response(404, JSON.stringify({ code: 404, message })),
+  headers: { 'content-type': 'application/json; charset=utf-8', 'x-documented-message': quoted },
+});
 
 let spec: SpecView;
 beforeAll(async () => {
@@ -234,6 +247,14 @@ const CASES: Record<string, CheckCases> = {
       alsoFailing: [],
     },
   },
+  'documented-message': {
+    passing: { exchange: () => exchange({ response: quotedNotFound('Client not found.', 'Client not found.') }), kase: GET },
+    failing: {
+      exchange: () => exchange({ response: quotedNotFound('No such client.', 'Client not found.') }),
+      kase: GET,
+      alsoFailing: [],
+    },
+  },
   'expected-error-code': {
     // JSON-RPC answers (MCP over stdio): no HTTP status, so only the body checks and this one apply.
     passing: { exchange: () => exchange({ request: RPC_REQUEST, response: rpcAnswer(RPC_NOT_FOUND, -32005) }), kase: UNKNOWN_ID_RPC },
@@ -271,7 +292,7 @@ describe('the exchange check registry', () => {
 });
 
 describe('the checks each spec view runs', () => {
-  const HTTP = ['transport', 'not-a-server-error', 'expected-status', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema'];
+  const HTTP = ['transport', 'not-a-server-error', 'expected-status', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message'];
 
   it('OpenAPI (JSON over HTTP): the HTTP and body checks, no verdict and no JSON-RPC code', () => {
     expect(spec.checks.map((check) => check.name)).toEqual(HTTP);
@@ -280,7 +301,7 @@ describe('the checks each spec view runs', () => {
   it('Classic XML: the HTTP and body checks and the envelope verdict, no JSON-RPC code', async () => {
     const view = await xmlSpecView(CLASSIC_XSD);
     // No duplicate-keys: XML has no keys to repeat.
-    expect(view.checks.map((check) => check.name)).toEqual([...HTTP.filter((name) => name !== 'duplicate-keys'), 'expected-outcome']);
+    expect(view.checks.map((check) => check.name)).toEqual([...HTTP.filter((name) => name !== 'duplicate-keys' && name !== 'documented-message'), 'expected-outcome']);
   });
 
   it('are registered checks, in registry order', async () => {
@@ -301,14 +322,14 @@ describe('which exchanges each check applies to', () => {
   });
 
   it('an HTTP answer: the status and body checks; expected-status only when the case names statuses', () => {
-    expect(applying(okGet(), GET)).toEqual(['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema']);
+    expect(applying(okGet(), GET)).toEqual(['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message']);
     expect(applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], rule: 'test-rule', why: 'a read succeeds' } })).toContain('expected-status');
     expect(applying(okGet(), { operation: 'getClient', expect: { rule: 'test-rule', why: 'says nothing of statuses' } })).not.toContain('expected-status');
   });
 
   it('an answer without HTTP (stdio): no status check, no Content-Type check, the body checks only', () => {
-    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual(['transport', 'well-formed-body', 'duplicate-keys', 'response-schema']);
-    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual(['transport', 'well-formed-body', 'duplicate-keys', 'response-schema', 'expected-error-code']);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual(['transport', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message']);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual(['transport', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message', 'expected-error-code']);
   });
 
   it('expected-error-code: only where the case names JSON-RPC codes, and only to an answer', () => {

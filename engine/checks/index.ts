@@ -4,6 +4,7 @@
  * here, and name it in the spec views that should run it.
  */
 import { contentType } from './content-type.js';
+import { documentedMessage } from './documented-message.js';
 import { duplicateKeys } from './duplicate-keys.js';
 import { expectedErrorCode } from './expected-error-code.js';
 import { expectedOutcome } from './expected-outcome.js';
@@ -24,6 +25,7 @@ export const EXCHANGE_CHECKS: readonly ExchangeCheck[] = [
   wellFormedBody,
   duplicateKeys,
   responseSchema,
+  documentedMessage,
   expectedOutcome,
   expectedErrorCode,
 ];
@@ -36,7 +38,7 @@ export const CHECK_GROUPS = {
   http: ['transport', 'not-a-server-error', 'expected-status', 'status-documented', 'content-type'],
   body: ['well-formed-body', 'response-schema'],
   /** JSON bodies only: XML has no duplicate keys (a repeated attribute is malformed, repeated elements are legitimate). */
-  json: ['duplicate-keys'],
+  json: ['duplicate-keys', 'documented-message'],
   envelope: ['expected-outcome'],
   rpc: ['expected-error-code'],
 } as const satisfies Record<string, readonly string[]>;

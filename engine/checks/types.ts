@@ -57,6 +57,8 @@ export interface SpecView {
   documentedStatuses(operation: string): readonly string[];
   /** Media types documented for this answer (any will do; lower-case, no parameters); empty when none is. */
   mediaTypes(operation: string, response: WireResponse): readonly string[];
+  /** The exact `message` text the documents quote for this answer, where they quote one (a `const` in its schema). */
+  documentedMessage?(operation: string, response: WireResponse): string | undefined;
   /** Validates a decoded body, or undefined when the spec documents no schema for this answer. */
   validate(operation: string, response: WireResponse, body: unknown): ValidationResult | undefined;
   /** The protocol's codec: JSON.parse, an XML parser, a JSON-RPC unwrapper. Never throws. */

@@ -12,7 +12,6 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'get-message-wrong',
     description: 'Get answers the message "Client found." instead of "Client retrieved successfully.".',
     faults: { getMessageWrong: true },
-    assumption: true,
   },
   {
     id: 'unauthorized-403',
@@ -23,7 +22,6 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'unauthorized-message-wrong',
     description: "The 401 body's message is \"Unauthenticated.\" instead of the documented text.",
     faults: { unauthorizedMessageWrong: true },
-    assumption: true,
   },
   {
     id: 'unknown-id-200-null',

@@ -1,5 +1,9 @@
 /** What every adapter repeats: the ids it created (for cleanup), the scope tag, and the envelope guard. */
+import type fc from 'fast-check';
 import { journalCreated, journalDeleted } from '../engine/journal.js';
+import { DEFAULT_STRINGS, boundaryStrings, flattenSchema, stringArbitrary, type NamedValue, type RefResolver, type StringConstraints } from '../generators/arbitraries.js';
+import type { JsonSchema } from '../generators/spec.js';
+import type { FieldValue } from '../model/fields.js';
 import { EVERY_SCOPE } from '../model/client.js';
 import type { Session } from '../engine/session.js';
 
@@ -67,4 +71,34 @@ export function dig(session: Session, operation: string, json: unknown, path: re
   for (const key of path) node = node && typeof node === 'object' ? (node as Json)[key] : undefined;
   if (!node || typeof node !== 'object') throw session.envelopeGap(operation, path.join('.'), json);
   return node as Json;
+}
+
+/**
+ * A model field's values and edge values, from the schema of the create body's property that carries it:
+ * what `ClientApi.fieldArbitrary` and `fieldBoundaries` answer for a JSON API. `withNull`: a nullable
+ * property adds null to the edge values (an update that clears it).
+ */
+export class FieldSchemas {
+  constructor(
+    private readonly body: JsonSchema,
+    private readonly keyOf: (field: string) => string | undefined,
+    private readonly resolve: RefResolver,
+    private readonly options: { readonly withNull?: boolean } = {},
+  ) {}
+
+  arbitrary(field: string, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
+    return stringArbitrary(this.schema(field), strings);
+  }
+
+  boundaries(field: string): readonly NamedValue<FieldValue>[] {
+    const schema = this.schema(field);
+    const nullable = this.options.withNull && Array.isArray(schema.type) && schema.type.includes('null');
+    return [...boundaryStrings(schema), ...(nullable ? [{ name: 'null (the field is nullable)', value: null }] : [])];
+  }
+
+  private schema(field: string): JsonSchema {
+    const schema = ((this.body.properties ?? {}) as Record<string, JsonSchema>)[this.keyOf(field) ?? ''];
+    if (!schema) throw new Error(`spec: the create body has no property for ${field}`);
+    return flattenSchema(schema, this.resolve);
+  }
 }

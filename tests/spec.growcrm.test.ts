@@ -528,7 +528,7 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
 // --- the rules ---------------------------------------------------------------------------------------
 
 /** The rules the Grow CRM suite cites, each with the basis the contract gives it. */
-const PROMISED = `transport well-formed-body envelope success errors/unauthorized errors/unknown-id errors/required-field
+const PROMISED = `transport well-formed-body envelope documented-message success errors/unauthorized errors/unknown-id errors/required-field
   errors/unique errors/custom-field contract/create-echo contract/create-stored contract/create-default contract/get-id
   contract/list-size contract/empty-list pagination/per-page pagination/page-size pagination/per-page-cap
   filtering/only-matches filtering/all-matches ordering/sorted ordering/default-order partial-update/applied

@@ -11,7 +11,7 @@
  * stays testable.
  */
 import type fc from 'fast-check';
-import { CreatedClients, SCOPE_SUFFIX, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
+import { CreatedClients, FieldSchemas, SCOPE_SUFFIX, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
 import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
@@ -22,7 +22,7 @@ import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, WireRequest } from '../../engine/exchange.js';
 import type { Answer, Session } from '../../engine/session.js';
-import { DEFAULT_STRINGS, boundaryStrings, invalidBodyArbitrary, stringArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
+import { invalidBodyArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { loadMcpTools, toolOf } from '../../generators/mcp-tools.js';
 import type { JsonSchema, SpecSource } from '../../generators/spec.js';
 import { assumed, type Capabilities } from '../../model/capabilities.js';
@@ -66,6 +66,11 @@ export const CAPABILITIES: Capabilities = {
 
 type Json = Record<string, unknown>;
 
+/** tools.json's schemas are self-contained: a `$ref` in one is a broken spec. */
+const noRefs = (ref: string): JsonSchema => {
+  throw new Error(`spec: tools.json has no $ref (${ref})`);
+};
+
 const OK: Expectation = { outcome: 'ok', why: 'a valid call succeeds', rule: 'success' };
 
 export class FreshbooksMcpApi implements ClientApi {
@@ -82,6 +87,7 @@ export class FreshbooksMcpApi implements ClientApi {
   private readonly created: CreatedClients;
   private readonly accountId: string;
   private readonly createInput: JsonSchema;
+  private readonly schemas: FieldSchemas;
 
   constructor(
     readonly session: Session,
@@ -92,6 +98,7 @@ export class FreshbooksMcpApi implements ClientApi {
     const create = toolOf(SOURCE, 'client_create');
     if (!create) throw new Error('spec: no client_create tool');
     this.createInput = create.inputSchema;
+    this.schemas = new FieldSchemas(this.createInput, (field) => WIRE_FIELD[field], noRefs);
     this.advertised = new AdvertisedTools(session, () => this.auth());
   }
 
@@ -99,25 +106,17 @@ export class FreshbooksMcpApi implements ClientApi {
     return fields.map((field) => WIRE_FIELD[field]!);
   }
 
-  fieldArbitrary(field: string, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
-    return stringArbitrary(this.fieldSchema(field), strings);
+  fieldArbitrary(field: string, strings?: StringConstraints): fc.Arbitrary<string> {
+    return this.schemas.arbitrary(field, strings);
   }
 
   fieldBoundaries(field: string): readonly NamedValue<FieldValue>[] {
-    return boundaryStrings(this.fieldSchema(field));
-  }
-
-  private fieldSchema(field: string): JsonSchema {
-    const schema = ((this.createInput.properties ?? {}) as Record<string, JsonSchema>)[WIRE_FIELD[field] ?? ''];
-    if (!schema) throw new Error(`spec: client_create has no parameter for ${field}`);
-    return schema;
+    return this.schemas.boundaries(field);
   }
 
   invalidCreateBodies() {
     // The arguments object, wrapped so the kit's generator finds it; `create-raw` unwraps it.
-    return invalidBodyArbitrary({ type: 'object', properties: { arguments: this.createInput } }, 'arguments', (ref) => {
-      throw new Error(`spec: tools.json has no $ref (${ref})`);
-    });
+    return invalidBodyArbitrary({ type: 'object', properties: { arguments: this.createInput } }, 'arguments', noRefs);
   }
 
   // --- the model, mapped to tool calls ------------------------------------------------------------

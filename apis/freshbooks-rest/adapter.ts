@@ -4,13 +4,13 @@
  * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
  */
 import type fc from 'fast-check';
-import { CreatedClients, dig, scopeTag, unlikelyNumericId } from '../../adapters/kit.js';
+import { CreatedClients, FieldSchemas, dig, scopeTag, unlikelyNumericId } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, WireRequest } from '../../engine/exchange.js';
 import type { Answer, Session } from '../../engine/session.js';
-import { DEFAULT_STRINGS, boundaryStrings, flattenSchema, invalidBodyArbitrary, stringArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
+import { flattenSchema, invalidBodyArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../../generators/spec.js';
 import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
@@ -83,7 +83,7 @@ export class FreshbooksRestApi implements ClientApi {
   private readonly created: CreatedClients;
   private readonly base: string;
   private readonly createBody: JsonSchema;
-  private readonly inputSchema: JsonSchema;
+  private readonly schemas: FieldSchemas;
 
   constructor(
     readonly session: Session,
@@ -96,27 +96,19 @@ export class FreshbooksRestApi implements ClientApi {
     this.createBody = body ? flattenSchema(body, resolveRef) : {};
     const client = ((this.createBody.properties ?? {}) as Record<string, JsonSchema>).client;
     if (!client) throw new Error('spec: createClient has no {client} request body');
-    this.inputSchema = flattenSchema(client, resolveRef);
+    this.schemas = new FieldSchemas(flattenSchema(client, resolveRef), (field) => WIRE_FIELD[field], resolveRef, { withNull: true });
   }
 
   wireKeys(fields: readonly string[]): readonly string[] {
     return fields.map((field) => WIRE_FIELD[field]!);
   }
 
-  fieldArbitrary(field: string, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
-    return stringArbitrary(this.fieldSchema(field), strings);
+  fieldArbitrary(field: string, strings?: StringConstraints): fc.Arbitrary<string> {
+    return this.schemas.arbitrary(field, strings);
   }
 
   fieldBoundaries(field: string): readonly NamedValue<FieldValue>[] {
-    const schema = this.fieldSchema(field);
-    const nullable = Array.isArray(schema.type) && schema.type.includes('null');
-    return [...boundaryStrings(schema), ...(nullable ? [{ name: 'null (the field is nullable)', value: null }] : [])];
-  }
-
-  private fieldSchema(field: string): JsonSchema {
-    const schema = ((this.inputSchema.properties ?? {}) as Record<string, JsonSchema>)[WIRE_FIELD[field] ?? ''];
-    if (!schema) throw new Error(`spec: ClientInput has no property for ${field}`);
-    return schema;
+    return this.schemas.boundaries(field);
   }
 
   invalidCreateBodies() {

@@ -12,13 +12,13 @@
  * uniqueness probe makes it unique with a plus tag.
  */
 import type fc from 'fast-check';
-import { CreatedClients, SCOPE_SUFFIX, dig, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
+import { CreatedClients, FieldSchemas, SCOPE_SUFFIX, dig, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import type { RunConfig } from '../../engine/config.js';
 import type { Auth, WireRequest } from '../../engine/exchange.js';
 import type { Answer, Session } from '../../engine/session.js';
-import { DEFAULT_STRINGS, boundaryStrings, flattenSchema, invalidBodyArbitrary, stringArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
+import { flattenSchema, invalidBodyArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../../generators/spec.js';
 import { assumed, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery } from '../../model/client.js';
@@ -82,6 +82,7 @@ export class GrowcrmApi implements ClientApi {
   private readonly created: CreatedClients;
   private readonly base: string;
   private readonly createBody: JsonSchema;
+  private readonly schemas: FieldSchemas;
   /** The scope suffix of each client this adapter created: an update of the company name writes it back. */
   private readonly suffixes = new Map<string, string>();
   private emails = 0;
@@ -96,24 +97,19 @@ export class GrowcrmApi implements ClientApi {
     const body = indexOperations(SOURCE).get('createClient')?.requestSchema;
     if (!body) throw new Error('spec: createClient has no request body');
     this.createBody = flattenSchema(body, resolveRef);
+    this.schemas = new FieldSchemas(this.createBody, (field) => REQUEST_KEY[field], resolveRef);
   }
 
   wireKeys(fields: readonly string[]): readonly string[] {
     return fields.flatMap((field) => SNAPSHOT_KEYS[field] ?? []);
   }
 
-  fieldArbitrary(field: string, strings: StringConstraints = DEFAULT_STRINGS): fc.Arbitrary<string> {
-    return stringArbitrary(this.fieldSchema(field), strings);
+  fieldArbitrary(field: string, strings?: StringConstraints): fc.Arbitrary<string> {
+    return this.schemas.arbitrary(field, strings);
   }
 
   fieldBoundaries(field: string): readonly NamedValue<FieldValue>[] {
-    return boundaryStrings(this.fieldSchema(field));
-  }
-
-  private fieldSchema(field: string): JsonSchema {
-    const schema = ((this.createBody.properties ?? {}) as Record<string, JsonSchema>)[REQUEST_KEY[field] ?? ''];
-    if (!schema) throw new Error(`spec: the create body has no property for ${field}`);
-    return flattenSchema(schema, resolveRef);
+    return this.schemas.boundaries(field);
   }
 
   /** A valid create (unique email) with one property of a type its schema forbids, as JSON. */

@@ -59,6 +59,8 @@ export const CAPABILITIES: Capabilities = {
 type Json = Record<string, unknown>;
 
 const resolveRef = (ref: string): JsonSchema => resolveBundleRef(SOURCE, ref);
+/** The scope suffix and the space before it, unless a server that trims ate the space (an empty company name). */
+const UNSCOPED = new RegExp(` ?${SCOPE_SUFFIX.source}`);
 const TOKEN: Auth = { scheme: 'bearer', token: { credential: 'token' } };
 const OK: Expectation = { httpStatuses: [200], why: 'a valid request succeeds', rule: 'success' };
 const ACTION_PATH: Readonly<Record<string, { operation: string; path: string; key: string }>> = {
@@ -279,7 +281,7 @@ export class GrowcrmApi implements ClientApi {
 
   private toRecord(client: Json): ClientRecord {
     const flat = flatten(client);
-    const fields = fieldsOf(flat, (text) => text.replace(new RegExp(` ${SCOPE_SUFFIX.source}`), ''));
+    const fields = fieldsOf(flat, (text) => text.replace(UNSCOPED, ''));
     const snapshot = Object.fromEntries(Object.entries(flat).filter(([key]) => !key.startsWith('dates.')));
     const stamp = (key: string) => (typeof flat[key] === 'string' ? (flat[key] as string) : undefined);
     return { id: String(client.id), fields, snapshot, timestamps: { created: stamp('dates.created'), updated: stamp('dates.updated') } };

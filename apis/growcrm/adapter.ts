@@ -254,7 +254,7 @@ export class GrowcrmApi implements ClientApi {
     return this.session.call(action.operation, request, expect);
   }
 
-  /** The create body: the fields, the scope at the end of the company name, the email made unique unless `asGiven`, and the run's custom fields. */
+  /** The create body: the fields, the scope at the end of the company name, the email made unique where `unique` says so, and the run's custom fields. */
   private createWire(fields: ClientFields, scope: string, unique: boolean, customFields = true): Json {
     const wire = this.toWire(fields);
     if (typeof wire.client_company_name === 'string') wire.client_company_name = `${wire.client_company_name} ${scopeSuffix(this.config.runTag, scope)}`;

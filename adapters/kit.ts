@@ -22,6 +22,22 @@ export class CreatedClients {
     journalCreated(this.journal, id);
   }
 
+  /**
+   * A raw create the target accepted is ours to clean up, whatever the suite expected of it: the id at
+   * `path` in the JSON of the session's last answer, if it was a success.
+   */
+  addAccepted(session: Session, path: readonly string[]): void {
+    const response = session.log.snapshot().at(-1)?.response;
+    if (!response || (response.httpStatus ?? 500) >= 300) return;
+    try {
+      let node: unknown = JSON.parse(response.body);
+      for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+      if (node !== undefined && node !== null) this.add(String(node));
+    } catch {
+      // not JSON: nothing was created that we could name
+    }
+  }
+
   /** Takes ids created elsewhere (a journal's) as its own to clean up. */
   adopt(ids: readonly string[]): void {
     for (const id of ids) this.add(id);

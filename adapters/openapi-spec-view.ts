@@ -23,15 +23,20 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     return responses.get(String(status)) ?? [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ?? responses.get('default');
   };
   const resolve = (ref: string): JsonSchema => resolveBundleRef(source, ref);
-  /** A `const` message in the answer's schema is the text the docs quote for it. */
-  const messageOf = (schema: JsonSchema | undefined): string | undefined => {
-    const message = (flattenSchema(schema ?? {}, resolve).properties as Record<string, JsonSchema> | undefined)?.message;
-    const constant = message && flattenSchema(message, resolve).const;
-    return typeof constant === 'string' ? constant : undefined;
+  /** A `const` message in the answer's schema is the text the docs quote for it; read once per documented answer. */
+  const messages = new Map<ResponseInfo, string | undefined>();
+  const messageOf = (documented: ResponseInfo | undefined): string | undefined => {
+    if (!documented?.schema) return undefined;
+    if (!messages.has(documented)) {
+      const message = (flattenSchema(documented.schema, resolve).properties as Record<string, JsonSchema> | undefined)?.message;
+      const constant = message && flattenSchema(message, resolve).const;
+      messages.set(documented, typeof constant === 'string' ? constant : undefined);
+    }
+    return messages.get(documented);
   };
   return {
     basis: new BasisBook(basisEntries(source)),
-    documentedMessage: (operation, response) => messageOf(responseFor(operation, response.httpStatus)?.schema),
+    documentedMessage: (operation, response) => messageOf(responseFor(operation, response.httpStatus)),
     checks: HTTP_JSON_CHECKS,
     documentedStatuses: (operation) => [...(operations.get(operation)?.responses.keys() ?? [])],
     mediaTypes: (operation, response) => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { credentialsFrom, type ApiDescriptor, type EmbeddedTarget, type StartedTarget } from '../apis/descriptor.js';
 import type { Credential, RunConfig, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
+import { shellQuote } from '../protocols/http/curl.js';
 import type { CliOptions } from './args.js';
 
 export function makeConfig(
@@ -39,11 +40,6 @@ export function makeConfig(
   };
 }
 
-/** A word the shell reads back as it is. */
-function shellWord(text: string): string {
-  return /^[\w.=@:/+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Whether a URL's host is this machine: a run may write there without --allow-writes. */
 export function isLoopback(url: string): boolean {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
@@ -59,7 +55,7 @@ export function externalConfig(options: CliOptions, api: ApiDescriptor, target: 
   }
   const flags = [
     ...api.credentials.filter((option) => options.credentials[option.key]).map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`),
-    ...Object.entries(options.customFields).map(([name, value]) => ` --custom-field ${shellWord(`${name}=${value}`)}`),
+    ...Object.entries(options.customFields).map(([name, value]) => ` --custom-field ${shellQuote(`${name}=${value}`)}`),
   ].join('');
   if (target.kind === 'command' && api.transport !== 'mcp') throw new UsageError(`--command starts a server over stdio; --api ${api.id} is reached over HTTP (use --target URL)`);
   // A vendor's production API deserves care: writing checks need an explicit yes there. A command runs here.

@@ -9,13 +9,13 @@ import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { ClientRecord } from '../model/client.js';
-import { sameValue, type FieldSpec, type FieldValue } from '../model/fields.js';
+import { actionFields, sameValue, type FieldSpec, type FieldValue } from '../model/fields.js';
 import { check, family, type CheckRun } from './harness.js';
 import { changedSnapshotKeys, clientFields, expectNamed, setValue, someFields } from './support.js';
 
 /** The action fields of a kind, or a skip saying the API has none. */
 function actionFieldsOf(run: CheckRun, kind: FieldSpec['kind'], what: string, extra: (spec: FieldSpec) => boolean = () => true): FieldSpec[] {
-  const fields = run.api.act ? run.api.capabilities.fields.filter((spec) => spec.viaAction && spec.kind === kind && extra(spec)) : [];
+  const fields = run.api.act ? actionFields(run.api.capabilities.fields).filter((spec) => spec.kind === kind && extra(spec)) : [];
   if (fields.length === 0) run.skip(`the API documents no action that sets ${what}`);
   return fields;
 }

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { DeletionFacet } from '../model/capabilities.js';
+import { actionFields } from '../model/fields.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
@@ -95,7 +96,7 @@ family('deletion', (env) => {
       const gone = run.api.expectations.unknownId;
       await run.api.probe({ op: 'get', id }, 'valid', { ...gone, why: `a deleted client is gone (${gone.why})` });
       await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', { ...gone, why: `a deleted client cannot be updated (${gone.why})` });
-      for (const field of run.api.capabilities.fields.filter((spec) => spec.viaAction)) {
+      for (const field of actionFields(run.api.capabilities.fields)) {
         // A ref that must belong to the client has no value valid for a gone one: validation may answer first.
         const value = actionProbeValue(field);
         if (value !== undefined) await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', { ...gone, why: `a deleted client's ${field.name} cannot be set (${gone.why})` });

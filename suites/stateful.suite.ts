@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { Visibility } from '../model/client.js';
-import { fieldsDiffer, type ClientFields, type FieldValue } from '../model/fields.js';
+import { actionFields, fieldsDiffer, type ClientFields, type FieldValue } from '../model/fields.js';
 import * as transition from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
@@ -138,10 +138,10 @@ class List extends ClientCommand {
 /** One command per action field the suite can give a value: sets of a few words, enums' documented values. */
 function actionCommands(api: ClientApi): fc.Arbitrary<Command>[] {
   if (!api.act) return [];
-  return api.capabilities.fields.flatMap((field) => {
+  return actionFields(api.capabilities.fields).flatMap((field) => {
     const values: fc.Arbitrary<FieldValue> | undefined =
       field.kind === 'set' ? fc.oneof(setValue(), fc.constant([])) : field.kind === 'enum' && field.values?.length ? fc.constantFrom(...field.values) : undefined;
-    return field.viaAction && values ? [fc.tuple(fc.nat(), values).map(([pick, value]): Command => new Act(pick, field.name, value))] : [];
+    return values ? [fc.tuple(fc.nat(), values).map(([pick, value]): Command => new Act(pick, field.name, value))] : [];
   });
 }
 

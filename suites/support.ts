@@ -5,7 +5,7 @@ import { expectThat } from '../engine/property.js';
 import type { Answer } from '../engine/session.js';
 import type { NamedValue, StringConstraints } from '../generators/arbitraries.js';
 import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
-import { editableFields, requiredOn, updatableFields, type ClientFields, type FieldSpec, type FieldValue } from '../model/fields.js';
+import { actionFields, editableFields, requiredOn, updatableFields, type ClientFields, type FieldSpec, type FieldValue } from '../model/fields.js';
 import type { CheckRun } from './harness.js';
 
 /** Few letters in both cases: substrings and case variants of one value show up in another. */
@@ -106,9 +106,15 @@ export function changedSnapshotKeys(before: ClientRecord, after: ClientRecord, i
   return [...keys].filter((k) => !skip.has(k) && JSON.stringify(before.snapshot[k]) !== JSON.stringify(after.snapshot[k]));
 }
 
+/** Plain values already drawn, per adapter: someFields runs once per client a check creates. */
+const plainValues = new WeakMap<ClientApi, Map<string, string>>();
+
 /** A plain valid value of a field, the same on every run: what a boundary case leaves in the fields it does not probe. */
 function plainValue(api: ClientApi, field: string): string {
-  return fc.sample(api.fieldArbitrary(field), { seed: 1, numRuns: 1 })[0]!;
+  const drawn = plainValues.get(api) ?? new Map<string, string>();
+  plainValues.set(api, drawn);
+  if (!drawn.has(field)) drawn.set(field, fc.sample(api.fieldArbitrary(field), { seed: 1, numRuns: 1 })[0]!);
+  return drawn.get(field)!;
 }
 
 /** A client whose every field holds a plain value. */
@@ -155,7 +161,7 @@ export function setValue(): fc.Arbitrary<string[]> {
 export function actionState(api: ClientApi): fc.Arbitrary<{ onCreate: ClientFields; viaAction: ClientFields }> {
   const onCreate: Record<string, fc.Arbitrary<FieldValue>> = {};
   const viaAction: Record<string, fc.Arbitrary<FieldValue>> = {};
-  for (const field of api.capabilities.fields.filter((spec) => spec.viaAction)) {
+  for (const field of actionFields(api.capabilities.fields)) {
     if (field.kind === 'set' && field.onCreate) onCreate[field.name] = setValue();
     else if (field.kind === 'enum' && field.values?.length && api.act) viaAction[field.name] = fc.constantFrom(...field.values);
   }
@@ -166,7 +172,7 @@ export function actionState(api: ClientApi): fc.Arbitrary<{ onCreate: ClientFiel
 export function plainActions(api: ClientApi): { onCreate: ClientFields; viaAction: ClientFields } {
   const onCreate: Record<string, FieldValue> = {};
   const viaAction: Record<string, FieldValue> = {};
-  for (const field of api.capabilities.fields.filter((spec) => spec.viaAction)) {
+  for (const field of actionFields(api.capabilities.fields)) {
     if (field.kind === 'set' && field.onCreate) onCreate[field.name] = SET_WORDS.slice(0, 2);
     else if (field.kind === 'enum' && field.values?.length && api.act) viaAction[field.name] = field.values.at(-1)!;
   }

@@ -202,7 +202,7 @@ export class FreshbooksRestApi implements ClientApi {
         try {
           return await this.session.call('createClient', this.request('POST', this.base, body, auth), expect);
         } finally {
-          this.trackAccidentalCreate();
+          this.created.addAccepted(this.session, ['response', 'result', 'client', 'id']);
         }
       }
       case 'act':
@@ -254,19 +254,6 @@ export class FreshbooksRestApi implements ClientApi {
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.vis_state)?.[0] ?? 'active') as Visibility;
     const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
     return { id: String(client.id), fields, visibility, snapshot };
-  }
-
-  /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */
-  private trackAccidentalCreate(): void {
-    const last = this.session.log.snapshot().at(-1);
-    const response = last?.response;
-    if (!response || (response.httpStatus ?? 500) >= 300) return;
-    try {
-      const id = JSON.parse(response.body)?.response?.result?.client?.id;
-      if (id !== undefined) this.created.add(String(id));
-    } catch {
-      // not JSON: nothing was created that we could name
-    }
   }
 
   private auth(mode: AuthMode): Auth | undefined {

@@ -209,7 +209,7 @@ export class GrowcrmApi implements ClientApi {
         try {
           return await this.session.call('createClient', request, expect);
         } finally {
-          this.trackAccidentalCreate();
+          this.created.addAccepted(this.session, ['data', 'id']);
         }
       }
     }
@@ -285,18 +285,6 @@ export class GrowcrmApi implements ClientApi {
     const snapshot = Object.fromEntries(Object.entries(flat).filter(([key]) => !key.startsWith('dates.')));
     const stamp = (key: string) => (typeof flat[key] === 'string' ? (flat[key] as string) : undefined);
     return { id: String(client.id), fields, snapshot, timestamps: { created: stamp('dates.created'), updated: stamp('dates.updated') } };
-  }
-
-  /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */
-  private trackAccidentalCreate(): void {
-    const response = this.session.log.snapshot().at(-1)?.response;
-    if (!response || (response.httpStatus ?? 500) >= 300) return;
-    try {
-      const id = JSON.parse(response.body)?.data?.id;
-      if (id !== undefined) this.created.add(String(id));
-    } catch {
-      // not JSON: nothing was created that we could name
-    }
   }
 
   private auth(mode: AuthMode): Auth | undefined {

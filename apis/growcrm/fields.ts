@@ -2,8 +2,7 @@
  * The Grow CRM client as the model sees it: which fields the docs give a client, where each travels in a
  * create or update body and where it comes back in the client object (flattened: `billing.street`).
  */
-import type { FieldSpec } from '../../model/fields.js';
-import type { ClientFields, FieldValue } from '../../model/fields.js';
+import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 
 interface WireField {
   readonly spec: FieldSpec;

@@ -2,8 +2,8 @@ import type { Auth, WireRequest } from '../../engine/exchange.js';
 import { redactHeaders } from '../../engine/redact.js';
 import type { CredentialResolver, ShellValue } from '../../engine/transport.js';
 
-/** Single quotes for shell text; double quotes where a variable must expand. */
-function quote(value: string): string {
+/** Single quotes for shell text (double quotes where a variable must expand are `inDoubleQuotes`'s). */
+export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 /** Text inside double quotes, so that only the variables we place there expand. */
@@ -22,9 +22,9 @@ function authOptions(auth: Auth, credentials: CredentialResolver): string[] {
 
 /** A one-line curl command that replays the request; no credential is ever written, only its variable's name. */
 export function toCurl(request: WireRequest, credentials?: CredentialResolver): string {
-  const parts = ['curl', '-X', request.method, quote(request.url ?? '')];
-  for (const [name, value] of Object.entries(redactHeaders(request.headers ?? {}))) parts.push('-H', quote(`${name}: ${value}`));
+  const parts = ['curl', '-X', request.method, shellQuote(request.url ?? '')];
+  for (const [name, value] of Object.entries(redactHeaders(request.headers ?? {}))) parts.push('-H', shellQuote(`${name}: ${value}`));
   if (request.auth && credentials) parts.push(...authOptions(request.auth, credentials));
-  if (request.body !== undefined) parts.push('--data-raw', quote(request.body));
+  if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body));
   return parts.join(' ');
 }

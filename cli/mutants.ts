@@ -12,47 +12,13 @@ import { join } from 'node:path';
 import { findApi } from '../apis/registry.js';
 import { EXIT, UsageError } from '../engine/failures.js';
 import type { Family } from '../engine/families.js';
-import type { RunReport } from '../reports/model.js';
+import type { CheckEvidence, KillMatrix, MutantVerdict, RunReport } from '../reports/model.js';
+
+export type { CheckEvidence, KillMatrix, MutantVerdict } from '../reports/model.js';
 import { SuiteRunner } from '../runner/run.js';
 import type { CliOptions } from './args.js';
 import type { Io } from './io.js';
 import { embeddedRun } from './targets.js';
-
-export interface MutantVerdict {
-  readonly id: string;
-  readonly description: string;
-  readonly global: boolean;
-  /** Breaks only an assumption: it should cause warnings and no failure. */
-  readonly assumption: boolean;
-  readonly boundaryOnly: boolean;
-  /** The ids of the checks that failed on this mutant. */
-  readonly failedChecks: readonly string[];
-  /** The ids of the checks that warned (broken assumptions) on this mutant. */
-  readonly warnedChecks: readonly string[];
-  readonly killedBy: readonly Family[];
-  /** The first failed check and its rule, to name in the kill list. */
-  readonly firstKill?: string;
-  readonly erroredChecks: number;
-}
-
-export interface CheckEvidence {
-  readonly check: string;
-  /** Non-global mutants that fail this check. */
-  readonly killers: readonly string[];
-  /** Why no non-global mutant can fail it, when none does. */
-  readonly allowed?: string;
-}
-
-export interface KillMatrix {
-  readonly api: string;
-  readonly seed: number;
-  readonly runs: number;
-  readonly families: readonly Family[];
-  readonly reference: { readonly failed: number; readonly warned: number; readonly errored: number; readonly passed: number };
-  readonly mutants: readonly MutantVerdict[];
-  /** Every check that ran (passed) on the reference, with its killers. */
-  readonly evidence: readonly CheckEvidence[];
-}
 
 async function runAgainst(runner: SuiteRunner, options: CliOptions, api: string, mutantId: string | undefined): Promise<RunReport> {
   const { target, config } = await embeddedRun(options, findApi(api), mutantId);

@@ -36,6 +36,8 @@ export interface RunConfig {
   /** Whether properties run their boundary phase before their random cases (on unless `--no-boundary`). */
   readonly boundary: boolean;
   readonly families: readonly Family[];
+  /** Only these checks (ids, `family/slug`) run: a shard's part (`--shard I/N`); absent: every check of `families`. */
+  readonly checks?: readonly string[];
   /** Tags every client this run creates, so a shared target shows whose they are. */
   readonly runTag: string;
   readonly timeoutMs: number;

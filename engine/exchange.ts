@@ -25,6 +25,27 @@ export interface WireRequest {
   readonly auth?: Auth;
 }
 
+/**
+ * What the documents promise for one case. Each layer is optional and checked only where given and
+ * where the protocol has it: HTTP statuses, JSON-RPC error codes, and the verdict an envelope carries
+ * (Classic XML answers 200 with `status="fail"`; MCP answers a result or an error).
+ */
+export interface Expectation {
+  readonly httpStatuses?: readonly number[];
+  /** The JSON-RPC error codes the docs name for this case; the answer must be an error with one of them. */
+  readonly rpcCodes?: readonly number[];
+  readonly outcome?: Outcome;
+  readonly why: string;
+  /**
+   * The rule id whose basis grounds this expectation (`success`, `errors/unknown-id`, ...): a status,
+   * code or verdict other than the expected one breaks that rule.
+   */
+  readonly rule: string;
+}
+
+/** The verdict an answer carries besides any HTTP status: a success, or a documented refusal. */
+export type Outcome = 'ok' | 'fail';
+
 export interface WireResponse {
   /** HTTP only; absent over stdio. */
   readonly httpStatus?: number;
@@ -50,6 +71,8 @@ export interface Exchange {
   /** The spec's operation id (`getClient`, `client.list`, `client_single`, ...). */
   readonly operation: string;
   readonly request: WireRequest;
+  /** What the case wanted of the answer, so a replay judges the answer as the run did. */
+  readonly expect?: Expectation;
   readonly response?: WireResponse;
   readonly transportError?: TransportError;
   readonly elapsedMs: number;

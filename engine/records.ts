@@ -3,13 +3,36 @@
  * process and goes into every report. `reports/model.ts` builds the run report from these.
  */
 import type { Basis, Severity } from './basis.js';
-import type { ReproductionStep } from './exchange.js';
+import type { Expectation, ReproductionStep, WireRequest } from './exchange.js';
 
 export interface Reproduction {
   /** One step per exchange of the (shrunk) case, in order; credentials named by variable, never written. */
   readonly steps: readonly ReproductionStep[];
   /** The CLI line that replays the property with the same seed. */
   readonly replay: string;
+  /**
+   * The same exchanges as data, one per step, for `clientele replay` to send again without re-running
+   * the property: the request (credentials as references), what the case expected, and what came back.
+   */
+  readonly exchanges?: readonly RecordedStep[];
+  /** The index in `exchanges` of the answer that broke the rule, when one did. */
+  readonly failingStep?: number;
+}
+
+/** One exchange of a failing case as `clientele replay` needs it: redacted, bodies capped at 4 KiB. */
+export interface RecordedStep {
+  readonly operation: string;
+  readonly request: WireRequest;
+  readonly expect?: Expectation;
+  /** What the target answered then; absent when no answer came (`transportError`). */
+  readonly answer?: {
+    readonly httpStatus?: number;
+    readonly rpcErrorCode?: number;
+    readonly toolError?: boolean;
+    readonly body: string;
+    readonly truncated: boolean;
+  };
+  readonly transportError?: string;
 }
 
 /** The answer that broke the rule, as far as it matters to a reader: capped and redacted. */

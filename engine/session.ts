@@ -4,9 +4,9 @@
  * expectation, and hands back the decoded answer. An adapter describes messages; it cannot skip the
  * record or the verification.
  */
-import type { Expectation, Outcome, SpecView } from './checks/types.js';
+import type { SpecView } from './checks/types.js';
 import type { Credential } from './config.js';
-import { detachedPrefix, type CredentialRef, type Exchange, type ReproductionStep, type WireRequest, type WireResponse } from './exchange.js';
+import { detachedPrefix, type CredentialRef, type Exchange, type Expectation, type Outcome, type ReproductionStep, type WireRequest, type WireResponse } from './exchange.js';
 import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
@@ -75,6 +75,7 @@ export class Session {
     const exchange: Exchange = {
       operation,
       request,
+      ...(expect ? { expect } : {}),
       response: outcome.response,
       transportError: outcome.transportError,
       elapsedMs: outcome.elapsedMs,

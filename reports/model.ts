@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly boundary?: { readonly cases: number; readonly requests: number; readonly ms: number };
   /** Rate-limit answers waited out and retried during the check. */
   readonly rateLimit?: { readonly retries: number; readonly waitedMs: number };
+  /** A `failed` check the run's baseline lists as an expected failure: it does not fail the gate. */
+  readonly expectedFailure?: true;
 }
 
 export type Outcome = 'passed' | 'failed' | 'interrupted' | 'usage-error' | 'target-unreachable' | 'internal-error';
@@ -90,4 +92,76 @@ export interface RunReport {
   readonly promises: readonly PromiseRow[];
   /** The prerequisite checks that failed and blocked others: fix these first. */
   readonly fixFirst?: readonly string[];
+  /** What `--baseline` (expected failures) made of this run; absent without one. */
+  readonly baseline?: BaselineVerdict;
+  /** The part of the checks this report covers (`--shard I/N`); absent for a whole run or a merged one. */
+  readonly shard?: ShardInfo;
+  /** How many shard reports `clientele merge` put together into this one. */
+  readonly mergedFrom?: number;
+  /** `clientele mutants`: the reference run's report carries the kill matrix. */
+  readonly killMatrix?: KillMatrix;
+}
+
+export interface ShardInfo {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+  /** `durations`: balanced by an earlier report's check durations; `count`: by number of checks. */
+  readonly balancedBy: 'durations' | 'count';
+}
+
+/** One line of a baseline file: a check id or a rule id, optionally for one API only. */
+export interface BaselineEntry {
+  readonly check?: string;
+  readonly rule?: string;
+  readonly api?: string;
+  readonly reason?: string;
+}
+
+export interface BaselineVerdict {
+  /** The baseline file as given. */
+  readonly file: string;
+  /** Failed checks the baseline expects: they do not fail the gate. */
+  readonly expected: readonly string[];
+  /** Failed checks it does not list: they fail the gate. */
+  readonly unexpected: readonly string[];
+  /** Entries for this API whose checks ran and did not fail: remove them from the baseline. */
+  readonly stale: readonly BaselineEntry[];
+}
+
+export interface MutantVerdict {
+  readonly id: string;
+  readonly description: string;
+  readonly global: boolean;
+  /** Breaks only an assumption: it should cause warnings and no failure. */
+  readonly assumption: boolean;
+  readonly boundaryOnly: boolean;
+  /** The ids of the checks that failed on this mutant. */
+  readonly failedChecks: readonly string[];
+  /** The ids of the checks that warned (broken assumptions) on this mutant. */
+  readonly warnedChecks: readonly string[];
+  readonly killedBy: readonly Family[];
+  /** The first failed check and its rule, to name in the kill list. */
+  readonly firstKill?: string;
+  readonly erroredChecks: number;
+}
+
+export interface CheckEvidence {
+  readonly check: string;
+  /** Non-global mutants that fail this check. */
+  readonly killers: readonly string[];
+  /** Why no non-global mutant can fail it, when none does. */
+  readonly allowed?: string;
+}
+
+/** Mutant x check: which mutants each check fails, and what each mutant made fail. */
+export interface KillMatrix {
+  readonly api: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly families: readonly Family[];
+  readonly reference: { readonly failed: number; readonly warned: number; readonly errored: number; readonly passed: number };
+  readonly mutants: readonly MutantVerdict[];
+  /** Every check that ran (passed) on the reference, with its killers. */
+  readonly evidence: readonly CheckEvidence[];
 }

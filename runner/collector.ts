@@ -20,6 +20,11 @@ function firstLine(text: string | undefined): string | undefined {
 }
 
 /** `interrupted`: why checks that never ran did not (the run was cancelled): they are blocked, not errored. */
+/** The family a suite file's checks belong to, from its name (`contract.suite.ts`). */
+export function familyOfModule(moduleId: string): Family | undefined {
+  return FAMILIES.find((family) => moduleId.endsWith(`/${family}.suite.ts`));
+}
+
 export function collectResults(testModules: readonly TestModule[], unhandledErrors: readonly unknown[], interrupted?: string): { results: CheckResult[]; problems: RunProblems } {
   const results: CheckResult[] = [];
   const problems: RunProblems = {};
@@ -35,7 +40,8 @@ export function collectResults(testModules: readonly TestModule[], unhandledErro
   return { results, problems };
 }
 
-function toResult(testCase: TestCase, suiteError: string | undefined, problems: RunProblems, interrupted?: string): CheckResult {
+/** One finished test as a check result (also for progress events, where run-level problems do not matter yet). */
+export function toResult(testCase: TestCase, suiteError?: string, problems: RunProblems = {}, interrupted?: string): CheckResult {
   const meta = testCase.meta().clientele as CheckMeta | undefined;
   const result = testCase.result();
   const family: Family = meta?.family ?? FAMILIES.find((f) => testCase.fullName.startsWith(f)) ?? 'contract';

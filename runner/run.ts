@@ -3,14 +3,16 @@
  * into a RunReport. The suites learn the run's config through vitest's `provide`.
  */
 import { join } from 'node:path';
-import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
+import { createVitest, type TestCase, type TestModule, type TestSpecification, type Vitest } from 'vitest/node';
 import { targetLabel, type RunConfig } from '../engine/config.js';
 import { InternalError, TargetUnreachableError } from '../engine/failures.js';
 import { FAMILIES, type Family } from '../engine/families.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { buildReport, errorReport, type RunMeta } from '../reports/build.js';
 import type { RunReport } from '../reports/model.js';
-import { collectResults } from './collector.js';
+import { checkId } from '../engine/records.js';
+import { collectResults, familyOfModule, toResult } from './collector.js';
+import { emitTo, type RunListener } from './events.js';
 
 
 export function suiteFiles(families: readonly Family[]): string[] {
@@ -36,11 +38,25 @@ class FamilyOrder {
  * `provide`. Starting vitest costs more than a small run; `mutants` and the seed sweeps run many.
  */
 export class SuiteRunner {
+  /** Who hears the run in progress; set per run. */
+  private listener?: RunListener;
+
   private constructor(private readonly vitest: Vitest) {}
 
   static async open(): Promise<SuiteRunner> {
     const signals = ['SIGINT', 'SIGTERM'] as const;
     const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+    // vitest's reporters are fixed when it starts: this one hands each run's progress to that run's listener.
+    let runner: SuiteRunner | undefined;
+    const progress = {
+      onTestModuleCollected(module: TestModule) {
+        const family = familyOfModule(module.moduleId);
+        if (family) emitTo(runner?.listener, { type: 'family-collected', family, checks: [...module.children.allTests()].length });
+      },
+      onTestCaseResult(testCase: TestCase) {
+        emitTo(runner?.listener, { type: 'check-finished', check: toResult(testCase) });
+      },
+    };
     try {
       const vitest = await createVitest('test', {
         root: PROJECT_ROOT,
@@ -48,7 +64,7 @@ export class SuiteRunner {
         include: ['suites/*.suite.ts', 'tests/fixtures/*.suite.ts'],
         watch: false,
         // Results are read from the run's outcome; vitest itself prints nothing.
-        reporters: [{}],
+        reporters: [progress],
         // Suites share one target; one file at a time keeps their requests from interleaving. One
         // worker for all files (no isolation) loads the adapter, validators and fast-check once.
         fileParallelism: false,
@@ -66,17 +82,46 @@ export class SuiteRunner {
       for (const signal of signals) {
         for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
       }
-      return new SuiteRunner(vitest);
+      runner = new SuiteRunner(vitest);
+      return runner;
     } catch (error) {
       throw new InternalError(`the suites could not start: ${(error as Error).message.split('\n')[0]}`);
     }
   }
 
+  /**
+   * The checks a run of `config` would report, in the order they run, without running any: each suite
+   * file is loaded and its checks registered (what registers depends on the config only, never on the
+   * target). Sharding splits this list.
+   */
+  async listChecks(config: RunConfig): Promise<{ readonly id: string; readonly family: Family }[]> {
+    const { checks: _all, ...whole } = config;
+    this.vitest.provide('clientele', whole);
+    const files = suiteFiles(config.families);
+    const specifications = files.flatMap((file) => this.vitest.getModuleSpecifications(file));
+    let outcome;
+    try {
+      outcome = await this.vitest.collectTests(specifications);
+    } catch (error) {
+      throw new InternalError(`the suites could not be listed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const order = (moduleId: string) => FAMILIES.indexOf(familyOfModule(moduleId) ?? FAMILIES[0]);
+    const modules = outcome.testModules.filter((module) => files.includes(module.moduleId)).sort((a, b) => order(a.moduleId) - order(b.moduleId));
+    const loadError = modules.flatMap((module) => module.errors())[0];
+    if (loadError) throw new InternalError(`the suites could not be listed: ${loadError.message.split('\n')[0]}`);
+    return modules.flatMap((module) => {
+      const family = familyOfModule(module.moduleId)!;
+      return [...module.children.allTests()].map((test) => ({ id: checkId(family, test.name), family }));
+    });
+  }
+
   /** Runs the families of `config` (or `files`, absolute paths, for the runner's own tests) against one target. */
-  async run(config: RunConfig, meta: RunMeta = { targetLabel: targetLabel(config.target) }, files = suiteFiles(config.families)): Promise<RunReport> {
+  async run(config: RunConfig, meta: RunMeta = { targetLabel: targetLabel(config.target) }, files = suiteFiles(config.families), listener?: RunListener): Promise<RunReport> {
     const startedAt = new Date();
     this.cancelled = false;
+    this.listener = listener;
     this.vitest.provide('clientele', config);
+    emitTo(listener, { type: 'run-started', api: config.api, target: meta.targetLabel, families: config.families });
     // A worker that dies (out of memory, a native crash) surfaces as an uncaught exception of this
     // process: it is our failure to report (exit 4, with what was checked), not a stack trace.
     const crashes: unknown[] = [];
@@ -89,6 +134,8 @@ export class SuiteRunner {
       throw new InternalError(`the suites could not run: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       process.off('uncaughtException', onCrash);
+      emitTo(listener, { type: 'run-finished' });
+      this.listener = undefined;
     }
     // vitest's state outlives a run: modules of earlier runs (other families) may come back with this one.
     const modules = outcome.testModules.filter((module) => files.includes(module.moduleId));

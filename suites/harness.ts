@@ -15,7 +15,7 @@ import type { ExchangeLog } from '../engine/exchange-log.js';
 import { FAMILIES, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
 import { PropertyError, PropertyFailure, type PropertyRun } from '../engine/property.js';
-import { checkId, type FailureRecord, type ResponseExcerpt } from '../engine/records.js';
+import { checkId, type FailureRecord, type RecordedStep, type ResponseExcerpt } from '../engine/records.js';
 import { redactHeaders, Redactor } from '../engine/redact.js';
 import { RunStopped } from '../engine/guard.js';
 import { closeTally, openTally, type Tally } from '../engine/verdicts.js';
@@ -174,6 +174,8 @@ export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, opt
 }
 
 export function check(env: SuiteEnv, name: string, options: CheckOptions, body: (run: CheckRun) => Promise<void>): void {
+  // Another shard's check is not registered at all: this run neither runs nor reports it.
+  if (env.config.checks && !env.config.checks.includes(checkId(env.family, name))) return;
   it(name, async (ctx) => {
     const meta: CheckMeta = { family: env.family, requests: 0 };
     ctx.task.meta.clientele = meta;
@@ -288,6 +290,33 @@ function redactExcerpt(response: ResponseExcerpt, redactor: Redactor): ResponseE
   };
 }
 
+/** An exchange as `clientele replay` sends it again: redacted, its answer's body cut at 4 KiB. */
+function recordedStep(exchange: Exchange, redactor: Redactor): RecordedStep {
+  const { request, response } = exchange;
+  return {
+    operation: exchange.operation,
+    request: {
+      ...request,
+      ...(request.url !== undefined ? { url: redactor.text(request.url) } : {}),
+      ...(request.body !== undefined ? { body: redactor.text(request.body) } : {}),
+      ...(request.headers ? { headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, redactor.text(value)])) } : {}),
+    },
+    ...(exchange.expect ? { expect: exchange.expect } : {}),
+    ...(response
+      ? {
+          answer: {
+            ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
+            ...(response.rpcErrorCode !== undefined ? { rpcErrorCode: response.rpcErrorCode } : {}),
+            ...(response.toolError ? { toolError: true } : {}),
+            body: redactor.text(detachedPrefix(response.body, MAX_BODY_EXCERPT)),
+            truncated: response.truncated || response.body.length > MAX_BODY_EXCERPT,
+          },
+        }
+      : {}),
+    ...(exchange.transportError ? { transportError: redactor.text(exchange.transportError.message) } : {}),
+  };
+}
+
 function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: ClientApi, redactor: Redactor, tally: Tally): FailureRecord {
   const fromProperty = failure instanceof PropertyFailure;
   let exchanges: readonly Exchange[] = fromProperty || tally.warnings.includes(failure) ? failure.details.exchanges ?? [] : api.session.log.snapshot();
@@ -297,6 +326,9 @@ function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: Client
   const culprit = failure.details.exchanges?.at(-1) ?? exchanges.at(-1);
   const serverLog = api.session.serverLog();
   const cut = excerpt(culprit);
+  const shown = exchanges.slice(-MAX_REPRODUCTION_STEPS);
+  // The log keeps redacted copies of the exchanges a failure holds; the request object is the same one.
+  const failingStep = culprit ? shown.map((exchange) => exchange.request).lastIndexOf(culprit.request) : -1;
   const response = cut && serverLog ? { ...cut, serverLog } : cut;
   return {
     rule: failure.rule,
@@ -313,8 +345,10 @@ function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: Client
     ...(failure.details.boundary ? { boundary: failure.details.boundary } : {}),
     ...(response ? { response: redactExcerpt(response, redactor) } : {}),
     reproduction: {
-      steps: exchanges.slice(-MAX_REPRODUCTION_STEPS).map((exchange) => api.session.reproduce(exchange)),
+      steps: shown.map((exchange) => api.session.reproduce(exchange)),
       replay: `${env.config.replayPrefix} --seed ${seed} --only ${env.family}`,
+      exchanges: shown.map((exchange) => recordedStep(exchange, redactor)),
+      ...(failingStep >= 0 ? { failingStep } : {}),
     },
   };
 }

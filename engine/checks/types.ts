@@ -1,5 +1,5 @@
 import type { BasisBook } from '../basis.js';
-import type { Exchange, WireResponse } from '../exchange.js';
+import type { Exchange, Expectation, Outcome, WireResponse } from '../exchange.js';
 
 /** What one exchange was meant to show; `expect` narrows what the spec documents to what this case wants. */
 export interface ExchangeCase {
@@ -7,26 +7,7 @@ export interface ExchangeCase {
   readonly expect?: Expectation;
 }
 
-/**
- * What the documents promise for one case. Each layer is optional and checked only where given and
- * where the protocol has it: HTTP statuses, JSON-RPC error codes, and the verdict an envelope carries
- * (Classic XML answers 200 with `status="fail"`; MCP answers a result or an error).
- */
-export interface Expectation {
-  readonly httpStatuses?: readonly number[];
-  /** The JSON-RPC error codes the docs name for this case; the answer must be an error with one of them. */
-  readonly rpcCodes?: readonly number[];
-  readonly outcome?: Outcome;
-  readonly why: string;
-  /**
-   * The rule id whose basis grounds this expectation (`success`, `errors/unknown-id`, ...): a status,
-   * code or verdict other than the expected one breaks that rule.
-   */
-  readonly rule: string;
-}
-
-/** The verdict an answer carries besides any HTTP status: a success, or a documented refusal. */
-export type Outcome = 'ok' | 'fail';
+export type { Expectation, Outcome } from '../exchange.js';
 
 export interface ValidationResult {
   readonly ok: boolean;

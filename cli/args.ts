@@ -8,6 +8,7 @@ import type { CredentialOption } from '../apis/descriptor.js';
 import type { TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import { FAMILIES, FAMILY_ALIASES, type Family } from '../engine/families.js';
+import { parseShard, type Shard } from '../runner/shard.js';
 
 /** Every credential option of every API, once per flag (APIs that share `--token` share the option). */
 export const CREDENTIAL_OPTIONS: readonly CredentialOption[] = APIS.flatMap((api) => api.credentials).filter(
@@ -26,12 +27,16 @@ export function helpText(): string {
   return `clientele: contract and semantics conformance for clients APIs
 
 Usage:
-  clientele run      [--api NAME] [--target URL --token T [API options]] [options]
+  clientele run      [--config FILE] [--api NAME] [--target URL --token T [API options]] [options]
   clientele promises [--api NAME] [run options]
   clientele mutants  [--api NAME] [options]
   clientele run      --api NAME --command "CMD" [API options] [options]   (stdio, MCP)
   clientele cleanup  --journal FILE [--token T ...]
   clientele serve    --api NAME [--mutant ID] [--port P | --stdio]
+  clientele init     [--api NAME] [--out FILE] [--force]
+  clientele baseline --from REPORT.json [--out FILE] [--force]
+  clientele merge    DIR... [--baseline FILE] [--report-dir DIR]
+  clientele replay   REPORT.json [--check ID] [--target URL --token T ...]
   clientele --help | --version
 
 run        Runs the suite. Without --target, against the embedded reference target of
@@ -44,6 +49,15 @@ cleanup    Deletes the clients a run created and could not clean up (it was kill
            the target stopped answering), as listed in its journal.
 mutants    Runs the suite against the reference and every mutant of it and prints the
            kill matrix (mutant x check).
+init       Writes a commented starter clientele.config.yaml for an API (default
+           freshbooks-rest).
+baseline   Writes a baseline (expected failures) that accepts every failure of a report,
+           to clientele.baseline.yaml (or --out FILE; - for stdout).
+merge      Merges the reports of a sharded run (report.json in each DIR, or in its
+           subdirectories) into one report in every format; exits as the whole run would.
+replay     Sends a report's recorded failing requests again, to the same server (an
+           embedded one is started again) or to --target, and says whether each failure
+           still happens, without re-running the property.
 serve      Runs an embedded reference target (or --mutant ID) on its own: on 127.0.0.1
            (--port P, default any free port; it prints where), or over stdin/stdout
            (--stdio, MCP). Stops on Ctrl-C or SIGTERM.
@@ -55,7 +69,11 @@ API options:
 ${credentialHelp()}
 
 Options:
-  --api NAME          which API the target speaks (see above)
+  --config FILE       the targets and options to run (default: ./clientele.config.yaml when
+                      there is one; schema: cli/config.schema.json); command-line options
+                      override it
+  --api NAME          which API the target speaks (see above); with a config, only its
+                      targets of that API
   --target URL        the server under test (see above)
   --command "CMD"     (MCP) the server under test, over stdio: clientele starts CMD through
                       sh and stops its whole process group at the end
@@ -74,6 +92,13 @@ Options:
   --strict            warnings (broken assumptions) fail the run too (exit 1)
   --no-boundary       skip the boundary phase (the edge cases each property runs first)
   --report-dir DIR    where reports go (default reports/latest)
+  --baseline FILE     expected failures (YAML): only failures it does not list fail the run;
+                      entries whose checks pass are reported stale
+  --shard I/N         run the I-th of N deterministic parts of the checks (merge the N
+                      reports with clientele merge)
+  --durations FILE    an earlier report.json (or a directory of them): --shard balances
+                      the parts by its check durations instead of by count
+  --quiet             print only the final summary (no progress)
   --timeout MS        per-request deadline (default 10000)
   --max-body BYTES    response size cap (default 8388608)
   --max-duration D    the whole run's budget, e.g. 90s, 15m (default 15m); checks still to run
@@ -93,8 +118,30 @@ Exit codes:
 Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;
 }
 
+export const COMMANDS = ['run', 'promises', 'mutants', 'cleanup', 'serve', 'init', 'baseline', 'merge', 'replay', 'help', 'version'] as const;
+export type Command = (typeof COMMANDS)[number];
+
 export interface CliOptions {
-  readonly command: 'run' | 'mutants' | 'promises' | 'cleanup' | 'serve' | 'help' | 'version';
+  readonly command: Command;
+  /** Positional arguments after the command: `merge` directories, the `replay` report. */
+  readonly paths: readonly string[];
+  /** `--config FILE`, as given. */
+  readonly config?: string;
+  /** `--baseline FILE`: expected failures. */
+  readonly baseline?: string;
+  /** `--shard I/N`. */
+  readonly shard?: Shard;
+  /** `--durations FILE`: an earlier report whose check durations balance the shards. */
+  readonly durations?: string;
+  readonly quiet: boolean;
+  /** `baseline --from REPORT`. */
+  readonly from?: string;
+  /** `init`, `baseline`: where to write. */
+  readonly out?: string;
+  /** `init`, `baseline`: overwrite an existing file. */
+  readonly force: boolean;
+  /** `replay --check ID`. */
+  readonly check?: string;
   /** The descriptor id (an alias given on the command line is resolved). */
   readonly api?: string;
   readonly target?: string;
@@ -229,6 +276,15 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         'rate-limit': { type: 'string' },
         journal: { type: 'string' },
         mutant: { type: 'string' },
+        config: { type: 'string' },
+        baseline: { type: 'string' },
+        shard: { type: 'string' },
+        durations: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        from: { type: 'string' },
+        out: { type: 'string' },
+        force: { type: 'boolean' },
+        check: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -239,14 +295,19 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
-  const command = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
-  if (command !== 'run' && command !== 'mutants' && command !== 'promises' && command !== 'cleanup' && command !== 'serve' && command !== 'help' && command !== 'version') {
-    throw new UsageError(`unknown command '${command}' (expected run, promises, mutants, cleanup or serve; see --help)`);
+  const named = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
+  if (!(COMMANDS as readonly string[]).includes(named)) {
+    throw new UsageError(`unknown command '${named}' (expected ${COMMANDS.slice(0, -2).join(', ')}; see --help)`);
   }
+  const command = named as Command;
+  if (command === 'merge' && extra.length === 0) throw new UsageError('merge needs the directories of the shard reports (clientele merge DIR...)');
+  if (command === 'replay' && extra.length !== 1) throw new UsageError(extra.length ? `unexpected argument '${extra[1]}'` : 'replay needs a report (clientele replay reports/latest/report.json)');
+  if (command === 'baseline' && !text('from')) throw new UsageError('baseline needs --from REPORT.json (the report whose failures to accept)');
+  if (text('durations') !== undefined && text('shard') === undefined) throw new UsageError('--durations balances --shard; give --shard I/N too');
   if (command === 'serve' && !text('api')) throw new UsageError('serve needs --api NAME (which embedded target to serve)');
   if (values.stdio === true && text('port') !== undefined) throw new UsageError('--stdio and --port exclude each other');
   if (command === 'cleanup' && !text('journal')) throw new UsageError('cleanup needs --journal FILE (the journal a run left in its report directory)');
-  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length && command !== 'merge' && command !== 'replay') throw new UsageError(`unexpected argument '${extra[0]}'`);
   const target = text('target');
   const serverCommand = text('command');
   if (target !== undefined && serverCommand !== undefined) throw new UsageError('--target and --command exclude each other (a URL, or a command to start over stdio)');
@@ -260,6 +321,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const credentials = Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.key, text(option.flag) ?? (option.env ? env[option.env] : undefined)]));
   return {
     command,
+    paths: extra,
+    config: text('config'),
+    baseline: text('baseline'),
+    ...(text('shard') !== undefined ? { shard: parseShard(text('shard')!) } : {}),
+    durations: text('durations'),
+    quiet: values.quiet === true,
+    from: text('from'),
+    out: text('out'),
+    force: values.force === true,
+    check: text('check'),
     api: text('api'),
     target,
     serverCommand,

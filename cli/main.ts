@@ -20,6 +20,13 @@ import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
 import type { SuiteRunner } from '../runner/run.js';
 import { helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
+import { configSecrets, findConfig, loadConfig, optionArgs, targetArgs, targetName } from './config-file.js';
+import { baselineCommand, initCommand, mergeCommand, readReport, recordedDurations } from './gate.js';
+import { applyBaseline, loadBaseline, type Baseline } from '../reports/baseline.js';
+import { buildReport } from '../reports/build.js';
+import { splitChecks } from '../runner/shard.js';
+import type { RunListener } from '../runner/events.js';
+import { ProgressView, progressMode } from './progress.js';
 import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
 import { Interrupts, SIGNAL_EXIT } from './interrupts.js';
@@ -29,14 +36,14 @@ import { embeddedRun, externalConfig } from './targets.js';
 const INTERRUPT_CLEANUP_MS = 30_000;
 
 /** Runs one API against one target: an external URL, or an embedded reference/mutant started here. */
-async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, apiId: string, reportDir: string, interrupts: Interrupts, io: Io): Promise<RunReport> {
+async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, apiId: string, reportDir: string, interrupts: Interrupts, io: Io, listener?: RunListener): Promise<RunReport> {
   const api = findApi(apiId);
   const started = new Date();
   const external = externalAddress(options);
   const embedded = external ? undefined : await embeddedRun(options, api, options.mutant);
   // An external target keeps what the run creates after the process is gone: journal it until cleaned up.
   const journal = embedded ? undefined : resolve(reportDir, `journal.${api.id}.jsonl`);
-  const config = embedded?.config ?? { ...externalConfig(options, api, external!), journal };
+  let config = embedded?.config ?? { ...externalConfig(options, api, external!), journal };
   if (config.readOnly && !options.readOnly) io.err(`clientele: ${options.target} is not on this machine: the run is read-only (pass --allow-writes to let it create, change and delete clients there)`);
   const label = external ? targetLabel(external) : options.mutant ? `embedded ${api.id} mutant ${options.mutant}` : `embedded ${api.id} reference`;
   try {
@@ -46,7 +53,11 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
       await mkdir(reportDir, { recursive: true });
       startJournal(journal, journalHeader(config, label));
     }
-    let report = await (await runner()).run(config, { targetLabel: label, promises: spec.basis.promises() });
+    const meta = { targetLabel: label, promises: spec.basis.promises() };
+    const shard = options.shard && (await shardOf(await runner(), config, options));
+    if (shard) config = shard.config;
+    let report = shard && shard.config.families.length === 0 ? buildReport(config, meta, new Date(), []) : await (await runner()).run(config, meta, undefined, listener);
+    if (shard) report = { ...report, shard: shard.info };
     if (interrupts.signal) report = await interrupted(report, config, interrupts, io);
     if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
     const left = settleJournal(journal);
@@ -59,6 +70,17 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
   } finally {
     await embedded?.target.close();
   }
+}
+
+/** This shard's part of the run (`--shard I/N`): only its checks, and only the families they are in. */
+async function shardOf(runner: SuiteRunner, config: RunConfig, options: CliOptions): Promise<{ config: RunConfig; info: NonNullable<RunReport['shard']> }> {
+  const { index, count } = options.shard!;
+  const listed = await runner.listChecks(config);
+  const durations = options.durations ? recordedDurations(options.durations, config.api) : undefined;
+  const timed = durations !== undefined && listed.some((check) => durations.has(check.id));
+  const part = new Set(splitChecks(listed.map((check) => check.id), count, timed ? durations : undefined)[index - 1]);
+  const families = config.families.filter((family) => listed.some((check) => check.family === family && part.has(check.id)));
+  return { config: { ...config, checks: [...part], families }, info: { index, count, balancedBy: timed ? 'durations' : 'count' } };
 }
 
 /** The server the user named: a URL, or a command started over stdio; undefined for the embedded targets. */
@@ -139,12 +161,16 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-/** Writes a report and prints its summary; the report of a run that never started says why. */
+/**
+ * Writes a report and prints its summary. A run that checked nothing because of an error (an
+ * unreachable target) already printed its one error line: no table of zeros follows it.
+ */
 async function publish(report: RunReport, dir: string, secrets: readonly string[], io: Io): Promise<void> {
-  io.out(renderSummary(report, secrets));
+  const ranNothing = report.checks.length === 0 && report.error !== undefined;
+  if (!ranNothing) io.out(renderSummary(report, secrets));
   try {
     const written = await writeReports(dir, report, secrets);
-    io.out(`reports: ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}`);
+    if (!ranNothing) io.out(`reports: ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}`);
   } catch (error) {
     io.err(`clientele: reports could not be written to ${dir}: ${describeError(error)}`);
   }
@@ -169,6 +195,45 @@ function secretsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string[] 
   return [...fromFlags, ...fromEnv].filter((value): value is string => !!value);
 }
 
+/** One run of the invocation: the options it runs with, its API, where its reports go, and the secrets it knows. */
+interface RunPlan {
+  readonly options: CliOptions;
+  readonly api: string;
+  readonly dir: string;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * What `run` runs: every target of the config file (command-line options after the file's, so they
+ * win), or the target the command line names, or every API's embedded target.
+ */
+function runPlans(options: CliOptions, argv: readonly string[], env: NodeJS.ProcessEnv): RunPlan[] {
+  const file = findConfig(options.config);
+  const config = file === undefined ? undefined : loadConfig(file);
+  const given = options.target !== undefined || options.serverCommand !== undefined;
+  if (!config || given) {
+    const fileArgs = config ? [...optionArgs(config.options), ...(config.reportDir ? ['--report-dir', config.reportDir] : []), ...(config.baseline ? ['--baseline', config.baseline] : [])] : [];
+    const merged = fileArgs.length ? parseCli([...fileArgs, ...argv], env) : options;
+    const apis = merged.api ? [findApi(merged.api).id] : APIS.map((api) => api.id);
+    const reportDir = resolve(merged.reportDir);
+    return apis.map((api) => ({ options: merged, api, dir: apis.length > 1 ? resolve(reportDir, api) : reportDir, secrets: secretsGiven(merged) }));
+  }
+  const wanted = options.api ? findApi(options.api).id : undefined;
+  const indexes = config.targets.map((_, i) => i).filter((i) => wanted === undefined || findApi(config.targets[i]!.api).id === wanted);
+  if (indexes.length === 0) throw new UsageError(`${config.file} has no target of --api ${wanted}`);
+  const shared = configSecrets(config, env);
+  return indexes.map((i) => {
+    const target = targetArgs(config, i, env, Object.keys(options.customFields));
+    const planned = parseCli([...target.args, ...argv], target.env);
+    const reportDir = resolve(planned.reportDir);
+    const dir = indexes.length > 1 ? resolve(reportDir, targetName(config.targets, i)) : reportDir;
+    return { options: planned, api: findApi(planned.api!).id, dir, secrets: [...shared, ...secretsGiven(planned)] };
+  });
+}
+
+/** Where progress goes when the caller gave no stream for it (tests): nowhere. */
+const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   let options: CliOptions | undefined;
   let suiteRunner: SuiteRunner | undefined;
@@ -187,19 +252,36 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return await runMutants(options, apis, reportDir, io);
     }
     if (options.command === 'cleanup') return await cleanupCommand(options, io);
+    if (options.command === 'init') return initCommand(options, io);
+    if (options.command === 'baseline') return baselineCommand(options, io);
+    if (options.command === 'merge') return await mergeCommand(options, io, (report, dir) => publish(report, dir, [], io));
+    if (options.command === 'replay') {
+      const { replayCommand } = await import('./replay.js');
+      return await replayCommand({ report: options.paths[0]!, check: options.check, target: options.target, credentials: options.credentials, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes }, io);
+    }
     if ((options.target || options.serverCommand) && !options.api) throw new UsageError(`${options.target ? '--target' : '--command'} needs --api (which API does the target speak?)`);
     if (options.command === 'serve') {
       const { serve } = await import('./serve.js');
       return await serve(options, findApi(options.api!), io);
     }
     const runner = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
-    const secrets = secretsGiven(options);
+    const plans = runPlans(options, argv, env);
+    const secrets = [...new Set(plans.flatMap((plan) => plan.secrets))];
+    const baselines = new Map<string, Baseline>();
+    const baselineOf = (file: string) => baselines.get(file) ?? baselines.set(file, loadBaseline(file, (name) => findApi(name).id)).get(file)!;
+    for (const plan of plans) if (plan.options.baseline) baselineOf(plan.options.baseline);
     interrupts.install();
     let exitCode: number = EXIT.ok;
-    for (const api of apis) {
-      const dir = apis.length > 1 ? resolve(reportDir, api) : reportDir;
-      const report = await runOne(runner, options, api, dir, interrupts, io);
-      await publish(report, dir, secrets, io);
+    for (const plan of plans) {
+      const progress = new ProgressView({ mode: progressMode({ quiet: plan.options.quiet, isTTY: io.progress?.isTTY === true, env }), stream: io.progress ?? nowhere, secrets });
+      let report: RunReport;
+      try {
+        report = await runOne(runner, plan.options, plan.api, plan.dir, interrupts, io, progress.listener);
+      } finally {
+        progress.stop();
+      }
+      if (plan.options.baseline) report = applyBaseline(report, baselineOf(plan.options.baseline));
+      await publish(report, plan.dir, secrets, io);
       if (options.command === 'promises') io.out(renderPromises(report));
       if (interrupts.signal) return report.exitCode;
       exitCode = Math.max(exitCode, report.exitCode);

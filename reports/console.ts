@@ -12,6 +12,7 @@ import {
   visible,
   warnedChecks,
   coveredFamilies,
+  gateLines,
 } from './render.js';
 
 const MAX_LINE = 160;
@@ -45,12 +46,14 @@ export function renderSummary(report: Readonly<RunReport>, secrets: readonly str
     cut(`clientele ${oneLine(report.api)} — ${oneLine(report.target)} — seed ${report.seed}${strict} — ${report.outcome.toUpperCase()}`),
   ];
   if (report.error !== undefined) lines.push(cut(`error: ${oneLine(report.error)}`));
+  for (const line of gateLines(report)) lines.push(cut(oneLine(line)));
 
   const width = Math.max(...FAMILIES.map((family) => family.length));
   for (const [family, counts] of coveredFamilies(report)) lines.push(`  ${family.padEnd(width)}  ${countsLine(counts)}`);
 
   for (const check of problemChecks(report)) {
-    lines.push(cut(`${CONSOLE_MARKS[check.status as 'failed' | 'errored']}${check.family}/${oneLine(check.name)} — ${oneLine(checkMessage(check))}`));
+    const expected = check.expectedFailure ? ' (expected: in the baseline)' : '';
+    lines.push(cut(`${CONSOLE_MARKS[check.status as 'failed' | 'errored']}${check.family}/${oneLine(check.name)}${expected} — ${oneLine(checkMessage(check))}`));
   }
   for (const check of warnedChecks(report)) {
     lines.push(cut(`${CONSOLE_MARKS.warned}${check.family}/${oneLine(check.name)} — warning: ${oneLine(checkMessage(check))}`));

@@ -2,7 +2,7 @@
 import type { Basis } from '../engine/basis.js';
 import type { ReproductionStep } from '../engine/exchange.js';
 import type { ResponseExcerpt } from '../engine/records.js';
-import { FAMILIES, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from './model.js';
+import { FAMILIES, type BaselineEntry, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from './model.js';
 
 /**
  * Characters a terminal or a viewer acts on instead of showing: C0 controls but tab, LF and CR (ESC starts
@@ -160,4 +160,23 @@ export function coveredFamilies(report: Readonly<RunReport>): [Family, FamilySum
     const counts = report.summary.families[family];
     return counts ? [[family, counts] as [Family, FamilySummary]] : [];
   });
+}
+
+/** One baseline entry in words: `contract/x (freshbooks-rest)`, `rule response-schema`. */
+export function baselineEntryText(entry: BaselineEntry): string {
+  const what = entry.check !== undefined ? entry.check : `rule ${entry.rule}`;
+  return entry.api !== undefined ? `${what} (${entry.api})` : what;
+}
+
+/** The run's facts beyond its target: which shard it was, how many it merged, the baseline's verdict. */
+export function gateLines(report: Readonly<RunReport>): string[] {
+  const lines: string[] = [];
+  if (report.shard) lines.push(`shard ${report.shard.index}/${report.shard.count} (balanced by ${report.shard.balancedBy === 'durations' ? 'recorded durations' : 'check count'})`);
+  if (report.mergedFrom !== undefined) lines.push(`merged from ${report.mergedFrom} shard reports`);
+  const baseline = report.baseline;
+  if (baseline) {
+    lines.push(`baseline ${baseline.file}: ${baseline.expected.length} expected failure${baseline.expected.length === 1 ? '' : 's'}, ${baseline.unexpected.length} not in it`);
+    if (baseline.stale.length) lines.push(`stale baseline entries (their checks pass now; remove them from the baseline): ${baseline.stale.map(baselineEntryText).join(', ')}`);
+  }
+  return lines;
 }

@@ -1,7 +1,7 @@
 import type { ResponseExcerpt } from '../../engine/records.js';
 import { FAMILIES, type CheckResult, type Family, type FailureRecord, type RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
-import { basisText, blockedLine, bodyLabel, headerLines, oneLine, promiseCounts, responseStatus, visible, warningsNote } from '../render.js';
+import { baselineEntryText, basisText, blockedLine, bodyLabel, headerLines, oneLine, promiseCounts, responseStatus, visible, warningsNote } from '../render.js';
 
 // XML 1.0 allows tab, LF, CR and these ranges; anything else (lone surrogates, U+FFFE/U+FFFF) makes the
 // whole file unparsable for CI tools, so it is dropped. Control characters never get here: `escapeXml`
@@ -48,7 +48,8 @@ interface Counts {
 function count(checks: readonly CheckResult[]): Counts {
   const counts: Counts = { tests: checks.length, failures: 0, errors: 0, skipped: 0, time: 0 };
   for (const check of checks) {
-    if (check.status === 'failed') counts.failures++;
+    if (check.status === 'failed' && check.expectedFailure) counts.skipped++;
+    else if (check.status === 'failed') counts.failures++;
     else if (check.status === 'errored') counts.errors++;
     else if (check.status === 'skipped' || check.status === 'blocked') counts.skipped++;
     counts.time += check.durationMs;
@@ -151,6 +152,11 @@ function testcase(report: Readonly<RunReport>, check: CheckResult): string {
       const message = failure?.message ?? check.note ?? 'failed';
       const body = failure ? failureText(failure, check) : message;
       const properties = failure ? failureProperties(failure) : [];
+      // An expected failure (the baseline lists it) is reported as xfail tools do: skipped, with the failure kept.
+      if (check.expectedFailure) {
+        const skipped = `      <skipped${attributes({ message: `expected failure (in the baseline): ${message}` })}/>`;
+        return element([...properties, ...caseProperties([['expectedFailure', 'true']]), skipped, `      <system-out>${escapeXml(body)}</system-out>`]);
+      }
       return element([...properties, `      <failure${attributes({ message, type: failure?.rule ?? 'failed' })}>${escapeXml(body)}</failure>`]);
     }
     case 'errored': {
@@ -175,6 +181,12 @@ function properties(report: Readonly<RunReport>): string {
   ];
   if (report.error !== undefined) values.push(['error', report.error]);
   if (report.fixFirst?.length) values.push(['fixFirst', report.fixFirst.join(', ')]);
+  if (report.shard) values.push(['shard', `${report.shard.index}/${report.shard.count}`]);
+  if (report.mergedFrom !== undefined) values.push(['mergedFrom', String(report.mergedFrom)]);
+  if (report.baseline) {
+    values.push(['baseline', report.baseline.file], ['baseline.expected', String(report.baseline.expected.length)]);
+    if (report.baseline.stale.length) values.push(['baseline.stale', report.baseline.stale.map(baselineEntryText).join(', ')]);
+  }
   const promises = promiseCounts(report.promises);
   values.push(['promises.kept', String(promises.kept)], ['promises.broken', String(promises.broken)], ['promises.untested', String(promises.untested)]);
   const rows = values.map(([name, value]) => `      <property${attributes({ name, value })}/>`);
@@ -194,8 +206,10 @@ function testsuite(report: Readonly<RunReport>, family: Family, checks: readonly
 export const junitFormat: ReportFormat = {
   fileName: 'report.junit.xml',
   render(report: Readonly<RunReport>): string {
-    const byFamily = FAMILIES.map((family) => report.checks.filter((check) => check.family === family));
-    const suites = FAMILIES.map((family, index) => testsuite(report, family, byFamily[index]!));
+    // A suite per family the run covered (a family the API has no checks in is not an empty suite).
+    const families = FAMILIES.filter((family) => report.summary.families[family] !== undefined || report.checks.some((check) => check.family === family));
+    const byFamily = families.map((family) => report.checks.filter((check) => check.family === family));
+    const suites = families.map((family, index) => testsuite(report, family, byFamily[index]!));
     const root = `<testsuites${attributes({
       name: `clientele ${report.api}`,
       ...countAttributes(count(byFamily.flat()), report.durationMs),

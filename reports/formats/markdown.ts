@@ -21,6 +21,7 @@ import {
   warnedChecks,
   warningsNote,
   coveredFamilies,
+  gateLines,
 } from '../render.js';
 
 function longestBacktickRun(text: string): number {
@@ -126,7 +127,8 @@ const TITLE = { failed: 'Failed', errored: 'Errored', warned: 'Warning' } as con
 
 function checkSection(check: CheckResult): string {
   const title = TITLE[check.status as keyof typeof TITLE] ?? CAPITAL[check.status];
-  const out = [`### ${title}: ${escapeMarkdown(check.family)} / ${escapeMarkdown(check.name)}`];
+  const expected = check.expectedFailure ? ' (expected: in the baseline)' : '';
+  const out = [`### ${title}: ${escapeMarkdown(check.family)} / ${escapeMarkdown(check.name)}${expected}`];
   // One list, so the check line and the failure facts do not render as two lists glued together.
   const facts = [`- **Check:** ${codeSpan(check.id)} (${formatDuration(check.durationMs)}, ${check.requests} requests)`];
   if (check.failure) {
@@ -179,6 +181,8 @@ export const markdownFormat: ReportFormat = {
     ];
     const parts: string[] = [`# clientele: ${escapeMarkdown(report.api)} against ${escapeMarkdown(report.target)} — ${report.outcome}`, facts.join('\n')];
     if (report.error !== undefined) parts.push(`> **Error:** ${escapeMarkdown(report.error.replace(/\s+/g, ' '))}`);
+    const gate = gateLines(report);
+    if (gate.length) parts.push(gate.map((line) => `> ${escapeMarkdown(line)}`).join('\n>\n'));
     parts.push('## Summary', summaryTable(report).join('\n'));
     if (report.fixFirst?.length) {
       parts.push(`> **Fix first:** ${report.fixFirst.map(codeSpan).join(', ')}: these prerequisites failed and blocked other checks.`);

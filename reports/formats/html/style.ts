@@ -1,0 +1,194 @@
+/**
+ * The report's one inline style sheet: system fonts only (nothing fetched), no `url()`. Long lines wrap
+ * anywhere (a 600-character URL, a one-line JSON body) so nothing is cut at laptop widths; the kill
+ * matrix alone scrolls sideways, inside its own container. Print: light, every check open, no controls.
+ */
+export const STYLE = `
+:root {
+  color-scheme: light dark;
+  --bg: #f4f6f8; --panel: #ffffff; --text: #1f2328; --muted: #5b6570; --line: #d5dbe1; --soft: #eef1f4; --code-bg: #f6f8fa;
+  --accent: #0b63c5;
+  --passed: #1f883d; --warned: #b07d00; --failed: #cf222e; --errored: #8250df; --skipped: #9aa5b1; --blocked: #57606a;
+  --expected-row: #e9f7ee; --expected-mark: #a6e3b8; --actual-row: #fdeeee; --actual-mark: #f7b9b5;
+  --promise: #0b63c5; --assumption: #b07d00;
+  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
+  --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0f1419; --panel: #161c23; --text: #e4e9ee; --muted: #98a2ad; --line: #2e3742; --soft: #1d252e; --code-bg: #11171d;
+    --accent: #58a6ff;
+    --passed: #3fb950; --warned: #d29922; --failed: #f85149; --errored: #a371f7; --skipped: #6e7781; --blocked: #8b949e;
+    --expected-row: #12261a; --expected-mark: #1f6a35; --actual-row: #2d1517; --actual-mark: #8e2b2b;
+    --promise: #58a6ff; --assumption: #d29922;
+  }
+}
+* { box-sizing: border-box; }
+html { background: var(--bg); }
+body { margin: 0; color: var(--text); font: 14px/1.55 var(--sans); -webkit-text-size-adjust: 100%; }
+.page { max-width: 80rem; margin: 0 auto; padding: 1.5rem 1.5rem 3rem; }
+h1, h2, h3, h4 { line-height: 1.25; }
+h2 { font-size: 1.15rem; margin: 0 0 1rem; }
+h3 { font-size: 1rem; margin: 1.5rem 0 .6rem; }
+h4 { font-size: .8rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 1.25rem 0 .5rem; }
+p { margin: .5rem 0; }
+a { color: var(--accent); }
+code, pre { font: 12.5px/1.5 var(--mono); }
+code { background: var(--soft); padding: .05rem .3rem; border-radius: 4px; overflow-wrap: anywhere; }
+pre { margin: 0; padding: .7rem .85rem; background: var(--code-bg); border: 1px solid var(--line); border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; }
+pre code { background: none; padding: 0; border-radius: 0; }
+td, th, dd, p, li, blockquote, cite, summary, .diff-cell { overflow-wrap: anywhere; }
+.muted { color: var(--muted); }
+.note { color: var(--muted); font-style: italic; }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1.25rem 1.5rem; margin: 0 0 1.25rem; min-width: 0; }
+
+.masthead { display: flex; gap: 1.5rem; align-items: center; justify-content: space-between; margin: .25rem 0 1.25rem; }
+.masthead-text { min-width: 0; }
+.eyebrow { color: var(--muted); font-size: .8rem; letter-spacing: .04em; text-transform: uppercase; font-weight: 600; }
+.masthead h1 { font-size: 1.55rem; margin: .2rem 0 0; overflow-wrap: anywhere; }
+.masthead .against { color: var(--muted); font-weight: 400; }
+.masthead .target { font-weight: 500; }
+.outcome { flex: none; display: flex; flex-direction: column; align-items: center; padding: .55rem 1.2rem; border-radius: 10px; color: #fff; background: var(--tone); }
+.outcome-word { font-size: 1.2rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em; }
+.outcome-exit { font-size: .75rem; opacity: .9; }
+
+.st-passed { --tone: var(--passed); } .st-warned { --tone: var(--warned); } .st-failed { --tone: var(--failed); }
+.st-errored { --tone: var(--errored); } .st-skipped { --tone: var(--skipped); } .st-blocked { --tone: var(--blocked); }
+.st-text-passed { color: var(--passed); } .st-text-warned { color: var(--warned); } .st-text-failed { color: var(--failed); }
+.st-text-errored { color: var(--errored); } .st-text-skipped { color: var(--muted); } .st-text-blocked { color: var(--blocked); }
+.badge { display: inline-block; min-width: 4.6rem; text-align: center; padding: .05rem .5rem; border-radius: 999px; font-size: .7rem; font-weight: 700; letter-spacing: .05em; text-transform: uppercase; color: #fff; background: var(--tone); vertical-align: .1em; }
+.tag { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); background: var(--soft); font-size: .72rem; font-weight: 600; color: var(--muted); }
+.tag-expected { border-color: var(--warned); color: var(--warned); }
+
+.overview { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 7fr); gap: 1.5rem; }
+.overview > * { min-width: 0; }
+dl.facts { margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .6rem 1.25rem; }
+dl.facts > div { min-width: 0; }
+dl.facts dt { font-size: .72rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; }
+dl.facts dd { margin: .1rem 0 0; }
+dl.run-facts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+dl.run-facts > div:nth-child(2) { grid-column: 1 / -1; }
+.callout { border-left: 4px solid var(--tone, var(--failed)); background: var(--soft); padding: .6rem .9rem; border-radius: 0 6px 6px 0; }
+.callout.fix-first { --tone: var(--blocked); }
+.promises-line .verdict-kept strong { color: var(--passed); }
+.promises-line .verdict-broken strong { color: var(--failed); }
+.promises-line .verdict-untested strong { color: var(--warned); }
+
+.table-wrap { max-width: 100%; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+thead th { font-size: .72rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }
+.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.zero { color: var(--muted); opacity: .55; }
+table.families td, table.families th { padding: .35rem .5rem; }
+table.families .bar-col { width: 36%; }
+table.families tr.total td { font-weight: 700; border-bottom: 0; border-top: 2px solid var(--line); }
+.bar { display: flex; height: .8rem; border-radius: 999px; overflow: hidden; background: var(--soft); margin-top: .3rem; }
+.seg { display: block; min-width: 3px; background: var(--tone); }
+.seg + .seg { border-left: 1px solid var(--panel); }
+table.promises td:first-child { width: 40%; }
+.verdict { font-weight: 700; text-transform: uppercase; font-size: .75rem; letter-spacing: .04em; }
+.verdict-kept { color: var(--passed); } .verdict-broken { color: var(--failed); } .verdict-untested { color: var(--warned); }
+ul.ids { margin: .25rem 0; padding-left: 1.25rem; }
+
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: flex-end; padding: .75rem .9rem; background: var(--soft); border-radius: 8px; margin-bottom: .5rem; }
+html:not(.js) .filters { display: none; }
+.filter-group { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; min-width: 0; }
+.filter-group legend { font-size: .7rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; padding: 0; margin-bottom: .25rem; }
+.chip { display: inline-flex; align-items: center; gap: .3rem; padding: .15rem .55rem .15rem .4rem; border: 1px solid var(--line); border-radius: 999px; background: var(--panel); cursor: pointer; font-size: .82rem; user-select: none; }
+.chip input { margin: 0; accent-color: var(--accent); }
+.chip-count { color: var(--muted); font-variant-numeric: tabular-nums; }
+.chip:has(input:not(:checked)) { opacity: .55; }
+.filter-actions { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-left: auto; }
+.shown { margin: 0 .5rem 0 0; color: var(--muted); }
+button { font: inherit; font-size: .8rem; padding: .2rem .65rem; border-radius: 6px; border: 1px solid var(--line); background: var(--panel); color: var(--text); cursor: pointer; }
+button:hover { border-color: var(--accent); }
+button:focus-visible, summary:focus-visible, .chip:focus-within, .scroll:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+@media screen { .is-filtered { display: none !important; } }
+
+.check-group h3 .count { color: var(--muted); font-weight: 500; }
+.group-intro { color: var(--muted); margin-top: -.25rem; }
+.check { border: 1px solid var(--line); border-left: 4px solid var(--tone); border-radius: 8px; margin: .5rem 0; background: var(--panel); min-width: 0; }
+div.check { padding: .5rem .8rem; }
+details.check > summary { padding: .55rem .8rem; cursor: pointer; list-style: none; display: block; }
+details.check > summary::-webkit-details-marker { display: none; }
+details.check > summary::before { content: "\\25B8"; color: var(--muted); display: inline-block; width: 1rem; margin-left: -.1rem; }
+details.check[open] > summary::before { content: "\\25BE"; }
+details.check[open] > summary { border-bottom: 1px solid var(--line); }
+.check-head { display: inline; }
+.check-title { font-weight: 600; }
+.check .family { color: var(--muted); font-weight: 500; }
+.check .family::after { content: " /"; }
+.check-meta { display: block; margin: .15rem 0 0 1rem; font-size: .8rem; }
+div.check .check-meta { margin-left: 0; }
+.check-meta code { font-size: 11.5px; }
+.check-line, .check-preview { margin: .25rem 0 0; color: var(--muted); }
+.check-preview { display: block; margin-left: 1rem; }
+.check-body { padding: .25rem 1rem 1rem; min-width: 0; }
+.message { white-space: pre-wrap; font-size: 1rem; font-weight: 500; margin: .75rem 0; }
+.basis { margin: .75rem 0; padding: .6rem .9rem; border-left: 3px solid var(--promise); background: var(--soft); border-radius: 0 6px 6px 0; }
+.basis-assumption { border-left-color: var(--assumption); }
+.basis figcaption { font-size: .72rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; }
+.basis blockquote { margin: .2rem 0; font-style: italic; }
+.basis blockquote::before { content: "\\201C"; } .basis blockquote::after { content: "\\201D"; }
+.basis .assumed { margin: .2rem 0; }
+.basis cite { font-style: normal; font-size: .8rem; color: var(--muted); }
+dl.verdict-facts { margin: .75rem 0; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); }
+.block { margin-top: .5rem; min-width: 0; }
+.codeblock { margin: .5rem 0; min-width: 0; }
+.codeblock-head { display: flex; align-items: center; justify-content: space-between; gap: .5rem; margin-bottom: .25rem; }
+.codeblock-head .label { font-weight: 600; font-size: .82rem; }
+button.copy { margin-left: auto; font-size: .75rem; padding: .1rem .6rem; }
+button.copy.copied { border-color: var(--passed); color: var(--passed); }
+.status-line { font-family: var(--mono); font-size: 12.5px; font-weight: 600; }
+.copy-buffer { position: fixed; top: 0; left: 0; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
+
+.diff { border: 1px solid var(--line); border-radius: 6px; overflow: hidden; font: 12.5px/1.5 var(--mono); }
+.diff-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+.diff-cell { padding: 0 .6rem; white-space: pre-wrap; min-width: 0; }
+.diff-cell + .diff-cell { border-left: 1px solid var(--line); }
+.diff-head .diff-cell { font: 600 .72rem/1.8 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); background: var(--soft); border-bottom: 1px solid var(--line); }
+.diff-changed .diff-expected { background: var(--expected-row); }
+.diff-changed .diff-actual { background: var(--actual-row); }
+.diff-changed .diff-missing { background: var(--soft); }
+.diff mark { color: inherit; border-radius: 2px; }
+.diff-expected mark { background: var(--expected-mark); }
+.diff-actual mark { background: var(--actual-mark); }
+.diff-row:first-of-type + .diff-row .diff-cell { padding-top: .35rem; }
+.diff-row:last-child .diff-cell { padding-bottom: .35rem; }
+.diff-note { font-size: .8rem; color: var(--muted); }
+
+.scroll { overflow-x: auto; max-width: 100%; border: 1px solid var(--line); border-radius: 6px; }
+table.matrix { width: auto; border-collapse: separate; border-spacing: 0; }
+table.matrix th, table.matrix td { border-bottom: 1px solid var(--line); padding: .2rem .35rem; }
+table.matrix .check-col { position: sticky; left: 0; background: var(--panel); min-width: 16rem; max-width: 24rem; font-weight: 400; z-index: 1; text-transform: none; letter-spacing: 0; }
+table.matrix .mutant-col { vertical-align: bottom; padding: .4rem .15rem; }
+table.matrix .mutant-col span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-family: var(--mono); text-transform: none; letter-spacing: 0; font-size: 11px; }
+table.matrix .global, table.matrix td.k.global { background: var(--soft); }
+table.matrix .evidence { min-width: 10rem; max-width: 22rem; }
+.k { text-align: center; min-width: 1.6rem; font-weight: 700; }
+.k-failed { color: #fff; background: var(--failed); }
+.k-warned { color: #fff; background: var(--warned); }
+.legend .k { display: inline-block; border-radius: 3px; padding: 0 .3rem; margin: 0 .2rem 0 .6rem; }
+.legend .k:first-child { margin-left: 0; }
+tr.mutant-survived td { background: var(--actual-row); }
+
+@media (max-width: 900px) {
+  .overview { grid-template-columns: minmax(0, 1fr); }
+  .masthead { flex-direction: column; align-items: flex-start; }
+}
+@media print {
+  :root { color-scheme: light; --bg: #fff; --panel: #fff; --text: #000; --muted: #444; --line: #bbb; --soft: #f3f3f3; --code-bg: #fafafa;
+    --expected-row: #eef8f1; --expected-mark: #bfe8cb; --actual-row: #fbefef; --actual-mark: #f3c4c1; }
+  body { font-size: 11pt; }
+  .page { max-width: none; padding: 0; }
+  .filters, button, .no-match { display: none !important; }
+  .panel { border: 0; padding: 0; margin-bottom: 1.5rem; }
+  tr, .diff-row, .codeblock-head, summary { break-inside: avoid; }
+  details.check > summary::before { content: none; }
+  details::details-content { content-visibility: visible; display: block; }
+  table.matrix .check-col { position: static; min-width: 9rem; }
+  table.matrix .k, table.matrix .mutant-col { min-width: 0; padding: .1rem; font-size: 9pt; }
+  a { color: inherit; text-decoration: none; }
+}
+`;

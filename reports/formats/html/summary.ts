@@ -1,0 +1,143 @@
+/** The top of the HTML report: what was run and how it went, per family, and the promises. */
+import type { FamilySummary, PromiseRow, RunReport } from '../../model.js';
+import { SUMMARY_COLUMNS, checkCount, coveredFamilies, formatDuration, oneLine, promiseCounts } from '../../render.js';
+import { badge, code, escapeHtml, facts, plural } from './markup.js';
+
+const OUTCOME_TONE: Record<RunReport['outcome'], string> = {
+  passed: 'passed',
+  failed: 'failed',
+  interrupted: 'blocked',
+  'usage-error': 'errored',
+  'target-unreachable': 'errored',
+  'internal-error': 'errored',
+};
+
+export function masthead(report: Readonly<RunReport>): string {
+  const tone = OUTCOME_TONE[report.outcome] ?? 'errored';
+  return [
+    '<header class="masthead">',
+    '<div class="masthead-text">',
+    `<div class="eyebrow">clientele ${escapeHtml(report.tool.version)} · contract report</div>`,
+    `<h1>${escapeHtml(report.api)} <span class="against">against</span> <span class="target">${escapeHtml(report.target)}</span></h1>`,
+    '</div>',
+    `<div class="outcome st-${tone}"><span class="outcome-word">${escapeHtml(report.outcome)}</span><span class="outcome-exit">exit code ${escapeHtml(String(report.exitCode))}</span></div>`,
+    '</header>',
+  ].join('\n');
+}
+
+/** The baseline in one line: how many failures it expected, how many it did not, and its stale entries. */
+function baselineFact(report: Readonly<RunReport>): string | undefined {
+  const baseline = report.baseline;
+  if (baseline === undefined) return undefined;
+  const parts = [`${baseline.expected.length} expected`, `${baseline.unexpected.length} unexpected`, `${baseline.stale.length} stale`];
+  return `${code(baseline.file)}: ${escapeHtml(parts.join(', '))}`;
+}
+
+export function runFacts(report: Readonly<RunReport>): string {
+  const rows: [string, string][] = [
+    ['API', code(report.api)],
+    ['Target', code(report.target)],
+    ['Outcome', `${escapeHtml(report.outcome)} (exit code ${escapeHtml(String(report.exitCode))})`],
+    ['Seed', `${code(report.seed)}, ${escapeHtml(String(report.runs))} runs per property${report.readOnly ? ', read-only' : ''}`],
+    ['Strict', report.strict ? 'yes, warnings fail the run' : 'no, warnings do not fail the run'],
+    ['Started', escapeHtml(report.startedAt)],
+    ['Duration', `${escapeHtml(formatDuration(report.durationMs))}, ${escapeHtml(plural(report.summary.requests, 'request'))}`],
+  ];
+  if (report.summary.rateLimit.retries > 0) {
+    const { retries, waitedMs } = report.summary.rateLimit;
+    rows.push(['Rate limited', escapeHtml(`${retries} ${retries === 1 ? 'retry' : 'retries'}, waited ${formatDuration(waitedMs)}`)]);
+  }
+  if (report.shard !== undefined) {
+    const { index, count, balancedBy } = report.shard;
+    rows.push(['Shard', escapeHtml(`${index} of ${count}, balanced by ${balancedBy === 'durations' ? 'earlier durations' : 'check count'}`)]);
+  }
+  if (report.mergedFrom !== undefined) rows.push(['Merged', escapeHtml(`from ${plural(report.mergedFrom, 'shard report')}`)]);
+  const baseline = baselineFact(report);
+  if (baseline !== undefined) rows.push(['Baseline', baseline]);
+  return facts(rows, 'facts run-facts');
+}
+
+/** A stacked bar of a family's statuses; each part's share is its count (flex-grow), its title the count in words. */
+function statusBar(counts: Readonly<FamilySummary>, label: string): string {
+  const total = checkCount(counts);
+  const parts = SUMMARY_COLUMNS.filter((column) => counts[column] > 0).map(
+    (column) => `<span class="seg st-${column}" style="flex-grow: ${counts[column]}" title="${counts[column]} ${column}"></span>`,
+  );
+  const words = SUMMARY_COLUMNS.filter((column) => counts[column] > 0).map((column) => `${counts[column]} ${column}`);
+  const aria = escapeHtml(`${label}: ${total === 0 ? 'no checks' : words.join(', ')}`);
+  return `<div class="bar" role="img" aria-label="${aria}">${parts.join('')}</div>`;
+}
+
+function countCell(count: number, column: string): string {
+  return `<td class="n${count === 0 ? ' zero' : ` st-text-${column}`}">${count}</td>`;
+}
+
+export function familySummary(report: Readonly<RunReport>): string {
+  const head = `<tr><th scope="col">Family</th><th scope="col" class="bar-col">Checks</th>${SUMMARY_COLUMNS.map((column) => `<th scope="col" class="n">${column}</th>`).join('')}<th scope="col" class="n">total</th></tr>`;
+  const row = (label: string, counts: Readonly<FamilySummary>, className: string) =>
+    `<tr class="${className}"><td>${escapeHtml(label)}</td><td class="bar-col">${statusBar(counts, label)}</td>${SUMMARY_COLUMNS.map((column) => countCell(counts[column], column)).join('')}<td class="n">${checkCount(counts)}</td></tr>`;
+  const rows = coveredFamilies(report).map(([family, counts]) => row(family, counts, 'family'));
+  rows.push(row('Total', report.summary.total, 'total'));
+  return `<div class="table-wrap"><table class="families">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
+}
+
+/** `13 kept, 1 broken, 0 untested`, each number coloured, linking to the table. */
+export function promisesLine(promises: readonly PromiseRow[]): string {
+  const counts = promiseCounts(promises);
+  const part = (verdict: PromiseRow['verdict']) => `<span class="verdict-${verdict}"><strong>${counts[verdict]}</strong> ${verdict}</span>`;
+  return `<p class="promises-line">Documented promises: ${part('kept')}, ${part('broken')}, ${part('untested')} · <a href="#promises">see the table</a></p>`;
+}
+
+export function fixFirstHtml(ids: readonly string[]): string {
+  return `<p class="callout fix-first"><strong>Fix first:</strong> ${ids.map((id) => code(id)).join(', ')}: these prerequisites failed and blocked other checks.</p>`;
+}
+
+export function errorHtml(error: string): string {
+  return `<p class="callout error"><strong>Error:</strong> ${escapeHtml(error)}</p>`;
+}
+
+export function promisesSection(promises: readonly PromiseRow[]): string {
+  const out = ['<section class="panel" id="promises">', '<h2>Promises</h2>'];
+  if (promises.length === 0) {
+    out.push('<p>No documented promises recorded for this API.</p>');
+  } else {
+    const counts = promiseCounts(promises);
+    out.push(`<p>${counts.kept} kept, ${counts.broken} broken, ${counts.untested} untested.</p>`);
+    const rows = promises.map((row) => {
+      const source = `${escapeHtml(oneLine(row.source))}${row.operation !== undefined ? ` (${code(row.operation)})` : ''}`;
+      const checks =
+        row.checks.length > 0 ? row.checks.map((check) => `<div>${code(check.id)} ${badge(check.status)}</div>`).join('') : '<span class="muted">none</span>';
+      return `<tr><td>${escapeHtml(oneLine(row.says))}</td><td>${source}</td><td>${checks}</td><td class="verdict verdict-${row.verdict}">${escapeHtml(row.verdict)}</td></tr>`;
+    });
+    out.push(
+      `<div class="table-wrap"><table class="promises">\n<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
+    );
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** What the baseline made of the run: the failures it did not expect, and entries to remove from it. */
+export function baselineSection(report: Readonly<RunReport>): string | undefined {
+  const baseline = report.baseline;
+  if (baseline === undefined) return undefined;
+  const out = ['<section class="panel" id="baseline">', '<h2>Baseline</h2>', `<p>Expected failures listed in ${code(baseline.file)}: they do not fail the gate.</p>`];
+  const list = (ids: readonly string[]) => `<ul class="ids">${ids.map((id) => `<li>${code(id)}</li>`).join('')}</ul>`;
+  if (baseline.expected.length > 0) out.push('<h3>Expected failures</h3>', list(baseline.expected));
+  if (baseline.unexpected.length > 0) out.push('<h3>Unexpected failures</h3>', '<p>Failed checks the baseline does not list: they fail the gate.</p>', list(baseline.unexpected));
+  out.push('<h3>Stale entries</h3>');
+  if (baseline.stale.length === 0) {
+    out.push('<p class="muted">None: every entry still matches a failing check.</p>');
+  } else {
+    const rows = baseline.stale.map((entry) => {
+      const what = entry.check !== undefined ? `check ${code(entry.check)}` : entry.rule !== undefined ? `rule ${code(entry.rule)}` : '<span class="muted">(empty entry)</span>';
+      return `<tr><td>${what}</td><td>${entry.api !== undefined ? code(entry.api) : '<span class="muted">any</span>'}</td><td>${escapeHtml(entry.reason ?? '')}</td></tr>`;
+    });
+    out.push(
+      '<p>Entries whose checks ran and did not fail: remove them from the baseline.</p>',
+      `<div class="table-wrap"><table class="stale">\n<thead><tr><th>Entry</th><th>API</th><th>Reason</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
+    );
+  }
+  out.push('</section>');
+  return out.join('\n');
+}

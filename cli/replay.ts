@@ -78,7 +78,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
         await target.close();
       }
       counts.set(verdict.kind, (counts.get(verdict.kind) ?? 0) + 1);
-      io.out(say(`${MARK[verdict.kind]} ${verdict.kind}  ${check.id} — ${verdict.text}`));
+      io.out(`${MARK[verdict.kind]} ${verdict.kind}  ${say(check.id)} — ${say(verdict.text)}`);
     }
     const tally = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
     io.out(say(`replayed ${checks.length} ${checks.length === 1 ? 'failure' : 'failures'} of ${basename(options.report)} against ${where.label}: ${tally}`));
@@ -227,18 +227,23 @@ function prepared(request: WireRequest, ids: IdMap, rebase: (url: string) => { b
 
 /**
  * Splits a recorded URL into the old server's base and the rest, and puts the rest on the new base. An
- * external run's label is its base URL (maybe with a path); an embedded run's URLs carry its origin.
+ * external run's label is its base URL (maybe with a path); an embedded run's URLs carry its origin,
+ * and the server is taken to sit at the new base's path when the recorded path starts with it (an
+ * endpoint URL such as Classic's `/api/2.1/xml-in`).
  */
 function rebaser(reportTarget: string, newBase: string | undefined): (url: string) => { base: string; rest: string } {
   const oldBase = /^https?:\/\//i.test(reportTarget) ? reportTarget.replace(/\/+$/, '') : undefined;
+  const newPath = newBase === undefined ? '' : new URL(newBase).pathname.replace(/\/+$/, '');
   return (url) => {
-    let origin: string;
+    let parsed: URL;
     try {
-      origin = new URL(url).origin;
+      parsed = new URL(url);
     } catch {
       return { base: '', rest: url };
     }
-    const from = oldBase && url.startsWith(oldBase) ? oldBase : url.startsWith(origin) ? origin : '';
-    return { base: newBase === undefined ? url.slice(0, from.length) : newBase.replace(/\/+$/, ''), rest: url.slice(from.length) };
+    const mounted = newPath !== '' && (parsed.pathname === newPath || parsed.pathname.startsWith(`${newPath}/`));
+    const from = oldBase && url.startsWith(oldBase) ? oldBase : `${parsed.origin}${mounted ? newPath : ''}`;
+    if (!url.startsWith(from)) return { base: '', rest: url };
+    return { base: newBase === undefined ? from : newBase.replace(/\/+$/, ''), rest: url.slice(from.length) };
   };
 }

@@ -55,24 +55,73 @@ function segmentsOf(line: string, prefix: number, suffix: number): DiffSegment[]
 
 const whole = (line: string, changed: boolean): DiffLine => ({ segments: line.length > 0 ? [{ text: line, changed }] : [] });
 
-/** A changed pair: the middle marked when the lines share an end, the whole line otherwise. */
-function pairRow(left: string, right: string): DiffRow {
+/**
+ * A changed pair: the middle marked when the lines share an end, the whole line otherwise. A trailing
+ * comma is set aside first: a laid-out JSON member has one unless it is its object's last, and that
+ * difference alone should not hide the value's common end (`"a": "",` against `"a": "x"`).
+ */
+function pairRow(leftLine: string, rightLine: string): DiffRow {
+  const [left, leftComma] = leftLine.endsWith(',') ? [leftLine.slice(0, -1), ','] : [leftLine, ''];
+  const [right, rightComma] = rightLine.endsWith(',') ? [rightLine.slice(0, -1), ','] : [rightLine, ''];
   const { prefix, suffix } = commonEnds(left, right);
-  if (prefix + suffix === 0) return { left: whole(left, true), right: whole(right, true), same: false };
-  return { left: { segments: segmentsOf(left, prefix, suffix) }, right: { segments: segmentsOf(right, prefix, suffix) }, same: false };
+  if (prefix + suffix === 0) return { left: whole(leftLine, true), right: whole(rightLine, true), same: false };
+  const side = (line: string, comma: string): DiffLine => ({ segments: [...segmentsOf(line, prefix, suffix), ...(comma ? [{ text: comma, changed: false }] : [])] });
+  return { left: side(left, leftComma), right: side(right, rightComma), same: false };
 }
 
-/** Lines removed and added between two matches: paired in order, the rest shown on one side only. */
+/**
+ * Whether two lines are one line changed rather than two unrelated ones: what they share beyond their
+ * indentation is at least 40% of the shorter one (`"lastName": "Q6",` and `"lastName": "fqKWtD",`).
+ */
+function similar(left: string, right: string): boolean {
+  const { prefix, suffix } = commonEnds(left, right);
+  const indent = Math.min(prefix, /^\s*/.exec(left)![0].length, /^\s*/.exec(right)![0].length);
+  const shorter = Math.min(left.length, right.length) - indent;
+  return shorter > 0 && (prefix - indent + suffix) * 5 >= shorter * 2;
+}
+
+/** How far ahead a removed line looks for its changed counterpart among the added ones. */
+const PAIRING_WINDOW = 64;
+
+/**
+ * Lines removed and added between two matches. A removed line is paired with the next similar added
+ * line (its changed part marked); lines left unpaired are set side by side as whole changes, in order.
+ */
 function gapRows(removed: readonly string[], added: readonly string[]): DiffRow[] {
+  if (removed.length === 1 && added.length === 1) return [pairRow(removed[0]!, added[0]!)];
   const rows: DiffRow[] = [];
-  const count = Math.max(removed.length, added.length);
-  for (let index = 0; index < count; index++) {
-    const left = removed[index];
-    const right = added[index];
-    if (left !== undefined && right !== undefined) rows.push(pairRow(left, right));
-    else if (left !== undefined) rows.push({ left: whole(left, true), same: false });
-    else if (right !== undefined) rows.push({ right: whole(right, true), same: false });
+  const unpairedLeft: string[] = [];
+  const unpairedRight: string[] = [];
+  const flushUnpaired = () => {
+    const count = Math.max(unpairedLeft.length, unpairedRight.length);
+    for (let index = 0; index < count; index++) {
+      const left = unpairedLeft[index];
+      const right = unpairedRight[index];
+      rows.push({ ...(left !== undefined ? { left: whole(left, true) } : {}), ...(right !== undefined ? { right: whole(right, true) } : {}), same: false });
+    }
+    unpairedLeft.length = 0;
+    unpairedRight.length = 0;
+  };
+  let next = 0;
+  for (const line of removed) {
+    let match = -1;
+    for (let candidate = next; candidate < Math.min(added.length, next + PAIRING_WINDOW); candidate++) {
+      if (similar(line, added[candidate]!)) {
+        match = candidate;
+        break;
+      }
+    }
+    if (match < 0) {
+      unpairedLeft.push(line);
+      continue;
+    }
+    unpairedRight.push(...added.slice(next, match));
+    flushUnpaired();
+    rows.push(pairRow(line, added[match]!));
+    next = match + 1;
   }
+  unpairedRight.push(...added.slice(next));
+  flushUnpaired();
   return rows;
 }
 

@@ -71,7 +71,7 @@ function reproductionHtml(failure: FailureRecord): string {
   const out = ['<section class="block reproduction">', '<h4>Reproduction</h4>'];
   if (steps.length > 0) {
     const label = steps.every((step) => step.kind === 'jsonrpc') ? 'JSON-RPC messages, in order' : 'Requests, in order';
-    out.push(codeBlock(steps.map((step) => step.command).join('\n'), { label, language: stepsLanguage(steps), copy: true }));
+    out.push(codeBlock(steps.map((step) => step.command), { label, language: stepsLanguage(steps), copy: true }));
   }
   steps.forEach((step, index) => {
     if (step.body) out.push(codeBlock(step.body, { label: `Body of request ${index + 1}`, language: step.language, copy: true }));

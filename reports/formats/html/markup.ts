@@ -33,12 +33,16 @@ export interface CodeBlockOptions {
  * nothing else (no line numbers, no markup) goes inside the `<pre>`. `<code>` follows `<pre>` directly
  * so a leading line break of the value survives the parser.
  */
-export function codeBlock(content: string, options: CodeBlockOptions = {}): string {
-  const language = options.language ? ` class="language-${escapeHtml(options.language)}"` : '';
+export function codeBlock(content: string | readonly string[], options: CodeBlockOptions = {}): string {
+  // Several items (a reproduction's steps) are one text, a line each; each line's span lets the style
+  // number and separate them without adding text: the line break stays inside the span.
+  const inner = typeof content === 'string' ? escapeHtml(content) : content.map((item, index) => `<span class="item">${escapeHtml(item)}${index < content.length - 1 ? '\n' : ''}</span>`).join('');
+  const classes = [options.language ? `language-${escapeHtml(options.language)}` : '', typeof content === 'string' ? '' : 'items'].filter(Boolean).join(' ');
+  const language = classes ? ` class="${classes}"` : '';
   const label = options.label !== undefined ? `<span class="label">${escapeHtml(options.label)}</span>` : '';
   const copy = options.copy ? '<button type="button" class="copy" data-copy>Copy</button>' : '';
   const head = label || copy ? `<div class="codeblock-head">${label}${copy}</div>\n` : '';
-  return `<div class="codeblock">\n${head}<pre><code${language}>${escapeHtml(content)}</code></pre>\n</div>`;
+  return `<div class="codeblock">\n${head}<pre><code${language}>${inner}</code></pre>\n</div>`;
 }
 
 /** A status pill; the status is one of the model's words, escaped anyway. */

@@ -60,7 +60,7 @@ td, th, dd, p, li, blockquote, cite, summary, .diff-cell { overflow-wrap: anywhe
 .tag { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); background: var(--soft); font-size: .72rem; font-weight: 600; color: var(--muted); }
 .tag-expected { border-color: var(--warned); color: var(--warned); }
 
-.overview { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 7fr); gap: 1.5rem; }
+.overview { display: grid; grid-template-columns: minmax(0, 4fr) minmax(0, 8fr); gap: 1.75rem; }
 .overview > * { min-width: 0; }
 dl.facts { margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .6rem 1.25rem; }
 dl.facts > div { min-width: 0; }
@@ -80,8 +80,9 @@ th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--
 thead th { font-size: .72rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }
 .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.zero { color: var(--muted); opacity: .55; }
-table.families td, table.families th { padding: .35rem .5rem; }
-table.families .bar-col { width: 36%; }
+table.families td, table.families th { padding: .35rem .45rem; }
+table.families th, table.families td:first-child { white-space: nowrap; overflow-wrap: normal; }
+table.families .bar-col { width: 34%; min-width: 6rem; }
 table.families tr.total td { font-weight: 700; border-bottom: 0; border-top: 2px solid var(--line); }
 .bar { display: flex; height: .8rem; border-radius: 999px; overflow: hidden; background: var(--soft); margin-top: .3rem; }
 .seg { display: block; min-width: 3px; background: var(--tone); }
@@ -140,6 +141,10 @@ dl.verdict-facts { margin: .75rem 0; grid-template-columns: repeat(auto-fill, mi
 .codeblock-head .label { font-weight: 600; font-size: .82rem; }
 button.copy { margin-left: auto; font-size: .75rem; padding: .1rem .6rem; }
 button.copy.copied { border-color: var(--passed); color: var(--passed); }
+.codeblock .items { counter-reset: item; }
+.codeblock .item { display: block; position: relative; padding-left: 1.6rem; }
+.codeblock .item + .item { border-top: 1px dashed var(--line); margin-top: .3rem; padding-top: .3rem; }
+.codeblock .item::before { counter-increment: item; content: counter(item); position: absolute; left: 0; width: 1.1rem; text-align: right; color: var(--muted); font-size: 11px; }
 .status-line { font-family: var(--mono); font-size: 12.5px; font-weight: 600; }
 .copy-buffer { position: fixed; top: 0; left: 0; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
 
@@ -173,8 +178,12 @@ table.matrix .evidence { min-width: 10rem; max-width: 22rem; }
 .legend .k:first-child { margin-left: 0; }
 tr.mutant-survived td { background: var(--actual-row); }
 
-@media (max-width: 900px) {
+@media (max-width: 1200px) {
   .overview { grid-template-columns: minmax(0, 1fr); }
+  dl.run-facts { grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); }
+  dl.run-facts > div:nth-child(2) { grid-column: auto; }
+}
+@media (max-width: 700px) {
   .masthead { flex-direction: column; align-items: flex-start; }
 }
 @media print {

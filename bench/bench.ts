@@ -2,7 +2,8 @@
  * `npm run bench`: for every API in the registry, the suite's requests per second against the embedded
  * reference next to a bare undici keep-alive loop sending the same list request to the same target
  * (the ratio is the suite's overhead), and the spec view's decode and validation rates on a list page;
- * then what refusing an XML entity-expansion bomb costs. Measured here, never asserted in tests.
+ * then what refusing an XML entity-expansion bomb costs, and what `--shard` buys (bench/shards.ts).
+ * Measured here, never asserted in tests.
  */
 import { Pool } from 'undici';
 import { openClientApi } from '../apis/open.js';
@@ -13,6 +14,7 @@ import type { Exchange } from '../engine/exchange.js';
 import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';
 import { benchMcp } from './mcp.js';
+import { benchShards } from './shards.js';
 
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
 const perSecond = (rounds: number, body: () => void) => {
@@ -103,3 +105,8 @@ const bombRate = perSecond(100_000, () => {
   if (decodeXml(bomb).ok) throw new Error('entity bomb accepted');
 });
 console.log(`entity bomb:  refused ${bombRate}/s over 100000 decodes, heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024)} MiB; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+
+// Sharding: the same Grow CRM run as 1, 2 and 4 processes side by side against one target process,
+// straight on loopback and 20 ms away (a staging server across a network).
+await benchShards('growcrm', 20, [1, 2, 4], 0);
+await benchShards('growcrm', 20, [1, 2, 4], 20);

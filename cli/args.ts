@@ -36,7 +36,7 @@ Usage:
   clientele init     [--api NAME] [--out FILE] [--force]
   clientele baseline --from REPORT.json [--out FILE] [--force]
   clientele merge    DIR... [--baseline FILE] [--report-dir DIR]
-  clientele replay   REPORT.json [--check ID] [--target URL --token T ...]
+  clientele replay   REPORT.json [--check ID] [--target URL --token T ...] [--allow-writes]
   clientele --help | --version
 
 run        Runs the suite. Without --target, against the embedded reference target of

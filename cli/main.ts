@@ -257,7 +257,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (options.command === 'merge') return await mergeCommand(options, io, (report, dir) => publish(report, dir, [], io));
     if (options.command === 'replay') {
       const { replayCommand } = await import('./replay.js');
-      return await replayCommand({ report: options.paths[0]!, check: options.check, target: options.target, credentials: options.credentials, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes }, io);
+      return await replayCommand({ report: options.paths[0]!, check: options.check, target: options.target, credentials: options.credentials, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, allowWrites: options.allowWrites }, io);
     }
     if ((options.target || options.serverCommand) && !options.api) throw new UsageError(`${options.target ? '--target' : '--command'} needs --api (which API does the target speak?)`);
     if (options.command === 'serve') {

@@ -16,6 +16,7 @@ import type { CheckEvidence, KillMatrix, MutantVerdict, RunReport } from '../rep
 
 export type { CheckEvidence, KillMatrix, MutantVerdict } from '../reports/model.js';
 import { SuiteRunner } from '../runner/run.js';
+import { htmlFormat } from '../reports/formats/html.js';
 import type { CliOptions } from './args.js';
 import type { Io } from './io.js';
 import { embeddedRun } from './targets.js';
@@ -30,6 +31,11 @@ async function runAgainst(runner: SuiteRunner, options: CliOptions, api: string,
 }
 
 export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: string, onProgress: (line: string) => void = () => undefined): Promise<KillMatrix> {
+  return (await killMatrixRun(runner, options, api, onProgress)).matrix;
+}
+
+/** The kill matrix and the reference run's report it was measured against. */
+async function killMatrixRun(runner: SuiteRunner, options: CliOptions, api: string, onProgress: (line: string) => void): Promise<{ matrix: KillMatrix; reference: RunReport }> {
   const embedded = await findApi(api).embedded();
   const reference = await runAgainst(runner, options, api, undefined);
   onProgress(`reference: ${reference.summary.total.passed} passed, ${reference.summary.total.failed} failed`);
@@ -64,7 +70,7 @@ export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: 
       return { check: c.id, killers, ...(allowed ? { allowed } : {}) };
     });
   const { passed, failed, warned, errored } = reference.summary.total;
-  return { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, warned, errored }, mutants, evidence };
+  return { reference, matrix: { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, warned, errored }, mutants, evidence } };
 }
 
 /** Mutants whose verdict contradicts their kind: an assumption breach that fails, or a promise breach that only warns. */
@@ -140,11 +146,13 @@ export async function runMutants(options: CliOptions, apis: readonly string[], r
     let exitCode: number = EXIT.ok;
     for (const api of apis) {
       io.out(`mutants: ${api}, seed ${options.seed}`);
-      const matrix = await killMatrix(runner, options, api, (line) => io.out(`  ${line}`));
+      const { matrix, reference } = await killMatrixRun(runner, options, api, (line) => io.out(`  ${line}`));
       io.out(renderMatrix(matrix));
       await mkdir(reportDir, { recursive: true });
       await writeFile(join(reportDir, `mutants.${api}.json`), `${JSON.stringify(matrix, null, 2)}\n`);
       await writeFile(join(reportDir, `mutants.${api}.md`), renderMarkdown(matrix));
+      // The reference run's report with the matrix in it: the HTML report shows both.
+      await writeFile(join(reportDir, `mutants.${api}.html`), htmlFormat.render({ ...reference, killMatrix: matrix }));
       const survived = matrix.mutants.some((m) => !isKilled(m));
       const unproven = !options.mutant && unprovenChecks(matrix).length > 0;
       const { failed, warned, errored } = matrix.reference;

@@ -63,10 +63,6 @@ export class IdMap {
   private requestPattern?: RegExp;
   private answerPattern?: RegExp;
 
-  get size(): number {
-    return this.map.size;
-  }
-
   /** Learns from one step's recorded and replayed answers of the same kind (same status, code, verdict). */
   learn(recorded: string, replayed: string): void {
     const after = places(replayed);
@@ -93,10 +89,12 @@ export class IdMap {
    */
   inAnswer(text: string): string {
     if (this.map.size === 0) return text;
-    const long = [...this.map.keys()].filter((id) => /^\d{4,}$/.test(id));
-    const other = [...this.map.keys()].filter((id) => !/^\d{4,}$/.test(id));
-    const parts = [...(long.length ? [`(?<!\\d)(?:${this.alternatives(long)})(?!\\d)`] : []), ...(other.length ? [`${TOKEN_BEFORE}(?:${this.alternatives(other)})${TOKEN_AFTER}`] : [])];
-    this.answerPattern ??= new RegExp(parts.join('|'), 'g');
+    if (!this.answerPattern) {
+      const long = [...this.map.keys()].filter((id) => /^\d{4,}$/.test(id));
+      const other = [...this.map.keys()].filter((id) => !/^\d{4,}$/.test(id));
+      const parts = [...(long.length ? [`(?<!\\d)(?:${this.alternatives(long)})(?!\\d)`] : []), ...(other.length ? [`${TOKEN_BEFORE}(?:${this.alternatives(other)})${TOKEN_AFTER}`] : [])];
+      this.answerPattern = new RegExp(parts.join('|'), 'g');
+    }
     return text.replace(this.answerPattern, (old) => this.map.get(old) ?? old);
   }
 

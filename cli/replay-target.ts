@@ -7,6 +7,7 @@ import type { Credential, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import type { RecordedStep } from '../engine/records.js';
 import { oneLine, visible } from '../reports/render.js';
+import { isLoopback } from './targets.js';
 
 /** One server to replay one failure against; `close` stops what was started for it. */
 export interface OpenedTarget {
@@ -31,6 +32,8 @@ export interface DestinationInput {
   readonly target?: string;
   readonly credentials: Readonly<Record<string, string | undefined>>;
   readonly steps: readonly RecordedStep[];
+  /** `--allow-writes`: the requests may write to a target off this machine. */
+  readonly allowWrites: boolean;
 }
 
 const COMMAND_LABEL = 'command: ';
@@ -66,6 +69,11 @@ function external(api: ApiDescriptor, input: DestinationInput, address: TargetAd
     if ((option.required || named.has(option.key)) && !input.credentials[option.key]) {
       throw new UsageError(`replaying against ${oneLine(visible(where)).slice(0, 120)} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`);
     }
+  }
+  // A recorded case creates, changes and deletes clients, and a replay does not clean up after it:
+  // a vendor's server off this machine gets those requests only when the user says so, as `run` asks.
+  if (address.kind === 'url' && !isLoopback(address.url) && !input.allowWrites) {
+    throw new UsageError(`replaying against ${oneLine(visible(where)).slice(0, 120)} sends the recorded creates, updates and deletes there; pass --allow-writes to let it`);
   }
   const credentials = credentialsFrom(api.credentials, input.credentials);
   const label = address.kind === 'url' ? address.url : `${COMMAND_LABEL}${address.command}`;

@@ -36,6 +36,8 @@ export interface ReplayOptions {
   credentials: Readonly<Record<string, string | undefined>>;
   timeoutMs: number;
   maxBodyBytes: number;
+  /** The recorded requests may create, change and delete clients on a target off this machine. */
+  allowWrites?: boolean;
 }
 
 /** A report bigger than this is no report clientele wrote. */
@@ -59,10 +61,11 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     const api = findApi(report.api);
     const where = destination(api, {
       reportTarget: report.target,
-      replayLine: checks[0]!.failure.reproduction.replay,
+      replayLine: checks[0]!.failure.reproduction.replay ?? '',
       target: options.target,
       credentials: options.credentials,
       steps: checks.flatMap((check) => check.failure.reproduction.exchanges),
+      allowWrites: options.allowWrites === true,
     });
     const spec = await api.specView();
     // Three answers in a row that never came (or stayed rate limited) end the replay: the target is gone.
@@ -113,10 +116,10 @@ async function readReport(path: string): Promise<RunReport> {
 /** The failures to replay, in the report's order: all of them, or the one `--check` names. */
 function replayable(report: RunReport, only: string | undefined, path: string): Replayable[] {
   const isReplayable = (check: CheckResult): check is Replayable =>
-    (check.status === 'failed' || check.status === 'warned') && Array.isArray(check.failure?.reproduction?.exchanges) && check.failure.reproduction.exchanges.length > 0;
+    !!check && (check.status === 'failed' || check.status === 'warned') && Array.isArray(check.failure?.reproduction?.exchanges) && check.failure.reproduction.exchanges.length > 0;
   const all = report.checks.filter(isReplayable);
   if (only !== undefined) {
-    const named = report.checks.find((check) => check.id === only);
+    const named = report.checks.find((check) => check?.id === only);
     if (!named) throw new UsageError(`--check ${only}: no such check in ${path}${all.length ? ` (replayable: ${all.slice(0, 5).map((c) => c.id).join(', ')}${all.length > 5 ? ', ...' : ''})` : ''}`);
     if (!isReplayable(named)) throw new UsageError(`--check ${only} is ${named.status} in ${path}${named.status === 'failed' || named.status === 'warned' ? ' but recorded no requests to replay' : '; only failed or warned checks can be replayed'}`);
     return [wellFormed(named)];
@@ -189,12 +192,14 @@ function verdictOf(check: Replayable, spec: SpecView, steps: readonly RecordedSt
   const failure = check.failure;
   const again = broken.find((b) => breaksSame(b.failure, failure));
   if (again) return { kind: 'still fails', text: `${again.failure.rule}: ${shown(again.failure.message)}` };
-  const rerun = `${failure.rule} is judged over several answers; to judge it, re-run: ${failure.reproduction.replay}`;
+  const rerun = `${failure.rule} is judged over several answers; to judge it, re-run: ${failure.reproduction.replay ?? `the run with seed ${failure.seed}`}`;
   const at = failure.reproduction.failingStep;
   const stepName = (i: number) => `step ${i + 1} of ${steps.length} (${steps[i]!.operation})`;
   if (at !== undefined && at >= 0 && at < steps.length) {
     const how = difference(spec, steps[at]!, observed[at]);
     if (sameAnswer(steps[at]!, observed[at], ids)) return { kind: 'still fails', text: `${failure.rule}: ${stepName(at)} answered as recorded (${how.replace(/ with a different body$/, '')})` };
+    // No answer this time says nothing of the rule the recorded answer broke.
+    if (steps[at]!.answer && !observed[at]?.response) return { kind: 'changed', text: `${stepName(at)}: ${how}; whether ${failure.rule} still breaks is not known` };
     // Only a rule the session judges on one answer is settled by that answer; a property's is not.
     if (!judgedPerAnswer(spec, failure, steps[at]!)) return { kind: 'changed', text: `${stepName(at)}: ${how}; ${rerun}` };
     const others = [...new Set(broken.map((b) => `${b.failure.rule} at step ${b.step + 1}`))];

@@ -6,6 +6,7 @@
  */
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import { EXIT, UsageError } from '../engine/failures.js';
+import { shellQuote } from '../protocols/http/curl.js';
 import type { CliOptions } from './args.js';
 import type { Io } from './io.js';
 
@@ -22,7 +23,11 @@ export async function serve(options: CliOptions, api: ApiDescriptor, io: Io): Pr
   }
   const started = await embedded.start(options.mutant, options.port);
   const address = started.address.kind === 'url' ? started.address.url : started.address.command;
-  const settings = started.credentials.map((c) => `--${api.credentials.find((o) => o.key === c.key)?.flag ?? c.key} ${c.value}`).join(' ');
+  // Everything a run needs, the target's required custom fields too (Grow CRM's reference has one).
+  const settings = [
+    ...started.credentials.map((c) => `--${api.credentials.find((o) => o.key === c.key)?.flag ?? c.key} ${c.value}`),
+    ...Object.entries(started.customFields ?? {}).map(([name, value]) => `--custom-field ${shellQuote(`${name}=${value}`)}`),
+  ].join(' ');
   io.out(`${api.id} ${options.mutant ? `mutant ${options.mutant}` : 'reference'} listening on ${address}`);
   io.out(`try: npx clientele run --api ${api.id} --target ${address} ${settings}`);
   await new Promise<void>((resolve) => {

@@ -126,7 +126,12 @@ function gapRows(removed: readonly string[], added: readonly string[]): DiffRow[
 }
 
 /** Index pairs of the longest common subsequence of two line lists, in order. */
-function matchedLines(left: readonly string[], right: readonly string[]): [number, number][] {
+function matchedLines(leftLines: readonly string[], rightLines: readonly string[]): [number, number][] {
+  // Lines become numbers first, so each cell of the table compares two numbers, not two strings.
+  const ids = new Map<string, number>();
+  const idOf = (line: string) => ids.get(line) ?? ids.set(line, ids.size).get(line)!;
+  const left = leftLines.map(idOf);
+  const right = rightLines.map(idOf);
   const width = right.length + 1;
   // lengths[i * width + j]: the subsequence length of left[i..] and right[j..].
   const lengths = new Uint32Array((left.length + 1) * width);
@@ -177,18 +182,19 @@ export function diffLines(expected: string, actual: string): DiffRow[] {
 /**
  * One-line JSON laid out one member per line, so a line diff can find the member that differs. Purely
  * lexical: only whitespace outside strings changes, every value keeps its exact text (no number is
- * re-printed). Undefined when the text is not a JSON object or array with closed strings and brackets.
+ * re-printed). Undefined when the text is not a JSON object or array with closed strings and matched brackets.
  */
 export function layoutJson(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed.length > MAX_LAYOUT_CHARS || !/^[[{]/.test(trimmed)) return undefined;
   let out = '';
-  let depth = 0;
+  // The closing bracket each open one expects, innermost last.
+  const closers: string[] = [];
   let inString = false;
-  const newline = () => `\n${'  '.repeat(depth)}`;
+  const newline = () => `\n${'  '.repeat(closers.length)}`;
   for (let index = 0; index < trimmed.length; index++) {
     // Anything after the root value closed: not one JSON value.
-    if (depth === 0 && index > 0 && !inString) return undefined;
+    if (closers.length === 0 && index > 0 && !inString) return undefined;
     const char = trimmed[index]!;
     if (inString) {
       out += char;
@@ -200,26 +206,27 @@ export function layoutJson(text: string): string | undefined {
       inString = true;
       out += char;
     } else if (char === '{' || char === '[') {
+      const closer = char === '{' ? '}' : ']';
       let next = index + 1;
       while (next < trimmed.length && /\s/.test(trimmed[next]!)) next++;
-      if (trimmed[next] === (char === '{' ? '}' : ']')) {
+      if (trimmed[next] === closer) {
         // An empty container stays on one line: `{}`, `[]`.
-        out += char + trimmed[next];
+        out += char + closer;
         index = next;
         continue;
       }
+      closers.push(closer);
       // Deep nesting would make the indentation, not the content, the output's size.
-      if (++depth > MAX_LAYOUT_DEPTH) return undefined;
+      if (closers.length > MAX_LAYOUT_DEPTH) return undefined;
       out += char + newline();
     } else if (char === '}' || char === ']') {
-      depth--;
-      if (depth < 0) return undefined;
+      if (closers.pop() !== char) return undefined;
       out += newline() + char;
     } else if (char === ',') out += char + newline();
     else if (char === ':') out += ': ';
     else if (!/\s/.test(char)) out += char;
   }
-  return depth === 0 && !inString ? out : undefined;
+  return closers.length === 0 && !inString ? out : undefined;
 }
 
 /**

@@ -33,7 +33,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
 const WIDTH = 1280;
 const FIRST_SCREEN = 900;
 /** A failure longer than this is shown up to here: the picture is a first impression, not the whole report. */
-const MAX_HEIGHT = 2600;
+const MAX_HEIGHT = 3200;
 
 export async function screenshot(reportPath: string, outPath: string): Promise<void> {
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as RunReport;
@@ -47,7 +47,7 @@ export async function screenshot(reportPath: string, outPath: string): Promise<v
       const open = document.querySelector('details.check[open]');
       return open ? open.getBoundingClientRect().bottom + window.scrollY : 0;
     });
-    const height = Math.min(MAX_HEIGHT, Math.max(FIRST_SCREEN, Math.ceil(failureBottom + 24)));
+    const height = Math.min(MAX_HEIGHT, Math.max(FIRST_SCREEN, Math.ceil(failureBottom + 6)));
     await page.screenshot({ path: outPath as `${string}.png`, clip: { x: 0, y: 0, width: WIDTH, height }, captureBeyondViewport: true });
   } finally {
     await close();

@@ -5,7 +5,7 @@ import Ajv2020Import from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderSummary } from '../reports/console.js';
-import { htmlFormat } from '../reports/formats/html.js';
+import { REPORT_SCRIPT, htmlFormat } from '../reports/formats/html.js';
 import { jsonFormat } from '../reports/formats/json.js';
 import { junitFormat } from '../reports/formats/junit.js';
 import { markdownFormat } from '../reports/formats/markdown.js';
@@ -174,6 +174,13 @@ const REPORT: RunReport = {
   promises: PROMISES,
   fixFirst: ['contract/create-client-matches-schema'],
 };
+
+/** The page without its own script, which it holds exactly once: what is left must hold no script at all. */
+function withoutOwnScript(html: string): string {
+  const own = `<script>${REPORT_SCRIPT}</script>`;
+  expect(html.split(own), 'the report script, once').toHaveLength(2);
+  return html.replace(own, '');
+}
 
 function compileSchema() {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
@@ -390,7 +397,9 @@ describe('HTML report', () => {
 
   it('is one self-contained page with every value escaped', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|url\(/i);
+    // Its one inline script is its own; nothing is loaded, and links stay on the page.
+    expect(withoutOwnScript(html)).not.toMatch(/<script|<link|<img|<iframe|<object|<embed|\ssrc=|url\(/i);
+    expect(html).not.toMatch(/\shref=(?!"#[\w-]+")/i);
     expect(html).toContain('Tom &amp; Jerry &lt;Ltd&gt;');
     expect(html).not.toContain('<Ltd>');
     expect(html).not.toContain('<not an email>');
@@ -549,12 +558,12 @@ describe('basis, severity and boundary of failures and warnings', () => {
   });
 
   it('HTML does the same, escaped', () => {
-    expect(html).toContain('The docs say: <q>Returns the created client, as the schema describes it.</q> (<cite>seed 000, client.create</cite>)');
+    expect(html).toContain('<figcaption>The docs say</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n<cite>seed 000, client.create</cite>');
     expect(html).toContain(
-      'Assumed (the docs are silent): an update to an empty string clears the field (<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>)',
+      '<figcaption>Assumed (the docs are silent)</figcaption>\n<p class="assumed">an update to an empty string clears the field</p>\n<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>',
     );
-    expect(html).toContain('<dt>Severity</dt><dd><span class="failed">failure</span></dd>');
-    expect(html).toContain('<dt>Severity</dt><dd><span class="warned">warning</span></dd>');
+    expect(html).toContain('<dt>Severity</dt><dd><span class="st-text-failed">failure</span></dd>');
+    expect(html).toContain('<dt>Severity</dt><dd><span class="st-text-warned">warning</span></dd>');
     expect(html).toContain('<dt>Boundary</dt><dd>update to empty string</dd>');
   });
 
@@ -586,7 +595,14 @@ describe('warnings', () => {
     expect(md.match(/^### Warning: /gm)).toHaveLength(1);
 
     const html = htmlFormat.render(REPORT);
-    const htmlOrder = ['<h2>Failures</h2>', '<h3 class="failed">Failed: contract', '<h2>Warnings</h2>', '<section class="check warned">', '<h3 class="warned">Warning: partial-update / empty string clears field</h3>', '<h2>Blocked</h2>'];
+    const htmlOrder = [
+      '<div class="check-group" id="failures">',
+      '<details class="check st-failed" data-status="failed" data-family="contract"',
+      '<div class="check-group" id="warnings">',
+      '<details class="check st-warned" data-status="warned" data-family="partial-update"',
+      '<span class="family">partial-update</span> <span class="name">empty string clears field</span>',
+      '<div class="check-group" id="blocked">',
+    ];
     const htmlAt = htmlOrder.map((piece) => html.indexOf(piece));
     expect(htmlAt.every((index) => index >= 0)).toBe(true);
     expect(htmlAt).toEqual([...htmlAt].sort((a, b) => a - b));
@@ -596,7 +612,7 @@ describe('warnings', () => {
     const checks = CHECKS.filter((c) => c.status !== 'warned');
     const none = { ...REPORT, checks, summary: summarize(checks) };
     expect(markdownFormat.render(none)).not.toContain('## Warnings');
-    expect(htmlFormat.render(none)).not.toContain('<h2>Warnings</h2>');
+    expect(htmlFormat.render(none)).not.toContain('id="warnings"');
 
     const strict = { ...REPORT, strict: true };
     expect(markdownFormat.render(strict)).toContain('- **Strict:** yes, warnings fail the run');
@@ -644,8 +660,10 @@ describe('blocked checks and fix-first', () => {
     expect(md).toContain(`> **Fix first:** \`${BLOCKER}\`: these prerequisites failed and blocked other checks.`);
     expect(md).toContain(`- \`deletion/restore-brings-back\`: blocked by \`${BLOCKER}\` — blocked: the prerequisite`);
     const html = htmlFormat.render(REPORT);
-    expect(html).toContain(`<p class="fix-first"><strong>Fix first:</strong> <code>${BLOCKER}</code>`);
-    expect(html).toContain(`<li><code>deletion/restore-brings-back</code>: blocked by <code>${BLOCKER}</code> — blocked: the prerequisite`);
+    expect(html).toContain(`<p class="callout fix-first"><strong>Fix first:</strong> <code>${BLOCKER}</code>`);
+    const blocked = /<div class="check st-blocked" data-status="blocked"[^>]*>[\s\S]*?<\/p>\n<\/div>/.exec(html)?.[0];
+    expect(blocked).toContain('<code>deletion/restore-brings-back</code>');
+    expect(blocked).toContain(`<p class="check-line">blocked by <code>${BLOCKER}</code> — blocked: the prerequisite`);
   });
 
   it('the console lists them and the fix-first line', () => {
@@ -660,7 +678,7 @@ describe('blocked checks and fix-first', () => {
     const clear: RunReport = { ...rest, checks, summary: summarize(checks) };
     for (const text of [markdownFormat.render(clear), htmlFormat.render(clear), junitFormat.render(clear), renderSummary(clear)]) {
       expect(text).not.toMatch(/fix first|fixFirst/i);
-      expect(text).not.toMatch(/Blocked<\/h2>|## Blocked|⊘/);
+      expect(text).not.toMatch(/Blocked<\/h2>|## Blocked|⊘|id="blocked"/);
     }
   });
 });
@@ -683,7 +701,11 @@ describe('promises', () => {
     const html = htmlFormat.render(REPORT);
     expect(html).toContain('<h2>Promises</h2>\n<p>1 kept, 1 broken, 1 untested.</p>');
     expect(html).toContain('<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>');
-    expect(html.match(/<td class="(kept|broken|untested)">/g)).toEqual(['<td class="broken">', '<td class="kept">', '<td class="untested">']);
+    expect(html.match(/<td class="verdict verdict-(kept|broken|untested)">/g)).toEqual([
+      '<td class="verdict verdict-broken">',
+      '<td class="verdict verdict-kept">',
+      '<td class="verdict verdict-untested">',
+    ]);
     expect(html).toContain('A deleted client | can be *restored* &lt;b&gt;within&lt;/b&gt; 30 days.');
   });
 
@@ -712,8 +734,8 @@ describe('the failing response', () => {
 
   it('HTML shows the same', () => {
     const html = htmlFormat.render(REPORT);
-    expect(html).toContain('<h4>Response</h4>\n<dl class="facts">\n<dt>Status</dt><dd><code>201</code></dd>\n<dt>Content type</dt><dd><code>application/json; charset=utf-8</code></dd>');
-    expect(html).toContain(`<div class="label">Body (truncated: the first ${response.body.length} characters)</div>\n<pre><code class="language-json">{&quot;client&quot;`);
+    expect(html).toContain('<h4>Response</h4>\n<p class="status-line">HTTP 201, application/json; charset=utf-8</p>');
+    expect(html).toContain(`<span class="label">Body (truncated: the first ${response.body.length} characters)</span></div>\n<pre><code class="language-json">{&quot;client&quot;`);
     expect(html.indexOf('<h4>Response</h4>')).toBeLessThan(html.indexOf('<h4>Reproduction</h4>'));
   });
 
@@ -730,8 +752,8 @@ describe('the failing response', () => {
     expect(md).toContain('- **Transport error:** ````socket hang up ``` </pre> ]]> <script>x</script> <!--````');
     expect(md).toContain('- **JSON-RPC error code:** `-32005`');
     const html = htmlFormat.render(report);
-    expect(html).toContain('<dt>Transport error</dt><dd><code>socket hang up ``` &lt;/pre&gt; ]]&gt; &lt;script&gt;x&lt;/script&gt;\n&lt;!--</code></dd>');
-    expect(html).toContain('<dt>JSON-RPC error code</dt><dd><code>-32005</code></dd>');
+    expect(html).toContain('<p class="status-line">transport error: socket hang up ``` &lt;/pre&gt; ]]&gt; &lt;script&gt;x&lt;/script&gt; &lt;!--</p>');
+    expect(html).toContain('<p class="status-line">JSON-RPC error -32005</p>');
     const xml = unescapeXml(junitFormat.render(report));
     expect(xml).toContain('response: transport error: socket hang up ``` </pre> ]]> <script>x</script> <!--');
     expect(xml).toContain('response: JSON-RPC error -32005');
@@ -752,8 +774,8 @@ describe('hostile response text cannot break any format', () => {
 
   it('HTML: every value escaped, no element or comment injected', () => {
     const html = htmlFormat.render(report);
-    expect(html).not.toMatch(/<script|<!--|<x>|\]\]>/i);
-    expect(html.match(/<pre>/g)?.length).toBe(html.match(/<\/pre>/g)?.length);
+    expect(withoutOwnScript(html)).not.toMatch(/<script|<!--|<x>|\]\]>/i);
+    expect(html.match(/<pre\b/g)?.length).toBe(html.match(/<\/pre>/g)?.length);
     expect(html.match(/<code\b/g)?.length).toBe(html.match(/<\/code>/g)?.length);
     expect(html).not.toContain('\u0007');
     expect(html).toContain('&lt;/pre&gt;&lt;/code&gt;&lt;script&gt;alert(1)&lt;/script&gt;');

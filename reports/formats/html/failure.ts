@@ -102,7 +102,7 @@ export function failureHtml(check: CheckResult, failure: FailureRecord): string 
   out.push(basisHtml(failure.basis), verdictFacts(failure));
   const comparison = expectedActualHtml(failure.expected, failure.actual);
   if (comparison) out.push('<section class="block comparison">', '<h4>Expected and actual</h4>', comparison, '</section>');
-  if (failure.counterexample !== undefined) out.push(codeBlock(failure.counterexample, { label: 'Counterexample (shrunk)' }));
+  if (failure.counterexample !== undefined) out.push(codeBlock(failure.counterexample, { label: 'Counterexample' }));
   if (failure.response !== undefined) out.push(responseHtml(failure.response));
   out.push(reproductionHtml(failure));
   return out.join('\n');

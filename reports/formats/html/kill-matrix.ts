@@ -14,19 +14,36 @@ function kinds(mutant: MutantVerdict): string {
   return tags.map(([tag, why]) => `<span class="tag" title="${escapeHtml(why)}">${escapeHtml(tag)}</span>`).join(' ');
 }
 
+/** `2 failed` over `1 warned`: what the mutant did to the checks, the failures first. */
+function checksMade(mutant: MutantVerdict): string {
+  const failed = `<span class="${mutant.failedChecks.length > 0 ? 'st-text-failed' : 'muted'}">${mutant.failedChecks.length} failed</span>`;
+  const warned = `<span class="${mutant.warnedChecks.length > 0 ? 'st-text-warned' : 'muted'}">${mutant.warnedChecks.length} warned</span>`;
+  return `${failed}<br>${warned}`;
+}
+
 function mutantsTable(matrix: KillMatrix): string {
   const rows = matrix.mutants.map((mutant) => {
-    const verdict = killed(mutant) ? badge('passed', 'killed') : badge('failed', 'survived');
+    const errored = mutant.erroredChecks > 0 ? `<div class="muted">${escapeHtml(plural(mutant.erroredChecks, 'check'))} errored</div>` : '';
+    const verdict = `${killed(mutant) ? badge('passed', 'killed') : badge('failed', 'survived')}${errored}`;
     const first = mutant.firstKill !== undefined ? code(mutant.firstKill) : '<span class="muted">—</span>';
     return [
       `<tr class="${killed(mutant) ? 'mutant-killed' : 'mutant-survived'}">`,
       `<td>${code(mutant.id)}</td><td>${escapeHtml(mutant.description)}</td><td>${kinds(mutant)}</td><td>${verdict}</td>`,
-      `<td class="n">${mutant.failedChecks.length}</td><td class="n">${mutant.warnedChecks.length}</td><td class="n">${mutant.erroredChecks}</td><td>${first}</td>`,
+      `<td>${checksMade(mutant)}</td><td>${first}</td>`,
       '</tr>',
     ].join('');
   });
-  const head = '<tr><th>Mutant</th><th>What it breaks</th><th>Kind</th><th>Verdict</th><th class="n">failed</th><th class="n">warned</th><th class="n">errored</th><th>First kill</th></tr>';
-  return `<div class="table-wrap"><table class="mutants">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
+  const head = '<tr><th>Mutant</th><th>What it breaks</th><th>Kind</th><th>Verdict</th><th>Checks</th><th>First kill</th></tr>';
+  return [
+    '<div class="scroll mutants-scroll" tabindex="0" role="region" aria-label="Mutants">',
+    `<table class="mutants">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+    '</div>',
+  ].join('\n');
+}
+
+/** A matrix cell's mark: a cross where the mutant makes the check fail, a bang where it makes it warn. */
+function killMark(what: 'failed' | 'warned'): string {
+  return `<span class="kill kill-${what}">${what === 'failed' ? '✕' : '!'}</span>`;
 }
 
 /** Every check the matrix knows: those that passed on the reference, then any other a mutant made fail. */
@@ -55,10 +72,11 @@ function matrixTable(matrix: KillMatrix): string {
   );
   const rows = matrixChecks(matrix).map((check) => {
     const cells = matrix.mutants.map((mutant) => {
+      const className = mutant.global ? 'k global' : 'k';
       const what = mutant.failedChecks.includes(check) ? 'failed' : mutant.warnedChecks.includes(check) ? 'warned' : undefined;
-      if (what === undefined) return '<td class="k"></td>';
+      if (what === undefined) return `<td class="${className}"></td>`;
       const title = escapeHtml(`${mutant.id} makes ${check} ${what === 'failed' ? 'fail' : 'warn'}`);
-      return `<td class="k k-${what}" title="${title}">${what === 'failed' ? '✕' : '!'}</td>`;
+      return `<td class="${className}" title="${title}">${killMark(what)}</td>`;
     });
     const item = evidence.get(check);
     let note: string;
@@ -69,7 +87,7 @@ function matrixTable(matrix: KillMatrix): string {
     return `<tr><th scope="row" class="check-col">${code(check)}</th>${cells.join('')}<td class="evidence">${note}</td></tr>`;
   });
   return [
-    '<div class="scroll matrix-scroll" tabindex="0" role="region" aria-label="Kill matrix, scrolls sideways">',
+    '<div class="scroll matrix-scroll" tabindex="0" role="region" aria-label="Kill matrix">',
     '<table class="matrix">',
     `<thead><tr><th scope="col" class="check-col">Check</th>${heads.join('')}<th scope="col" class="evidence">Non-global killers</th></tr></thead>`,
     `<tbody>\n${rows.join('\n')}\n</tbody>`,
@@ -94,7 +112,7 @@ export function killMatrixSection(matrix: KillMatrix): string {
     '<h3>Mutants</h3>',
     mutantsTable(matrix),
     '<h3>Mutant x check</h3>',
-    '<p class="legend"><span class="k k-failed">✕</span> the mutant makes the check fail <span class="k k-warned">!</span> it makes it warn · a shaded column is a global mutant</p>',
+    `<p class="legend">${killMark('failed')} the mutant makes the check fail · ${killMark('warned')} it makes it warn · a shaded column is a global mutant</p>`,
     matrixTable(matrix),
     '</section>',
   ].join('\n');

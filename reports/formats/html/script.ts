@@ -13,14 +13,15 @@ export const SCRIPT = `
   var shownCount = document.getElementById('shown-count');
   var noMatch = document.querySelector('.no-match');
 
+  // A value without a toggle is never hidden: only a toggle turned off hides checks.
   function applyFilters() {
-    var allowed = { status: {}, family: {}, severity: {} };
+    var hidden = { status: Object.create(null), family: Object.create(null), severity: Object.create(null) };
     toggles.forEach(function (toggle) {
-      if (toggle.checked) allowed[toggle.dataset.filter][toggle.value] = true;
+      if (!toggle.checked) hidden[toggle.dataset.filter][toggle.value] = true;
     });
     var shown = 0;
     checks.forEach(function (check) {
-      var keep = allowed.status[check.dataset.status] === true && allowed.family[check.dataset.family] === true && allowed.severity[check.dataset.severity] === true;
+      var keep = !hidden.status[check.dataset.status] && !hidden.family[check.dataset.family] && !hidden.severity[check.dataset.severity];
       check.classList.toggle('is-filtered', !keep);
       if (keep) shown++;
     });

@@ -57,17 +57,17 @@ td, th, dd, p, li, blockquote, cite, summary, .diff-cell { overflow-wrap: anywhe
 .st-text-passed { color: var(--passed); } .st-text-warned { color: var(--warned); } .st-text-failed { color: var(--failed); }
 .st-text-errored { color: var(--errored); } .st-text-skipped { color: var(--muted); } .st-text-blocked { color: var(--blocked); }
 .badge { display: inline-block; min-width: 4.6rem; text-align: center; padding: .05rem .5rem; border-radius: 999px; font-size: .7rem; font-weight: 700; letter-spacing: .05em; text-transform: uppercase; color: #fff; background: var(--tone); vertical-align: .1em; }
-.tag { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); background: var(--soft); font-size: .72rem; font-weight: 600; color: var(--muted); }
+.tag { display: inline-block; white-space: nowrap; overflow-wrap: normal; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); background: var(--soft); font-size: .72rem; font-weight: 600; color: var(--muted); }
 .tag-expected { border-color: var(--warned); color: var(--warned); }
 
-.overview { display: grid; grid-template-columns: minmax(0, 4fr) minmax(0, 8fr); gap: 1.75rem; }
+.overview { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1.25rem; }
 .overview > * { min-width: 0; }
 dl.facts { margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .6rem 1.25rem; }
 dl.facts > div { min-width: 0; }
 dl.facts dt { font-size: .72rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; }
 dl.facts dd { margin: .1rem 0 0; }
-dl.run-facts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-dl.run-facts > div:nth-child(2) { grid-column: 1 / -1; }
+dl.run-facts { grid-template-columns: repeat(auto-fill, minmax(12.5rem, 1fr)); padding-bottom: 1rem; border-bottom: 1px solid var(--line); }
+dl.run-facts > div:nth-child(2) { grid-column: span 2; }
 .callout { border-left: 4px solid var(--tone, var(--failed)); background: var(--soft); padding: .6rem .9rem; border-radius: 0 6px 6px 0; }
 .callout.fix-first { --tone: var(--blocked); }
 .promises-line .verdict-kept strong { color: var(--passed); }
@@ -166,25 +166,28 @@ button.copy.copied { border-color: var(--passed); color: var(--passed); }
 .scroll { overflow-x: auto; max-width: 100%; border: 1px solid var(--line); border-radius: 6px; }
 table.matrix { width: auto; border-collapse: separate; border-spacing: 0; }
 table.matrix th, table.matrix td { border-bottom: 1px solid var(--line); padding: .2rem .35rem; }
-table.matrix .check-col { position: sticky; left: 0; background: var(--panel); min-width: 16rem; max-width: 24rem; font-weight: 400; z-index: 1; text-transform: none; letter-spacing: 0; }
+table.matrix .check-col { position: sticky; left: 0; background: var(--panel); min-width: 16rem; max-width: 24rem; z-index: 1; }
+table.matrix thead th { vertical-align: bottom; }
+table.matrix tbody .check-col { font-weight: 400; }
 table.matrix .mutant-col { vertical-align: bottom; padding: .4rem .15rem; }
 table.matrix .mutant-col span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-family: var(--mono); text-transform: none; letter-spacing: 0; font-size: 11px; }
 table.matrix .global, table.matrix td.k.global { background: var(--soft); }
 table.matrix .evidence { min-width: 10rem; max-width: 22rem; }
-.k { text-align: center; min-width: 1.6rem; font-weight: 700; }
-.k-failed { color: #fff; background: var(--failed); }
-.k-warned { color: #fff; background: var(--warned); }
-.legend .k { display: inline-block; border-radius: 3px; padding: 0 .3rem; margin: 0 .2rem 0 .6rem; }
-.legend .k:first-child { margin-left: 0; }
+table.matrix td { vertical-align: middle; }
+table.matrix tbody tr:hover > * { background: var(--soft); }
+.k { text-align: center; min-width: 1.7rem; }
+.kill { display: inline-block; width: 1.15rem; height: 1.15rem; line-height: 1.15rem; border-radius: 4px; text-align: center; font-size: .7rem; font-weight: 700; color: #fff; }
+.kill-failed { background: var(--failed); }
+.kill-warned { background: var(--warned); }
+.legend .kill { vertical-align: -.2em; }
+table.mutants td:nth-child(1) { min-width: 12rem; } table.mutants td:nth-child(2) { min-width: 14rem; } table.mutants td:nth-child(6) { min-width: 9rem; }
+table.mutants td:nth-child(3) { min-width: 7.5rem; overflow-wrap: normal; } table.mutants td:nth-child(5) { white-space: nowrap; }
+table.mutants tr:last-child td, table.matrix tr:last-child > * { border-bottom: 0; }
 tr.mutant-survived td { background: var(--actual-row); }
 
-@media (max-width: 1200px) {
-  .overview { grid-template-columns: minmax(0, 1fr); }
-  dl.run-facts { grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); }
-  dl.run-facts > div:nth-child(2) { grid-column: auto; }
-}
 @media (max-width: 700px) {
   .masthead { flex-direction: column; align-items: flex-start; }
+  dl.run-facts > div:nth-child(2) { grid-column: auto; }
 }
 @media print {
   :root { color-scheme: light; --bg: #fff; --panel: #fff; --text: #000; --muted: #444; --line: #bbb; --soft: #f3f3f3; --code-bg: #fafafa;
@@ -194,10 +197,12 @@ tr.mutant-survived td { background: var(--actual-row); }
   .filters, button, .no-match { display: none !important; }
   .panel { border: 0; padding: 0; margin-bottom: 1.5rem; }
   tr, .diff-row, .codeblock-head, summary { break-inside: avoid; }
-  details.check > summary::before { content: none; }
+  details.check > summary::before, details.check[open] > summary::before { content: none; }
   details::details-content { content-visibility: visible; display: block; }
   table.matrix .check-col { position: static; min-width: 9rem; }
+  table.mutants td { min-width: 0 !important; padding: .25rem .35rem; }
   table.matrix .k, table.matrix .mutant-col { min-width: 0; padding: .1rem; font-size: 9pt; }
+  .kill { width: .9rem; height: .9rem; line-height: .9rem; }
   a { color: inherit; text-decoration: none; }
 }
 `;

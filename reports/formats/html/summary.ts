@@ -12,13 +12,19 @@ const OUTCOME_TONE: Record<RunReport['outcome'], string> = {
   'internal-error': 'errored',
 };
 
+/** The target as the heading shows it: a long one (a URL with a long query) shortened in the middle; the facts show it whole. */
+function headingTarget(target: string): string {
+  const chars = Array.from(target);
+  return chars.length <= 90 ? target : `${chars.slice(0, 64).join('')}…${chars.slice(-20).join('')}`;
+}
+
 export function masthead(report: Readonly<RunReport>): string {
   const tone = OUTCOME_TONE[report.outcome] ?? 'errored';
   return [
     '<header class="masthead">',
     '<div class="masthead-text">',
     `<div class="eyebrow">clientele ${escapeHtml(report.tool.version)} · contract report</div>`,
-    `<h1>${escapeHtml(report.api)} <span class="against">against</span> <span class="target">${escapeHtml(report.target)}</span></h1>`,
+    `<h1>${escapeHtml(report.api)} <span class="against">against</span> <span class="target" title="${escapeHtml(report.target)}">${escapeHtml(headingTarget(report.target))}</span></h1>`,
     '</div>',
     `<div class="outcome st-${tone}"><span class="outcome-word">${escapeHtml(report.outcome)}</span><span class="outcome-exit">exit code ${escapeHtml(String(report.exitCode))}</span></div>`,
     '</header>',

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { htmlFormat } from '../reports/formats/html.js';
 import type { CheckResult, Family, FailureRecord, KillMatrix, RunReport } from '../reports/model.js';
 import { CHROMIUM_PATH, launchChromium } from '../scripts/screenshot.js';
-import { summarize } from './support/reports.js';
+import { failedReport } from './support/reports.js';
 
 const BROWSER_FOUND = existsSync(CHROMIUM_PATH);
 const BROWSER_REQUIRED = Boolean(process.env.CLIENTELE_REQUIRE_BROWSER);
@@ -80,26 +80,13 @@ const KILL_MATRIX: KillMatrix = {
   evidence: CHECKS.filter((c) => c.status === 'passed').map((c, i) => ({ check: c.id, killers: i === 0 ? [] : MUTANT_IDS.slice(i, i + 2), ...(i === 0 ? { allowed: 'no non-global mutant can reach it' } : {}) })),
 };
 
-const REPORT: RunReport = {
-  tool: { name: 'clientele', version: '0.1.0' },
-  api: 'freshbooks-rest',
+const REPORT: RunReport = failedReport(CHECKS, {
   target: LONG_URL,
-  startedAt: '2026-11-24T10:00:00.000Z',
-  finishedAt: '2026-11-24T10:00:02.000Z',
-  durationMs: 2000,
-  seed: 20261124,
-  runs: 5,
-  readOnly: false,
-  strict: false,
-  outcome: 'failed',
-  exitCode: 1,
-  summary: summarize(CHECKS),
-  checks: CHECKS,
   promises: [{ says: 'Any fields not referenced in the request will remain unchanged.', source: 'seed 000, client.update', rules: ['partial-update/applied'], checks: [{ id: CHECKS[0]!.id, status: 'failed' }], verdict: 'broken' }],
   fixFirst: [CHECKS[0]!.id],
   baseline: { file: '.clientele-baseline.yaml', expected: [CHECKS[1]!.id], unexpected: [CHECKS[0]!.id], stale: [{ check: 'contract/passes-0', reason: LONG_URL }] },
   killMatrix: KILL_MATRIX,
-};
+});
 
 const WAIT = { timeout: 10_000 };
 

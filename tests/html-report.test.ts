@@ -8,7 +8,7 @@ import type { Basis } from '../engine/basis.js';
 import { diffLines, diffableTexts, layoutJson, type DiffRow } from '../reports/diff.js';
 import { CONTENT_SECURITY_POLICY, REPORT_SCRIPT, escapeHtml, htmlFormat } from '../reports/formats/html.js';
 import type { CheckResult, Family, FailureRecord, KillMatrix, RunReport } from '../reports/model.js';
-import { summarize } from './support/reports.js';
+import { failedReport } from './support/reports.js';
 
 /** Markup a target might send, tagged with where it went, so each field's escaped form can be found. */
 const hostile = (where: string) => `"'&<x>${where}</x>\u001b[2J`;
@@ -85,22 +85,9 @@ const KILL_MATRIX: KillMatrix = {
   ],
 };
 
-const REPORT: RunReport = {
-  tool: { name: 'clientele', version: '0.1.0' },
-  api: 'freshbooks-rest',
+const REPORT: RunReport = failedReport(CHECKS, {
   target: `https://api.example.test/${hostile('target')}`,
-  startedAt: '2026-11-24T10:00:00.000Z',
-  finishedAt: '2026-11-24T10:00:02.000Z',
-  durationMs: 2000,
-  seed: 20261124,
-  runs: 5,
-  readOnly: false,
-  strict: false,
-  outcome: 'failed',
-  exitCode: 1,
   error: hostile('error'),
-  summary: summarize(CHECKS),
-  checks: CHECKS,
   promises: [{ says: hostile('promise-says'), source: hostile('promise-source'), operation: 'updateClient', rules: ['partial-update/applied'], checks: [{ id: 'partial-update/update-changes-named-fields', status: 'failed' }], verdict: 'broken' }],
   fixFirst: ['partial-update/update-changes-named-fields'],
   baseline: {
@@ -111,7 +98,7 @@ const REPORT: RunReport = {
   },
   shard: { index: 2, count: 4, balancedBy: 'durations' },
   killMatrix: KILL_MATRIX,
-};
+});
 
 /** The page's text as a reader sees it, entities left escaped: tags removed, so a `<mark>` cannot split a value. */
 const textOf = (html: string) => html.replace(/<[^>]*>/g, '');

@@ -14,6 +14,28 @@ export function summarize(checks: readonly CheckResult[]): RunReport['summary'] 
   return { families, total, requests: checks.reduce((sum, c) => sum + c.requests, 0), rateLimit: { retries: 0, waitedMs: 0 } };
 }
 
+/** A failed run's report of these checks, as the report-format tests start from; `fields` override any part. */
+export function failedReport(checks: readonly CheckResult[], fields: Partial<RunReport> = {}): RunReport {
+  return {
+    tool: { name: 'clientele', version: '0.1.0' },
+    api: 'freshbooks-rest',
+    target: 'https://api.example.test',
+    startedAt: '2026-11-24T10:00:00.000Z',
+    finishedAt: '2026-11-24T10:00:02.000Z',
+    durationMs: 2000,
+    seed: 20261124,
+    runs: 5,
+    readOnly: false,
+    strict: false,
+    outcome: 'failed',
+    exitCode: 1,
+    summary: summarize(checks),
+    checks,
+    promises: [],
+    ...fields,
+  };
+}
+
 /** CommonMark fenced blocks (backtick fences only): a fence closes only on a line of at least as many backticks. */
 export function fencedBlocks(markdown: string): { info: string; content: string }[] {
   const blocks: { info: string; content: string }[] = [];

@@ -21,7 +21,7 @@ import { writeReports } from '../reports/writer.js';
 import type { SuiteRunner } from '../runner/run.js';
 import { helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
 import { configSecrets, findConfig, loadConfig, optionArgs, targetArgs, targetName } from './config-file.js';
-import { baselineCommand, initCommand, mergeCommand, readReport, recordedDurations } from './gate.js';
+import { baselineCommand, initCommand, mergeCommand, recordedDurations } from './gate.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../reports/baseline.js';
 import { buildReport } from '../reports/build.js';
 import { splitChecks } from '../runner/shard.js';
@@ -236,6 +236,7 @@ const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteSt
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   let options: CliOptions | undefined;
+  let planSecrets: readonly string[] = [];
   let suiteRunner: SuiteRunner | undefined;
   const interrupts = new Interrupts((signal) => {
     io.err(`clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`);
@@ -267,6 +268,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const runner = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
     const plans = runPlans(options, argv, env);
     const secrets = [...new Set(plans.flatMap((plan) => plan.secrets))];
+    planSecrets = secrets;
     const baselines = new Map<string, Baseline>();
     const baselineOf = (file: string) => baselines.get(file) ?? baselines.set(file, loadBaseline(file, (name) => findApi(name).id)).get(file)!;
     for (const plan of plans) if (plan.options.baseline) baselineOf(plan.options.baseline);
@@ -289,7 +291,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return exitCode;
   } catch (error) {
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);
-    const secrets = options ? secretsGiven(options) : secretsFrom(argv, env);
+    // The tokens a config file's variables hold count too, once the plans knew them.
+    const secrets = [...(options ? secretsGiven(options) : secretsFrom(argv, env)), ...planSecrets];
     io.err(redactSecrets(`clientele: ${known.message}`, secrets));
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(redactSecrets(error.stack ?? '', secrets));
     // Even a run that never started leaves a report saying why.

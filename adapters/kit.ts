@@ -1,4 +1,4 @@
-/** What every adapter repeats: the ids it created (for cleanup), the scope tag, and the envelope guard. */
+/** What every adapter repeats: the ids it created (for cleanup), the scope tag, the envelope guard, and the port's plain members. */
 import type fc from 'fast-check';
 import { journalCreated, journalDeleted } from '../engine/journal.js';
 import { DEFAULT_STRINGS, boundaryStrings, flattenSchema, stringArbitrary, type NamedValue, type RefResolver, type StringConstraints } from '../generators/arbitraries.js';
@@ -6,6 +6,9 @@ import type { JsonSchema } from '../generators/spec.js';
 import type { FieldValue } from '../model/fields.js';
 import { EVERY_SCOPE } from '../model/client.js';
 import type { Session } from '../engine/session.js';
+import type { Expectation } from '../engine/exchange.js';
+import type { ListPage, ListQuery } from '../model/client.js';
+import type { Expectations } from './port.js';
 
 /**
  * The ids of the clients an adapter created, so cleanup touches only those; journalled (when the run
@@ -77,6 +80,37 @@ export const SCOPE_SUFFIX = new RegExp(`${SCOPE_MARK}[${HEX_LETTERS}]+$`);
 /** A numeric id far above any a target hands out in a run: an unknown id, probably, even on a shared target. */
 export function unlikelyNumericId(): string {
   return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
+}
+
+/**
+ * The port's members every adapter has alike: `list` is its own `listWith` expecting success, an
+ * unknown id is an unlikely number, adopted ids join the created ones, and closing closes the session.
+ */
+export abstract class ClientApiBase {
+  abstract readonly session: Session;
+  abstract readonly expectations: Expectations;
+  protected abstract readonly created: CreatedClients;
+  /** A list with this expectation; `rejected` when the target refused the query as the expectation allows. */
+  protected abstract listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'>;
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const result = await this.listWith(query, { ...this.expectations.ok, why: 'a valid list succeeds' });
+    // Success is all this expectation allows: the session threw before a refusal could come back.
+    if (result === 'rejected') throw new Error('unreachable: a refusal was not expected');
+    return result;
+  }
+
+  unknownId(): string {
+    return unlikelyNumericId();
+  }
+
+  adopt(ids: readonly string[]): void {
+    this.created.adopt(ids);
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
 }
 
 type Json = Record<string, unknown>;

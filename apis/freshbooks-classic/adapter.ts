@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { isXmlBody } from '../../adapters/xml-spec-view.js';
-import { CreatedClients, scopeTag, unlikelyNumericId } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, scopeTag } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -64,7 +64,7 @@ export const CAPABILITIES: Capabilities = {
 };
 const OK: Expectation = { httpStatuses: [200], outcome: 'ok', why: 'a valid request succeeds', rule: 'success' };
 
-export class FreshbooksClassicApi implements ClientApi {
+export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
   readonly id = 'freshbooks-classic';
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
@@ -75,7 +75,7 @@ export class FreshbooksClassicApi implements ClientApi {
     invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope', rule: 'errors/invalid-body' },
     notPermitted: { httpStatuses: [200], outcome: 'fail', why: 'a staff member touching a client not assigned to them gets the fail envelope', rule: 'errors/not-permitted' },
   };
-  private readonly created: CreatedClients;
+  protected readonly created: CreatedClients;
   private restrictedView?: FreshbooksClassicApi;
 
   private constructor(
@@ -87,6 +87,7 @@ export class FreshbooksClassicApi implements ClientApi {
     /** The restricted view shares the parent's session; only the parent closes it. */
     private readonly owner: boolean,
   ) {
+    super();
     this.created = new CreatedClients(config.journal);
   }
 
@@ -138,18 +139,12 @@ export class FreshbooksClassicApi implements ClientApi {
     await this.call('client.delete', { client_id: id }, { ...OK, why: 'a delete of an existing client succeeds' });
   }
 
-  async list(query: ListQuery): Promise<ListPage> {
-    const result = await this.listWith(query, { ...OK, why: 'a valid list succeeds' });
-    if (result === 'rejected') throw new Error('unreachable: a fail envelope was not expected');
-    return result;
-  }
-
   /** Sent as it is: the query may break the schema on purpose (page 0, per_page above the maximum). */
   tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
     return this.listWith(query, { httpStatuses: [200], why: 'a list is served or refused with the fail envelope', rule }, true);
   }
 
-  private async listWith(query: ListQuery, expect: Expectation, raw = false): Promise<ListPage | 'rejected'> {
+  protected async listWith(query: ListQuery, expect: Expectation, raw = false): Promise<ListPage | 'rejected'> {
     const answer = await this.session.call('client.list', this.request('client.list', this.listContent(query), 'valid', raw), expect);
     if (answer.outcome === 'fail') return 'rejected';
     const clients = this.element(answer.body, 'clients', 'client.list');
@@ -209,14 +204,6 @@ export class FreshbooksClassicApi implements ClientApi {
     if (!credentialOf(this.config, 'staffToken')) return undefined;
     this.restrictedView ??= new FreshbooksClassicApi(this.session, this.config, { credential: 'staffToken' }, this.xsd, false);
     return this.restrictedView;
-  }
-
-  unknownId(): string {
-    return unlikelyNumericId();
-  }
-
-  adopt(ids: readonly string[]): void {
-    this.created.adopt(ids);
   }
 
   async cleanup(): Promise<void> {

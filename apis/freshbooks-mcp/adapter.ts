@@ -11,7 +11,7 @@
  * stays testable.
  */
 import type fc from 'fast-check';
-import { CreatedClients, FieldSchemas, SCOPE_SUFFIX, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
 import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
@@ -73,7 +73,7 @@ const noRefs = (ref: string): JsonSchema => {
 
 const OK: Expectation = { outcome: 'ok', why: 'a valid call succeeds', rule: 'success' };
 
-export class FreshbooksMcpApi implements ClientApi {
+export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   readonly id = 'freshbooks-mcp';
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
@@ -84,7 +84,7 @@ export class FreshbooksMcpApi implements ClientApi {
     invalidBody: { rpcCodes: [-32602, -32013], why: 'arguments of a wrong type are refused (-32602, or -32013 Validation error)', rule: 'errors/invalid-body' },
     notPermitted: { rpcCodes: [-32005], why: 'no restricted user is documented', rule: 'errors/not-permitted' },
   };
-  private readonly created: CreatedClients;
+  protected readonly created: CreatedClients;
   private readonly accountId: string;
   private readonly createInput: JsonSchema;
   private readonly schemas: FieldSchemas;
@@ -93,6 +93,7 @@ export class FreshbooksMcpApi implements ClientApi {
     readonly session: Session,
     private readonly config: RunConfig,
   ) {
+    super();
     this.created = new CreatedClients(config.journal);
     this.accountId = credentialOf(config, 'accountId') ?? '';
     const create = toolOf(SOURCE, 'client_create');
@@ -147,17 +148,11 @@ export class FreshbooksMcpApi implements ClientApi {
     await this.call('client_update', { clientId: Number(id), visState: VIS_STATE.active }, { ...OK, why: 'restore (client_update with visState 0) succeeds' });
   }
 
-  async list(query: ListQuery): Promise<ListPage> {
-    const result = await this.listWith(query, { ...OK, why: 'a valid list succeeds' });
-    if (result === 'rejected') throw new Error('unreachable: a refusal was not expected');
-    return result;
-  }
-
   tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
     return this.listWith(query, { why: 'a list is served, or refused with -32602', rule });
   }
 
-  private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
+  protected async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
     const args: Json = { page: query.page };
     if (query.perPage !== undefined) args.perPage = query.perPage;
     if (query.visibility) args.visState = VIS_STATE[query.visibility];
@@ -254,24 +249,12 @@ export class FreshbooksMcpApi implements ClientApi {
       this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), { rpcCodes: [-32602, -32601], why: 'a call of a tool the server does not have is refused', rule: 'self-description/unknown-operation' }),
   };
 
-  unknownId(): string {
-    return unlikelyNumericId();
-  }
-
-  adopt(ids: readonly string[]): void {
-    this.created.adopt(ids);
-  }
-
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
       const answer = await this.session.attempt('client_delete', this.request('client_delete', { clientId: Number(id) }), { why: 'cleanup: soft delete', rule: 'success' });
       // -32005 for a client a check deleted already ("Client may already be deleted"): nothing is left to do.
       return answer?.outcome === 'ok' || answer?.exchange.response?.rpcErrorCode === -32005;
     });
-  }
-
-  close(): Promise<void> {
-    return this.session.close();
   }
 
   // --- wire plumbing -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
  */
 import type fc from 'fast-check';
-import { CreatedClients, FieldSchemas, dig, scopeTag, unlikelyNumericId } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, FieldSchemas, dig, scopeTag } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -69,7 +69,7 @@ const resolveRef = (ref: string): JsonSchema => resolveBundleRef(SOURCE, ref);
 const TOKEN: Auth = { scheme: 'bearer', token: { credential: 'token' } };
 const OK: Expectation = { httpStatuses: [200], why: 'a valid request succeeds', rule: 'success' };
 
-export class FreshbooksRestApi implements ClientApi {
+export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
   readonly id = 'freshbooks-rest';
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
@@ -80,7 +80,7 @@ export class FreshbooksRestApi implements ClientApi {
     invalidBody: { httpStatuses: [400, 422], why: 'a body with a wrongly typed field is rejected', rule: 'errors/invalid-body' },
     notPermitted: { httpStatuses: [403, 404], why: "a client outside the user's reach is refused", rule: 'errors/not-permitted' },
   };
-  private readonly created: CreatedClients;
+  protected readonly created: CreatedClients;
   private readonly base: string;
   private readonly createBody: JsonSchema;
   private readonly schemas: FieldSchemas;
@@ -89,6 +89,7 @@ export class FreshbooksRestApi implements ClientApi {
     readonly session: Session,
     private readonly config: RunConfig,
   ) {
+    super();
     const url = config.target.kind === 'url' ? config.target.url : '';
     this.created = new CreatedClients(config.journal);
     this.base = `${url.replace(/\/+$/, '')}/accounting/account/${encodeURIComponent(credentialOf(config, 'accountId') ?? '')}/users/clients`;
@@ -142,17 +143,11 @@ export class FreshbooksRestApi implements ClientApi {
     await this.session.call('updateClient', this.visStateRequest(id, 'active'), { ...OK, why: 'restore (vis_state 0) succeeds' });
   }
 
-  async list(query: ListQuery): Promise<ListPage> {
-    const result = await this.listWith(query, { ...OK, why: 'a valid list succeeds' });
-    if (result === 'rejected') throw new Error('unreachable: 400 was not expected');
-    return result;
-  }
-
   tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
     return this.listWith(query, { httpStatuses: [200, 400], why: 'a list is served or rejected with 400', rule });
   }
 
-  private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
+  protected async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
     const params = new URLSearchParams({ page: String(query.page) });
     if (query.perPage !== undefined) params.append('per_page', String(query.perPage));
     if (query.scope !== undefined) params.append('search[note_like]', scopeTag(this.config.runTag, query.scope));
@@ -210,23 +205,11 @@ export class FreshbooksRestApi implements ClientApi {
     }
   }
 
-  unknownId(): string {
-    return unlikelyNumericId();
-  }
-
-  adopt(ids: readonly string[]): void {
-    this.created.adopt(ids);
-  }
-
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
       const answer = await this.session.attempt('updateClient', this.visStateRequest(id, 'deleted'), { ...OK, why: 'cleanup: soft delete' });
       return answer?.httpStatus === 200;
     });
-  }
-
-  close(): Promise<void> {
-    return this.session.close();
   }
 
   // --- wire plumbing -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@
  * uniqueness probe makes it unique with a plus tag.
  */
 import type fc from 'fast-check';
-import { CreatedClients, FieldSchemas, SCOPE_SUFFIX, dig, scopeSuffix, unlikelyNumericId } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, FieldSchemas, SCOPE_SUFFIX, dig, scopeSuffix } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import type { RunConfig } from '../../engine/config.js';
@@ -69,7 +69,7 @@ const ACTION_PATH: Readonly<Record<string, { operation: string; path: string; ke
   owner: { operation: 'setClientOwner', path: 'owner', key: 'owner' },
 };
 
-export class GrowcrmApi implements ClientApi {
+export class GrowcrmApi extends ClientApiBase implements ClientApi {
   readonly id = 'growcrm';
   readonly capabilities = CAPABILITIES;
   readonly expectations: Expectations = {
@@ -81,7 +81,7 @@ export class GrowcrmApi implements ClientApi {
     notPermitted: { httpStatuses: [403, 404], why: 'no restricted user is documented (every key is an administrator)', rule: 'errors/not-permitted' },
     invalid: { httpStatuses: [422], why: 'validation fails with 422', rule: 'errors/required-field' },
   };
-  private readonly created: CreatedClients;
+  protected readonly created: CreatedClients;
   private readonly base: string;
   private readonly createBody: JsonSchema;
   private readonly schemas: FieldSchemas;
@@ -93,6 +93,7 @@ export class GrowcrmApi implements ClientApi {
     readonly session: Session,
     private readonly config: RunConfig,
   ) {
+    super();
     const url = config.target.kind === 'url' ? config.target.url : '';
     this.created = new CreatedClients(config.journal);
     this.base = `${url.replace(/\/+$/, '')}/clients`;
@@ -150,17 +151,11 @@ export class GrowcrmApi implements ClientApi {
     await this.actRequest(id, field, value, { ...OK, why: `setting ${field} through its action succeeds` });
   }
 
-  async list(query: ListQuery): Promise<ListPage> {
-    const result = await this.listWith(query, { ...OK, why: 'a valid list succeeds' });
-    if (result === 'rejected') throw new Error('unreachable: 422 was not expected');
-    return result;
-  }
-
   tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
     return this.listWith(query, { httpStatuses: [200, 422], why: 'a list is served or refused with 422', rule });
   }
 
-  private async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
+  protected async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
     const params = new URLSearchParams({ page: String(query.page) });
     if (query.perPage !== undefined) params.append('limit', String(query.perPage));
     const suffix = query.scope === undefined ? '' : scopeSuffix(this.config.runTag, query.scope);
@@ -220,23 +215,11 @@ export class GrowcrmApi implements ClientApi {
     return errors && typeof errors === 'object' ? Object.keys(errors).map(modelNameOf) : [];
   }
 
-  unknownId(): string {
-    return unlikelyNumericId();
-  }
-
-  adopt(ids: readonly string[]): void {
-    this.created.adopt(ids);
-  }
-
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
       const answer = await this.session.attempt('deleteClient', this.form('DELETE', this.clientUrl(id)), { httpStatuses: [200, 404], why: 'cleanup: delete (already gone is done)', rule: 'success' });
       return answer?.httpStatus === 200 || answer?.httpStatus === 404;
     });
-  }
-
-  close(): Promise<void> {
-    return this.session.close();
   }
 
   // --- wire plumbing -----------------------------------------------------------------------------

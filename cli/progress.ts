@@ -13,7 +13,7 @@
 import { createLogUpdate } from 'log-update';
 import { Redactor } from '../engine/redact.js';
 import type { CheckResult, CheckStatus } from '../reports/model.js';
-import { CONSOLE_MARKS } from '../reports/console.js';
+import { CONSOLE_MARKS, cut, flatten } from '../reports/console.js';
 import { blockedLine, checkMessage, formatDuration, visible } from '../reports/render.js';
 import type { RunEvent, RunListener } from '../runner/events.js';
 
@@ -68,12 +68,6 @@ const CHECK_MARKS: Readonly<Record<CheckStatus, string>> = {
   blocked: CONSOLE_MARKS.blocked.trim(),
 };
 
-/** Cuts by code point, so a cut never splits a surrogate pair; the ellipsis takes the last column. */
-function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
@@ -91,7 +85,7 @@ class Sanitizer {
    * break is whole again once flattened), unsafe characters shown as escapes.
    */
   inline(text: string): string {
-    return this.redactor.text(visible(this.redactor.text(text)).replace(/\s+/g, ' ').trim());
+    return this.redactor.text(flatten(this.redactor.text(text)));
   }
 
   /** The last pass over a whole line, then the cut: redacting first means a cut can never leave part of a secret. */

@@ -5,7 +5,6 @@
  * learned from its answers and put in later requests in place of the recorded ones.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import { APIS, findApi } from '../apis/registry.js';
@@ -22,6 +21,7 @@ import type { CheckResult, RunReport } from '../reports/model.js';
 import { oneLine, visible } from '../reports/render.js';
 import type { Io } from './io.js';
 import { checkReachable } from './reachable.js';
+import { readReport } from './gate.js';
 import { IdMap, difference, sameAnswer, sameKind } from './replay-answers.js';
 import { destination, type Destination, type OpenedTarget } from './replay-target.js';
 
@@ -40,8 +40,6 @@ export interface ReplayOptions {
   allowWrites?: boolean;
 }
 
-/** A report bigger than this is no report clientele wrote. */
-const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 /** What one output line may quote of a target's message. */
 const MAX_SHOWN = 240;
 
@@ -56,7 +54,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
   const secrets = APIS.flatMap((api) => api.credentials.filter((c) => c.secret).map((c) => options.credentials[c.key])).filter((s): s is string => !!s);
   const say = (text: string) => oneLine(visible(redactSecrets(text, secrets)));
   try {
-    const report = await readReport(options.report);
+    const report = readReport(options.report);
     const checks = replayable(report, options.check, options.report);
     const api = findApi(report.api);
     const where = destination(api, {
@@ -91,26 +89,6 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     io.err(say(`clientele: ${known.message}`));
     return known.exitCode;
   }
-}
-
-async function readReport(path: string): Promise<RunReport> {
-  let text: string;
-  try {
-    if ((await stat(path)).size > MAX_REPORT_BYTES) throw new Error(`larger than ${MAX_REPORT_BYTES / 1024 / 1024} MiB`);
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the report ${path}: ${describeError(error)}`);
-  }
-  let report: Partial<RunReport> | null;
-  try {
-    report = JSON.parse(text) as Partial<RunReport> | null;
-  } catch {
-    throw new UsageError(`${path} is not a clientele report (not JSON)`);
-  }
-  if (!report || typeof report !== 'object' || report.tool?.name !== 'clientele' || typeof report.api !== 'string' || typeof report.target !== 'string' || !Array.isArray(report.checks)) {
-    throw new UsageError(`${path} is not a clientele report (no tool, api, target and checks)`);
-  }
-  return report as RunReport;
 }
 
 /** The failures to replay, in the report's order: all of them, or the one `--check` names. */

@@ -80,8 +80,8 @@ export function applyBaseline(report: RunReport, baseline: Baseline): RunReport 
   };
 }
 
-/** A baseline that expects exactly the failures of these reports (one entry per failing check, per API). */
-export function baselineFrom(reports: readonly RunReport[], from: string): string {
+/** A baseline that expects exactly the failures of these reports (one entry per failing check, per API), and how many it lists. */
+export function baselineFrom(reports: readonly RunReport[], from: string): { text: string; count: number } {
   const entries = reports.flatMap((report) =>
     report.checks
       .filter((check) => failing(check, report.strict))
@@ -93,7 +93,7 @@ export function baselineFrom(reports: readonly RunReport[], from: string): strin
     '# --baseline exits 0 when only these fail, and lists entries whose checks pass again as stale:',
     '# remove those. Keep a reason, so the next reader knows why each one is accepted.',
   ];
-  return `${header.join('\n')}\n${stringify({ 'expected-failures': entries }, { lineWidth: 0 })}`;
+  return { text: `${header.join('\n')}\n${stringify({ 'expected-failures': entries }, { lineWidth: 0 })}`, count: entries.length };
 }
 
 function oneLine(text: string): string {

@@ -21,13 +21,14 @@ const MAX_LINE = 160;
  * Control characters and bidi overrides are shown as escapes (`\u001b`), never sent to the terminal, and
  * whitespace runs (line breaks included) become one space, so each item stays on its line.
  */
-function flatten(text: string): string {
+export function flatten(text: string): string {
   return visible(text).replace(/\s+/g, ' ').trim();
 }
 
-function cut(line: string): string {
-  const chars = [...line]; // by code point, so a cut never splits a surrogate pair
-  return chars.length <= MAX_LINE ? line : `${chars.slice(0, MAX_LINE - 1).join('')}…`;
+/** Cuts by code point, so a cut never splits a surrogate pair; the ellipsis takes the last column. */
+export function cut(line: string, max = MAX_LINE): string {
+  const chars = [...line];
+  return chars.length <= max ? line : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
 /** The marks that open a check's line: a failure (or a crash), a warning (a broken assumption), a blocked check. */

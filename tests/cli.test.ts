@@ -267,10 +267,12 @@ describe('clientele serve, then a run against it (MCP)', () => {
   });
 
   it('--command with an HTTP API, or with --target, is one usage line (exit 2)', async () => {
-    const rest = await runMain(['run', '--api', 'freshbooks-rest', '--command', 'true', '--token', TOKEN, '--account-id', 'A']);
+    // A usage error still writes its report: into a directory of the test's own, not the project's reports/latest.
+    const dir = tempDir('command-usage');
+    const rest = await runMain(['run', '--api', 'freshbooks-rest', '--command', 'true', '--token', TOKEN, '--account-id', 'A', '--report-dir', dir]);
     expect(rest.code).toBe(2);
     oneLine(rest.stderr);
-    const both = await runMain(['run', '--api', 'freshbooks-mcp', '--command', 'true', '--target', 'http://127.0.0.1:1/mcp']);
+    const both = await runMain(['run', '--api', 'freshbooks-mcp', '--command', 'true', '--target', 'http://127.0.0.1:1/mcp', '--report-dir', dir]);
     expect(both.code).toBe(2);
     oneLine(both.stderr);
   });

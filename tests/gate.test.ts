@@ -180,8 +180,9 @@ describe('sharding', () => {
   });
 
   it('refuses a malformed --shard with one line', async () => {
+    const dir = tempDir('shard-usage');
     for (const shard of ['3/2', '0/2', 'a/b', '1/0']) {
-      const result = await runMain(['run', '--shard', shard]);
+      const result = await runMain(['run', '--shard', shard, '--report-dir', dir]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^clientele: --shard must be I\/N/);
     }

@@ -3,7 +3,21 @@ import { defineConfig } from 'vitest/config';
 // `npm test`: the project's own tests, in two projects. `unit` runs in seconds on its own
 // (`npx vitest run --project unit`); `integration` starts targets and runs the suites against them.
 // The conformance suites in suites/ are run by the CLI's runner, not here.
-const INTEGRATION = ['tests/conformance.*.test.ts', 'tests/mcp-transport.test.ts', 'tests/target.freshbooks-mcp.test.ts', 'tests/cli.test.ts', 'tests/hostile.test.ts', 'tests/runner.test.ts', 'tests/prerequisites.test.ts', 'tests/interrupts.test.ts', 'tests/hostile-catalogue.test.ts', 'tests/replay.test.ts', 'tests/browser.test.ts', 'tests/gate.test.ts', 'tests/action.test.ts'];
+const INTEGRATION = [
+  'tests/conformance.*.test.ts',
+  'tests/mcp-transport.test.ts',
+  'tests/target.freshbooks-mcp.test.ts',
+  'tests/cli.test.ts',
+  'tests/hostile.test.ts',
+  'tests/runner.test.ts',
+  'tests/prerequisites.test.ts',
+  'tests/interrupts.test.ts',
+  'tests/hostile-catalogue.test.ts',
+  'tests/replay.test.ts',
+  'tests/browser.test.ts',
+  'tests/gate.test.ts',
+  'tests/action.test.ts',
+];
 
 export default defineConfig({
   test: {

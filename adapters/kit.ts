@@ -1,7 +1,15 @@
 /** What every adapter repeats: the ids it created (for cleanup), the scope tag, the envelope guard, and the port's plain members. */
 import type fc from 'fast-check';
 import { journalCreated, journalDeleted } from '../engine/journal.js';
-import { DEFAULT_STRINGS, boundaryStrings, flattenSchema, stringArbitrary, type NamedValue, type RefResolver, type StringConstraints } from '../generators/arbitraries.js';
+import {
+  DEFAULT_STRINGS,
+  boundaryStrings,
+  flattenSchema,
+  stringArbitrary,
+  type NamedValue,
+  type RefResolver,
+  type StringConstraints,
+} from '../generators/arbitraries.js';
 import type { JsonSchema } from '../generators/spec.js';
 import type { FieldValue } from '../model/fields.js';
 import { EVERY_SCOPE } from '../model/client.js';

@@ -4,7 +4,14 @@ import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { statusMatches } from '../engine/checks/types.js';
 import { flattenSchema } from '../generators/arbitraries.js';
-import { basisEntries, indexOperations, resolveBundleRef, type JsonSchema, type ResponseInfo, type SpecSource } from '../generators/spec.js';
+import {
+  basisEntries,
+  indexOperations,
+  resolveBundleRef,
+  type JsonSchema,
+  type ResponseInfo,
+  type SpecSource,
+} from '../generators/spec.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
 import { decodeJson } from '../protocols/json/codec.js';
 
@@ -20,7 +27,11 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     const responses = operations.get(operation)?.responses;
     if (!responses || status === undefined) return undefined;
     // An exact status wins over `4XX`, which wins over `default`.
-    return responses.get(String(status)) ?? [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ?? responses.get('default');
+    return (
+      responses.get(String(status)) ??
+      [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ??
+      responses.get('default')
+    );
   };
   const resolve = (ref: string): JsonSchema => resolveBundleRef(source, ref);
   /** A `const` message in the answer's schema is the text the docs quote for it; read once per documented answer. */

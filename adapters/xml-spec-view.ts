@@ -6,7 +6,9 @@ import { loadXsdSpec } from '../generators/xsd.js';
 import { decodeXml, type XmlBody } from '../protocols/xml/codec.js';
 
 export function isXmlBody(body: unknown): body is XmlBody {
-  return typeof body === 'object' && body !== null && typeof (body as XmlBody).text === 'string' && typeof (body as XmlBody).root === 'object';
+  return (
+    typeof body === 'object' && body !== null && typeof (body as XmlBody).text === 'string' && typeof (body as XmlBody).root === 'object'
+  );
 }
 
 const HTTP_XML_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.envelope]);

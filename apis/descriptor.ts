@@ -90,6 +90,8 @@ export interface ApiDescriptor {
 export function credentialsFrom(options: readonly CredentialOption[], values: Readonly<Record<string, string | undefined>>): Credential[] {
   return options.flatMap((option) => {
     const value = values[option.key];
-    return value === undefined || value === '' ? [] : [{ key: option.key, value, secret: option.secret, ...(option.env ? { env: option.env } : {}) }];
+    return value === undefined || value === ''
+      ? []
+      : [{ key: option.key, value, secret: option.secret, ...(option.env ? { env: option.env } : {}) }];
   });
 }

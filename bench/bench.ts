@@ -24,7 +24,10 @@ const perSecond = (rounds: number, body: () => void) => {
 };
 
 /** The list request the adapter sends, with its credential resolved, for the bare loop. */
-function bareRequest(exchange: Exchange, token: string): { origin: string; path: string; method: string; headers: Record<string, string>; body?: string } {
+function bareRequest(
+  exchange: Exchange,
+  token: string,
+): { origin: string; path: string; method: string; headers: Record<string, string>; body?: string } {
   const url = new URL(exchange.request.url!);
   const headers: Record<string, string> = { ...exchange.request.headers };
   const auth = exchange.request.auth;
@@ -64,7 +67,8 @@ try {
       // (MCP: bare SDK clients and McpTransport, over Streamable HTTP and stdio, in bench/mcp.ts.)
       const mcp = descriptor.transport === 'mcp' ? await benchMcp(config) : undefined;
       const count = 5_000;
-      const bareRate = mcp?.bareRate ?? (await bareLoop(bareRequest(small, config.credentials.find((c) => c.key === 'token')!.value), count));
+      const bareRate =
+        mcp?.bareRate ?? (await bareLoop(bareRequest(small, config.credentials.find((c) => c.key === 'token')!.value), count));
 
       // 3. The spec view on that page: decode, and validate against the spec (ajv standalone code or libxml2).
       const spec = await descriptor.specView();
@@ -76,7 +80,14 @@ try {
         if (spec.validate(page.operation, response, decoded.value)?.ok === false) throw new Error(`${descriptor.id}: list page invalid`);
       });
 
-      const boundary = report.checks.reduce((sum, c) => ({ cases: sum.cases + (c.boundary?.cases ?? 0), requests: sum.requests + (c.boundary?.requests ?? 0), ms: sum.ms + (c.boundary?.ms ?? 0) }), { cases: 0, requests: 0, ms: 0 });
+      const boundary = report.checks.reduce(
+        (sum, c) => ({
+          cases: sum.cases + (c.boundary?.cases ?? 0),
+          requests: sum.requests + (c.boundary?.requests ?? 0),
+          ms: sum.ms + (c.boundary?.ms ?? 0),
+        }),
+        { cases: 0, requests: 0, ms: 0 },
+      );
       const share = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
       const suiteRate = rate(report.summary.requests, report.durationMs);
       const checkRate = rate(report.summary.requests, inChecks);
@@ -104,7 +115,9 @@ const heapBefore = process.memoryUsage().heapUsed;
 const bombRate = perSecond(100_000, () => {
   if (decodeXml(bomb).ok) throw new Error('entity bomb accepted');
 });
-console.log(`entity bomb:  refused ${bombRate}/s over 100000 decodes, heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024)} MiB; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+console.log(
+  `entity bomb:  refused ${bombRate}/s over 100000 decodes, heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024)} MiB; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+);
 
 // Sharding: the same Grow CRM run as 1, 2 and 4 processes side by side against one target process,
 // straight on loopback and 20 ms away (a staging server across a network).

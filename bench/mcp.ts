@@ -70,7 +70,7 @@ function payloadOf(result: unknown, tool: string): Json {
 
 function resolverOf(values: Readonly<Record<string, string>>): CredentialResolver {
   return {
-    value: (ref: CredentialRef) => ('credential' in ref ? values[ref.credential] ?? '' : ref.literal),
+    value: (ref: CredentialRef) => ('credential' in ref ? (values[ref.credential] ?? '') : ref.literal),
     forShell: (ref: CredentialRef) => ('credential' in ref ? { variable: 'CLIENTELE_TOKEN' } : { text: ref.literal }),
   };
 }
@@ -87,9 +87,11 @@ function viaMcpTransport(address: TargetAddress, token?: string): Caller {
         ...(token ? { auth: { scheme: 'bearer', token: { credential: 'token' } } } : {}),
       };
       const outcome = await transport.send(request, credentials);
-      if (outcome.transportError) throw new Error(`bench/mcp: McpTransport ${tool}: ${outcome.transportError.kind}: ${outcome.transportError.message}`);
+      if (outcome.transportError)
+        throw new Error(`bench/mcp: McpTransport ${tool}: ${outcome.transportError.kind}: ${outcome.transportError.message}`);
       const response = outcome.response!;
-      if (response.rpcErrorCode !== undefined) throw new Error(`bench/mcp: ${tool} answered ${response.rpcErrorCode}: ${response.body.slice(0, 300)}`);
+      if (response.rpcErrorCode !== undefined)
+        throw new Error(`bench/mcp: ${tool} answered ${response.rpcErrorCode}: ${response.body.slice(0, 300)}`);
       return payloadOf((JSON.parse(response.body) as { result?: unknown }).result, tool);
     },
     close: () => bounded('McpTransport.close', transport.close(), CLOSE_TIMEOUT_MS),
@@ -148,7 +150,13 @@ async function measure(label: string, open: () => Promise<Caller>): Promise<Row>
   try {
     const ids: number[] = [];
     for (let i = 0; i < SEEDED; i++) {
-      const created = await caller.call('client_create', { accountId: ACCOUNT_ID, fName: `Bench${i}`, lName: 'Mcp', organization: 'Clientele Bench', email: `bench${i}@example.com` });
+      const created = await caller.call('client_create', {
+        accountId: ACCOUNT_ID,
+        fName: `Bench${i}`,
+        lName: 'Mcp',
+        organization: 'Clientele Bench',
+        email: `bench${i}@example.com`,
+      });
       ids.push(created.id as number);
     }
     const timed = async (tool: string, args: Json, check: (payload: Json) => boolean): Promise<number> => {
@@ -161,7 +169,11 @@ async function measure(label: string, open: () => Promise<Caller>): Promise<Row>
       return rate(CALLS, performance.now() - started);
     };
     const single = await timed('client_single', { accountId: ACCOUNT_ID, clientId: ids[0]! }, (p) => p.id === ids[0]);
-    const list = await timed('client_list', { accountId: ACCOUNT_ID, page: 1, perPage: SEEDED }, (p) => Array.isArray(p.clients) && p.clients.length === SEEDED);
+    const list = await timed(
+      'client_list',
+      { accountId: ACCOUNT_ID, page: 1, perPage: SEEDED },
+      (p) => Array.isArray(p.clients) && p.clients.length === SEEDED,
+    );
     return { label, single, list };
   } finally {
     await caller.close();
@@ -192,12 +204,30 @@ export async function benchMcp(on?: { readonly target: TargetAddress; readonly c
   const rows: Row[] = [];
   try {
     const headers = http.token ? { authorization: `Bearer ${http.token}` } : undefined;
-    rows.push(await measure('McpTransport, Streamable HTTP', async () => viaMcpTransport({ kind: 'url', url: http.url }, http.token || undefined)));
-    rows.push(await measure('bare SDK Client, Streamable HTTP', () => viaSdk(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } }))));
-    rows.push(await measure('McpTransport, stdio', async () => viaMcpTransport({ kind: 'command', command: `cd '${ROOT.replace(/'/g, `'\\''`)}' && exec ${stdioCommand()}` })));
+    rows.push(
+      await measure('McpTransport, Streamable HTTP', async () => viaMcpTransport({ kind: 'url', url: http.url }, http.token || undefined)),
+    );
+    rows.push(
+      await measure('bare SDK Client, Streamable HTTP', () =>
+        viaSdk(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers } })),
+      ),
+    );
+    rows.push(
+      await measure('McpTransport, stdio', async () =>
+        viaMcpTransport({ kind: 'command', command: `cd '${ROOT.replace(/'/g, `'\\''`)}' && exec ${stdioCommand()}` }),
+      ),
+    );
     rows.push(
       await measure('bare SDK Client, stdio', () =>
-        viaSdk(new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', STDIO_SERVER], cwd: ROOT, env: process.env as Record<string, string>, stderr: 'ignore' })),
+        viaSdk(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: ['--import', 'tsx', STDIO_SERVER],
+            cwd: ROOT,
+            env: process.env as Record<string, string>,
+            stderr: 'ignore',
+          }),
+        ),
       ),
     );
   } finally {

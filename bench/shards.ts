@@ -36,7 +36,13 @@ function serve(api: string): Promise<{ child: ChildProcess; target: string[] }> 
       if (line) {
         clearTimeout(timer);
         // Words of the shell line (its one quoted word has no space in it).
-        resolve({ child, target: line.trim().split(/\s+/).map((word) => word.replace(/^'(.*)'$/, '$1')) });
+        resolve({
+          child,
+          target: line
+            .trim()
+            .split(/\s+/)
+            .map((word) => word.replace(/^'(.*)'$/, '$1')),
+        });
       }
     });
   });
@@ -47,15 +53,22 @@ function delayingProxy(origin: string, delayMs: number): Promise<{ url: string; 
   const upstream = new URL(origin);
   const server = createServer((req, res) => {
     setTimeout(() => {
-      const out = forward({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const out = forward(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       out.on('error', () => res.destroy());
       req.pipe(out);
     }, delayMs);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}${upstream.pathname.replace(/\/$/, '')}`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}${upstream.pathname.replace(/\/$/, '')}`, server }),
+    ),
+  );
 }
 
 export async function benchShards(api = 'growcrm', runs = 20, counts: readonly number[] = [1, 2, 4], delayMs = 0): Promise<void> {
@@ -71,7 +84,18 @@ export async function benchShards(api = 'growcrm', runs = 20, counts: readonly n
       const started = performance.now();
       const codes = await Promise.all(
         Array.from({ length: count }, (_, i) =>
-          cli(['run', ...target, '--seed', '1', '--runs', String(runs), '--quiet', '--report-dir', join(dir, `${count}`, `${i + 1}`), ...(count > 1 ? ['--shard', `${i + 1}/${count}`, '--durations', join(dir, '1', '1', 'report.json')] : [])]),
+          cli([
+            'run',
+            ...target,
+            '--seed',
+            '1',
+            '--runs',
+            String(runs),
+            '--quiet',
+            '--report-dir',
+            join(dir, `${count}`, `${i + 1}`),
+            ...(count > 1 ? ['--shard', `${i + 1}/${count}`, '--durations', join(dir, '1', '1', 'report.json')] : []),
+          ]),
         ),
       );
       const wall = performance.now() - started;

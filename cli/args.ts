@@ -118,7 +118,19 @@ Exit codes:
 Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;
 }
 
-export const COMMANDS = ['run', 'promises', 'mutants', 'cleanup', 'serve', 'init', 'baseline', 'merge', 'replay', 'help', 'version'] as const;
+export const COMMANDS = [
+  'run',
+  'promises',
+  'mutants',
+  'cleanup',
+  'serve',
+  'init',
+  'baseline',
+  'merge',
+  'replay',
+  'help',
+  'version',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -214,11 +226,14 @@ function rate(value: string | undefined): number | undefined {
 
 function familiesFrom(only: string | undefined): readonly Family[] {
   if (!only) return FAMILIES;
-  return only.split(',').map((f) => f.trim()).map((f) => {
-    const family = FAMILY_ALIASES[f] ?? ((FAMILIES as readonly string[]).includes(f) ? (f as Family) : undefined);
-    if (!family) throw new UsageError(`unknown family '${f}' in --only (known: ${FAMILIES.join(', ')})`);
-    return family;
-  });
+  return only
+    .split(',')
+    .map((f) => f.trim())
+    .map((f) => {
+      const family = FAMILY_ALIASES[f] ?? ((FAMILIES as readonly string[]).includes(f) ? (f as Family) : undefined);
+      if (!family) throw new UsageError(`unknown family '${f}' in --only (known: ${FAMILIES.join(', ')})`);
+      return family;
+    });
 }
 
 /** `NAME=VALUE` pairs; a name may appear once. */
@@ -227,7 +242,8 @@ function customFields(pairs: readonly string[] | undefined): Record<string, stri
   for (const pair of pairs ?? []) {
     const at = pair.indexOf('=');
     const name = at < 0 ? '' : pair.slice(0, at).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw new UsageError(`--custom-field must be NAME=VALUE with a field name, got '${pair}'`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name))
+      throw new UsageError(`--custom-field must be NAME=VALUE with a field name, got '${pair}'`);
     if (name in fields) throw new UsageError(`--custom-field ${name} is given twice`);
     fields[name] = pair.slice(at + 1);
   }
@@ -295,30 +311,43 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
-  const named = values.help ? 'help' : values.version ? 'version' : verb ?? 'help';
+  const named = values.help ? 'help' : values.version ? 'version' : (verb ?? 'help');
   if (!(COMMANDS as readonly string[]).includes(named)) {
     throw new UsageError(`unknown command '${named}' (expected ${COMMANDS.slice(0, -2).join(', ')}; see --help)`);
   }
   const command = named as Command;
-  if (command === 'merge' && extra.length === 0) throw new UsageError('merge needs the directories of the shard reports (clientele merge DIR...)');
-  if (command === 'replay' && extra.length !== 1) throw new UsageError(extra.length ? `unexpected argument '${extra[1]}'` : 'replay needs a report (clientele replay reports/latest/report.json)');
-  if (command === 'baseline' && !text('from')) throw new UsageError('baseline needs --from REPORT.json (the report whose failures to accept)');
-  if (text('durations') !== undefined && text('shard') === undefined) throw new UsageError('--durations balances --shard; give --shard I/N too');
+  if (command === 'merge' && extra.length === 0)
+    throw new UsageError('merge needs the directories of the shard reports (clientele merge DIR...)');
+  if (command === 'replay' && extra.length !== 1)
+    throw new UsageError(
+      extra.length ? `unexpected argument '${extra[1]}'` : 'replay needs a report (clientele replay reports/latest/report.json)',
+    );
+  if (command === 'baseline' && !text('from'))
+    throw new UsageError('baseline needs --from REPORT.json (the report whose failures to accept)');
+  if (text('durations') !== undefined && text('shard') === undefined)
+    throw new UsageError('--durations balances --shard; give --shard I/N too');
   if (command === 'serve' && !text('api')) throw new UsageError('serve needs --api NAME (which embedded target to serve)');
   if (values.stdio === true && text('port') !== undefined) throw new UsageError('--stdio and --port exclude each other');
-  if (command === 'cleanup' && !text('journal')) throw new UsageError('cleanup needs --journal FILE (the journal a run left in its report directory)');
+  if (command === 'cleanup' && !text('journal'))
+    throw new UsageError('cleanup needs --journal FILE (the journal a run left in its report directory)');
   if (extra.length && command !== 'merge' && command !== 'replay') throw new UsageError(`unexpected argument '${extra[0]}'`);
   const target = text('target');
   const serverCommand = text('command');
-  if (target !== undefined && serverCommand !== undefined) throw new UsageError('--target and --command exclude each other (a URL, or a command to start over stdio)');
-  if (serverCommand !== undefined && serverCommand.trim() === '') throw new UsageError('--command needs the command that starts the server');
+  if (target !== undefined && serverCommand !== undefined)
+    throw new UsageError('--target and --command exclude each other (a URL, or a command to start over stdio)');
+  if (serverCommand !== undefined && serverCommand.trim() === '')
+    throw new UsageError('--command needs the command that starts the server');
   if (target !== undefined) checkTarget(target);
-  if ((target !== undefined || serverCommand !== undefined) && text('mutant')) throw new UsageError('--mutant selects an embedded target; it cannot go with --target or --command');
+  if ((target !== undefined || serverCommand !== undefined) && text('mutant'))
+    throw new UsageError('--mutant selects an embedded target; it cannot go with --target or --command');
   const bareTarget = text('unauthenticated-target');
   const bareCommand = text('unauthenticated-command');
-  if (bareTarget !== undefined && bareCommand !== undefined) throw new UsageError('--unauthenticated-target and --unauthenticated-command exclude each other');
+  if (bareTarget !== undefined && bareCommand !== undefined)
+    throw new UsageError('--unauthenticated-target and --unauthenticated-command exclude each other');
   if (bareTarget !== undefined) checkTarget(bareTarget);
-  const credentials = Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.key, text(option.flag) ?? (option.env ? env[option.env] : undefined)]));
+  const credentials = Object.fromEntries(
+    CREDENTIAL_OPTIONS.map((option) => [option.key, text(option.flag) ?? (option.env ? env[option.env] : undefined)]),
+  );
   return {
     command,
     paths: extra,
@@ -334,7 +363,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     api: text('api'),
     target,
     serverCommand,
-    ...(bareTarget !== undefined ? { unauthenticated: { kind: 'url' as const, url: bareTarget } } : bareCommand !== undefined ? { unauthenticated: { kind: 'command' as const, command: bareCommand } } : {}),
+    ...(bareTarget !== undefined
+      ? { unauthenticated: { kind: 'url' as const, url: bareTarget } }
+      : bareCommand !== undefined
+        ? { unauthenticated: { kind: 'command' as const, command: bareCommand } }
+        : {}),
     port: integer('port', text('port'), 0, 0, 65_535),
     stdio: values.stdio === true,
     credentials,
@@ -360,5 +393,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
 
 /** The secret values among the options given, for redaction before a run has a config. */
 export function secretsGiven(options: Pick<CliOptions, 'credentials'>): string[] {
-  return CREDENTIAL_OPTIONS.filter((option) => option.secret).flatMap((option) => options.credentials[option.key] ?? []).filter(Boolean);
+  return CREDENTIAL_OPTIONS.filter((option) => option.secret)
+    .flatMap((option) => options.credentials[option.key] ?? [])
+    .filter(Boolean);
 }

@@ -117,8 +117,10 @@ export function loadConfig(file: string, cwd = process.cwd()): ClienteleConfig {
   const config = data as Omit<ClienteleConfig, 'file'>;
   config.targets.forEach((target, i) => {
     const api = findApi(target.api);
-    if (target.command !== undefined && api.transport !== 'mcp') throw new ConfigError(`${file}: targets[${i}].command: ${api.id} is reached over HTTP; use url`);
-    if (target.mutant !== undefined && (target.url !== undefined || target.command !== undefined)) throw new ConfigError(`${file}: targets[${i}].mutant: selects an embedded target; it cannot go with url or command`);
+    if (target.command !== undefined && api.transport !== 'mcp')
+      throw new ConfigError(`${file}: targets[${i}].command: ${api.id} is reached over HTTP; use url`);
+    if (target.mutant !== undefined && (target.url !== undefined || target.command !== undefined))
+      throw new ConfigError(`${file}: targets[${i}].mutant: selects an embedded target; it cannot go with url or command`);
   });
   const names = config.targets.map((target, i) => targetName(config.targets, i));
   const twice = names.find((name, i) => names.indexOf(name) !== i);
@@ -160,7 +162,12 @@ export function optionArgs(options: ConfigOptions | undefined): string[] {
  * option's default variable (`CLIENTELE_TOKEN`) takes the value of the variable the file names, so a
  * token given on the command line still wins and no token ever becomes an argument.
  */
-export function targetArgs(config: ClienteleConfig, index: number, env: NodeJS.ProcessEnv, cliCustomFields: readonly string[]): { args: string[]; env: NodeJS.ProcessEnv } {
+export function targetArgs(
+  config: ClienteleConfig,
+  index: number,
+  env: NodeJS.ProcessEnv,
+  cliCustomFields: readonly string[],
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const target = config.targets[index]!;
   const api = findApi(target.api);
   const at = `${config.file}: targets[${index}]`;
@@ -180,7 +187,8 @@ export function targetArgs(config: ClienteleConfig, index: number, env: NodeJS.P
   if (target.stdio) args.push('--stdio');
   const accountId = target.accountId ?? (target.accountIdEnv ? fromEnv('accountIdEnv', target.accountIdEnv) : undefined);
   if (accountId !== undefined) args.push('--account-id', accountId);
-  for (const [name, value] of Object.entries(target.customFields ?? {})) if (!cliCustomFields.includes(name)) args.push('--custom-field', `${name}=${value}`);
+  for (const [name, value] of Object.entries(target.customFields ?? {}))
+    if (!cliCustomFields.includes(name)) args.push('--custom-field', `${name}=${value}`);
   args.push(...optionArgs(target.options));
   const tokens: NodeJS.ProcessEnv = {};
   for (const option of api.credentials.filter((o) => o.secret && o.env)) {

@@ -31,7 +31,14 @@ export function readReport(path: string): RunReport {
   } catch {
     throw new UsageError(`${path} is not a clientele report (not JSON)`);
   }
-  if (!report || typeof report !== 'object' || report.tool?.name !== 'clientele' || typeof report.api !== 'string' || typeof report.target !== 'string' || !Array.isArray(report.checks)) {
+  if (
+    !report ||
+    typeof report !== 'object' ||
+    report.tool?.name !== 'clientele' ||
+    typeof report.api !== 'string' ||
+    typeof report.target !== 'string' ||
+    !Array.isArray(report.checks)
+  ) {
     throw new UsageError(`${path} is not a clientele report (no tool, api, target and checks)`);
   }
   return report as RunReport;
@@ -58,7 +65,8 @@ export function recordedDurations(path: string, api: string): Map<string, number
   for (const file of reportFiles(path)) {
     const report = readReport(file);
     if (report.api !== api) continue;
-    for (const check of report.checks) if (check.status !== 'skipped' && check.status !== 'blocked') durations.set(check.id, check.durationMs);
+    for (const check of report.checks)
+      if (check.status !== 'skipped' && check.status !== 'blocked') durations.set(check.id, check.durationMs);
   }
   return durations;
 }
@@ -75,16 +83,26 @@ export function baselineCommand(options: CliOptions, io: Io): number {
   const files = reportFiles(options.from!);
   const reports = files.map(readReport);
   const stopped = reports.find((report) => report.outcome !== 'passed' && report.outcome !== 'failed');
-  if (stopped) throw new UsageError(`${options.from}: that run did not finish (${stopped.outcome}${stopped.error ? `: ${stopped.error}` : ''}); a baseline needs a finished run`);
+  if (stopped)
+    throw new UsageError(
+      `${options.from}: that run did not finish (${stopped.outcome}${stopped.error ? `: ${stopped.error}` : ''}); a baseline needs a finished run`,
+    );
   const { text, count } = baselineFrom(reports, options.from!);
   const out = options.out ?? 'clientele.baseline.yaml';
   writeOnce(out, text, options, io);
-  if (out !== '-') io.out(`baseline: ${out} expects ${count} failing check${count === 1 ? '' : 's'} (${reports.map((r) => r.api).join(', ')}); run with --baseline ${out}`);
+  if (out !== '-')
+    io.out(
+      `baseline: ${out} expects ${count} failing check${count === 1 ? '' : 's'} (${reports.map((r) => r.api).join(', ')}); run with --baseline ${out}`,
+    );
   return EXIT.ok;
 }
 
 /** `clientele merge DIR...`: one report per run from its shards' reports, in every format. */
-export async function mergeCommand(options: CliOptions, io: Io, publish: (report: RunReport, dir: string) => Promise<void>): Promise<number> {
+export async function mergeCommand(
+  options: CliOptions,
+  io: Io,
+  publish: (report: RunReport, dir: string) => Promise<void>,
+): Promise<number> {
   const reports = options.paths.flatMap(reportFiles).map(readReport);
   const runs = new Map<string, RunReport[]>();
   for (const report of reports) runs.set(runKey(report), [...(runs.get(runKey(report)) ?? []), report]);
@@ -129,7 +147,9 @@ export function starterConfig(apiName: string): string {
         ? [`    ${option.required ? '' : '# '}${option.key}Env: ${option.env ?? 'CLIENTELE_TOKEN'}    # ${option.help}`]
         : [`    ${option.key}: ABC123    # ${option.help}`],
     ),
-    ...(api.id === 'growcrm' ? ['    # customFields:              # required client custom fields, each with a value', '    #   client_custom_field_1: "Retail"'] : []),
+    ...(api.id === 'growcrm'
+      ? ['    # customFields:              # required client custom fields, each with a value', '    #   client_custom_field_1: "Retail"']
+      : []),
     '    options:',
     '      readOnly: false       # true: only checks that create, change or delete nothing',
     '      allowWrites: true     # a target off this machine is read-only unless you say so',
@@ -140,7 +160,9 @@ export function starterConfig(apiName: string): string {
     '  runs: 20                 # cases per property check',
     '  maxDuration: 15m         # the whole run; checks still to run then are reported blocked',
     '  # seed: 20261124         # a fixed seed runs the same cases every time',
-    `  # only: [${APIS.find((a) => a.id === api.id)!.families.slice(0, 2).join(', ')}]`,
+    `  # only: [${APIS.find((a) => a.id === api.id)!
+      .families.slice(0, 2)
+      .join(', ')}]`,
     '  # strict: true           # broken assumptions fail the run too',
     '# reportDir: reports/latest',
     '# baseline: clientele.baseline.yaml   # expected failures (clientele baseline --from ...)',
@@ -152,6 +174,9 @@ export function starterConfig(apiName: string): string {
 export function initCommand(options: CliOptions, io: Io): number {
   const out = options.out ?? CONFIG_FILE;
   writeOnce(out, starterConfig(options.api ?? 'freshbooks-rest'), options, io);
-  if (out !== '-') io.out(`init: wrote ${out}; set the token variables it names, then run: npx clientele run${out === CONFIG_FILE ? '' : ` --config ${out}`}`);
+  if (out !== '-')
+    io.out(
+      `init: wrote ${out}; set the token variables it names, then run: npx clientele run${out === CONFIG_FILE ? '' : ` --config ${out}`}`,
+    );
   return EXIT.ok;
 }

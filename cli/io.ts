@@ -6,4 +6,8 @@ export interface Io {
   readonly progress?: NodeJS.WriteStream;
 }
 
-export const consoleIo: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), progress: process.stdout };
+export const consoleIo: Io = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  progress: process.stdout,
+};

@@ -36,7 +36,15 @@ import { embeddedRun, externalConfig } from './targets.js';
 const INTERRUPT_CLEANUP_MS = 30_000;
 
 /** Runs one API against one target: an external URL, or an embedded reference/mutant started here. */
-async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, apiId: string, reportDir: string, interrupts: Interrupts, io: Io, listener?: RunListener): Promise<RunReport> {
+async function runOne(
+  runner: () => Promise<SuiteRunner>,
+  options: CliOptions,
+  apiId: string,
+  reportDir: string,
+  interrupts: Interrupts,
+  io: Io,
+  listener?: RunListener,
+): Promise<RunReport> {
   const api = findApi(apiId);
   const started = new Date();
   const external = externalAddress(options);
@@ -44,8 +52,15 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
   // An external target keeps what the run creates after the process is gone: journal it until cleaned up.
   const journal = embedded ? undefined : resolve(reportDir, `journal.${api.id}.jsonl`);
   let config = embedded?.config ?? { ...externalConfig(options, api, external!), journal };
-  if (config.readOnly && !options.readOnly) io.err(`clientele: ${options.target} is not on this machine: the run is read-only (pass --allow-writes to let it create, change and delete clients there)`);
-  const label = external ? targetLabel(external) : options.mutant ? `embedded ${api.id} mutant ${options.mutant}` : `embedded ${api.id} reference`;
+  if (config.readOnly && !options.readOnly)
+    io.err(
+      `clientele: ${options.target} is not on this machine: the run is read-only (pass --allow-writes to let it create, change and delete clients there)`,
+    );
+  const label = external
+    ? targetLabel(external)
+    : options.mutant
+      ? `embedded ${api.id} mutant ${options.mutant}`
+      : `embedded ${api.id} reference`;
   try {
     const spec = await api.specView();
     if (config.target.kind === 'url') await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
@@ -56,12 +71,18 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
     const meta = { targetLabel: label, promises: spec.basis.promises() };
     const shard = options.shard && (await shardOf(await runner(), config, options));
     if (shard) config = shard.config;
-    let report = shard && shard.config.families.length === 0 ? buildReport(config, meta, new Date(), []) : await (await runner()).run(config, meta, undefined, listener);
+    let report =
+      shard && shard.config.families.length === 0
+        ? buildReport(config, meta, new Date(), [])
+        : await (await runner()).run(config, meta, undefined, listener);
     if (shard) report = { ...report, shard: shard.info };
     if (interrupts.signal) report = await interrupted(report, config, interrupts, io);
     if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
     const left = settleJournal(journal);
-    if (left.length) io.out(`${left.length} clients this run created are still on the target; delete them with: npx clientele cleanup --journal ${journal}`);
+    if (left.length)
+      io.out(
+        `${left.length} clients this run created are still on the target; delete them with: npx clientele cleanup --journal ${journal}`,
+      );
     return report;
   } catch (error) {
     if (!(error instanceof ClienteleError)) throw error;
@@ -73,12 +94,22 @@ async function runOne(runner: () => Promise<SuiteRunner>, options: CliOptions, a
 }
 
 /** This shard's part of the run (`--shard I/N`): only its checks, and only the families they are in. */
-async function shardOf(runner: SuiteRunner, config: RunConfig, options: CliOptions): Promise<{ config: RunConfig; info: NonNullable<RunReport['shard']> }> {
+async function shardOf(
+  runner: SuiteRunner,
+  config: RunConfig,
+  options: CliOptions,
+): Promise<{ config: RunConfig; info: NonNullable<RunReport['shard']> }> {
   const { index, count } = options.shard!;
   const listed = await runner.listChecks(config);
   const durations = options.durations ? recordedDurations(options.durations, config.api) : undefined;
   const timed = durations !== undefined && listed.some((check) => durations.has(check.id));
-  const part = new Set(splitChecks(listed.map((check) => check.id), count, timed ? durations : undefined)[index - 1]);
+  const part = new Set(
+    splitChecks(
+      listed.map((check) => check.id),
+      count,
+      timed ? durations : undefined,
+    )[index - 1],
+  );
   const families = config.families.filter((family) => listed.some((check) => check.family === family && part.has(check.id)));
   return { config: { ...config, checks: [...part], families }, info: { index, count, balancedBy: timed ? 'durations' : 'count' } };
 }
@@ -114,7 +145,10 @@ async function cleanupJournal(config: RunConfig, journal: string, withinMs: numb
   api.adopt(outstanding);
   // A kill between the target's answer and the journal's line leaves a client the journal never saw:
   // the run's tag finds it.
-  await runClients(api).then((ids) => api.adopt(ids), () => undefined);
+  await runClients(api).then(
+    (ids) => api.adopt(ids),
+    () => undefined,
+  );
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([api.cleanup(), new Promise((resolve) => (timer = setTimeout(resolve, withinMs)))]);
@@ -153,7 +187,9 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
   const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, targetFromLabel(header.target));
   const left = await cleanupJournal({ ...config, runTag: header.runTag }, path, options.maxDurationMs);
   if (left.length) {
-    io.err(`clientele: ${left.length} clients could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`);
+    io.err(
+      `clientele: ${left.length} clients could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`,
+    );
     return EXIT.failures;
   }
   settleJournal(path);
@@ -180,7 +216,7 @@ async function publish(report: RunReport, dir: string, secrets: readonly string[
 function reportDirFrom(argv: readonly string[]): string {
   const at = argv.findIndex((a) => a === '--report-dir' || a.startsWith('--report-dir='));
   if (at < 0) return 'reports/latest';
-  return argv[at]!.includes('=') ? argv[at]!.slice('--report-dir='.length) : argv[at + 1] ?? 'reports/latest';
+  return argv[at]!.includes('=') ? argv[at]!.slice('--report-dir='.length) : (argv[at + 1] ?? 'reports/latest');
 }
 
 /** Every value that looks like a secret on a command line that did not parse: the value after any secret flag, and the secret variables. */
@@ -212,11 +248,22 @@ function runPlans(options: CliOptions, argv: readonly string[], env: NodeJS.Proc
   const config = file === undefined ? undefined : loadConfig(file);
   const given = options.target !== undefined || options.serverCommand !== undefined;
   if (!config || given) {
-    const fileArgs = config ? [...optionArgs(config.options), ...(config.reportDir ? ['--report-dir', config.reportDir] : []), ...(config.baseline ? ['--baseline', config.baseline] : [])] : [];
+    const fileArgs = config
+      ? [
+          ...optionArgs(config.options),
+          ...(config.reportDir ? ['--report-dir', config.reportDir] : []),
+          ...(config.baseline ? ['--baseline', config.baseline] : []),
+        ]
+      : [];
     const merged = fileArgs.length ? parseCli([...fileArgs, ...argv], env) : options;
     const apis = merged.api ? [findApi(merged.api).id] : APIS.map((api) => api.id);
     const reportDir = resolve(merged.reportDir);
-    return apis.map((api) => ({ options: merged, api, dir: apis.length > 1 ? resolve(reportDir, api) : reportDir, secrets: secretsGiven(merged) }));
+    return apis.map((api) => ({
+      options: merged,
+      api,
+      dir: apis.length > 1 ? resolve(reportDir, api) : reportDir,
+      secrets: secretsGiven(merged),
+    }));
   }
   const wanted = options.api ? findApi(options.api).id : undefined;
   const indexes = config.targets.map((_, i) => i).filter((i) => wanted === undefined || findApi(config.targets[i]!.api).id === wanted);
@@ -239,13 +286,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   let planSecrets: readonly string[] = [];
   let suiteRunner: SuiteRunner | undefined;
   const interrupts = new Interrupts((signal) => {
-    io.err(`clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`);
+    io.err(
+      `clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`,
+    );
     void suiteRunner?.cancel();
   });
   try {
     options = parseCli(argv, env);
-    if (options.command === 'help') return io.out(helpText()), EXIT.ok;
-    if (options.command === 'version') return io.out(`clientele ${VERSION}`), EXIT.ok;
+    if (options.command === 'help') return (io.out(helpText()), EXIT.ok);
+    if (options.command === 'version') return (io.out(`clientele ${VERSION}`), EXIT.ok);
     const apis = options.api ? [findApi(options.api).id] : APIS.map((api) => api.id);
     const reportDir = resolve(options.reportDir);
     if (options.command === 'mutants') {
@@ -258,9 +307,21 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (options.command === 'merge') return await mergeCommand(options, io, (report, dir) => publish(report, dir, [], io));
     if (options.command === 'replay') {
       const { replayCommand } = await import('./replay.js');
-      return await replayCommand({ report: options.paths[0]!, check: options.check, target: options.target, credentials: options.credentials, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, allowWrites: options.allowWrites }, io);
+      return await replayCommand(
+        {
+          report: options.paths[0]!,
+          check: options.check,
+          target: options.target,
+          credentials: options.credentials,
+          timeoutMs: options.timeoutMs,
+          maxBodyBytes: options.maxBodyBytes,
+          allowWrites: options.allowWrites,
+        },
+        io,
+      );
     }
-    if ((options.target || options.serverCommand) && !options.api) throw new UsageError(`${options.target ? '--target' : '--command'} needs --api (which API does the target speak?)`);
+    if ((options.target || options.serverCommand) && !options.api)
+      throw new UsageError(`${options.target ? '--target' : '--command'} needs --api (which API does the target speak?)`);
     if (options.command === 'serve') {
       const { serve } = await import('./serve.js');
       return await serve(options, findApi(options.api!), io);
@@ -270,12 +331,23 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const secrets = [...new Set(plans.flatMap((plan) => plan.secrets))];
     planSecrets = secrets;
     const baselines = new Map<string, Baseline>();
-    const baselineOf = (file: string) => baselines.get(file) ?? baselines.set(file, loadBaseline(file, (name) => findApi(name).id)).get(file)!;
+    const baselineOf = (file: string) =>
+      baselines.get(file) ??
+      baselines
+        .set(
+          file,
+          loadBaseline(file, (name) => findApi(name).id),
+        )
+        .get(file)!;
     for (const plan of plans) if (plan.options.baseline) baselineOf(plan.options.baseline);
     interrupts.install();
     let exitCode: number = EXIT.ok;
     for (const plan of plans) {
-      const progress = new ProgressView({ mode: progressMode({ quiet: plan.options.quiet, isTTY: io.progress?.isTTY === true, env }), stream: io.progress ?? nowhere, secrets });
+      const progress = new ProgressView({
+        mode: progressMode({ quiet: plan.options.quiet, isTTY: io.progress?.isTTY === true, env }),
+        stream: io.progress ?? nowhere,
+        secrets,
+      });
       let report: RunReport;
       try {
         report = await runOne(runner, plan.options, plan.api, plan.dir, interrupts, io, progress.listener);
@@ -297,7 +369,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(redactSecrets(error.stack ?? '', secrets));
     // Even a run that never started leaves a report saying why.
     const report = errorReport(
-      { api: options?.api ?? 'unknown', seed: options?.seed ?? 0, runs: options?.runs ?? 0, readOnly: options?.readOnly ?? false, strict: options?.strict ?? false },
+      {
+        api: options?.api ?? 'unknown',
+        seed: options?.seed ?? 0,
+        runs: options?.runs ?? 0,
+        readOnly: options?.readOnly ?? false,
+        strict: options?.strict ?? false,
+      },
       { targetLabel: options?.target ?? 'none' },
       new Date(),
       known,

@@ -30,12 +30,22 @@ async function runAgainst(runner: SuiteRunner, options: CliOptions, api: string,
   }
 }
 
-export async function killMatrix(runner: SuiteRunner, options: CliOptions, api: string, onProgress: (line: string) => void = () => undefined): Promise<KillMatrix> {
+export async function killMatrix(
+  runner: SuiteRunner,
+  options: CliOptions,
+  api: string,
+  onProgress: (line: string) => void = () => undefined,
+): Promise<KillMatrix> {
   return (await killMatrixRun(runner, options, api, onProgress)).matrix;
 }
 
 /** The kill matrix and the reference run's report it was measured against. */
-async function killMatrixRun(runner: SuiteRunner, options: CliOptions, api: string, onProgress: (line: string) => void): Promise<{ matrix: KillMatrix; reference: RunReport }> {
+async function killMatrixRun(
+  runner: SuiteRunner,
+  options: CliOptions,
+  api: string,
+  onProgress: (line: string) => void,
+): Promise<{ matrix: KillMatrix; reference: RunReport }> {
   const embedded = await findApi(api).embedded();
   const reference = await runAgainst(runner, options, api, undefined);
   onProgress(`reference: ${reference.summary.total.passed} passed, ${reference.summary.total.failed} failed`);
@@ -70,7 +80,18 @@ async function killMatrixRun(runner: SuiteRunner, options: CliOptions, api: stri
       return { check: c.id, killers, ...(allowed ? { allowed } : {}) };
     });
   const { passed, failed, warned, errored } = reference.summary.total;
-  return { reference, matrix: { api, seed: options.seed, runs: options.runs, families: options.families, reference: { passed, failed, warned, errored }, mutants, evidence } };
+  return {
+    reference,
+    matrix: {
+      api,
+      seed: options.seed,
+      runs: options.runs,
+      families: options.families,
+      reference: { passed, failed, warned, errored },
+      mutants,
+      evidence,
+    },
+  };
 }
 
 /** Mutants whose verdict contradicts their kind: an assumption breach that fails, or a promise breach that only warns. */
@@ -93,9 +114,11 @@ export function unprovenChecks(matrix: KillMatrix): string[] {
 
 export function renderMatrix(matrix: KillMatrix): string {
   const width = Math.max(8, ...matrix.mutants.map((m) => m.id.length));
-  const kind = (m: MutantVerdict) => [m.global && 'global', m.assumption && 'assumption', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ');
+  const kind = (m: MutantVerdict) =>
+    [m.global && 'global', m.assumption && 'assumption', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ');
   const rows = matrix.mutants.map(
-    (m) => `${m.id.padEnd(width)}  ${(isKilled(m) ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} failed ${String(m.warnedChecks.length).padStart(3)} warned${kind(m) ? ` (${kind(m)})` : ''}`,
+    (m) =>
+      `${m.id.padEnd(width)}  ${(isKilled(m) ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} failed ${String(m.warnedChecks.length).padStart(3)} warned${kind(m) ? ` (${kind(m)})` : ''}`,
   );
   const unproven = unprovenChecks(matrix);
   const wrong = misjudged(matrix);

@@ -17,6 +17,8 @@ export function checkReachable(target: string, timeoutMs: number): Promise<void>
       socket.end();
       resolve();
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ECONNREFUSED' ? 'connection refused' : error.code ?? error.message));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message)),
+    );
   });
 }

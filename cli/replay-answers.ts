@@ -18,7 +18,10 @@ const JSON_MEMBER = /\\*"([A-Za-z0-9_]*)\\*"\s*:\s*(?:\\*"([^"\\]+)\\*"|(-?\d+))
 const XML_ID_ELEMENT = /<(?:[\w.-]+:)?([\w.-]*id)(?:\s[^>]*)?>([^<]+)<\//gi;
 
 /** The JSON-RPC message id (either member order): a count of the connection's messages, not the target's data. */
-const RPC_IDS = [/("jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*)(-?\d+|"[^"]*"|null)/g, /("id"\s*:\s*)(-?\d+|"[^"]*"|null)(?=\s*,\s*"jsonrpc")/g];
+const RPC_IDS = [
+  /("jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*)(-?\d+|"[^"]*"|null)/g,
+  /("id"\s*:\s*)(-?\d+|"[^"]*"|null)(?=\s*,\s*"jsonrpc")/g,
+];
 const TIMESTAMP = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
@@ -92,7 +95,10 @@ export class IdMap {
     if (!this.answerPattern) {
       const long = [...this.map.keys()].filter((id) => /^\d{4,}$/.test(id));
       const other = [...this.map.keys()].filter((id) => !/^\d{4,}$/.test(id));
-      const parts = [...(long.length ? [`(?<!\\d)(?:${this.alternatives(long)})(?!\\d)`] : []), ...(other.length ? [`${TOKEN_BEFORE}(?:${this.alternatives(other)})${TOKEN_AFTER}`] : [])];
+      const parts = [
+        ...(long.length ? [`(?<!\\d)(?:${this.alternatives(long)})(?!\\d)`] : []),
+        ...(other.length ? [`${TOKEN_BEFORE}(?:${this.alternatives(other)})${TOKEN_AFTER}`] : []),
+      ];
       this.answerPattern = new RegExp(parts.join('|'), 'g');
     }
     return text.replace(this.answerPattern, (old) => this.map.get(old) ?? old);
@@ -100,7 +106,10 @@ export class IdMap {
 
   private alternatives(ids: string[]): string {
     // Longest first, so `100` never takes the start of `1000`.
-    return [...ids].sort((a, b) => b.length - a.length).map(escape).join('|');
+    return [...ids]
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join('|');
   }
 }
 

@@ -42,12 +42,16 @@ export function destination(api: ApiDescriptor, input: DestinationInput): Destin
   if (input.target !== undefined) return external(api, input, { kind: 'url', url: checkedUrl(input.target) }, '--target');
   const label = input.reportTarget;
   if (label.startsWith(COMMAND_LABEL)) {
-    if (api.transport !== 'mcp') throw new UsageError(`the report names a command, but --api ${api.id} is reached over HTTP; pass --target URL`);
-    return external(api, input, { kind: 'command', command: label.slice(COMMAND_LABEL.length) }, 'the report\'s --command');
+    if (api.transport !== 'mcp')
+      throw new UsageError(`the report names a command, but --api ${api.id} is reached over HTTP; pass --target URL`);
+    return external(api, input, { kind: 'command', command: label.slice(COMMAND_LABEL.length) }, "the report's --command");
   }
   if (/^https?:\/\//i.test(label)) return external(api, input, { kind: 'url', url: checkedUrl(label) }, label);
   const embedded = /^(?:embedded(?: \S+)? reference|(?:embedded \S+ )?mutant (\S+))$/.exec(label);
-  if (!embedded) throw new UsageError(`the report's target '${oneLine(visible(label)).slice(0, 120)}' is no server to replay against; pass --target URL`);
+  if (!embedded)
+    throw new UsageError(
+      `the report's target '${oneLine(visible(label)).slice(0, 120)}' is no server to replay against; pass --target URL`,
+    );
   return embeddedDestination(api, embedded[1], /\s--stdio\b/.test(input.replayLine));
 }
 
@@ -58,7 +62,8 @@ function checkedUrl(text: string): string {
   } catch {
     throw new UsageError(`--target is not a URL: ${oneLine(visible(text)).slice(0, 120)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http or https URL, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--target must be an http or https URL, not ${url.protocol}`);
   return text;
 }
 
@@ -67,13 +72,17 @@ function external(api: ApiDescriptor, input: DestinationInput, address: TargetAd
   const named = new Set(input.steps.flatMap((step) => credentialKeys(step)));
   for (const option of api.credentials) {
     if ((option.required || named.has(option.key)) && !input.credentials[option.key]) {
-      throw new UsageError(`replaying against ${oneLine(visible(where)).slice(0, 120)} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`);
+      throw new UsageError(
+        `replaying against ${oneLine(visible(where)).slice(0, 120)} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`,
+      );
     }
   }
   // A recorded case creates, changes and deletes clients, and a replay does not clean up after it:
   // a vendor's server off this machine gets those requests only when the user says so, as `run` asks.
   if (address.kind === 'url' && !isLoopback(address.url) && !input.allowWrites) {
-    throw new UsageError(`replaying against ${oneLine(visible(where)).slice(0, 120)} sends the recorded creates, updates and deletes there; pass --allow-writes to let it`);
+    throw new UsageError(
+      `replaying against ${oneLine(visible(where)).slice(0, 120)} sends the recorded creates, updates and deletes there; pass --allow-writes to let it`,
+    );
   }
   const credentials = credentialsFrom(api.credentials, input.credentials);
   const label = address.kind === 'url' ? address.url : `${COMMAND_LABEL}${address.command}`;
@@ -89,7 +98,9 @@ function embeddedDestination(api: ApiDescriptor, mutantId: string | undefined, s
     async open() {
       const target = await api.embedded();
       if (mutantId !== undefined && !target.mutants.some((mutant) => mutant.id === mutantId)) {
-        throw new UsageError(`the report's mutant '${oneLine(visible(mutantId))}' is not one of ${api.id}'s (see clientele mutants --api ${api.id})`);
+        throw new UsageError(
+          `the report's mutant '${oneLine(visible(mutantId))}' is not one of ${api.id}'s (see clientele mutants --api ${api.id})`,
+        );
       }
       if (stdio && target.stdioCommand) {
         // A stdio server holds its own credentials: the recorded requests carry none.

@@ -10,7 +10,15 @@ import type { ApiDescriptor } from '../apis/descriptor.js';
 import { APIS, findApi } from '../apis/registry.js';
 import type { SpecView } from '../engine/checks/types.js';
 import type { Exchange, WireRequest } from '../engine/exchange.js';
-import { ClienteleError, ConformanceFailure, EXIT, InternalError, TargetUnreachableError, UsageError, describeError } from '../engine/failures.js';
+import {
+  ClienteleError,
+  ConformanceFailure,
+  EXIT,
+  InternalError,
+  TargetUnreachableError,
+  UsageError,
+  describeError,
+} from '../engine/failures.js';
 import { RunGuard, RunStopped } from '../engine/guard.js';
 import type { FailureRecord, RecordedStep } from '../engine/records.js';
 import { redactSecrets } from '../engine/redact.js';
@@ -47,11 +55,15 @@ type Verdict = { readonly kind: 'still fails' | 'no longer fails' | 'changed' | 
 const MARK: Record<Verdict['kind'], string> = { 'still fails': '✗', 'no longer fails': '✓', changed: '~', same: '~' };
 
 /** A check worth replaying: failed or warned, with the exchanges its case sent. */
-type Replayable = CheckResult & { readonly failure: FailureRecord & { readonly reproduction: { readonly exchanges: readonly RecordedStep[] } } };
+type Replayable = CheckResult & {
+  readonly failure: FailureRecord & { readonly reproduction: { readonly exchanges: readonly RecordedStep[] } };
+};
 
 export async function replayCommand(options: ReplayOptions, io: Io): Promise<number> {
   // Secrets the output must never show: every secret option given, and those of the targets started here.
-  const secrets = APIS.flatMap((api) => api.credentials.filter((c) => c.secret).map((c) => options.credentials[c.key])).filter((s): s is string => !!s);
+  const secrets = APIS.flatMap((api) => api.credentials.filter((c) => c.secret).map((c) => options.credentials[c.key])).filter(
+    (s): s is string => !!s,
+  );
   const say = (text: string) => oneLine(visible(redactSecrets(text, secrets)));
   try {
     const report = readReport(options.report);
@@ -67,7 +79,12 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     });
     const spec = await api.specView();
     // Three answers in a row that never came (or stayed rate limited) end the replay: the target is gone.
-    const guard = new RunGuard({ deadline: Number.MAX_SAFE_INTEGER, maxConsecutiveTimeouts: 3, slowAnswerMs: Number.MAX_SAFE_INTEGER, requestsPerCheck: 100_000 });
+    const guard = new RunGuard({
+      deadline: Number.MAX_SAFE_INTEGER,
+      maxConsecutiveTimeouts: 3,
+      slowAnswerMs: Number.MAX_SAFE_INTEGER,
+      requestsPerCheck: 100_000,
+    });
     const counts = new Map<Verdict['kind'], number>();
     for (const check of checks) {
       const target = await where.open();
@@ -82,7 +99,11 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
       io.out(`${MARK[verdict.kind]} ${verdict.kind}  ${say(check.id)} — ${say(verdict.text)}`);
     }
     const tally = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
-    io.out(say(`replayed ${checks.length} ${checks.length === 1 ? 'failure' : 'failures'} of ${basename(options.report)} against ${where.label}: ${tally}`));
+    io.out(
+      say(
+        `replayed ${checks.length} ${checks.length === 1 ? 'failure' : 'failures'} of ${basename(options.report)} against ${where.label}: ${tally}`,
+      ),
+    );
     return counts.has('still fails') ? EXIT.failures : EXIT.ok;
   } catch (error) {
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);
@@ -94,12 +115,28 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
 /** The failures to replay, in the report's order: all of them, or the one `--check` names. */
 function replayable(report: RunReport, only: string | undefined, path: string): Replayable[] {
   const isReplayable = (check: CheckResult): check is Replayable =>
-    !!check && (check.status === 'failed' || check.status === 'warned') && Array.isArray(check.failure?.reproduction?.exchanges) && check.failure.reproduction.exchanges.length > 0;
+    !!check &&
+    (check.status === 'failed' || check.status === 'warned') &&
+    Array.isArray(check.failure?.reproduction?.exchanges) &&
+    check.failure.reproduction.exchanges.length > 0;
   const all = report.checks.filter(isReplayable);
   if (only !== undefined) {
     const named = report.checks.find((check) => check?.id === only);
-    if (!named) throw new UsageError(`--check ${only}: no such check in ${path}${all.length ? ` (replayable: ${all.slice(0, 5).map((c) => c.id).join(', ')}${all.length > 5 ? ', ...' : ''})` : ''}`);
-    if (!isReplayable(named)) throw new UsageError(`--check ${only} is ${named.status} in ${path}${named.status === 'failed' || named.status === 'warned' ? ' but recorded no requests to replay' : '; only failed or warned checks can be replayed'}`);
+    if (!named)
+      throw new UsageError(
+        `--check ${only}: no such check in ${path}${
+          all.length
+            ? ` (replayable: ${all
+                .slice(0, 5)
+                .map((c) => c.id)
+                .join(', ')}${all.length > 5 ? ', ...' : ''})`
+            : ''
+        }`,
+      );
+    if (!isReplayable(named))
+      throw new UsageError(
+        `--check ${only} is ${named.status} in ${path}${named.status === 'failed' || named.status === 'warned' ? ' but recorded no requests to replay' : '; only failed or warned checks can be replayed'}`,
+      );
     return [wellFormed(named)];
   }
   if (all.length === 0) throw new UsageError(`${path} has no failed or warned check with recorded requests to replay`);
@@ -107,7 +144,9 @@ function replayable(report: RunReport, only: string | undefined, path: string): 
 }
 
 function wellFormed(check: Replayable): Replayable {
-  const broken = check.failure.reproduction.exchanges.findIndex((step) => typeof step?.operation !== 'string' || typeof step.request?.method !== 'string');
+  const broken = check.failure.reproduction.exchanges.findIndex(
+    (step) => typeof step?.operation !== 'string' || typeof step.request?.method !== 'string',
+  );
   if (broken >= 0) throw new UsageError(`${check.id}: recorded step ${broken + 1} has no operation or request`);
   return check;
 }
@@ -131,9 +170,14 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
   const { api, spec, target, options } = context;
   const failure = check.failure;
   const steps = failure.reproduction.exchanges;
-  if (target.address.kind === 'url' && !context.where.embedded) await checkReachable(target.address.url, Math.min(options.timeoutMs, 5_000));
+  if (target.address.kind === 'url' && !context.where.embedded)
+    await checkReachable(target.address.url, Math.min(options.timeoutMs, 5_000));
   const runTag = randomBytes(4).toString('hex');
-  const transport = openTransport(api.transport, { target: target.address, runTag, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes }, api.retryCodes);
+  const transport = openTransport(
+    api.transport,
+    { target: target.address, runTag, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes },
+    api.retryCodes,
+  );
   const session = new Session(transport, spec, target.credentials, context.guard);
   const rebase = rebaser(context.report.target, target.address.kind === 'url' ? target.address.url : undefined);
   const ids = new IdMap();
@@ -166,7 +210,14 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
   return verdictOf(check, spec, steps, observed, broken, ids);
 }
 
-function verdictOf(check: Replayable, spec: SpecView, steps: readonly RecordedStep[], observed: readonly (Exchange | undefined)[], broken: readonly { step: number; failure: ConformanceFailure }[], ids: IdMap): Verdict {
+function verdictOf(
+  check: Replayable,
+  spec: SpecView,
+  steps: readonly RecordedStep[],
+  observed: readonly (Exchange | undefined)[],
+  broken: readonly { step: number; failure: ConformanceFailure }[],
+  ids: IdMap,
+): Verdict {
   const failure = check.failure;
   const again = broken.find((b) => breaksSame(b.failure, failure));
   if (again) return { kind: 'still fails', text: `${again.failure.rule}: ${shown(again.failure.message)}` };
@@ -175,13 +226,21 @@ function verdictOf(check: Replayable, spec: SpecView, steps: readonly RecordedSt
   const stepName = (i: number) => `step ${i + 1} of ${steps.length} (${steps[i]!.operation})`;
   if (at !== undefined && at >= 0 && at < steps.length) {
     const how = difference(spec, steps[at]!, observed[at]);
-    if (sameAnswer(steps[at]!, observed[at], ids)) return { kind: 'still fails', text: `${failure.rule}: ${stepName(at)} answered as recorded (${how.replace(/ with a different body$/, '')})` };
+    if (sameAnswer(steps[at]!, observed[at], ids))
+      return {
+        kind: 'still fails',
+        text: `${failure.rule}: ${stepName(at)} answered as recorded (${how.replace(/ with a different body$/, '')})`,
+      };
     // No answer this time says nothing of the rule the recorded answer broke.
-    if (steps[at]!.answer && !observed[at]?.response) return { kind: 'changed', text: `${stepName(at)}: ${how}; whether ${failure.rule} still breaks is not known` };
+    if (steps[at]!.answer && !observed[at]?.response)
+      return { kind: 'changed', text: `${stepName(at)}: ${how}; whether ${failure.rule} still breaks is not known` };
     // Only a rule the session judges on one answer is settled by that answer; a property's is not.
     if (!judgedPerAnswer(spec, failure, steps[at]!)) return { kind: 'changed', text: `${stepName(at)}: ${how}; ${rerun}` };
     const others = [...new Set(broken.map((b) => `${b.failure.rule} at step ${b.step + 1}`))];
-    return { kind: 'no longer fails', text: `${how}${others.length ? `; now breaks ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}` : ''}` };
+    return {
+      kind: 'no longer fails',
+      text: `${how}${others.length ? `; now breaks ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}` : ''}`,
+    };
   }
   const first = steps.findIndex((step, i) => !sameAnswer(step, observed[i], ids));
   if (first < 0) return { kind: 'same', text: `every answer as recorded; ${rerun}` };
@@ -190,7 +249,11 @@ function verdictOf(check: Replayable, spec: SpecView, steps: readonly RecordedSt
 
 /** Whether the rule is one the session's exchange checks judge (or the step's expectation stands for). */
 function judgedPerAnswer(spec: SpecView, failure: FailureRecord, step: RecordedStep): boolean {
-  return spec.checks.some((check) => check.name === failure.rule) || failure.rule === 'credential-echo' || step.expect?.rule === failure.basisRule;
+  return (
+    spec.checks.some((check) => check.name === failure.rule) ||
+    failure.rule === 'credential-echo' ||
+    step.expect?.rule === failure.basisRule
+  );
 }
 
 function shown(text: string): string {

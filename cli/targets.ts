@@ -50,14 +50,19 @@ export function isLoopback(url: string): boolean {
 export function externalConfig(options: CliOptions, api: ApiDescriptor, target: TargetAddress): RunConfig {
   for (const option of api.credentials) {
     if (option.required && !options.credentials[option.key]) {
-      throw new UsageError(`${target.kind === 'url' ? '--target' : '--command'} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`);
+      throw new UsageError(
+        `${target.kind === 'url' ? '--target' : '--command'} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`,
+      );
     }
   }
   const flags = [
-    ...api.credentials.filter((option) => options.credentials[option.key]).map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`),
+    ...api.credentials
+      .filter((option) => options.credentials[option.key])
+      .map((option) => ` --${option.flag} ${option.secret ? `"$${option.env}"` : options.credentials[option.key]}`),
     ...Object.entries(options.customFields).map(([name, value]) => ` --custom-field ${shellQuote(`${name}=${value}`)}`),
   ].join('');
-  if (target.kind === 'command' && api.transport !== 'mcp') throw new UsageError(`--command starts a server over stdio; --api ${api.id} is reached over HTTP (use --target URL)`);
+  if (target.kind === 'command' && api.transport !== 'mcp')
+    throw new UsageError(`--command starts a server over stdio; --api ${api.id} is reached over HTTP (use --target URL)`);
   // A vendor's production API deserves care: writing checks need an explicit yes there. A command runs here.
   const readOnly = options.readOnly || (!options.allowWrites && target.kind === 'url' && !isLoopback(target.url));
   const where = target.kind === 'url' ? `--target ${target.url}` : `--command ${JSON.stringify(target.command)}`;
@@ -78,12 +83,19 @@ function overStdio(api: ApiDescriptor, embedded: EmbeddedTarget, mutantId: strin
 }
 
 /** Starts the embedded reference (or a mutant) of an API and the config to run against it. */
-export async function embeddedRun(options: CliOptions, api: ApiDescriptor, mutantId: string | undefined): Promise<{ target: StartedTarget; config: RunConfig }> {
+export async function embeddedRun(
+  options: CliOptions,
+  api: ApiDescriptor,
+  mutantId: string | undefined,
+): Promise<{ target: StartedTarget; config: RunConfig }> {
   const embedded = await api.embedded();
   if (mutantId !== undefined && !embedded.mutants.some((m) => m.id === mutantId)) {
     throw new UsageError(`unknown --mutant '${mutantId}' for ${api.id} (see clientele mutants --api ${api.id})`);
   }
   const target = options.stdio ? overStdio(api, embedded, mutantId) : await embedded.start(mutantId);
   const replay = `npx clientele run --api ${api.id}${options.stdio ? ' --stdio' : ''}${mutantId ? ` --mutant ${mutantId}` : ''}`;
-  return { target, config: makeConfig(options, api, target.address, target.credentials, replay, target.unauthenticated, target.customFields) };
+  return {
+    target,
+    config: makeConfig(options, api, target.address, target.credentials, replay, target.unauthenticated, target.customFields),
+  };
 }

@@ -90,7 +90,15 @@ export function detachedPrefix(text: string, length: number): string {
 }
 
 /** The response headers a failure excerpt shows: what a reader needs to understand the answer, never a credential. */
-export const SHOWN_HEADERS: readonly string[] = ['content-type', 'content-length', 'retry-after', 'location', 'www-authenticate', 'allow', 'mcp-session-id'];
+export const SHOWN_HEADERS: readonly string[] = [
+  'content-type',
+  'content-length',
+  'retry-after',
+  'location',
+  'www-authenticate',
+  'allow',
+  'mcp-session-id',
+];
 
 export function contentTypeOf(response: WireResponse): string {
   return (response.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,5 +1,15 @@
 /** The check families: one vitest suite file each (`suites/<family>.suite.ts`), in the order they run. */
-export const FAMILIES = ['contract', 'pagination', 'ordering', 'filtering', 'partial-update', 'actions', 'deletion', 'stateful', 'access'] as const;
+export const FAMILIES = [
+  'contract',
+  'pagination',
+  'ordering',
+  'filtering',
+  'partial-update',
+  'actions',
+  'deletion',
+  'stateful',
+  'access',
+] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** Names a family once had; `--only` still accepts them. */

@@ -87,7 +87,9 @@ export class RunGuard {
       this.stop(`the target kept rate limiting: ${count} requests in a row were refused after every retry clientele allows`);
     } else {
       const seconds = Math.round(this.limits.slowAnswerMs / 100) / 10;
-      this.stop(`the target is too slow to test within a run's budget: ${count} answers in a row took ${seconds} s or more, or never came (--timeout sets the pace allowed: half of it)`);
+      this.stop(
+        `the target is too slow to test within a run's budget: ${count} answers in a row took ${seconds} s or more, or never came (--timeout sets the pace allowed: half of it)`,
+      );
     }
   }
 

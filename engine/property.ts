@@ -56,7 +56,13 @@ async function judged<T>(run: PropertyRun, predicate: (value: T) => Promise<void
     if (!(error instanceof ConformanceFailure) || !tally?.isWarning(error)) throw error;
     const sent = run.log.total - before;
     const exchanges = sent > 0 ? run.log.snapshot().slice(-sent) : [];
-    tally.warn(new ConformanceFailure(error.rule, error.message, { ...error.details, exchanges: error.details.exchanges ?? exchanges, ...(boundary ? { boundary } : {}) }));
+    tally.warn(
+      new ConformanceFailure(error.rule, error.message, {
+        ...error.details,
+        exchanges: error.details.exchanges ?? exchanges,
+        ...(boundary ? { boundary } : {}),
+      }),
+    );
   }
 }
 
@@ -65,7 +71,11 @@ async function judged<T>(run: PropertyRun, predicate: (value: T) => Promise<void
  * named (`boundary: update to empty string`), since a hand-picked case needs no shrinking. Checks whose
  * cases are all hand-picked (and costly, like a list larger than a page) run only this.
  */
-export async function boundaryPhase<T>(run: PropertyRun, boundaries: readonly Boundary<T>[], predicate: (value: T) => Promise<void>): Promise<void> {
+export async function boundaryPhase<T>(
+  run: PropertyRun,
+  boundaries: readonly Boundary<T>[],
+  predicate: (value: T) => Promise<void>,
+): Promise<void> {
   if (!run.config.boundary) return;
   const started = performance.now();
   const requestsBefore = run.log.total;
@@ -83,7 +93,12 @@ export async function boundaryPhase<T>(run: PropertyRun, boundaries: readonly Bo
 }
 
 /** The property's boundary phase, then its random cases, shrunk on failure. */
-export async function forAll<T>(run: PropertyRun, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, boundaries: readonly Boundary<T>[] = []): Promise<void> {
+export async function forAll<T>(
+  run: PropertyRun,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+  boundaries: readonly Boundary<T>[] = [],
+): Promise<void> {
   await boundaryPhase(run, boundaries, predicate);
 
   // Once the target has timed out, hung up or vanished, every smaller case would wait for the same
@@ -115,7 +130,7 @@ export async function forAll<T>(run: PropertyRun, arbitrary: fc.Arbitrary<T>, pr
   }
   if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, details.seed, path);
   const counterexample = fc.stringify(shrunk);
-  throw new PropertyFailure(error, details.seed, path, counterexample, exchanges.length ? exchanges : error.details.exchanges ?? []);
+  throw new PropertyFailure(error, details.seed, path, counterexample, exchanges.length ? exchanges : (error.details.exchanges ?? []));
 }
 
 function isTransportBreakdown(error: unknown): boolean {
@@ -123,9 +138,18 @@ function isTransportBreakdown(error: unknown): boolean {
 }
 
 /** An assertion inside a check: a typed failure with the rule, expected and actual side by side. */
-export function expectThat(condition: boolean, rule: string, message: string, details: { expected?: unknown; actual?: unknown; operation?: string } = {}): asserts condition {
+export function expectThat(
+  condition: boolean,
+  rule: string,
+  message: string,
+  details: { expected?: unknown; actual?: unknown; operation?: string } = {},
+): asserts condition {
   currentTally()?.evaluated(rule);
   if (condition) return;
   const show = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
-  throw new ConformanceFailure(rule, message, { operation: details.operation, expected: show(details.expected), actual: show(details.actual) });
+  throw new ConformanceFailure(rule, message, {
+    operation: details.operation,
+    expected: show(details.expected),
+    actual: show(details.actual),
+  });
 }

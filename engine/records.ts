@@ -79,5 +79,9 @@ export interface FailureRecord {
 
 /** A check's id in every report: `family/slug-of-its-name`, stable across runs. */
 export function checkId(family: string, name: string): string {
-  return `${family}/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)}`;
+  return `${family}/${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80)}`;
 }

@@ -272,7 +272,7 @@ export class Redactor {
     const trie = this.trie!;
     const parts: string[] = [];
     let last = 0;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const end = trie.longestAt(text, i);
       if (end < 0) {
         i++;

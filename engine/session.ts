@@ -6,7 +6,16 @@
  */
 import type { SpecView } from './checks/types.js';
 import type { Credential } from './config.js';
-import { detachedPrefix, type CredentialRef, type Exchange, type Expectation, type Outcome, type ReproductionStep, type WireRequest, type WireResponse } from './exchange.js';
+import {
+  detachedPrefix,
+  type CredentialRef,
+  type Exchange,
+  type Expectation,
+  type Outcome,
+  type ReproductionStep,
+  type WireRequest,
+  type WireResponse,
+} from './exchange.js';
 import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
@@ -89,12 +98,18 @@ export class Session {
     const tally = currentTally();
     tally?.evaluated('credential-echo');
     if (echoed) {
-      tally?.warn(new ConformanceFailure('credential-echo', `${operation} answered with a credential of the run (or a piece of one) in its headers or body`, {
-        operation,
-        expected: 'no credential in an answer',
-        actual: 'a credential, redacted here',
-        exchanges: [exchange],
-      }));
+      tally?.warn(
+        new ConformanceFailure(
+          'credential-echo',
+          `${operation} answered with a credential of the run (or a piece of one) in its headers or body`,
+          {
+            operation,
+            expected: 'no credential in an answer',
+            actual: 'a credential, redacted here',
+            exchanges: [exchange],
+          },
+        ),
+      );
     }
     const { body, warnings } = verifyExchange(this.spec, exchange, { operation, expect }, tally);
     for (const warning of warnings) tally?.warn(warning);
@@ -151,7 +166,10 @@ export class Session {
 
   /** A security finding: a target that sends a credential back can leak it to whatever logs its answers. */
   private echoesCredential(response: WireResponse): boolean {
-    return this.redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body) || Object.values(response.headers ?? {}).some((value) => this.redactor.finds(value));
+    return (
+      this.redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body) ||
+      Object.values(response.headers ?? {}).some((value) => this.redactor.finds(value))
+    );
   }
 
   /** The copy the log keeps: the body's first `keep` characters (all the log ever shows), redacted. */
@@ -160,7 +178,8 @@ export class Session {
     const cut = response.body.length > keep;
     const body = cut ? detachedPrefix(response.body, keep) : response.body;
     if (redactor.secrets.length === 0) return cut ? { ...response, body, truncated: true } : response;
-    const headers = response.headers && Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
+    const headers =
+      response.headers && Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
     return { ...response, headers, body: redactor.text(body), ...(cut ? { truncated: true } : {}) };
   }
 }
@@ -171,7 +190,8 @@ function latenessOf(outcome: TransportOutcome): Lateness {
 }
 
 function resolverOf(credentials: readonly Credential[]): CredentialResolver {
-  const find = (ref: CredentialRef): Credential | undefined => ('credential' in ref ? credentials.find((c) => c.key === ref.credential) : undefined);
+  const find = (ref: CredentialRef): Credential | undefined =>
+    'credential' in ref ? credentials.find((c) => c.key === ref.credential) : undefined;
   return {
     value(ref) {
       if ('literal' in ref) return ref.literal;

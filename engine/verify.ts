@@ -19,7 +19,8 @@ export interface Verification {
 export function verifyExchange(spec: SpecView, exchange: Exchange, kase: ExchangeCase, tally?: Tally): Verification {
   // Only a body the spec documents must parse: a 401 may come as plain text from a proxy or the server.
   const response = exchange.response;
-  const body: Decoded | undefined = response && spec.mediaTypes(exchange.operation, response).length > 0 ? spec.decode(response) : undefined;
+  const body: Decoded | undefined =
+    response && spec.mediaTypes(exchange.operation, response).length > 0 ? spec.decode(response) : undefined;
   const ctx: CheckContext = { spec, body };
   const failures: ConformanceFailure[] = [];
   const warnings: ConformanceFailure[] = [];

@@ -106,7 +106,9 @@ export function valueArbitrary(schema: JsonSchema, resolve: RefResolver, constra
       case 'array':
         return depth === 0
           ? fc.constant([])
-          : fc.array(valueArbitrary((schema.items ?? {}) as JsonSchema, resolve, { ...constraints, maxDepth: depth - 1 }), { maxLength: 3 });
+          : fc.array(valueArbitrary((schema.items ?? {}) as JsonSchema, resolve, { ...constraints, maxDepth: depth - 1 }), {
+              maxLength: 3,
+            });
       case 'object':
         return depth === 0 ? fc.constant({}) : objectArbitrary(schema, resolve, { ...constraints, maxDepth: depth - 1 });
       default:
@@ -129,7 +131,11 @@ export function flattenSchema(schema: JsonSchema, resolve: RefResolver): JsonSch
  */
 export function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema {
   const { allOf, ...rest } = schema;
-  const merged: JsonSchema = { ...rest, properties: { ...((rest.properties ?? {}) as object) }, required: [...((rest.required ?? []) as string[])] };
+  const merged: JsonSchema = {
+    ...rest,
+    properties: { ...((rest.properties ?? {}) as object) },
+    required: [...((rest.required ?? []) as string[])],
+  };
   for (const part of allOf as JsonSchema[]) {
     const flat = flattenSchema(part, resolve);
     Object.assign(merged.properties as object, flat.properties ?? {});
@@ -140,7 +146,11 @@ export function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema
 }
 
 /** An object with every required property and any subset of the optional ones. */
-export function objectArbitrary(schema: JsonSchema, resolve: RefResolver, constraints: ValueConstraints = {}): fc.Arbitrary<Record<string, unknown>> {
+export function objectArbitrary(
+  schema: JsonSchema,
+  resolve: RefResolver,
+  constraints: ValueConstraints = {},
+): fc.Arbitrary<Record<string, unknown>> {
   schema = flattenSchema(schema, resolve);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);

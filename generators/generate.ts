@@ -14,7 +14,6 @@ import { compileAll, generatedValidatorsPath, writeStandalone } from './validato
 import { loadXsdSpec } from './xsd.js';
 import { generateMcpValidators } from './mcp-tools.js';
 
-
 export function generate(source: SpecSource): string {
   let compiled;
   try {
@@ -31,13 +30,20 @@ const STAMP = join(PROJECT_ROOT, 'generated', 'inputs.sha256');
 /** A hash of everything generation reads: the specs and the generator sources. */
 function inputsHash(): string {
   const hash = createHash('sha256');
-  const files = [...APIS.map((api) => join(PROJECT_ROOT, api.spec.path)), ...readdirSync(join(PROJECT_ROOT, 'generators')).map((name) => join(PROJECT_ROOT, 'generators', name))];
+  const files = [
+    ...APIS.map((api) => join(PROJECT_ROOT, api.spec.path)),
+    ...readdirSync(join(PROJECT_ROOT, 'generators')).map((name) => join(PROJECT_ROOT, 'generators', name)),
+  ];
   for (const file of files.sort()) hash.update(file).update(readFileSync(file));
   return hash.digest('hex');
 }
 
 function upToDate(hash: string): boolean {
-  return existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && APIS.every((api) => api.spec.kind === 'xsd' || existsSync(generatedValidatorsPath(api.id)));
+  return (
+    existsSync(STAMP) &&
+    readFileSync(STAMP, 'utf8') === hash &&
+    APIS.every((api) => api.spec.kind === 'xsd' || existsSync(generatedValidatorsPath(api.id)))
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)) {

@@ -53,7 +53,8 @@ export function loadMcpTools(source: SpecSource): McpToolsDoc {
       throw new ConfigError(`spec ${source.path}: tools[${index}] needs a name and an inputSchema`);
     }
     const errors = (tool['x-clientele-errors'] ?? []) as ToolError[];
-    if (!Array.isArray(errors) || errors.some((e) => typeof e?.code !== 'number')) throw new ConfigError(`spec ${source.path}: x-clientele-errors of ${tool.name} must list {code, condition}`);
+    if (!Array.isArray(errors) || errors.some((e) => typeof e?.code !== 'number'))
+      throw new ConfigError(`spec ${source.path}: x-clientele-errors of ${tool.name} must list {code, condition}`);
     return {
       name: tool.name,
       description: typeof tool.description === 'string' ? tool.description : undefined,
@@ -88,7 +89,11 @@ export const outputKey = (tool: string): string => `output:${tool}`;
 function plain(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(plain);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).filter(([key]) => !key.startsWith('x-') && key !== 'examples').map(([key, value]) => [key, plain(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => !key.startsWith('x-') && key !== 'examples')
+      .map(([key, value]) => [key, plain(value)]),
+  );
 }
 
 function schemasOf(source: SpecSource): Map<string, JsonSchema> {

@@ -11,7 +11,16 @@ export interface DriftRow {
   readonly operation: string;
   /** The parameter, or `-` for the operation itself. */
   readonly parameter: string;
-  readonly kind: 'operation missing' | 'parameter missing' | 'parameter added' | 'renamed' | 'required differs' | 'type differs' | 'limit lost' | 'limit differs' | 'enum differs';
+  readonly kind:
+    | 'operation missing'
+    | 'parameter missing'
+    | 'parameter added'
+    | 'renamed'
+    | 'required differs'
+    | 'type differs'
+    | 'limit lost'
+    | 'limit differs'
+    | 'enum differs';
   readonly documented: string;
   readonly advertised: string;
 }
@@ -38,23 +47,56 @@ export function inputDrift(operation: string, documented: JsonSchema, advertised
   const gone = Object.keys(docProps).filter((name) => !(name in advProps));
   const added = Object.keys(advProps).filter((name) => !(name in docProps));
   for (const name of gone) {
-    const twin = added.find((other) => typesOf(advProps[other]) === typesOf(docProps[name]) && advRequired.has(other) === docRequired.has(name));
+    const twin = added.find(
+      (other) => typesOf(advProps[other]) === typesOf(docProps[name]) && advRequired.has(other) === docRequired.has(name),
+    );
     if (twin !== undefined && gone.length === 1 && added.length === 1) {
       rows.push({ operation, parameter: name, kind: 'renamed', documented: name, advertised: twin });
       added.splice(added.indexOf(twin), 1);
-    } else rows.push({ operation, parameter: name, kind: 'parameter missing', documented: `${typesOf(docProps[name])}${docRequired.has(name) ? ', required' : ''}`, advertised: '(absent)' });
+    } else
+      rows.push({
+        operation,
+        parameter: name,
+        kind: 'parameter missing',
+        documented: `${typesOf(docProps[name])}${docRequired.has(name) ? ', required' : ''}`,
+        advertised: '(absent)',
+      });
   }
-  for (const name of added.filter((n) => advRequired.has(n))) rows.push({ operation, parameter: name, kind: 'parameter added', documented: '(absent)', advertised: `${typesOf(advProps[name])}, required` });
+  for (const name of added.filter((n) => advRequired.has(n)))
+    rows.push({
+      operation,
+      parameter: name,
+      kind: 'parameter added',
+      documented: '(absent)',
+      advertised: `${typesOf(advProps[name])}, required`,
+    });
   for (const name of Object.keys(docProps).filter((n) => n in advProps)) {
     const doc = docProps[name]!;
     const adv = advProps[name]!;
-    if (docRequired.has(name) !== advRequired.has(name)) rows.push({ operation, parameter: name, kind: 'required differs', documented: docRequired.has(name) ? 'required' : 'optional', advertised: advRequired.has(name) ? 'required' : 'optional' });
-    if (typesOf(doc) !== typesOf(adv) && typesOf(adv) !== 'any') rows.push({ operation, parameter: name, kind: 'type differs', documented: typesOf(doc), advertised: typesOf(adv) });
+    if (docRequired.has(name) !== advRequired.has(name))
+      rows.push({
+        operation,
+        parameter: name,
+        kind: 'required differs',
+        documented: docRequired.has(name) ? 'required' : 'optional',
+        advertised: advRequired.has(name) ? 'required' : 'optional',
+      });
+    if (typesOf(doc) !== typesOf(adv) && typesOf(adv) !== 'any')
+      rows.push({ operation, parameter: name, kind: 'type differs', documented: typesOf(doc), advertised: typesOf(adv) });
     for (const limit of LIMITS) {
       if (doc[limit] === undefined || JSON.stringify(doc[limit]) === JSON.stringify(adv[limit])) continue;
-      rows.push({ operation, parameter: name, kind: adv[limit] === undefined ? 'limit lost' : 'limit differs', documented: `${limit} ${show(doc[limit])}`, advertised: adv[limit] === undefined ? '(none)' : `${limit} ${show(adv[limit])}` });
+      rows.push({
+        operation,
+        parameter: name,
+        kind: adv[limit] === undefined ? 'limit lost' : 'limit differs',
+        documented: `${limit} ${show(doc[limit])}`,
+        advertised: adv[limit] === undefined ? '(none)' : `${limit} ${show(adv[limit])}`,
+      });
     }
-    if (Array.isArray(doc.enum) && JSON.stringify([...doc.enum].sort()) !== JSON.stringify(Array.isArray(adv.enum) ? [...adv.enum].sort() : adv.enum)) {
+    if (
+      Array.isArray(doc.enum) &&
+      JSON.stringify([...doc.enum].sort()) !== JSON.stringify(Array.isArray(adv.enum) ? [...adv.enum].sort() : adv.enum)
+    ) {
       rows.push({ operation, parameter: name, kind: 'enum differs', documented: show(doc.enum), advertised: show(adv.enum) });
     }
   }

@@ -185,7 +185,10 @@ export function ruleIds(value: unknown, where: string): string[] {
 export function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
   const place = operation ?? 'document';
   const entries: BasisEntry[] = [];
-  for (const [key, kind] of [[PROMISES, 'promise'], [ASSUMPTIONS, 'assumption']] as const) {
+  for (const [key, kind] of [
+    [PROMISES, 'promise'],
+    [ASSUMPTIONS, 'assumption'],
+  ] as const) {
     const list = node[key];
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw new ConfigError(`spec ${source.path}: ${key} of ${place} must be a list`);
@@ -194,7 +197,8 @@ export function entriesAt(node: Record<string, unknown>, source: SpecSource, ope
       if (!item || typeof item !== 'object') throw new ConfigError(`${where} must be a mapping with says and rules`);
       const { says, source: written, rules } = item as Record<string, unknown>;
       if (typeof says !== 'string' || oneLineText(says) === '') throw new ConfigError(`${where}: says must be a non-empty text`);
-      if (written !== undefined && (typeof written !== 'string' || oneLineText(written) === '')) throw new ConfigError(`${where}: source must be a non-empty text`);
+      if (written !== undefined && (typeof written !== 'string' || oneLineText(written) === ''))
+        throw new ConfigError(`${where}: source must be a non-empty text`);
       if (kind === 'promise' && written === undefined) throw new ConfigError(`${where}: a promise must name its source`);
       entries.push({
         kind,

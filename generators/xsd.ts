@@ -23,7 +23,6 @@ import { decodeXml, refuseDtd, type XmlBody, type XmlElement } from '../protocol
 import { PROJECT_ROOT, oneLineText, ruleIds } from './spec.js';
 import type { ValidationResult } from './validators.js';
 
-
 export interface XsdOperation {
   readonly name: string;
   /** The complex type of the `<request>` element. */
@@ -211,7 +210,8 @@ export function compileXsd(path: string): XsdSpec {
   const decoded = decodeXml(text);
   if (!decoded.ok) throw new ConfigError(`XSD ${file} is not well-formed XML: ${decoded.error}`);
   const schema = (decoded.value as XmlBody).root;
-  if (schema.namespace !== XS || schema.name !== 'schema') throw new ConfigError(`XSD ${file} is not an XML Schema (root is not xs:schema)`);
+  if (schema.namespace !== XS || schema.name !== 'schema')
+    throw new ConfigError(`XSD ${file} is not an XML Schema (root is not xs:schema)`);
   if (schema.attributes.targetNamespace !== undefined) {
     throw new ConfigError(`XSD ${file} must have no targetNamespace: it is included as a chameleon schema`);
   }
@@ -222,7 +222,8 @@ export function compileXsd(path: string): XsdSpec {
   const simpleTypes = new Map(xsChildren(schema, 'simpleType').map((el) => [el.attributes.name ?? '', el]));
   for (const op of table.operations.values()) {
     for (const type of [op.requestType, op.responseType]) {
-      if (!complexTypes.has(type)) throw new ConfigError(`XSD ${file}: operation ${op.name} names the type ${type}, which the schema does not define`);
+      if (!complexTypes.has(type))
+        throw new ConfigError(`XSD ${file}: operation ${op.name} names the type ${type}, which the schema does not define`);
     }
   }
   if (!complexTypes.has(table.failType)) throw new ConfigError(`XSD ${file}: the fail envelope type ${table.failType} is not defined`);
@@ -243,7 +244,7 @@ export function compileXsd(path: string): XsdSpec {
     }
   } catch (error) {
     for (const validator of validators.values()) validator.dispose();
-    const detail = error instanceof XmlLibError ? error.details.find((d) => d.level >= 2) ?? error.details[0] : undefined;
+    const detail = error instanceof XmlLibError ? (error.details.find((d) => d.level >= 2) ?? error.details[0]) : undefined;
     const where = detail && detail.line > 0 ? `line ${detail.line}: ` : '';
     throw new ConfigError(`XSD ${file} does not compile: ${where}${oneLine(detail?.message ?? (error as Error).message)}`);
   }
@@ -262,7 +263,10 @@ export function compileXsd(path: string): XsdSpec {
       const root = doc.root;
       const namespace = root.namespaceUri || undefined;
       if (namespace !== undefined && namespace !== table.namespace) {
-        return { ok: false, errors: [`line ${root.line}: the root element is in the namespace ${namespace}; expected ${table.namespace} or none`] };
+        return {
+          ok: false,
+          errors: [`line ${root.line}: the root element is in the namespace ${namespace}; expected ${table.namespace} or none`],
+        };
       }
       const failed = direction === 'response' && root.attr('status')?.value === 'fail';
       const validator = validators.get(failed ? key('fail', '', namespace) : key(direction, operation, namespace))!;
@@ -287,7 +291,10 @@ export function compileXsd(path: string): XsdSpec {
     const simple = simpleTypes.get(typeRef);
     if (simple) return restrictionSchema(simple, [...seen, typeRef]);
     // A complex type with simple content (a value with attributes) is described by its value.
-    const base = complexTypes.get(typeRef)?.children.find((el) => el.name === 'simpleContent')?.children.find((el) => el.name === 'extension')?.attributes.base;
+    const base = complexTypes
+      .get(typeRef)
+      ?.children.find((el) => el.name === 'simpleContent')
+      ?.children.find((el) => el.name === 'extension')?.attributes.base;
     if (base) return simpleSchema(base, [...seen, typeRef]);
     throw new InternalError(`XSD ${file}: ${typeRef} is not a simple type`);
   }
@@ -324,7 +331,10 @@ export function compileXsd(path: string): XsdSpec {
     validateResponse: (operation, document) => validate('response', operation, document),
     validateRequest: (operation, document) => validate('request', operation, document),
     stringSchema(typeName, element) {
-      const declaration = descendants(complexType(typeName), (el) => el.namespace === XS && el.name === 'element' && el.attributes.name === element)[0];
+      const declaration = descendants(
+        complexType(typeName),
+        (el) => el.namespace === XS && el.name === 'element' && el.attributes.name === element,
+      )[0];
       if (!declaration) throw new InternalError(`XSD ${file}: complex type ${typeName} has no element ${element}`);
       const type = declaration.attributes.type;
       if (type) return simpleSchema(type);
@@ -334,7 +344,9 @@ export function compileXsd(path: string): XsdSpec {
     },
     basisEntries: () => basis.map((entry) => ({ ...entry, rules: [...entry.rules] })),
     elementNames(typeName) {
-      const names = descendants(complexType(typeName), (el) => el.namespace === XS && el.name === 'element').map((el) => el.attributes.name ?? '');
+      const names = descendants(complexType(typeName), (el) => el.namespace === XS && el.name === 'element').map(
+        (el) => el.attributes.name ?? '',
+      );
       return [...new Set(names.filter(Boolean))];
     },
   };

@@ -67,8 +67,7 @@ export interface SortColumn {
 
 /** Soft: a deleted client is kept, listed under `deleted`, and (where documented) restorable. Hard: gone. */
 export type DeletionFacet =
-  | { readonly kind: 'soft'; readonly restore: boolean; readonly visibilityKeys: readonly string[] }
-  | { readonly kind: 'hard' };
+  { readonly kind: 'soft'; readonly restore: boolean; readonly visibilityKeys: readonly string[] } | { readonly kind: 'hard' };
 
 /**
  * A key a create leaves out takes other fields' values, joined by a space (Classic: username = email;

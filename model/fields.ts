@@ -79,7 +79,12 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined, 
 }
 
 /** The fields of `expected` whose values `actual` does not have; write-only fields are never answered, so never compared. */
-export function fieldsDiffer(expected: ClientFields, actual: ClientFields, specs: readonly FieldSpec[] = [], comparison: Comparison = 'normalized'): string[] {
+export function fieldsDiffer(
+  expected: ClientFields,
+  actual: ClientFields,
+  specs: readonly FieldSpec[] = [],
+  comparison: Comparison = 'normalized',
+): string[] {
   const writeOnly = new Set(specs.filter((s) => s.writeOnly).map((s) => s.name));
   return Object.keys(expected).filter((field) => !writeOnly.has(field) && !sameValue(expected[field], actual[field], comparison));
 }

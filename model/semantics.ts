@@ -42,7 +42,12 @@ export function matchBounds(client: ModelClient, filter: Filter, facts: Pick<Fil
   return { must: compareText(value, filter.value, kind, 'sensitive'), may: compareText(value, filter.value, kind, 'insensitive') };
 }
 
-export function matchesAll(client: ModelClient, filters: readonly Filter[], facts: Pick<FilterFacts, 'likeCase' | 'equalsCase'>, visibility?: Visibility): MatchBounds {
+export function matchesAll(
+  client: ModelClient,
+  filters: readonly Filter[],
+  facts: Pick<FilterFacts, 'likeCase' | 'equalsCase'>,
+  visibility?: Visibility,
+): MatchBounds {
   if (visibility !== undefined && (client.visibility ?? 'active') !== visibility) return { must: false, may: false };
   const bounds = filters.map((filter) => matchBounds(client, filter, facts));
   return { must: bounds.every((b) => b.must), may: bounds.every((b) => b.may) };

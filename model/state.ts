@@ -48,7 +48,12 @@ export function restored(state: ModelState, id: string): ModelState {
 }
 
 /** Which of the model's clients a list with these filters must show, and which it may (see `matchBounds`). */
-export function expectedList(state: ModelState, filters: readonly Filter[], facts: Pick<FilterFacts, 'likeCase' | 'equalsCase'>, visibility?: Visibility) {
+export function expectedList(
+  state: ModelState,
+  filters: readonly Filter[],
+  facts: Pick<FilterFacts, 'likeCase' | 'equalsCase'>,
+  visibility?: Visibility,
+) {
   const must: string[] = [];
   const may: string[] = [];
   for (const client of state.clients) {
@@ -60,8 +65,10 @@ export function expectedList(state: ModelState, filters: readonly Filter[], fact
 }
 
 /** Whether a listed set of ids is one the model allows: every `must`, nothing outside `may`, no repeats. */
-export function listAgrees(listed: readonly string[], expected: { readonly must: readonly string[]; readonly may: readonly string[] }): boolean {
+export function listAgrees(
+  listed: readonly string[],
+  expected: { readonly must: readonly string[]; readonly may: readonly string[] },
+): boolean {
   const seen = new Set(listed);
   return seen.size === listed.length && expected.must.every((id) => seen.has(id)) && listed.every((id) => expected.may.includes(id));
 }
-

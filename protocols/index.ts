@@ -8,10 +8,19 @@ import { closeShared, sharedTransport } from './shared.js';
 export type TransportKind = 'http' | 'mcp';
 
 /** `retryCodes`: the JSON-RPC codes the API's docs say mean "come back later". */
-export function openTransport(kind: TransportKind, config: Pick<RunConfig, 'target' | 'runTag' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'>, retryCodes: readonly number[] = []): Transport {
+export function openTransport(
+  kind: TransportKind,
+  config: Pick<RunConfig, 'target' | 'runTag' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'>,
+  retryCodes: readonly number[] = [],
+): Transport {
   switch (kind) {
     case 'http':
-      return new HttpTransport({ timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, connections: 4, ratePerSecond: config.ratePerSecond });
+      return new HttpTransport({
+        timeoutMs: config.timeoutMs,
+        maxBodyBytes: config.maxBodyBytes,
+        connections: 4,
+        ratePerSecond: config.ratePerSecond,
+      });
     case 'mcp': {
       const make = () => new McpTransport(config.target, { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, retryCodes });
       // One server process per run over stdio, whichever family is running (see shared.ts).

@@ -41,7 +41,8 @@ export function sharedTransport(key: string, make: () => Transport): Transport {
   const held = entry;
   let released = false;
   return {
-    send: (request: WireRequest, credentials: CredentialResolver, options?: SendOptions): Promise<TransportOutcome> => held.transport.send(request, credentials, options),
+    send: (request: WireRequest, credentials: CredentialResolver, options?: SendOptions): Promise<TransportOutcome> =>
+      held.transport.send(request, credentials, options),
     reproduce: (request: WireRequest, credentials: CredentialResolver): ReproductionStep => held.transport.reproduce(request, credentials),
     serverLog: () => held.transport.serverLog?.() ?? '',
     async close() {

@@ -14,7 +14,10 @@ export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal)
     }
     if (signal?.aborted) return finish({ aborted: true });
     signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then((value) => finish({ value }), (error: unknown) => finish({ value: { error } as T }));
+    promise.then(
+      (value) => finish({ value }),
+      (error: unknown) => finish({ value: { error } as T }),
+    );
   });
 }
 

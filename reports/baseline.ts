@@ -25,15 +25,18 @@ export function loadBaseline(file: string, resolveApi: (name: string) => string)
     throw new ConfigError(`${file}: ${code ? `cannot be read (${code})` : `not valid YAML: ${(error as Error).message.split('\n')[0]}`}`);
   }
   const list = (data as { 'expected-failures'?: unknown } | null)?.['expected-failures'];
-  if (!Array.isArray(list)) throw new ConfigError(`${file}: expected-failures: missing (a list of check ids, or of {check|rule, api, reason})`);
+  if (!Array.isArray(list))
+    throw new ConfigError(`${file}: expected-failures: missing (a list of check ids, or of {check|rule, api, reason})`);
   const entries = list.map((item, i): BaselineEntry => {
     const at = `${file}: expected-failures[${i}]`;
     if (typeof item === 'string' && item.includes('/')) return { check: item };
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new ConfigError(`${at}: must be a check id (family/slug) or {check|rule, api, reason}`);
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      throw new ConfigError(`${at}: must be a check id (family/slug) or {check|rule, api, reason}`);
     const entry = item as Record<string, unknown>;
     const unknown = Object.keys(entry).find((key) => !KEYS.has(key));
     if (unknown) throw new ConfigError(`${at}.${unknown}: unknown key (check, rule, api, reason)`);
-    for (const key of KEYS) if (entry[key] !== undefined && typeof entry[key] !== 'string') throw new ConfigError(`${at}.${key}: must be a string`);
+    for (const key of KEYS)
+      if (entry[key] !== undefined && typeof entry[key] !== 'string') throw new ConfigError(`${at}.${key}: must be a string`);
     if (entry.check === undefined && entry.rule === undefined) throw new ConfigError(`${at}: names neither a check nor a rule`);
     return { ...(entry as BaselineEntry), ...(typeof entry.api === 'string' ? { api: resolveApi(entry.api) } : {}) };
   });
@@ -69,7 +72,9 @@ export function applyBaseline(report: RunReport, baseline: Baseline): RunReport 
   const failingChecks = checks.filter((check) => failing(check, report.strict));
   const expected = failingChecks.filter((check) => check.expectedFailure).map((check) => check.id);
   const unexpected = failingChecks.filter((check) => !check.expectedFailure).map((check) => check.id);
-  const stale = entries.filter((entry) => !failingChecks.some((check) => matches(entry, check)) && checks.some((check) => judged(entry, check)));
+  const stale = entries.filter(
+    (entry) => !failingChecks.some((check) => matches(entry, check)) && checks.some((check) => judged(entry, check)),
+  );
   const gateOnly = report.outcome === 'failed' || report.outcome === 'passed';
   const passes = gateOnly && unexpected.length === 0;
   return {
@@ -85,7 +90,11 @@ export function baselineFrom(reports: readonly RunReport[], from: string): { tex
   const entries = reports.flatMap((report) =>
     report.checks
       .filter((check) => failing(check, report.strict))
-      .map((check) => ({ check: check.id, api: report.api, reason: `${check.failure?.rule ?? check.status}: ${oneLine(check.failure?.message ?? check.note ?? '')}`.slice(0, 160) })),
+      .map((check) => ({
+        check: check.id,
+        api: report.api,
+        reason: `${check.failure?.rule ?? check.status}: ${oneLine(check.failure?.message ?? check.note ?? '')}`.slice(0, 160),
+      })),
   );
   const header = [
     `# clientele baseline: failures this gate expects for now, written from ${from}.`,

@@ -58,7 +58,8 @@ export function errorReport(
   error: ClienteleError,
   checks: readonly CheckResult[] = [],
 ): RunReport {
-  const outcome: Outcome = error.exitCode === EXIT.usage ? 'usage-error' : error.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error';
+  const outcome: Outcome =
+    error.exitCode === EXIT.usage ? 'usage-error' : error.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error';
   return buildReport(config, meta, startedAt, checks, undefined, { outcome, exitCode: error.exitCode, error: error.message });
 }
 
@@ -90,7 +91,7 @@ export function buildReport(
     strict: config.strict,
     outcome,
     exitCode,
-    ...(override?.error ?? internal ? { error: override?.error ?? internal } : {}),
+    ...((override?.error ?? internal) ? { error: override?.error ?? internal } : {}),
     summary,
     checks,
     promises: promiseRows(meta.promises ?? [], checks),

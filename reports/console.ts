@@ -54,7 +54,11 @@ export function renderSummary(report: Readonly<RunReport>, secrets: readonly str
 
   for (const check of problemChecks(report)) {
     const expected = check.expectedFailure ? ' (expected: in the baseline)' : '';
-    lines.push(cut(`${CONSOLE_MARKS[check.status as 'failed' | 'errored']}${check.family}/${oneLine(check.name)}${expected} — ${oneLine(checkMessage(check))}`));
+    lines.push(
+      cut(
+        `${CONSOLE_MARKS[check.status as 'failed' | 'errored']}${check.family}/${oneLine(check.name)}${expected} — ${oneLine(checkMessage(check))}`,
+      ),
+    );
   }
   for (const check of warnedChecks(report)) {
     lines.push(cut(`${CONSOLE_MARKS.warned}${check.family}/${oneLine(check.name)} — warning: ${oneLine(checkMessage(check))}`));
@@ -66,6 +70,8 @@ export function renderSummary(report: Readonly<RunReport>, secrets: readonly str
 
   lines.push(promisesLine(report.promises));
   const total = report.summary.total;
-  lines.push(`${checkCount(total)} checks: ${countsLine(total)}; ${report.summary.requests} requests in ${formatDuration(report.durationMs)}`);
+  lines.push(
+    `${checkCount(total)} checks: ${countsLine(total)}; ${report.summary.requests} requests in ${formatDuration(report.durationMs)}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -65,7 +65,9 @@ function pairRow(leftLine: string, rightLine: string): DiffRow {
   const [right, rightComma] = rightLine.endsWith(',') ? [rightLine.slice(0, -1), ','] : [rightLine, ''];
   const { prefix, suffix } = commonEnds(left, right);
   if (prefix + suffix === 0) return { left: whole(leftLine, true), right: whole(rightLine, true), same: false };
-  const side = (line: string, comma: string): DiffLine => ({ segments: [...segmentsOf(line, prefix, suffix), ...(comma ? [{ text: comma, changed: false }] : [])] });
+  const side = (line: string, comma: string): DiffLine => ({
+    segments: [...segmentsOf(line, prefix, suffix), ...(comma ? [{ text: comma, changed: false }] : [])],
+  });
   return { left: side(left, leftComma), right: side(right, rightComma), same: false };
 }
 
@@ -97,7 +99,11 @@ function gapRows(removed: readonly string[], added: readonly string[]): DiffRow[
     for (let index = 0; index < count; index++) {
       const left = unpairedLeft[index];
       const right = unpairedRight[index];
-      rows.push({ ...(left !== undefined ? { left: whole(left, true) } : {}), ...(right !== undefined ? { right: whole(right, true) } : {}), same: false });
+      rows.push({
+        ...(left !== undefined ? { left: whole(left, true) } : {}),
+        ...(right !== undefined ? { right: whole(right, true) } : {}),
+        same: false,
+      });
     }
     unpairedLeft.length = 0;
     unpairedRight.length = 0;
@@ -137,7 +143,8 @@ function matchedLines(leftLines: readonly string[], rightLines: readonly string[
   const lengths = new Uint32Array((left.length + 1) * width);
   for (let i = left.length - 1; i >= 0; i--) {
     for (let j = right.length - 1; j >= 0; j--) {
-      lengths[i * width + j] = left[i] === right[j] ? lengths[(i + 1) * width + j + 1]! + 1 : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
+      lengths[i * width + j] =
+        left[i] === right[j] ? lengths[(i + 1) * width + j + 1]! + 1 : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
     }
   }
   const pairs: [number, number][] = [];

@@ -19,21 +19,29 @@ export function mergeShards(reports: readonly RunReport[]): RunReport {
   const [first] = reports;
   if (!first) throw new MergeProblem('no report to merge');
   for (const report of reports) {
-    if (report.api !== first.api || report.target !== first.target) throw new MergeProblem(`reports of different runs: ${first.api} on ${first.target}, and ${report.api} on ${report.target}`);
-    if (report.seed !== first.seed || report.runs !== first.runs) throw new MergeProblem(`shards of ${first.api} ran with different seeds or runs (${first.seed}/${first.runs} and ${report.seed}/${report.runs})`);
+    if (report.api !== first.api || report.target !== first.target)
+      throw new MergeProblem(`reports of different runs: ${first.api} on ${first.target}, and ${report.api} on ${report.target}`);
+    if (report.seed !== first.seed || report.runs !== first.runs)
+      throw new MergeProblem(
+        `shards of ${first.api} ran with different seeds or runs (${first.seed}/${first.runs} and ${report.seed}/${report.runs})`,
+      );
   }
   const count = first.shard?.count;
   if (count !== undefined) {
     const seen = new Set<number>();
     for (const report of reports) {
-      if (report.shard?.count !== count) throw new MergeProblem(`${first.api}: a whole run's report cannot be merged with shards of ${count}`);
+      if (report.shard?.count !== count)
+        throw new MergeProblem(`${first.api}: a whole run's report cannot be merged with shards of ${count}`);
       if (seen.has(report.shard.index)) throw new MergeProblem(`${first.api}: shard ${report.shard.index}/${count} is given twice`);
       seen.add(report.shard.index);
     }
     const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !seen.has(index));
-    if (missing.length) throw new MergeProblem(`${first.api}: shard ${missing.map((i) => `${i}/${count}`).join(', ')} missing; its checks did not run`);
+    if (missing.length)
+      throw new MergeProblem(`${first.api}: shard ${missing.map((i) => `${i}/${count}`).join(', ')} missing; its checks did not run`);
   } else if (reports.length > 1) {
-    throw new MergeProblem(`${first.api}: ${reports.length} reports of whole runs; merge puts together the shards of one run (--shard I/N)`);
+    throw new MergeProblem(
+      `${first.api}: ${reports.length} reports of whole runs; merge puts together the shards of one run (--shard I/N)`,
+    );
   }
   const checks: CheckResult[] = [];
   const ids = new Set<string>();
@@ -49,11 +57,26 @@ export function mergeShards(reports: readonly RunReport[]): RunReport {
   const stopped = STOPPED.flatMap((outcome) => reports.filter((report) => report.outcome === outcome))[0];
   const merged = buildReport(
     { api: first.api, seed: first.seed, runs: first.runs, readOnly: reports.some((r) => r.readOnly), strict: first.strict, families },
-    { targetLabel: first.target, promises: first.promises.map(({ says, source, operation, rules }) => ({ kind: 'promise' as const, says, source, rules, ...(operation ? { operation } : {}) })) },
+    {
+      targetLabel: first.target,
+      promises: first.promises.map(({ says, source, operation, rules }) => ({
+        kind: 'promise' as const,
+        says,
+        source,
+        rules,
+        ...(operation ? { operation } : {}),
+      })),
+    },
     startedAt,
     checks,
     undefined,
-    stopped ? { outcome: stopped.outcome, exitCode: stopped.exitCode, error: `shard ${stopped.shard?.index ?? '?'}/${count ?? '?'}: ${stopped.error ?? stopped.outcome}` } : undefined,
+    stopped
+      ? {
+          outcome: stopped.outcome,
+          exitCode: stopped.exitCode,
+          error: `shard ${stopped.shard?.index ?? '?'}/${count ?? '?'}: ${stopped.error ?? stopped.outcome}`,
+        }
+      : undefined,
   );
   const finishedAt = new Date(Math.max(...reports.map((report) => Date.parse(report.finishedAt))));
   // A merged report is a whole run's; a baseline is applied to it afresh by the caller.

@@ -2,7 +2,15 @@
 import type { Basis } from '../engine/basis.js';
 import type { ReproductionStep } from '../engine/exchange.js';
 import type { ResponseExcerpt } from '../engine/records.js';
-import { FAMILIES, type BaselineEntry, type CheckResult, type Family, type FamilySummary, type PromiseRow, type RunReport } from './model.js';
+import {
+  FAMILIES,
+  type BaselineEntry,
+  type CheckResult,
+  type Family,
+  type FamilySummary,
+  type PromiseRow,
+  type RunReport,
+} from './model.js';
 
 /**
  * Characters a terminal or a viewer acts on instead of showing: C0 controls but tab, LF and CR (ESC starts
@@ -24,7 +32,8 @@ export function mapStrings<T>(value: T, map: (text: string) => string): T {
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string') return map(item);
     if (Array.isArray(item)) return item.map(walk);
-    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [map(key), walk(inner)]));
+    if (item !== null && typeof item === 'object')
+      return Object.fromEntries(Object.entries(item).map(([key, inner]) => [map(key), walk(inner)]));
     return item;
   };
   return walk(value) as T;
@@ -72,7 +81,14 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-export const SUMMARY_COLUMNS = ['passed', 'warned', 'failed', 'errored', 'skipped', 'blocked'] as const satisfies readonly (keyof FamilySummary)[];
+export const SUMMARY_COLUMNS = [
+  'passed',
+  'warned',
+  'failed',
+  'errored',
+  'skipped',
+  'blocked',
+] as const satisfies readonly (keyof FamilySummary)[];
 
 /** `3 passed, 1 warned, ...`: every summary column, in order. */
 export function countsLine(counts: Readonly<FamilySummary>): string {
@@ -171,12 +187,20 @@ export function baselineEntryText(entry: BaselineEntry): string {
 /** The run's facts beyond its target: which shard it was, how many it merged, the baseline's verdict. */
 export function gateLines(report: Readonly<RunReport>): string[] {
   const lines: string[] = [];
-  if (report.shard) lines.push(`shard ${report.shard.index}/${report.shard.count} (balanced by ${report.shard.balancedBy === 'durations' ? 'recorded durations' : 'check count'})`);
+  if (report.shard)
+    lines.push(
+      `shard ${report.shard.index}/${report.shard.count} (balanced by ${report.shard.balancedBy === 'durations' ? 'recorded durations' : 'check count'})`,
+    );
   if (report.mergedFrom !== undefined) lines.push(`merged from ${report.mergedFrom} shard reports`);
   const baseline = report.baseline;
   if (baseline) {
-    lines.push(`baseline ${baseline.file}: ${baseline.expected.length} expected failure${baseline.expected.length === 1 ? '' : 's'}, ${baseline.unexpected.length} not in it`);
-    if (baseline.stale.length) lines.push(`stale baseline entries (their checks pass now; remove them from the baseline): ${baseline.stale.map(baselineEntryText).join(', ')}`);
+    lines.push(
+      `baseline ${baseline.file}: ${baseline.expected.length} expected failure${baseline.expected.length === 1 ? '' : 's'}, ${baseline.unexpected.length} not in it`,
+    );
+    if (baseline.stale.length)
+      lines.push(
+        `stale baseline entries (their checks pass now; remove them from the baseline): ${baseline.stale.map(baselineEntryText).join(', ')}`,
+      );
   }
   return lines;
 }

@@ -25,15 +25,21 @@ export function familyOfModule(moduleId: string): Family | undefined {
   return FAMILIES.find((family) => moduleId.endsWith(`/${family}.suite.ts`));
 }
 
-export function collectResults(testModules: readonly TestModule[], unhandledErrors: readonly unknown[], interrupted?: string): { results: CheckResult[]; problems: RunProblems } {
+export function collectResults(
+  testModules: readonly TestModule[],
+  unhandledErrors: readonly unknown[],
+  interrupted?: string,
+): { results: CheckResult[]; problems: RunProblems } {
   const results: CheckResult[] = [];
   const problems: RunProblems = {};
   for (const module of testModules) {
     // A file that failed to load, or a beforeAll that failed (the adapter could not open): its checks
     // did not run, and saying "skipped" would hide that.
-    const suiteError = firstLine(module.errors()[0]?.message) ?? firstLine([...module.children.allSuites()].flatMap((s) => s.errors())[0]?.message);
+    const suiteError =
+      firstLine(module.errors()[0]?.message) ?? firstLine([...module.children.allSuites()].flatMap((s) => s.errors())[0]?.message);
     if (suiteError) problems.internal ??= `${module.moduleId.replace(/^.*\//, '')}: ${suiteError}`;
-    for (const test of module.children.allTests()) results.push(toResult(test, interrupted ? undefined : suiteError, problems, interrupted));
+    for (const test of module.children.allTests())
+      results.push(toResult(test, interrupted ? undefined : suiteError, problems, interrupted));
   }
   const [first] = unhandledErrors;
   if (first && !interrupted) problems.internal ??= `unhandled: ${firstLine((first as Error).message) ?? String(first)}`;
@@ -58,11 +64,15 @@ export function toResult(testCase: TestCase, suiteError?: string, problems: RunP
   };
   if (result.state === 'passed' && meta?.failure?.severity === 'warning') return { ...base, status: 'warned', failure: meta.failure };
   if (result.state === 'passed') return { ...base, status: 'passed' };
-  if (result.state === 'skipped' && meta?.blocked) return { ...base, status: 'blocked', ...(meta.blocked.by ? { blockedBy: meta.blocked.by } : {}), note: meta.blocked.reason };
+  if (result.state === 'skipped' && meta?.blocked)
+    return { ...base, status: 'blocked', ...(meta.blocked.by ? { blockedBy: meta.blocked.by } : {}), note: meta.blocked.reason };
   if (result.state === 'skipped' && meta?.skipped) return { ...base, status: 'skipped', note: meta.skipped };
   if (result.state === 'failed' && meta?.failure) return { ...base, status: 'failed', failure: meta.failure };
   if (interrupted && !meta?.error) return { ...base, status: 'blocked', note: `blocked: ${interrupted}` };
-  const message = meta?.error?.message ?? firstLine(result.errors?.[0]?.message) ?? (suiteError ? `did not run: ${suiteError}` : `did not finish (${result.state})`);
+  const message =
+    meta?.error?.message ??
+    firstLine(result.errors?.[0]?.message) ??
+    (suiteError ? `did not run: ${suiteError}` : `did not finish (${result.state})`);
   if (meta?.error?.kind === 'unreachable') problems.unreachable ??= message;
   else problems.internal ??= `${base.id}: ${message}`;
   return { ...base, status: 'errored', note: message };

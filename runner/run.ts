@@ -14,7 +14,6 @@ import { checkId } from '../engine/records.js';
 import { collectResults, familyOfModule, toResult } from './collector.js';
 import { emitTo, type RunListener } from './events.js';
 
-
 export function suiteFiles(families: readonly Family[]): string[] {
   return families.map((family) => join(PROJECT_ROOT, 'suites', `${family}.suite.ts`));
 }
@@ -106,7 +105,9 @@ export class SuiteRunner {
       throw new InternalError(`the suites could not be listed: ${(error as Error).message.split('\n')[0]}`);
     }
     const order = (moduleId: string) => FAMILIES.indexOf(familyOfModule(moduleId) ?? FAMILIES[0]);
-    const modules = outcome.testModules.filter((module) => files.includes(module.moduleId)).sort((a, b) => order(a.moduleId) - order(b.moduleId));
+    const modules = outcome.testModules
+      .filter((module) => files.includes(module.moduleId))
+      .sort((a, b) => order(a.moduleId) - order(b.moduleId));
     const loadError = modules.flatMap((module) => module.errors())[0];
     if (loadError) throw new InternalError(`the suites could not be listed: ${loadError.message.split('\n')[0]}`);
     return modules.flatMap((module) => {
@@ -116,7 +117,12 @@ export class SuiteRunner {
   }
 
   /** Runs the families of `config` (or `files`, absolute paths, for the runner's own tests) against one target. */
-  async run(config: RunConfig, meta: RunMeta = { targetLabel: targetLabel(config.target) }, files = suiteFiles(config.families), listener?: RunListener): Promise<RunReport> {
+  async run(
+    config: RunConfig,
+    meta: RunMeta = { targetLabel: targetLabel(config.target) },
+    files = suiteFiles(config.families),
+    listener?: RunListener,
+  ): Promise<RunReport> {
     const startedAt = new Date();
     this.cancelled = false;
     this.listener = listener;
@@ -139,8 +145,13 @@ export class SuiteRunner {
     }
     // vitest's state outlives a run: modules of earlier runs (other families) may come back with this one.
     const modules = outcome.testModules.filter((module) => files.includes(module.moduleId));
-    const { results, problems } = collectResults(modules, outcome.unhandledErrors, this.cancelled ? 'the run was interrupted before this check ran' : undefined);
-    if (crashes.length) problems.internal = `the worker running the checks died (${describeCrash(crashes[0])}); the checks it had not reported are errored`;
+    const { results, problems } = collectResults(
+      modules,
+      outcome.unhandledErrors,
+      this.cancelled ? 'the run was interrupted before this check ran' : undefined,
+    );
+    if (crashes.length)
+      problems.internal = `the worker running the checks died (${describeCrash(crashes[0])}); the checks it had not reported are errored`;
     // The target went away mid-run: keep what was checked until then, and say so (exit 3).
     if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
     return buildReport(config, meta, startedAt, results, problems.internal);
@@ -173,4 +184,3 @@ export async function runSuites(config: RunConfig, meta?: RunMeta, files?: strin
     await runner.close();
   }
 }
-

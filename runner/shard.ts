@@ -17,7 +17,8 @@ export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || count < 1 || count > 64 || index < 1 || index > count) throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 64, got '${text}'`);
+  if (!match || count < 1 || count > 64 || index < 1 || index > count)
+    throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 64, got '${text}'`);
   return { index, count };
 }
 

@@ -20,41 +20,70 @@ function everyId(api: ClientApi, scope?: string, atMost = Infinity): Promise<str
 family('access', (env) => {
   prerequisiteCheck(env, RESTRICTED_USER, { writes: false });
 
-  check(env, 'a restricted user never lists a client that is not assigned to them', { writes: true, needs: [RESTRICTED_USER, SCOPE] }, async (run) => {
-    const staff = restrictedUser(run);
-    await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients) => {
-      const scope = run.scope();
-      const created = await createAll(run, scope, clients);
-      const seen = await everyId(staff, scope, created.length);
-      const leaked = created.map((c) => c.id).filter((id) => seen.includes(id));
-      expectThat(leaked.length === 0, 'access/list-scope', `the restricted user lists clients not assigned to them: ${leaked.join(', ')}`, { expected: [], actual: leaked });
-    });
-  });
+  check(
+    env,
+    'a restricted user never lists a client that is not assigned to them',
+    { writes: true, needs: [RESTRICTED_USER, SCOPE] },
+    async (run) => {
+      const staff = restrictedUser(run);
+      await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients) => {
+        const scope = run.scope();
+        const created = await createAll(run, scope, clients);
+        const seen = await everyId(staff, scope, created.length);
+        const leaked = created.map((c) => c.id).filter((id) => seen.includes(id));
+        expectThat(
+          leaked.length === 0,
+          'access/list-scope',
+          `the restricted user lists clients not assigned to them: ${leaked.join(', ')}`,
+          { expected: [], actual: leaked },
+        );
+      });
+    },
+  );
 
-  check(env, 'a restricted user cannot read, change or delete a client not assigned to them', { writes: true, needs: [RESTRICTED_USER] }, async (run) => {
-    const staff = restrictedUser(run);
-    await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }) => {
-      const { id } = await run.api.create(fields, run.scope());
-      const before = await run.api.get(id);
-      for (const probe of [{ op: 'get', id } as const, { op: 'update', id, fields: changes } as const, { op: 'delete', id } as const]) {
-        // The restricted view shares the run's session, so a failure's reproduction shows these too.
-        await staff.probe(probe, 'valid', staff.expectations.notPermitted);
+  check(
+    env,
+    'a restricted user cannot read, change or delete a client not assigned to them',
+    { writes: true, needs: [RESTRICTED_USER] },
+    async (run) => {
+      const staff = restrictedUser(run);
+      await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }) => {
+        const { id } = await run.api.create(fields, run.scope());
+        const before = await run.api.get(id);
+        for (const probe of [{ op: 'get', id } as const, { op: 'update', id, fields: changes } as const, { op: 'delete', id } as const]) {
+          // The restricted view shares the run's session, so a failure's reproduction shows these too.
+          await staff.probe(probe, 'valid', staff.expectations.notPermitted);
+        }
+        const after = await run.api.get(id, 'access/unchanged');
+        const changed = changedSnapshotKeys(before, after);
+        expectThat(changed.length === 0, 'access/unchanged', `the restricted user's refused requests changed ${changed.join(', ')}`, {
+          expected: before.snapshot,
+          actual: after.snapshot,
+        });
+      });
+    },
+  );
+
+  check(
+    env,
+    'a restricted user can read every client they list, and lists only clients that exist',
+    { writes: false, needs: [RESTRICTED_USER] },
+    async (run) => {
+      const staff = restrictedUser(run);
+      const mine = await everyId(staff);
+      const all = await everyId(run.api);
+      const unknown = mine.filter((id) => !all.includes(id));
+      expectThat(unknown.length === 0, 'access/subset', `the restricted user lists clients the full user does not: ${unknown.join(', ')}`, {
+        expected: 'a subset of the full list',
+        actual: unknown,
+      });
+      for (const id of mine.slice(0, 20)) {
+        const read = await staff.get(id);
+        expectThat(read.id === id, 'access/readable', `the restricted user lists ${id} but reading it gives ${read.id}`, {
+          expected: id,
+          actual: read.id,
+        });
       }
-      const after = await run.api.get(id, 'access/unchanged');
-      const changed = changedSnapshotKeys(before, after);
-      expectThat(changed.length === 0, 'access/unchanged', `the restricted user's refused requests changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
-    });
-  });
-
-  check(env, 'a restricted user can read every client they list, and lists only clients that exist', { writes: false, needs: [RESTRICTED_USER] }, async (run) => {
-    const staff = restrictedUser(run);
-    const mine = await everyId(staff);
-    const all = await everyId(run.api);
-    const unknown = mine.filter((id) => !all.includes(id));
-    expectThat(unknown.length === 0, 'access/subset', `the restricted user lists clients the full user does not: ${unknown.join(', ')}`, { expected: 'a subset of the full list', actual: unknown });
-    for (const id of mine.slice(0, 20)) {
-      const read = await staff.get(id);
-      expectThat(read.id === id, 'access/readable', `the restricted user lists ${id} but reading it gives ${read.id}`, { expected: id, actual: read.id });
-    }
-  });
+    },
+  );
 });

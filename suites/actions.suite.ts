@@ -14,7 +14,12 @@ import { check, family, type CheckRun } from './harness.js';
 import { changedSnapshotKeys, clientFields, expectNamed, setValue, someFields } from './support.js';
 
 /** The action fields of a kind, or a skip saying the API has none. */
-function actionFieldsOf(run: CheckRun, kind: FieldSpec['kind'], what: string, extra: (spec: FieldSpec) => boolean = () => true): FieldSpec[] {
+function actionFieldsOf(
+  run: CheckRun,
+  kind: FieldSpec['kind'],
+  what: string,
+  extra: (spec: FieldSpec) => boolean = () => true,
+): FieldSpec[] {
   const fields = run.api.act ? actionFields(run.api.capabilities.fields).filter((spec) => spec.kind === kind && extra(spec)) : [];
   if (fields.length === 0) run.skip(`the API documents no action that sets ${what}`);
   return fields;
@@ -30,47 +35,73 @@ function expectUntouched(api: ClientApi, field: string, before: ClientRecord, af
 }
 
 function expectValue(field: string, after: ClientRecord, wanted: FieldValue, rule: string, why: string): void {
-  expectThat(sameValue(wanted, after.fields[field]), rule, `${why}: get shows ${JSON.stringify(after.fields[field])}`, { expected: wanted, actual: after.fields[field] });
+  expectThat(sameValue(wanted, after.fields[field]), rule, `${why}: get shows ${JSON.stringify(after.fields[field])}`, {
+    expected: wanted,
+    actual: after.fields[field],
+  });
 }
 
 /** A refused action changes nothing at all. */
 function expectUnchanged(before: ClientRecord, after: ClientRecord, why: string): void {
   const changed = changedSnapshotKeys(before, after);
-  expectThat(changed.length === 0, 'actions/untouched', `${why}, yet changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
+  expectThat(changed.length === 0, 'actions/untouched', `${why}, yet changed ${changed.join(', ')}`, {
+    expected: before.snapshot,
+    actual: after.snapshot,
+  });
 }
 
 family('actions', (env) => {
-  check(env, 'a set action replaces the whole set, an empty one clears it, and a set given on create is kept', { writes: true }, async (run) => {
-    const fields = actionFieldsOf(run, 'set', 'a set');
-    const steps = fc.array(fc.oneof(setValue(), fc.constant([] as string[])), { minLength: 1, maxLength: 3 });
-    const replaceThenClear = { name: 'two words, one other word, then the empty set', value: { field: fields[0]!, initial: someFields(run.api, 'set'), onCreate: ['alpha', 'beta'], steps: [['alpha', 'beta'], ['gamma'], []] } };
-    await forAll(
-      run,
-      fc.record({ field: fc.constantFrom(...fields), initial: clientFields(run.api), onCreate: setValue(), steps }),
-      async ({ field, initial, onCreate, steps: sets }) => {
-        const withSet = field.onCreate ? { ...initial, [field.name]: onCreate } : initial;
-        const { id } = await run.api.create(withSet, run.scope());
-        let before = await run.api.get(id);
-        if (field.onCreate) expectValue(field.name, before, onCreate, 'actions/set-on-create', `a create with ${field.name} ${JSON.stringify(onCreate)}`);
-        for (const set of sets) {
-          await run.api.act!(id, field.name, set);
-          const after = await run.api.get(id);
-          const why = `setting ${field.name} to ${JSON.stringify(set)}`;
-          expectValue(field.name, after, set, set.length === 0 ? 'actions/set-clears' : 'actions/set-replaces', why);
-          expectUntouched(run.api, field.name, before, after, why);
-          before = after;
-        }
-      },
-      [replaceThenClear],
-    );
-  });
+  check(
+    env,
+    'a set action replaces the whole set, an empty one clears it, and a set given on create is kept',
+    { writes: true },
+    async (run) => {
+      const fields = actionFieldsOf(run, 'set', 'a set');
+      const steps = fc.array(fc.oneof(setValue(), fc.constant([] as string[])), { minLength: 1, maxLength: 3 });
+      const replaceThenClear = {
+        name: 'two words, one other word, then the empty set',
+        value: {
+          field: fields[0]!,
+          initial: someFields(run.api, 'set'),
+          onCreate: ['alpha', 'beta'],
+          steps: [['alpha', 'beta'], ['gamma'], []],
+        },
+      };
+      await forAll(
+        run,
+        fc.record({ field: fc.constantFrom(...fields), initial: clientFields(run.api), onCreate: setValue(), steps }),
+        async ({ field, initial, onCreate, steps: sets }) => {
+          const withSet = field.onCreate ? { ...initial, [field.name]: onCreate } : initial;
+          const { id } = await run.api.create(withSet, run.scope());
+          let before = await run.api.get(id);
+          if (field.onCreate)
+            expectValue(field.name, before, onCreate, 'actions/set-on-create', `a create with ${field.name} ${JSON.stringify(onCreate)}`);
+          for (const set of sets) {
+            await run.api.act!(id, field.name, set);
+            const after = await run.api.get(id);
+            const why = `setting ${field.name} to ${JSON.stringify(set)}`;
+            expectValue(field.name, after, set, set.length === 0 ? 'actions/set-clears' : 'actions/set-replaces', why);
+            expectUntouched(run.api, field.name, before, after, why);
+            before = after;
+          }
+        },
+        [replaceThenClear],
+      );
+    },
+  );
 
   check(env, 'an enum action takes each documented value and refuses any other, which changes nothing', { writes: true }, async (run) => {
     const fields = actionFieldsOf(run, 'enum', 'a status', (spec) => Boolean(spec.values?.length));
     const refusal = run.api.expectations.invalid;
     await forAll(
       run,
-      fc.constantFrom(...fields).chain((field) => fc.record({ field: fc.constant(field), initial: clientFields(run.api), values: fc.array(fc.constantFrom(...field.values!), { minLength: 1, maxLength: 3 }) })),
+      fc.constantFrom(...fields).chain((field) =>
+        fc.record({
+          field: fc.constant(field),
+          initial: clientFields(run.api),
+          values: fc.array(fc.constantFrom(...field.values!), { minLength: 1, maxLength: 3 }),
+        }),
+      ),
       async ({ field, initial, values }) => {
         const { id } = await run.api.create(initial, run.scope());
         let before = await run.api.get(id);
@@ -84,32 +115,49 @@ family('actions', (env) => {
         }
         if (!refusal) return;
         const undocumented = `clientele-${field.values!.join('-')}`;
-        const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', { ...refusal, rule: 'actions/enum-refused', why: `${field.name} ${JSON.stringify(undocumented)} is not a documented value` });
+        const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', {
+          ...refusal,
+          rule: 'actions/enum-refused',
+          why: `${field.name} ${JSON.stringify(undocumented)} is not a documented value`,
+        });
         expectNamed(run.api, answer, [field.name], 'actions/enum-refused');
         expectUnchanged(before, await run.api.get(id), `${field.name} ${JSON.stringify(undocumented)} was refused`);
       },
     );
   });
 
-  check(env, "an action on a reference that must belong to the client accepts the client's own and refuses another client's", { writes: true }, async (run) => {
-    const fields = actionFieldsOf(run, 'ref', 'a reference that belongs to the client', (spec) => Boolean(spec.belongsToClient));
-    const refusal = run.api.expectations.invalid;
-    await forAll(run, fc.record({ field: fc.constantFrom(...fields), mine: clientFields(run.api), theirs: clientFields(run.api) }), async ({ field, mine, theirs }) => {
-      const scope = run.scope();
-      const { id } = await run.api.create(mine, scope);
-      const other = await run.api.get((await run.api.create(theirs, scope)).id);
-      const before = await run.api.get(id);
-      const own = before.fields[field.name];
-      const foreign = other.fields[field.name];
-      if (typeof own !== 'string' || typeof foreign !== 'string') return run.skip(`get does not show ${field.name}`);
-      await run.api.act!(id, field.name, own);
-      const kept = await run.api.get(id);
-      expectValue(field.name, kept, own, 'actions/own-ref-kept', `setting ${field.name} to the client's own ${own}`);
-      expectUntouched(run.api, field.name, before, kept, `setting ${field.name} to the client's own ${own}`);
-      if (!refusal || own === foreign) return;
-      const answer = await run.api.probe({ op: 'act', id, field: field.name, value: foreign }, 'valid', { ...refusal, rule: 'actions/foreign-ref-refused', why: `${field.name} ${foreign} belongs to another client` });
-      expectNamed(run.api, answer, [field.name], 'actions/foreign-ref-refused');
-      expectUnchanged(kept, await run.api.get(id), `${field.name} ${foreign} (another client's) was refused`);
-    });
-  });
+  check(
+    env,
+    "an action on a reference that must belong to the client accepts the client's own and refuses another client's",
+    { writes: true },
+    async (run) => {
+      const fields = actionFieldsOf(run, 'ref', 'a reference that belongs to the client', (spec) => Boolean(spec.belongsToClient));
+      const refusal = run.api.expectations.invalid;
+      await forAll(
+        run,
+        fc.record({ field: fc.constantFrom(...fields), mine: clientFields(run.api), theirs: clientFields(run.api) }),
+        async ({ field, mine, theirs }) => {
+          const scope = run.scope();
+          const { id } = await run.api.create(mine, scope);
+          const other = await run.api.get((await run.api.create(theirs, scope)).id);
+          const before = await run.api.get(id);
+          const own = before.fields[field.name];
+          const foreign = other.fields[field.name];
+          if (typeof own !== 'string' || typeof foreign !== 'string') return run.skip(`get does not show ${field.name}`);
+          await run.api.act!(id, field.name, own);
+          const kept = await run.api.get(id);
+          expectValue(field.name, kept, own, 'actions/own-ref-kept', `setting ${field.name} to the client's own ${own}`);
+          expectUntouched(run.api, field.name, before, kept, `setting ${field.name} to the client's own ${own}`);
+          if (!refusal || own === foreign) return;
+          const answer = await run.api.probe({ op: 'act', id, field: field.name, value: foreign }, 'valid', {
+            ...refusal,
+            rule: 'actions/foreign-ref-refused',
+            why: `${field.name} ${foreign} belongs to another client`,
+          });
+          expectNamed(run.api, answer, [field.name], 'actions/foreign-ref-refused');
+          expectUnchanged(kept, await run.api.get(id), `${field.name} ${foreign} (another client's) was refused`);
+        },
+      );
+    },
+  );
 });

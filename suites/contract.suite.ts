@@ -36,7 +36,8 @@ function driftTable(rows: readonly DriftRow[]): string {
 }
 
 function perRequestAuth(run: CheckRun): void {
-  if (run.api.capabilities.auth !== 'per-request') run.skip('the server holds the credential (session auth): a request cannot go without one');
+  if (run.api.capabilities.auth !== 'per-request')
+    run.skip('the server holds the credential (session auth): a request cannot go without one');
 }
 
 family('contract', (env) => {
@@ -44,15 +45,24 @@ family('contract', (env) => {
 
   check(env, 'list answers with the documented status, envelope and schema', { writes: false }, async (run) => {
     const page = await run.api.list({ filters: [], page: 1, perPage: 5 });
-    expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', { expected: '<= 5', actual: page.items.length });
+    expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', {
+      expected: '<= 5',
+      actual: page.items.length,
+    });
   });
 
   check(env, 'an empty list has the documented page count', { writes: false, needs: [SCOPE] }, async (run) => {
     const empty = run.api.capabilities.paging.emptyListPages;
     const page = await run.api.list({ scope: run.scope(), filters: [], page: 1, perPage: 5 });
-    expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', { expected: 0, actual: page.total });
+    expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', {
+      expected: 0,
+      actual: page.total,
+    });
     if (!empty) return;
-    expectThat(page.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, { expected: empty.value, actual: page.pages });
+    expectThat(page.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
+      expected: empty.value,
+      actual: page.pages,
+    });
   });
 
   check(env, 'get answers with the documented status, envelope and schema', { writes: false }, async (run) => {
@@ -64,23 +74,39 @@ family('contract', (env) => {
   check(env, 'create stores and returns every field sent', { writes: true }, (run) => {
     const specs = run.api.capabilities.fields;
     // Edge values (empty, spaces, punctuation, Unicode) in every field that allows them, before the random ones.
-    const boundaries = boundaryFields(run.api, { nulls: false }).map(({ name, value }) => ({ name: `create with ${name}`, value: { ...plainClient(run.api), ...value } }));
+    const boundaries = boundaryFields(run.api, { nulls: false }).map(({ name, value }) => ({
+      name: `create with ${name}`,
+      value: { ...plainClient(run.api), ...value },
+    }));
     return forAll(
       run,
       clientFields(run.api),
       async (fields) => {
         const created = await run.api.create(fields, run.scope());
         const wrongOnCreate = fieldsDiffer(fields, created.fields, specs);
-        expectThat(wrongOnCreate.length === 0, 'contract/create-echo', `create answered other values for ${wrongOnCreate.join(', ')}`, { expected: fields, actual: created.fields });
+        expectThat(wrongOnCreate.length === 0, 'contract/create-echo', `create answered other values for ${wrongOnCreate.join(', ')}`, {
+          expected: fields,
+          actual: created.fields,
+        });
         const read = await run.api.get(created.id);
         const wrongOnRead = fieldsDiffer(fields, read.fields, specs);
-        expectThat(wrongOnRead.length === 0, 'contract/create-stored', `get after create shows other values for ${wrongOnRead.join(', ')}`, { expected: fields, actual: read.fields });
+        expectThat(
+          wrongOnRead.length === 0,
+          'contract/create-stored',
+          `get after create shows other values for ${wrongOnRead.join(', ')}`,
+          { expected: fields, actual: read.fields },
+        );
         // Last, as it rests on an assumption: the text comes back byte for byte (spaces kept, Unicode form unchanged).
         const reshaped = fieldsDiffer(fields, read.fields, specs, 'verbatim');
-        expectThat(reshaped.length === 0, 'contract/create-verbatim', `get after create shows ${reshaped.join(', ')} trimmed or renormalised`, {
-          expected: Object.fromEntries(reshaped.map((f) => [f, fields[f]])),
-          actual: Object.fromEntries(reshaped.map((f) => [f, read.fields[f]])),
-        });
+        expectThat(
+          reshaped.length === 0,
+          'contract/create-verbatim',
+          `get after create shows ${reshaped.join(', ')} trimmed or renormalised`,
+          {
+            expected: Object.fromEntries(reshaped.map((f) => [f, fields[f]])),
+            actual: Object.fromEntries(reshaped.map((f) => [f, read.fields[f]])),
+          },
+        );
       },
       boundaries,
     );
@@ -94,10 +120,15 @@ family('contract', (env) => {
         const fields = omit ? Object.fromEntries(Object.entries(all).filter(([field]) => field !== omit)) : all;
         const read = await run.api.get((await run.api.create(fields, run.scope())).id);
         const wanted = from.map((field) => fields[field]).join(' ');
-        expectThat(read.snapshot[key] === wanted, 'contract/create-default', `${key} left out on create is ${JSON.stringify(read.snapshot[key])}, not ${from.join(' + " " + ')}`, {
-          expected: wanted,
-          actual: read.snapshot[key],
-        });
+        expectThat(
+          read.snapshot[key] === wanted,
+          'contract/create-default',
+          `${key} left out on create is ${JSON.stringify(read.snapshot[key])}, not ${from.join(' + " " + ')}`,
+          {
+            expected: wanted,
+            actual: read.snapshot[key],
+          },
+        );
       }
     });
   });
@@ -109,7 +140,11 @@ family('contract', (env) => {
     const full = someFields(run.api, 'required');
     for (const field of fields) {
       const without = Object.fromEntries(Object.entries(full).filter(([name]) => name !== field));
-      const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', { ...refusal, rule: 'errors/required-field', why: `a create without ${field} is refused` });
+      const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', {
+        ...refusal,
+        rule: 'errors/required-field',
+        why: `a create without ${field} is refused`,
+      });
       expectNamed(run.api, answer, [field], 'errors/required-field');
     }
   });
@@ -126,7 +161,11 @@ family('contract', (env) => {
       await run.api.probe({ op: 'create', fields, scope }, 'valid', run.api.expectations.created);
       for (const field of unique) {
         const twin = { ...someFields(run.api, 'twin'), [field]: fields[field]! };
-        const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', { ...refusal, rule: 'errors/unique', why: `a second client with the same ${field} is refused` });
+        const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', {
+          ...refusal,
+          rule: 'errors/unique',
+          why: `a second client with the same ${field} is refused`,
+        });
         expectNamed(run.api, answer, [field], 'errors/unique');
       }
     });
@@ -138,10 +177,18 @@ family('contract', (env) => {
     if (!refusal) return run.skip('the docs name no refusal for a missing custom field');
     if (names.length === 0) return run.skip('the run names no required custom field (--custom-field NAME=VALUE)');
     const why = (op: string) => ({ ...refusal, rule: 'errors/custom-field', why: `a ${op} without the required custom fields is refused` });
-    const created = await run.api.probe({ op: 'create', fields: someFields(run.api, 'custom'), scope: run.scope(), withoutCustomFields: true }, 'valid', why('create'));
+    const created = await run.api.probe(
+      { op: 'create', fields: someFields(run.api, 'custom'), scope: run.scope(), withoutCustomFields: true },
+      'valid',
+      why('create'),
+    );
     expectNamed(run.api, created, names, 'errors/custom-field');
     const { id } = await run.api.create(someFields(run.api, 'custom'), run.scope());
-    const updated = await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'changed'), withoutCustomFields: true }, 'valid', why('update'));
+    const updated = await run.api.probe(
+      { op: 'update', id, fields: updateFields(run.api, 'changed'), withoutCustomFields: true },
+      'valid',
+      why('update'),
+    );
     expectNamed(run.api, updated, names, 'errors/custom-field');
   });
 
@@ -157,7 +204,11 @@ family('contract', (env) => {
   });
 
   check(env, 'an unknown id is answered with the documented error (update)', { writes: true }, async (run) => {
-    await run.api.probe({ op: 'update', id: run.api.unknownId(), fields: updateFields(run.api, 'nobody') }, 'valid', run.api.expectations.unknownId);
+    await run.api.probe(
+      { op: 'update', id: run.api.unknownId(), fields: updateFields(run.api, 'nobody') },
+      'valid',
+      run.api.expectations.unknownId,
+    );
   });
 
   check(env, 'every other documented error condition is answered with its documented error', { writes: true }, async (run) => {
@@ -178,8 +229,18 @@ family('contract', (env) => {
     if (!self) run.skip('the protocol has no self-description');
     const rows = await self!.drift();
     const missing = rows.filter((row) => row.kind === 'operation missing');
-    expectThat(missing.length === 0, 'self-description/operations', `the server does not offer ${missing.map((row) => row.operation).join(', ')}`, { expected: 'every documented operation', actual: driftTable(missing) });
-    expectThat(rows.length === 0, 'self-description/schema-drift', `the advertised parameters differ from the documented ones in ${rows.length} place(s)`, { expected: 'the documented parameters', actual: driftTable(rows) });
+    expectThat(
+      missing.length === 0,
+      'self-description/operations',
+      `the server does not offer ${missing.map((row) => row.operation).join(', ')}`,
+      { expected: 'every documented operation', actual: driftTable(missing) },
+    );
+    expectThat(
+      rows.length === 0,
+      'self-description/schema-drift',
+      `the advertised parameters differ from the documented ones in ${rows.length} place(s)`,
+      { expected: 'the documented parameters', actual: driftTable(rows) },
+    );
   });
 
   check(env, 'an unknown operation is refused', { writes: false }, async (run) => {
@@ -213,7 +274,10 @@ family('contract', (env) => {
   check(env, 'a body with a wrongly typed field is rejected', { writes: true }, (run) =>
     forAll(run, run.api.invalidCreateBodies(), async (invalid) => {
       const expect = run.api.expectations.invalidBody;
-      await run.api.probe({ op: 'create-raw', body: invalid.body }, 'valid', { ...expect, why: `${expect.why} (${invalid.field} = ${fc.stringify(invalid.value)})` });
+      await run.api.probe({ op: 'create-raw', body: invalid.body }, 'valid', {
+        ...expect,
+        why: `${expect.why} (${invalid.field} = ${fc.stringify(invalid.value)})`,
+      });
     }),
   );
 });

@@ -12,10 +12,22 @@ import { actionFields } from '../model/fields.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { actionProbeValue, changedSnapshotKeys, clientFields, createAll, fieldChanges, listedIds, sameIds, someFields, updateFields, walkPages } from './support.js';
+import {
+  actionProbeValue,
+  changedSnapshotKeys,
+  clientFields,
+  createAll,
+  fieldChanges,
+  listedIds,
+  sameIds,
+  someFields,
+  updateFields,
+  walkPages,
+} from './support.js';
 
 /** Several clients, some of them (by mask) deleted. */
-const population = (api: ClientApi) => fc.record({ clients: fc.array(clientFields(api), { minLength: 1, maxLength: 5 }), mask: fc.nat({ max: 31 }) });
+const population = (api: ClientApi) =>
+  fc.record({ clients: fc.array(clientFields(api), { minLength: 1, maxLength: 5 }), mask: fc.nat({ max: 31 }) });
 
 function softDeletion(run: CheckRun): Extract<DeletionFacet, { kind: 'soft' }> {
   const deletion = run.api.capabilities.deletion;
@@ -36,35 +48,60 @@ family('deletion', (env) => {
       const before = await run.api.get(id);
       await run.api.delete(id);
       const after = await run.api.get(id, 'deletion/kept-as-deleted');
-      expectThat(after.visibility === 'deleted', 'deletion/kept-as-deleted', `after delete, get shows the client as ${after.visibility}`, { expected: 'deleted', actual: after.visibility });
+      expectThat(after.visibility === 'deleted', 'deletion/kept-as-deleted', `after delete, get shows the client as ${after.visibility}`, {
+        expected: 'deleted',
+        actual: after.visibility,
+      });
       const changed = changedSnapshotKeys(before, after, visibilityKeys);
-      expectThat(changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
+      expectThat(changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, {
+        expected: before.snapshot,
+        actual: after.snapshot,
+      });
     });
   });
 
-  check(env, 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)', { writes: true, needs: [SCOPE] }, (run) =>
-    forAll(run, population(run.api), async ({ clients, mask }) => {
-      const { deletion, filters } = run.api.capabilities;
-      const scope = run.scope();
-      const created = await createAll(run, scope, clients);
-      let state: ModelState = EMPTY_STATE;
-      for (const client of created) state = createdIn(state, client.id, client.fields, deletion.kind === 'soft');
-      const doomed = created.filter((_, i) => (mask >> i) & 1).map((c) => c.id);
-      for (const id of doomed) {
-        await run.api.delete(id);
-        state = deletedIn(state, id, deletion);
-      }
-      const soft = deletion.kind === 'soft';
-      const active = await listedIds(run.api, { scope, filters: [], ...(soft ? { visibility: 'active' as const } : {}), perPage: 100 }, created.length);
-      const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
-      expectThat(listAgrees(active, expectedActive), 'deletion/active-list', 'the list does not hold exactly the clients not deleted', { expected: expectedActive.must, actual: active });
-      if (!soft) return;
-      const deletedPages = await walkPages(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
-      const listedDeleted = deletedPages.flatMap((page) => page.items.map((item) => item.id));
-      expectThat(sameIds(listedDeleted, doomed), 'deletion/deleted-list', 'the deleted list does not hold exactly the deleted clients', { expected: doomed, actual: listedDeleted });
-      const total = deletedPages[0]!.total;
-      expectThat(total === listedDeleted.length, 'filtering/total', `the deleted list reports total ${total} for ${listedDeleted.length} clients`, { expected: listedDeleted.length, actual: total });
-    }),
+  check(
+    env,
+    'deleted clients leave the active list (and appear in the deleted list, for a soft delete)',
+    { writes: true, needs: [SCOPE] },
+    (run) =>
+      forAll(run, population(run.api), async ({ clients, mask }) => {
+        const { deletion, filters } = run.api.capabilities;
+        const scope = run.scope();
+        const created = await createAll(run, scope, clients);
+        let state: ModelState = EMPTY_STATE;
+        for (const client of created) state = createdIn(state, client.id, client.fields, deletion.kind === 'soft');
+        const doomed = created.filter((_, i) => (mask >> i) & 1).map((c) => c.id);
+        for (const id of doomed) {
+          await run.api.delete(id);
+          state = deletedIn(state, id, deletion);
+        }
+        const soft = deletion.kind === 'soft';
+        const active = await listedIds(
+          run.api,
+          { scope, filters: [], ...(soft ? { visibility: 'active' as const } : {}), perPage: 100 },
+          created.length,
+        );
+        const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
+        expectThat(listAgrees(active, expectedActive), 'deletion/active-list', 'the list does not hold exactly the clients not deleted', {
+          expected: expectedActive.must,
+          actual: active,
+        });
+        if (!soft) return;
+        const deletedPages = await walkPages(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
+        const listedDeleted = deletedPages.flatMap((page) => page.items.map((item) => item.id));
+        expectThat(sameIds(listedDeleted, doomed), 'deletion/deleted-list', 'the deleted list does not hold exactly the deleted clients', {
+          expected: doomed,
+          actual: listedDeleted,
+        });
+        const total = deletedPages[0]!.total;
+        expectThat(
+          total === listedDeleted.length,
+          'filtering/total',
+          `the deleted list reports total ${total} for ${listedDeleted.length} clients`,
+          { expected: listedDeleted.length, actual: total },
+        );
+      }),
   );
 
   check(env, 'a restore brings a deleted client back as it was before the delete', { writes: true, needs: [SCOPE] }, async (run) => {
@@ -80,11 +117,20 @@ family('deletion', (env) => {
       await run.api.delete(id);
       await restore(id);
       const after = await run.api.get(id, 'deletion/restored');
-      expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, { expected: 'active', actual: after.visibility });
+      expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, {
+        expected: 'active',
+        actual: after.visibility,
+      });
       const changed = changedSnapshotKeys(before, after);
-      expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, { expected: before.snapshot, actual: after.snapshot });
+      expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, {
+        expected: before.snapshot,
+        actual: after.snapshot,
+      });
       const listed = await listedIds(run.api, { scope, filters: [], visibility: 'active', perPage: 100 }, 1);
-      expectThat(listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', { expected: [id], actual: listed });
+      expectThat(listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', {
+        expected: [id],
+        actual: listed,
+      });
     });
   });
 
@@ -95,11 +141,18 @@ family('deletion', (env) => {
       await run.api.delete(id);
       const gone = run.api.expectations.unknownId;
       await run.api.probe({ op: 'get', id }, 'valid', { ...gone, why: `a deleted client is gone (${gone.why})` });
-      await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', { ...gone, why: `a deleted client cannot be updated (${gone.why})` });
+      await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', {
+        ...gone,
+        why: `a deleted client cannot be updated (${gone.why})`,
+      });
       for (const field of actionFields(run.api.capabilities.fields)) {
         // A ref that must belong to the client has no value valid for a gone one: validation may answer first.
         const value = actionProbeValue(field);
-        if (value !== undefined) await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', { ...gone, why: `a deleted client's ${field.name} cannot be set (${gone.why})` });
+        if (value !== undefined)
+          await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', {
+            ...gone,
+            why: `a deleted client's ${field.name} cannot be set (${gone.why})`,
+          });
       }
       await run.api.probe({ op: 'delete', id }, 'valid', { ...gone, why: `a deleted client cannot be deleted again (${gone.why})` });
     });
@@ -109,11 +162,22 @@ family('deletion', (env) => {
     hardDeletion(run);
     await forAll(run, fc.integer({ min: 1, max: 4 }), async (count) => {
       const scope = run.scope();
-      const first = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `h${i}`)));
+      const first = await createAll(
+        run,
+        scope,
+        Array.from({ length: count }, (_, i) => someFields(run.api, `h${i}`)),
+      );
       for (const client of first) await run.api.delete(client.id);
-      const later = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `n${i}`)));
+      const later = await createAll(
+        run,
+        scope,
+        Array.from({ length: count }, (_, i) => someFields(run.api, `n${i}`)),
+      );
       const reused = later.map((c) => c.id).filter((id) => first.some((c) => c.id === id));
-      expectThat(reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, { expected: 'fresh ids', actual: reused });
+      expectThat(reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, {
+        expected: 'fresh ids',
+        actual: reused,
+      });
     });
   });
 });

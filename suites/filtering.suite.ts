@@ -32,7 +32,13 @@ async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filte
 }
 
 /** A filtered list of a scope holds exactly the clients of `created` (as they are now) that match. */
-async function judgeFiltered(run: CheckRun, scope: string, created: readonly ClientRecord[], filter: Filter, perPage: number): Promise<void> {
+async function judgeFiltered(
+  run: CheckRun,
+  scope: string,
+  created: readonly ClientRecord[],
+  filter: Filter,
+  perPage: number,
+): Promise<void> {
   const facts = run.api.capabilities.filters;
   const pages = await walkPages(run.api, { scope, filters: [filter], perPage }, created.length);
   const listed = pages.flatMap((p) => p.items);
@@ -47,17 +53,28 @@ async function judgeFiltered(run: CheckRun, scope: string, created: readonly Cli
     actual: stray.map((s) => s.fields),
   });
   const missing = must.filter((id) => !ids.includes(id));
-  expectThat(missing.length === 0 && new Set(ids).size === ids.length, 'filtering/all-matches', `${describeFilter(filter)} did not list exactly the matching clients`, {
-    expected: must,
-    actual: ids,
-  });
+  expectThat(
+    missing.length === 0 && new Set(ids).size === ids.length,
+    'filtering/all-matches',
+    `${describeFilter(filter)} did not list exactly the matching clients`,
+    {
+      expected: must,
+      actual: ids,
+    },
+  );
   const total = pages[0]!.total;
-  expectThat(total === ids.length, 'filtering/total', `${describeFilter(filter)} reports total ${total}`, { expected: ids.length, actual: total });
+  expectThat(total === ids.length, 'filtering/total', `${describeFilter(filter)} reports total ${total}`, {
+    expected: ids.length,
+    actual: total,
+  });
   // Last, as it may rest on an assumption: the letter-case rule the spec records.
   const strict = created.filter((c) => matchBounds(c, filter, facts).must).map((c) => c.id);
   const allowed = created.filter((c) => matchBounds(c, filter, facts).may).map((c) => c.id);
   const wrong = [...strict.filter((id) => !ids.includes(id)), ...ids.filter((id) => !allowed.includes(id))];
-  expectThat(wrong.length === 0, 'filtering/case', `${describeFilter(filter)} treats letter case otherwise than the spec records`, { expected: strict, actual: ids });
+  expectThat(wrong.length === 0, 'filtering/case', `${describeFilter(filter)} treats letter case otherwise than the spec records`, {
+    expected: strict,
+    actual: ids,
+  });
 }
 
 /** A like filter; on a field that carries the scope, one the value must end with. */
@@ -102,8 +119,14 @@ function boundaryFilters(run: CheckRun): NamedValue<{ clients: ClientFields[]; f
     const [exact, ...misses] = email ? ['q@example.test', 'qq@example.test', 'q@example.testing'] : ['Alpha', 'Alpha Beta', 'Beta Alpha'];
     const clients = clientsWith(field, [exact!, ...misses]);
     return [
-      { name: `${field} equal to a value that is part of others`, value: { clients, filter: { kind: 'equals', field, value: exact! } as Filter } },
-      { name: `${field} equal to a value in another case`, value: { clients, filter: { kind: 'equals', field, value: exact!.toUpperCase() } as Filter } },
+      {
+        name: `${field} equal to a value that is part of others`,
+        value: { clients, filter: { kind: 'equals', field, value: exact! } as Filter },
+      },
+      {
+        name: `${field} equal to a value in another case`,
+        value: { clients, filter: { kind: 'equals', field, value: exact!.toUpperCase() } as Filter },
+      },
     ];
   });
   return [...likeCases, ...equalsCases];
@@ -127,7 +150,9 @@ family('filtering', (env) => {
         .map(({ field, clients, pick, start, length, caseMask }) => {
           const source = clients[pick % clients.length]![field] as string;
           // A field that carries the scope is searched at a value's end (see FilterFacts.scopedAtEnd).
-          const from = run.api.capabilities.filters.scopedAtEnd?.includes(field) ? Math.max(0, source.length - length) : start % source.length;
+          const from = run.api.capabilities.filters.scopedAtEnd?.includes(field)
+            ? Math.max(0, source.length - length)
+            : start % source.length;
           const needle = flipCase(source.slice(from, from + length), caseMask);
           return { clients, filter: likeFilter(run, field, needle) };
         }),
@@ -147,78 +172,135 @@ family('filtering', (env) => {
           clients: fc.array(clientFields(run.api, EMAILS), { minLength: 1, maxLength: 6 }),
           pick: fc.nat(),
         })
-        .map(({ field, clients, pick }) => ({ clients, filter: { kind: 'equals', field, value: clients[pick % clients.length]![field] as string } as Filter })),
+        .map(({ field, clients, pick }) => ({
+          clients,
+          filter: { kind: 'equals', field, value: clients[pick % clients.length]![field] as string } as Filter,
+        })),
       ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
       boundaryFilters(run).filter(({ value }) => value.filter.kind === 'equals'),
     );
   });
 
-  check(env, 'a filtered list pages like any other: every match exactly once across pages', { writes: true, needs: [SCOPE] }, async (run) => {
-    const { like } = run.api.capabilities.filters;
-    const equals = textFields(run, run.api.capabilities.filters.equals);
-    // A one-letter substring, or (for an API with equality filters only) one of a few shared values:
-    // either way a match spans several small pages.
-    const kind = like.length > 0 ? 'like' : equals.length > 0 ? 'equals' : run.skip('the API documents no filter on a client field');
-    await forAll(
-      run,
-      fc.record({
-        field: fc.constantFrom(...(kind === 'like' ? like : equals)),
-        clients: fc.array(clientFields(run.api, kind === 'like' ? COLLIDING : EMAILS), { minLength: 2, maxLength: 9 }),
-        needle: fc.constantFrom('a', 'B'),
-        pick: fc.nat(),
-        perPage: fc.integer({ min: 1, max: 3 }),
-      }),
-      ({ field, clients, needle, pick, perPage }) => {
-        const filter = kind === 'like' ? likeFilter(run, field, needle) : ({ kind, field, value: clients[pick % clients.length]![field] as string } as Filter);
-        return expectFiltered(run, clients, filter, perPage);
-      },
-      // Three matches at two a page: a short last page, which a wrong page count hides from a walk.
-      kind === 'like'
-        ? [{ name: 'three matches at page size 2', value: { field: like[0]!, clients: ['ba', 'ca', 'da'].map((value) => ({ ...plainClient(run.api), [like[0]!]: value })), needle: 'a', pick: 0, perPage: 2 } }]
-        : [],
-    );
-  });
+  check(
+    env,
+    'a filtered list pages like any other: every match exactly once across pages',
+    { writes: true, needs: [SCOPE] },
+    async (run) => {
+      const { like } = run.api.capabilities.filters;
+      const equals = textFields(run, run.api.capabilities.filters.equals);
+      // A one-letter substring, or (for an API with equality filters only) one of a few shared values:
+      // either way a match spans several small pages.
+      const kind = like.length > 0 ? 'like' : equals.length > 0 ? 'equals' : run.skip('the API documents no filter on a client field');
+      await forAll(
+        run,
+        fc.record({
+          field: fc.constantFrom(...(kind === 'like' ? like : equals)),
+          clients: fc.array(clientFields(run.api, kind === 'like' ? COLLIDING : EMAILS), { minLength: 2, maxLength: 9 }),
+          needle: fc.constantFrom('a', 'B'),
+          pick: fc.nat(),
+          perPage: fc.integer({ min: 1, max: 3 }),
+        }),
+        ({ field, clients, needle, pick, perPage }) => {
+          const filter =
+            kind === 'like'
+              ? likeFilter(run, field, needle)
+              : ({ kind, field, value: clients[pick % clients.length]![field] as string } as Filter);
+          return expectFiltered(run, clients, filter, perPage);
+        },
+        // Three matches at two a page: a short last page, which a wrong page count hides from a walk.
+        kind === 'like'
+          ? [
+              {
+                name: 'three matches at page size 2',
+                value: {
+                  field: like[0]!,
+                  clients: ['ba', 'ca', 'da'].map((value) => ({ ...plainClient(run.api), [like[0]!]: value })),
+                  needle: 'a',
+                  pick: 0,
+                  perPage: 2,
+                },
+              },
+            ]
+          : [],
+      );
+    },
+  );
 
   check(env, 'an id filter lists exactly the ids asked for', { writes: true, needs: [SCOPE] }, async (run) => {
     if (!run.api.capabilities.filters.ids) run.skip('the API documents no id filter');
     await forAll(run, fc.record({ count: fc.integer({ min: 1, max: 6 }), mask: fc.nat({ max: 63 }) }), async ({ count, mask }) => {
       const scope = run.scope();
-      const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `i${i}`)));
+      const created = await createAll(
+        run,
+        scope,
+        Array.from({ length: count }, (_, i) => someFields(run.api, `i${i}`)),
+      );
       const wanted = created.filter((_, i) => (mask >> i) & 1).map((c) => c.id);
       if (wanted.length === 0) return;
       const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 }, created.length);
       const listed = pages.flatMap((p) => p.items.map((i) => i.id));
-      expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', { expected: wanted, actual: listed });
+      expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', {
+        expected: wanted,
+        actual: listed,
+      });
     });
   });
 
-  check(env, 'an equality filter on a state or a reference lists exactly the clients that have it', { writes: true, needs: [SCOPE] }, async (run) => {
-    const specs = run.api.capabilities.filters.equals.map((name) => fieldSpec(run.api.capabilities, name)!).filter((spec) => (spec.kind === 'enum' && spec.viaAction && run.api.act) || spec.kind === 'ref');
-    if (specs.length === 0) run.skip('the API documents no equality filter on a status or a reference');
-    const enums = specs.filter((spec) => spec.kind === 'enum');
-    await forAll(
-      run,
-      fc.record({
-        spec: fc.constantFrom(...specs),
-        states: fc.array(fc.record(Object.fromEntries(enums.map((spec) => [spec.name, fc.constantFrom(...spec.values!)]))), { minLength: 1, maxLength: 6 }),
-        pick: fc.nat(),
-        unknown: fc.boolean(),
-        perPage: fc.integer({ min: 1, max: 3 }),
-      }),
-      async ({ spec, states, pick, unknown, perPage }) => {
-        const scope = run.scope();
-        const created = await createAll(run, scope, states.map((_, i) => someFields(run.api, `s${i}`)));
-        for (const [i, state] of states.entries()) for (const [field, value] of Object.entries(state)) await run.api.act!(created[i]!.id, field, value);
-        const now = await Promise.all(created.map((client) => run.api.get(client.id)));
-        if (spec.kind === 'enum') return judgeFiltered(run, scope, now, { kind: 'equals', field: spec.name, value: spec.values![pick % spec.values!.length]! }, perPage);
-        // A reference is learned from the clients (a create's default), or one nothing has.
-        const known = now.map((client) => client.fields[spec.name]).filter((value): value is string => typeof value === 'string');
-        if (!unknown && known.length > 0) return judgeFiltered(run, scope, now, { kind: 'equals', field: spec.name, value: known[pick % known.length]! }, perPage);
-        const nothing: Filter = { kind: 'equals', field: spec.name, value: run.api.unknownId() };
-        const answer = await run.api.tryList({ scope, filters: [nothing], page: 1, perPage }, 'filtering/only-matches');
-        if (answer === 'rejected') return;
-        expectThat(answer.items.length === 0, 'filtering/only-matches', `${describeFilter(nothing)}, a value no client has, listed clients`, { expected: [], actual: answer.items.map((item) => item.id) });
-      },
-    );
-  });
+  check(
+    env,
+    'an equality filter on a state or a reference lists exactly the clients that have it',
+    { writes: true, needs: [SCOPE] },
+    async (run) => {
+      const specs = run.api.capabilities.filters.equals
+        .map((name) => fieldSpec(run.api.capabilities, name)!)
+        .filter((spec) => (spec.kind === 'enum' && spec.viaAction && run.api.act) || spec.kind === 'ref');
+      if (specs.length === 0) run.skip('the API documents no equality filter on a status or a reference');
+      const enums = specs.filter((spec) => spec.kind === 'enum');
+      await forAll(
+        run,
+        fc.record({
+          spec: fc.constantFrom(...specs),
+          states: fc.array(fc.record(Object.fromEntries(enums.map((spec) => [spec.name, fc.constantFrom(...spec.values!)]))), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          pick: fc.nat(),
+          unknown: fc.boolean(),
+          perPage: fc.integer({ min: 1, max: 3 }),
+        }),
+        async ({ spec, states, pick, unknown, perPage }) => {
+          const scope = run.scope();
+          const created = await createAll(
+            run,
+            scope,
+            states.map((_, i) => someFields(run.api, `s${i}`)),
+          );
+          for (const [i, state] of states.entries())
+            for (const [field, value] of Object.entries(state)) await run.api.act!(created[i]!.id, field, value);
+          const now = await Promise.all(created.map((client) => run.api.get(client.id)));
+          if (spec.kind === 'enum')
+            return judgeFiltered(
+              run,
+              scope,
+              now,
+              { kind: 'equals', field: spec.name, value: spec.values![pick % spec.values!.length]! },
+              perPage,
+            );
+          // A reference is learned from the clients (a create's default), or one nothing has.
+          const known = now.map((client) => client.fields[spec.name]).filter((value): value is string => typeof value === 'string');
+          if (!unknown && known.length > 0)
+            return judgeFiltered(run, scope, now, { kind: 'equals', field: spec.name, value: known[pick % known.length]! }, perPage);
+          const nothing: Filter = { kind: 'equals', field: spec.name, value: run.api.unknownId() };
+          const answer = await run.api.tryList({ scope, filters: [nothing], page: 1, perPage }, 'filtering/only-matches');
+          if (answer === 'rejected') return;
+          expectThat(
+            answer.items.length === 0,
+            'filtering/only-matches',
+            `${describeFilter(nothing)}, a value no client has, listed clients`,
+            { expected: [], actual: answer.items.map((item) => item.id) },
+          );
+        },
+      );
+    },
+  );
 });

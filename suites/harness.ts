@@ -86,7 +86,10 @@ export interface Prerequisite {
   probe(run: CheckRun): Promise<void>;
 }
 
-type PrerequisiteOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: ConformanceFailure } | { readonly ok: 'unknown'; readonly reason: string };
+type PrerequisiteOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly failure: ConformanceFailure }
+  | { readonly ok: 'unknown'; readonly reason: string };
 const prerequisites = new Map<string, Promise<PrerequisiteOutcome>>();
 
 function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise<PrerequisiteOutcome> {
@@ -265,8 +268,13 @@ const MAX_BODY_EXCERPT = 4096;
 function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
   if (!exchange) return undefined;
   const response = exchange.response;
-  if (!response) return exchange.transportError ? { headers: {}, body: '', truncated: false, transportError: exchange.transportError.message } : undefined;
-  const headers = redactHeaders(Object.fromEntries(Object.entries(response.headers ?? {}).filter(([name]) => SHOWN_HEADERS.includes(name))));
+  if (!response)
+    return exchange.transportError
+      ? { headers: {}, body: '', truncated: false, transportError: exchange.transportError.message }
+      : undefined;
+  const headers = redactHeaders(
+    Object.fromEntries(Object.entries(response.headers ?? {}).filter(([name]) => SHOWN_HEADERS.includes(name))),
+  );
   return {
     ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
     ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),
@@ -299,7 +307,9 @@ function recordedStep(exchange: Exchange, redactor: Redactor): RecordedStep {
       ...request,
       ...(request.url !== undefined ? { url: redactor.text(request.url) } : {}),
       ...(request.body !== undefined ? { body: redactor.text(request.body) } : {}),
-      ...(request.headers ? { headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, redactor.text(value)])) } : {}),
+      ...(request.headers
+        ? { headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, redactor.text(value)])) }
+        : {}),
     },
     ...(exchange.expect ? { expect: exchange.expect } : {}),
     ...(response
@@ -319,7 +329,8 @@ function recordedStep(exchange: Exchange, redactor: Redactor): RecordedStep {
 
 function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: ClientApi, redactor: Redactor, tally: Tally): FailureRecord {
   const fromProperty = failure instanceof PropertyFailure;
-  let exchanges: readonly Exchange[] = fromProperty || tally.warnings.includes(failure) ? failure.details.exchanges ?? [] : api.session.log.snapshot();
+  let exchanges: readonly Exchange[] =
+    fromProperty || tally.warnings.includes(failure) ? (failure.details.exchanges ?? []) : api.session.log.snapshot();
   if (exchanges.length === 0) exchanges = failure.details.exchanges ?? [];
   const seed = fromProperty ? failure.seed : env.config.seed;
   const basis = api.session.spec.basis.of(failure.basisRule);

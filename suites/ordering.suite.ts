@@ -42,7 +42,9 @@ function keyOf(column: SortColumn): (item: ClientRecord) => string | undefined {
 /** The text field a fixture's values go in: the first sortable one, else the first editable one. */
 function textField(run: CheckRun): string {
   const columns = run.api.capabilities.sort?.columns ?? [];
-  const sortable = columns.map((c) => ('field' in c.by ? c.by.field : undefined)).find((f) => f !== undefined && run.api.capabilities.fields.some((s) => s.name === f && s.kind === 'text'));
+  const sortable = columns
+    .map((c) => ('field' in c.by ? c.by.field : undefined))
+    .find((f) => f !== undefined && run.api.capabilities.fields.some((s) => s.name === f && s.kind === 'text'));
   return sortable ?? editable(run.api)[0]!;
 }
 
@@ -50,10 +52,17 @@ function textField(run: CheckRun): string {
 async function build(run: CheckRun, layout: Layout): Promise<string> {
   const scope = run.scope();
   const field = textField(run);
-  const created = await createAll(run, scope, layout.values.map((value) => ({ ...someFields(run.api, value), [field]: value })));
-  const enumField = run.api.act ? run.api.capabilities.fields.find((spec) => spec.kind === 'enum' && spec.viaAction && spec.values?.length) : undefined;
+  const created = await createAll(
+    run,
+    scope,
+    layout.values.map((value) => ({ ...someFields(run.api, value), [field]: value })),
+  );
+  const enumField = run.api.act
+    ? run.api.capabilities.fields.find((spec) => spec.kind === 'enum' && spec.viaAction && spec.values?.length)
+    : undefined;
   if (enumField) {
-    for (const [i, state] of layout.states.entries()) await run.api.act!(created[i]!.id, enumField.name, enumField.values![state % enumField.values!.length]!);
+    for (const [i, state] of layout.states.entries())
+      await run.api.act!(created[i]!.id, enumField.name, enumField.values![state % enumField.values!.length]!);
   }
   // An update of a field no column sorts by, so `updated` moves and nothing else that is sorted.
   const other = updatable(run.api).find((name) => name !== field);
@@ -67,9 +76,18 @@ async function build(run: CheckRun, layout: Layout): Promise<string> {
 }
 
 /** Every page of the scope sorted by `column` in `order` (none: the default), one after the other, is in that order. */
-async function expectSorted(run: CheckRun, scope: string, count: number, column: SortColumn, order: SortOrder | undefined, perPage: number): Promise<void> {
+async function expectSorted(
+  run: CheckRun,
+  scope: string,
+  count: number,
+  column: SortColumn,
+  order: SortOrder | undefined,
+  perPage: number,
+): Promise<void> {
   const sort = run.api.capabilities.sort!;
-  const items = (await walkPages(run.api, { scope, filters: [], sort: { column: column.name, ...(order ? { order } : {}) }, perPage }, count)).flatMap((page) => page.items);
+  const items = (
+    await walkPages(run.api, { scope, filters: [], sort: { column: column.name, ...(order ? { order } : {}) }, perPage }, count)
+  ).flatMap((page) => page.items);
   const wanted = order ?? sort.defaultOrder;
   const at = outOfOrder(items, keyOf(column), wanted);
   const rule = order ? 'ordering/sorted' : 'ordering/default-order';
@@ -81,26 +99,42 @@ async function expectSorted(run: CheckRun, scope: string, count: number, column:
 }
 
 family('ordering', (env) => {
-  check(env, 'a list sorted by any documented column comes in that order (the default one without order), across pages', { writes: true, needs: [SCOPE] }, async (run) => {
-    const sort = run.api.capabilities.sort;
-    if (!sort) return run.skip('the docs name no column a list can be sorted by');
-    const orders: (SortOrder | undefined)[] = ['asc', 'desc', undefined];
-    // Every column in every order over one fixture whose orders all differ; then random layouts.
-    let fixture: Promise<string> | undefined;
-    const cases = sort.columns.flatMap((column) => orders.map((order) => ({ name: `sort=${column.name}${order ? `, order=${order}` : ', no order'}`, value: { column, order } })));
-    await boundaryPhase(run, cases, async ({ column, order }) => {
-      fixture ??= build(run, FIXTURE);
-      await expectSorted(run, await fixture, FIXTURE.values.length, column, order, 3);
-    });
-    const layout = fc.integer({ min: 2, max: 6 }).chain((n) =>
-      fc.record({
-        values: fc.array(run.api.fieldArbitrary(textField(run), LOWER), { minLength: n, maxLength: n }),
-        states: fc.array(fc.nat({ max: 1 }), { minLength: n, maxLength: n }),
-        updates: fc.shuffledSubarray([...Array(n).keys()]),
-      }),
-    );
-    await forAll(run, fc.record({ layout, column: fc.constantFrom(...sort.columns), order: fc.constantFrom(...orders), perPage: fc.integer({ min: 1, max: 4 }) }), async ({ layout: l, column, order, perPage }) => {
-      await expectSorted(run, await build(run, l), l.values.length, column, order, perPage);
-    });
-  });
+  check(
+    env,
+    'a list sorted by any documented column comes in that order (the default one without order), across pages',
+    { writes: true, needs: [SCOPE] },
+    async (run) => {
+      const sort = run.api.capabilities.sort;
+      if (!sort) return run.skip('the docs name no column a list can be sorted by');
+      const orders: (SortOrder | undefined)[] = ['asc', 'desc', undefined];
+      // Every column in every order over one fixture whose orders all differ; then random layouts.
+      let fixture: Promise<string> | undefined;
+      const cases = sort.columns.flatMap((column) =>
+        orders.map((order) => ({ name: `sort=${column.name}${order ? `, order=${order}` : ', no order'}`, value: { column, order } })),
+      );
+      await boundaryPhase(run, cases, async ({ column, order }) => {
+        fixture ??= build(run, FIXTURE);
+        await expectSorted(run, await fixture, FIXTURE.values.length, column, order, 3);
+      });
+      const layout = fc.integer({ min: 2, max: 6 }).chain((n) =>
+        fc.record({
+          values: fc.array(run.api.fieldArbitrary(textField(run), LOWER), { minLength: n, maxLength: n }),
+          states: fc.array(fc.nat({ max: 1 }), { minLength: n, maxLength: n }),
+          updates: fc.shuffledSubarray([...Array(n).keys()]),
+        }),
+      );
+      await forAll(
+        run,
+        fc.record({
+          layout,
+          column: fc.constantFrom(...sort.columns),
+          order: fc.constantFrom(...orders),
+          perPage: fc.integer({ min: 1, max: 4 }),
+        }),
+        async ({ layout: l, column, order, perPage }) => {
+          await expectSorted(run, await build(run, l), l.values.length, column, order, perPage);
+        },
+      );
+    },
+  );
 });

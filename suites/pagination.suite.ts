@@ -32,7 +32,11 @@ function largeScope(run: CheckRun): Promise<{ scope: string; ids: string[] }> {
   if (!made) {
     const scope = run.scope();
     const size = run.api.capabilities.paging.maxPerPage + 1;
-    made = createAll(run, scope, Array.from({ length: size }, (_, i) => someFields(run.api, `L${i}`))).then((records) => ({ scope, ids: records.map((r) => r.id) }));
+    made = createAll(
+      run,
+      scope,
+      Array.from({ length: size }, (_, i) => someFields(run.api, `L${i}`)),
+    ).then((records) => ({ scope, ids: records.map((r) => r.id) }));
     largeScopes.set(run.config.runTag, made);
   }
   return made;
@@ -44,23 +48,43 @@ async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly str
   const pages = await walkPages(api, { scope, filters: [], perPage }, count);
   const first = pages[0]!;
   const empty = api.capabilities.paging.emptyListPages;
-  expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, { expected: count, actual: first.total });
-  expectThat(first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, { expected: perPage, actual: first.perPage });
+  expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, {
+    expected: count,
+    actual: first.total,
+  });
+  expectThat(first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, {
+    expected: perPage,
+    actual: first.perPage,
+  });
   // Where the docs are silent on an empty list's page count, only non-empty lists are judged.
   if (count > 0) {
     const wanted = pageCount(count, perPage, 0);
-    expectThat(first.pages === wanted, 'pagination/pages', `pages must be ceil(${count}/${perPage})`, { expected: wanted, actual: first.pages });
+    expectThat(first.pages === wanted, 'pagination/pages', `pages must be ceil(${count}/${perPage})`, {
+      expected: wanted,
+      actual: first.pages,
+    });
   } else if (empty) {
-    expectThat(first.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, { expected: empty.value, actual: first.pages });
+    expectThat(first.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
+      expected: empty.value,
+      actual: first.pages,
+    });
   }
   for (const page of pages) {
     const expected = expectedPageSize(count, perPage, page.page);
-    expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${page.items.length} clients`, { expected, actual: page.items.length });
+    expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${page.items.length} clients`, {
+      expected,
+      actual: page.items.length,
+    });
   }
   const seen = pages.flatMap((page) => page.items.map((item) => item.id));
   const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
-  expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, { actual: seen });
-  expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', { expected: ids, actual: seen });
+  expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, {
+    actual: seen,
+  });
+  expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
+    expected: ids,
+    actual: seen,
+  });
 }
 
 family('pagination', (env) => {
@@ -70,53 +94,111 @@ family('pagination', (env) => {
       layout,
       async ({ count, perPage }) => {
         const scope = run.scope();
-        const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `p${i}`)));
-        await expectPagesAddUp(run.api, scope, created.map((c) => c.id), perPage);
+        const created = await createAll(
+          run,
+          scope,
+          Array.from({ length: count }, (_, i) => someFields(run.api, `p${i}`)),
+        );
+        await expectPagesAddUp(
+          run.api,
+          scope,
+          created.map((c) => c.id),
+          perPage,
+        );
       },
       smallSizes,
     ),
   );
 
-  check(env, 'walking every page yields each client exactly once, and the page past the end is empty', { writes: true, needs: [SCOPE] }, (run) =>
-    forAll(run, layout, async ({ count, perPage }) => {
-      const scope = run.scope();
-      const created = await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `w${i}`)));
-      const pages = await walkPages(run.api, { scope, filters: [], perPage }, count);
-      const seen = pages.flatMap((page) => page.items.map((item) => item.id));
-      const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
-      expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, { actual: seen });
-      const ids = created.map((c) => c.id);
-      expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', { expected: ids, actual: seen });
-      const past = await run.api.list({ scope, filters: [], perPage, page: pages[0]!.pages + 1 });
-      expectThat(past.items.length === 0, 'pagination/past-the-end', `page ${pages[0]!.pages + 1} (past the end) holds ${past.items.length} clients`, { expected: 0, actual: past.items.length });
-    }),
+  check(
+    env,
+    'walking every page yields each client exactly once, and the page past the end is empty',
+    { writes: true, needs: [SCOPE] },
+    (run) =>
+      forAll(run, layout, async ({ count, perPage }) => {
+        const scope = run.scope();
+        const created = await createAll(
+          run,
+          scope,
+          Array.from({ length: count }, (_, i) => someFields(run.api, `w${i}`)),
+        );
+        const pages = await walkPages(run.api, { scope, filters: [], perPage }, count);
+        const seen = pages.flatMap((page) => page.items.map((item) => item.id));
+        const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
+        expectThat(
+          repeated.length === 0,
+          'pagination/no-repeats',
+          `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`,
+          { actual: seen },
+        );
+        const ids = created.map((c) => c.id);
+        expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
+          expected: ids,
+          actual: seen,
+        });
+        const past = await run.api.list({ scope, filters: [], perPage, page: pages[0]!.pages + 1 });
+        expectThat(
+          past.items.length === 0,
+          'pagination/past-the-end',
+          `page ${pages[0]!.pages + 1} (past the end) holds ${past.items.length} clients`,
+          { expected: 0, actual: past.items.length },
+        );
+      }),
   );
 
-  check(env, 'a list larger than the largest page pages like any other, at page sizes around the maximum', { writes: true, needs: [SCOPE] }, async (run) => {
-    const max = run.api.capabilities.paging.maxPerPage;
-    const sizes = [max - 1, max].map((perPage) => ({ name: `${max + 1} clients at page size ${perPage}`, value: perPage }));
-    await boundaryPhase(run, sizes, async (perPage) => {
-      const { scope, ids } = await largeScope(run);
-      await expectPagesAddUp(run.api, scope, ids, perPage);
-    });
-    await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage) => {
-      const { scope, ids } = await largeScope(run);
-      const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
-      if (answer === 'rejected') return;
-      expectThat(answer.items.length <= max && answer.perPage <= max, 'pagination/per-page-cap', `per_page ${perPage} gave ${answer.items.length} clients (answered per_page ${answer.perPage})`, { expected: `<= ${max}`, actual: answer.items.length });
-      expectThat(answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${ids.length} clients`, { expected: ids.length, actual: answer.total });
-    });
-  });
+  check(
+    env,
+    'a list larger than the largest page pages like any other, at page sizes around the maximum',
+    { writes: true, needs: [SCOPE] },
+    async (run) => {
+      const max = run.api.capabilities.paging.maxPerPage;
+      const sizes = [max - 1, max].map((perPage) => ({ name: `${max + 1} clients at page size ${perPage}`, value: perPage }));
+      await boundaryPhase(run, sizes, async (perPage) => {
+        const { scope, ids } = await largeScope(run);
+        await expectPagesAddUp(run.api, scope, ids, perPage);
+      });
+      await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage) => {
+        const { scope, ids } = await largeScope(run);
+        const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
+        if (answer === 'rejected') return;
+        expectThat(
+          answer.items.length <= max && answer.perPage <= max,
+          'pagination/per-page-cap',
+          `per_page ${perPage} gave ${answer.items.length} clients (answered per_page ${answer.perPage})`,
+          { expected: `<= ${max}`, actual: answer.items.length },
+        );
+        expectThat(answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${ids.length} clients`, {
+          expected: ids.length,
+          actual: answer.total,
+        });
+      });
+    },
+  );
 
   check(env, 'pages 0, -1 and far past the end are refused or answered within per_page', { writes: true, needs: [SCOPE] }, async (run) => {
     const scope = run.scope();
-    await createAll(run, scope, Array.from({ length: 3 }, (_, i) => someFields(run.api, `r${i}`)));
+    await createAll(
+      run,
+      scope,
+      Array.from({ length: 3 }, (_, i) => someFields(run.api, `r${i}`)),
+    );
     const pages = [0, -1, 1000].map((page) => ({ name: `page ${page}`, value: page }));
     await boundaryPhase(run, pages, async (page) => {
       const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
       if (answer === 'rejected') return;
-      expectThat(answer.items.length <= 2, 'pagination/out-of-range-page', `page ${page} at per_page 2 holds ${answer.items.length} clients`, { expected: '<= 2', actual: answer.items.length });
-      if (page > 1) expectThat(answer.items.length === 0, 'pagination/past-the-end', `page ${page} (past the end) holds ${answer.items.length} clients`, { expected: 0, actual: answer.items.length });
+      expectThat(
+        answer.items.length <= 2,
+        'pagination/out-of-range-page',
+        `page ${page} at per_page 2 holds ${answer.items.length} clients`,
+        { expected: '<= 2', actual: answer.items.length },
+      );
+      if (page > 1)
+        expectThat(
+          answer.items.length === 0,
+          'pagination/past-the-end',
+          `page ${page} (past the end) holds ${answer.items.length} clients`,
+          { expected: 0, actual: answer.items.length },
+        );
     });
   });
 
@@ -125,11 +207,26 @@ family('pagination', (env) => {
     if (size === undefined) return run.skip('the docs name no default per_page');
     // One more client than the default page holds, so a smaller or larger default shows.
     const scope = run.scope();
-    await createAll(run, scope, Array.from({ length: size + 1 }, (_, i) => someFields(run.api, `d${i}`)));
+    await createAll(
+      run,
+      scope,
+      Array.from({ length: size + 1 }, (_, i) => someFields(run.api, `d${i}`)),
+    );
     const first = await run.api.list({ scope, filters: [], page: 1 });
-    expectThat(first.perPage === size, 'pagination/default-per-page', `without per_page the list answers per_page ${first.perPage}`, { expected: size, actual: first.perPage });
-    expectThat(first.items.length === size, 'pagination/default-page-size', `without per_page page 1 holds ${first.items.length} of ${size + 1} clients`, { expected: size, actual: first.items.length });
-    expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, { expected: 2, actual: first.pages });
+    expectThat(first.perPage === size, 'pagination/default-per-page', `without per_page the list answers per_page ${first.perPage}`, {
+      expected: size,
+      actual: first.perPage,
+    });
+    expectThat(
+      first.items.length === size,
+      'pagination/default-page-size',
+      `without per_page page 1 holds ${first.items.length} of ${size + 1} clients`,
+      { expected: size, actual: first.items.length },
+    );
+    expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, {
+      expected: 2,
+      actual: first.pages,
+    });
   });
 
   check(env, 'a list comes in the documented order, across pages too', { writes: true, needs: [SCOPE] }, async (run) => {
@@ -137,7 +234,11 @@ family('pagination', (env) => {
     if (!order) return run.skip('the docs name no list order');
     await forAll(run, layout, async ({ count, perPage }) => {
       const scope = run.scope();
-      await createAll(run, scope, Array.from({ length: count }, (_, i) => someFields(run.api, `o${i}`)));
+      await createAll(
+        run,
+        scope,
+        Array.from({ length: count }, (_, i) => someFields(run.api, `o${i}`)),
+      );
       const listed = (await walkPages(run.api, { scope, filters: [], perPage }, count)).flatMap((page) => page.items);
       const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
       expectThat(at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
@@ -155,8 +256,14 @@ family('pagination', (env) => {
       async (excess) => {
         const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;
-        expectThat(answer.perPage <= max, 'pagination/per-page-cap', `per_page ${max + excess} was honoured (answered ${answer.perPage})`, { expected: `<= ${max}`, actual: answer.perPage });
-        expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${answer.items.length} clients`, { expected: `<= ${max}`, actual: answer.items.length });
+        expectThat(answer.perPage <= max, 'pagination/per-page-cap', `per_page ${max + excess} was honoured (answered ${answer.perPage})`, {
+          expected: `<= ${max}`,
+          actual: answer.perPage,
+        });
+        expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${answer.items.length} clients`, {
+          expected: `<= ${max}`,
+          actual: answer.items.length,
+        });
       },
       [{ name: `page size ${max + 1} (the maximum plus one)`, value: 1 }],
     );

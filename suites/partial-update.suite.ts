@@ -8,7 +8,18 @@ import fc from 'fast-check';
 import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
 import { check, family } from './harness.js';
-import { actionState, plainActions, boundaryFields, changedSnapshotKeys, clientFields, fieldChanges, plainClient, required, updatable, withRequired } from './support.js';
+import {
+  actionState,
+  plainActions,
+  boundaryFields,
+  changedSnapshotKeys,
+  clientFields,
+  fieldChanges,
+  plainClient,
+  required,
+  updatable,
+  withRequired,
+} from './support.js';
 
 family('partial-update', (env) => {
   check(env, 'an update changes exactly the fields it names', { writes: true }, (run) => {
@@ -17,26 +28,36 @@ family('partial-update', (env) => {
       name: `update to ${name}`,
       value: { initial: plainClient(run.api), changes: withRequired(run.api, value, plainClient(run.api)), actions: plainActions(run.api) },
     }));
-    return forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api), actions: actionState(run.api) }), async ({ initial, changes, actions }) => {
-      const { id } = await run.api.create({ ...initial, ...actions.onCreate }, run.scope());
-      for (const [field, value] of Object.entries(actions.viaAction)) await run.api.act!(id, field, value);
-      const before = await run.api.get(id);
-      await run.api.update(id, changes);
-      const after = await run.api.get(id);
-      const notApplied = fieldsDiffer(changes, after.fields, run.api.capabilities.fields);
-      expectThat(notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
-        operation: 'update',
-        expected: changes,
-        actual: Object.fromEntries(notApplied.map((f) => [f, after.fields[f]])),
-      });
-      // Only the wire keys that carry the named fields may differ.
-      const collateral = changedSnapshotKeys(before, after, run.api.wireKeys(Object.keys(changes)));
-      expectThat(collateral.length === 0, 'partial-update/untouched', `the update also changed ${collateral.join(', ')}, which it did not name`, {
-        operation: 'update',
-        expected: Object.fromEntries(collateral.map((k) => [k, before.snapshot[k]])),
-        actual: Object.fromEntries(collateral.map((k) => [k, after.snapshot[k]])),
-      });
-    }, boundaries);
+    return forAll(
+      run,
+      fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api), actions: actionState(run.api) }),
+      async ({ initial, changes, actions }) => {
+        const { id } = await run.api.create({ ...initial, ...actions.onCreate }, run.scope());
+        for (const [field, value] of Object.entries(actions.viaAction)) await run.api.act!(id, field, value);
+        const before = await run.api.get(id);
+        await run.api.update(id, changes);
+        const after = await run.api.get(id);
+        const notApplied = fieldsDiffer(changes, after.fields, run.api.capabilities.fields);
+        expectThat(notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
+          operation: 'update',
+          expected: changes,
+          actual: Object.fromEntries(notApplied.map((f) => [f, after.fields[f]])),
+        });
+        // Only the wire keys that carry the named fields may differ.
+        const collateral = changedSnapshotKeys(before, after, run.api.wireKeys(Object.keys(changes)));
+        expectThat(
+          collateral.length === 0,
+          'partial-update/untouched',
+          `the update also changed ${collateral.join(', ')}, which it did not name`,
+          {
+            operation: 'update',
+            expected: Object.fromEntries(collateral.map((k) => [k, before.snapshot[k]])),
+            actual: Object.fromEntries(collateral.map((k) => [k, after.snapshot[k]])),
+          },
+        );
+      },
+      boundaries,
+    );
   });
 
   check(env, 'repeated updates of one field leave the others alone', { writes: true }, (run) =>
@@ -45,9 +66,11 @@ family('partial-update', (env) => {
       fc.record({
         initial: clientFields(run.api),
         // Values from the field's own schema: a made-up value could break its pattern (an email, a phone).
-        change: fc.constantFrom(...updatable(run.api)).chain((field) =>
-          fc.record({ field: fc.constant(field), values: fc.array(run.api.fieldArbitrary(field), { minLength: 1, maxLength: 3 }) }),
-        ),
+        change: fc
+          .constantFrom(...updatable(run.api))
+          .chain((field) =>
+            fc.record({ field: fc.constant(field), values: fc.array(run.api.fieldArbitrary(field), { minLength: 1, maxLength: 3 }) }),
+          ),
       }),
       async ({ initial, change: { field, values } }) => {
         const { id } = await run.api.create(initial, run.scope());
@@ -55,7 +78,12 @@ family('partial-update', (env) => {
         const after = await run.api.get(id);
         const expected = { ...initial, [field]: values.at(-1)! };
         const wrong = fieldsDiffer(expected, after.fields, run.api.capabilities.fields);
-        expectThat(wrong.length === 0, 'partial-update/repeated', `after ${values.length} updates of ${field}, ${wrong.join(', ')} differ`, { expected, actual: after.fields });
+        expectThat(
+          wrong.length === 0,
+          'partial-update/repeated',
+          `after ${values.length} updates of ${field}, ${wrong.join(', ')} differ`,
+          { expected, actual: after.fields },
+        );
       },
     ),
   );
@@ -69,7 +97,11 @@ family('partial-update', (env) => {
       const before = await run.api.get(id);
       for (const field of fields) {
         const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
-        await run.api.probe({ op: 'update', id, fields: without }, 'valid', { ...refusal, rule: 'errors/required-field', why: `an update without ${field} is refused` });
+        await run.api.probe({ op: 'update', id, fields: without }, 'valid', {
+          ...refusal,
+          rule: 'errors/required-field',
+          why: `an update without ${field} is refused`,
+        });
       }
       const after = await run.api.get(id);
       const changed = changedSnapshotKeys(before, after);

@@ -19,12 +19,22 @@ export const SCOPE: Prerequisite = {
     const { id } = await run.api.create(someFields(run.api, 'scope'), mine);
     // The items, not `total`: a wrong total is pagination's business, an unconfined list is this one's.
     const empty = await run.api.list({ scope: elsewhere, filters: [], page: 1, perPage: 5 });
-    expectThat(empty.items.length === 0, 'prerequisite/scope', `a list confined to a scope no client has holds ${empty.items.length} clients: the scope filter is ignored`, {
-      expected: [],
-      actual: empty.items.map((item) => item.id),
-    });
+    expectThat(
+      empty.items.length === 0,
+      'prerequisite/scope',
+      `a list confined to a scope no client has holds ${empty.items.length} clients: the scope filter is ignored`,
+      {
+        expected: [],
+        actual: empty.items.map((item) => item.id),
+      },
+    );
     const listed = await listedIds(run.api, { scope: mine, filters: [], perPage: 5 }, 1);
-    expectThat(listed.length === 1 && listed[0] === id, 'prerequisite/scope', 'a list confined to a scope does not hold exactly its one client', { expected: [id], actual: listed });
+    expectThat(
+      listed.length === 1 && listed[0] === id,
+      'prerequisite/scope',
+      'a list confined to a scope does not hold exactly its one client',
+      { expected: [id], actual: listed },
+    );
   },
 };
 
@@ -46,7 +56,10 @@ export const RESTRICTED_USER: Prerequisite = {
       await staff.list({ filters: [], page: 1, perPage: 1 });
     } catch (error) {
       if (!(error instanceof ConformanceFailure)) throw error;
-      throw new ConformanceFailure('prerequisite/restricted-user', `a list as the restricted user is refused: ${error.message}`, { ...error.details, basisRule: 'prerequisite/restricted-user' });
+      throw new ConformanceFailure('prerequisite/restricted-user', `a list as the restricted user is refused: ${error.message}`, {
+        ...error.details,
+        basisRule: 'prerequisite/restricted-user',
+      });
     }
   },
 };

@@ -46,10 +46,13 @@ abstract class ClientCommand implements Command {
 
 const soft = (api: ClientApi) => api.capabilities.deletion.kind === 'soft';
 const pickFrom = <T>(items: readonly T[], pick: number) => items[pick % items.length]!;
-const withVisibility = (model: Readonly<Model>, visibility: Visibility) => model.state.clients.filter((c) => (c.visibility ?? 'active') === visibility);
+const withVisibility = (model: Readonly<Model>, visibility: Visibility) =>
+  model.state.clients.filter((c) => (c.visibility ?? 'active') === visibility);
 
 class Create extends ClientCommand {
-  constructor(readonly fields: ClientFields) { super(); }
+  constructor(readonly fields: ClientFields) {
+    super();
+  }
   check = () => true;
   intent = () => `create ${JSON.stringify(this.fields)}`;
   protected async execute(model: Model, { api }: Real) {
@@ -61,7 +64,9 @@ class Create extends ClientCommand {
 }
 
 class Get extends ClientCommand {
-  constructor(readonly pick: number) { super(); }
+  constructor(readonly pick: number) {
+    super();
+  }
   check = (model: Readonly<Model>) => model.state.clients.length > 0;
   intent = () => `get client #${this.pick}`;
   protected async execute(model: Model, { api }: Real) {
@@ -69,13 +74,26 @@ class Get extends ClientCommand {
     // Reading a deleted client relies on what a soft delete keeps, which the docs may leave to assumption.
     const actual = await api.get(expected.id, expected.visibility === 'deleted' ? 'stateful/get-visibility' : 'success');
     const wrong = fieldsDiffer(expected.fields, actual.fields, api.capabilities.fields);
-    expectThat(wrong.length === 0, 'stateful/get-fields', `get ${expected.id}: ${wrong.join(', ')} differ from the model`, { expected: expected.fields, actual: actual.fields });
-    expectThat(actual.visibility === expected.visibility, 'stateful/get-visibility', `get ${expected.id}: visibility differs from the model`, { expected: expected.visibility, actual: actual.visibility });
+    expectThat(wrong.length === 0, 'stateful/get-fields', `get ${expected.id}: ${wrong.join(', ')} differ from the model`, {
+      expected: expected.fields,
+      actual: actual.fields,
+    });
+    expectThat(
+      actual.visibility === expected.visibility,
+      'stateful/get-visibility',
+      `get ${expected.id}: visibility differs from the model`,
+      { expected: expected.visibility, actual: actual.visibility },
+    );
   }
 }
 
 class Update extends ClientCommand {
-  constructor(readonly pick: number, readonly changes: ClientFields) { super(); }
+  constructor(
+    readonly pick: number,
+    readonly changes: ClientFields,
+  ) {
+    super();
+  }
   check = (model: Readonly<Model>) => model.state.clients.length > 0;
   intent = () => `update client #${this.pick} with ${JSON.stringify(this.changes)}`;
   protected async execute(model: Model, { api }: Real) {
@@ -87,7 +105,9 @@ class Update extends ClientCommand {
 }
 
 class Delete extends ClientCommand {
-  constructor(readonly pick: number) { super(); }
+  constructor(readonly pick: number) {
+    super();
+  }
   check = (model: Readonly<Model>) => withVisibility(model, 'active').length > 0;
   intent = () => `delete active client #${this.pick}`;
   protected async execute(model: Model, { api }: Real) {
@@ -99,7 +119,13 @@ class Delete extends ClientCommand {
 
 /** An action sets one field (a set replaced whole, an enum value) and nothing else. */
 class Act extends ClientCommand {
-  constructor(readonly pick: number, readonly field: string, readonly value: FieldValue) { super(); }
+  constructor(
+    readonly pick: number,
+    readonly field: string,
+    readonly value: FieldValue,
+  ) {
+    super();
+  }
   check = (model: Readonly<Model>) => withVisibility(model, 'active').length > 0;
   intent = () => `set ${this.field} of active client #${this.pick} to ${JSON.stringify(this.value)}`;
   protected async execute(model: Model, { api }: Real) {
@@ -110,7 +136,9 @@ class Act extends ClientCommand {
 }
 
 class Restore extends ClientCommand {
-  constructor(readonly pick: number) { super(); }
+  constructor(readonly pick: number) {
+    super();
+  }
   check = (model: Readonly<Model>) => withVisibility(model, 'deleted').length > 0;
   intent = () => `restore deleted client #${this.pick}`;
   protected async execute(model: Model, { api }: Real) {
@@ -120,18 +148,33 @@ class Restore extends ClientCommand {
     // A restore must bring the client back as it was; read it back at once.
     const actual = await api.get(target.id, 'stateful/restore-fields');
     const wrong = fieldsDiffer(target.fields, actual.fields, api.capabilities.fields);
-    expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id}: ${wrong.join(', ')} differ from the model`, { expected: target.fields, actual: actual.fields });
+    expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id}: ${wrong.join(', ')} differ from the model`, {
+      expected: target.fields,
+      actual: actual.fields,
+    });
   }
 }
 
 class List extends ClientCommand {
-  constructor(readonly visibility: Visibility | undefined, readonly perPage: number) { super(); }
+  constructor(
+    readonly visibility: Visibility | undefined,
+    readonly perPage: number,
+  ) {
+    super();
+  }
   check = () => true;
   intent = () => `list ${this.visibility ?? 'all'} clients, ${this.perPage} per page`;
   protected async execute(model: Model, { api }: Real) {
-    const listed = await listedIds(api, { scope: model.scope, filters: [], visibility: this.visibility, perPage: this.perPage }, model.state.clients.length);
+    const listed = await listedIds(
+      api,
+      { scope: model.scope, filters: [], visibility: this.visibility, perPage: this.perPage },
+      model.state.clients.length,
+    );
     const expected = transition.expectedList(model.state, [], api.capabilities.filters, this.visibility);
-    expectThat(transition.listAgrees(listed, expected), 'stateful/list', `the ${this.visibility ?? ''} list differs from the model`, { expected: expected.must, actual: listed });
+    expectThat(transition.listAgrees(listed, expected), 'stateful/list', `the ${this.visibility ?? ''} list differs from the model`, {
+      expected: expected.must,
+      actual: listed,
+    });
   }
 }
 
@@ -140,7 +183,11 @@ function actionCommands(api: ClientApi): fc.Arbitrary<Command>[] {
   if (!api.act) return [];
   return actionFields(api.capabilities.fields).flatMap((field) => {
     const values: fc.Arbitrary<FieldValue> | undefined =
-      field.kind === 'set' ? fc.oneof(setValue(), fc.constant([])) : field.kind === 'enum' && field.values?.length ? fc.constantFrom(...field.values) : undefined;
+      field.kind === 'set'
+        ? fc.oneof(setValue(), fc.constant([]))
+        : field.kind === 'enum' && field.values?.length
+          ? fc.constantFrom(...field.values)
+          : undefined;
     return values ? [fc.tuple(fc.nat(), values).map(([pick, value]): Command => new Act(pick, field.name, value))] : [];
   });
 }
@@ -165,6 +212,8 @@ function commandsFor(api: ClientApi): fc.Arbitrary<Command>[] {
 family('stateful', (env) => {
   check(env, 'random sequences of the documented operations agree with the model', { writes: true, needs: [SCOPE] }, (run) => {
     const commands = fc.commands(commandsFor(run.api), { maxCommands: 20, size: '+1' });
-    return forAll(run, commands, (cmds) => fc.asyncModelRun(() => ({ model: { scope: run.scope(), state: transition.EMPTY_STATE }, real: { run, api: run.api } }), cmds));
+    return forAll(run, commands, (cmds) =>
+      fc.asyncModelRun(() => ({ model: { scope: run.scope(), state: transition.EMPTY_STATE }, real: { run, api: run.api } }), cmds),
+    );
   });
 });

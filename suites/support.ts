@@ -5,7 +5,15 @@ import { expectThat } from '../engine/property.js';
 import type { Answer } from '../engine/session.js';
 import type { NamedValue, StringConstraints } from '../generators/arbitraries.js';
 import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
-import { actionFields, editableFields, requiredOn, updatableFields, type ClientFields, type FieldSpec, type FieldValue } from '../model/fields.js';
+import {
+  actionFields,
+  editableFields,
+  requiredOn,
+  updatableFields,
+  type ClientFields,
+  type FieldSpec,
+  type FieldValue,
+} from '../model/fields.js';
 import type { CheckRun } from './harness.js';
 
 /** Few letters in both cases: substrings and case variants of one value show up in another. */
@@ -126,7 +134,11 @@ export function plainClient(api: ClientApi): ClientFields {
  * The boundary phase's field values, one case per edge class (empty, spaces, punctuation, Unicode, ...):
  * the class's value in every editable field whose schema allows it, a plain value elsewhere.
  */
-export function boundaryFields(api: ClientApi, options: { nulls: boolean }, fields: readonly string[] = editable(api)): NamedValue<ClientFields>[] {
+export function boundaryFields(
+  api: ClientApi,
+  options: { nulls: boolean },
+  fields: readonly string[] = editable(api),
+): NamedValue<ClientFields>[] {
   const byClass = new Map<string, Record<string, FieldValue>>();
   for (const field of fields) {
     for (const { name, value } of api.fieldBoundaries(field)) {
@@ -165,7 +177,10 @@ export function actionState(api: ClientApi): fc.Arbitrary<{ onCreate: ClientFiel
     if (field.kind === 'set' && field.onCreate) onCreate[field.name] = setValue();
     else if (field.kind === 'enum' && field.values?.length && api.act) viaAction[field.name] = fc.constantFrom(...field.values);
   }
-  return fc.record({ onCreate: fc.record(onCreate) as fc.Arbitrary<ClientFields>, viaAction: fc.record(viaAction) as fc.Arbitrary<ClientFields> });
+  return fc.record({
+    onCreate: fc.record(onCreate) as fc.Arbitrary<ClientFields>,
+    viaAction: fc.record(viaAction) as fc.Arbitrary<ClientFields>,
+  });
 }
 
 /** One fixed action state, for boundary cases: the first two set words on create, an enum's last value by its action. */

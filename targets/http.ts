@@ -21,11 +21,7 @@ export function sendText(
  * 413. Reading stops there rather than draining the rest, so an endless body costs nothing; the
  * connection closes after the answer because its unread bytes could not be parsed as a next request.
  */
-export function readBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-  limitBytes = DEFAULT_BODY_LIMIT_BYTES,
-): Promise<string | undefined> {
+export function readBody(req: IncomingMessage, res: ServerResponse, limitBytes = DEFAULT_BODY_LIMIT_BYTES): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

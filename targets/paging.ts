@@ -22,12 +22,7 @@ export interface Page<T> {
 }
 
 /** Page `page` (counted from 1) of `matched`; a page past the end is empty. */
-export function paginate<T>(
-  matched: readonly T[],
-  page: number,
-  requestedPerPage: number,
-  faults: PagingFaults = {},
-): Page<T> {
+export function paginate<T>(matched: readonly T[], page: number, requestedPerPage: number, faults: PagingFaults = {}): Page<T> {
   const perPage = faults.perPageUncapped ? requestedPerPage : Math.min(requestedPerPage, MAX_PER_PAGE);
   const start = (page - 1) * perPage - (faults.laterPagesStartEarly && page > 1 ? 1 : 0);
   const pages = (faults.pagesFloor ? Math.floor : Math.ceil)(matched.length / perPage);

@@ -65,8 +65,14 @@ interface WorkflowFile {
 /** Parses strictly: a duplicate key or any YAML error fails here, as it would fail on GitHub. */
 function readYaml<T>(relative: string): T {
   const doc = parseDocument(readFileSync(join(PROJECT_ROOT, relative), 'utf8'), { uniqueKeys: true, prettyErrors: true });
-  expect(doc.errors.map((e) => e.message), `${relative}: YAML errors`).toEqual([]);
-  expect(doc.warnings.map((e) => e.message), `${relative}: YAML warnings`).toEqual([]);
+  expect(
+    doc.errors.map((e) => e.message),
+    `${relative}: YAML errors`,
+  ).toEqual([]);
+  expect(
+    doc.warnings.map((e) => e.message),
+    `${relative}: YAML warnings`,
+  ).toEqual([]);
   return doc.toJS() as T;
 }
 
@@ -93,7 +99,9 @@ function expressionsIn(value: unknown): { at: string; expression: string }[] {
 
 /** `steps.ID.outputs.NAME` references in the expressions of a value. */
 function stepReferences(value: unknown): string[] {
-  return expressionsIn(value).flatMap(({ expression }) => [...expression.matchAll(/\bsteps\.([A-Za-z_][\w-]*)\.outputs\b/g)].map((m) => m[1]!));
+  return expressionsIn(value).flatMap(({ expression }) =>
+    [...expression.matchAll(/\bsteps\.([A-Za-z_][\w-]*)\.outputs\b/g)].map((m) => m[1]!),
+  );
 }
 
 function label(step: Step, index: number): string {
@@ -124,7 +132,9 @@ function substitute(text: Scalar, contexts: Contexts): string {
 /** A step's (or job's) `if:`; without a status function, `success()` is implied, as on GitHub. */
 function condition(expression: Scalar | undefined, contexts: Contexts, failed: boolean): boolean {
   if (expression === undefined) return !failed;
-  const inner = String(expression).trim().replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, '$1');
+  const inner = String(expression)
+    .trim()
+    .replace(/^\$\{\{\s*([\s\S]*?)\s*\}\}$/, '$1');
   let status: boolean | undefined;
   const and = (value: boolean) => (status = (status ?? true) && value);
   let result = true;
@@ -196,10 +206,20 @@ interface JobState {
 const STEP_TIMEOUT_MS = 90_000;
 
 /** GitHub's `shell: bash`: `bash --noprofile --norc -eo pipefail {0}`, in a process group of its own (killed on timeout). */
-function bash(script: string, cwd: string, env: Record<string, string>, scriptFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function bash(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  scriptFile: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   writeFileSync(scriptFile, script);
   return new Promise((done, fail) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -219,7 +239,12 @@ function bash(script: string, cwd: string, env: Record<string, string>, scriptFi
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 interface UsesResult {
@@ -242,7 +267,8 @@ async function standInFor(step: Step, inputs: Record<string, string>, job: JobSt
   if (step.uses === 'actions/download-artifact@v4') {
     const pattern = globToRegExp(inputs.pattern ?? inputs.name!);
     for (const name of existsSync(job.artifacts) ? readdirSync(job.artifacts) : []) {
-      if (pattern.test(name)) cpSync(join(job.artifacts, name), join(resolve(job.workspace, inputs.path ?? '.'), name), { recursive: true });
+      if (pattern.test(name))
+        cpSync(join(job.artifacts, name), join(resolve(job.workspace, inputs.path ?? '.'), name), { recursive: true });
     }
     return { ok: true, outputs: {} };
   }
@@ -261,7 +287,11 @@ interface StepsOptions {
 }
 
 /** Runs steps in order as the runner does; returns whether one failed and the `steps` context. */
-async function runSteps(steps: readonly Step[], job: JobState, options: StepsOptions): Promise<{ failed: boolean; steps: Record<string, { outputs: Record<string, string>; outcome: string }> }> {
+async function runSteps(
+  steps: readonly Step[],
+  job: JobState,
+  options: StepsOptions,
+): Promise<{ failed: boolean; steps: Record<string, { outputs: Record<string, string>; outcome: string }> }> {
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
   let failed = false;
   for (const [index, step] of steps.entries()) {
@@ -284,7 +314,8 @@ async function runSteps(steps: readonly Step[], job: JobState, options: StepsOpt
     const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, substitute(value, contexts)]));
     if (step.uses !== undefined) {
       const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(value, contexts)]));
-      const result = step.uses === './' && options.onUses ? await options.onUses(step, inputs, stepEnv) : await standInFor(step, inputs, job);
+      const result =
+        step.uses === './' && options.onUses ? await options.onUses(step, inputs, stepEnv) : await standInFor(step, inputs, job);
       record({ status: result.ok ? 'success' : 'failure', uses: step.uses, with: inputs, outputs: result.outputs });
       continue;
     }
@@ -292,9 +323,14 @@ async function runSteps(steps: readonly Step[], job: JobState, options: StepsOpt
     if (shell !== 'bash') throw new Error(`${name}: the simulation runs bash steps only (shell: ${shell})`);
     const files = join(job.runnerTemp, `_step${++job.stepCount}`);
     mkdirSync(files, { recursive: true });
-    const commandFiles = { GITHUB_OUTPUT: join(files, 'output'), GITHUB_ENV: join(files, 'env'), GITHUB_STEP_SUMMARY: join(files, 'summary') };
+    const commandFiles = {
+      GITHUB_OUTPUT: join(files, 'output'),
+      GITHUB_ENV: join(files, 'env'),
+      GITHUB_STEP_SUMMARY: join(files, 'summary'),
+    };
     for (const file of Object.values(commandFiles)) writeFileSync(file, '');
-    const directory = step['working-directory'] === undefined ? job.workspace : resolve(job.workspace, substitute(step['working-directory'], contexts));
+    const directory =
+      step['working-directory'] === undefined ? job.workspace : resolve(job.workspace, substitute(step['working-directory'], contexts));
     const env = { ...job.env, ...options.extraEnv, ...stepEnv, ...commandFiles };
     const result = await bash(substitute(step.run!, contexts), directory, env, join(files, 'script.sh'));
     const outputs = parseCommandFile(readFileSync(commandFiles.GITHUB_OUTPUT, 'utf8'));
@@ -314,7 +350,12 @@ interface ActionRun {
 /** `uses: <this action>` with these `with:` values, inside a job; records go to the job's list. */
 async function runAction(job: JobState, withInputs: Record<string, string>, callerEnv: Record<string, string> = {}): Promise<ActionRun> {
   for (const key of Object.keys(withInputs)) if (!(key in action.inputs)) throw new Error(`with.${key}: action.yml has no such input`);
-  const inputs = Object.fromEntries(Object.entries(action.inputs).map(([key, input]) => [key, withInputs[key] ?? (input.default === undefined ? '' : String(input.default))]));
+  const inputs = Object.fromEntries(
+    Object.entries(action.inputs).map(([key, input]) => [
+      key,
+      withInputs[key] ?? (input.default === undefined ? '' : String(input.default)),
+    ]),
+  );
   const first = job.records.length;
   const contexts = { inputs, github: { ...job.github, action_path: PROJECT_ROOT }, matrix: job.matrix, runner: { temp: job.runnerTemp } };
   // The caller step's env: reaches every step of the action, as on GitHub.
@@ -325,7 +366,12 @@ async function runAction(job: JobState, withInputs: Record<string, string>, call
     if (key in saved) job.env[key] = saved[key]!;
     else delete job.env[key];
   }
-  const outputs = Object.fromEntries(Object.entries(action.outputs).map(([key, output]) => [key, substitute(output.value, { ...contexts, steps: result.steps, env: job.env })]));
+  const outputs = Object.fromEntries(
+    Object.entries(action.outputs).map(([key, output]) => [
+      key,
+      substitute(output.value, { ...contexts, steps: result.steps, env: job.env }),
+    ]),
+  );
   return { failed: result.failed, outputs, records: job.records.slice(first) };
 }
 
@@ -353,7 +399,17 @@ function newJob(artifacts: string, matrix: Record<string, Scalar> = {}, github: 
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: runnerTemp,
   };
-  return { workspace, runnerTemp, env, github: { workspace, run_number: '7', ...github }, matrix, artifacts, records: [], summary: '', stepCount: 0 };
+  return {
+    workspace,
+    runnerTemp,
+    env,
+    github: { workspace, run_number: '7', ...github },
+    matrix,
+    artifacts,
+    records: [],
+    summary: '',
+    stepCount: 0,
+  };
 }
 
 /** Everything a job printed and wrote where a reader of the run would see it. */
@@ -363,7 +419,10 @@ function visibleText(job: JobState): string {
 
 function recordOf(records: readonly StepRecord[], name: RegExp): StepRecord {
   const found = records.filter((r) => name.test(r.label));
-  expect(found.map((r) => r.label), `one step named ${name}`).toHaveLength(1);
+  expect(
+    found.map((r) => r.label),
+    `one step named ${name}`,
+  ).toHaveLength(1);
   return found[0]!;
 }
 
@@ -414,7 +473,11 @@ describe('action.yml and the example workflow, read as GitHub reads them', () =>
       ...action.runs.steps.filter((s) => s.run !== undefined).map((step) => ({ where: 'action.yml', step, shell: step.shell })),
       ...workflowSteps
         .filter(({ step }) => step.run !== undefined)
-        .map(({ job, step }) => ({ where: `jobs.${job}`, step, shell: step.shell ?? workflow.jobs[job]!.defaults?.run?.shell ?? workflow.defaults?.run?.shell })),
+        .map(({ job, step }) => ({
+          where: `jobs.${job}`,
+          step,
+          shell: step.shell ?? workflow.jobs[job]!.defaults?.run?.shell ?? workflow.defaults?.run?.shell,
+        })),
     ];
     expect(bashSteps.length).toBeGreaterThan(5);
     for (const { where, step, shell } of bashSteps) {
@@ -428,14 +491,18 @@ describe('action.yml and the example workflow, read as GitHub reads them', () =>
   });
 
   it('uses only ./ and real actions pinned to a major', () => {
-    const uses = [...action.runs.steps, ...workflowSteps.map(({ step }) => step)].flatMap((step) => (step.uses === undefined ? [] : [step.uses]));
+    const uses = [...action.runs.steps, ...workflowSteps.map(({ step }) => step)].flatMap((step) =>
+      step.uses === undefined ? [] : [step.uses],
+    );
     expect(uses).toContain('./');
     for (const name of uses) expect(name === './' || ALLOWED_ACTIONS.includes(name), name).toBe(true);
     // The action itself: Node set up, the report dir uploaded, always.
     const upload = action.runs.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
     expect(upload.if).toBe('always()');
     expect(upload.with).toMatchObject({ name: '${{ inputs.artifact-name }}', path: '${{ inputs.report-dir }}' });
-    expect(action.runs.steps.find((s) => s.uses === 'actions/setup-node@v4')?.with).toEqual({ 'node-version': '${{ inputs.node-version }}' });
+    expect(action.runs.steps.find((s) => s.uses === 'actions/setup-node@v4')?.with).toEqual({
+      'node-version': '${{ inputs.node-version }}',
+    });
   });
 
   it('the workflow: needs name jobs, uses: ./ gets inputs of action.yml, shards upload under names of their own that merge downloads', () => {
@@ -451,14 +518,19 @@ describe('action.yml and the example workflow, read as GitHub reads them', () =>
       for (const [index, step] of job.steps.entries()) {
         for (const ref of stepReferences(step)) expect(ids, `${id}: ${label(step, index)} reads steps.${ref}`).toContain(ref);
         if (step.id) ids.push(step.id);
-        if (step.uses === './') for (const key of Object.keys(step.with ?? {})) expect(action.inputs, `${id}: with.${key}`).toHaveProperty([key]);
+        if (step.uses === './')
+          for (const key of Object.keys(step.with ?? {})) expect(action.inputs, `${id}: with.${key}`).toHaveProperty([key]);
       }
       // A workflow without declared inputs has none to read; tokens come from secrets or a step's GITHUB_ENV, never from a literal.
       for (const { at, expression } of expressionsIn(job)) {
         expect(expression, `${id}.${at}`).not.toMatch(/^inputs\./);
         expect(expression, `${id}.${at}`).toMatch(/^(!?cancelled\(\)|always\(\)|(matrix|github|steps|secrets|runner|env)\.[\w.-]+)$/);
       }
-      for (const [key, value] of Object.entries({ ...workflow.env, ...job.env, ...Object.assign({}, ...job.steps.map((s) => s.env ?? {})) })) {
+      for (const [key, value] of Object.entries({
+        ...workflow.env,
+        ...job.env,
+        ...Object.assign({}, ...job.steps.map((s) => s.env ?? {})),
+      })) {
         if (/token|secret|password|key/i.test(key)) expect(String(value), key).toMatch(/^\$\{\{\s*secrets\.[\w]+\s*\}\}$/);
       }
     }
@@ -496,7 +568,9 @@ describe('action.yml and the example workflow, read as GitHub reads them', () =>
     const [target] = config.targets;
     expect(target).toMatchObject({ api: 'freshbooks-rest', url: 'http://127.0.0.1:8080', tokenEnv: 'STAGING_TOKEN' });
     const { args, env } = targetArgs(config, 0, { STAGING_TOKEN: 'not-a-real-token' }, []);
-    expect(args).toEqual(expect.arrayContaining(['--api', 'freshbooks-rest', '--target', 'http://127.0.0.1:8080', '--account-id', 'ABC123']));
+    expect(args).toEqual(
+      expect.arrayContaining(['--api', 'freshbooks-rest', '--target', 'http://127.0.0.1:8080', '--account-id', 'ABC123']),
+    );
     expect(args.join(' ')).not.toContain('not-a-real-token');
     expect(env.CLIENTELE_TOKEN).toBe('not-a-real-token');
     // Every job that runs the config exports the variable it names.
@@ -531,7 +605,15 @@ describe('the action, run step by step as GitHub would (local simulation)', () =
     const url = target.address.kind === 'url' ? target.address.url : '';
     writeFileSync(
       join(job.workspace, 'clientele.config.yaml'),
-      ['targets:', '  - name: staging', '    api: freshbooks-rest', `    url: ${url}`, '    accountId: ABC123', `    tokenEnv: ${TOKEN_ENV}`, ''].join('\n'),
+      [
+        'targets:',
+        '  - name: staging',
+        '    api: freshbooks-rest',
+        `    url: ${url}`,
+        '    accountId: ABC123',
+        `    tokenEnv: ${TOKEN_ENV}`,
+        '',
+      ].join('\n'),
     );
     job.env[TOKEN_ENV] = token(target);
     return job;
@@ -553,93 +635,117 @@ describe('the action, run step by step as GitHub would (local simulation)', () =
     return runs.get(kind)!;
   }
 
-  it('against the reference: reports written and uploaded, the summary holds report.md, exit-code 0, the job passes', { timeout: 120_000 }, async () => {
-    const { job, run } = await actionAgainst('reference');
-    const reportDir = join(job.workspace, 'reports/latest');
-    expect(run.outputs).toEqual({ 'exit-code': '0', 'report-dir': reportDir });
-    expect(run.failed).toBe(false);
-    expect(run.records.map((r) => [r.label, r.status])).toEqual([
-      ['Set up Node.js', 'success'],
-      ['Install clientele', 'success'],
-      ['Run clientele', 'success'],
-      ['Upload the reports', 'success'],
-      ['Add the reports to the job summary', 'success'],
-      ['Fail the job on a non-zero exit code', 'success'],
-    ]);
-    // node_modules is there: the install step is a no-op, not a second npm ci.
-    expect(recordOf(run.records, /^Install/).stdout).toContain('already installed');
-    expect(recordOf(run.records, /^Set up Node/).with).toEqual({ 'node-version': '20' });
+  it(
+    'against the reference: reports written and uploaded, the summary holds report.md, exit-code 0, the job passes',
+    { timeout: 120_000 },
+    async () => {
+      const { job, run } = await actionAgainst('reference');
+      const reportDir = join(job.workspace, 'reports/latest');
+      expect(run.outputs).toEqual({ 'exit-code': '0', 'report-dir': reportDir });
+      expect(run.failed).toBe(false);
+      expect(run.records.map((r) => [r.label, r.status])).toEqual([
+        ['Set up Node.js', 'success'],
+        ['Install clientele', 'success'],
+        ['Run clientele', 'success'],
+        ['Upload the reports', 'success'],
+        ['Add the reports to the job summary', 'success'],
+        ['Fail the job on a non-zero exit code', 'success'],
+      ]);
+      // node_modules is there: the install step is a no-op, not a second npm ci.
+      expect(recordOf(run.records, /^Install/).stdout).toContain('already installed');
+      expect(recordOf(run.records, /^Set up Node/).with).toEqual({ 'node-version': '20' });
 
-    for (const file of ['report.json', 'report.junit.xml', 'report.md', 'report.html']) expect(existsSync(join(reportDir, file)), file).toBe(true);
-    const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport;
-    expect(report).toMatchObject({ outcome: 'passed', exitCode: 0, seed: 7, runs: 3, target: reference.address.kind === 'url' ? reference.address.url : '' });
+      for (const file of ['report.json', 'report.junit.xml', 'report.md', 'report.html'])
+        expect(existsSync(join(reportDir, file)), file).toBe(true);
+      const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport;
+      expect(report).toMatchObject({
+        outcome: 'passed',
+        exitCode: 0,
+        seed: 7,
+        runs: 3,
+        target: reference.address.kind === 'url' ? reference.address.url : '',
+      });
 
-    // The upload is given the directory the run wrote, under the default artifact name.
-    const upload = recordOf(run.records, /^Upload/);
-    expect(upload.with).toEqual({ name: 'clientele-reports', path: 'reports/latest', 'if-no-files-found': 'warn' });
-    expect(resolve(job.workspace, upload.with!.path!)).toBe(reportDir);
-    expect(readdirSync(join(job.artifacts, 'clientele-reports')).sort()).toEqual(readdirSync(reportDir).sort());
+      // The upload is given the directory the run wrote, under the default artifact name.
+      const upload = recordOf(run.records, /^Upload/);
+      expect(upload.with).toEqual({ name: 'clientele-reports', path: 'reports/latest', 'if-no-files-found': 'warn' });
+      expect(resolve(job.workspace, upload.with!.path!)).toBe(reportDir);
+      expect(readdirSync(join(job.artifacts, 'clientele-reports')).sort()).toEqual(readdirSync(reportDir).sort());
 
-    const markdown = readFileSync(join(reportDir, 'report.md'), 'utf8');
-    expect(job.summary).toContain(markdown);
-    expect(job.summary).toMatch(/^# clientele: freshbooks-rest against /);
-    // CI mode: one plain line per finished check, no terminal animation.
-    const runStep = recordOf(run.records, /^Run clientele/);
-    expect(runStep.stdout).toMatch(/^✓ contract\//m);
-    expect(runStep.stdout).not.toMatch(/\u001b\[/);
-    expect(recordOf(run.records, /^Fail the job/).stdout).toContain('no broken promise');
+      const markdown = readFileSync(join(reportDir, 'report.md'), 'utf8');
+      expect(job.summary).toContain(markdown);
+      expect(job.summary).toMatch(/^# clientele: freshbooks-rest against /);
+      // CI mode: one plain line per finished check, no terminal animation.
+      const runStep = recordOf(run.records, /^Run clientele/);
+      expect(runStep.stdout).toMatch(/^✓ contract\//m);
+      expect(runStep.stdout).not.toMatch(/\u001b\[/);
+      expect(recordOf(run.records, /^Fail the job/).stdout).toContain('no broken promise');
 
-    expect(visibleText(job)).not.toContain(token(reference));
-    for (const file of filesUnder(reportDir)) expect(readFileSync(file, 'utf8'), file).not.toContain(token(reference));
-  });
+      expect(visibleText(job)).not.toContain(token(reference));
+      for (const file of filesUnder(reportDir)) expect(readFileSync(file, 'utf8'), file).not.toContain(token(reference));
+    },
+  );
 
-  it('against a mutant: exit-code 1, the report is still uploaded and summarised, the last step fails with the annotation', { timeout: 120_000 }, async () => {
-    const { job, run } = await actionAgainst('mutant');
-    expect(run.outputs['exit-code']).toBe('1');
-    expect(run.failed).toBe(true);
-    const statuses = Object.fromEntries(run.records.map((r) => [r.label, r.status]));
-    expect(statuses).toMatchObject({ 'Run clientele': 'success', 'Upload the reports': 'success', 'Add the reports to the job summary': 'success', 'Fail the job on a non-zero exit code': 'failure' });
-    const gate = recordOf(run.records, /^Fail the job/);
-    expect(gate.code).toBe(1);
-    expect(gate.stdout).toMatch(/^::error title=clientele::exit code 1: conformance failures\b.*$/m);
-    expect(gate.stdout.split('\n').filter((line) => line.startsWith('::error'))).toHaveLength(1);
+  it(
+    'against a mutant: exit-code 1, the report is still uploaded and summarised, the last step fails with the annotation',
+    { timeout: 120_000 },
+    async () => {
+      const { job, run } = await actionAgainst('mutant');
+      expect(run.outputs['exit-code']).toBe('1');
+      expect(run.failed).toBe(true);
+      const statuses = Object.fromEntries(run.records.map((r) => [r.label, r.status]));
+      expect(statuses).toMatchObject({
+        'Run clientele': 'success',
+        'Upload the reports': 'success',
+        'Add the reports to the job summary': 'success',
+        'Fail the job on a non-zero exit code': 'failure',
+      });
+      const gate = recordOf(run.records, /^Fail the job/);
+      expect(gate.code).toBe(1);
+      expect(gate.stdout).toMatch(/^::error title=clientele::exit code 1: conformance failures\b.*$/m);
+      expect(gate.stdout.split('\n').filter((line) => line.startsWith('::error'))).toHaveLength(1);
 
-    const reportDir = run.outputs['report-dir']!;
-    expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'))).toMatchObject({ outcome: 'failed', exitCode: 1 });
-    expect(job.summary).toContain(readFileSync(join(reportDir, 'report.md'), 'utf8'));
-    expect(job.summary).toContain('partial-update');
-    expect(existsSync(join(job.artifacts, 'clientele-reports', 'report.junit.xml'))).toBe(true);
+      const reportDir = run.outputs['report-dir']!;
+      expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'))).toMatchObject({ outcome: 'failed', exitCode: 1 });
+      expect(job.summary).toContain(readFileSync(join(reportDir, 'report.md'), 'utf8'));
+      expect(job.summary).toContain('partial-update');
+      expect(existsSync(join(job.artifacts, 'clientele-reports', 'report.junit.xml'))).toBe(true);
 
-    expect(visibleText(job)).not.toContain(token(mutant));
-    for (const file of filesUnder(reportDir)) expect(readFileSync(file, 'utf8'), file).not.toContain(token(mutant));
-  });
+      expect(visibleText(job)).not.toContain(token(mutant));
+      for (const file of filesUnder(reportDir)) expect(readFileSync(file, 'utf8'), file).not.toContain(token(mutant));
+    },
+  );
 
-  it('inputs are text, never shell: quotes, $( ), backticks and globs reach the CLI literally, and a usage error is exit 2', { timeout: 60_000 }, async () => {
-    const job = workspaceFor(reference);
-    const run = await runAction(job, {
-      config: 'clientele.config.yaml"; touch pwned-config; echo "',
-      args: '--runs 3 $(touch pwned-args) `touch pwned-tick` *',
-      'report-dir': 'out dir/$(touch pwned-dir)',
-      'artifact-name': 'reports $(touch pwned-name)',
-      baseline: '; touch pwned-baseline',
-    });
-    expect(readdirSync(job.workspace).filter((name) => name.startsWith('pwned'))).toEqual([]);
-    expect(readdirSync(job.runnerTemp).filter((name) => name.startsWith('pwned'))).toEqual([]);
-    expect(run.outputs).toEqual({ 'exit-code': '2', 'report-dir': join(job.workspace, 'out dir/$(touch pwned-dir)') });
-    // The first argument the CLI refuses is the text of args, exactly as given.
-    expect(recordOf(run.records, /^Run clientele/).stderr).toMatch(/^clientele: .*'\$\(touch'/m);
-    const gate = recordOf(run.records, /^Fail the job/);
-    expect(gate.status).toBe('failure');
-    expect(gate.stdout).toMatch(/^::error title=clientele::exit code 2: usage or configuration error/m);
-    expect(recordOf(run.records, /^Upload/).with!.name).toBe('reports $(touch pwned-name)');
+  it(
+    'inputs are text, never shell: quotes, $( ), backticks and globs reach the CLI literally, and a usage error is exit 2',
+    { timeout: 60_000 },
+    async () => {
+      const job = workspaceFor(reference);
+      const run = await runAction(job, {
+        config: 'clientele.config.yaml"; touch pwned-config; echo "',
+        args: '--runs 3 $(touch pwned-args) `touch pwned-tick` *',
+        'report-dir': 'out dir/$(touch pwned-dir)',
+        'artifact-name': 'reports $(touch pwned-name)',
+        baseline: '; touch pwned-baseline',
+      });
+      expect(readdirSync(job.workspace).filter((name) => name.startsWith('pwned'))).toEqual([]);
+      expect(readdirSync(job.runnerTemp).filter((name) => name.startsWith('pwned'))).toEqual([]);
+      expect(run.outputs).toEqual({ 'exit-code': '2', 'report-dir': join(job.workspace, 'out dir/$(touch pwned-dir)') });
+      // The first argument the CLI refuses is the text of args, exactly as given.
+      expect(recordOf(run.records, /^Run clientele/).stderr).toMatch(/^clientele: .*'\$\(touch'/m);
+      const gate = recordOf(run.records, /^Fail the job/);
+      expect(gate.status).toBe('failure');
+      expect(gate.stdout).toMatch(/^::error title=clientele::exit code 2: usage or configuration error/m);
+      expect(recordOf(run.records, /^Upload/).with!.name).toBe('reports $(touch pwned-name)');
 
-    // And the config path, on its own, reaches the CLI's loader as one literal argument.
-    const other = workspaceFor(reference);
-    const again = await runAction(other, { config: 'clientele.config.yaml"; touch pwned-config; echo "', args: '--runs 3' });
-    expect(again.outputs['exit-code']).toBe('2');
-    expect(recordOf(again.records, /^Run clientele/).stderr).toContain('clientele.config.yaml"; touch pwned-config; echo "');
-    expect(readdirSync(other.workspace).filter((name) => name.startsWith('pwned'))).toEqual([]);
-  });
+      // And the config path, on its own, reaches the CLI's loader as one literal argument.
+      const other = workspaceFor(reference);
+      const again = await runAction(other, { config: 'clientele.config.yaml"; touch pwned-config; echo "', args: '--runs 3' });
+      expect(again.outputs['exit-code']).toBe('2');
+      expect(recordOf(again.records, /^Run clientele/).stderr).toContain('clientele.config.yaml"; touch pwned-config; echo "');
+      expect(readdirSync(other.workspace).filter((name) => name.startsWith('pwned'))).toEqual([]);
+    },
+  );
 
   it('a report-dir input with a newline cannot forge a step output', { timeout: 60_000 }, async () => {
     const job = workspaceFor(reference);
@@ -654,81 +760,91 @@ describe('the action, run step by step as GitHub would (local simulation)', () =
     expect(recordOf(run.records, /^Upload/).status).toBe('success');
   });
 
-  it("a failing run's report.junit.xml has the shape dorny/test-reporter (java-junit) and action-junit-report read", { timeout: 120_000 }, async () => {
-    const { run } = await actionAgainst('mutant');
-    const dir = run.outputs['report-dir']!;
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
-    const xml = readFileSync(join(dir, 'report.junit.xml'), 'utf8');
-    expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '',
-      parseAttributeValue: false,
-      parseTagValue: false,
-      trimValues: false,
-      textNodeName: '#text',
-      // `skipped` is both an attribute (a count) and an element: only elements become arrays.
-      isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ['testsuite', 'testcase', 'property', 'failure', 'skipped', 'error'].includes(name),
-    }).parse(xml) as Record<string, any>;
+  it(
+    "a failing run's report.junit.xml has the shape dorny/test-reporter (java-junit) and action-junit-report read",
+    { timeout: 120_000 },
+    async () => {
+      const { run } = await actionAgainst('mutant');
+      const dir = run.outputs['report-dir']!;
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
+      const xml = readFileSync(join(dir, 'report.junit.xml'), 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const parsed = new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '',
+        parseAttributeValue: false,
+        parseTagValue: false,
+        trimValues: false,
+        textNodeName: '#text',
+        // `skipped` is both an attribute (a count) and an element: only elements become arrays.
+        isArray: (name, _path, _leaf, isAttribute) =>
+          !isAttribute && ['testsuite', 'testcase', 'property', 'failure', 'skipped', 'error'].includes(name),
+      }).parse(xml) as Record<string, any>;
 
-    const NUMBER = /^\d+$/;
-    const SECONDS = /^\d+(\.\d+)?$/;
-    const root = parsed.testsuites;
-    expect(Object.keys(parsed).filter((key) => key !== '?xml')).toEqual(['testsuites']);
-    for (const key of ['tests', 'failures', 'errors', 'skipped']) expect(root[key], `testsuites@${key}`).toMatch(NUMBER);
-    expect(root.time).toMatch(SECONDS);
+      const NUMBER = /^\d+$/;
+      const SECONDS = /^\d+(\.\d+)?$/;
+      const root = parsed.testsuites;
+      expect(Object.keys(parsed).filter((key) => key !== '?xml')).toEqual(['testsuites']);
+      for (const key of ['tests', 'failures', 'errors', 'skipped']) expect(root[key], `testsuites@${key}`).toMatch(NUMBER);
+      expect(root.time).toMatch(SECONDS);
 
-    // One suite per family the run covered, in the report's order.
-    const suites = root.testsuite as Record<string, any>[];
-    const families = Object.keys(report.summary.families).filter((family) => report.checks.some((c) => c.family === family));
-    expect(suites.map((s) => s.name)).toEqual(families.map((family) => `clientele.${family}`));
-    const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-    for (const suite of suites) {
-      const cases = suite.testcase as Record<string, any>[];
-      const count = (child: string) => cases.filter((c) => c[child] !== undefined).length;
-      expect(suite.time).toMatch(SECONDS);
-      expect(Number(suite.tests), suite.name).toBe(cases.length);
-      expect(Number(suite.failures), suite.name).toBe(count('failure'));
-      expect(Number(suite.errors), suite.name).toBe(count('error'));
-      expect(Number(suite.skipped), suite.name).toBe(count('skipped'));
-      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += Number(suite[key]);
-      const family = String(suite.name).replace(/^clientele\./, '');
-      // One test case per check, each named, classed and timed.
-      expect(cases.map((c) => c.name)).toEqual(report.checks.filter((c) => c.family === family).map((c) => c.name));
-      for (const c of cases) {
-        expect(c.classname).toBe(`freshbooks-rest.${family}`);
-        expect(c.time).toMatch(SECONDS);
+      // One suite per family the run covered, in the report's order.
+      const suites = root.testsuite as Record<string, any>[];
+      const families = Object.keys(report.summary.families).filter((family) => report.checks.some((c) => c.family === family));
+      expect(suites.map((s) => s.name)).toEqual(families.map((family) => `clientele.${family}`));
+      const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+      for (const suite of suites) {
+        const cases = suite.testcase as Record<string, any>[];
+        const count = (child: string) => cases.filter((c) => c[child] !== undefined).length;
+        expect(suite.time).toMatch(SECONDS);
+        expect(Number(suite.tests), suite.name).toBe(cases.length);
+        expect(Number(suite.failures), suite.name).toBe(count('failure'));
+        expect(Number(suite.errors), suite.name).toBe(count('error'));
+        expect(Number(suite.skipped), suite.name).toBe(count('skipped'));
+        for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += Number(suite[key]);
+        const family = String(suite.name).replace(/^clientele\./, '');
+        // One test case per check, each named, classed and timed.
+        expect(cases.map((c) => c.name)).toEqual(report.checks.filter((c) => c.family === family).map((c) => c.name));
+        for (const c of cases) {
+          expect(c.classname).toBe(`freshbooks-rest.${family}`);
+          expect(c.time).toMatch(SECONDS);
+        }
       }
-    }
-    expect(totals).toEqual({ tests: Number(root.tests), failures: Number(root.failures), errors: Number(root.errors), skipped: Number(root.skipped) });
-    expect(Number(root.tests)).toBe(report.checks.length);
+      expect(totals).toEqual({
+        tests: Number(root.tests),
+        failures: Number(root.failures),
+        errors: Number(root.errors),
+        skipped: Number(root.skipped),
+      });
+      expect(Number(root.tests)).toBe(report.checks.length);
 
-    const cases = suites.flatMap((s) => s.testcase as Record<string, any>[]);
-    const failed = report.checks.filter((c) => c.status === 'failed');
-    expect(failed.length).toBeGreaterThan(0);
-    expect(Number(root.failures)).toBe(failed.length);
-    for (const check of failed) {
-      const testcase = cases.find((c) => c.name === check.name)!;
-      const [failure] = testcase.failure as Record<string, string>[];
-      expect(failure!.message).toBe(check.failure!.message);
-      expect(failure!.type).toBe(check.failure!.rule);
-      const text = failure!['#text']!;
-      expect(text).toContain(`rule: ${check.failure!.rule}`);
-      expect(text).toContain(`basis: The docs say: "${check.failure!.basis.says}"`);
-      expect(text).toMatch(/^response: HTTP \d{3}/m);
-      expect(text).toMatch(/^reproduction:\n {2}curl /m);
-      expect(text).toContain(`replay: ${check.failure!.reproduction.replay}`);
-      expect(text).toContain('$CLIENTELE_TOKEN');
-    }
-    const skipped = report.checks.filter((c) => c.status === 'skipped');
-    expect(skipped.length).toBeGreaterThan(0);
-    for (const check of skipped) {
-      const testcase = cases.find((c) => c.name === check.name)!;
-      expect(testcase.skipped, check.name).toHaveLength(1);
-      expect(testcase.failure).toBeUndefined();
-    }
-    expect(xml).not.toContain(token(mutant));
-  });
+      const cases = suites.flatMap((s) => s.testcase as Record<string, any>[]);
+      const failed = report.checks.filter((c) => c.status === 'failed');
+      expect(failed.length).toBeGreaterThan(0);
+      expect(Number(root.failures)).toBe(failed.length);
+      for (const check of failed) {
+        const testcase = cases.find((c) => c.name === check.name)!;
+        const [failure] = testcase.failure as Record<string, string>[];
+        expect(failure!.message).toBe(check.failure!.message);
+        expect(failure!.type).toBe(check.failure!.rule);
+        const text = failure!['#text']!;
+        expect(text).toContain(`rule: ${check.failure!.rule}`);
+        expect(text).toContain(`basis: The docs say: "${check.failure!.basis.says}"`);
+        expect(text).toMatch(/^response: HTTP \d{3}/m);
+        expect(text).toMatch(/^reproduction:\n {2}curl /m);
+        expect(text).toContain(`replay: ${check.failure!.reproduction.replay}`);
+        expect(text).toContain('$CLIENTELE_TOKEN');
+      }
+      const skipped = report.checks.filter((c) => c.status === 'skipped');
+      expect(skipped.length).toBeGreaterThan(0);
+      for (const check of skipped) {
+        const testcase = cases.find((c) => c.name === check.name)!;
+        expect(testcase.skipped, check.name).toHaveLength(1);
+        expect(testcase.failure).toBeUndefined();
+      }
+      expect(xml).not.toContain(token(mutant));
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -782,7 +898,10 @@ describe('the example workflow, its jobs simulated on one machine', () => {
     mkdirSync(join(job.workspace, 'node_modules', '.bin'), { recursive: true });
     symlinkSync(join(PROJECT_ROOT, 'bin', 'clientele.js'), join(job.workspace, 'node_modules', '.bin', 'clientele'));
     mkdirSync(join(job.workspace, 'examples'));
-    writeFileSync(join(job.workspace, 'examples', 'clientele.config.yaml'), onPort(readFileSync(join(PROJECT_ROOT, 'examples', 'clientele.config.yaml'), 'utf8')));
+    writeFileSync(
+      join(job.workspace, 'examples', 'clientele.config.yaml'),
+      onPort(readFileSync(join(PROJECT_ROOT, 'examples', 'clientele.config.yaml'), 'utf8')),
+    );
     pidFiles.push(join(job.runnerTemp, 'clientele-serve.pid'));
   }
 
@@ -814,56 +933,71 @@ describe('the example workflow, its jobs simulated on one machine', () => {
     return value!;
   }
 
-  it('gate: starts the served target, hands its masked token to the action, passes, and stops the target', { timeout: 150_000 }, async (context) => {
-    const job = newJob(temp('artifacts'));
-    checkout(job);
-    const passed = await runJob('gate', job);
-    expect(job.records.map((r) => [r.label, r.status]).filter(([, status]) => status !== 'success' && status !== 'left out')).toEqual([]);
-    expect(passed).toBe(true);
-    servedToken(job);
-    const report = JSON.parse(readFileSync(join(job.workspace, 'reports/latest/report.json'), 'utf8')) as RunReport;
-    expect(report).toMatchObject({ target: `http://127.0.0.1:${PORT}`, outcome: 'passed', exitCode: 0, seed: 7 });
-    expect(job.summary).toContain(readFileSync(join(job.workspace, 'reports/latest/report.md'), 'utf8'));
-    expect(existsSync(join(job.artifacts, 'clientele-reports', 'report.json'))).toBe(true);
-    // The stop step ended the server with its process group.
-    expect(await waitForPort(PORT, false, 15_000)).toBe(false);
-  });
-
-  it('sharded and merge: each shard uploads its own artifact, merge downloads them and writes the whole run, and passes', { timeout: 240_000 }, async (context) => {
-    const artifacts = temp('artifacts');
-    // The matrix runs on separate runners; here one after the other, as each serves on the same port.
-    for (const shard of workflow.jobs.sharded!.strategy!.matrix!.shard!) {
-      const job = newJob(artifacts, { shard });
+  it(
+    'gate: starts the served target, hands its masked token to the action, passes, and stops the target',
+    { timeout: 150_000 },
+    async (context) => {
+      const job = newJob(temp('artifacts'));
       checkout(job);
-      expect(await runJob('sharded', job), `shard ${shard}`).toBe(true);
+      const passed = await runJob('gate', job);
+      expect(job.records.map((r) => [r.label, r.status]).filter(([, status]) => status !== 'success' && status !== 'left out')).toEqual([]);
+      expect(passed).toBe(true);
       servedToken(job);
+      const report = JSON.parse(readFileSync(join(job.workspace, 'reports/latest/report.json'), 'utf8')) as RunReport;
+      expect(report).toMatchObject({ target: `http://127.0.0.1:${PORT}`, outcome: 'passed', exitCode: 0, seed: 7 });
+      expect(job.summary).toContain(readFileSync(join(job.workspace, 'reports/latest/report.md'), 'utf8'));
+      expect(existsSync(join(job.artifacts, 'clientele-reports', 'report.json'))).toBe(true);
+      // The stop step ended the server with its process group.
       expect(await waitForPort(PORT, false, 15_000)).toBe(false);
-    }
-    expect(readdirSync(artifacts).sort()).toEqual(['clientele-shard-1', 'clientele-shard-2']);
+    },
+  );
 
-    const job = newJob(artifacts);
-    checkout(job);
-    expect(await runJob('merge', job)).toBe(true);
-    expect(readdirSync(join(job.workspace, 'shards')).sort()).toEqual(['clientele-shard-1', 'clientele-shard-2']);
-    expect(recordOf(job.records, /^Merge/).outputs).toEqual({ 'exit-code': '0' });
-    const merged = JSON.parse(readFileSync(join(job.workspace, 'reports/merged/report.json'), 'utf8')) as RunReport;
-    const shardReports = [1, 2].map((i) => JSON.parse(readFileSync(join(job.workspace, 'shards', `clientele-shard-${i}`, 'report.json'), 'utf8')) as RunReport);
-    expect(shardReports.map((r) => r.shard)).toEqual([
-      { index: 1, count: 2 },
-      { index: 2, count: 2 },
-    ].map((shard) => expect.objectContaining(shard)));
-    expect(merged).toMatchObject({ mergedFrom: 2, outcome: 'passed', exitCode: 0, seed: 7 });
-    expect(merged.checks.length).toBe(shardReports[0]!.checks.length + shardReports[1]!.checks.length);
-    expect(job.summary).toContain(readFileSync(join(job.workspace, 'reports/merged/report.md'), 'utf8'));
-    expect(existsSync(join(artifacts, 'clientele-reports-merged', 'report.json'))).toBe(true);
-  });
+  it(
+    'sharded and merge: each shard uploads its own artifact, merge downloads them and writes the whole run, and passes',
+    { timeout: 240_000 },
+    async (context) => {
+      const artifacts = temp('artifacts');
+      // The matrix runs on separate runners; here one after the other, as each serves on the same port.
+      for (const shard of workflow.jobs.sharded!.strategy!.matrix!.shard!) {
+        const job = newJob(artifacts, { shard });
+        checkout(job);
+        expect(await runJob('sharded', job), `shard ${shard}`).toBe(true);
+        servedToken(job);
+        expect(await waitForPort(PORT, false, 15_000)).toBe(false);
+      }
+      expect(readdirSync(artifacts).sort()).toEqual(['clientele-shard-1', 'clientele-shard-2']);
+
+      const job = newJob(artifacts);
+      checkout(job);
+      expect(await runJob('merge', job)).toBe(true);
+      expect(readdirSync(join(job.workspace, 'shards')).sort()).toEqual(['clientele-shard-1', 'clientele-shard-2']);
+      expect(recordOf(job.records, /^Merge/).outputs).toEqual({ 'exit-code': '0' });
+      const merged = JSON.parse(readFileSync(join(job.workspace, 'reports/merged/report.json'), 'utf8')) as RunReport;
+      const shardReports = [1, 2].map(
+        (i) => JSON.parse(readFileSync(join(job.workspace, 'shards', `clientele-shard-${i}`, 'report.json'), 'utf8')) as RunReport,
+      );
+      expect(shardReports.map((r) => r.shard)).toEqual(
+        [
+          { index: 1, count: 2 },
+          { index: 2, count: 2 },
+        ].map((shard) => expect.objectContaining(shard)),
+      );
+      expect(merged).toMatchObject({ mergedFrom: 2, outcome: 'passed', exitCode: 0, seed: 7 });
+      expect(merged.checks.length).toBe(shardReports[0]!.checks.length + shardReports[1]!.checks.length);
+      expect(job.summary).toContain(readFileSync(join(job.workspace, 'reports/merged/report.md'), 'utf8'));
+      expect(existsSync(join(artifacts, 'clientele-reports-merged', 'report.json'))).toBe(true);
+    },
+  );
 
   it('merge fails the job, with its annotation, when a shard left no report', { timeout: 60_000 }, async () => {
     const artifacts = temp('artifacts');
     // Only shard 1 of 2, taken from a real sharded run's layout: report.json with shard 1/2.
     const shardJob = newJob(artifacts);
     writeFileSync(join(shardJob.workspace, 'clientele.config.yaml'), 'targets:\n  - api: freshbooks-rest\n');
-    const shardRun = await runAction(shardJob, { args: '--shard 1/2 --runs 3 --seed 7 --only contract', 'artifact-name': 'clientele-shard-1' });
+    const shardRun = await runAction(shardJob, {
+      args: '--shard 1/2 --runs 3 --seed 7 --only contract',
+      'artifact-name': 'clientele-shard-1',
+    });
     expect(shardRun.outputs['exit-code']).toBe('0');
 
     const job = newJob(artifacts);

@@ -20,9 +20,28 @@ const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 const GROWCRM_SPEC = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
 
 /** The rules of the exchange checks (one per check; `envelope` is the adapters' envelope gap). */
-const EXCHANGE_RULES = ['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message', 'envelope', 'credential-echo'];
+const EXCHANGE_RULES = [
+  'transport',
+  'not-a-server-error',
+  'status-documented',
+  'content-type',
+  'well-formed-body',
+  'duplicate-keys',
+  'response-schema',
+  'documented-message',
+  'envelope',
+  'credential-echo',
+];
 /** What `expected-status` / `expected-outcome` judge against (an Expectation's `rule`). */
-const EXPECTATION_RULES = ['success', 'errors/unknown-id', 'errors/unauthorized', 'errors/invalid-body', 'errors/not-permitted', 'deletion/gone', 'pagination/per-page-cap'];
+const EXPECTATION_RULES = [
+  'success',
+  'errors/unknown-id',
+  'errors/unauthorized',
+  'errors/invalid-body',
+  'errors/not-permitted',
+  'deletion/gone',
+  'pagination/per-page-cap',
+];
 /** The suites' `expectThat(...)` rules. */
 const SUITE_RULES = `contract/list-size contract/empty-list contract/empty-list-pages contract/get-id contract/create-echo
   contract/create-verbatim contract/create-stored contract/create-default pagination/total pagination/per-page pagination/pages
@@ -238,11 +257,15 @@ describe.each(AUDITS)('the basis of $id', (audit) => {
     for (const entry of onOperations) expect(operations).toContain(entry.operation);
     // Every operation has at least its success promise beside it.
     for (const operation of operations) {
-      expect(entries.some((entry) => entry.operation === operation && entry.kind === 'promise' && entry.rules.includes('success')), operation).toBe(true);
+      expect(
+        entries.some((entry) => entry.operation === operation && entry.kind === 'promise' && entry.rules.includes('success')),
+        operation,
+      ).toBe(true);
     }
     // An assumption stands in the spec, at its place.
     const specPath = findApi(audit.id).spec.path;
-    for (const entry of entries.filter((e) => e.kind === 'assumption')) expect(entry.source).toBe(`${specPath}, ${entry.operation ?? 'document'}`);
+    for (const entry of entries.filter((e) => e.kind === 'assumption'))
+      expect(entry.source).toBe(`${specPath}, ${entry.operation ?? 'document'}`);
   });
 });
 
@@ -265,7 +288,13 @@ describe('where the promises stand', () => {
 
   it('keeps the form of a Classic refusal an assumption, where no document says how it is answered', async () => {
     const book = (await findApi('freshbooks-classic').specView()).basis;
-    for (const rule of ['errors/unknown-id', 'errors/invalid-body', 'errors/not-permitted', 'filtering/only-matches', 'pagination/per-page-cap']) {
+    for (const rule of [
+      'errors/unknown-id',
+      'errors/invalid-body',
+      'errors/not-permitted',
+      'filtering/only-matches',
+      'pagination/per-page-cap',
+    ]) {
       expect(book.of(rule).kind, rule).toBe('assumption');
     }
     expect(book.of('errors/unauthorized')).toMatchObject({ kind: 'promise', source: 'shared/README.md, Facts (Classic)' });

@@ -56,10 +56,40 @@ const CLIENT_URL = 'https://api.example.test/accounting/account/abc123/users/cli
 /** A client with every key the Client schema requires, each of the documented type. */
 function validClient(): Record<string, unknown> {
   const nullableText = [
-    'accounting_systemid', 'bus_phone', 'company_industry', 'company_size', 'currency_code', 'direct_link_token',
-    'email', 'fax', 'fname', 'home_phone', 'language', 'last_activity', 'last_login', 'lname', 'mob_phone', 'note',
-    'organization', 'p_city', 'p_code', 'p_country', 'p_province', 'p_street', 'p_street2', 's_city', 's_code',
-    's_country', 's_province', 's_street', 's_street2', 'statement_token', 'subdomain', 'username', 'vat_name', 'vat_number',
+    'accounting_systemid',
+    'bus_phone',
+    'company_industry',
+    'company_size',
+    'currency_code',
+    'direct_link_token',
+    'email',
+    'fax',
+    'fname',
+    'home_phone',
+    'language',
+    'last_activity',
+    'last_login',
+    'lname',
+    'mob_phone',
+    'note',
+    'organization',
+    'p_city',
+    'p_code',
+    'p_country',
+    'p_province',
+    'p_street',
+    'p_street2',
+    's_city',
+    's_code',
+    's_country',
+    's_province',
+    's_street',
+    's_street2',
+    'statement_token',
+    'subdomain',
+    'username',
+    'vat_name',
+    'vat_number',
   ];
   const client: Record<string, unknown> = Object.fromEntries(nullableText.map((key) => [key, null]));
   Object.assign(client, {
@@ -96,7 +126,12 @@ function rpcAnswer(body: string, rpcErrorCode?: number): WireResponse {
   return { body, truncated: false, ...(rpcErrorCode === undefined ? {} : { rpcErrorCode }) };
 }
 
-function exchange(parts: { response?: WireResponse; transportError?: TransportError; operation?: string; request?: WireRequest }): Exchange {
+function exchange(parts: {
+  response?: WireResponse;
+  transportError?: TransportError;
+  operation?: string;
+  request?: WireRequest;
+}): Exchange {
   return {
     operation: parts.operation ?? 'getClient',
     request: parts.request ?? { method: 'GET', url: CLIENT_URL, headers: { accept: 'application/json' } },
@@ -106,7 +141,9 @@ function exchange(parts: { response?: WireResponse; transportError?: TransportEr
   };
 }
 
-const NOT_FOUND_BODY = JSON.stringify({ response: { errors: [{ errno: 1012, field: 'userid', message: 'Client not found.', object: 'client', value: '42' }] } });
+const NOT_FOUND_BODY = JSON.stringify({
+  response: { errors: [{ errno: 1012, field: 'userid', message: 'Client not found.', object: 'client', value: '42' }] },
+});
 
 /** The context verifyExchange builds: the body decoded once by the spec's codec. */
 function contextFor(ex: Exchange): CheckContext {
@@ -160,10 +197,16 @@ interface CheckCases {
 }
 
 const GET: ExchangeCase = { operation: 'getClient' };
-const RPC_REQUEST: WireRequest = { method: 'tools/call', body: '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"client_get","arguments":{"id":"42"}}}' };
+const RPC_REQUEST: WireRequest = {
+  method: 'tools/call',
+  body: '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"client_get","arguments":{"id":"42"}}}',
+};
 const RPC_NOT_FOUND = '{"jsonrpc":"2.0","id":7,"error":{"code":-32005,"message":"Client not found"}}';
 const RPC_SUCCESS = '{"jsonrpc":"2.0","id":7,"result":{"content":[]}}';
-const UNKNOWN_ID_RPC: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005], rule: 'test-rule', why: 'an unknown id is refused' } };
+const UNKNOWN_ID_RPC: ExchangeCase = {
+  operation: 'getClient',
+  expect: { rpcCodes: [-32005], rule: 'test-rule', why: 'an unknown id is refused' },
+};
 const okGet = (): Exchange => exchange({ response: response(200, clientBody()) });
 
 const CASES: Record<string, CheckCases> = {
@@ -292,7 +335,17 @@ describe('the exchange check registry', () => {
 });
 
 describe('the checks each spec view runs', () => {
-  const HTTP = ['transport', 'not-a-server-error', 'expected-status', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message'];
+  const HTTP = [
+    'transport',
+    'not-a-server-error',
+    'expected-status',
+    'status-documented',
+    'content-type',
+    'well-formed-body',
+    'duplicate-keys',
+    'response-schema',
+    'documented-message',
+  ];
 
   it('OpenAPI (JSON over HTTP): the HTTP and body checks, no verdict and no JSON-RPC code', () => {
     expect(spec.checks.map((check) => check.name)).toEqual(HTTP);
@@ -301,7 +354,10 @@ describe('the checks each spec view runs', () => {
   it('Classic XML: the HTTP and body checks and the envelope verdict, no JSON-RPC code', async () => {
     const view = await xmlSpecView(CLASSIC_XSD);
     // No duplicate-keys: XML has no keys to repeat.
-    expect(view.checks.map((check) => check.name)).toEqual([...HTTP.filter((name) => name !== 'duplicate-keys' && name !== 'documented-message'), 'expected-outcome']);
+    expect(view.checks.map((check) => check.name)).toEqual([
+      ...HTTP.filter((name) => name !== 'duplicate-keys' && name !== 'documented-message'),
+      'expected-outcome',
+    ]);
   });
 
   it('are registered checks, in registry order', async () => {
@@ -322,25 +378,56 @@ describe('which exchanges each check applies to', () => {
   });
 
   it('an HTTP answer: the status and body checks; expected-status only when the case names statuses', () => {
-    expect(applying(okGet(), GET)).toEqual(['transport', 'not-a-server-error', 'status-documented', 'content-type', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message']);
-    expect(applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], rule: 'test-rule', why: 'a read succeeds' } })).toContain('expected-status');
-    expect(applying(okGet(), { operation: 'getClient', expect: { rule: 'test-rule', why: 'says nothing of statuses' } })).not.toContain('expected-status');
+    expect(applying(okGet(), GET)).toEqual([
+      'transport',
+      'not-a-server-error',
+      'status-documented',
+      'content-type',
+      'well-formed-body',
+      'duplicate-keys',
+      'response-schema',
+      'documented-message',
+    ]);
+    expect(
+      applying(okGet(), { operation: 'getClient', expect: { httpStatuses: [200], rule: 'test-rule', why: 'a read succeeds' } }),
+    ).toContain('expected-status');
+    expect(applying(okGet(), { operation: 'getClient', expect: { rule: 'test-rule', why: 'says nothing of statuses' } })).not.toContain(
+      'expected-status',
+    );
   });
 
   it('an answer without HTTP (stdio): no status check, no Content-Type check, the body checks only', () => {
-    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual(['transport', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message']);
-    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual(['transport', 'well-formed-body', 'duplicate-keys', 'response-schema', 'documented-message', 'expected-error-code']);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), GET)).toEqual([
+      'transport',
+      'well-formed-body',
+      'duplicate-keys',
+      'response-schema',
+      'documented-message',
+    ]);
+    expect(applying(exchange({ response: rpcAnswer(RPC_SUCCESS) }), UNKNOWN_ID_RPC)).toEqual([
+      'transport',
+      'well-formed-body',
+      'duplicate-keys',
+      'response-schema',
+      'documented-message',
+      'expected-error-code',
+    ]);
   });
 
   it('expected-error-code: only where the case names JSON-RPC codes, and only to an answer', () => {
     expect(applying(okGet(), GET)).not.toContain('expected-error-code');
-    expect(applying(okGet(), { operation: 'getClient', expect: { rpcCodes: [], rule: 'test-rule', why: 'names no code' } })).not.toContain('expected-error-code');
+    expect(applying(okGet(), { operation: 'getClient', expect: { rpcCodes: [], rule: 'test-rule', why: 'names no code' } })).not.toContain(
+      'expected-error-code',
+    );
     const broken = exchange({ transportError: { kind: 'protocol', message: 'the server closed stdin' } });
     expect(applying(broken, UNKNOWN_ID_RPC)).toEqual(['transport']);
   });
 
   it('expected-outcome: only where the case names a verdict, and once the HTTP status, if any, is an expected one', () => {
-    const outcome = (httpStatuses?: number[]): ExchangeCase => ({ operation: 'getClient', expect: { httpStatuses, outcome: 'ok', rule: 'test-rule', why: 'a read succeeds' } });
+    const outcome = (httpStatuses?: number[]): ExchangeCase => ({
+      operation: 'getClient',
+      expect: { httpStatuses, outcome: 'ok', rule: 'test-rule', why: 'a read succeeds' },
+    });
     const applies = (ex: Exchange, kase: ExchangeCase) => EXCHANGE_CHECKS.find((c) => c.name === 'expected-outcome')!.appliesTo(ex, kase);
     expect(applies(okGet(), GET)).toBe(false);
     expect(applies(okGet(), outcome([200]))).toBe(true);
@@ -426,8 +513,14 @@ describe('check details', () => {
 
   it('expected-error-code reports the codes wanted and the one that came, or that a success came', () => {
     const check = EXCHANGE_CHECKS.find((c) => c.name === 'expected-error-code')!;
-    const kase: ExchangeCase = { operation: 'getClient', expect: { rpcCodes: [-32005, -32602], rule: 'test-rule', why: 'an unknown id is refused' } };
-    const wrongCode = exchange({ request: RPC_REQUEST, response: rpcAnswer('{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no such method"}}', -32601) });
+    const kase: ExchangeCase = {
+      operation: 'getClient',
+      expect: { rpcCodes: [-32005, -32602], rule: 'test-rule', why: 'an unknown id is refused' },
+    };
+    const wrongCode = exchange({
+      request: RPC_REQUEST,
+      response: rpcAnswer('{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no such method"}}', -32601),
+    });
     const failure = thrownBy(() => check.run(contextFor(wrongCode), wrongCode, kase)) as ConformanceFailure;
     expect(failure.details).toMatchObject({ expected: '-32005 or -32602', actual: '-32601' });
     expect(failure.message).toContain('an unknown id is refused');
@@ -567,11 +660,19 @@ describe('expected-outcome against the Classic XML view (HTTP 200 either way, th
   const failBody = `<?xml version="1.0" encoding="utf-8"?>\n<response ${NS} status="fail"><error>Client not found.</error><code>40404</code></response>`;
   const xmlExchange = (body: string): Exchange => ({
     operation: 'client.delete',
-    request: { method: 'POST', url: 'https://example.test/api/2.1/xml-in', headers: {}, body: '<request method="client.delete"><client_id>9</client_id></request>' },
+    request: {
+      method: 'POST',
+      url: 'https://example.test/api/2.1/xml-in',
+      headers: {},
+      body: '<request method="client.delete"><client_id>9</client_id></request>',
+    },
     response: response(200, body, 'application/xml; charset=utf-8'),
     elapsedMs: 3,
   });
-  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({ operation: 'client.delete', expect: { httpStatuses: [200], outcome, rule: 'test-rule', why: `expects ${outcome}` } });
+  const expecting = (outcome: 'ok' | 'fail'): ExchangeCase => ({
+    operation: 'client.delete',
+    expect: { httpStatuses: [200], outcome, rule: 'test-rule', why: `expects ${outcome}` },
+  });
 
   it.each([
     ['ok', okBody, []],
@@ -605,7 +706,9 @@ describe('Session (on a fake transport)', () => {
 
     async send(request: WireRequest, credentials: CredentialResolver): Promise<TransportOutcome> {
       const auth = request.auth;
-      const authorization = auth && (auth.scheme === 'bearer' ? `Bearer ${credentials.value(auth.token)}` : `Basic ${credentials.value(auth.user)}:${auth.password}`);
+      const authorization =
+        auth &&
+        (auth.scheme === 'bearer' ? `Bearer ${credentials.value(auth.token)}` : `Basic ${credentials.value(auth.user)}:${auth.password}`);
       this.sent.push({ request, authorization });
       const answer = this.answers.shift();
       if (!answer) throw new Error('the fake transport has no answer left');
@@ -613,7 +716,11 @@ describe('Session (on a fake transport)', () => {
     }
 
     reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep {
-      return { kind: 'curl', command: toCurl(request, credentials), ...(request.body === undefined ? {} : { body: request.body, language: 'json' as const }) };
+      return {
+        kind: 'curl',
+        command: toCurl(request, credentials),
+        ...(request.body === undefined ? {} : { body: request.body, language: 'json' as const }),
+      };
     }
 
     async close(): Promise<void> {
@@ -716,7 +823,8 @@ describe('Session (on a fake transport)', () => {
 
   it('reproduces each secret by its own variable, a non-secret credential and a literal as they are', () => {
     const { session: s } = session();
-    const step = (auth: WireRequest['auth']) => s.reproduce({ operation: 'getClient', request: { method: 'GET', url: CLIENT_URL, auth }, elapsedMs: 0 }).command;
+    const step = (auth: WireRequest['auth']) =>
+      s.reproduce({ operation: 'getClient', request: { method: 'GET', url: CLIENT_URL, auth }, elapsedMs: 0 }).command;
     expect(step({ scheme: 'bearer', token: { credential: 'staffToken' } })).toContain('"Authorization: Bearer $CLIENTELE_STAFF_TOKEN"');
     expect(step({ scheme: 'basic', user: { credential: 'token' }, password: 'X' })).toContain('-u "$CLIENTELE_TOKEN:X"');
     expect(step({ scheme: 'basic', user: { credential: 'accountId' }, password: 'X' })).toContain('-u "abc123:X"');
@@ -736,7 +844,9 @@ describe('Session (on a fake transport)', () => {
 
   it('refuses a credential the run was not given, as our error', async () => {
     const { session: s } = session(answering(200, clientBody()));
-    await expect(s.call('getClient', { ...READ, auth: { scheme: 'bearer', token: { credential: 'nope' } } })).rejects.toThrow(InternalError);
+    await expect(s.call('getClient', { ...READ, auth: { scheme: 'bearer', token: { credential: 'nope' } } })).rejects.toThrow(
+      InternalError,
+    );
   });
 
   it('names the envelope gap with a redacted excerpt, and closes its transport', async () => {

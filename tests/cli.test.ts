@@ -73,7 +73,19 @@ describe('help and version', () => {
   it('--help documents the commands, every API with its options, and the exit codes', async () => {
     const result = await runMain(['--help']);
     expect(result.code).toBe(0);
-    for (const word of ['run', 'mutants', '--target', '--token', '--seed', '--runs', '--read-only', '--only', '--report-dir', 'Exit codes', 'target unreachable']) {
+    for (const word of [
+      'run',
+      'mutants',
+      '--target',
+      '--token',
+      '--seed',
+      '--runs',
+      '--read-only',
+      '--only',
+      '--report-dir',
+      'Exit codes',
+      'target unreachable',
+    ]) {
       expect(result.stdout).toContain(word);
     }
     for (const api of APIS) {
@@ -92,7 +104,19 @@ describe('a port with nothing listening', () => {
   it('exits 3 with one line and writes a report', async () => {
     const dir = tempDir('unreachable');
     const port = await freePort();
-    const result = await runMain(['run', '--api', 'freshbooks', '--target', `http://127.0.0.1:${port}`, '--token', TOKEN, '--account-id', 'ABC123', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks',
+      '--target',
+      `http://127.0.0.1:${port}`,
+      '--token',
+      TOKEN,
+      '--account-id',
+      'ABC123',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code).toBe(3);
     oneLine(result.stderr);
     expect(result.stderr).toMatch(/unreachable: connection refused/);
@@ -109,13 +133,18 @@ describe('against a server given by URL', () => {
 
   async function countClients(visState?: number): Promise<number> {
     const query = visState === undefined ? '' : `&search[vis_state]=${visState}`;
-    const res = await fetch(`${target.url}/accounting/account/ABC123/users/clients?per_page=1${query}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${target.url}/accounting/account/ABC123/users/clients?per_page=1${query}`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     return (await res.json()).response.result.total;
   }
 
   it('--read-only passes without writing anything, and skips every writing check', async () => {
     const dir = tempDir('readonly');
-    const result = await runMain(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--read-only', '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    const result = await runMain(
+      ['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--read-only', '--runs', '3', '--report-dir', dir],
+      { CLIENTELE_TOKEN: TOKEN },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = readReport(dir);
@@ -127,7 +156,24 @@ describe('against a server given by URL', () => {
 
   it('token from CLIENTELE_TOKEN works; the token appears in no report and no output; every client it made is left soft-deleted', async () => {
     const dir = tempDir('secret');
-    const result = await runMain(['run', '--api', 'freshbooks', '--target', target.url, '--account-id', 'ABC123', '--runs', '3', '--only', 'contract,deletion', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    const result = await runMain(
+      [
+        'run',
+        '--api',
+        'freshbooks',
+        '--target',
+        target.url,
+        '--account-id',
+        'ABC123',
+        '--runs',
+        '3',
+        '--only',
+        'contract,deletion',
+        '--report-dir',
+        dir,
+      ],
+      { CLIENTELE_TOKEN: TOKEN },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
     const files = readdirSync(dir);
@@ -149,13 +195,20 @@ describe('FreshBooks Classic against a server given by URL', () => {
   /** Clients in a folder whose notes carry a clientele run tag. */
   async function tagged(folder: string): Promise<number> {
     const body = `<?xml version="1.0" encoding="utf-8"?><request method="client.list"><notes>clientele-</notes><folder>${folder}</folder><per_page>1</per_page></request>`;
-    const res = await fetch(target.url, { method: 'POST', body, headers: { Authorization: `Basic ${Buffer.from(`${TOKEN}:X`).toString('base64')}` } });
+    const res = await fetch(target.url, {
+      method: 'POST',
+      body,
+      headers: { Authorization: `Basic ${Buffer.from(`${TOKEN}:X`).toString('base64')}` },
+    });
     return Number(/total="(\d+)"/.exec(await res.text())?.[1]);
   }
 
   it('with --staff-token runs the access checks; neither token reaches a report or the output; every client made is left deleted', async () => {
     const dir = tempDir('classic');
-    const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', target.url, '--staff-token', STAFF, '--runs', '3', '--report-dir', dir], { CLIENTELE_TOKEN: TOKEN });
+    const result = await runMain(
+      ['run', '--api', 'freshbooks-classic', '--target', target.url, '--staff-token', STAFF, '--runs', '3', '--report-dir', dir],
+      { CLIENTELE_TOKEN: TOKEN },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = readReport(dir);
@@ -171,7 +224,21 @@ describe('FreshBooks Classic against a server given by URL', () => {
 
   it('without --staff-token skips the access checks and says why', async () => {
     const dir = tempDir('classic-nostaff');
-    const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', target.url, '--token', TOKEN, '--runs', '2', '--only', 'access', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks-classic',
+      '--target',
+      target.url,
+      '--token',
+      TOKEN,
+      '--runs',
+      '2',
+      '--only',
+      'access',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code).toBe(0);
     const report = readReport(dir);
     expect(report.summary.families.access.skipped).toBe(4);
@@ -182,17 +249,35 @@ describe('FreshBooks Classic against a server given by URL', () => {
 describe('a Classic failure report', () => {
   it('reproduces with the XML bodies, curl lines naming whose credential (never its value) and the seed', async () => {
     const dir = tempDir('classic-failure');
-    const result = await runMain(['run', '--api', 'freshbooks-classic', '--mutant', 'staff-edits-unassigned', '--only', 'access', '--seed', '7', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks-classic',
+      '--mutant',
+      'staff-edits-unassigned',
+      '--only',
+      'access',
+      '--seed',
+      '7',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code).toBe(1);
     const failure = readReport(dir).checks.find((c: { status: string }) => c.status === 'failed').failure;
     expect(failure.seed).toBe(7);
-    expect(failure.reproduction.replay).toBe('npx clientele run --api freshbooks-classic --mutant staff-edits-unassigned --seed 7 --only access');
+    expect(failure.reproduction.replay).toBe(
+      'npx clientele run --api freshbooks-classic --mutant staff-edits-unassigned --seed 7 --only access',
+    );
     const steps: { kind: string; command: string; body?: string; language?: string }[] = failure.reproduction.steps;
     expect(steps.every((step) => step.kind === 'curl')).toBe(true);
     const staffLines = steps.filter((step) => step.command.includes('-u "$CLIENTELE_STAFF_TOKEN:X"'));
     expect(staffLines.length).toBeGreaterThan(0);
     expect(steps.every((step) => !step.command.includes('Authorization'))).toBe(true);
-    expect(steps.some((step) => step.language === 'xml' && step.body?.startsWith('<?xml') && step.body.includes('<request method="client.update">'))).toBe(true);
+    expect(
+      steps.some(
+        (step) => step.language === 'xml' && step.body?.startsWith('<?xml') && step.body.includes('<request method="client.update">'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -214,7 +299,10 @@ describe('npm start: every API against its embedded reference', () => {
 describe('clientele serve, then a run against it (MCP)', () => {
   /** Starts `clientele serve` as a user would and resolves with the child and the line it printed. */
   function serve(args: readonly string[]): Promise<{ child: ChildProcess; printed: string }> {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clientele.js'), 'serve', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clientele.js'), 'serve', ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new Promise((resolve, reject) => {
       let printed = '';
       const timer = setTimeout(() => reject(new Error(`serve printed nothing in time: ${printed}`)), 30_000);
@@ -246,7 +334,21 @@ describe('clientele serve, then a run against it (MCP)', () => {
       const url = /listening on (\S+)/.exec(printed)![1]!;
       const token = /--token (\S+)/.exec(printed)![1]!;
       const dir = tempDir('served');
-      const result = await runMain(['run', '--api', 'freshbooks-mcp', '--target', url, '--token', token, '--account-id', 'ABC123', '--runs', '3', '--report-dir', dir]);
+      const result = await runMain([
+        'run',
+        '--api',
+        'freshbooks-mcp',
+        '--target',
+        url,
+        '--token',
+        token,
+        '--account-id',
+        'ABC123',
+        '--runs',
+        '3',
+        '--report-dir',
+        dir,
+      ]);
       expect(result.code, result.stdout).toBe(0);
       expect(readReport(dir)).toMatchObject({ api: 'freshbooks-mcp', outcome: 'passed' });
     } finally {
@@ -257,22 +359,61 @@ describe('clientele serve, then a run against it (MCP)', () => {
   it('serve --stdio through --command: the run exits 0 and leaves no server process', { timeout: 120_000 }, async () => {
     const dir = tempDir('stdio');
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(PROJECT_ROOT, 'bin', 'clientele.js'))} serve --api freshbooks-mcp --stdio`;
-    const result = await runMain(['run', '--api', 'freshbooks-mcp', '--command', command, '--account-id', 'ABC123', '--runs', '3', '--only', 'contract,partial-update', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks-mcp',
+      '--command',
+      command,
+      '--account-id',
+      'ABC123',
+      '--runs',
+      '3',
+      '--only',
+      'contract,partial-update',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code, result.stdout).toBe(0);
     const report = readReport(dir);
     expect(report.target).toMatch(/^command: /);
     // Without --unauthenticated-command, the -32001 check says why it did not run.
-    expect(report.checks.find((c: { name: string }) => c.name === 'a server without credentials refuses every call')).toMatchObject({ status: 'skipped', note: expect.stringMatching(/--unauthenticated-command/) });
+    expect(report.checks.find((c: { name: string }) => c.name === 'a server without credentials refuses every call')).toMatchObject({
+      status: 'skipped',
+      note: expect.stringMatching(/--unauthenticated-command/),
+    });
     expect(await lingering('serve --api freshbooks-mcp --stdio')).toEqual([]);
   });
 
   it('--command with an HTTP API, or with --target, is one usage line (exit 2)', async () => {
     // A usage error still writes its report: into a directory of the test's own, not the project's reports/latest.
     const dir = tempDir('command-usage');
-    const rest = await runMain(['run', '--api', 'freshbooks-rest', '--command', 'true', '--token', TOKEN, '--account-id', 'A', '--report-dir', dir]);
+    const rest = await runMain([
+      'run',
+      '--api',
+      'freshbooks-rest',
+      '--command',
+      'true',
+      '--token',
+      TOKEN,
+      '--account-id',
+      'A',
+      '--report-dir',
+      dir,
+    ]);
     expect(rest.code).toBe(2);
     oneLine(rest.stderr);
-    const both = await runMain(['run', '--api', 'freshbooks-mcp', '--command', 'true', '--target', 'http://127.0.0.1:1/mcp', '--report-dir', dir]);
+    const both = await runMain([
+      'run',
+      '--api',
+      'freshbooks-mcp',
+      '--command',
+      'true',
+      '--target',
+      'http://127.0.0.1:1/mcp',
+      '--report-dir',
+      dir,
+    ]);
     expect(both.code).toBe(2);
     oneLine(both.stderr);
   });

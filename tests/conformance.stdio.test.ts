@@ -16,8 +16,11 @@ describe.each(STDIO_APIS.map((api) => [api.id, api] as const))('the embedded %s 
     const failing: string[] = [];
     for (const seed of SEEDS) {
       const report = await runEmbedded(runner(), api.id, ['--stdio', '--seed', String(seed), '--runs', '3']);
-      for (const family of api.families) expect(report.summary.families[family]?.passed ?? 0, `${family} ran on seed ${seed}`).toBeGreaterThan(0);
-      failing.push(...report.checks.filter((c) => !['passed', 'skipped'].includes(c.status)).map((c) => `seed ${seed}: ${c.id} ${c.status}`));
+      for (const family of api.families)
+        expect(report.summary.families[family]?.passed ?? 0, `${family} ran on seed ${seed}`).toBeGreaterThan(0);
+      failing.push(
+        ...report.checks.filter((c) => !['passed', 'skipped'].includes(c.status)).map((c) => `seed ${seed}: ${c.id} ${c.status}`),
+      );
       if (report.exitCode !== 0) failing.push(`seed ${seed}: exit ${report.exitCode}`);
     }
     expect(failing).toEqual([]);

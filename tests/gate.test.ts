@@ -81,9 +81,15 @@ describe('a config file with two targets', () => {
     const dir = tempDir('config-bad');
     const cases: [string, RegExp][] = [
       ['targets:\n  - api: freshbooks-rest\n    tokn_env: X\n', /targets\[0\]\.tokn_env: unknown key/],
-      ['targets:\n  - api: freshbooks-rest\n    token: a3f09b17c4d2e865\n', /targets\[0\]\.token: a token never goes in the file.*tokenEnv/],
+      [
+        'targets:\n  - api: freshbooks-rest\n    token: a3f09b17c4d2e865\n',
+        /targets\[0\]\.token: a token never goes in the file.*tokenEnv/,
+      ],
       ['targets:\n  - api: freshbook\n', /targets\[0\]\.api: must be one of freshbooks-rest/],
-      ['targets:\n  - api: freshbooks-rest\n    url: http://127.0.0.1:9\n    accountId: A\n    tokenEnv: UNSET_TOKEN_VARIABLE\n', /targets\[0\]\.tokenEnv: the environment variable UNSET_TOKEN_VARIABLE is not set/],
+      [
+        'targets:\n  - api: freshbooks-rest\n    url: http://127.0.0.1:9\n    accountId: A\n    tokenEnv: UNSET_TOKEN_VARIABLE\n',
+        /targets\[0\]\.tokenEnv: the environment variable UNSET_TOKEN_VARIABLE is not set/,
+      ],
       ['targets: [\n', /not valid YAML/],
       ['options:\n  runs: 3\n', /targets: missing/],
       ['targets:\n  - api: mcp\n    url: http://127.0.0.1:9/mcp\n    command: x\n', /url and command exclude each other/],
@@ -105,7 +111,18 @@ describe('a baseline of expected failures', () => {
   it('turns a failing run into a pass, fails on a new failure, and reports fixed entries as stale', async () => {
     const dir = tempDir('baseline');
     const run = (mutant: string | undefined, out: string, extra: string[] = []) =>
-      runMain(['run', '--api', 'freshbooks-rest', ...(mutant ? ['--mutant', mutant] : []), '--only', 'partial-update,deletion', '--report-dir', join(dir, out), ...QUICK, ...extra]);
+      runMain([
+        'run',
+        '--api',
+        'freshbooks-rest',
+        ...(mutant ? ['--mutant', mutant] : []),
+        '--only',
+        'partial-update,deletion',
+        '--report-dir',
+        join(dir, out),
+        ...QUICK,
+        ...extra,
+      ]);
     const failing = await run('update-ignores-lname', 'first');
     expect(failing.code).toBe(1);
     const baseline = join(dir, 'baseline.yaml');
@@ -146,7 +163,16 @@ describe('a baseline of expected failures', () => {
 describe('sharding', () => {
   it('splits the checks into disjoint parts that cover the whole run, and merge gives the whole run back', async () => {
     const dir = tempDir('shard');
-    const args = (out: string, extra: string[] = []) => ['run', '--api', 'growcrm', '--quiet', '--report-dir', join(dir, out), ...QUICK, ...extra];
+    const args = (out: string, extra: string[] = []) => [
+      'run',
+      '--api',
+      'growcrm',
+      '--quiet',
+      '--report-dir',
+      join(dir, out),
+      ...QUICK,
+      ...extra,
+    ];
     expect((await runMain(args('whole'))).code).toBe(0);
     expect((await runMain(args('s1', ['--shard', '1/2']))).code).toBe(0);
     expect((await runMain(args('s2', ['--shard', '2/2']))).code).toBe(0);
@@ -168,7 +194,9 @@ describe('sharding', () => {
     for (const file of ['report.junit.xml', 'report.md', 'report.html']) expect(existsSync(join(dir, 'merged', file))).toBe(true);
 
     // Balanced by the durations the whole run recorded: still disjoint and whole.
-    const timed = await Promise.all(['1/3', '2/3', '3/3'].map((shard, i) => runMain(args(`t${i}`, ['--shard', shard, '--durations', join(dir, 'whole', 'report.json')]))));
+    const timed = await Promise.all(
+      ['1/3', '2/3', '3/3'].map((shard, i) => runMain(args(`t${i}`, ['--shard', shard, '--durations', join(dir, 'whole', 'report.json')]))),
+    );
     expect(timed.map((result) => result.code)).toEqual([0, 0, 0]);
     const parts = [0, 1, 2].map((i) => readReport(join(dir, `t${i}`)));
     expect(parts[0]!.shard.balancedBy).toBe('durations');
@@ -209,7 +237,19 @@ describe('init', () => {
 describe('console output', () => {
   it('prints only the error line for an unreachable target', async () => {
     const dir = tempDir('unreachable');
-    const result = await runMain(['run', '--api', 'freshbooks-rest', '--target', 'http://127.0.0.1:9', '--token', 'c0ffee5e11a7b0de', '--account-id', 'A1', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks-rest',
+      '--target',
+      'http://127.0.0.1:9',
+      '--token',
+      'c0ffee5e11a7b0de',
+      '--account-id',
+      'A1',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -224,7 +264,9 @@ describe('console output', () => {
     const lines = ci.stdout.split('\n').filter((line) => /^[✓✗!\-⊘] contract\//.test(line));
     expect(lines).toHaveLength(report.checks.length);
     expect(ci.stdout).not.toContain('\u001b');
-    const quiet = await runCli(['run', '--api', 'freshbooks-rest', '--only', 'contract', '--quiet', '--report-dir', dir, ...QUICK], { CI: 'true' });
+    const quiet = await runCli(['run', '--api', 'freshbooks-rest', '--only', 'contract', '--quiet', '--report-dir', dir, ...QUICK], {
+      CI: 'true',
+    });
     expect(quiet.stdout.split('\n').filter((line) => /^[✓✗!\-⊘] contract\//.test(line))).toEqual([]);
     expect(quiet.stdout).toMatch(/checks: \d+ passed/);
   });

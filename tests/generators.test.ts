@@ -65,9 +65,18 @@ describe.each(VALIDATORS)('with the %s validators', (_name, load) => {
     const key = requestKey('updateClient');
     const raw = indexOperations(REST).get('updateClient')!.requestSchema!;
     const body = typeof raw.$ref === 'string' ? resolve(raw.$ref) : raw;
-    fc.assert(fc.property(objectArbitrary(body, resolve), (value) => validators.validate(key, value).ok), { numRuns: 100, seed: 3 });
-    fc.assert(fc.property(invalidBodyArbitrary(body, 'client', resolve), (invalid) => !validators.validate(key, invalid.body).ok), { numRuns: 100, seed: 3 });
-    const fields = fc.sample(invalidBodyArbitrary(body, 'client', resolve).map((i) => i.field), { numRuns: 300, seed: 5 });
+    fc.assert(
+      fc.property(objectArbitrary(body, resolve), (value) => validators.validate(key, value).ok),
+      { numRuns: 100, seed: 3 },
+    );
+    fc.assert(
+      fc.property(invalidBodyArbitrary(body, 'client', resolve), (invalid) => !validators.validate(key, invalid.body).ok),
+      { numRuns: 100, seed: 3 },
+    );
+    const fields = fc.sample(
+      invalidBodyArbitrary(body, 'client', resolve).map((i) => i.field),
+      { numRuns: 300, seed: 5 },
+    );
     expect(fields).toContain('client.vis_state');
   });
 
@@ -190,10 +199,13 @@ describe('(c) stringArbitrary', () => {
 
   it('takes the local part of an email from the alphabet and keeps the schema length', () => {
     fc.assert(
-      fc.property(stringArbitrary({ type: 'string', format: 'email', maxLength: 16 }, { alphabet: 'AB', minLength: 1, maxLength: 10 }), (s) => {
-        expect(s).toMatch(/^[ab]{1,3}@example\.test$/);
-        expect(isEmail(s)).toBe(true);
-      }),
+      fc.property(
+        stringArbitrary({ type: 'string', format: 'email', maxLength: 16 }, { alphabet: 'AB', minLength: 1, maxLength: 10 }),
+        (s) => {
+          expect(s).toMatch(/^[ab]{1,3}@example\.test$/);
+          expect(isEmail(s)).toBe(true);
+        },
+      ),
       { numRuns: 100 },
     );
     fc.assert(
@@ -212,14 +224,29 @@ describe('(d) factories reject bad constraints at construction', () => {
     ['maxLength < minLength', () => stringArbitrary({ type: 'string' }, { alphabet: 'ab', minLength: 5, maxLength: 4 })],
     ['a negative minLength', () => stringArbitrary({ type: 'string' }, { alphabet: 'ab', minLength: -1, maxLength: 4 })],
     ['a fractional maxLength', () => stringArbitrary({ type: 'string' }, { alphabet: 'ab', minLength: 1, maxLength: 2.5 })],
-    ['a schema maxLength below the constraints minLength', () => stringArbitrary({ type: 'string', maxLength: 2 }, { alphabet: 'ab', minLength: 3, maxLength: 8 })],
+    [
+      'a schema maxLength below the constraints minLength',
+      () => stringArbitrary({ type: 'string', maxLength: 2 }, { alphabet: 'ab', minLength: 3, maxLength: 8 }),
+    ],
     ['an alphabet of spaces only', () => stringArbitrary({ type: 'string' }, { alphabet: '  ', minLength: 1, maxLength: 4 })],
-    ['an email alphabet with no letter or digit', () => stringArbitrary({ format: 'email' }, { alphabet: ' .-', minLength: 1, maxLength: 4 })],
+    [
+      'an email alphabet with no letter or digit',
+      () => stringArbitrary({ format: 'email' }, { alphabet: ' .-', minLength: 1, maxLength: 4 }),
+    ],
     ['an email schema too short for any address', () => stringArbitrary({ type: 'string', format: 'email', maxLength: 10 })],
-    ['an empty alphabet inside valueArbitrary', () => valueArbitrary({ type: 'string' }, resolve, { strings: { alphabet: '', minLength: 1, maxLength: 3 } })],
+    [
+      'an empty alphabet inside valueArbitrary',
+      () => valueArbitrary({ type: 'string' }, resolve, { strings: { alphabet: '', minLength: 1, maxLength: 3 } }),
+    ],
     ['a negative maxDepth', () => valueArbitrary({ type: 'object' }, resolve, { maxDepth: -1 })],
-    ['a schema that allows every type', () => wrongTypeArbitrary({ type: ['string', 'number', 'boolean', 'object', 'array', 'null'] }, resolve)],
-    ['a number schema (integer included) with every other type', () => wrongTypeArbitrary({ type: ['number', 'string', 'boolean', 'object', 'array'] }, resolve)],
+    [
+      'a schema that allows every type',
+      () => wrongTypeArbitrary({ type: ['string', 'number', 'boolean', 'object', 'array', 'null'] }, resolve),
+    ],
+    [
+      'a number schema (integer included) with every other type',
+      () => wrongTypeArbitrary({ type: ['number', 'string', 'boolean', 'object', 'array'] }, resolve),
+    ],
     ['a schema with no type, which allows anything', () => wrongTypeArbitrary({}, resolve)],
     ['a container the body does not have', () => invalidBodyArbitrary(createBody, 'nope', resolve)],
   ];

@@ -112,7 +112,10 @@ describe('rate limits in the HTTP transport', () => {
   it('beyond its retries, or asked to wait too long, says the target is rate limiting', async () => {
     const storm = await serve([{ status: 503, headers: { 'retry-after': '0' } }]);
     const stormy = await new HttpTransport({ ...limits, retries: 2 }).send({ method: 'GET', url: storm });
-    expect(stormy).toMatchObject({ retries: 2, transportError: { kind: 'rate-limited', message: expect.stringContaining('still 503 after 2 retries') } });
+    expect(stormy).toMatchObject({
+      retries: 2,
+      transportError: { kind: 'rate-limited', message: expect.stringContaining('still 503 after 2 retries') },
+    });
     server?.closeAllConnections();
     await new Promise((resolve) => server!.close(resolve));
     const patient = await serve([{ status: 429, headers: { 'retry-after': '3600' } }]);
@@ -153,7 +156,11 @@ describe('a target that echoes a credential', () => {
     const session = new Session(echoing(`{"error":"bad token ${TOKEN.slice(3, 15)}"}`), spec, CREDENTIALS);
     const tally = openTally(spec.basis);
     try {
-      const answer = await session.call('getClient', { method: 'GET', url: 'http://x.test/', auth: { scheme: 'bearer', token: { credential: 'token' } } });
+      const answer = await session.call('getClient', {
+        method: 'GET',
+        url: 'http://x.test/',
+        auth: { scheme: 'bearer', token: { credential: 'token' } },
+      });
       expect(tally.warnings.map((w) => w.rule)).toEqual(['credential-echo']);
       expect(answer.exchange.response?.body).toContain(TOKEN.slice(3, 15));
       expect(session.log.last()?.response?.body).not.toContain(TOKEN.slice(3, 15));

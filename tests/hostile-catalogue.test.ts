@@ -60,7 +60,15 @@ async function runAgainst(target: HostileTarget): Promise<{ run: ChildRun; token
     const served = await target.serve({ profile: PROFILES[target.api], token, accountId });
     try {
       const extra = target.runs === undefined ? [] : ['--runs', String(target.runs)];
-      const run = await runClientele({ api: target.api, target: served.target, token, accountId, extra, killAfterMs: KILL_AFTER_MS, graceMs: GRACE_MS });
+      const run = await runClientele({
+        api: target.api,
+        target: served.target,
+        token,
+        accountId,
+        extra,
+        killAfterMs: KILL_AFTER_MS,
+        graceMs: GRACE_MS,
+      });
       return { run, token };
     } finally {
       await served.close();
@@ -74,29 +82,35 @@ const ordered = [...HOSTILE_TARGETS].sort((a, b) => (b.expectedSeconds ?? QUICK_
 
 describe.concurrent('hostile targets: a bounded run, a report, a documented exit, no trace, no secret, no raw control character', () => {
   for (const target of ordered) {
-    it(`${target.name} (${target.api})`, async ({ expect }) => {
-      const { run, token } = await runAgainst(target);
-      const problems = judge(run, token, { seconds: MAX_SECONDS, rssMiB: MAX_RSS_MIB, exits: target.exits ?? DOCUMENTED_EXITS });
-      if (run.peakRssMiB === undefined && process.platform === 'linux') problems.push('no VmHWM read from /proc');
-      rows.push({ target, run, problems });
-      // Keep the reports of a run that misbehaved, for a look; drop the others.
-      if (problems.length === 0) rmSync(run.reportDir, { recursive: true, force: true });
-      else problems.push(`reports kept in ${run.reportDir}`);
-      expect(problems).toEqual([]);
-    }, 20 * 60_000);
+    it(
+      `${target.name} (${target.api})`,
+      async ({ expect }) => {
+        const { run, token } = await runAgainst(target);
+        const problems = judge(run, token, { seconds: MAX_SECONDS, rssMiB: MAX_RSS_MIB, exits: target.exits ?? DOCUMENTED_EXITS });
+        if (run.peakRssMiB === undefined && process.platform === 'linux') problems.push('no VmHWM read from /proc');
+        rows.push({ target, run, problems });
+        // Keep the reports of a run that misbehaved, for a look; drop the others.
+        if (problems.length === 0) rmSync(run.reportDir, { recursive: true, force: true });
+        else problems.push(`reports kept in ${run.reportDir}`);
+        expect(problems).toEqual([]);
+      },
+      20 * 60_000,
+    );
   }
 });
 
 afterAll(() => {
   const header = ['behaviour', 'api', 'exit', 'seconds', 'peak RSS MiB', 'ok'];
-  const lines = [...rows].sort((a, b) => ordered.indexOf(a.target) - ordered.indexOf(b.target)).map(({ target, run, problems }) => [
-    target.name,
-    target.api,
-    String(run.code ?? run.signal),
-    run.seconds.toFixed(1),
-    run.peakRssMiB === undefined ? '?' : run.peakRssMiB.toFixed(0),
-    problems.length === 0 ? 'yes' : 'NO',
-  ]);
+  const lines = [...rows]
+    .sort((a, b) => ordered.indexOf(a.target) - ordered.indexOf(b.target))
+    .map(({ target, run, problems }) => [
+      target.name,
+      target.api,
+      String(run.code ?? run.signal),
+      run.seconds.toFixed(1),
+      run.peakRssMiB === undefined ? '?' : run.peakRssMiB.toFixed(0),
+      problems.length === 0 ? 'yes' : 'NO',
+    ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
   const format = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(

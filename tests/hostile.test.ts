@@ -31,7 +31,22 @@ async function serve(handler: (res: ServerResponse) => void): Promise<string> {
 
 async function runAgainst(url: string, extra: string[] = []) {
   const dir = tempDir('hostile');
-  const result = await runMain(['run', '--api', 'freshbooks', '--target', url, '--token', TOKEN, '--account-id', 'ABC123', '--runs', '2', '--report-dir', dir, ...extra]);
+  const result = await runMain([
+    'run',
+    '--api',
+    'freshbooks',
+    '--target',
+    url,
+    '--token',
+    TOKEN,
+    '--account-id',
+    'ABC123',
+    '--runs',
+    '2',
+    '--report-dir',
+    dir,
+    ...extra,
+  ]);
   const report = readReport(dir);
   const rules = new Set<string>(report.checks.flatMap((c: { failure?: { rule: string } }) => (c.failure ? [c.failure.rule] : [])));
   return { result, report, rules, dir };
@@ -114,7 +129,10 @@ describe('failure reports carry reproductions and never the token', () => {
       else expect(failed.failure.boundary).toMatch(/^update to /);
       const steps: { kind: string; command: string }[] = failed.failure.reproduction.steps;
       expect(steps.length).toBeGreaterThan(0);
-      expect(steps[0]).toMatchObject({ kind: 'curl', command: expect.stringMatching(/^curl -X POST .*"Authorization: Bearer \$CLIENTELE_TOKEN"/) });
+      expect(steps[0]).toMatchObject({
+        kind: 'curl',
+        command: expect.stringMatching(/^curl -X POST .*"Authorization: Bearer \$CLIENTELE_TOKEN"/),
+      });
       expect(failed.failure.reproduction.replay).toContain('--seed 42');
       for (const file of readdirSync(run.dir)) expect(readFileSync(join(run.dir, file), 'utf8')).not.toContain(TOKEN);
       expect(run.result.stdout + run.result.stderr).not.toContain(TOKEN);
@@ -134,7 +152,11 @@ describe('a target that goes away mid-run', () => {
       for await (const chunk of req) body.push(chunk as Buffer);
       served++;
       const { host: _host, connection: _connection, 'content-length': _length, ...headers } = req.headers as Record<string, string>;
-      const answer = await fetch(`${reference.url}${req.url}`, { method: req.method, headers, body: body.length ? Buffer.concat(body) : undefined });
+      const answer = await fetch(`${reference.url}${req.url}`, {
+        method: req.method,
+        headers,
+        body: body.length ? Buffer.concat(body) : undefined,
+      });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
       res.end(await answer.text());
       if (served === 15) {
@@ -167,13 +189,30 @@ describe('hostile XML (FreshBooks Classic) becomes failures, never expansion or 
 
   async function runClassic(url: string) {
     const dir = tempDir('hostile-xml');
-    const result = await runMain(['run', '--api', 'freshbooks-classic', '--target', `${url}/api/2.1/xml-in`, '--token', TOKEN, '--runs', '2', '--only', 'contract,pagination', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks-classic',
+      '--target',
+      `${url}/api/2.1/xml-in`,
+      '--token',
+      TOKEN,
+      '--runs',
+      '2',
+      '--only',
+      'contract,pagination',
+      '--report-dir',
+      dir,
+    ]);
     const report = readReport(dir);
     const failures = report.checks.flatMap((c: { failure?: { rule: string; message: string } }) => (c.failure ? [c.failure] : []));
     return { result, report, dir, failures, rules: new Set<string>(failures.map((f: { rule: string }) => f.rule)) };
   }
 
-  for (const [name, body] of [['a billion-laughs entity bomb', laughs()], ['an external entity naming /etc/passwd', externalEntity]] as const) {
+  for (const [name, body] of [
+    ['a billion-laughs entity bomb', laughs()],
+    ['an external entity naming /etc/passwd', externalEntity],
+  ] as const) {
     it(`${name} is refused as a malformed body`, async () => {
       const url = await serve((res) => {
         res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' });
@@ -183,7 +222,9 @@ describe('hostile XML (FreshBooks Classic) becomes failures, never expansion or 
       expectFailuresNotCrash(run);
       expect(run.rules).toContain('well-formed-body');
       expect(run.failures.some((f: { message: string }) => /DOCTYPE refused/.test(f.message))).toBe(true);
-      const written = readdirSync(run.dir).map((file) => readFileSync(join(run.dir, file), 'utf8')).join('\n');
+      const written = readdirSync(run.dir)
+        .map((file) => readFileSync(join(run.dir, file), 'utf8'))
+        .join('\n');
       // Neither the expansion nor the file's content reaches a report.
       expect(written).not.toContain('lollollol');
       expect(written).not.toMatch(/root:.*:0:0:/);
@@ -210,7 +251,25 @@ describe('a list that lies about its pages', () => {
       const served = await pagesFront(lie, TOKEN);
       try {
         const dir = tempDir('lying');
-        const args = ['run', '--api', 'freshbooks-rest', '--target', served.target, '--token', TOKEN, '--account-id', 'ABC123', '--seed', '11', '--runs', '5', '--only', 'pagination,filtering,deletion', '--report-dir', dir];
+        const args = [
+          'run',
+          '--api',
+          'freshbooks-rest',
+          '--target',
+          served.target,
+          '--token',
+          TOKEN,
+          '--account-id',
+          'ABC123',
+          '--seed',
+          '11',
+          '--runs',
+          '5',
+          '--only',
+          'pagination,filtering,deletion',
+          '--report-dir',
+          dir,
+        ];
         const result = await runMain(args);
         const report = readReport(dir);
         // The lie is caught; it is a warning here, as the counts it contradicts rest on the scoping assumption.
@@ -227,15 +286,36 @@ describe('a list that lies about its pages', () => {
 });
 
 describe('hostile stdio MCP servers, through the CLI', () => {
-  const hostile = (mode: string) => `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(PROJECT_ROOT, 'tests', 'fixtures', 'mcp-hostile.ts'))} ${mode}`;
+  const hostile = (mode: string) =>
+    `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(PROJECT_ROOT, 'tests', 'fixtures', 'mcp-hostile.ts'))} ${mode}`;
 
-  it.each(['banner', 'garbage', 'silent', 'wrong-id', 'flood', 'exit'])('%s: a failure or exit 3, one line at most, a report, no hang, no process left', { timeout: 120_000 }, async (mode) => {
-    const dir = tempDir(`stdio-${mode}`);
-    const result = await runMain(['run', '--api', 'freshbooks-mcp', '--command', hostile(mode), '--account-id', 'ABC123', '--runs', '2', '--only', 'contract', '--timeout', '1500', '--report-dir', dir]);
-    expect([1, 3]).toContain(result.code);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stderr.trim().split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
-    expect(readReport(dir).exitCode).toBe(result.code);
-    expect(await lingering('mcp-hostile.ts')).toEqual([]);
-  });
+  it.each(['banner', 'garbage', 'silent', 'wrong-id', 'flood', 'exit'])(
+    '%s: a failure or exit 3, one line at most, a report, no hang, no process left',
+    { timeout: 120_000 },
+    async (mode) => {
+      const dir = tempDir(`stdio-${mode}`);
+      const result = await runMain([
+        'run',
+        '--api',
+        'freshbooks-mcp',
+        '--command',
+        hostile(mode),
+        '--account-id',
+        'ABC123',
+        '--runs',
+        '2',
+        '--only',
+        'contract',
+        '--timeout',
+        '1500',
+        '--report-dir',
+        dir,
+      ]);
+      expect([1, 3]).toContain(result.code);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr.trim().split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
+      expect(readReport(dir).exitCode).toBe(result.code);
+      expect(await lingering('mcp-hostile.ts')).toEqual([]);
+    },
+  );
 });

@@ -18,14 +18,21 @@ import { HttpTransport, type HttpLimits } from '../protocols/http/transport.js';
 function resolver(values: Readonly<Record<string, string>>): CredentialResolver {
   return {
     value: (ref: CredentialRef) => ('literal' in ref ? ref.literal : values[ref.credential]!),
-    forShell: (ref: CredentialRef) => ('literal' in ref ? { text: ref.literal } : ref.credential === 'token' ? { variable: 'CLIENTELE_TOKEN' } : { text: values[ref.credential]! }),
+    forShell: (ref: CredentialRef) =>
+      'literal' in ref
+        ? { text: ref.literal }
+        : ref.credential === 'token'
+          ? { variable: 'CLIENTELE_TOKEN' }
+          : { text: values[ref.credential]! },
   };
 }
 
 const servers: Server[] = [];
 const transports: HttpTransport[] = [];
 
-async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; origin: string; port: number }> {
+async function startServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; origin: string; port: number }> {
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((resolve, reject) => {
@@ -76,7 +83,16 @@ describe('HttpTransport', () => {
       const body = await readBody(req);
       const echoed = JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization, body: JSON.parse(body) });
       // Raw header list: the names reach the wire in this exact case.
-      res.writeHead(201, ['Content-Type', 'application/json; charset=utf-8', 'X-Request-ID', 'Req-42', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
+      res.writeHead(201, [
+        'Content-Type',
+        'application/json; charset=utf-8',
+        'X-Request-ID',
+        'Req-42',
+        'Set-Cookie',
+        'a=1',
+        'Set-Cookie',
+        'b=2',
+      ]);
       res.end(echoed);
     });
     const outcome = await transport().send(
@@ -137,14 +153,19 @@ describe('HttpTransport', () => {
       },
       forShell: () => ({ variable: 'CLIENTELE_STAFF_TOKEN' }),
     };
-    await expect(transport().send({ method: 'GET', url: `${origin}/`, auth: { scheme: 'bearer', token: { credential: 'staffToken' } } }, missing)).rejects.toThrow(InternalError);
+    await expect(
+      transport().send({ method: 'GET', url: `${origin}/`, auth: { scheme: 'bearer', token: { credential: 'staffToken' } } }, missing),
+    ).rejects.toThrow(InternalError);
   });
 
   it('reproduces a request as a curl step that names the credential, with its body and language', () => {
     const t = transport();
     const credentials = resolver({ token: 's3cr3t-t0ken' });
     const auth = { scheme: 'bearer', token: { credential: 'token' } } as const;
-    const json = t.reproduce({ method: 'POST', url: 'https://x.test/c', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}', auth }, credentials);
+    const json = t.reproduce(
+      { method: 'POST', url: 'https://x.test/c', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}', auth },
+      credentials,
+    );
     expect(json).toEqual({
       kind: 'curl',
       command: `curl -X POST 'https://x.test/c' -H 'Content-Type: application/json' -H "Authorization: Bearer $CLIENTELE_TOKEN" --data-raw '{"a":1}'`,
@@ -152,9 +173,15 @@ describe('HttpTransport', () => {
       language: 'json',
     });
     expect(JSON.stringify(json)).not.toContain('s3cr3t-t0ken');
-    const xml = t.reproduce({ method: 'POST', url: 'https://x.test/api', headers: { 'content-type': 'application/xml' }, body: '<request/>' }, credentials);
+    const xml = t.reproduce(
+      { method: 'POST', url: 'https://x.test/api', headers: { 'content-type': 'application/xml' }, body: '<request/>' },
+      credentials,
+    );
     expect(xml).toMatchObject({ kind: 'curl', body: '<request/>', language: 'xml' });
-    const form = t.reproduce({ method: 'POST', url: 'https://x.test/f', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, credentials);
+    const form = t.reproduce(
+      { method: 'POST', url: 'https://x.test/f', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' },
+      credentials,
+    );
     expect(form.language).toBe('form');
     const get = t.reproduce({ method: 'GET', url: 'https://x.test/c' }, credentials);
     expect(get).toEqual({ kind: 'curl', command: `curl -X GET 'https://x.test/c'` });
@@ -334,10 +361,21 @@ describe('toCurl', () => {
 
   it('names a basic credential by its variable, with its password, and writes a literal as is', () => {
     const credentials = resolver({ token: TOKEN });
-    const basic = toCurl({ method: 'POST', url: 'https://x.test/api', auth: { scheme: 'basic', user: { credential: 'token' }, password: 'X' }, body: '<request/>' }, credentials);
+    const basic = toCurl(
+      {
+        method: 'POST',
+        url: 'https://x.test/api',
+        auth: { scheme: 'basic', user: { credential: 'token' }, password: 'X' },
+        body: '<request/>',
+      },
+      credentials,
+    );
     expect(basic).toBe(`curl -X POST 'https://x.test/api' -u "$CLIENTELE_TOKEN:X" --data-raw '<request/>'`);
     expect(basic).not.toContain(TOKEN);
-    const wrong = toCurl({ method: 'GET', url: 'https://x.test/', auth: { scheme: 'bearer', token: { literal: 'wrong-1a2b' } } }, credentials);
+    const wrong = toCurl(
+      { method: 'GET', url: 'https://x.test/', auth: { scheme: 'bearer', token: { literal: 'wrong-1a2b' } } },
+      credentials,
+    );
     expect(wrong).toBe(`curl -X GET 'https://x.test/' -H "Authorization: Bearer wrong-1a2b"`);
   });
 

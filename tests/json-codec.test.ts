@@ -49,7 +49,11 @@ function flatArray(bytes: number): string {
 
 describe('decodeJson bounds', () => {
   it('refuses 100,000 levels of nesting naming the depth bound, fast and without a throw', () => {
-    for (const text of ['['.repeat(100_000) + ']'.repeat(100_000), '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), '['.repeat(100_000)]) {
+    for (const text of [
+      '['.repeat(100_000) + ']'.repeat(100_000),
+      '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000),
+      '['.repeat(100_000),
+    ]) {
       let error = '';
       const ms = elapsed(() => {
         error = decodeError(text);
@@ -95,14 +99,25 @@ describe('decodeJson bounds', () => {
     expect(decodeError(JSON.stringify({ note: 'x'.repeat(1001) }), { maxStringLength: 1000 })).toBe(
       'a string longer than 1000 characters (a bound clientele sets on JSON bodies)',
     );
-    expect(decodeError(JSON.stringify({ ['k'.repeat(1001)]: 1 }), { maxStringLength: 1000 })).toContain('a string longer than 1000 characters');
+    expect(decodeError(JSON.stringify({ ['k'.repeat(1001)]: 1 }), { maxStringLength: 1000 })).toContain(
+      'a string longer than 1000 characters',
+    );
     // An unterminated string is measured to the end of the body.
     expect(decodeError(`["${'x'.repeat(1001)}`, { maxStringLength: 1000 })).toContain('a string longer than 1000 characters');
     expect(decodeJson(JSON.stringify('x'.repeat(1000)), { maxStringLength: 1000 }).ok).toBe(true);
   });
 
   it('leaves malformed JSON to JSON.parse, whose message it keeps', () => {
-    for (const text of ['{"a":', '{"response": {"result": {"clients": [{"id": 1', '<html><body>It works!</body></html>', '\uFEFF{}', '[1,]', '{"a" 1}', '"\\x"', 'nul']) {
+    for (const text of [
+      '{"a":',
+      '{"response": {"result": {"clients": [{"id": 1',
+      '<html><body>It works!</body></html>',
+      '\uFEFF{}',
+      '[1,]',
+      '{"a" 1}',
+      '"\\x"',
+      'nul',
+    ]) {
       expect(decodeJson(text)).toEqual(parsed(text));
     }
     expect(decodeJson('')).toEqual({ ok: false, error: 'empty body' });
@@ -116,7 +131,10 @@ describe('decodeJson bounds', () => {
 
 describe('duplicate keys', () => {
   it('names none in a body without any, even where sibling and nested objects reuse a key', () => {
-    expect(decodeJson('{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}')).toEqual({ ok: true, value: { a: 1, b: { a: 2 }, c: [{ a: 3 }, { a: 4 }] } });
+    expect(decodeJson('{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}')).toEqual({
+      ok: true,
+      value: { a: 1, b: { a: 2 }, c: [{ a: 3 }, { a: 4 }] },
+    });
   });
 
   it('names each by its JSON path, in nested objects and arrays of objects; the value is the one JSON.parse keeps', () => {
@@ -223,7 +241,8 @@ describe('decoding time', () => {
   });
 
   it('the scan alone is linear in many small objects with many keys each', () => {
-    const objects = (count: number) => `[${Array.from({ length: count }, (_, i) => `{"a${i % 7}":1,"b":[2,{"c":3}],"d":"x\\"y"}`).join(',')}]`;
+    const objects = (count: number) =>
+      `[${Array.from({ length: count }, (_, i) => `{"a${i % 7}":1,"b":[2,{"c":3}],"d":"x\\"y"}`).join(',')}]`;
     const small = objects(20_000);
     const large = objects(160_000);
     expect(scanJson(large)).toEqual({ duplicates: [] });

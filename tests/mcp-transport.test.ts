@@ -18,14 +18,20 @@ const wrongToken: CredentialResolver = { ...credentials, value: () => 'not-the-t
 const auth = { scheme: 'bearer', token: { credential: 'token' } } as const;
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-const node = (file: string, ...args: string[]) => [process.execPath, '--import', 'tsx', join(FIXTURES, file), ...args].map((a) => `'${a}'`).join(' ');
+const node = (file: string, ...args: string[]) =>
+  [process.execPath, '--import', 'tsx', join(FIXTURES, file), ...args].map((a) => `'${a}'`).join(' ');
 const GOOD = node('mcp-stdio-server.ts');
 const hostile = (mode: string) => node('mcp-hostile.ts', mode);
 
 const LIMITS: McpLimits = { timeoutMs: 8000, maxBodyBytes: 64 * 1024, retryCodes: [-32004], backoffMs: 10 };
 const initialize: WireRequest = { method: 'initialize', auth };
-const call = (name: string, args: Record<string, unknown> = {}): WireRequest => ({ method: 'tools/call', body: JSON.stringify({ name, arguments: args }), auth });
-const parsed = (outcome: TransportOutcome) => JSON.parse(outcome.response!.body) as { jsonrpc: string; id: number; result?: any; error?: { code: number; message: string } };
+const call = (name: string, args: Record<string, unknown> = {}): WireRequest => ({
+  method: 'tools/call',
+  body: JSON.stringify({ name, arguments: args }),
+  auth,
+});
+const parsed = (outcome: TransportOutcome) =>
+  JSON.parse(outcome.response!.body) as { jsonrpc: string; id: number; result?: any; error?: { code: number; message: string } };
 
 /** Everything recorded: bodies, errors and reproductions, to search for the token. */
 const recorded: string[] = [];
@@ -38,7 +44,9 @@ async function send(transport: McpTransport, request: WireRequest, options?: Par
 /** Runs a shell line with the token in its environment, as a person replaying a reproduction would. */
 function shell(command: string, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('sh', ['-c', command], { env: { ...process.env, CLIENTELE_TOKEN: TOKEN }, timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    const child = execFile('sh', ['-c', command], { env: { ...process.env, CLIENTELE_TOKEN: TOKEN }, timeout: 20_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
     child.stdin?.end(input);
   });
 }
@@ -76,7 +84,11 @@ describe.each([
     expect(echo.response).toMatchObject({ truncated: false });
     expect(echo.response!.rpcErrorCode).toBeUndefined();
     expect(echo.response!.toolError).toBeUndefined();
-    expect(parsed(echo)).toEqual({ jsonrpc: '2.0', id: expect.any(Number), result: { content: [{ type: 'text', text: 'héllo' }], structuredContent: { echo: 'héllo' } } });
+    expect(parsed(echo)).toEqual({
+      jsonrpc: '2.0',
+      id: expect.any(Number),
+      result: { content: [{ type: 'text', text: 'héllo' }], structuredContent: { echo: 'héllo' } },
+    });
   });
 
   it('reads codes off the answer: a JSON-RPC error, a tool error, and a server that says -32001', async () => {
@@ -259,32 +271,35 @@ describe('MCP over stdio', () => {
     { mode: 'exit', kind: 'connection', message: /exited with code 3; stderr: hostile exit/, within: 2000 },
   ];
 
-  it.each(HOSTILE)('a server that misbehaves ($mode) ends in a transport error and leaves nothing behind', async ({ mode, first, kind, message, within }) => {
-    const transport = new McpTransport({ kind: 'command', command: hostile(mode) }, { ...LIMITS, timeoutMs: 2500 });
-    try {
-      let started = Date.now();
-      let outcome: TransportOutcome;
-      if (first) outcome = await send(transport, first);
-      else {
-        const hello = await send(transport, initialize);
-        expect(hello.transportError).toBeUndefined();
+  it.each(HOSTILE)(
+    'a server that misbehaves ($mode) ends in a transport error and leaves nothing behind',
+    async ({ mode, first, kind, message, within }) => {
+      const transport = new McpTransport({ kind: 'command', command: hostile(mode) }, { ...LIMITS, timeoutMs: 2500 });
+      try {
+        let started = Date.now();
+        let outcome: TransportOutcome;
+        if (first) outcome = await send(transport, first);
+        else {
+          const hello = await send(transport, initialize);
+          expect(hello.transportError).toBeUndefined();
+          started = Date.now();
+          outcome = await send(transport, call('echo', { text: 'x' }));
+        }
+        expect(Date.now() - started).toBeLessThan(within);
+        expect(outcome.transportError?.kind).toBe(kind);
+        expect(outcome.transportError?.message).toMatch(message);
+        expect(outcome.transportError?.message).not.toContain('\n');
+        // The next send hears of it too, or gets an answer (the flood left the connection up), within the deadline.
         started = Date.now();
-        outcome = await send(transport, call('echo', { text: 'x' }));
+        const next = await send(transport, call('echo', { text: 'y' }), { timeoutMs: 500 });
+        expect(Date.now() - started).toBeLessThan(3500);
+        if (mode !== 'flood') expect(next.transportError).toBeDefined();
+        expect(grandchildOf(transport)).toBeGreaterThan(0);
+      } finally {
+        await closedWithoutTrace(transport);
       }
-      expect(Date.now() - started).toBeLessThan(within);
-      expect(outcome.transportError?.kind).toBe(kind);
-      expect(outcome.transportError?.message).toMatch(message);
-      expect(outcome.transportError?.message).not.toContain('\n');
-      // The next send hears of it too, or gets an answer (the flood left the connection up), within the deadline.
-      started = Date.now();
-      const next = await send(transport, call('echo', { text: 'y' }), { timeoutMs: 500 });
-      expect(Date.now() - started).toBeLessThan(3500);
-      if (mode !== 'flood') expect(next.transportError).toBeDefined();
-      expect(grandchildOf(transport)).toBeGreaterThan(0);
-    } finally {
-      await closedWithoutTrace(transport);
-    }
-  });
+    },
+  );
 });
 
 describe('closing a stdio server that ignores SIGTERM', () => {

@@ -11,8 +11,14 @@ const client = (id: string, fields: Record<string, string>) => ({ id, fields });
 describe('filter bounds', () => {
   const ann = client('1', { name: 'Ann', email: 'a@x.test' });
   it('a documented case rule decides: must and may agree', () => {
-    expect(matchBounds(ann, { kind: 'like', field: 'name', value: 'an' }, { likeCase: assumed('insensitive') })).toEqual({ must: true, may: true });
-    expect(matchBounds(ann, { kind: 'like', field: 'name', value: 'an' }, { likeCase: documented('sensitive') })).toEqual({ must: false, may: false });
+    expect(matchBounds(ann, { kind: 'like', field: 'name', value: 'an' }, { likeCase: assumed('insensitive') })).toEqual({
+      must: true,
+      may: true,
+    });
+    expect(matchBounds(ann, { kind: 'like', field: 'name', value: 'an' }, { likeCase: documented('sensitive') })).toEqual({
+      must: false,
+      may: false,
+    });
   });
   it('where the docs leave case open, a case variant may match but need not', () => {
     expect(matchBounds(ann, { kind: 'like', field: 'name', value: 'AN' }, {})).toEqual({ must: false, may: true });

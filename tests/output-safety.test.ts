@@ -31,7 +31,12 @@ const SECRET = 'sk_live_S3cr3tT0kenValue';
 
 const BASIS: Basis = { kind: 'promise', says: `Returns the client ${CONTROLS}`, source: `docs ${CONTROLS}` };
 
-function check(family: Family, slug: string, status: CheckResult['status'], extra: Partial<Omit<CheckResult, 'id' | 'family' | 'name' | 'status'>> = {}): CheckResult {
+function check(
+  family: Family,
+  slug: string,
+  status: CheckResult['status'],
+  extra: Partial<Omit<CheckResult, 'id' | 'family' | 'name' | 'status'>> = {},
+): CheckResult {
   return { id: `${family}/${slug}`, family, name: slug.replace(/-/g, ' '), status, durationMs: 10, requests: 1, ...extra };
 }
 
@@ -76,7 +81,10 @@ function hostileReport(): RunReport {
     check('contract', 'hostile-failure', 'failed', { failure: hostileFailure('failure') }),
     check('partial-update', 'hostile-warning', 'warned', { warnings: 2, failure: hostileFailure('warning') }),
     check('access', 'hostile-transport', 'failed', {
-      failure: { ...hostileFailure('failure'), response: { headers: {}, body: '', truncated: false, transportError: `socket hang up ${HOSTILE}` } },
+      failure: {
+        ...hostileFailure('failure'),
+        response: { headers: {}, body: '', truncated: false, transportError: `socket hang up ${HOSTILE}` },
+      },
     }),
     check('filtering', 'hostile-crash', 'errored', { note: `crashed: ${MULTILINE}` }),
     check('deletion', 'hostile-skip', 'skipped', { note: `skipped: ${CONTROLS}` }),
@@ -84,7 +92,14 @@ function hostileReport(): RunReport {
     check('pagination', 'passes', 'passed'),
   ];
   const promises: PromiseRow[] = [
-    { says: `A promise ${CONTROLS}`, source: `docs ${CONTROLS}`, operation: 'createClient', rules: ['response-schema'], checks: [{ id: 'contract/hostile-failure', status: 'failed' }], verdict: 'broken' },
+    {
+      says: `A promise ${CONTROLS}`,
+      source: `docs ${CONTROLS}`,
+      operation: 'createClient',
+      rules: ['response-schema'],
+      checks: [{ id: 'contract/hostile-failure', status: 'failed' }],
+      verdict: 'broken',
+    },
   ];
   return {
     tool: { name: 'clientele', version: '0.1.0' },

@@ -25,7 +25,11 @@ describe('a target that ignores the scope filter', () => {
       for await (const chunk of req) body.push(chunk as Buffer);
       const target = new URL(req.url ?? '/', reference.url);
       target.searchParams.delete('search[note_like]');
-      const answer = await fetch(target, { method: req.method, headers: req.headers as Record<string, string>, body: body.length ? Buffer.concat(body) : undefined });
+      const answer = await fetch(target, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: body.length ? Buffer.concat(body) : undefined,
+      });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
       res.end(await answer.text());
     });
@@ -40,11 +44,27 @@ describe('a target that ignores the scope filter', () => {
 
   it('fails the prerequisite once, blocks its dependants naming it, and says what to fix first', { timeout: 120_000 }, async () => {
     const dir = tempDir('scope-ignored');
-    const result = await runMain(['run', '--api', 'freshbooks-rest', '--target', url, '--token', TOKEN, '--account-id', 'ABC123', '--runs', '3', '--report-dir', dir]);
+    const result = await runMain([
+      'run',
+      '--api',
+      'freshbooks-rest',
+      '--target',
+      url,
+      '--token',
+      TOKEN,
+      '--account-id',
+      'ABC123',
+      '--runs',
+      '3',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code).toBe(1);
     const report = readReport(dir);
     const failed = report.checks.filter((c: { status: string }) => c.status === 'failed');
-    expect(failed.map((c: { id: string }) => c.id)).toEqual(['contract/a-list-confined-to-one-scope-holds-exactly-the-clients-created-in-it']);
+    expect(failed.map((c: { id: string }) => c.id)).toEqual([
+      'contract/a-list-confined-to-one-scope-holds-exactly-the-clients-created-in-it',
+    ]);
     expect(failed[0].failure).toMatchObject({ rule: 'prerequisite/scope' });
     const blocked = report.checks.filter((c: { status: string }) => c.status === 'blocked');
     expect(blocked.length).toBeGreaterThan(5);

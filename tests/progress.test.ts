@@ -52,7 +52,11 @@ function screen(output: string): string[] {
       else throw new Error(`unexpected escape sequence ${JSON.stringify(token)}`);
     }
   }
-  const text = Array.from(rows, (cells) => Array.from(cells ?? [], (cell) => cell ?? ' ').join('').trimEnd());
+  const text = Array.from(rows, (cells) =>
+    Array.from(cells ?? [], (cell) => cell ?? ' ')
+      .join('')
+      .trimEnd(),
+  );
   while (text.length > 0 && text.at(-1) === '') text.pop();
   return text;
 }
@@ -196,8 +200,14 @@ describe('live mode', () => {
   it('cuts every line to the terminal width', () => {
     const out = fakeStream({ columns: 40 });
     const view = new ProgressView({ mode: 'live', stream: out.stream, secrets: [] });
-    feed(view, [started(['partial-update', 'contract'], `https://example.test/${'x'.repeat(200)}`), { type: 'family-collected', family: 'partial-update', checks: 12 }]);
-    feed(view, Array.from({ length: 12 }, (_, i) => check('partial-update', `p${i}`, 'failed', { requests: 123456 })));
+    feed(view, [
+      started(['partial-update', 'contract'], `https://example.test/${'x'.repeat(200)}`),
+      { type: 'family-collected', family: 'partial-update', checks: 12 },
+    ]);
+    feed(
+      view,
+      Array.from({ length: 12 }, (_, i) => check('partial-update', `p${i}`, 'failed', { requests: 123456 })),
+    );
     feed(view, [{ type: 'run-finished' }]);
     const lines = screen(out.text());
     expect(lines).toHaveLength(3); // nothing wrapped onto extra rows
@@ -210,7 +220,11 @@ describe('live mode', () => {
     const out = fakeStream({ columns: 100 });
     const view = new ProgressView({ mode: 'live', stream: out.stream, secrets: [] });
     feed(view, RUN);
-    feed(view, [started(['access'], 'embedded reference', 'freshbooks-classic'), { type: 'family-collected', family: 'access', checks: 1 }, check('access', 'restricted')]);
+    feed(view, [
+      started(['access'], 'embedded reference', 'freshbooks-classic'),
+      { type: 'family-collected', family: 'access', checks: 1 },
+      check('access', 'restricted'),
+    ]);
     feed(view, [{ type: 'run-finished' }]);
     const lines = screen(out.text());
     expect(lines).toHaveLength(6);

@@ -62,7 +62,10 @@ interface Replayed {
 async function replay(options: Partial<ReplayOptions> & Pick<ReplayOptions, 'report'>): Promise<Replayed> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await replayCommand({ credentials: {}, timeoutMs: 5_000, maxBodyBytes: 8 * 1024 * 1024, ...options }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await replayCommand(
+    { credentials: {}, timeoutMs: 5_000, maxBodyBytes: 8 * 1024 * 1024, ...options },
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+  );
   for (const line of [...out, ...err]) expect(line).not.toMatch(/\n/);
   return { code, out, err };
 }
@@ -92,19 +95,23 @@ describe('replay of a REST failure judged on one answer (unknown id answered 500
     ]);
   });
 
-  it('against a reference server (--target): no longer fails, says how the answer differs, exit 0; the token is never shown', { timeout: BOUND }, async () => {
-    const reference = await start('freshbooks-rest');
-    const credentials = credentialsOf(reference);
-    const result = await replay({ report, target: urlOf(reference), credentials });
-    expect(result.err).toEqual([]);
-    expect(result.code).toBe(0);
-    expect(result.out).toEqual([
-      `✓ no longer fails  ${GET_CHECK} — HTTP 404, was HTTP 500`,
-      `✓ no longer fails  ${UPDATE_CHECK} — HTTP 404, was HTTP 500`,
-      `replayed 2 failures of report.json against ${urlOf(reference)}: 2 no longer fails`,
-    ]);
-    expect(result.out.join('\n')).not.toContain(credentials.token);
-  });
+  it(
+    'against a reference server (--target): no longer fails, says how the answer differs, exit 0; the token is never shown',
+    { timeout: BOUND },
+    async () => {
+      const reference = await start('freshbooks-rest');
+      const credentials = credentialsOf(reference);
+      const result = await replay({ report, target: urlOf(reference), credentials });
+      expect(result.err).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(result.out).toEqual([
+        `✓ no longer fails  ${GET_CHECK} — HTTP 404, was HTTP 500`,
+        `✓ no longer fails  ${UPDATE_CHECK} — HTTP 404, was HTTP 500`,
+        `replayed 2 failures of report.json against ${urlOf(reference)}: 2 no longer fails`,
+      ]);
+      expect(result.out.join('\n')).not.toContain(credentials.token);
+    },
+  );
 
   it('--check replays that check alone', { timeout: BOUND }, async () => {
     const result = await replay({ report, check: UPDATE_CHECK });
@@ -121,7 +128,9 @@ describe('replay of a REST failure judged on one answer (unknown id answered 500
   });
 
   it('a check that passed is one usage line, exit 2', async () => {
-    const id = (JSON.parse(readFileSync(report, 'utf8')) as { checks: { id: string; status: string }[] }).checks.find((c) => c.status === 'passed')!.id;
+    const id = (JSON.parse(readFileSync(report, 'utf8')) as { checks: { id: string; status: string }[] }).checks.find(
+      (c) => c.status === 'passed',
+    )!.id;
     const result = await replay({ report, check: id });
     expect(result.code).toBe(2);
     oneErrorLine(result, /is passed in .*only failed or warned checks can be replayed/);
@@ -141,8 +150,24 @@ describe('what is not a replayable report: one usage line, exit 2', () => {
     ['a missing file', () => join(newDir('missing'), 'report.json'), /cannot read the report/],
     ['a file that is not JSON', () => write('not json at all'), /is not a clientele report \(not JSON\)/],
     ['JSON that is not a report', () => write(JSON.stringify({ hello: 'world' })), /is not a clientele report/],
-    ['a report without failures', () => write(JSON.stringify({ tool: { name: 'clientele' }, api: 'freshbooks-rest', target: 'embedded freshbooks-rest reference', checks: [{ id: 'contract/x', status: 'passed' }] })), /has no failed or warned check with recorded requests/],
-    ['a target that names no server', () => write(JSON.stringify(reportWith('somewhere else'))), /target 'somewhere else' is no server to replay against; pass --target URL/],
+    [
+      'a report without failures',
+      () =>
+        write(
+          JSON.stringify({
+            tool: { name: 'clientele' },
+            api: 'freshbooks-rest',
+            target: 'embedded freshbooks-rest reference',
+            checks: [{ id: 'contract/x', status: 'passed' }],
+          }),
+        ),
+      /has no failed or warned check with recorded requests/,
+    ],
+    [
+      'a target that names no server',
+      () => write(JSON.stringify(reportWith('somewhere else'))),
+      /target 'somewhere else' is no server to replay against; pass --target URL/,
+    ],
   ])('%s', async (_name, path, pattern) => {
     const result = await replay({ report: path() });
     expect(result.code).toBe(2);
@@ -156,8 +181,17 @@ describe('what is not a replayable report: one usage line, exit 2', () => {
   }
 
   function reportWith(target: string) {
-    const step = { operation: 'getClient', request: { method: 'GET', url: 'http://127.0.0.1:9/x' }, answer: { httpStatus: 500, body: '', truncated: false } };
-    const failure = { rule: 'expected-status', basisRule: 'errors/unknown-id', message: 'm', reproduction: { steps: [], replay: 'npx clientele run', exchanges: [step], failingStep: 0 } };
+    const step = {
+      operation: 'getClient',
+      request: { method: 'GET', url: 'http://127.0.0.1:9/x' },
+      answer: { httpStatus: 500, body: '', truncated: false },
+    };
+    const failure = {
+      rule: 'expected-status',
+      basisRule: 'errors/unknown-id',
+      message: 'm',
+      reproduction: { steps: [], replay: 'npx clientele run', exchanges: [step], failingStep: 0 },
+    };
     return { tool: { name: 'clientele' }, api: 'freshbooks-rest', target, checks: [{ id: 'contract/x', status: 'failed', failure }] };
   }
 });
@@ -171,7 +205,12 @@ describe('a server that accepts connections and never answers', () => {
     try {
       const { port } = silent.address() as { port: number };
       const started = Date.now();
-      const result = await replay({ report, target: `http://127.0.0.1:${port}`, credentials: { token: 'tok-silent-0123456789', accountId: 'ABC123' }, timeoutMs: 300 });
+      const result = await replay({
+        report,
+        target: `http://127.0.0.1:${port}`,
+        credentials: { token: 'tok-silent-0123456789', accountId: 'ABC123' },
+        timeoutMs: 300,
+      });
       expect(result.code).toBe(3);
       oneErrorLine(result, /stopped answering: 3 requests in a row got no answer in time/);
       expect(Date.now() - started).toBeLessThan(15_000);
@@ -201,16 +240,19 @@ describe('replay of a run against a server given by URL', () => {
   beforeAll(async () => {
     mutant = await start('freshbooks-rest', 'unknown-id-500');
     const { token, accountId } = credentialsOf(mutant);
-    report = await failingReport(['--api', 'freshbooks-rest', '--target', urlOf(mutant), '--account-id', accountId!, '--only', 'contract'], { CLIENTELE_TOKEN: token! });
+    report = await failingReport(
+      ['--api', 'freshbooks-rest', '--target', urlOf(mutant), '--account-id', accountId!, '--only', 'contract'],
+      { CLIENTELE_TOKEN: token! },
+    );
   }, BOUND);
 
-  it('needs the API\'s credentials: a missing one is one usage line naming the flag and variable, exit 2', async () => {
+  it("needs the API's credentials: a missing one is one usage line naming the flag and variable, exit 2", async () => {
     const result = await replay({ report, credentials: { accountId: 'ABC123' } });
     expect(result.code).toBe(2);
     oneErrorLine(result, /needs --token for --api freshbooks-rest \(or CLIENTELE_TOKEN\)/);
   });
 
-  it('with them: the report\'s URL still fails, exit 1; once that server is stopped: one line, exit 3', { timeout: BOUND }, async () => {
+  it("with them: the report's URL still fails, exit 1; once that server is stopped: one line, exit 3", { timeout: BOUND }, async () => {
     const credentials = credentialsOf(mutant);
     const result = await replay({ report, credentials });
     expect(result.code).toBe(1);
@@ -234,14 +276,18 @@ describe('ids a fresh server hands out: a REST property failure judged over seve
     const result = await replay({ report });
     expect(result.code).toBe(1);
     expect(result.out.at(-1)).toMatch(/: 2 still fails$/);
-    expect(result.out[0]).toMatch(/^✗ still fails  partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(getClient\) answered as recorded \(HTTP 200\)$/);
+    expect(result.out[0]).toMatch(
+      /^✗ still fails  partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(getClient\) answered as recorded \(HTTP 200\)$/,
+    );
   });
 
   it('the reference answers it otherwise: changed, with the line that re-runs the property, exit 0', { timeout: BOUND }, async () => {
     const reference = await start('freshbooks-rest');
     const result = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(result.code).toBe(0);
-    expect(result.out[0]).toMatch(/^~ changed  partial-update\/.* — step \d+ of \d+ \(getClient\): HTTP 200 with a different body; partial-update\/untouched is judged over several answers; to judge it, re-run: npx clientele run --api freshbooks-rest --mutant update-wipes-unreferenced .*--seed 7 --only partial-update$/);
+    expect(result.out[0]).toMatch(
+      /^~ changed  partial-update\/.* — step \d+ of \d+ \(getClient\): HTTP 200 with a different body; partial-update\/untouched is judged over several answers; to judge it, re-run: npx clientele run --api freshbooks-rest --mutant update-wipes-unreferenced .*--seed 7 --only partial-update$/,
+    );
     expect(result.out.at(-1)).toMatch(/: 2 changed$/);
   });
 });
@@ -257,7 +303,9 @@ describe('Classic (XML over HTTP): ids learned from XML answers', () => {
     expect(again.code).toBe(1);
     // The second check's client had a later id in the run than a fresh server's first one: it is learned.
     expect(again.out.at(-1)).toMatch(/: 2 still fails$/);
-    expect(again.out[0]).toMatch(/^✗ still fails  partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(client\.get\) answered as recorded \(HTTP 200 \(ok\)\)$/);
+    expect(again.out[0]).toMatch(
+      /^✗ still fails  partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(client\.get\) answered as recorded \(HTTP 200 \(ok\)\)$/,
+    );
     const reference = await start('freshbooks-classic');
     const fixed = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(fixed.code).toBe(0);
@@ -270,7 +318,9 @@ describe('MCP (JSON-RPC): over Streamable HTTP and over stdio', () => {
     const report = await failingReport(['--api', 'freshbooks-mcp', '--mutant', 'not-found-internal-error', '--only', 'contract']);
     const again = await replay({ report, check: GET_CHECK });
     expect(again.code).toBe(1);
-    expect(again.out[0]).toBe(`✗ still fails  ${GET_CHECK} — expected-error-code: an unknown client id is answered -32005 (Client not found): expected error -32005, got -32603`);
+    expect(again.out[0]).toBe(
+      `✗ still fails  ${GET_CHECK} — expected-error-code: an unknown client id is answered -32005 (Client not found): expected error -32005, got -32603`,
+    );
     const reference = await start('freshbooks-mcp');
     const fixed = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(fixed.code).toBe(0);
@@ -278,9 +328,19 @@ describe('MCP (JSON-RPC): over Streamable HTTP and over stdio', () => {
   });
 
   it('a run over stdio is replayed over stdio', { timeout: BOUND }, async () => {
-    const report = await failingReport(['--api', 'freshbooks-mcp', '--stdio', '--mutant', 'update-wipes-unreferenced', '--only', 'partial-update']);
+    const report = await failingReport([
+      '--api',
+      'freshbooks-mcp',
+      '--stdio',
+      '--mutant',
+      'update-wipes-unreferenced',
+      '--only',
+      'partial-update',
+    ]);
     const result = await replay({ report });
     expect(result.code).toBe(1);
-    expect(result.out.at(-1)).toMatch(/against embedded freshbooks-mcp mutant update-wipes-unreferenced over stdio, started again: 2 still fails$/);
+    expect(result.out.at(-1)).toMatch(
+      /against embedded freshbooks-mcp mutant update-wipes-unreferenced over stdio, started again: 2 still fails$/,
+    );
   });
 });

@@ -30,8 +30,16 @@ const XML_BODY = `<client><name>O'Brien &amp; "Sons"</name><notes>\`\`\`\`</note
 // Hostile text a target can put in its answer: fences, HTML that closes a <pre>, CDATA ends, scripts, a bell.
 const HOSTILE = '````\n</pre></code><script>alert(1)</script>\n]]><![CDATA[x]]>\n| a | b |\n<!-- \u0007 -->\n```';
 
-const PROMISE: Basis = { kind: 'promise', says: 'Returns the created client, as the schema describes it.', source: 'seed 000, client.create' };
-const PAGING: Basis = { kind: 'promise', says: 'Each client appears on exactly one page.', source: 'shared/reference/crm-docs/clients.md, Paging' };
+const PROMISE: Basis = {
+  kind: 'promise',
+  says: 'Returns the created client, as the schema describes it.',
+  source: 'seed 000, client.create',
+};
+const PAGING: Basis = {
+  kind: 'promise',
+  says: 'Each client appears on exactly one page.',
+  source: 'shared/reference/crm-docs/clients.md, Paging',
+};
 const ASSUMED: Basis = {
   kind: 'assumption',
   says: 'an update to an empty string clears the field',
@@ -101,7 +109,10 @@ const CHECKS: CheckResult[] = [
       expected: 'every client on exactly one page',
       actual: `client 17 on pages [1, 2]; upstream said Basic ${BASIC}`,
       seed: -42,
-      reproduction: { steps: [{ kind: 'curl', command: "curl -sS 'https://api.example.test/clients?page=1'" }], replay: 'npx clientele run --seed -42' },
+      reproduction: {
+        steps: [{ kind: 'curl', command: "curl -sS 'https://api.example.test/clients?page=1'" }],
+        replay: 'npx clientele run --seed -42',
+      },
     },
   }),
   check('pagination', 'page-size-respected', 'passed'),
@@ -124,8 +135,17 @@ const CHECKS: CheckResult[] = [
       actual: 'notes: "before"',
       seed: 1234567,
       boundary: 'update to empty string',
-      response: { httpStatus: 200, contentType: 'application/json', headers: { 'content-type': 'application/json' }, body: '{"client":{"notes":"before"}}', truncated: false },
-      reproduction: { steps: [{ kind: 'curl', command: "curl -sS -X PUT 'https://api.example.test/clients/9'" }], replay: 'npx clientele run --seed 1234567 --only partial-update' },
+      response: {
+        httpStatus: 200,
+        contentType: 'application/json',
+        headers: { 'content-type': 'application/json' },
+        body: '{"client":{"notes":"before"}}',
+        truncated: false,
+      },
+      reproduction: {
+        steps: [{ kind: 'curl', command: "curl -sS -X PUT 'https://api.example.test/clients/9'" }],
+        replay: 'npx clientele run --seed 1234567 --only partial-update',
+      },
     },
   }),
   check('deletion', 'restore-brings-back', 'blocked', {
@@ -146,7 +166,13 @@ const PROMISES: PromiseRow[] = [
     ],
     verdict: 'broken',
   },
-  { says: PAGING.says, source: PAGING.source, rules: ['pagination/page-size'], checks: [{ id: 'pagination/page-size-respected', status: 'passed' }], verdict: 'kept' },
+  {
+    says: PAGING.says,
+    source: PAGING.source,
+    rules: ['pagination/page-size'],
+    checks: [{ id: 'pagination/page-size-respected', status: 'passed' }],
+    verdict: 'kept',
+  },
   {
     says: 'A deleted client | can be *restored* <b>within</b> 30 days.',
     source: 'clients.md, Restore',
@@ -268,16 +294,26 @@ describe('report.schema.json', () => {
   it('describes a reproduction as steps, and rejects the old curl/bodies shape and unknown step kinds', () => {
     type Mutable = { checks: { failure?: { reproduction: Record<string, unknown> } }[] };
     const old = structuredClone(REPORT) as unknown as Mutable;
-    old.checks[1]!.failure!.reproduction = { curl: ['curl -sS https://api.example.test/clients'], bodies: [JSON_BODY], replay: 'npx clientele run' };
+    old.checks[1]!.failure!.reproduction = {
+      curl: ['curl -sS https://api.example.test/clients'],
+      bodies: [JSON_BODY],
+      replay: 'npx clientele run',
+    };
     expect(validate(old)).toBe(false);
 
     const badKind = structuredClone(REPORT) as unknown as Mutable;
-    badKind.checks[1]!.failure!.reproduction = { steps: [{ kind: 'wget', command: 'wget https://api.example.test/' }], replay: 'npx clientele run' };
+    badKind.checks[1]!.failure!.reproduction = {
+      steps: [{ kind: 'wget', command: 'wget https://api.example.test/' }],
+      replay: 'npx clientele run',
+    };
     expect(validate(badKind)).toBe(false);
     expect(validate.errors?.some((e) => e.keyword === 'enum' && e.instancePath.endsWith('/steps/0/kind'))).toBe(true);
 
     const badLanguage = structuredClone(REPORT) as unknown as Mutable;
-    badLanguage.checks[1]!.failure!.reproduction = { steps: [{ kind: 'curl', command: 'curl x', body: '{}', language: 'yaml' }], replay: 'npx clientele run' };
+    badLanguage.checks[1]!.failure!.reproduction = {
+      steps: [{ kind: 'curl', command: 'curl x', body: '{}', language: 'yaml' }],
+      replay: 'npx clientele run',
+    };
     expect(validate(badLanguage)).toBe(false);
 
     const rpc = structuredClone(REPORT) as unknown as Mutable;
@@ -372,7 +408,12 @@ describe('Markdown report', () => {
   it('shows JSON-RPC steps in a json fence, and curl steps in a sh fence', () => {
     expect(stepsLanguage([{ kind: 'jsonrpc', command: JSONRPC_STEP }])).toBe('json');
     expect(stepsLanguage([{ kind: 'curl', command: 'curl x' }])).toBe('sh');
-    expect(stepsLanguage([{ kind: 'curl', command: 'curl x' }, { kind: 'jsonrpc', command: JSONRPC_STEP }])).toBe('sh');
+    expect(
+      stepsLanguage([
+        { kind: 'curl', command: 'curl x' },
+        { kind: 'jsonrpc', command: JSONRPC_STEP },
+      ]),
+    ).toBe('sh');
     const checks = [
       check('access', 'unknown-id-is-refused', 'failed', {
         failure: {
@@ -484,7 +525,9 @@ describe('renderSummary', () => {
   it('cuts long messages to one line', () => {
     const long = structuredClone(REPORT) as unknown as { checks: { note?: string }[] };
     long.checks[4]!.note = `first line\nsecond ${'x'.repeat(300)}`;
-    const line = renderSummary(long as unknown as RunReport).split('\n').find((l) => l.startsWith('✗ filtering'))!;
+    const line = renderSummary(long as unknown as RunReport)
+      .split('\n')
+      .find((l) => l.startsWith('✗ filtering'))!;
     expect(line).toMatch(/^✗ filtering\/filter by email — first line second x+…$/);
     expect([...line]).toHaveLength(160);
   });
@@ -509,10 +552,16 @@ function hostileReport(): RunReport {
       },
     }),
     check('access', 'hostile-transport', 'warned', {
-      failure: { ...warned, response: { headers: {}, body: '', truncated: false, transportError: 'socket hang up ``` </pre> ]]> <script>x</script>\n<!--' } },
+      failure: {
+        ...warned,
+        response: { headers: {}, body: '', truncated: false, transportError: 'socket hang up ``` </pre> ]]> <script>x</script>\n<!--' },
+      },
     }),
     check('filtering', 'hostile-rpc', 'warned', {
-      failure: { ...warned, response: { headers: { 'mcp-session-id': ']]></system-out><x>' }, body: HOSTILE, truncated: false, rpcErrorCode: -32005 } },
+      failure: {
+        ...warned,
+        response: { headers: { 'mcp-session-id': ']]></system-out><x>' }, body: HOSTILE, truncated: false, rpcErrorCode: -32005 },
+      },
     }),
   ];
   return { ...REPORT, checks, summary: summarize(checks), fixFirst: undefined, promises: [] };
@@ -549,7 +598,9 @@ describe('basis, severity and boundary of failures and warnings', () => {
   const xml = junitFormat.render(REPORT);
 
   it('Markdown quotes the promise and names the assumption, with their sources', () => {
-    expect(md).toContain('- **Severity:** failure\n- **Basis:** The docs say: *Returns the created client, as the schema describes it.* (seed 000, client.create)');
+    expect(md).toContain(
+      '- **Severity:** failure\n- **Basis:** The docs say: *Returns the created client, as the schema describes it.* (seed 000, client.create)',
+    );
     expect(md).toContain(
       '- **Severity:** warning\n- **Basis:** Assumed (the docs are silent): an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
     );
@@ -558,7 +609,9 @@ describe('basis, severity and boundary of failures and warnings', () => {
   });
 
   it('HTML does the same, escaped', () => {
-    expect(html).toContain('<figcaption>The docs say</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n<cite>seed 000, client.create</cite>');
+    expect(html).toContain(
+      '<figcaption>The docs say</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n<cite>seed 000, client.create</cite>',
+    );
     expect(html).toContain(
       '<figcaption>Assumed (the docs are silent)</figcaption>\n<p class="assumed">an update to an empty string clears the field</p>\n<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>',
     );
@@ -569,7 +622,9 @@ describe('basis, severity and boundary of failures and warnings', () => {
 
   it('JUnit puts the basis in the failure text and in the warned case output', () => {
     const failed = unescapeXml(/<failure\b[^>]*>([^<]*)<\/failure>/.exec(junitCase(xml, 'create client matches schema'))![1]!);
-    expect(failed).toContain('severity: failure\nbasis: The docs say: "Returns the created client, as the schema describes it." (seed 000, client.create)');
+    expect(failed).toContain(
+      'severity: failure\nbasis: The docs say: "Returns the created client, as the schema describes it." (seed 000, client.create)',
+    );
     const out = unescapeXml(/<system-out>([^<]*)<\/system-out>/.exec(junitCase(xml, 'empty string clears field'))![1]!);
     expect(out).toMatch(/^WARNING: updating notes to "" left the old notes in place\n/);
     expect(out).toContain(
@@ -581,14 +636,25 @@ describe('basis, severity and boundary of failures and warnings', () => {
   it('JSON carries them as data', () => {
     const json = JSON.parse(jsonFormat.render(REPORT)) as RunReport;
     expect(json.checks[1]!.failure).toMatchObject({ severity: 'failure', basisRule: 'response-schema', basis: PROMISE });
-    expect(json.checks[8]).toMatchObject({ status: 'warned', warnings: 2, failure: { severity: 'warning', basis: ASSUMED, boundary: 'update to empty string' } });
+    expect(json.checks[8]).toMatchObject({
+      status: 'warned',
+      warnings: 2,
+      failure: { severity: 'warning', basis: ASSUMED, boundary: 'update to empty string' },
+    });
   });
 });
 
 describe('warnings', () => {
   it('get their own section after the failures in Markdown and HTML', () => {
     const md = markdownFormat.render(REPORT);
-    const order = ['## Failures', '### Failed: contract / create client matches schema', '### Errored: filtering', '## Warnings', '### Warning: partial-update / empty string clears field', '## Blocked'];
+    const order = [
+      '## Failures',
+      '### Failed: contract / create client matches schema',
+      '### Errored: filtering',
+      '## Warnings',
+      '### Warning: partial-update / empty string clears field',
+      '## Blocked',
+    ];
     const at = order.map((heading) => md.indexOf(heading));
     expect(at.every((index) => index >= 0)).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
@@ -618,13 +684,17 @@ describe('warnings', () => {
     expect(markdownFormat.render(strict)).toContain('- **Strict:** yes, warnings fail the run');
     expect(markdownFormat.render(strict)).toContain('under strict they fail the run');
     expect(htmlFormat.render(strict)).toContain('<dt>Strict</dt><dd>yes, warnings fail the run</dd>');
-    expect(renderSummary(strict).split('\n')[0]).toBe('clientele freshbooks-rest — https://api.example.test — seed 1234567 — strict — FAILED');
+    expect(renderSummary(strict).split('\n')[0]).toBe(
+      'clientele freshbooks-rest — https://api.example.test — seed 1234567 — strict — FAILED',
+    );
     expect(junitFormat.render(strict)).toContain('<property name="strict" value="true"/>');
   });
 
   it('are one console line each, marked apart from failures', () => {
     const lines = renderSummary(REPORT).split('\n');
-    expect(lines.filter((line) => line.startsWith('! '))).toEqual(['! partial-update/empty string clears field — warning: updating notes to "" left the old notes in place']);
+    expect(lines.filter((line) => line.startsWith('! '))).toEqual([
+      '! partial-update/empty string clears field — warning: updating notes to "" left the old notes in place',
+    ]);
     expect(lines.some((line) => line.startsWith('✗ partial-update'))).toBe(false);
   });
 
@@ -638,7 +708,12 @@ describe('warnings', () => {
     expect(warned.indexOf('<properties>')).toBeLessThan(warned.indexOf('<system-out>'));
     expect(junitCase(xml, 'create client matches schema')).toContain('<property name="severity" value="failure"/>');
     const suite = /<testsuite name="clientele.partial-update"[^>]*>/.exec(xml)![0];
-    expect([attribute(suite, 'tests'), attribute(suite, 'failures'), attribute(suite, 'errors'), attribute(suite, 'skipped')]).toEqual(['2', '0', '0', '0']);
+    expect([attribute(suite, 'tests'), attribute(suite, 'failures'), attribute(suite, 'errors'), attribute(suite, 'skipped')]).toEqual([
+      '2',
+      '0',
+      '0',
+      '0',
+    ]);
   });
 });
 
@@ -687,7 +762,10 @@ describe('promises', () => {
   it('Markdown has the promise | source | checks | verdict table, one row per promise', () => {
     const md = markdownFormat.render(REPORT);
     expect(md).toContain('## Promises\n\n1 kept, 1 broken, 1 untested.\n\n| Promise | Source | Checks | Verdict |');
-    const rows = md.slice(md.indexOf('## Promises')).split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---'));
+    const rows = md
+      .slice(md.indexOf('## Promises'))
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'));
     expect(rows).toHaveLength(4);
     // Cells split on unescaped pipes only: a pipe in a promise stays inside its cell.
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(4);
@@ -729,19 +807,25 @@ describe('the failing response', () => {
     expect(section).toContain(`Body (truncated: the first ${response.body.length} characters):`);
     const blocks = fencedBlocks(md);
     expect(blocks.find((b) => b.content === visible(response.body))?.info).toBe('json');
-    expect(blocks.find((b) => b.info === 'http' && b.content.startsWith('content-type: application/json; charset=utf-8\nlocation: '))).toBeDefined();
+    expect(
+      blocks.find((b) => b.info === 'http' && b.content.startsWith('content-type: application/json; charset=utf-8\nlocation: ')),
+    ).toBeDefined();
   });
 
   it('HTML shows the same', () => {
     const html = htmlFormat.render(REPORT);
     expect(html).toContain('<h4>Response</h4>\n<p class="status-line">HTTP 201, application/json; charset=utf-8</p>');
-    expect(html).toContain(`<span class="label">Body (truncated: the first ${response.body.length} characters)</span></div>\n<pre><code class="language-json">{&quot;client&quot;`);
+    expect(html).toContain(
+      `<span class="label">Body (truncated: the first ${response.body.length} characters)</span></div>\n<pre><code class="language-json">{&quot;client&quot;`,
+    );
     expect(html.indexOf('<h4>Response</h4>')).toBeLessThan(html.indexOf('<h4>Reproduction</h4>'));
   });
 
   it('JUnit shows the same in the failure text', () => {
     const text = unescapeXml(/<failure\b[^>]*>([^<]*)<\/failure>/.exec(junitFormat.render(REPORT))![1]!);
-    expect(text).toContain('response: HTTP 201, application/json; charset=utf-8\n  content-type: application/json; charset=utf-8\n  location: /clients/9?x=`</pre>]]><script>');
+    expect(text).toContain(
+      'response: HTTP 201, application/json; charset=utf-8\n  content-type: application/json; charset=utf-8\n  location: /clients/9?x=`</pre>]]><script>',
+    );
     expect(text).toContain(`body (truncated: the first ${response.body.length} characters):\n  {"client":{"email":"<not an email> & more"`);
     expect(text.indexOf('response: ')).toBeLessThan(text.indexOf('reproduction:'));
   });
@@ -752,7 +836,9 @@ describe('the failing response', () => {
     expect(md).toContain('- **Transport error:** ````socket hang up ``` </pre> ]]> <script>x</script> <!--````');
     expect(md).toContain('- **JSON-RPC error code:** `-32005`');
     const html = htmlFormat.render(report);
-    expect(html).toContain('<p class="status-line">transport error: socket hang up ``` &lt;/pre&gt; ]]&gt; &lt;script&gt;x&lt;/script&gt; &lt;!--</p>');
+    expect(html).toContain(
+      '<p class="status-line">transport error: socket hang up ``` &lt;/pre&gt; ]]&gt; &lt;script&gt;x&lt;/script&gt; &lt;!--</p>',
+    );
     expect(html).toContain('<p class="status-line">JSON-RPC error -32005</p>');
     const xml = unescapeXml(junitFormat.render(report));
     expect(xml).toContain('response: transport error: socket hang up ``` </pre> ]]> <script>x</script> <!--');
@@ -824,7 +910,23 @@ describe('report.schema.json: the new fields', () => {
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
     const used = JSON.stringify(full);
-    for (const key of ['strict', 'promises', 'fixFirst', 'warnings', 'blockedBy', 'rules', 'basisRule', 'severity', 'basis', 'boundary', 'response', 'rpcErrorCode', 'transportError', 'truncated', 'verdict']) {
+    for (const key of [
+      'strict',
+      'promises',
+      'fixFirst',
+      'warnings',
+      'blockedBy',
+      'rules',
+      'basisRule',
+      'severity',
+      'basis',
+      'boundary',
+      'response',
+      'rpcErrorCode',
+      'transportError',
+      'truncated',
+      'verdict',
+    ]) {
       expect(used, key).toContain(`"${key}":`);
     }
   });

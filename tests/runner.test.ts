@@ -10,8 +10,14 @@ import { runSuites } from '../runner/run.js';
 
 describe('the runner', () => {
   it('reports a crashing check as errored, keeps running, and ends as an internal error', { timeout: 60_000 }, async () => {
-    const { target, config } = await embeddedRun(parseCli(['run', '--seed', '1', '--runs', '2', '--only', 'contract'], {}), findApi('freshbooks-rest'), undefined);
-    const report = await runSuites(config, { targetLabel: 'fixture' }, [join(PROJECT_ROOT, 'tests', 'fixtures', 'crash.suite.ts')]).finally(() => target.close());
+    const { target, config } = await embeddedRun(
+      parseCli(['run', '--seed', '1', '--runs', '2', '--only', 'contract'], {}),
+      findApi('freshbooks-rest'),
+      undefined,
+    );
+    const report = await runSuites(config, { targetLabel: 'fixture' }, [join(PROJECT_ROOT, 'tests', 'fixtures', 'crash.suite.ts')]).finally(
+      () => target.close(),
+    );
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
     expect(byName['a check that passes']?.status).toBe('passed');
     expect(byName['a check with a bug']?.status).toBe('errored');
@@ -25,11 +31,15 @@ describe('the runner', () => {
 
 describe('a worker that dies', () => {
   it('ends the run with a report (internal error, exit 4) that says so, and no stack trace', { timeout: 60_000 }, async () => {
-    const child = spawnSync(process.execPath, ['--max-old-space-size=160', '--import', 'tsx', join(PROJECT_ROOT, 'tests', 'support', 'run-fixture.ts'), 'worker-oom.suite.ts'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      timeout: 50_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=160', '--import', 'tsx', join(PROJECT_ROOT, 'tests', 'support', 'run-fixture.ts'), 'worker-oom.suite.ts'],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 50_000,
+      },
+    );
     expect(child.stderr).not.toMatch(/\n\s+at /);
     expect(child.status).toBe(0);
     const report = JSON.parse(child.stdout);

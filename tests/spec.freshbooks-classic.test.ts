@@ -34,11 +34,18 @@ const examples: Example[] = readdirSync(EXAMPLE_DIR)
   .map(({ file, match }) => {
     const text = readFileSync(join(EXAMPLE_DIR, file), 'utf8');
     expect(text.startsWith('# SOURCE')).toBe(true);
-    return { file, operation: match![1]!, direction: match![2]!.startsWith('req') ? 'request' : 'response', text: text.slice(text.indexOf('\n') + 1) };
+    return {
+      file,
+      operation: match![1]!,
+      direction: match![2]!.startsWith('req') ? 'request' : 'response',
+      text: text.slice(text.indexOf('\n') + 1),
+    };
   });
 
 const example = (operation: string, direction: Example['direction'], namespaced: boolean): string => {
-  const found = examples.find((e) => e.operation === operation && e.direction === direction && e.text.includes(`xmlns="${FRESHBOOKS_NS}"`) === namespaced);
+  const found = examples.find(
+    (e) => e.operation === operation && e.direction === direction && e.text.includes(`xmlns="${FRESHBOOKS_NS}"`) === namespaced,
+  );
   if (!found) throw new Error(`no ${direction} example of ${operation}`);
   return found.text;
 };
@@ -74,8 +81,14 @@ describe('the FreshBooks Classic XSD', () => {
 
   it('has a request and a response example of every operation', () => {
     for (const operation of OPERATIONS) {
-      expect(examples.some((e) => e.operation === operation && e.direction === 'request'), operation).toBe(true);
-      expect(examples.some((e) => e.operation === operation && e.direction === 'response'), operation).toBe(true);
+      expect(
+        examples.some((e) => e.operation === operation && e.direction === 'request'),
+        operation,
+      ).toBe(true);
+      expect(
+        examples.some((e) => e.operation === operation && e.direction === 'response'),
+        operation,
+      ).toBe(true);
     }
     expect(examples.length).toBeGreaterThanOrEqual(16);
   });
@@ -99,7 +112,8 @@ describe('the FreshBooks Classic XSD', () => {
   });
 
   it('validates a fail envelope, in either namespace form, for every operation', () => {
-    const fail = '<?xml version="1.0" encoding="utf-8"?>\n<response status="fail">\n  <error>Client not found.</error>\n  <code>40010</code>\n</response>';
+    const fail =
+      '<?xml version="1.0" encoding="utf-8"?>\n<response status="fail">\n  <error>Client not found.</error>\n  <code>40010</code>\n</response>';
     for (const operation of OPERATIONS) {
       expect(spec.validateResponse(operation, fail)).toEqual({ ok: true, errors: [] });
       expect(spec.validateResponse(operation, toggleNamespace(fail))).toEqual({ ok: true, errors: [] });
@@ -109,10 +123,20 @@ describe('the FreshBooks Classic XSD', () => {
   it.each([
     ['a fail envelope without <code>', 'client.get', '<response status="fail"><error>Nope</error></response>', /code/],
     ['a fail envelope without <error>', 'client.get', '<response status="fail"><code>1</code></response>', /error/],
-    ['a fail envelope with a code that is not digits', 'client.get', '<response status="fail"><error>Nope</error><code>E1</code></response>', /E1/],
+    [
+      'a fail envelope with a code that is not digits',
+      'client.get',
+      '<response status="fail"><error>Nope</error><code>E1</code></response>',
+      /E1/,
+    ],
     ['a response without a status', 'client.delete', '<response/>', /status/],
     ['a response with another status', 'client.delete', '<response status="maybe"/>', /maybe/],
-    ['an empty ok response with content', 'client.delete', '<response status="ok"><client_id>1</client_id></response>', /content is not allowed/],
+    [
+      'an empty ok response with content',
+      'client.delete',
+      '<response status="ok"><client_id>1</client_id></response>',
+      /content is not allowed/,
+    ],
     ['a create response without client_id', 'client.create', '<response status="ok"/>', /client_id/],
   ])('refuses %s', (_why, operation, text, mention) => {
     const result = spec.validateResponse(operation, text);
@@ -142,19 +166,30 @@ describe('the FreshBooks Classic XSD', () => {
     expect(badFolder.ok).toBe(false);
 
     // Namespaced root, child in no namespace: the namespace decision holds for every element.
-    const mixed = spec.validateResponse('client.create', `<response xmlns="${FRESHBOOKS_NS}" status="ok"><client_id xmlns="">13</client_id></response>`);
+    const mixed = spec.validateResponse(
+      'client.create',
+      `<response xmlns="${FRESHBOOKS_NS}" status="ok"><client_id xmlns="">13</client_id></response>`,
+    );
     expect(mixed.ok).toBe(false);
   });
 
   it('refuses broken copies of the reference requests', () => {
-    expect(spec.validateRequest('client.update', '<request method="client.update"><client><first_name>A</first_name></client></request>').ok).toBe(false);
+    expect(
+      spec.validateRequest('client.update', '<request method="client.update"><client><first_name>A</first_name></client></request>').ok,
+    ).toBe(false);
     expect(spec.validateRequest('client.get', '<request method="client.delete"><client_id>13</client_id></request>').ok).toBe(false);
-    expect(spec.validateRequest('client.create', example('client.create', 'request', false).replace('<email>janedoe@freshbooks.com</email>', '<email>not an email</email>')).ok).toBe(false);
+    expect(
+      spec.validateRequest(
+        'client.create',
+        example('client.create', 'request', false).replace('<email>janedoe@freshbooks.com</email>', '<email>not an email</email>'),
+      ).ok,
+    ).toBe(false);
     expect(spec.validateRequest('client.list', '<request method="client.list"><per_page>0</per_page></request>').ok).toBe(false);
   });
 
   it('refuses a document with a DOCTYPE before libxml2 parses it, and reports malformed XML', () => {
-    const withDtd = '<!DOCTYPE response [<!ENTITY x SYSTEM "file:///etc/passwd">]><response status="fail"><error>&x;</error><code>1</code></response>';
+    const withDtd =
+      '<!DOCTYPE response [<!ENTITY x SYSTEM "file:///etc/passwd">]><response status="fail"><error>&x;</error><code>1</code></response>';
     expect(spec.validateResponse('client.get', withDtd)).toEqual({ ok: false, errors: [DOCTYPE_REFUSED] });
     const truncated = spec.validateResponse('client.get', '<response status="ok"><client>');
     expect(truncated.ok).toBe(false);
@@ -209,7 +244,11 @@ describe('a broken XSD', () => {
   it.each([
     ['is not well-formed', original.slice(0, original.length / 2), /is not well-formed XML/],
     ['refers to a type it does not define', original.replace('type="ClientId"/>', 'type="NoSuchType"/>'), /does not compile: .*NoSuchType/],
-    ['names an operation type it does not define', original.replace('responseType="ClientGetResponse"', 'responseType="Missing"'), /names the type Missing/],
+    [
+      'names an operation type it does not define',
+      original.replace('responseType="ClientGetResponse"', 'responseType="Missing"'),
+      /names the type Missing/,
+    ],
     ['has a targetNamespace', original.replace('version="2.1"', 'version="2.1" targetNamespace="urn:x"'), /must have no targetNamespace/],
   ])('throws a one-line ConfigError when it %s', (name, text, message) => {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.xsd`);
@@ -265,7 +304,10 @@ describe('xmlSpecView', () => {
     const neither = decodeXml('<response status="maybe"/>');
     expect(neither.ok && view.outcome(answer(200, '<response status="maybe"/>'), neither.value)).toBeUndefined();
     expect(view.outcome(answer(200, 'not a body'), 'not a body')).toBeUndefined();
-    expect(view.validate('client.get', answer(200, 'not a body'), 'not a body')).toEqual({ ok: false, errors: ['the body is not a decoded XML document'] });
+    expect(view.validate('client.get', answer(200, 'not a body'), 'not a body')).toEqual({
+      ok: false,
+      errors: ['the body is not a decoded XML document'],
+    });
 
     expect(view.decode({ httpStatus: 200, headers: {}, body: '', truncated: false })).toEqual({ ok: false, error: 'empty body' });
   });

@@ -107,7 +107,9 @@ describe('tools.json', () => {
   });
 
   it('lists every documented error code of each tool, each with a rule', () => {
-    const codes = Object.fromEntries(doc.tools.map((tool: Json) => [tool.name, [...new Set(tool['x-clientele-errors'].map((e: Json) => e.code))].sort()]));
+    const codes = Object.fromEntries(
+      doc.tools.map((tool: Json) => [tool.name, [...new Set(tool['x-clientele-errors'].map((e: Json) => e.code))].sort()]),
+    );
     expect(codes).toEqual({
       client_list: [-32602, -32004, -32002, -32001].sort(),
       client_single: [-32602, -32005, -32001].sort(),
@@ -124,7 +126,12 @@ describe('the seed examples', () => {
 
   it('finds an input example for every tool and an output example for all but client_update', () => {
     expect(examples.filter((e) => e.kind === 'input').map((e) => e.tool)).toEqual(TOOL_NAMES);
-    expect(examples.filter((e) => e.kind === 'output').map((e) => e.tool)).toEqual(['client_list', 'client_single', 'client_create', 'client_delete']);
+    expect(examples.filter((e) => e.kind === 'output').map((e) => e.tool)).toEqual([
+      'client_list',
+      'client_single',
+      'client_create',
+      'client_delete',
+    ]);
   });
 
   for (const [dialect, build] of Object.entries(DIALECTS)) {
@@ -212,10 +219,30 @@ describe('the basis table', () => {
   it('grounds every rule the error tables name, and the rule ids shared with the other APIs', () => {
     for (const tool of doc.tools) for (const error of tool['x-clientele-errors']) expect(recorded, error.rule).toContain(error.rule);
     const expected = [
-      'success', 'envelope', 'errors/unknown-id', 'errors/invalid-body', 'errors/unauthorized', 'pagination/pages', 'pagination/total',
-      'filtering/only-matches', 'filtering/all-matches', 'filtering/case', 'partial-update/untouched', 'deletion/kept-as-deleted', 'deletion/restored',
-      'self-description/handshake', 'self-description/operations', 'self-description/schema-drift', 'mcp/invalid-arguments', 'self-description/unknown-operation', 'mcp/output-schema',
-      'errors/invalid-visstate', 'errors/per-page-above-max', 'errors/missing-name', 'errors/invalid-email', 'errors/invalid-client-id',
+      'success',
+      'envelope',
+      'errors/unknown-id',
+      'errors/invalid-body',
+      'errors/unauthorized',
+      'pagination/pages',
+      'pagination/total',
+      'filtering/only-matches',
+      'filtering/all-matches',
+      'filtering/case',
+      'partial-update/untouched',
+      'deletion/kept-as-deleted',
+      'deletion/restored',
+      'self-description/handshake',
+      'self-description/operations',
+      'self-description/schema-drift',
+      'mcp/invalid-arguments',
+      'self-description/unknown-operation',
+      'mcp/output-schema',
+      'errors/invalid-visstate',
+      'errors/per-page-above-max',
+      'errors/missing-name',
+      'errors/invalid-email',
+      'errors/invalid-client-id',
     ];
     for (const rule of expected) expect(recorded, rule).toContain(rule);
   });

@@ -10,13 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiMetaSchema } from './support/openapi-meta.js';
 import { parse } from 'yaml';
 import { PROJECT_ROOT, specPath, type SpecSource } from '../generators/spec.js';
-import {
-  requestKey,
-  responseKey,
-  runtimeValidators,
-  standaloneValidators,
-  type ValidatorSet,
-} from '../generators/validators.js';
+import { requestKey, responseKey, runtimeValidators, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test data is poked at freely
 
@@ -53,7 +47,10 @@ const FIXTURE_KEYS: Record<string, string> = {
   [`${PYTHON}list_clients_response.json`]: responseKey('listClients', 200),
 };
 
-const clientFixtureNames = (): string[] => readdirSync(FIXTURE_DIR).filter((name) => name.includes('client')).sort();
+const clientFixtureNames = (): string[] =>
+  readdirSync(FIXTURE_DIR)
+    .filter((name) => name.includes('client'))
+    .sort();
 
 // ---------------------------------------------------------------------------------------------------
 // The seed's examples. The seed is prose with curl commands and Python snippets; its JSON sits in
@@ -88,7 +85,9 @@ function braceBalance(line: string): number {
 }
 
 function seedBlocks(): SeedBlock[] {
-  const lines = readFileSync(SEED_FILE, 'utf8').split('\n').map((line) => line.replace(/\r$/, ''));
+  const lines = readFileSync(SEED_FILE, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''));
   const blocks: SeedBlock[] = [];
   let section: SeedSection | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -279,11 +278,23 @@ describe('apis/freshbooks-rest/openapi.yaml as an OpenAPI 3.1 document', () => {
     const names = params.map((p) => p.name);
     expect(names.sort()).toEqual(
       [
-        'page', 'per_page', 'include[]',
-        'search[email]', 'search[userid]', 'search[username]', 'search[vis_state]', 'search[userids][]',
-        'search[fname_like]', 'search[lname_like]', 'search[organization_like]', 'search[address_like]',
-        'search[note_like]', 'search[phone_like]', 'search[user_like]',
-        'search[updated_min]', 'search[updated_max]',
+        'page',
+        'per_page',
+        'include[]',
+        'search[email]',
+        'search[userid]',
+        'search[username]',
+        'search[vis_state]',
+        'search[userids][]',
+        'search[fname_like]',
+        'search[lname_like]',
+        'search[organization_like]',
+        'search[address_like]',
+        'search[note_like]',
+        'search[phone_like]',
+        'search[user_like]',
+        'search[updated_min]',
+        'search[updated_max]',
       ].sort(),
     );
     for (const param of params) expect(param.in, param.name).toBe('query');
@@ -291,7 +302,7 @@ describe('apis/freshbooks-rest/openapi.yaml as an OpenAPI 3.1 document', () => {
     expect(perPage.schema).toMatchObject({ type: 'integer', maximum: 100 });
   });
 
-  it("Client.required is exactly the keys every sample client carries", () => {
+  it('Client.required is exactly the keys every sample client carries', () => {
     const clients = allSampleClients();
     expect(clients.length).toBe(18); // 8 in the seed, 10 in the fixtures
     const keys = new Set(clients.flatMap((client) => Object.keys(client)));
@@ -304,7 +315,17 @@ describe('apis/freshbooks-rest/openapi.yaml as an OpenAPI 3.1 document', () => {
     const text = readSpecText();
     const count = text.match(/x-clientele-assumption:/g)?.length ?? 0;
     expect(count).toBeGreaterThanOrEqual(10);
-    for (const topic of ['201', 'per_page above 100', 'AND', '`_like`', 'email filter', 'every visibility state', '400 or 422', 'second 74', 'without a valid token']) {
+    for (const topic of [
+      '201',
+      'per_page above 100',
+      'AND',
+      '`_like`',
+      'email filter',
+      'every visibility state',
+      '400 or 422',
+      'second 74',
+      'without a valid token',
+    ]) {
       expect(text, topic).toContain(topic);
     }
   });
@@ -406,7 +427,17 @@ describe.each([
     it("the seed's create body, with its extra keys, is a valid create request", () => {
       const create = examples.find((e) => e.key === requestKey('createClient') && e.value.client.contacts);
       expect(create).toBeDefined();
-      for (const extra of ['contacts', 'late_reminders', 'status', 'source', 'highlight_string', 'face', 'late_fee', 'last_activity', 'userid']) {
+      for (const extra of [
+        'contacts',
+        'late_reminders',
+        'status',
+        'source',
+        'highlight_string',
+        'face',
+        'late_fee',
+        'last_activity',
+        'userid',
+      ]) {
         expect(create!.value.client, extra).toHaveProperty(extra);
       }
       expectValid(requestKey('createClient'), create!.value);

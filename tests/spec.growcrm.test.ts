@@ -44,7 +44,16 @@ const OPERATIONS: Record<string, string> = {
   setClientStatus: 'PUT /clients/{id}/status',
   setClientOwner: 'PUT /clients/{id}/owner',
 };
-const SUCCESS: Record<string, number> = { listClients: 200, getClient: 200, createClient: 201, updateClient: 200, deleteClient: 200, setClientTags: 200, setClientStatus: 200, setClientOwner: 200 };
+const SUCCESS: Record<string, number> = {
+  listClients: 200,
+  getClient: 200,
+  createClient: 201,
+  updateClient: 200,
+  deleteClient: 200,
+  setClientTags: 200,
+  setClientStatus: 200,
+  setClientOwner: 200,
+};
 const WITH_ID = Object.keys(OPERATIONS).filter((op) => OPERATIONS[op]!.includes('{id}'));
 const WITH_422 = ['listClients', 'createClient', 'updateClient', 'setClientTags', 'setClientStatus', 'setClientOwner'];
 const WITH_BODY = ['createClient', 'updateClient', 'setClientTags', 'setClientStatus', 'setClientOwner'];
@@ -101,10 +110,24 @@ function markdownSection(page: string, title: string): string | undefined {
 }
 
 /** The seed is the clients page flattened to text: these lines are its sections. */
-const SEED_SECTIONS = ['Clients', 'The client object', 'List / search clients', 'Get a client', 'Create a client', 'Update a client', 'Delete a client', 'Set tags', 'Change status', 'Change account owner', 'Errors'];
+const SEED_SECTIONS = [
+  'Clients',
+  'The client object',
+  'List / search clients',
+  'Get a client',
+  'Create a client',
+  'Update a client',
+  'Delete a client',
+  'Set tags',
+  'Change status',
+  'Change account owner',
+  'Errors',
+];
 
 function seedSection(title: string): string | undefined {
-  const lines = readFileSync(SEED_FILE, 'utf8').split('\n').map((line) => line.trim());
+  const lines = readFileSync(SEED_FILE, 'utf8')
+    .split('\n')
+    .map((line) => line.trim());
   const start = lines.indexOf(title);
   if (start < 0) return undefined;
   const end = lines.findIndex((line, index) => index > start && SEED_SECTIONS.includes(line));
@@ -235,7 +258,16 @@ describe('apis/growcrm/openapi.yaml as an OpenAPI 3.1 document', () => {
   it('records the assumptions it makes where the docs are silent', () => {
     const text = readFileSync(specPath(GROW), 'utf8');
     expect(text.match(/x-clientele-assumption:/g)?.length ?? 0).toBeGreaterThanOrEqual(12);
-    for (const topic of ['collation', 'order of ties', 'last_page: 1', 'ignores letter case', 'application/json body', 'capped to 100', 'page below 1', 'wrong JSON type']) {
+    for (const topic of [
+      'collation',
+      'order of ties',
+      'last_page: 1',
+      'ignores letter case',
+      'application/json body',
+      'capped to 100',
+      'page below 1',
+      'wrong JSON type',
+    ]) {
       expect(oneLineText(text), topic).toContain(topic);
     }
   });
@@ -264,7 +296,9 @@ describe('the docs pages against the spec', () => {
         const [, name, type, required] = row;
         rows++;
         if (table.kind === 'query') {
-          const parameter = operationsOf(doc).get('listClients')!.op.parameters.find((p: Json) => p.name === name);
+          const parameter = operationsOf(doc)
+            .get('listClients')!
+            .op.parameters.find((p: Json) => p.name === name);
           expect(parameter, name).toBeDefined();
           expect(parameter.in).toBe('query');
           expect(typeOf(parameter.schema), name).toBe(type);
@@ -298,7 +332,9 @@ describe('the docs pages against the spec', () => {
       reached.add(op!);
       const fields = [...command.matchAll(/-d\s+"?([A-Za-z0-9_]+)(?:\[\])?=/g)].map((m) => m[1]!);
       if (/\s-G\s/.test(command)) {
-        const names = operationsOf(doc).get(op!)!.op.parameters.map((p: Json) => p.name);
+        const names = operationsOf(doc)
+          .get(op!)!
+          .op.parameters.map((p: Json) => p.name);
         for (const field of fields) expect(names, `${op} query ${field}`).toContain(field);
       } else if (fields.length > 0) {
         for (const mediaType of ['application/json', 'application/x-www-form-urlencoded']) {
@@ -318,14 +354,17 @@ describe('the docs pages against the spec', () => {
     for (const php of fences('clients.md').filter((f) => f.lang === 'php')) {
       const built = /http_build_query\(\[([\s\S]*?)\]\)/.exec(php.text);
       if (!built) continue;
-      const method = /CURLOPT_CUSTOMREQUEST\s*=>\s*'([A-Z]+)'/.exec(php.text)?.[1] ?? (/CURLOPT_POST\s*=>\s*true/.test(php.text) ? 'POST' : 'GET');
+      const method =
+        /CURLOPT_CUSTOMREQUEST\s*=>\s*'([A-Z]+)'/.exec(php.text)?.[1] ?? (/CURLOPT_POST\s*=>\s*true/.test(php.text) ? 'POST' : 'GET');
       const urlPath = /your-domain\/api(\/[^'"?]*)/.exec(php.text)![1]!;
       const op = operationFor(method, urlPath)!;
       expect(op, `clients.md line ${php.line}`).toBeDefined();
       const keys = [...built[1]!.matchAll(/'(\w+)'\s*=>/g)].map((m) => m[1]!);
       const names =
         method === 'GET'
-          ? operationsOf(doc).get(op)!.op.parameters.map((p: Json) => p.name)
+          ? operationsOf(doc)
+              .get(op)!
+              .op.parameters.map((p: Json) => p.name)
           : Object.keys(doc.components.schemas[requestSchemaName(doc, op)].properties);
       for (const key of keys) expect(names, `${op} ${key}`).toContain(key);
       checked += keys.length;
@@ -333,7 +372,7 @@ describe('the docs pages against the spec', () => {
     expect(checked).toBe(2 + 5 + 2 + 1 + 1 + 1);
   });
 
-  it("each success message is the one the docs quote for the operation", () => {
+  it('each success message is the one the docs quote for the operation', () => {
     const jsonMessages = Object.fromEntries(
       fences('clients.md')
         .filter((f) => f.lang === 'json' && f.text.includes('"message"'))
@@ -418,7 +457,9 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
   it('has a validator for every request body and documented response', () => {
     const expected = [
       ...WITH_BODY.map((op) => requestKey(op)),
-      ...Object.keys(OPERATIONS).flatMap((op) => [SUCCESS[op]!, 401, ...(WITH_ID.includes(op) ? [404] : []), ...(WITH_422.includes(op) ? [422] : [])].map((s) => responseKey(op, s))),
+      ...Object.keys(OPERATIONS).flatMap((op) =>
+        [SUCCESS[op]!, 401, ...(WITH_ID.includes(op) ? [404] : []), ...(WITH_422.includes(op) ? [422] : [])].map((s) => responseKey(op, s)),
+      ),
     ];
     expect([...validators.keys].sort()).toEqual(expected.sort());
   });
@@ -431,9 +472,12 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
       expect(examples.length).toBe(9);
     });
 
-    it.each(examples.map((e) => [e.name, e] as const))('%s validates against every schema it is an example of', (_example, { targets, value }) => {
-      for (const target of targets) expect(validateTarget(target, value), JSON.stringify(target)).toEqual([]);
-    });
+    it.each(examples.map((e) => [e.name, e] as const))(
+      '%s validates against every schema it is an example of',
+      (_example, { targets, value }) => {
+        for (const target of targets) expect(validateTarget(target, value), JSON.stringify(target)).toEqual([]);
+      },
+    );
 
     it("the docs' full client is a valid answer of every operation that returns a client, with its message", () => {
       for (const op of ['getClient', 'createClient', 'updateClient', 'setClientTags', 'setClientStatus', 'setClientOwner']) {
@@ -448,15 +492,36 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
     });
 
     it('the empty list the contract assumes (last_page 1) is valid', () => {
-      expectValid(responseKey('listClients', 200), { data: [], meta: { current_page: 1, per_page: 20, total: 0, last_page: 1 }, message: 'Clients retrieved successfully.' });
+      expectValid(responseKey('listClients', 200), {
+        data: [],
+        meta: { current_page: 1, per_page: 20, total: 0, last_page: 1 },
+        message: 'Clients retrieved successfully.',
+      });
     });
   });
 
   describe('request bodies', () => {
     it("the docs' example bodies (as JSON) and the contract's are valid", () => {
-      expectValid(requestKey('createClient'), { first_name: 'Jane', last_name: 'Doe', email: 'jane@acme.example', client_company_name: 'Acme Inc', client_categoryid: 2 });
-      expectValid(requestKey('createClient'), { first_name: 'Jane', last_name: 'Doe', email: 'j@x.test', tags: ['a'], send_email: 'yes', client_custom_field_1: 'x' });
-      expectValid(requestKey('updateClient'), { client_company_name: 'Acme Incorporated', client_categoryid: 2, client_custom_field_1: 'x' });
+      expectValid(requestKey('createClient'), {
+        first_name: 'Jane',
+        last_name: 'Doe',
+        email: 'jane@acme.example',
+        client_company_name: 'Acme Inc',
+        client_categoryid: 2,
+      });
+      expectValid(requestKey('createClient'), {
+        first_name: 'Jane',
+        last_name: 'Doe',
+        email: 'j@x.test',
+        tags: ['a'],
+        send_email: 'yes',
+        client_custom_field_1: 'x',
+      });
+      expectValid(requestKey('updateClient'), {
+        client_company_name: 'Acme Incorporated',
+        client_categoryid: 2,
+        client_custom_field_1: 'x',
+      });
       expectValid(requestKey('setClientTags'), { tags: ['priority', 'retainer'] });
       expectValid(requestKey('setClientTags'), { tags: [] });
       expectValid(requestKey('setClientStatus'), { status: 'suspended' });
@@ -493,8 +558,14 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
       const { company_name: _name, ...noName } = client();
       expectInvalid(responseKey('getClient', 200), { data: noName, message: 'Client retrieved successfully.' });
       expectInvalid(responseKey('getClient', 200), { data: { ...client(), id: '12' }, message: 'Client retrieved successfully.' });
-      expectInvalid(responseKey('getClient', 200), { data: { ...client(), status: 'archived' }, message: 'Client retrieved successfully.' });
-      expectInvalid(responseKey('getClient', 200), { data: { ...client(), tags: [{ title: 'x' }] }, message: 'Client retrieved successfully.' });
+      expectInvalid(responseKey('getClient', 200), {
+        data: { ...client(), status: 'archived' },
+        message: 'Client retrieved successfully.',
+      });
+      expectInvalid(responseKey('getClient', 200), {
+        data: { ...client(), tags: [{ title: 'x' }] },
+        message: 'Client retrieved successfully.',
+      });
     });
 
     it("another operation's message", () => {
@@ -504,7 +575,11 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
     });
 
     it('a list without a counter, or with a page size above 100', () => {
-      const list = { data: [], meta: { current_page: 1, per_page: 25, total: 0, last_page: 1 }, message: 'Clients retrieved successfully.' };
+      const list = {
+        data: [],
+        meta: { current_page: 1, per_page: 25, total: 0, last_page: 1 },
+        message: 'Clients retrieved successfully.',
+      };
       for (const key of Object.keys(list.meta)) {
         const meta: Json = { ...list.meta };
         delete meta[key];
@@ -557,7 +632,12 @@ describe('the basis table', () => {
     expect(kinds).toEqual(Object.fromEntries([...PROMISED.map((r) => [r, 'promise']), ...ASSUMED.map((r) => [r, 'assumption'])]));
     // No rule is recorded both ways (a promise would silently outrank the assumption).
     const promised = new Set(entries.filter((e) => e.kind === 'promise').flatMap((e) => e.rules));
-    expect(entries.filter((e) => e.kind === 'assumption').flatMap((e) => e.rules).filter((rule) => promised.has(rule))).toEqual([]);
+    expect(
+      entries
+        .filter((e) => e.kind === 'assumption')
+        .flatMap((e) => e.rules)
+        .filter((rule) => promised.has(rule)),
+    ).toEqual([]);
   });
 
   it('names only those rules and the ones recorded as not applicable', () => {
@@ -568,9 +648,13 @@ describe('the basis table', () => {
 
   it('gives every operation its success promise, and keeps assumptions at their place in the spec', () => {
     for (const op of Object.keys(OPERATIONS)) {
-      expect(entries.some((e) => e.operation === op && e.kind === 'promise' && e.rules.includes('success')), op).toBe(true);
+      expect(
+        entries.some((e) => e.operation === op && e.kind === 'promise' && e.rules.includes('success')),
+        op,
+      ).toBe(true);
     }
-    for (const entry of entries.filter((e) => e.kind === 'assumption')) expect(entry.source).toBe(`${GROW.path}, ${entry.operation ?? 'document'}`);
+    for (const entry of entries.filter((e) => e.kind === 'assumption'))
+      expect(entry.source).toBe(`${GROW.path}, ${entry.operation ?? 'document'}`);
     expect(entries.filter((e) => e.operation !== undefined).every((e) => e.operation! in OPERATIONS)).toBe(true);
   });
 
@@ -615,6 +699,8 @@ describe('the basis table', () => {
     expect(on('actions/foreign-ref-refused')).toBe('setClientOwner');
     expect(on('errors/unauthorized')).toBeUndefined();
     expect(book.of('partial-update/untouched').says).toBe('The primary user / account owner is not changed here');
-    expect(entries.filter((e) => e.rules.includes('partial-update/untouched')).map((e) => e.says)).toContain("partial update of a resource's own fields");
+    expect(entries.filter((e) => e.rules.includes('partial-update/untouched')).map((e) => e.says)).toContain(
+      "partial update of a resource's own fields",
+    );
   });
 });

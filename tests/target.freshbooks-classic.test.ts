@@ -14,11 +14,32 @@ const SEEDED_IDS = [1, 2, 3];
 const STAFF_SEEDED_IDS = [1, 2];
 
 const RETURNED_FIELDS = [
-  'first_name', 'last_name', 'organization', 'email', 'username',
-  'work_phone', 'home_phone', 'mobile', 'fax', 'language', 'currency_code', 'notes',
-  'p_street1', 'p_street2', 'p_city', 'p_state', 'p_country', 'p_code',
-  's_street1', 's_street2', 's_city', 's_state', 's_country', 's_code',
-  'vat_name', 'vat_number',
+  'first_name',
+  'last_name',
+  'organization',
+  'email',
+  'username',
+  'work_phone',
+  'home_phone',
+  'mobile',
+  'fax',
+  'language',
+  'currency_code',
+  'notes',
+  'p_street1',
+  'p_street2',
+  'p_city',
+  'p_state',
+  'p_country',
+  'p_code',
+  's_street1',
+  's_street2',
+  's_city',
+  's_state',
+  's_country',
+  's_code',
+  'vat_name',
+  'vat_number',
 ];
 const CLIENT_CHILDREN = ['client_id', ...RETURNED_FIELDS, 'credit', 'folder', 'updated'];
 
@@ -67,7 +88,10 @@ interface PostOptions {
 type ClientList = { page: number; perPage: number; pages: number; total: number; clients: any[]; ids: number[] };
 
 class ClassicApi {
-  constructor(readonly url: string, readonly auth: string = basic(TOKEN)) {}
+  constructor(
+    readonly url: string,
+    readonly auth: string = basic(TOKEN),
+  ) {}
 
   as(auth: string): ClassicApi {
     return new ClassicApi(this.url, auth);
@@ -285,7 +309,11 @@ describe('FreshBooks Classic XML reference target', () => {
       expect(clientChildNames(reply.text)).toEqual(CLIENT_CHILDREN);
       const client = reply.response.client;
       expect(client).toEqual({
-        client_id: String(id), ...fields, credit: '0.00', folder: 'active', updated: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+        client_id: String(id),
+        ...fields,
+        credit: '0.00',
+        folder: 'active',
+        updated: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
       });
       expect(reply.text).not.toContain('seCret!7');
       expect(reply.text).not.toContain('<password');
@@ -399,8 +427,14 @@ describe('FreshBooks Classic XML reference target', () => {
 
     it('fails with 40012 on a bad folder, page, per_page or date', async () => {
       const bad: Record<string, string>[] = [
-        { folder: 'trash' }, { page: '0' }, { page: 'abc' }, { page: '1.5' }, { per_page: '0' }, { per_page: '-3' },
-        { per_page: '' }, { updated_from: '2009-01-01' },
+        { folder: 'trash' },
+        { page: '0' },
+        { page: 'abc' },
+        { page: '1.5' },
+        { per_page: '0' },
+        { per_page: '-3' },
+        { per_page: '' },
+        { updated_from: '2009-01-01' },
       ];
       for (const filters of bad) {
         expectFail(await api.call('client.list', elements(filters)), 40012);
@@ -476,7 +510,10 @@ describe('FreshBooks Classic XML reference target', () => {
 
     it('decodes predefined entities, character references and CDATA in requests', async () => {
       const id = await api.create({});
-      const raw = requestXml('client.update', `<client><client_id>${id}</client_id><notes>a &amp; b &#60;&#x3E; <![CDATA[<c&d>]]></notes></client>`);
+      const raw = requestXml(
+        'client.update',
+        `<client><client_id>${id}</client_id><notes>a &amp; b &#60;&#x3E; <![CDATA[<c&d>]]></notes></client>`,
+      );
       expectOk(await api.post(raw));
       expect((await api.client(id)).notes).toBe('a & b <> <c&d>');
     });
@@ -784,7 +821,10 @@ describe('FreshBooks Classic XML mutants', () => {
     for (const mutant of MUTANTS) {
       expect(mutant.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(mutant.description.length).toBeGreaterThan(0);
-      expect(Object.values(mutant.faults).filter((v) => v === true), mutant.id).toHaveLength(1);
+      expect(
+        Object.values(mutant.faults).filter((v) => v === true),
+        mutant.id,
+      ).toHaveLength(1);
     }
     expect(Object.keys(PROBES).sort()).toEqual([...catalogueIds].sort());
   });
@@ -795,11 +835,33 @@ describe('FreshBooks Classic XML mutants', () => {
 
   it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
     expect(MUTANTS.filter((m) => m.boundaryOnly).map((m) => m.id)).toEqual([
-      'drops-non-ascii', 'update-ignores-empty', 'email-filter-prefix', 'per-page-99-is-default', 'page-zero-unpaged',
+      'drops-non-ascii',
+      'update-ignores-empty',
+      'email-filter-prefix',
+      'per-page-99-is-default',
+      'page-zero-unpaged',
       'total-capped-at-100',
     ]);
     // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
-    expect(MUTANTS.filter((m) => m.assumption).map((m) => m.id).sort()).toEqual(['delete-is-hard', 'email-filter-partial', 'email-filter-prefix', 'empty-list-one-page', 'fail-without-code', 'get-returns-password', 'get-unknown-ok', 'html-content-type', 'ignores-unknown-elements', 'page-zero-unpaged', 'per-page-uncapped', 'unknown-id-404', 'update-answers-client']);
+    expect(
+      MUTANTS.filter((m) => m.assumption)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([
+      'delete-is-hard',
+      'email-filter-partial',
+      'email-filter-prefix',
+      'empty-list-one-page',
+      'fail-without-code',
+      'get-returns-password',
+      'get-unknown-ok',
+      'html-content-type',
+      'ignores-unknown-elements',
+      'page-zero-unpaged',
+      'per-page-uncapped',
+      'unknown-id-404',
+      'update-answers-client',
+    ]);
     for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 

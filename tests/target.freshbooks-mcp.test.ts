@@ -55,7 +55,11 @@ async function codeOf(client: Client, name: string, args: Json): Promise<number>
 }
 
 /** Starts a target, connects a client, runs `body`, and always closes both. */
-async function withTarget<T>(mutantId: string | undefined, body: (client: Client, target: Running) => Promise<T>, options?: McpTargetOptions): Promise<T> {
+async function withTarget<T>(
+  mutantId: string | undefined,
+  body: (client: Client, target: Running) => Promise<T>,
+  options?: McpTargetOptions,
+): Promise<T> {
   const target = await startTarget(CREDENTIALS, mutantId, options);
   let client: Client | undefined;
   try {
@@ -67,7 +71,8 @@ async function withTarget<T>(mutantId: string | undefined, body: (client: Client
   }
 }
 
-const create = (client: Client, fields: Json, accountId = ACCOUNT): Promise<Json> => call(client, 'client_create', { accountId, ...fields });
+const create = (client: Client, fields: Json, accountId = ACCOUNT): Promise<Json> =>
+  call(client, 'client_create', { accountId, ...fields });
 
 describe('the FreshBooks MCP reference over Streamable HTTP', () => {
   let target: Running;
@@ -86,7 +91,9 @@ describe('the FreshBooks MCP reference over Streamable HTTP', () => {
     expect(target.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(target.endpoint).toBe(`${target.url}/mcp`);
     const { tools } = await client.listTools(undefined, { timeout: CALL_TIMEOUT_MS });
-    expect(tools).toEqual(TOOLS.map(({ name, description, inputSchema, outputSchema }) => ({ name, description, inputSchema, outputSchema })));
+    expect(tools).toEqual(
+      TOOLS.map(({ name, description, inputSchema, outputSchema }) => ({ name, description, inputSchema, outputSchema })),
+    );
     expect(client.getServerCapabilities()?.tools).toBeDefined();
   });
 
@@ -102,8 +109,23 @@ describe('the FreshBooks MCP reference over Streamable HTTP', () => {
   });
 
   it('creates a client with every documented field and reads it back', async () => {
-    const created = await create(client, { fName: 'Jane', lName: 'Smith', organization: 'Smith Consulting', email: 'jane@smithconsulting.com', busPhone: '+1-555-0200', allowLateFees: false });
-    expect(created).toMatchObject({ fName: 'Jane', lName: 'Smith', organization: 'Smith Consulting', email: 'jane@smithconsulting.com', busPhone: '+1-555-0200', allowLateFees: false, visState: 0 });
+    const created = await create(client, {
+      fName: 'Jane',
+      lName: 'Smith',
+      organization: 'Smith Consulting',
+      email: 'jane@smithconsulting.com',
+      busPhone: '+1-555-0200',
+      allowLateFees: false,
+    });
+    expect(created).toMatchObject({
+      fName: 'Jane',
+      lName: 'Smith',
+      organization: 'Smith Consulting',
+      email: 'jane@smithconsulting.com',
+      busPhone: '+1-555-0200',
+      allowLateFees: false,
+      visState: 0,
+    });
     expect(Number.isInteger(created.id)).toBe(true);
     expect(created.signupDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(Object.keys(created)).toEqual(Object.keys(TOOLS[0].outputSchema.properties.clients.items.properties));
@@ -125,7 +147,8 @@ describe('the FreshBooks MCP reference over Streamable HTTP', () => {
     const second = await call(client, 'client_list', { accountId, page: 2 });
     expect(second.clients.map((c: Json) => c.id)).toEqual(ids.slice(30));
     const walked: number[] = [];
-    for (let page = 1; page <= 4; page++) walked.push(...(await call(client, 'client_list', { accountId, page, perPage: 10 })).clients.map((c: Json) => c.id));
+    for (let page = 1; page <= 4; page++)
+      walked.push(...(await call(client, 'client_list', { accountId, page, perPage: 10 })).clients.map((c: Json) => c.id));
     expect(walked).toEqual(ids);
     expect((await call(client, 'client_list', { accountId, page: 5, perPage: 10 })).clients).toEqual([]);
     expect((await call(client, 'client_list', { accountId, perPage: 100 })).clients).toHaveLength(35);
@@ -137,7 +160,8 @@ describe('the FreshBooks MCP reference over Streamable HTTP', () => {
     const joan = await create(client, { fName: 'Joan', lName: 'Dover', organization: 'Acme Labs', email: 'joan@acmelabs.com' }, accountId);
     const bob = await create(client, { fName: 'Bob', organization: 'Widgets Inc', email: 'bob@widgets.com' }, accountId);
     await call(client, 'client_update', { accountId, clientId: bob.id, visState: 2 });
-    const ids = async (filters: Json): Promise<number[]> => (await call(client, 'client_list', { accountId, ...filters })).clients.map((c: Json) => c.id);
+    const ids = async (filters: Json): Promise<number[]> =>
+      (await call(client, 'client_list', { accountId, ...filters })).clients.map((c: Json) => c.id);
     expect(await ids({ email: 'JOHN@acmecorp.com' })).toEqual([john.id]);
     expect(await ids({ email: 'john@acme' })).toEqual([]);
     expect(await ids({ organization: 'acme' })).toEqual([john.id, joan.id]);
@@ -174,23 +198,46 @@ describe('the FreshBooks MCP reference over Streamable HTTP', () => {
       ['client_delete', { clientId: -5 }, -32602],
       ['client_delete', { clientId: 999_999 }, -32005],
     ];
-    for (const [tool, args, code] of cases) expect(await codeOf(client, tool, { accountId: ACCOUNT, ...args }), `${tool} ${JSON.stringify(args)}`).toBe(code);
+    for (const [tool, args, code] of cases)
+      expect(await codeOf(client, tool, { accountId: ACCOUNT, ...args }), `${tool} ${JSON.stringify(args)}`).toBe(code);
     expect([-32601, -32602]).toContain(await codeOf(client, 'client_merge', { accountId: ACCOUNT }));
     // None of the refused calls changed the client.
-    expect(await call(client, 'client_single', { accountId: ACCOUNT, clientId: id })).toMatchObject({ organization: 'Errors Ltd', email: null, visState: 0 });
+    expect(await call(client, 'client_single', { accountId: ACCOUNT, clientId: id })).toMatchObject({
+      organization: 'Errors Ltd',
+      email: null,
+      visState: 0,
+    });
   });
 
   it('updates only the fields given', async () => {
-    const created = await create(client, { fName: 'John', lName: 'Doe', email: 'john@acmecorp.com', note: 'Preferred client', pCity: 'New York' });
-    const updated = await call(client, 'client_update', { accountId: ACCOUNT, clientId: created.id, email: 'john.doe@acmecorp.com', mobPhone: '+1-555-0150', note: 'VIP client - priority support' });
-    expect({ ...updated, updated: created.updated }).toEqual({ ...created, email: 'john.doe@acmecorp.com', mobPhone: '+1-555-0150', note: 'VIP client - priority support' });
+    const created = await create(client, {
+      fName: 'John',
+      lName: 'Doe',
+      email: 'john@acmecorp.com',
+      note: 'Preferred client',
+      pCity: 'New York',
+    });
+    const updated = await call(client, 'client_update', {
+      accountId: ACCOUNT,
+      clientId: created.id,
+      email: 'john.doe@acmecorp.com',
+      mobPhone: '+1-555-0150',
+      note: 'VIP client - priority support',
+    });
+    expect({ ...updated, updated: created.updated }).toEqual({
+      ...created,
+      email: 'john.doe@acmecorp.com',
+      mobPhone: '+1-555-0150',
+      note: 'VIP client - priority support',
+    });
     expect(await call(client, 'client_single', { accountId: ACCOUNT, clientId: created.id })).toEqual(updated);
   });
 
   it('soft-deletes, keeps the client readable and listed as deleted, and restores it with visState 0', async () => {
     const accountId = 'cycle';
     const created = await create(client, { fName: 'Dora', organization: 'Deleted & Co', pCity: 'Oslo' }, accountId);
-    const listed = async (visState: number): Promise<number[]> => (await call(client, 'client_list', { accountId, visState })).clients.map((c: Json) => c.id);
+    const listed = async (visState: number): Promise<number[]> =>
+      (await call(client, 'client_list', { accountId, visState })).clients.map((c: Json) => c.id);
     expect(await call(client, 'client_delete', { accountId, clientId: created.id })).toEqual({ success: true, clientId: created.id });
     const deleted = await call(client, 'client_single', { accountId, clientId: created.id });
     expect({ ...deleted, updated: created.updated }).toEqual({ ...created, visState: 1 });
@@ -204,10 +251,15 @@ describe('the FreshBooks MCP reference over Streamable HTTP', () => {
   });
 
   it('answers -32001 to every tool call when started without FreshBooks credentials', async () => {
-    await withTarget(undefined, async (unauthenticated) => {
-      expect((await unauthenticated.listTools(undefined, { timeout: CALL_TIMEOUT_MS })).tools).toHaveLength(5);
-      for (const tool of TOOLS) expect(await codeOf(unauthenticated, tool.name, { accountId: ACCOUNT, clientId: 1, fName: 'A' })).toBe(-32001);
-    }, { authenticated: false });
+    await withTarget(
+      undefined,
+      async (unauthenticated) => {
+        expect((await unauthenticated.listTools(undefined, { timeout: CALL_TIMEOUT_MS })).tools).toHaveLength(5);
+        for (const tool of TOOLS)
+          expect(await codeOf(unauthenticated, tool.name, { accountId: ACCOUNT, clientId: 1, fName: 'A' })).toBe(-32001);
+      },
+      { authenticated: false },
+    );
   });
 
   it('needs no Bearer token when the token is empty', async () => {
@@ -257,7 +309,9 @@ describe('the FreshBooks MCP mutants', () => {
     try {
       const result = await client.callTool({ name, arguments: { accountId: ACCOUNT, ...args } }, undefined, { timeout: CALL_TIMEOUT_MS });
       // A result without structured content (none of the reference's) is compared whole.
-      return JSON.parse(JSON.stringify(result.structuredContent ?? result, (key, value) => (key === 'updated' || key === 'signupDate' ? undefined : value)));
+      return JSON.parse(
+        JSON.stringify(result.structuredContent ?? result, (key, value) => (key === 'updated' || key === 'signupDate' ? undefined : value)),
+      );
     } catch (error) {
       if (error instanceof McpError) return { code: error.code };
       throw error;
@@ -283,7 +337,10 @@ describe('the FreshBooks MCP mutants', () => {
     'unknown-tool-succeeds': (c) => outcome(c, 'client_merge', {}),
     'wrong-types-internal-error': (c) => outcome(c, 'client_create', { fName: 123 }),
     'default-per-page-20': async (c) => {
-      await createSome(c, Array.from({ length: 21 }, (_, i) => ({ lName: `D${i}` })));
+      await createSome(
+        c,
+        Array.from({ length: 21 }, (_, i) => ({ lName: `D${i}` })),
+      );
       return (await outcome(c, 'client_list', {})).pagination;
     },
     'pages-zero-based': async (c) => {
@@ -409,8 +466,12 @@ describe('the FreshBooks MCP mutants', () => {
   });
 
   it('serves-without-auth: a server without credentials still answers data', async () => {
-    await withTarget('serves-without-auth', async (client) => {
-      expect((await create(client, { fName: 'Leaky' })).fName).toBe('Leaky');
-    }, { authenticated: false });
+    await withTarget(
+      'serves-without-auth',
+      async (client) => {
+        expect((await create(client, { fName: 'Leaky' })).fName).toBe('Leaky');
+      },
+      { authenticated: false },
+    );
   });
 });

@@ -17,13 +17,58 @@ function readFixture(name: string): unknown {
 }
 
 const SEED_CLIENT_KEYS = [
-  'accounting_systemid', 'allow_email_include_pdf', 'allow_late_fees', 'allow_late_notifications', 'bus_phone',
-  'company_industry', 'company_size', 'currency_code', 'direct_link_token', 'email', 'exceeds_client_limit', 'fax',
-  'fname', 'has_retainer', 'home_phone', 'id', 'language', 'last_activity', 'last_login', 'level', 'lname',
-  'mob_phone', 'note', 'notified', 'num_logins', 'organization', 'p_city', 'p_code', 'p_country', 'p_province',
-  'p_street', 'p_street2', 'pref_email', 'pref_gmail', 'retainer_id', 'role', 's_city', 's_code', 's_country',
-  's_province', 's_street', 's_street2', 'signup_date', 'statement_token', 'subdomain', 'updated', 'userid',
-  'username', 'uuid', 'vat_name', 'vat_number', 'vis_state',
+  'accounting_systemid',
+  'allow_email_include_pdf',
+  'allow_late_fees',
+  'allow_late_notifications',
+  'bus_phone',
+  'company_industry',
+  'company_size',
+  'currency_code',
+  'direct_link_token',
+  'email',
+  'exceeds_client_limit',
+  'fax',
+  'fname',
+  'has_retainer',
+  'home_phone',
+  'id',
+  'language',
+  'last_activity',
+  'last_login',
+  'level',
+  'lname',
+  'mob_phone',
+  'note',
+  'notified',
+  'num_logins',
+  'organization',
+  'p_city',
+  'p_code',
+  'p_country',
+  'p_province',
+  'p_street',
+  'p_street2',
+  'pref_email',
+  'pref_gmail',
+  'retainer_id',
+  'role',
+  's_city',
+  's_code',
+  's_country',
+  's_province',
+  's_street',
+  's_street2',
+  'signup_date',
+  'statement_token',
+  'subdomain',
+  'updated',
+  'userid',
+  'username',
+  'uuid',
+  'vat_name',
+  'vat_number',
+  'vis_state',
 ];
 
 interface Reply {
@@ -153,7 +198,9 @@ describe('FreshBooks REST reference target', () => {
       expect(unknown.status).toBe(404);
       expect(unknown.json.code).toBe(5);
 
-      const notFound = readFixture('amcintosh_freshbooks-java-sdk__lib_src_test_resources_fixtures_get_client_response__not_found_new.json');
+      const notFound = readFixture(
+        'amcintosh_freshbooks-java-sdk__lib_src_test_resources_fixtures_get_client_response__not_found_new.json',
+      );
       const missing = await api.get(12345);
       expect(missing.status).toBe(404);
       expect(missing.json).toEqual(notFound);
@@ -192,9 +239,20 @@ describe('FreshBooks REST reference target', () => {
       const reply = await api.request('POST', CLIENTS_PATH, {
         body: {
           client: {
-            fname: 'first1', lname: 'last1', email: 'email1@freshbooks.com', organization: 'company1',
-            vat_name: null, vat_number: '', note: null, home_phone: null, p_street2: null,
-            p_city: 'Toronto', status: null, userid: null, late_reminders: [], contacts: [{ fname: 'x' }],
+            fname: 'first1',
+            lname: 'last1',
+            email: 'email1@freshbooks.com',
+            organization: 'company1',
+            vat_name: null,
+            vat_number: '',
+            note: null,
+            home_phone: null,
+            p_street2: null,
+            p_city: 'Toronto',
+            status: null,
+            userid: null,
+            late_reminders: [],
+            contacts: [{ fname: 'x' }],
           },
         },
       });
@@ -202,11 +260,32 @@ describe('FreshBooks REST reference target', () => {
       const client = reply.json.response.result.client;
       expect(Object.keys(client).sort()).toEqual(SEED_CLIENT_KEYS);
       expect(client).toMatchObject({
-        id: 100001, userid: 100001, accounting_systemid: ACCOUNT, username: 'first1last1100001',
-        fname: 'first1', lname: 'last1', vat_name: null, vat_number: '', note: null, home_phone: null, p_street2: null,
-        p_city: 'Toronto', bus_phone: '', mob_phone: '', fax: '', s_city: '', currency_code: 'USD', language: 'en',
-        allow_email_include_pdf: false, allow_late_fees: true, allow_late_notifications: true, pref_email: true,
-        pref_gmail: false, vis_state: 0, role: 'client', level: 0,
+        id: 100001,
+        userid: 100001,
+        accounting_systemid: ACCOUNT,
+        username: 'first1last1100001',
+        fname: 'first1',
+        lname: 'last1',
+        vat_name: null,
+        vat_number: '',
+        note: null,
+        home_phone: null,
+        p_street2: null,
+        p_city: 'Toronto',
+        bus_phone: '',
+        mob_phone: '',
+        fax: '',
+        s_city: '',
+        currency_code: 'USD',
+        language: 'en',
+        allow_email_include_pdf: false,
+        allow_late_fees: true,
+        allow_late_notifications: true,
+        pref_email: true,
+        pref_gmail: false,
+        vis_state: 0,
+        role: 'client',
+        level: 0,
       });
       expect(client.signup_date).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       expect(client.updated).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
@@ -231,7 +310,11 @@ describe('FreshBooks REST reference target', () => {
       expect(reply.status).toBe(200);
       const updated = reply.json.response.result.client;
       expect(updated).toEqual({
-        ...created, fname: 'Nicolas', bus_phone: null, pref_gmail: true, updated: updated.updated,
+        ...created,
+        fname: 'Nicolas',
+        bus_phone: null,
+        pref_gmail: true,
+        updated: updated.updated,
       });
       expect(updated.updated >= created.updated).toBe(true);
       expect((await api.get(created.id)).json.response.result.client).toEqual(updated);
@@ -276,14 +359,23 @@ describe('FreshBooks REST reference target', () => {
 
     it('answers 422 with errno 2001 on wrongly typed fields', async () => {
       const cases: [string, unknown][] = [
-        ['fname', 42], ['email', true], ['note', { a: 1 }], ['organization', ['x']],
-        ['allow_late_fees', 'yes'], ['pref_email', null], ['vis_state', 3], ['vis_state', '1'],
+        ['fname', 42],
+        ['email', true],
+        ['note', { a: 1 }],
+        ['organization', ['x']],
+        ['allow_late_fees', 'yes'],
+        ['pref_email', null],
+        ['vis_state', 3],
+        ['vis_state', '1'],
       ];
       for (const [field, value] of cases) {
         const reply = await api.request('POST', CLIENTS_PATH, { body: { client: { [field]: value } } });
         expect(reply.status, field).toBe(422);
         expect(reply.json.response.errors[0]).toEqual({
-          errno: 2001, field, message: expect.any(String), object: 'client',
+          errno: 2001,
+          field,
+          message: expect.any(String),
+          object: 'client',
           value: typeof value === 'string' ? value : JSON.stringify(value),
         });
       }
@@ -305,7 +397,10 @@ describe('FreshBooks REST reference target', () => {
       const existing = await api.create({ fname: 'capped' });
       const before = await api.get(existing.id);
       const totalBefore = (await api.list()).total;
-      for (const [method, path] of [['POST', CLIENTS_PATH], ['PUT', `${CLIENTS_PATH}/${existing.id}`]]) {
+      for (const [method, path] of [
+        ['POST', CLIENTS_PATH],
+        ['PUT', `${CLIENTS_PATH}/${existing.id}`],
+      ]) {
         const reply = await api.request(method, path, { rawBody: clientBodyOfSize(BODY_LIMIT + 1) });
         expect(reply.status, method).toBe(413);
         expect(reply.contentType).toBe('application/json; charset=utf-8');
@@ -329,15 +424,28 @@ describe('FreshBooks REST reference target', () => {
     it('combines every filter with AND, likes case-insensitive substring, email exact', () =>
       withTarget(async (fresh) => {
         const alice = await fresh.create({
-          fname: 'Alice', lname: 'Smith', email: 'alice@example.com', organization: 'Acme Corp', note: 'Likes Cats',
-          p_city: 'Toronto', bus_phone: '416-555-0101',
+          fname: 'Alice',
+          lname: 'Smith',
+          email: 'alice@example.com',
+          organization: 'Acme Corp',
+          note: 'Likes Cats',
+          p_city: 'Toronto',
+          bus_phone: '416-555-0101',
         });
         const bob = await fresh.create({
-          fname: 'Bob', lname: 'Jones', email: 'BOB@example.com', organization: 'Globex', p_street: '12 Main St',
+          fname: 'Bob',
+          lname: 'Jones',
+          email: 'BOB@example.com',
+          organization: 'Globex',
+          p_street: '12 Main St',
           mob_phone: '+31 683',
         });
         const carol = await fresh.create({
-          fname: 'Carol', lname: 'Alison', email: 'carol@sample.org', organization: 'acme labs', note: 'no cats',
+          fname: 'Carol',
+          lname: 'Alison',
+          email: 'carol@sample.org',
+          organization: 'acme labs',
+          note: 'no cats',
           fax: '999',
         });
         const dan = await fresh.create({ fname: 'Dan', email: 'dan@x.io', vis_state: 2 });
@@ -372,13 +480,28 @@ describe('FreshBooks REST reference target', () => {
         await expectIds([['search[vis_state]', '0']], [a, b]);
         await expectIds([['search[vis_state]', '1']], [c]);
         await expectIds([['search[vis_state]', '2']], [d]);
-        await expectIds([['search[userids][]', String(a)], ['search[userids][]', String(c)]], [a, c]);
-        await expectIds([['search[organization_like]', 'acme'], ['search[vis_state]', '0']], [a]);
+        await expectIds(
+          [
+            ['search[userids][]', String(a)],
+            ['search[userids][]', String(c)],
+          ],
+          [a, c],
+        );
+        await expectIds(
+          [
+            ['search[organization_like]', 'acme'],
+            ['search[vis_state]', '0'],
+          ],
+          [a],
+        );
         await expectIds([['search[updated_min]', '9999']], []);
         await expectIds([['search[updated_max]', '0000']], []);
 
         const stamp = bob.updated as string;
-        const window = await fresh.list([['search[updated_min]', stamp], ['search[updated_max]', stamp]]);
+        const window = await fresh.list([
+          ['search[updated_min]', stamp],
+          ['search[updated_max]', stamp],
+        ]);
         expect(ids(window)).toContain(b);
         for (const client of window.clients) expect(client.updated).toBe(stamp);
       }));
@@ -393,7 +516,11 @@ describe('FreshBooks REST reference target', () => {
     it('pages in ascending id order with pages = ceil(total / per_page)', () =>
       withTarget(async (fresh) => {
         for (let i = 0; i < 7; i++) await fresh.create({ fname: `p${i}` });
-        const page = (n: number) => fresh.list([['page', String(n)], ['per_page', '3']]);
+        const page = (n: number) =>
+          fresh.list([
+            ['page', String(n)],
+            ['per_page', '3'],
+          ]);
         const [p1, p2, p3, p4] = [await page(1), await page(2), await page(3), await page(4)];
         expect(ids(p1)).toEqual([100001, 100002, 100003]);
         expect(ids(p2)).toEqual([100004, 100005, 100006]);
@@ -412,7 +539,13 @@ describe('FreshBooks REST reference target', () => {
       }));
 
     it('answers 400 on a non-integer or non-positive page or per_page', async () => {
-      for (const [name, value] of [['page', '0'], ['page', 'abc'], ['page', '1.5'], ['per_page', '-1'], ['per_page', '']]) {
+      for (const [name, value] of [
+        ['page', '0'],
+        ['page', 'abc'],
+        ['page', '1.5'],
+        ['per_page', '-1'],
+        ['per_page', ''],
+      ]) {
         const reply = await api.request('GET', `${CLIENTS_PATH}?${name}=${value}`);
         expect(reply.status, `${name}=${value}`).toBe(400);
         expect(reply.json.response.errors[0]).toMatchObject({ field: name, value });
@@ -494,7 +627,12 @@ const PROBES: Record<string, Probe> = {
   'page-boundary-repeat': {
     async observe(api) {
       for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
-      return ids(await api.list([['page', '2'], ['per_page', '2']]));
+      return ids(
+        await api.list([
+          ['page', '2'],
+          ['per_page', '2'],
+        ]),
+      );
     },
     reference: [100003],
     mutant: [100002, 100003],
@@ -549,7 +687,10 @@ const PROBES: Record<string, Probe> = {
   'ids-filter-first-only': {
     async observe(api) {
       for (let i = 0; i < 3; i++) await api.create({ fname: `u${i}` });
-      const several = await api.list([['search[userids][]', '100001'], ['search[userids][]', '100003']]);
+      const several = await api.list([
+        ['search[userids][]', '100001'],
+        ['search[userids][]', '100003'],
+      ]);
       const one = await api.list([['search[userids][]', '100003']]);
       return { several: ids(several), one: ids(one) };
     },
@@ -707,7 +848,9 @@ const PROBES: Record<string, Probe> = {
       const at = async (page: string) => {
         const reply = await api.request('GET', `${CLIENTS_PATH}?page=${page}&per_page=2`);
         const result = reply.json.response.result;
-        return result === undefined ? { status: reply.status } : { status: reply.status, page: result.page, per_page: result.per_page, ids: ids(result) };
+        return result === undefined
+          ? { status: reply.status }
+          : { status: reply.status, page: result.page, per_page: result.per_page, ids: ids(result) };
       };
       return { 0: await at('0'), '-1': await at('-1'), 1: await at('1') };
     },
@@ -753,7 +896,10 @@ describe('FreshBooks REST mutants', () => {
     for (const mutant of MUTANTS) {
       expect(mutant.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(mutant.description.length).toBeGreaterThan(0);
-      expect(Object.values(mutant.faults).filter((v) => v === true), mutant.id).toHaveLength(1);
+      expect(
+        Object.values(mutant.faults).filter((v) => v === true),
+        mutant.id,
+      ).toHaveLength(1);
       expect(PROBES[mutant.id], `no probe for mutant ${mutant.id}`).toBeDefined();
     }
     expect(Object.keys(PROBES).sort()).toEqual([...catalogueIds].sort());
@@ -765,11 +911,35 @@ describe('FreshBooks REST mutants', () => {
 
   it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
     expect(MUTANTS.filter((m) => m.boundaryOnly).map((m) => m.id)).toEqual([
-      'plus-becomes-space', 'update-ignores-null', 'like-ignores-spaced-needles', 'per-page-99-is-default',
-      'page-zero-unpaged', 'total-capped-at-100', 'trims-stored-text',
+      'plus-becomes-space',
+      'update-ignores-null',
+      'like-ignores-spaced-needles',
+      'per-page-99-is-default',
+      'page-zero-unpaged',
+      'total-capped-at-100',
+      'trims-stored-text',
     ]);
     // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
-    expect(MUTANTS.filter((m) => m.assumption).map((m) => m.id).sort()).toEqual(['accepts-wrong-types', 'duplicate-id-key', 'html-content-type', 'id-as-string', 'id-from-active-count', 'ids-filter-first-only', 'like-case-sensitive', 'page-zero-unpaged', 'per-page-99-is-default', 'per-page-uncapped', 'restore-impossible', 'restore-reverts-updates', 'total-capped-at-100', 'trims-stored-text']);
+    expect(
+      MUTANTS.filter((m) => m.assumption)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([
+      'accepts-wrong-types',
+      'duplicate-id-key',
+      'html-content-type',
+      'id-as-string',
+      'id-from-active-count',
+      'ids-filter-first-only',
+      'like-case-sensitive',
+      'page-zero-unpaged',
+      'per-page-99-is-default',
+      'per-page-uncapped',
+      'restore-impossible',
+      'restore-reverts-updates',
+      'total-capped-at-100',
+      'trims-stored-text',
+    ]);
     for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 

@@ -28,7 +28,11 @@ interface RequestOptions {
 let emails = 0;
 /** Create fields that pass validation, with a fresh email each time. */
 const person = (extra: Fields = {}): Fields => ({
-  first_name: 'Jane', last_name: 'Doe', email: `user${++emails}@example.test`, [CF]: 'cf', ...extra,
+  first_name: 'Jane',
+  last_name: 'Doe',
+  email: `user${++emails}@example.test`,
+  [CF]: 'cf',
+  ...extra,
 });
 
 class Api {
@@ -96,8 +100,15 @@ describe('Grow CRM reference target', () => {
 
   it('answers 401 with the exact body to a missing or wrong key, on every operation, before routing', async () => {
     const calls: [string, string][] = [
-      ['GET', '/clients'], ['POST', '/clients'], ['GET', '/clients/1'], ['PATCH', '/clients/1'], ['DELETE', '/clients/1'],
-      ['PUT', '/clients/1/tags'], ['PUT', '/clients/1/status'], ['PUT', '/clients/1/owner'], ['GET', '/nowhere'],
+      ['GET', '/clients'],
+      ['POST', '/clients'],
+      ['GET', '/clients/1'],
+      ['PATCH', '/clients/1'],
+      ['DELETE', '/clients/1'],
+      ['PUT', '/clients/1/tags'],
+      ['PUT', '/clients/1/status'],
+      ['PUT', '/clients/1/owner'],
+      ['GET', '/nowhere'],
     ];
     for (const auth of [null, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`, TOKEN]) {
       for (const [method, path] of calls) {
@@ -110,22 +121,42 @@ describe('Grow CRM reference target', () => {
 
   it('creates from a form body with 201 and the full client shape, and gets it back', async () => {
     const form = new URLSearchParams({
-      first_name: 'Ann', last_name: 'Lee', email: 'ann@acme.example', client_company_name: 'Acme Inc', client_categoryid: '2',
-      client_description: 'Key account.', client_phone: '+1 555 0100', client_website: 'https://acme.example',
-      client_vat: 'GB1', client_billing_street: '1 Market St', client_billing_city: 'SF', client_billing_state: 'CA',
-      client_billing_zip: '94105', client_billing_country: 'US', client_billing_invoice_due_days: '7', send_email: 'no', [CF]: 'v',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      email: 'ann@acme.example',
+      client_company_name: 'Acme Inc',
+      client_categoryid: '2',
+      client_description: 'Key account.',
+      client_phone: '+1 555 0100',
+      client_website: 'https://acme.example',
+      client_vat: 'GB1',
+      client_billing_street: '1 Market St',
+      client_billing_city: 'SF',
+      client_billing_state: 'CA',
+      client_billing_zip: '94105',
+      client_billing_country: 'US',
+      client_billing_invoice_due_days: '7',
+      send_email: 'no',
+      [CF]: 'v',
     });
     const reply = await api.request('POST', '/clients', { form: `${form}&tags[]=priority&tags[]=retainer` });
     expect(reply.status).toBe(201);
     expect(reply.json.message).toBe('Client created successfully.');
     const client = reply.json.data;
     expect(client).toEqual({
-      id: client.id, company_name: 'Acme Inc', description: 'Key account.', status: 'active', phone: '+1 555 0100',
-      website: 'https://acme.example', vat: 'GB1', category: { id: 2, name: 'Standard' },
+      id: client.id,
+      company_name: 'Acme Inc',
+      description: 'Key account.',
+      status: 'active',
+      phone: '+1 555 0100',
+      website: 'https://acme.example',
+      vat: 'GB1',
+      category: { id: 2, name: 'Standard' },
       owner: { id: client.owner.id, name: 'Ann Lee' },
       billing: { street: '1 Market St', city: 'SF', state: 'CA', zip: '94105', country: 'US', invoice_due_days: 7 },
       shipping: { street: null, city: null, state: null, zip: null, country: null },
-      dates: { created: client.dates.created, updated: client.dates.created }, tags: ['priority', 'retainer'],
+      dates: { created: client.dates.created, updated: client.dates.created },
+      tags: ['priority', 'retainer'],
     });
     expect(Number.isInteger(client.id) && client.owner.id >= 1001).toBe(true);
     expect(client.dates.created).toMatch(STAMP);
@@ -145,11 +176,20 @@ describe('Grow CRM reference target', () => {
 
   it('answers 422 naming each invalid field', async () => {
     const cases: [Fields, string[]][] = [
-      [{ first_name: undefined }, ['first_name']], [{ first_name: ' ' }, ['first_name']], [{ last_name: '' }, ['last_name']],
-      [{ email: undefined, [CF]: undefined }, ['email', CF]], [{ email: 'not-an-email' }, ['email']], [{ [CF]: '' }, [CF]],
-      [{ client_categoryid: 9 }, ['client_categoryid']], [{ client_categoryid: 'x' }, ['client_categoryid']],
-      [{ client_phone: 5 }, ['client_phone']], [{ client_billing_invoice_due_days: '7d' }, ['client_billing_invoice_due_days']],
-      [{ tags: 'a' }, ['tags']], [{ tags: [1] }, ['tags']], [{ send_email: 'maybe' }, ['send_email']], [{ first_name: 3 }, ['first_name']],
+      [{ first_name: undefined }, ['first_name']],
+      [{ first_name: ' ' }, ['first_name']],
+      [{ last_name: '' }, ['last_name']],
+      [{ email: undefined, [CF]: undefined }, ['email', CF]],
+      [{ email: 'not-an-email' }, ['email']],
+      [{ [CF]: '' }, [CF]],
+      [{ client_categoryid: 9 }, ['client_categoryid']],
+      [{ client_categoryid: 'x' }, ['client_categoryid']],
+      [{ client_phone: 5 }, ['client_phone']],
+      [{ client_billing_invoice_due_days: '7d' }, ['client_billing_invoice_due_days']],
+      [{ tags: 'a' }, ['tags']],
+      [{ tags: [1] }, ['tags']],
+      [{ send_email: 'maybe' }, ['send_email']],
+      [{ first_name: 3 }, ['first_name']],
     ];
     const before = (await api.list()).meta.total;
     for (const [fields, named] of cases) {
@@ -173,17 +213,32 @@ describe('Grow CRM reference target', () => {
   });
 
   it('updates exactly the named fields, leaves tags, status and owner, and bumps dates.updated', async () => {
-    const c = await api.create({ client_phone: '1', client_vat: 'V', client_categoryid: 2, client_billing_invoice_due_days: 7, tags: ['t'] });
+    const c = await api.create({
+      client_phone: '1',
+      client_vat: 'V',
+      client_categoryid: 2,
+      client_billing_invoice_due_days: 7,
+      tags: ['t'],
+    });
     await api.action(c.id, 'status', { status: 'suspended' });
     const reply = await api.update(c.id, { client_company_name: 'Renamed', client_phone: null, first_name: 'Zed', tags: [], [CF]: 'v' });
     expect(reply.status).toBe(200);
     expect(reply.json.message).toBe('Client updated successfully.');
     const after = reply.json.data;
-    expect(after).toEqual({ ...c, company_name: 'Renamed', phone: null, status: 'suspended', dates: { ...c.dates, updated: after.dates.updated } });
+    expect(after).toEqual({
+      ...c,
+      company_name: 'Renamed',
+      phone: null,
+      status: 'suspended',
+      dates: { ...c.dates, updated: after.dates.updated },
+    });
     expect(after.dates.updated > c.dates.updated).toBe(true);
     const form = await api.request('PATCH', `/clients/${c.id}`, { form: `client_company_name=Form+Co&client_vat=&${CF}=v` });
     expect(form.json.data).toMatchObject({ company_name: 'Form Co', vat: '', phone: null, category: { id: 2 } });
-    for (const [fields, named] of [[{ [CF]: 'v' }, 'client_company_name'], [{ client_company_name: 'X' }, CF]] as const) {
+    for (const [fields, named] of [
+      [{ [CF]: 'v' }, 'client_company_name'],
+      [{ client_company_name: 'X' }, CF],
+    ] as const) {
       const refused = await api.update(c.id, fields);
       expect([refused.status, Object.keys(refused.json.errors)]).toEqual([422, [named]]);
     }
@@ -193,7 +248,10 @@ describe('Grow CRM reference target', () => {
     const c = await api.create({ tags: ['a', 'b'] });
     const other = await api.create();
     const put = (name: string, body: Fields) => api.action(c.id, name, body);
-    expect((await put('tags', { tags: ['c'] })).json).toMatchObject({ data: { tags: ['c'] }, message: 'Client tags updated successfully.' });
+    expect((await put('tags', { tags: ['c'] })).json).toMatchObject({
+      data: { tags: ['c'] },
+      message: 'Client tags updated successfully.',
+    });
     expect((await api.request('PUT', `/clients/${c.id}/tags`, { form: 'tags[]=d&tags[]=e' })).json.data.tags).toEqual(['d', 'e']);
     const cleared = await put('tags', { tags: [] });
     expect(cleared.json.data.tags).toEqual([]);
@@ -220,8 +278,13 @@ describe('Grow CRM reference target', () => {
       const newest = await fresh.create();
       expect((await fresh.remove(newest.id)).json).toEqual({ data: { id: 2 }, message: 'Client deleted successfully.' });
       const replies = [
-        await fresh.get(2), await fresh.update(2, {}), await fresh.remove(2), await fresh.action(2, 'tags', {}),
-        await fresh.action(2, 'status', {}), await fresh.action(2, 'owner', {}), await fresh.get('abc'),
+        await fresh.get(2),
+        await fresh.update(2, {}),
+        await fresh.remove(2),
+        await fresh.action(2, 'tags', {}),
+        await fresh.action(2, 'status', {}),
+        await fresh.action(2, 'owner', {}),
+        await fresh.get('abc'),
       ];
       for (const reply of replies) expect([reply.status, reply.json]).toEqual([404, NOT_FOUND]);
       expect(await fresh.ids()).toEqual([1]);
@@ -233,7 +296,9 @@ describe('Grow CRM reference target', () => {
   it('pages with meta, caps limit at 100, and treats bad paging values leniently', () =>
     withTarget(async (fresh) => {
       expect(await fresh.list()).toEqual({
-        data: [], meta: { current_page: 1, per_page: 20, total: 0, last_page: 1 }, message: 'Clients retrieved successfully.',
+        data: [],
+        meta: { current_page: 1, per_page: 20, total: 0, last_page: 1 },
+        message: 'Clients retrieved successfully.',
       });
       for (let i = 0; i < 25; i++) await fresh.create();
       expect((await fresh.list()).meta).toEqual({ current_page: 1, per_page: 20, total: 25, last_page: 2 });
@@ -246,7 +311,12 @@ describe('Grow CRM reference target', () => {
 
   it('sorts, orders, searches and filters', () =>
     withTarget(async (fresh) => {
-      for (const [name, category] of [['beta', 1], ['Alpha', 2], ['gamma', 2], ['alpha', 3]] as const) {
+      for (const [name, category] of [
+        ['beta', 1],
+        ['Alpha', 2],
+        ['gamma', 2],
+        ['alpha', 3],
+      ] as const) {
         await fresh.create({ client_company_name: name, client_categoryid: category });
       }
       await fresh.action(3, 'status', { status: 'suspended' });
@@ -289,19 +359,23 @@ const invalidFirstName = { message: INVALID, errors: { first_name: ['The first n
 const PROBES: Record<string, Probe> = {
   'create-answers-200': {
     observe: async (api) => (await api.request('POST', '/clients', { json: person() })).status,
-    reference: 201, mutant: 200,
+    reference: 201,
+    mutant: 200,
   },
   'get-message-wrong': {
     observe: async (api) => (await api.get((await api.create()).id)).json.message,
-    reference: 'Client retrieved successfully.', mutant: 'Client found.',
+    reference: 'Client retrieved successfully.',
+    mutant: 'Client found.',
   },
   'unauthorized-403': {
     observe: (api) => statusAndBody(api.request('GET', '/clients', { auth: null })),
-    reference: { status: 401, body: UNAUTHORIZED }, mutant: { status: 403, body: UNAUTHORIZED },
+    reference: { status: 401, body: UNAUTHORIZED },
+    mutant: { status: 403, body: UNAUTHORIZED },
   },
   'unauthorized-message-wrong': {
     observe: (api) => statusAndBody(api.request('GET', '/clients', { auth: 'Bearer wrong' })),
-    reference: { status: 401, body: UNAUTHORIZED }, mutant: { status: 401, body: { message: 'Unauthenticated.' } },
+    reference: { status: 401, body: UNAUTHORIZED },
+    mutant: { status: 401, body: { message: 'Unauthenticated.' } },
   },
   'unknown-id-200-null': {
     observe: (api) => statusAndBody(api.get(42)),
@@ -310,33 +384,39 @@ const PROBES: Record<string, Probe> = {
   },
   'not-found-without-message': {
     observe: async (api) => [(await api.get(42)).json, (await api.remove(42)).json, (await api.request('GET', '/x')).json],
-    reference: [NOT_FOUND, NOT_FOUND, { message: 'Not found.' }], mutant: Array(3).fill({ error: 'Not found' }),
+    reference: [NOT_FOUND, NOT_FOUND, { message: 'Not found.' }],
+    mutant: Array(3).fill({ error: 'Not found' }),
   },
   'validation-400': {
     observe: (api) => statusAndBody(api.request('POST', '/clients', { json: person({ first_name: '' }) })),
-    reference: { status: 422, body: invalidFirstName }, mutant: { status: 400, body: invalidFirstName },
+    reference: { status: 422, body: invalidFirstName },
+    mutant: { status: 400, body: invalidFirstName },
   },
   'validation-without-errors': {
     observe: async (api) => (await api.request('POST', '/clients', { json: person({ first_name: '' }) })).json,
-    reference: invalidFirstName, mutant: { message: INVALID },
+    reference: invalidFirstName,
+    mutant: { message: INVALID },
   },
   'first-name-optional': {
     async observe(api) {
       const reply = await api.request('POST', '/clients', { json: person({ first_name: undefined }) });
       return { status: reply.status, owner: reply.json.data?.owner.name ?? null };
     },
-    reference: { status: 422, owner: null }, mutant: { status: 201, owner: ' Doe' },
+    reference: { status: 422, owner: null },
+    mutant: { status: 201, owner: ' Doe' },
   },
   'duplicate-email-accepted': {
     async observe(api) {
       await api.create({ email: 'same@example.test' });
       return (await api.request('POST', '/clients', { json: person({ email: 'same@example.test' }) })).status;
     },
-    reference: 422, mutant: 201,
+    reference: 422,
+    mutant: 201,
   },
   'company-default-first-name': {
     observe: async (api) => (await api.create({ first_name: 'Jane', last_name: 'Doe' })).company_name,
-    reference: 'Jane Doe', mutant: 'Jane',
+    reference: 'Jane Doe',
+    mutant: 'Jane',
   },
   'custom-field-optional': {
     async observe(api) {
@@ -344,25 +424,29 @@ const PROBES: Record<string, Probe> = {
       const id = (await api.create()).id;
       return [created.status, (await api.update(id, { client_company_name: 'X' })).status];
     },
-    reference: [422, 422], mutant: [201, 200],
+    reference: [422, 422],
+    mutant: [201, 200],
   },
   'limit-uncapped': {
     observe: async (api) => (await api.list({ limit: 150 })).meta.per_page,
-    reference: 100, mutant: 150,
+    reference: 100,
+    mutant: 150,
   },
   'last-page-floor': {
     async observe(api) {
       await named(api, 'a', 'b', 'c');
       return (await api.list({ limit: 2 })).meta.last_page;
     },
-    reference: 2, mutant: 1,
+    reference: 2,
+    mutant: 1,
   },
   'page-boundary-repeat': {
     async observe(api) {
       await named(api, 'a', 'b', 'c');
       return api.ids({ limit: 2, page: 2 });
     },
-    reference: [1], mutant: [2, 1],
+    reference: [1],
+    mutant: [2, 1],
   },
   'status-filter-ignored': {
     async observe(api) {
@@ -370,7 +454,8 @@ const PROBES: Record<string, Probe> = {
       await api.action(1, 'status', { status: 'suspended' });
       return api.ids({ status: 'active' });
     },
-    reference: [2], mutant: [2, 1],
+    reference: [2],
+    mutant: [2, 1],
   },
   'category-filter-ignored': {
     async observe(api) {
@@ -378,35 +463,40 @@ const PROBES: Record<string, Probe> = {
       await api.create({ client_categoryid: 2 });
       return api.ids({ category_id: 2 });
     },
-    reference: [2], mutant: [2, 1],
+    reference: [2],
+    mutant: [2, 1],
   },
   'search-word-start-only': {
     async observe(api) {
       await named(api, 'Acme Widgets', 'Megacorp');
       return { middle: await api.ids({ search: 'CME' }), wordStart: await api.ids({ search: 'widg' }) };
     },
-    reference: { middle: [1], wordStart: [1] }, mutant: { middle: [], wordStart: [1] },
+    reference: { middle: [1], wordStart: [1] },
+    mutant: { middle: [], wordStart: [1] },
   },
   'order-ignored': {
     async observe(api) {
       await named(api, 'b', 'a', 'c');
       return api.ids({ sort: 'client_company_name', order: 'asc' });
     },
-    reference: [2, 1, 3], mutant: [3, 1, 2],
+    reference: [2, 1, 3],
+    mutant: [3, 1, 2],
   },
   'default-order-asc': {
     async observe(api) {
       await named(api, 'b', 'a', 'c');
       return api.ids({ sort: 'client_company_name' });
     },
-    reference: [3, 1, 2], mutant: [2, 1, 3],
+    reference: [3, 1, 2],
+    mutant: [2, 1, 3],
   },
   'sort-company-name-by-id': {
     async observe(api) {
       await named(api, 'b', 'A', 'c');
       return api.ids({ sort: 'client_company_name', order: 'asc' });
     },
-    reference: [2, 1, 3], mutant: [1, 2, 3],
+    reference: [2, 1, 3],
+    mutant: [1, 2, 3],
   },
   'sort-status-by-id': {
     async observe(api) {
@@ -414,14 +504,16 @@ const PROBES: Record<string, Probe> = {
       await api.action(1, 'status', { status: 'suspended' });
       return api.ids({ sort: 'client_status', order: 'asc' });
     },
-    reference: [2, 3, 1], mutant: [1, 2, 3],
+    reference: [2, 3, 1],
+    mutant: [1, 2, 3],
   },
   'sort-created-by-name': {
     async observe(api) {
       await named(api, 'b', 'a', 'c');
       return api.ids({ sort: 'client_created', order: 'asc' });
     },
-    reference: [1, 2, 3], mutant: [2, 1, 3],
+    reference: [1, 2, 3],
+    mutant: [2, 1, 3],
   },
   'sort-updated-by-created': {
     async observe(api) {
@@ -429,7 +521,8 @@ const PROBES: Record<string, Probe> = {
       await api.update(1, { client_company_name: 'a', [CF]: 'v' });
       return api.ids({ sort: 'client_updated', order: 'asc' });
     },
-    reference: [2, 3, 1], mutant: [1, 2, 3],
+    reference: [2, 3, 1],
+    mutant: [1, 2, 3],
   },
   'update-clears-unnamed': {
     async observe(api) {
@@ -437,7 +530,8 @@ const PROBES: Record<string, Probe> = {
       const { phone, category, billing } = (await api.update(c.id, { client_company_name: 'X', [CF]: 'v' })).json.data;
       return { phone, category: category.id, due: billing.invoice_due_days };
     },
-    reference: { phone: '1', category: 2, due: 7 }, mutant: { phone: null, category: 1, due: null },
+    reference: { phone: '1', category: 2, due: 7 },
+    mutant: { phone: null, category: 1, due: null },
   },
   'update-resets-status': {
     async observe(api) {
@@ -445,7 +539,8 @@ const PROBES: Record<string, Probe> = {
       await api.action(c.id, 'status', { status: 'suspended' });
       return (await api.update(c.id, { client_company_name: 'X', [CF]: 'v' })).json.data.status;
     },
-    reference: 'suspended', mutant: 'active',
+    reference: 'suspended',
+    mutant: 'active',
   },
   'update-without-company-accepted': {
     async observe(api) {
@@ -453,7 +548,8 @@ const PROBES: Record<string, Probe> = {
       const reply = await api.update(c.id, { client_phone: '2', [CF]: 'v' });
       return { status: reply.status, phone: (await api.get(c.id)).json.data.phone };
     },
-    reference: { status: 422, phone: '1' }, mutant: { status: 200, phone: '2' },
+    reference: { status: 422, phone: '1' },
+    mutant: { status: 200, phone: '2' },
   },
   'update-restores-created-tags': {
     async observe(api) {
@@ -461,7 +557,8 @@ const PROBES: Record<string, Probe> = {
       await api.action(c.id, 'tags', { tags: ['new'] });
       return (await api.update(c.id, { client_company_name: 'X', [CF]: 'v' })).json.data.tags;
     },
-    reference: ['new'], mutant: ['old'],
+    reference: ['new'],
+    mutant: ['old'],
   },
   'tags-appended': {
     async observe(api) {
@@ -469,7 +566,8 @@ const PROBES: Record<string, Probe> = {
       const replaced = (await api.action(c.id, 'tags', { tags: ['b'] })).json.data.tags;
       return { replaced, cleared: (await api.action(c.id, 'tags', { tags: [] })).json.data.tags };
     },
-    reference: { replaced: ['b'], cleared: [] }, mutant: { replaced: ['a', 'b'], cleared: ['a', 'b'] },
+    reference: { replaced: ['b'], cleared: [] },
+    mutant: { replaced: ['a', 'b'], cleared: ['a', 'b'] },
   },
   'tags-empty-ignored': {
     async observe(api) {
@@ -477,11 +575,13 @@ const PROBES: Record<string, Probe> = {
       const replaced = (await api.action(c.id, 'tags', { tags: ['b'] })).json.data.tags;
       return { replaced, cleared: (await api.action(c.id, 'tags', { tags: [] })).json.data.tags };
     },
-    reference: { replaced: ['b'], cleared: [] }, mutant: { replaced: ['b'], cleared: ['b'] },
+    reference: { replaced: ['b'], cleared: [] },
+    mutant: { replaced: ['b'], cleared: ['b'] },
   },
   'tags-on-create-dropped': {
     observe: async (api) => tagsOf(api, (await api.create({ tags: ['a', 'b'] })).id),
-    reference: ['a', 'b'], mutant: [],
+    reference: ['a', 'b'],
+    mutant: [],
   },
   'status-any-value': {
     async observe(api) {
@@ -489,7 +589,8 @@ const PROBES: Record<string, Probe> = {
       const reply = await api.action(c.id, 'status', { status: 'archived' });
       return { status: reply.status, stored: (await api.get(c.id)).json.data.status };
     },
-    reference: { status: 422, stored: 'active' }, mutant: { status: 200, stored: 'archived' },
+    reference: { status: 422, stored: 'active' },
+    mutant: { status: 200, stored: 'archived' },
   },
   'owner-any-user': {
     async observe(api) {
@@ -498,20 +599,27 @@ const PROBES: Record<string, Probe> = {
       const reply = await api.action(c.id, 'owner', { owner: 1002 });
       return { status: reply.status, owner: (await api.get(c.id)).json.data.owner };
     },
-    reference: { status: 422, owner: { id: 1001, name: 'Ann One' } }, mutant: { status: 200, owner: { id: 1002, name: 'Bob Two' } },
+    reference: { status: 422, owner: { id: 1001, name: 'Ann One' } },
+    mutant: { status: 200, owner: { id: 1002, name: 'Bob Two' } },
   },
   'owner-rejects-current': {
     observe: async (api) => (await api.action((await api.create()).id, 'owner', { owner: 1001 })).status,
-    reference: 200, mutant: 422,
+    reference: 200,
+    mutant: 422,
   },
   'delete-soft': {
     async observe(api) {
       const c = await api.create();
       await api.remove(c.id);
-      const statuses = [(await api.get(c.id)).status, (await api.action(c.id, 'tags', { tags: [] })).status, (await api.remove(c.id)).status];
+      const statuses = [
+        (await api.get(c.id)).status,
+        (await api.action(c.id, 'tags', { tags: [] })).status,
+        (await api.remove(c.id)).status,
+      ];
       return { statuses, total: (await api.list()).meta.total };
     },
-    reference: { statuses: [404, 404, 404], total: 0 }, mutant: { statuses: [200, 200, 200], total: 0 },
+    reference: { statuses: [404, 404, 404], total: 0 },
+    mutant: { statuses: [200, 200, 200], total: 0 },
   },
   'deleted-still-listed': {
     async observe(api) {
@@ -519,7 +627,8 @@ const PROBES: Record<string, Probe> = {
       await api.remove(c.id);
       return { get: (await api.get(c.id)).status, listed: await api.ids(), total: (await api.list()).meta.total };
     },
-    reference: { get: 404, listed: [], total: 0 }, mutant: { get: 404, listed: [1], total: 1 },
+    reference: { get: 404, listed: [], total: 0 },
+    mutant: { get: 404, listed: [1], total: 1 },
   },
   'ids-reused': {
     async observe(api) {
@@ -527,53 +636,64 @@ const PROBES: Record<string, Probe> = {
       await api.remove((await api.create()).id);
       return (await api.create()).id;
     },
-    reference: 3, mutant: 2,
+    reference: 3,
+    mutant: 2,
   },
   'list-without-meta': {
     observe: async (api) => 'meta' in (await api.list()),
-    reference: true, mutant: false,
+    reference: true,
+    mutant: false,
   },
   'small-limit-ignored': {
     async observe(api) {
       for (let i = 0; i < 4; i++) await api.create();
       return (await api.list({ limit: 2 })).data.length;
     },
-    reference: 2, mutant: 4,
+    reference: 2,
+    mutant: 4,
   },
   'empty-list-last-page-0': {
     observe: async (api) => (await api.list()).meta.last_page,
-    reference: 1, mutant: 0,
+    reference: 1,
+    mutant: 0,
   },
   'page-zero-unlimited': {
     async observe(api) {
       for (let i = 0; i < 3; i++) await api.create();
       return (await api.list({ page: 0, limit: 2 })).data.length;
     },
-    reference: 2, mutant: 3,
+    reference: 2,
+    mutant: 3,
   },
   'limit-100-rejected': {
     observe: async (api) => (await api.request('GET', '/clients?limit=100')).status,
-    reference: 200, mutant: 422,
+    reference: 200,
+    mutant: 422,
   },
   'max-page-size-99': {
     observe: async (api) => (await api.list({ limit: 100 })).meta.per_page,
-    reference: 100, mutant: 99,
+    reference: 100,
+    mutant: 99,
   },
   'empty-text-rejected': {
     observe: async (api) => (await api.request('POST', '/clients', { json: person({ client_phone: '' }) })).status,
-    reference: 201, mutant: 422,
+    reference: 201,
+    mutant: 422,
   },
   'ampersand-truncates': {
     observe: async (api) => (await api.create({ client_description: 'a&b' })).description,
-    reference: 'a&b', mutant: 'a',
+    reference: 'a&b',
+    mutant: 'a',
   },
   'combining-marks-dropped': {
     observe: async (api) => (await api.create({ client_description: 'Cafe\u0301' })).description,
-    reference: 'Cafe\u0301', mutant: 'Cafe',
+    reference: 'Cafe\u0301',
+    mutant: 'Cafe',
   },
   'emoji-dropped': {
     observe: async (api) => (await api.create({ client_description: 'Zoë 😀' })).description,
-    reference: 'Zoë 😀', mutant: 'Zoë ',
+    reference: 'Zoë 😀',
+    mutant: 'Zoë ',
   },
 };
 
@@ -584,7 +704,10 @@ describe('Grow CRM mutants', () => {
     for (const mutant of MUTANTS) {
       expect(mutant.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
-      expect(Object.values(mutant.faults).filter((v) => v === true), mutant.id).toHaveLength(1);
+      expect(
+        Object.values(mutant.faults).filter((v) => v === true),
+        mutant.id,
+      ).toHaveLength(1);
       expect(mutant.global, mutant.id).toBeFalsy();
     }
     expect(Object.keys(PROBES).sort()).toEqual([...ids].sort());

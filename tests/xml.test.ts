@@ -49,9 +49,13 @@ const EXTERNAL_ENTITY = `<?xml version="1.0"?>
 describe('buildXml then decodeXml', () => {
   it('gives back every text and attribute value, escaped characters and non-ASCII included', () => {
     const tricky = `Zoë & <Ann> "the" 'best' ]]> ✓ 😀`;
-    const text = buildXml('request', { method: 'client.create', note: tricky }, {
-      client: { first_name: tricky, last_name: '  spaced  ', mobile: '', notes: 'line one\nline two\r\nthree\ttab' },
-    });
+    const text = buildXml(
+      'request',
+      { method: 'client.create', note: tricky },
+      {
+        client: { first_name: tricky, last_name: '  spaced  ', mobile: '', notes: 'line one\nline two\r\nthree\ttab' },
+      },
+    );
     expect(text.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true);
     const root = decodeOk(text);
     expect(root.name).toBe('request');
@@ -64,9 +68,15 @@ describe('buildXml then decodeXml', () => {
   });
 
   it('repeats an element for an array and keeps the order of keys', () => {
-    const root = decodeOk(buildXml('response', { status: 'ok' }, {
-      clients: { client: [{ client_id: '2' }, { client_id: '1' }] },
-    }));
+    const root = decodeOk(
+      buildXml(
+        'response',
+        { status: 'ok' },
+        {
+          clients: { client: [{ client_id: '2' }, { client_id: '1' }] },
+        },
+      ),
+    );
     const clients = childElement(root, 'clients')!;
     expect(clients.children.map((c) => childText(c, 'client_id'))).toEqual(['2', '1']);
   });
@@ -155,7 +165,14 @@ describe('decodeXml', () => {
   });
 
   it('decodes a 5 MB document', () => {
-    const client = { client_id: '1', first_name: 'Jane', last_name: 'Doe', organization: 'ABC Corp & Sons', email: 'janedoe@freshbooks.com', notes: 'x'.repeat(100) };
+    const client = {
+      client_id: '1',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      organization: 'ABC Corp & Sons',
+      email: 'janedoe@freshbooks.com',
+      notes: 'x'.repeat(100),
+    };
     const count = 25_000;
     const text = buildXml('response', { status: 'ok' }, { clients: { client: Array.from({ length: count }, () => client) } });
     expect(text.length).toBeGreaterThan(5_000_000);
@@ -177,7 +194,9 @@ describe('decodeXml bounds (a linear scan before any parser)', () => {
   it('refuses a 7 MB attribute value naming the bound, within a second', () => {
     const text = `<response status="ok" note="${'x'.repeat(7_000_000)}"/>`;
     const { error, ms } = timed(text);
-    expect(error).toBe(`an attribute value longer than ${DEFAULT_XML_LIMITS.maxAttributeLength} characters (a bound clientele sets on XML bodies)`);
+    expect(error).toBe(
+      `an attribute value longer than ${DEFAULT_XML_LIMITS.maxAttributeLength} characters (a bound clientele sets on XML bodies)`,
+    );
     expect(ms).toBeLessThan(1_000);
     // Single quotes, an unterminated value, a value behind a stray '<' or deep in the document: the same.
     for (const other of [
@@ -216,7 +235,13 @@ describe('decodeXml bounds (a linear scan before any parser)', () => {
 
   it('refuses a text run, CDATA section, comment or processing instruction beyond the text bound', () => {
     const long = 'x'.repeat(DEFAULT_XML_LIMITS.maxTextLength + 1);
-    for (const text of [`<r>${long}</r>`, `<r><![CDATA[${long}]]></r>`, `<r><!--${long}--></r>`, `<?pi ${long}?><r/>`, `<r/>${' '.repeat(DEFAULT_XML_LIMITS.maxTextLength + 1)}`]) {
+    for (const text of [
+      `<r>${long}</r>`,
+      `<r><![CDATA[${long}]]></r>`,
+      `<r><!--${long}--></r>`,
+      `<?pi ${long}?><r/>`,
+      `<r/>${' '.repeat(DEFAULT_XML_LIMITS.maxTextLength + 1)}`,
+    ]) {
       const { error, ms } = timed(text);
       expect(error).toBe(`a text run longer than ${DEFAULT_XML_LIMITS.maxTextLength} characters (a bound clientele sets on XML bodies)`);
       expect(ms).toBeLessThan(1_000);

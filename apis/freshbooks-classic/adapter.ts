@@ -14,7 +14,14 @@ import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, CredentialRef, WireRequest } from '../../engine/exchange.js';
 import { InternalError } from '../../engine/failures.js';
 import type { Answer, Session } from '../../engine/session.js';
-import { DEFAULT_STRINGS, boundaryStrings, stringArbitrary, type InvalidBody, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
+import {
+  DEFAULT_STRINGS,
+  boundaryStrings,
+  stringArbitrary,
+  type InvalidBody,
+  type NamedValue,
+  type StringConstraints,
+} from '../../generators/arbitraries.js';
 import { loadXsdSpec, type XsdSpec } from '../../generators/xsd.js';
 import { assumed, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
@@ -70,10 +77,25 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
   readonly expectations: Expectations = {
     ok: OK,
     created: { ...OK, why: 'a valid create succeeds' },
-    unknownId: { httpStatuses: [200], outcome: 'fail', why: 'an unknown client_id is answered with the fail envelope', rule: 'errors/unknown-id' },
+    unknownId: {
+      httpStatuses: [200],
+      outcome: 'fail',
+      why: 'an unknown client_id is answered with the fail envelope',
+      rule: 'errors/unknown-id',
+    },
     unauthorized: { httpStatuses: [401], why: 'a request without valid Basic credentials is answered 401', rule: 'errors/unauthorized' },
-    invalidBody: { httpStatuses: [200], outcome: 'fail', why: 'a request that violates the schema is answered with the fail envelope', rule: 'errors/invalid-body' },
-    notPermitted: { httpStatuses: [200], outcome: 'fail', why: 'a staff member touching a client not assigned to them gets the fail envelope', rule: 'errors/not-permitted' },
+    invalidBody: {
+      httpStatuses: [200],
+      outcome: 'fail',
+      why: 'a request that violates the schema is answered with the fail envelope',
+      rule: 'errors/invalid-body',
+    },
+    notPermitted: {
+      httpStatuses: [200],
+      outcome: 'fail',
+      why: 'a staff member touching a client not assigned to them gets the fail envelope',
+      rule: 'errors/not-permitted',
+    },
   };
   protected readonly created: CreatedClients;
   private restrictedView?: FreshbooksClassicApi;
@@ -114,13 +136,19 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
     if (known.length === 0) throw new Error(`spec: ${CLIENT_INPUT_TYPE} has no elements`);
     const markupInText = fc.constantFrom(...known).map((name) => ({ name, value: { b: 'markup where text belongs' } as XmlContent }));
     const unknownElement = fc.stringMatching(/^x_[a-z]{1,8}$/).map((name) => ({ name, value: 'not in the schema' as XmlContent }));
-    return fc.oneof(markupInText, unknownElement).map(({ name, value }) => ({ body: { client: { [name]: value } }, field: `client.${name}`, value }));
+    return fc
+      .oneof(markupInText, unknownElement)
+      .map(({ name, value }) => ({ body: { client: { [name]: value } }, field: `client.${name}`, value }));
   }
 
   // --- the model, mapped to the wire -------------------------------------------------------------
 
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
-    const body = await this.call('client.create', { client: { ...this.toWire(fields), notes: scopeTag(this.config.runTag, scope) } }, this.expectations.created);
+    const body = await this.call(
+      'client.create',
+      { client: { ...this.toWire(fields), notes: scopeTag(this.config.runTag, scope) } },
+      this.expectations.created,
+    );
     const id = this.element(body, 'client_id', 'client.create').text;
     this.created.add(id);
     return this.get(id);
@@ -132,7 +160,11 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
   }
 
   async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
-    await this.call('client.update', { client: { client_id: id, ...this.toWire(fields) } }, { ...OK, rule, why: 'a valid update succeeds' });
+    await this.call(
+      'client.update',
+      { client: { client_id: id, ...this.toWire(fields) } },
+      { ...OK, rule, why: 'a valid update succeeds' },
+    );
   }
 
   async delete(id: string): Promise<void> {
@@ -190,7 +222,10 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
       case 'create':
       case 'create-raw':
         try {
-          if (probe.op === 'create') return await send('client.create', { client: { ...this.toWire(probe.fields), notes: scopeTag(this.config.runTag, probe.scope) } });
+          if (probe.op === 'create')
+            return await send('client.create', {
+              client: { ...this.toWire(probe.fields), notes: scopeTag(this.config.runTag, probe.scope) },
+            });
           return await send('client.create', probe.body as Record<string, XmlContent>, true);
         } finally {
           this.trackAccidentalCreate();
@@ -208,7 +243,10 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
 
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
-      const answer = await this.session.attempt('client.delete', this.request('client.delete', { client_id: id }), { ...OK, why: 'cleanup: delete' });
+      const answer = await this.session.attempt('client.delete', this.request('client.delete', { client_id: id }), {
+        ...OK,
+        why: 'cleanup: delete',
+      });
       return answer?.outcome === 'ok';
     });
     await this.restrictedView?.cleanup();
@@ -280,6 +318,7 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
 
 /** An element as a comparable value: its text, or its children's (links, contacts, credits). */
 function flatten(element: XmlElement): unknown {
-  if (element.children.length === 0) return Object.keys(element.attributes).length ? { text: element.text, ...element.attributes } : element.text;
+  if (element.children.length === 0)
+    return Object.keys(element.attributes).length ? { text: element.text, ...element.attributes } : element.text;
   return element.children.map((child) => [child.name, flatten(child)]);
 }

@@ -6,7 +6,14 @@ import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../d
 const SPEC = { kind: 'xsd', path: 'apis/freshbooks-classic/freshbooks-classic.xsd' } as const;
 
 const CREDENTIALS: readonly CredentialOption[] = [
-  { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: true, help: 'API token, sent as the Basic user name with password X (or env CLIENTELE_TOKEN)' },
+  {
+    key: 'token',
+    flag: 'token',
+    env: 'CLIENTELE_TOKEN',
+    secret: true,
+    required: true,
+    help: 'API token, sent as the Basic user name with password X (or env CLIENTELE_TOKEN)',
+  },
   {
     key: 'staffToken',
     flag: 'staff-token',
@@ -43,7 +50,11 @@ export const freshbooksClassic: ApiDescriptor = {
         // Classic has no account id in its URLs: the endpoint names the account.
         const values = { token: fresh(), staffToken: fresh(), accountId: '' };
         const running = await target.startTarget(values, mutantId, port);
-        return { address: { kind: 'url', url: running.url }, credentials: credentialsFrom(CREDENTIALS, values), close: () => running.close() };
+        return {
+          address: { kind: 'url', url: running.url },
+          credentials: credentialsFrom(CREDENTIALS, values),
+          close: () => running.close(),
+        };
       },
     };
   },

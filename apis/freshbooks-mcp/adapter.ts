@@ -55,7 +55,13 @@ const FIELDS: readonly FieldSpec[] = Object.keys(WIRE_FIELD).map((name) => ({ na
 
 export const CAPABILITIES: Capabilities = {
   fields: FIELDS,
-  filters: { like: Object.keys(LIKE_PARAM), equals: Object.keys(EQUALS_PARAM), ids: false, likeCase: assumed('insensitive'), equalsCase: assumed('insensitive') },
+  filters: {
+    like: Object.keys(LIKE_PARAM),
+    equals: Object.keys(EQUALS_PARAM),
+    ids: false,
+    likeCase: assumed('insensitive'),
+    equalsCase: assumed('insensitive'),
+  },
   // "perPage | number | No | 30 | Results per page (max 100)"
   paging: { maxPerPage: 100, defaultPerPage: 30, emptyListPages: assumed(0) },
   // "This is a soft delete (sets visState=1). Data is preserved and can be restored."
@@ -80,8 +86,16 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     ok: OK,
     created: { ...OK, why: 'a valid create succeeds' },
     unknownId: { rpcCodes: [-32005], why: 'an unknown client id is answered -32005 (Client not found)', rule: 'errors/unknown-id' },
-    unauthorized: { rpcCodes: [-32001], why: 'a server without credentials answers -32001 (Not authenticated)', rule: 'errors/unauthorized' },
-    invalidBody: { rpcCodes: [-32602, -32013], why: 'arguments of a wrong type are refused (-32602, or -32013 Validation error)', rule: 'errors/invalid-body' },
+    unauthorized: {
+      rpcCodes: [-32001],
+      why: 'a server without credentials answers -32001 (Not authenticated)',
+      rule: 'errors/unauthorized',
+    },
+    invalidBody: {
+      rpcCodes: [-32602, -32013],
+      why: 'arguments of a wrong type are refused (-32602, or -32013 Validation error)',
+      rule: 'errors/invalid-body',
+    },
     notPermitted: { rpcCodes: [-32005], why: 'no restricted user is documented', rule: 'errors/not-permitted' },
   };
   protected readonly created: CreatedClients;
@@ -132,12 +146,20 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   }
 
   async get(id: string, rule = 'success'): Promise<ClientRecord> {
-    const answer = await this.call('client_single', { clientId: Number(id) }, { ...OK, rule, why: 'a client this run created can be read' });
+    const answer = await this.call(
+      'client_single',
+      { clientId: Number(id) },
+      { ...OK, rule, why: 'a client this run created can be read' },
+    );
     return this.toRecord(await this.payload('client_single', answer));
   }
 
   async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
-    await this.call('client_update', { clientId: Number(id), ...this.carried(id, fields) }, { ...OK, rule, why: 'a valid update succeeds' });
+    await this.call(
+      'client_update',
+      { clientId: Number(id), ...this.carried(id, fields) },
+      { ...OK, rule, why: 'a valid update succeeds' },
+    );
   }
 
   async delete(id: string): Promise<void> {
@@ -145,7 +167,11 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   }
 
   async restore(id: string): Promise<void> {
-    await this.call('client_update', { clientId: Number(id), visState: VIS_STATE.active }, { ...OK, why: 'restore (client_update with visState 0) succeeds' });
+    await this.call(
+      'client_update',
+      { clientId: Number(id), visState: VIS_STATE.active },
+      { ...OK, why: 'restore (client_update with visState 0) succeeds' },
+    );
   }
 
   tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
@@ -178,7 +204,13 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
       if (typeof value !== 'number') throw this.session.envelopeGap('client_list', `pagination.${key}`, payload);
       return value;
     };
-    return { items: (clients as Json[]).map((c) => this.toRecord(c)), page: counter('page'), perPage: counter('perPage'), pages: counter('pages'), total: counter('total') };
+    return {
+      items: (clients as Json[]).map((c) => this.toRecord(c)),
+      page: counter('page'),
+      perPage: counter('perPage'),
+      pages: counter('pages'),
+      total: counter('total'),
+    };
   }
 
   // --- raw probes for the contract suite ---------------------------------------------------------
@@ -195,7 +227,10 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
         return this.call('client_delete', { clientId: Number(probe.id) }, expect);
       case 'create':
       case 'create-raw': {
-        const body = probe.op === 'create' ? this.withSuffix(this.toWire(probe.fields), scopeSuffix(this.config.runTag, probe.scope), true) : ((probe.body as { arguments?: Json }).arguments ?? (probe.body as Json));
+        const body =
+          probe.op === 'create'
+            ? this.withSuffix(this.toWire(probe.fields), scopeSuffix(this.config.runTag, probe.scope), true)
+            : ((probe.body as { arguments?: Json }).arguments ?? (probe.body as Json));
         const answer = await this.call('client_create', body, expect);
         this.trackAccidentalCreate(answer);
         return answer;
@@ -207,7 +242,10 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
 
   documentedErrors(): readonly DocumentedErrorCase[] {
     const refusal = (tool: string, rule: string, why: string): Expectation => {
-      const codes = toolOf(SOURCE, tool)?.errors.filter((error) => error.rule === rule).map((error) => error.code) ?? [];
+      const codes =
+        toolOf(SOURCE, tool)
+          ?.errors.filter((error) => error.rule === rule)
+          .map((error) => error.code) ?? [];
       if (codes.length === 0) throw new Error(`spec: ${tool} documents no error for ${rule}`);
       return { rpcCodes: codes, rule, why };
     };
@@ -217,41 +255,114 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
       return answer;
     };
     return [
-      { condition: 'client_list: Invalid accountId format', send: () => this.call('client_list', { accountId: 'not a valid id!', page: 1 }, refusal('client_list', 'errors/invalid-account-id', 'a malformed accountId is refused')) },
-      { condition: 'client_list: perPage > 100', send: () => this.call('client_list', { page: 1, perPage: 101 }, refusal('client_list', 'errors/per-page-above-max', 'perPage 101 is refused')) },
-      { condition: 'client_list: Invalid visState value', send: () => this.call('client_list', { page: 1, visState: 3 }, refusal('client_list', 'errors/invalid-visstate', 'visState 3 is refused')) },
-      { condition: 'client_single: Invalid clientId', send: () => this.call('client_single', { clientId: 0 }, refusal('client_single', 'errors/invalid-client-id', 'clientId 0 is refused')) },
-      { condition: 'client_delete: Invalid clientId', send: () => this.call('client_delete', { clientId: -1 }, refusal('client_delete', 'errors/invalid-client-id', 'clientId -1 is refused')) },
-      { condition: 'client_create: Missing name/organization', send: () => create({ email: 'nameless@example.test' }, refusal('client_create', 'errors/missing-name', 'a create without fName, lName or organization is refused')) },
-      { condition: 'client_create: Invalid email format', send: () => create({ fName: 'Ada', email: 'not an email' }, refusal('client_create', 'errors/invalid-email', 'a create with an invalid email is refused')) },
-      { condition: 'client_update: Invalid email format', send: (id) => this.call('client_update', { clientId: Number(id), email: 'not an email' }, refusal('client_update', 'errors/invalid-email', 'an update with an invalid email is refused')) },
+      {
+        condition: 'client_list: Invalid accountId format',
+        send: () =>
+          this.call(
+            'client_list',
+            { accountId: 'not a valid id!', page: 1 },
+            refusal('client_list', 'errors/invalid-account-id', 'a malformed accountId is refused'),
+          ),
+      },
+      {
+        condition: 'client_list: perPage > 100',
+        send: () =>
+          this.call(
+            'client_list',
+            { page: 1, perPage: 101 },
+            refusal('client_list', 'errors/per-page-above-max', 'perPage 101 is refused'),
+          ),
+      },
+      {
+        condition: 'client_list: Invalid visState value',
+        send: () =>
+          this.call('client_list', { page: 1, visState: 3 }, refusal('client_list', 'errors/invalid-visstate', 'visState 3 is refused')),
+      },
+      {
+        condition: 'client_single: Invalid clientId',
+        send: () =>
+          this.call('client_single', { clientId: 0 }, refusal('client_single', 'errors/invalid-client-id', 'clientId 0 is refused')),
+      },
+      {
+        condition: 'client_delete: Invalid clientId',
+        send: () =>
+          this.call('client_delete', { clientId: -1 }, refusal('client_delete', 'errors/invalid-client-id', 'clientId -1 is refused')),
+      },
+      {
+        condition: 'client_create: Missing name/organization',
+        send: () =>
+          create(
+            { email: 'nameless@example.test' },
+            refusal('client_create', 'errors/missing-name', 'a create without fName, lName or organization is refused'),
+          ),
+      },
+      {
+        condition: 'client_create: Invalid email format',
+        send: () =>
+          create(
+            { fName: 'Ada', email: 'not an email' },
+            refusal('client_create', 'errors/invalid-email', 'a create with an invalid email is refused'),
+          ),
+      },
+      {
+        condition: 'client_update: Invalid email format',
+        send: (id) =>
+          this.call(
+            'client_update',
+            { clientId: Number(id), email: 'not an email' },
+            refusal('client_update', 'errors/invalid-email', 'an update with an invalid email is refused'),
+          ),
+      },
     ];
   }
 
   readonly selfDescription: SelfDescription = {
     handshake: async () => {
-      const answer = await this.session.call('initialize', { method: 'initialize', ...this.auth() }, { outcome: 'ok', why: 'the initialize handshake succeeds', rule: 'self-description/handshake' });
+      const answer = await this.session.call(
+        'initialize',
+        { method: 'initialize', ...this.auth() },
+        { outcome: 'ok', why: 'the initialize handshake succeeds', rule: 'self-description/handshake' },
+      );
       const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
       const version = result.protocolVersion;
-      expectThat(typeof version === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(version), 'self-description/handshake', `the server answered protocol version ${String(version)}, which the MCP SDK does not support`, { operation: 'initialize', expected: SUPPORTED_PROTOCOL_VERSIONS.join(' or '), actual: version });
+      expectThat(
+        typeof version === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(version),
+        'self-description/handshake',
+        `the server answered protocol version ${String(version)}, which the MCP SDK does not support`,
+        { operation: 'initialize', expected: SUPPORTED_PROTOCOL_VERSIONS.join(' or '), actual: version },
+      );
       const capabilities = (result.capabilities ?? {}) as Json;
-      expectThat(capabilities.tools !== undefined, 'self-description/handshake', 'the server does not declare the tools capability', { operation: 'initialize', expected: 'capabilities.tools', actual: capabilities });
+      expectThat(capabilities.tools !== undefined, 'self-description/handshake', 'the server does not declare the tools capability', {
+        operation: 'initialize',
+        expected: 'capabilities.tools',
+        actual: capabilities,
+      });
     },
     drift: async () => {
       const advertised = await this.advertised.list();
       return loadMcpTools(SOURCE).tools.flatMap((tool): DriftRow[] => {
         const offered = advertised.get(tool.name);
-        if (!offered) return [{ operation: tool.name, parameter: '-', kind: 'operation missing', documented: 'documented', advertised: '(not listed)' }];
+        if (!offered)
+          return [
+            { operation: tool.name, parameter: '-', kind: 'operation missing', documented: 'documented', advertised: '(not listed)' },
+          ];
         return inputDrift(tool.name, tool.inputSchema, (offered.inputSchema ?? {}) as JsonSchema);
       });
     },
     unknownOperation: () =>
-      this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), { rpcCodes: [-32602, -32601], why: 'a call of a tool the server does not have is refused', rule: 'self-description/unknown-operation' }),
+      this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), {
+        rpcCodes: [-32602, -32601],
+        why: 'a call of a tool the server does not have is refused',
+        rule: 'self-description/unknown-operation',
+      }),
   };
 
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
-      const answer = await this.session.attempt('client_delete', this.request('client_delete', { clientId: Number(id) }), { why: 'cleanup: soft delete', rule: 'success' });
+      const answer = await this.session.attempt('client_delete', this.request('client_delete', { clientId: Number(id) }), {
+        why: 'cleanup: soft delete',
+        rule: 'success',
+      });
       // -32005 for a client a check deleted already ("Client may already be deleted"): nothing is left to do.
       return answer?.outcome === 'ok' || answer?.exchange.response?.rpcErrorCode === -32005;
     });
@@ -268,7 +379,11 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   }
 
   private request(tool: string, args: Json): WireRequest {
-    return { method: 'tools/call', body: JSON.stringify({ name: tool, arguments: { accountId: this.accountId, ...args } }), ...this.auth() };
+    return {
+      method: 'tools/call',
+      body: JSON.stringify({ name: tool, arguments: { accountId: this.accountId, ...args } }),
+      ...this.auth(),
+    };
   }
 
   /** The Bearer token, over Streamable HTTP, when the run has one. */
@@ -283,7 +398,8 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   private async payload(tool: string, answer: Answer): Promise<Json> {
     const result = resultOf(answer.body);
     const payload = result && result !== 'error' ? result.payload : undefined;
-    if (!payload || typeof payload !== 'object') throw this.session.envelopeGap(tool, 'structured content or JSON text content', answer.body);
+    if (!payload || typeof payload !== 'object')
+      throw this.session.envelopeGap(tool, 'structured content or JSON text content', answer.body);
     await this.advertised.judge(tool, answer, payload);
     return payload as Json;
   }
@@ -318,7 +434,8 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     const fields: Record<string, string | null> = {};
     for (const [field, wire] of Object.entries(WIRE_FIELD)) {
       const value = client[wire];
-      if (typeof value === 'string') fields[field] = (CARRIERS as readonly string[]).includes(wire) ? value.replace(SCOPE_SUFFIX, '') : value;
+      if (typeof value === 'string')
+        fields[field] = (CARRIERS as readonly string[]).includes(wire) ? value.replace(SCOPE_SUFFIX, '') : value;
       else if (value === null) fields[field] = null;
     }
     // "id | number | No | Unique client identifier": tool arguments take it back as a number.

@@ -49,12 +49,19 @@ export class AdvertisedTools {
     if (validate(payload)) return;
     const first = validate.errors?.[0];
     tally?.warn(
-      new ConformanceFailure(RULE, `${tool} answered a result its own advertised outputSchema does not allow: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), {
-        operation: tool,
-        expected: 'a result the outputSchema in tools/list allows',
-        actual: (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; '),
-        exchanges: [answer.exchange],
-      }),
+      new ConformanceFailure(
+        RULE,
+        `${tool} answered a result its own advertised outputSchema does not allow: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(),
+        {
+          operation: tool,
+          expected: 'a result the outputSchema in tools/list allows',
+          actual: (validate.errors ?? [])
+            .slice(0, 5)
+            .map((e) => `${e.instancePath || '/'} ${e.message}`)
+            .join('; '),
+          exchanges: [answer.exchange],
+        },
+      ),
     );
   }
 
@@ -67,9 +74,14 @@ export class AdvertisedTools {
     const tools = new Map<string, Json>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await this.session.call('tools/list', { method: 'tools/list', body: JSON.stringify(cursor ? { cursor } : {}), ...this.auth() }, { outcome: 'ok', why: 'tools/list succeeds', rule: 'self-description/operations' });
+      const answer = await this.session.call(
+        'tools/list',
+        { method: 'tools/list', body: JSON.stringify(cursor ? { cursor } : {}), ...this.auth() },
+        { outcome: 'ok', why: 'tools/list succeeds', rule: 'self-description/operations' },
+      );
       const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
-      for (const tool of Array.isArray(result.tools) ? (result.tools as Json[]) : []) if (typeof tool?.name === 'string') tools.set(tool.name, tool);
+      for (const tool of Array.isArray(result.tools) ? (result.tools as Json[]) : [])
+        if (typeof tool?.name === 'string') tools.set(tool.name, tool);
       cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
       if (!cursor) break;
     }

@@ -7,7 +7,14 @@ import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../d
 const SPEC = { kind: 'mcp-tools', path: 'apis/freshbooks-mcp/tools.json' } as const;
 
 const CREDENTIALS: readonly CredentialOption[] = [
-  { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: false, help: 'Streamable HTTP only: sent as a Bearer token when given (or env CLIENTELE_TOKEN)' },
+  {
+    key: 'token',
+    flag: 'token',
+    env: 'CLIENTELE_TOKEN',
+    secret: true,
+    required: false,
+    help: 'Streamable HTTP only: sent as a Bearer token when given (or env CLIENTELE_TOKEN)',
+  },
   { key: 'accountId', flag: 'account-id', secret: false, required: true, help: 'the accountId argument of every tool' },
 ];
 
@@ -49,7 +56,13 @@ export const freshbooksMcp: ApiDescriptor = {
       },
       serveStdio: (mutantId) => target.serveOverStdio(mutantId),
       stdioCommand: (mutantId, unauthenticated) =>
-        [`node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`, mutantId ? `--mutant ${mutantId}` : '', unauthenticated ? '--unauthenticated' : ''].filter(Boolean).join(' '),
+        [
+          `node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`,
+          mutantId ? `--mutant ${mutantId}` : '',
+          unauthenticated ? '--unauthenticated' : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
     };
   },
 };

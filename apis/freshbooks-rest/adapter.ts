@@ -127,12 +127,20 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
   }
 
   async get(id: string, rule = 'success'): Promise<ClientRecord> {
-    const answer = await this.session.call('getClient', this.request('GET', this.clientUrl(id)), { ...OK, rule, why: 'a client this run created can be read' });
+    const answer = await this.session.call('getClient', this.request('GET', this.clientUrl(id)), {
+      ...OK,
+      rule,
+      why: 'a client this run created can be read',
+    });
     return this.toRecord(dig(this.session, 'getClient', answer.body, ['response', 'result', 'client']));
   }
 
   async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
-    await this.session.call('updateClient', this.request('PUT', this.clientUrl(id), { client: this.toWire(fields) }), { ...OK, rule, why: 'a valid update succeeds' });
+    await this.session.call('updateClient', this.request('PUT', this.clientUrl(id), { client: this.toWire(fields) }), {
+      ...OK,
+      rule,
+      why: 'a valid update succeeds',
+    });
   }
 
   async delete(id: string): Promise<void> {
@@ -188,12 +196,19 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
       case 'get':
         return this.session.call('getClient', this.request('GET', this.clientUrl(probe.id), undefined, auth), expect);
       case 'update':
-        return this.session.call('updateClient', this.request('PUT', this.clientUrl(probe.id), { client: this.toWire(probe.fields) }, auth), expect);
+        return this.session.call(
+          'updateClient',
+          this.request('PUT', this.clientUrl(probe.id), { client: this.toWire(probe.fields) }, auth),
+          expect,
+        );
       case 'delete':
         return this.session.call('updateClient', { ...this.visStateRequest(probe.id, 'deleted'), auth: this.auth(auth) }, expect);
       case 'create':
       case 'create-raw': {
-        const body = probe.op === 'create' ? { client: { ...this.toWire(probe.fields), note: scopeTag(this.config.runTag, probe.scope) } } : probe.body;
+        const body =
+          probe.op === 'create'
+            ? { client: { ...this.toWire(probe.fields), note: scopeTag(this.config.runTag, probe.scope) } }
+            : probe.body;
         try {
           return await this.session.call('createClient', this.request('POST', this.base, body, auth), expect);
         } finally {
@@ -207,7 +222,10 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
 
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
-      const answer = await this.session.attempt('updateClient', this.visStateRequest(id, 'deleted'), { ...OK, why: 'cleanup: soft delete' });
+      const answer = await this.session.attempt('updateClient', this.visStateRequest(id, 'deleted'), {
+        ...OK,
+        why: 'cleanup: soft delete',
+      });
       return answer?.httpStatus === 200;
     });
   }

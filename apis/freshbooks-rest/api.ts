@@ -35,7 +35,11 @@ export const freshbooksRest: ApiDescriptor = {
       async start(mutantId, port) {
         const values = { token: randomBytes(16).toString('hex'), accountId: 'ABC123' };
         const running = await target.startTarget(values, mutantId, port);
-        return { address: { kind: 'url', url: running.url }, credentials: credentialsFrom(CREDENTIALS, values), close: () => running.close() };
+        return {
+          address: { kind: 'url', url: running.url },
+          credentials: credentialsFrom(CREDENTIALS, values),
+          close: () => running.close(),
+        };
       },
     };
   },

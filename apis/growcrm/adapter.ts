@@ -78,7 +78,11 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
     unknownId: { httpStatuses: [404], why: 'an unknown client id is answered 404', rule: 'errors/unknown-id' },
     unauthorized: { httpStatuses: [401], why: 'a request without a valid API key is answered 401', rule: 'errors/unauthorized' },
     invalidBody: { httpStatuses: [422], why: 'a body with a wrongly typed field fails validation (422)', rule: 'errors/invalid-body' },
-    notPermitted: { httpStatuses: [403, 404], why: 'no restricted user is documented (every key is an administrator)', rule: 'errors/not-permitted' },
+    notPermitted: {
+      httpStatuses: [403, 404],
+      why: 'no restricted user is documented (every key is an administrator)',
+      rule: 'errors/not-permitted',
+    },
     invalid: { httpStatuses: [422], why: 'validation fails with 422', rule: 'errors/required-field' },
   };
   protected readonly created: CreatedClients;
@@ -119,7 +123,13 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
   invalidCreateBodies() {
     return invalidBodyArbitrary({ type: 'object', properties: { body: this.createBody } }, 'body', resolveRef).map((invalid) => {
       const [name, value] = Object.entries(invalid.body.body as Json)[0]!;
-      return { ...invalid, body: { ...this.createWire({ firstName: 'Typed', lastName: 'Wrong', email: 'typed@example.test' }, 'invalid', true), [name]: value } };
+      return {
+        ...invalid,
+        body: {
+          ...this.createWire({ firstName: 'Typed', lastName: 'Wrong', email: 'typed@example.test' }, 'invalid', true),
+          [name]: value,
+        },
+      };
     });
   }
 
@@ -127,7 +137,11 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
 
   async create(fields: ClientFields, scope: string): Promise<ClientRecord> {
     const suffix = scopeSuffix(this.config.runTag, scope);
-    const answer = await this.session.call('createClient', this.form('POST', this.base, this.createWire(fields, scope, true)), this.expectations.created);
+    const answer = await this.session.call(
+      'createClient',
+      this.form('POST', this.base, this.createWire(fields, scope, true)),
+      this.expectations.created,
+    );
     const record = this.toRecord(dig(this.session, 'createClient', answer.body, ['data']));
     this.created.add(record.id);
     if (fields.companyName !== undefined) this.suffixes.set(record.id, suffix);
@@ -135,16 +149,27 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
   }
 
   async get(id: string, rule = 'success'): Promise<ClientRecord> {
-    const answer = await this.session.call('getClient', this.form('GET', this.clientUrl(id)), { ...OK, rule, why: 'a client this run created can be read' });
+    const answer = await this.session.call('getClient', this.form('GET', this.clientUrl(id)), {
+      ...OK,
+      rule,
+      why: 'a client this run created can be read',
+    });
     return this.toRecord(dig(this.session, 'getClient', answer.body, ['data']));
   }
 
   async update(id: string, fields: ClientFields, rule = 'success'): Promise<void> {
-    await this.session.call('updateClient', this.form('PATCH', this.clientUrl(id), this.updateWire(id, fields, true)), { ...OK, rule, why: 'a valid update succeeds' });
+    await this.session.call('updateClient', this.form('PATCH', this.clientUrl(id), this.updateWire(id, fields, true)), {
+      ...OK,
+      rule,
+      why: 'a valid update succeeds',
+    });
   }
 
   async delete(id: string): Promise<void> {
-    await this.session.call('deleteClient', this.form('DELETE', this.clientUrl(id)), { ...OK, why: 'a delete of an existing client succeeds' });
+    await this.session.call('deleteClient', this.form('DELETE', this.clientUrl(id)), {
+      ...OK,
+      why: 'a delete of an existing client succeeds',
+    });
   }
 
   async act(id: string, field: string, value: FieldValue): Promise<void> {
@@ -162,7 +187,8 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
     const like = query.filters.find((filter) => filter.kind === 'like');
     if (like || suffix) params.append('search', like ? `${like.value}${suffix ? ` ${suffix}` : ''}` : suffix);
     for (const filter of query.filters) {
-      if (filter.kind === 'ids' || (filter.kind === 'like' && filter.field !== 'companyName')) throw new Error(`growcrm has no ${filter.kind} filter${filter.kind === 'ids' ? '' : ` on ${filter.field}`}`);
+      if (filter.kind === 'ids' || (filter.kind === 'like' && filter.field !== 'companyName'))
+        throw new Error(`growcrm has no ${filter.kind} filter${filter.kind === 'ids' ? '' : ` on ${filter.field}`}`);
       if (filter.kind === 'equals') params.append(filter.field === 'category' ? 'category_id' : filter.field, filter.value);
     }
     if (query.sort) {
@@ -179,7 +205,13 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
       if (typeof value !== 'number') throw this.session.envelopeGap('listClients', `meta.${key}`, answer.body);
       return value;
     };
-    return { items: (clients as Json[]).map((c) => this.toRecord(c)), page: counter('current_page'), perPage: counter('per_page'), pages: counter('last_page'), total: counter('total') };
+    return {
+      items: (clients as Json[]).map((c) => this.toRecord(c)),
+      page: counter('current_page'),
+      perPage: counter('per_page'),
+      pages: counter('last_page'),
+      total: counter('total'),
+    };
   }
 
   // --- raw probes ---------------------------------------------------------------------------------
@@ -191,16 +223,21 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
       case 'get':
         return this.session.call('getClient', this.form('GET', this.clientUrl(probe.id), undefined, auth), expect);
       case 'update':
-        return this.session.call('updateClient', this.form('PATCH', this.clientUrl(probe.id), this.updateWire(probe.id, probe.fields, !probe.withoutCustomFields), auth), expect);
+        return this.session.call(
+          'updateClient',
+          this.form('PATCH', this.clientUrl(probe.id), this.updateWire(probe.id, probe.fields, !probe.withoutCustomFields), auth),
+          expect,
+        );
       case 'delete':
         return this.session.call('deleteClient', this.form('DELETE', this.clientUrl(probe.id), undefined, auth), expect);
       case 'act':
         return this.actRequest(probe.id, probe.field, probe.value, expect);
       case 'create':
       case 'create-raw': {
-        const request = probe.op === 'create'
-          ? this.form('POST', this.base, this.createWire(probe.fields, probe.scope, false, !probe.withoutCustomFields), auth)
-          : this.json('POST', this.base, probe.body, auth);
+        const request =
+          probe.op === 'create'
+            ? this.form('POST', this.base, this.createWire(probe.fields, probe.scope, false, !probe.withoutCustomFields), auth)
+            : this.json('POST', this.base, probe.body, auth);
         try {
           return await this.session.call('createClient', request, expect);
         } finally {
@@ -217,7 +254,11 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
 
   async cleanup(): Promise<void> {
     await this.created.cleanup(async (id) => {
-      const answer = await this.session.attempt('deleteClient', this.form('DELETE', this.clientUrl(id)), { httpStatuses: [200, 404], why: 'cleanup: delete (already gone is done)', rule: 'success' });
+      const answer = await this.session.attempt('deleteClient', this.form('DELETE', this.clientUrl(id)), {
+        httpStatuses: [200, 404],
+        why: 'cleanup: delete (already gone is done)',
+        rule: 'success',
+      });
       return answer?.httpStatus === 200 || answer?.httpStatus === 404;
     });
   }
@@ -233,14 +274,18 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
     if (!action) throw new Error(`growcrm has no action that sets ${field}`);
     const url = this.clientUrl(id, action.path);
     // An empty array has no form encoding ("tags[]=" is one empty tag); the docs call the API a JSON API.
-    const request = Array.isArray(value) && value.length === 0 ? this.json('PUT', url, { [action.key]: [] }) : this.form('PUT', url, { [action.key]: value });
+    const request =
+      Array.isArray(value) && value.length === 0
+        ? this.json('PUT', url, { [action.key]: [] })
+        : this.form('PUT', url, { [action.key]: value });
     return this.session.call(action.operation, request, expect);
   }
 
   /** The create body: the fields, the scope at the end of the company name, the email made unique where `unique` says so, and the run's custom fields. */
   private createWire(fields: ClientFields, scope: string, unique: boolean, customFields = true): Json {
     const wire = this.toWire(fields);
-    if (typeof wire.client_company_name === 'string') wire.client_company_name = `${wire.client_company_name} ${scopeSuffix(this.config.runTag, scope)}`;
+    if (typeof wire.client_company_name === 'string')
+      wire.client_company_name = `${wire.client_company_name} ${scopeSuffix(this.config.runTag, scope)}`;
     if (unique && typeof wire.email === 'string') wire.email = wire.email.replace('@', `+${this.config.runTag}${(this.emails += 1)}@`);
     return customFields ? { ...wire, ...this.config.customFields } : wire;
   }
@@ -248,7 +293,8 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
   private updateWire(id: string, fields: ClientFields, customFields: boolean): Json {
     const wire = this.toWire(fields);
     const suffix = this.suffixes.get(id);
-    if (suffix !== undefined && typeof wire.client_company_name === 'string') wire.client_company_name = `${wire.client_company_name} ${suffix}`;
+    if (suffix !== undefined && typeof wire.client_company_name === 'string')
+      wire.client_company_name = `${wire.client_company_name} ${suffix}`;
     return customFields ? { ...wire, ...this.config.customFields } : wire;
   }
 
@@ -284,11 +330,22 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
       if (Array.isArray(value)) for (const item of value) params.append(`${key}[]`, String(item));
       else if (value !== undefined && value !== null) params.append(key, String(value));
     }
-    return { method, url, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: params.toString(), auth: this.auth(auth) };
+    return {
+      method,
+      url,
+      headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: params.toString(),
+      auth: this.auth(auth),
+    };
   }
 
   private json(method: string, url: string, body: unknown, auth: AuthMode = 'valid'): WireRequest {
-    return { method, url, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body), auth: this.auth(auth) };
+    return {
+      method,
+      url,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      auth: this.auth(auth),
+    };
   }
 }
-

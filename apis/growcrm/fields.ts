@@ -48,7 +48,9 @@ const WIRE: readonly WireField[] = [
 
 export const CLIENT_FIELDS: readonly FieldSpec[] = WIRE.map((field) => field.spec);
 
-export const REQUEST_KEY: Readonly<Record<string, string>> = Object.fromEntries(WIRE.filter((f) => f.request).map((f) => [f.spec.name, f.request!]));
+export const REQUEST_KEY: Readonly<Record<string, string>> = Object.fromEntries(
+  WIRE.filter((f) => f.request).map((f) => [f.spec.name, f.request!]),
+);
 
 export const SNAPSHOT_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(WIRE.map((f) => [f.spec.name, f.answer]));
 
@@ -61,7 +63,8 @@ export function modelNameOf(key: string): string {
 export function flatten(value: Readonly<Record<string, unknown>>, prefix = ''): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (inner && typeof inner === 'object' && !Array.isArray(inner)) Object.assign(flat, flatten(inner as Record<string, unknown>, `${prefix}${key}.`));
+    if (inner && typeof inner === 'object' && !Array.isArray(inner))
+      Object.assign(flat, flatten(inner as Record<string, unknown>, `${prefix}${key}.`));
     else flat[`${prefix}${key}`] = inner;
   }
   return flat;

@@ -17,11 +17,18 @@ export const documentedMessage: ExchangeCheck = {
     const body = ctx.body.value;
     const actual = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).message : undefined;
     if (actual === documented) return;
-    throw new ConformanceFailure('documented-message', `${exchange.operation} ${response.httpStatus ?? ''} answers the message ${JSON.stringify(actual)}, not the documented one`.replace('  ', ' '), {
-      operation: exchange.operation,
-      expected: documented,
-      actual: actual === undefined ? 'no message' : JSON.stringify(actual),
-      exchanges: [exchange],
-    });
+    throw new ConformanceFailure(
+      'documented-message',
+      `${exchange.operation} ${response.httpStatus ?? ''} answers the message ${JSON.stringify(actual)}, not the documented one`.replace(
+        '  ',
+        ' ',
+      ),
+      {
+        operation: exchange.operation,
+        expected: documented,
+        actual: actual === undefined ? 'no message' : JSON.stringify(actual),
+        exchanges: [exchange],
+      },
+    );
   },
 };

@@ -10,12 +10,16 @@ export const expectedErrorCode: ExchangeCheck = {
     const wanted = kase.expect!.rpcCodes!;
     const actual = exchange.response!.rpcErrorCode;
     if (actual !== undefined && wanted.includes(actual)) return;
-    throw new ConformanceFailure('expected-error-code', `${kase.expect!.why}: expected error ${wanted.join(' or ')}, got ${actual ?? 'a success'}`, {
-      operation: exchange.operation,
-      expected: wanted.join(' or '),
-      actual: actual === undefined ? 'a success' : String(actual),
-      exchanges: [exchange],
-      basisRule: kase.expect!.rule,
-    });
+    throw new ConformanceFailure(
+      'expected-error-code',
+      `${kase.expect!.why}: expected error ${wanted.join(' or ')}, got ${actual ?? 'a success'}`,
+      {
+        operation: exchange.operation,
+        expected: wanted.join(' or '),
+        actual: actual === undefined ? 'a success' : String(actual),
+        exchanges: [exchange],
+        basisRule: kase.expect!.rule,
+      },
+    );
   },
 };

@@ -12,7 +12,11 @@ export const expectedOutcome: ExchangeCheck = {
   appliesTo: (exchange, kase) => {
     const status = exchange.response?.httpStatus;
     const wantedStatuses = kase.expect?.httpStatuses;
-    return kase.expect?.outcome !== undefined && exchange.response !== undefined && (status === undefined || !wantedStatuses || wantedStatuses.includes(status));
+    return (
+      kase.expect?.outcome !== undefined &&
+      exchange.response !== undefined &&
+      (status === undefined || !wantedStatuses || wantedStatuses.includes(status))
+    );
   },
   run(ctx, exchange, kase) {
     if (!ctx.body?.ok) return;

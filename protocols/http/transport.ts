@@ -41,8 +41,13 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHO
 function classify(error: unknown, timeoutMs: number): TransportError {
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return { kind: 'timeout', message: `no complete response within ${timeoutMs} ms` };
   }
   if (CONNECTION_CODES.has(code)) return { kind: 'connection', message: `${code}: ${err.message ?? 'connection failed'}` };
@@ -88,8 +93,16 @@ export class HttpTransport implements Transport {
       const wait = retryAfterMs(outcome.response?.headers?.['retry-after']);
       if (wait === undefined) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
       if (attempt >= retries || wait > cap || options.signal?.aborted) {
-        const why = wait > cap ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits` : `still ${status} after ${attempt} retries`;
-        return { ...outcome, retries: attempt, waitedMs, transportError: { kind: 'rate-limited', message: `the target is rate limiting: ${why} (Retry-After)` } };
+        const why =
+          wait > cap
+            ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
+            : `still ${status} after ${attempt} retries`;
+        return {
+          ...outcome,
+          retries: attempt,
+          waitedMs,
+          transportError: { kind: 'rate-limited', message: `the target is rate limiting: ${why} (Retry-After)` },
+        };
       }
       await sleep(wait, options.signal);
       waitedMs += wait;
@@ -106,7 +119,11 @@ export class HttpTransport implements Transport {
     if (slot > now) await sleep(slot - now);
   }
 
-  private async sendOnce(request: WireRequest, credentials: CredentialResolver | undefined, options: SendOptions): Promise<TransportOutcome> {
+  private async sendOnce(
+    request: WireRequest,
+    credentials: CredentialResolver | undefined,
+    options: SendOptions,
+  ): Promise<TransportOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
     this.requests++;
@@ -118,7 +135,10 @@ export class HttpTransport implements Transport {
     }
     // Resolved outside the try: a credential the run lacks is our error, never a transport error of the target.
     if (request.auth && !credentials) throw new InternalError('a request with a credential was sent without a credential resolver');
-    const sent = { ...request.headers, ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}) };
+    const sent = {
+      ...request.headers,
+      ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}),
+    };
     const timeoutMs = Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;

@@ -105,7 +105,8 @@ export function scanJson(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS)
   const noteDuplicate = (key: string): void => {
     if (duplicates.length >= MAX_REPORTED_DUPLICATES) return;
     let path = '$';
-    for (let level = 0; level < depth - 1; level += 1) path += kinds[level] === ARRAY ? `[${indexes[level]}]` : pathSegment(currentKeys[level]!);
+    for (let level = 0; level < depth - 1; level += 1)
+      path += kinds[level] === ARRAY ? `[${indexes[level]}]` : pathSegment(currentKeys[level]!);
     path += pathSegment(key);
     if (!duplicates.includes(path)) duplicates.push(path);
   };

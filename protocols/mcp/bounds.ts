@@ -15,10 +15,11 @@ export function classify(error: unknown): TransportError {
   const code = typeof err?.cause?.code === 'string' ? err.cause.code : typeof err?.code === 'string' ? err.code : '';
   if (CONNECTION_CODES.has(code)) return { kind: 'connection', message: `${code}: ${describeError(err.cause ?? error)}` };
   // fetch could not reach the server at all (a refused port, a port fetch will not use, a bad address).
-  if (error instanceof TypeError && error.message === 'fetch failed') return { kind: 'connection', message: `fetch failed: ${describeError(err.cause ?? error)}` };
-  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) return { kind: 'connection', message: 'the MCP connection was closed' };
+  if (error instanceof TypeError && error.message === 'fetch failed')
+    return { kind: 'connection', message: `fetch failed: ${describeError(err.cause ?? error)}` };
+  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed)
+    return { kind: 'connection', message: 'the MCP connection was closed' };
   if (error instanceof StreamableHTTPError) return { kind: 'protocol', message: `HTTP ${String(err.code)}: ${describeError(error)}` };
   if (error instanceof Error && /not connected/i.test(error.message)) return { kind: 'connection', message: describeError(error) };
   return { kind: 'protocol', message: describeError(error) };
 }
-

@@ -79,10 +79,13 @@ export class HttpSide {
     const response = await fetch(url, { ...init, headers, signal });
     if (!post || !response.body || response.status < 200) return response;
     const limit = this.hooks.maxBodyBytes + FRAMING_ALLOWANCE;
-    return new Response(capped(response.body, limit, () => this.hooks.oversize(ids, limit)), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    return new Response(
+      capped(response.body, limit, () => this.hooks.oversize(ids, limit)),
+      {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      },
+    );
   };
 }

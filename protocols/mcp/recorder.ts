@@ -158,9 +158,10 @@ export class Recorder implements SdkTransport {
         const error = 'error' in message ? ` (error ${JSON.stringify(message.error).slice(0, 200)})` : '';
         this.trouble({
           kind: 'protocol',
-          message: message.id === undefined
-            ? `the server sent an error response without an id${error}`
-            : `the server answered with id ${JSON.stringify(message.id)}, which no request in flight has${error}`,
+          message:
+            message.id === undefined
+              ? `the server sent an error response without an id${error}`
+              : `the server answered with id ${JSON.stringify(message.id)}, which no request in flight has${error}`,
         });
       }
     } else {
@@ -198,7 +199,10 @@ export class Recorder implements SdkTransport {
     else if (error instanceof GarbageError) this.trouble({ kind: 'protocol', message: error.message });
     // Streamable HTTP: an SSE event or a JSON body that is no JSON-RPC message.
     else if (error instanceof SyntaxError || error?.name === 'ZodError') {
-      this.trouble({ kind: 'protocol', message: `the server sent something that is not a JSON-RPC message (${error instanceof SyntaxError ? error.message.split('\n')[0] : 'invalid message'})` });
+      this.trouble({
+        kind: 'protocol',
+        message: `the server sent something that is not a JSON-RPC message (${error instanceof SyntaxError ? error.message.split('\n')[0] : 'invalid message'})`,
+      });
     }
     // Anything else (a failed POST, a dropped SSE stream) fails the request it concerns through the Client.
     this.onerror?.(error);

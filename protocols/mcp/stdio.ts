@@ -140,9 +140,16 @@ export class GroupStdioTransport implements SdkTransport {
   describe(): string {
     const parts: string[] = [];
     if (this.why) parts.push(this.why);
-    if (this.exit) parts.push(this.exit.code !== null ? `the server exited with code ${this.exit.code}` : `the server was killed by ${this.exit.signal}`);
+    if (this.exit)
+      parts.push(
+        this.exit.code !== null ? `the server exited with code ${this.exit.code}` : `the server was killed by ${this.exit.signal}`,
+      );
     else if (this.ended && !this.why) parts.push('the server closed its stdout');
-    const line = this.stderrTail().split('\n').slice(this.stderrCut ? 1 : 0).map((l) => l.trim()).find((l) => l !== '');
+    const line = this.stderrTail()
+      .split('\n')
+      .slice(this.stderrCut ? 1 : 0)
+      .map((l) => l.trim())
+      .find((l) => l !== '');
     if (line) parts.push(`stderr: ${line.length > 300 ? `${line.slice(0, 300)}...` : line}`);
     return parts.join('; ');
   }

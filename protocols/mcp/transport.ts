@@ -98,7 +98,13 @@ export class McpTransport implements Transport {
   }
 
   /** One request and its answer, as received, within the deadline. */
-  private async attempt(conn: Connection, method: string, params: Record<string, unknown> | undefined, timeoutMs: number, signal?: AbortSignal): Promise<TransportOutcome> {
+  private async attempt(
+    conn: Connection,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<TransportOutcome> {
     const problem = conn.recorder.takeProblem() ?? conn.recorder.dead;
     if (problem) return { transportError: problem, elapsedMs: 0 };
     const started = performance.now();
@@ -107,13 +113,17 @@ export class McpTransport implements Transport {
     // The SDK's own timeout (an McpError -32001, the code of a FreshBooks answer) is set past ours and never read.
     conn.client
       .request({ method, ...(params ? { params } : {}) }, ResultSchema, { timeout: 2 * timeoutMs + 1000, signal: abort.signal })
-      .then(() => undefined, (error: unknown) => waiter.settle({ error }));
+      .then(
+        () => undefined,
+        (error: unknown) => waiter.settle({ error }),
+      );
     const settled = await within(waiter.done, timeoutMs, signal);
     const elapsedMs = rounded(started);
     if (!('value' in settled)) {
       conn.recorder.release(waiter, true);
       abort.abort(new Error('clientele stopped waiting')); // the SDK tells the server: notifications/cancelled
-      const message = 'timeout' in settled ? `no complete response within ${timeoutMs} ms` : 'the send was aborted before a complete response';
+      const message =
+        'timeout' in settled ? `no complete response within ${timeoutMs} ms` : 'the send was aborted before a complete response';
       return { transportError: { kind: 'timeout', message }, elapsedMs };
     }
     conn.recorder.release(waiter, !('message' in settled.value));
@@ -128,12 +138,16 @@ export class McpTransport implements Transport {
   }
 
   private httpSide(): HttpSide {
-    return new HttpSide({ maxBodyBytes: this.limits.maxBodyBytes, oversize: (ids, limit) => this.connection?.recorder.fail(ids, { kind: 'too-large', message: `the answer exceeds ${limit} bytes` }) });
+    return new HttpSide({
+      maxBodyBytes: this.limits.maxBodyBytes,
+      oversize: (ids, limit) => this.connection?.recorder.fail(ids, { kind: 'too-large', message: `the answer exceeds ${limit} bytes` }),
+    });
   }
 
   /** The live connection, or the outcome that says why there is none. A failed connection stays failed. */
   private connect(timeoutMs: number, signal?: AbortSignal): Promise<Connection | TransportOutcome> {
-    if (this.closed) return Promise.resolve({ transportError: { kind: 'connection', message: 'the MCP transport is closed' }, elapsedMs: 0 });
+    if (this.closed)
+      return Promise.resolve({ transportError: { kind: 'connection', message: 'the MCP transport is closed' }, elapsedMs: 0 });
     this.connecting ??= this.open(timeoutMs, signal).then((result) => {
       // Cut short by the caller (an interrupt, a shorter deadline than ours): the next send may try again.
       if (!('client' in result) && (signal?.aborted || timeoutMs < this.limits.timeoutMs)) this.connecting = undefined;
@@ -146,7 +160,8 @@ export class McpTransport implements Transport {
     const started = performance.now();
     let inner: SdkTransport;
     try {
-      if (this.address.kind === 'command') inner = this.stdio = new GroupStdioTransport(this.address.command, this.limits.maxBodyBytes + 64 * 1024);
+      if (this.address.kind === 'command')
+        inner = this.stdio = new GroupStdioTransport(this.address.command, this.limits.maxBodyBytes + 64 * 1024);
       else {
         this.http ??= this.httpSide();
         inner = new StreamableHTTPClientTransport(new URL(this.address.url), { fetch: this.http.fetch });
@@ -168,10 +183,13 @@ export class McpTransport implements Transport {
     const handshake = client.connect(recorder, { timeout: 2 * timeoutMs + 1000 }).then(() => ({ connected: true as const }));
     // Settles on the first of: the handshake done or failed, a problem the recorder saw (garbage, a wrong id, the server gone).
     // (When the Client gives up on a failed handshake it closes the transport: its own error says why, not that.)
-    const problem = waiter.done.then((settled) => ('message' in settled || recorder.closing ? new Promise<never>(() => undefined) : settled));
+    const problem = waiter.done.then((settled) =>
+      'message' in settled || recorder.closing ? new Promise<never>(() => undefined) : settled,
+    );
     const result = await within(Promise.race([handshake, problem]), timeoutMs, signal);
     const elapsedMs = rounded(started);
-    const answered = waiter.settled && 'message' in waiter.settled ? responseOf(waiter.settled.message, this.limits.maxBodyBytes) : undefined;
+    const answered =
+      waiter.settled && 'message' in waiter.settled ? responseOf(waiter.settled.message, this.limits.maxBodyBytes) : undefined;
     if ('value' in result && 'connected' in result.value && answered && !this.closed) {
       conn.handshake = { ...answered, elapsedMs };
       recorder.release(waiter, false);
@@ -179,7 +197,8 @@ export class McpTransport implements Transport {
     }
     const note = stdio?.describe();
     let failure: TransportError;
-    if ('timeout' in result) failure = { kind: 'connection', message: `no answer to initialize within ${timeoutMs} ms${note ? `; ${note}` : ''}` };
+    if ('timeout' in result)
+      failure = { kind: 'connection', message: `no answer to initialize within ${timeoutMs} ms${note ? `; ${note}` : ''}` };
     else if ('aborted' in result) failure = { kind: 'timeout', message: 'the send was aborted before the MCP handshake completed' };
     else if ('problem' in result.value) failure = result.value.problem;
     else {
@@ -193,10 +212,19 @@ export class McpTransport implements Transport {
   private async teardown(conn: Connection): Promise<void> {
     conn.recorder.closing = true;
     if (conn.inner instanceof StreamableHTTPClientTransport && conn.inner.sessionId) {
-      await within(conn.inner.terminateSession().catch(() => undefined), 1000);
+      await within(
+        conn.inner.terminateSession().catch(() => undefined),
+        1000,
+      );
     }
-    await within(conn.client.close().catch(() => undefined), CLOSE_BOUND_MS);
-    await within(conn.inner.close().catch(() => undefined), CLOSE_BOUND_MS);
+    await within(
+      conn.client.close().catch(() => undefined),
+      CLOSE_BOUND_MS,
+    );
+    await within(
+      conn.inner.close().catch(() => undefined),
+      CLOSE_BOUND_MS,
+    );
   }
 
   reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep {

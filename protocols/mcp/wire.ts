@@ -43,7 +43,8 @@ const PARSED_TEXT_MAX = 1024 * 1024;
 
 function firstTextAsJson(content: unknown): unknown {
   if (!Array.isArray(content)) return undefined;
-  const text = content.find((item) => isObject(item) && item.type === 'text' && typeof item.text === 'string') as { text: string } | undefined;
+  const text = content.find((item) => isObject(item) && item.type === 'text' && typeof item.text === 'string') as
+    { text: string } | undefined;
   if (!text || text.text.length > PARSED_TEXT_MAX || !/^\s*\{/.test(text.text)) return undefined;
   try {
     return JSON.parse(text.text);

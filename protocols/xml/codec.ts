@@ -139,7 +139,8 @@ export function scanXmlBounds(text: string, limits: XmlLimits = DEFAULT_XML_LIMI
       if (c === GREATER_THAN) break;
       if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
         const close = text.indexOf(c === DOUBLE_QUOTE ? '"' : "'", i + 1);
-        if ((close < 0 ? length : close) - i - 1 > limits.maxAttributeLength) return `an attribute value longer than ${limits.maxAttributeLength} characters`;
+        if ((close < 0 ? length : close) - i - 1 > limits.maxAttributeLength)
+          return `an attribute value longer than ${limits.maxAttributeLength} characters`;
         if (close < 0) return undefined;
         i = close;
       } else if (c === LESS_THAN) {
@@ -203,7 +204,11 @@ export function decodeXml(text: string, limits: Partial<XmlLimits> = {}): Decode
   const bound = scanXmlBounds(text, bounds);
   if (bound) return { ok: false, error: `${bound} (a bound clientele sets on XML bodies)` };
   const illegal = ILLEGAL_CHARACTER.exec(text);
-  if (illegal) return { ok: false, error: `malformed XML: illegal character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
+  if (illegal)
+    return {
+      ok: false,
+      error: `malformed XML: illegal character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
+    };
   // XML parsers see a single line feed for every line break.
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const verdict = XMLValidator.validate(source);
@@ -279,7 +284,8 @@ function decodeReferences(raw: string): string {
     if (name.startsWith('#')) {
       const code = /^#x[0-9a-fA-F]+$/.test(name) ? parseInt(name.slice(2), 16) : /^#[0-9]+$/.test(name) ? parseInt(name.slice(1), 10) : NaN;
       const char = Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-      if (!char || ILLEGAL_CHARACTER.test(char) || (code >= 0xd800 && code <= 0xdfff)) throw new MalformedXml(`invalid character reference &${name};`);
+      if (!char || ILLEGAL_CHARACTER.test(char) || (code >= 0xd800 && code <= 0xdfff))
+        throw new MalformedXml(`invalid character reference &${name};`);
       return char;
     }
     const value = PREDEFINED_ENTITIES[name];
@@ -364,7 +370,8 @@ function escapeAttribute(value: unknown): string {
 
 function checkCharacters(text: string): void {
   const illegal = ILLEGAL_CHARACTER.exec(text);
-  if (illegal) throw new RangeError(`XML cannot carry the character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  if (illegal)
+    throw new RangeError(`XML cannot carry the character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 const builder = new XMLBuilder({
@@ -389,7 +396,8 @@ function toBuilderContent(content: XmlContent | readonly XmlContent[]): unknown 
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map(toBuilderContent);
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(content as Record<string, XmlContent | readonly XmlContent[]>)) out[checkName(name)] = toBuilderContent(value);
+  for (const [name, value] of Object.entries(content as Record<string, XmlContent | readonly XmlContent[]>))
+    out[checkName(name)] = toBuilderContent(value);
   return out;
 }
 

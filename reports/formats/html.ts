@@ -11,7 +11,16 @@ import { killMatrixSection } from './html/kill-matrix.js';
 import { escapeHtml } from './html/markup.js';
 import { SCRIPT } from './html/script.js';
 import { STYLE } from './html/style.js';
-import { baselineSection, errorHtml, familySummary, fixFirstHtml, masthead, promisesLine, promisesSection, runFacts } from './html/summary.js';
+import {
+  baselineSection,
+  errorHtml,
+  familySummary,
+  fixFirstHtml,
+  masthead,
+  promisesLine,
+  promisesSection,
+  runFacts,
+} from './html/summary.js';
 
 export { escapeHtml } from './html/markup.js';
 export { basisHtml } from './html/failure.js';
@@ -26,7 +35,13 @@ function overview(report: Readonly<RunReport>): string {
   const out = ['<section class="panel overview-panel" id="summary">', '<h2>Summary</h2>'];
   if (report.error !== undefined) out.push(errorHtml(report.error));
   if (report.fixFirst?.length) out.push(fixFirstHtml(report.fixFirst));
-  out.push('<div class="overview">', `<div>${runFacts(report)}</div>`, `<div>${familySummary(report)}\n${promisesLine(report.promises)}</div>`, '</div>', '</section>');
+  out.push(
+    '<div class="overview">',
+    `<div>${runFacts(report)}</div>`,
+    `<div>${familySummary(report)}\n${promisesLine(report.promises)}</div>`,
+    '</div>',
+    '</section>',
+  );
   return out.join('\n');
 }
 

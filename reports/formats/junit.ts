@@ -1,7 +1,18 @@
 import type { ResponseExcerpt } from '../../engine/records.js';
 import { FAMILIES, type CheckResult, type Family, type FailureRecord, type RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
-import { baselineEntryText, basisText, blockedLine, bodyLabel, headerLines, oneLine, promiseCounts, responseStatus, visible, warningsNote } from '../render.js';
+import {
+  baselineEntryText,
+  basisText,
+  blockedLine,
+  bodyLabel,
+  headerLines,
+  oneLine,
+  promiseCounts,
+  responseStatus,
+  visible,
+  warningsNote,
+} from '../render.js';
 
 // XML 1.0 allows tab, LF, CR and these ranges; anything else (lone surrogates, U+FFFE/U+FFFF) makes the
 // whole file unparsable for CI tools, so it is dropped. Control characters never get here: `escapeXml`
@@ -138,14 +149,23 @@ function testcase(report: Readonly<RunReport>, check: CheckResult): string {
       return `${open}>\n      <skipped${attributes({ message: check.note ?? 'skipped' })}/>\n    </testcase>`;
     case 'blocked': {
       const skipped = `      <skipped${attributes({ message: blockedLine(check) })}>${escapeXml(check.note ?? blockedLine(check))}</skipped>`;
-      return element([...caseProperties([['status', 'blocked'], ['blockedBy', check.blockedBy]]), skipped]);
+      return element([
+        ...caseProperties([
+          ['status', 'blocked'],
+          ['blockedBy', check.blockedBy],
+        ]),
+        skipped,
+      ]);
     }
     case 'warned': {
       // A broken assumption does not fail the test case: it passes, and says why it warned.
       const failure = check.failure;
       const text = failure ? failureText(failure, check) : (check.note ?? 'warned');
       const properties = failure ? failureProperties(failure) : caseProperties([['severity', 'warning']]);
-      return element([...properties, `      <system-out>${escapeXml(`WARNING: ${failure?.message ?? check.note ?? 'warned'}\n${text}`)}</system-out>`]);
+      return element([
+        ...properties,
+        `      <system-out>${escapeXml(`WARNING: ${failure?.message ?? check.note ?? 'warned'}\n${text}`)}</system-out>`,
+      ]);
     }
     case 'failed': {
       const failure = check.failure;
@@ -155,9 +175,17 @@ function testcase(report: Readonly<RunReport>, check: CheckResult): string {
       // An expected failure (the baseline lists it) is reported as xfail tools do: skipped, with the failure kept.
       if (check.expectedFailure) {
         const skipped = `      <skipped${attributes({ message: `expected failure (in the baseline): ${message}` })}/>`;
-        return element([...properties, ...caseProperties([['expectedFailure', 'true']]), skipped, `      <system-out>${escapeXml(body)}</system-out>`]);
+        return element([
+          ...properties,
+          ...caseProperties([['expectedFailure', 'true']]),
+          skipped,
+          `      <system-out>${escapeXml(body)}</system-out>`,
+        ]);
       }
-      return element([...properties, `      <failure${attributes({ message, type: failure?.rule ?? 'failed' })}>${escapeXml(body)}</failure>`]);
+      return element([
+        ...properties,
+        `      <failure${attributes({ message, type: failure?.rule ?? 'failed' })}>${escapeXml(body)}</failure>`,
+      ]);
     }
     case 'errored': {
       const failure = check.failure;
@@ -188,7 +216,11 @@ function properties(report: Readonly<RunReport>): string {
     if (report.baseline.stale.length) values.push(['baseline.stale', report.baseline.stale.map(baselineEntryText).join(', ')]);
   }
   const promises = promiseCounts(report.promises);
-  values.push(['promises.kept', String(promises.kept)], ['promises.broken', String(promises.broken)], ['promises.untested', String(promises.untested)]);
+  values.push(
+    ['promises.kept', String(promises.kept)],
+    ['promises.broken', String(promises.broken)],
+    ['promises.untested', String(promises.untested)],
+  );
   const rows = values.map(([name, value]) => `      <property${attributes({ name, value })}/>`);
   return ['    <properties>', ...rows, '    </properties>'].join('\n');
 }
@@ -207,7 +239,9 @@ export const junitFormat: ReportFormat = {
   fileName: 'report.junit.xml',
   render(report: Readonly<RunReport>): string {
     // A suite per family the run covered (a family the API has no checks in is not an empty suite).
-    const families = FAMILIES.filter((family) => report.summary.families[family] !== undefined || report.checks.some((check) => check.family === family));
+    const families = FAMILIES.filter(
+      (family) => report.summary.families[family] !== undefined || report.checks.some((check) => check.family === family),
+    );
     const byFamily = families.map((family) => report.checks.filter((check) => check.family === family));
     const suites = families.map((family, index) => testsuite(report, family, byFamily[index]!));
     const root = `<testsuites${attributes({

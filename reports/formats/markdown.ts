@@ -55,7 +55,14 @@ function prose(text: string): string {
   return /[\r\n]/.test(text) ? fence(text, 'text') : escapeMarkdown(text);
 }
 
-const CAPITAL = { passed: 'Passed', warned: 'Warned', failed: 'Failed', errored: 'Errored', skipped: 'Skipped', blocked: 'Blocked' } as const;
+const CAPITAL = {
+  passed: 'Passed',
+  warned: 'Warned',
+  failed: 'Failed',
+  errored: 'Errored',
+  skipped: 'Skipped',
+  blocked: 'Blocked',
+} as const;
 
 function summaryTable(report: Readonly<RunReport>): string[] {
   const rows = [
@@ -179,7 +186,10 @@ export const markdownFormat: ReportFormat = {
       `- **Started:** ${report.startedAt}, took ${formatDuration(report.durationMs)}, ${report.summary.requests} requests`,
       `- **Tool:** clientele ${escapeMarkdown(report.tool.version)}`,
     ];
-    const parts: string[] = [`# clientele: ${escapeMarkdown(report.api)} against ${escapeMarkdown(report.target)} — ${report.outcome}`, facts.join('\n')];
+    const parts: string[] = [
+      `# clientele: ${escapeMarkdown(report.api)} against ${escapeMarkdown(report.target)} — ${report.outcome}`,
+      facts.join('\n'),
+    ];
     if (report.error !== undefined) parts.push(`> **Error:** ${escapeMarkdown(report.error.replace(/\s+/g, ' '))}`);
     const gate = gateLines(report);
     if (gate.length) parts.push(gate.map((line) => `> ${escapeMarkdown(line)}`).join('\n>\n'));
@@ -195,7 +205,11 @@ export const markdownFormat: ReportFormat = {
 
     const warned = warnedChecks(report);
     if (warned.length > 0) {
-      parts.push('## Warnings', 'Checks that broke only assumptions (the docs are silent there)' + (report.strict ? '; under strict they fail the run.' : '; they do not fail the run.'));
+      parts.push(
+        '## Warnings',
+        'Checks that broke only assumptions (the docs are silent there)' +
+          (report.strict ? '; under strict they fail the run.' : '; they do not fail the run.'),
+      );
       parts.push(...warned.map(checkSection));
     }
 
@@ -212,9 +226,7 @@ export const markdownFormat: ReportFormat = {
     if (skipped.length > 0) {
       parts.push(
         '## Skipped',
-        skipped
-          .map((check) => `- ${codeSpan(check.id)}: ${escapeMarkdown((check.note ?? 'skipped').replace(/\s+/g, ' '))}`)
-          .join('\n'),
+        skipped.map((check) => `- ${codeSpan(check.id)}: ${escapeMarkdown((check.note ?? 'skipped').replace(/\s+/g, ' '))}`).join('\n'),
       );
     }
 

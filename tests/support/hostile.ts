@@ -111,7 +111,8 @@ export const REST: ApiProfile = {
     body: json({ code: 16, message: 'Request failed with status_code: 401', details: [] }),
   }),
   isList: (request) => request.method === 'GET' && REST_CLIENTS.test(request.url),
-  lyingList: () => JSON.stringify({ response: { result: { clients: [], page: 1, pages: 1_000_000, per_page: 15, total: 999_999_999_999 } } }),
+  lyingList: () =>
+    JSON.stringify({ response: { result: { clients: [], page: 1, pages: 1_000_000, per_page: 15, total: 999_999_999_999 } } }),
   nested: (levels) => '['.repeat(levels) + ']'.repeat(levels),
   firstPageInstead(request) {
     const url = new URL(request.url, 'http://x');
@@ -148,15 +149,18 @@ export const CLASSIC: ApiProfile = {
   target: (origin) => `${origin}/api/2.1/xml-in`,
   args: () => [],
   mediaType: 'application/xml; charset=utf-8',
-  errorBody: (message) => `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="fail"><error>${xmlText(message)}</error><code>40010</code></response>`,
+  errorBody: (message) =>
+    `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="fail"><error>${xmlText(message)}</error><code>40010</code></response>`,
   unauthorized: () => ({
     status: 401,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="FreshBooks"' },
     body: Buffer.from('Authentication failed'),
   }),
   isList: (request) => request.method === 'POST' && request.body.includes('method="client.list"'),
-  lyingList: () => `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><clients page="1" per_page="25" pages="1000000" total="999999999999"></clients></response>`,
-  nested: (levels) => `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok">${'<a>'.repeat(levels)}${'</a>'.repeat(levels)}</response>`,
+  lyingList: () =>
+    `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><clients page="1" per_page="25" pages="1000000" total="999999999999"></clients></response>`,
+  nested: (levels) =>
+    `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok">${'<a>'.repeat(levels)}${'</a>'.repeat(levels)}</response>`,
   firstPageInstead(request) {
     const text = request.body.toString('utf8');
     const match = /<page>\s*(\d+)\s*<\/page>/.exec(text);
@@ -165,7 +169,12 @@ export const CLASSIC: ApiProfile = {
   },
   claimPage: (body, page) => Buffer.from(body.toString('utf8').replace(/(<clients\b[^>]*\bpage=")\d+"/, `$1${page}"`), 'utf8'),
   appendToNames(body, extra) {
-    const text = body.toString('utf8').replace(/<(first_name|organization)>([^<]*)<\/\1>/g, (_m, name: string, value: string) => `<${name}>${value}${xmlText(extra)}</${name}>`);
+    const text = body
+      .toString('utf8')
+      .replace(
+        /<(first_name|organization)>([^<]*)<\/\1>/g,
+        (_m, name: string, value: string) => `<${name}>${value}${xmlText(extra)}</${name}>`,
+      );
     return Buffer.from(text, 'utf8');
   },
   insertBytesInNames(body, bytes) {
@@ -211,9 +220,12 @@ const CLOSE_WITHIN_MS = 5_000;
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), ms);
-    })]);
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -227,7 +239,9 @@ export interface Listening {
 }
 
 /** An HTTP server on 127.0.0.1 whose close drops every socket (also the ones a handler took over) and clears every timer registered with `onClose`. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<Listening & { onClose(cleanup: () => void): void }> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+): Promise<Listening & { onClose(cleanup: () => void): void }> {
   const sockets = new Set<Socket>();
   const cleanups = new Set<() => void>();
   const server = createServer((req, res) => {
@@ -363,7 +377,10 @@ export async function front(ctx: ServeContext, handle: (exchange: FrontExchange)
 }
 
 /** A server of its own on loopback (no reference behind it), as the API's `--target`. */
-export async function alone(ctx: ServeContext, handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<Served> {
+export async function alone(
+  ctx: ServeContext,
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+): Promise<Served> {
   const own = await listen(handler);
   return { target: ctx.profile.target(own.origin), close: () => own.close() };
 }
@@ -433,8 +450,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     waits: true,
     exits: FAILS,
     expectedSeconds: 35,
-    serve: (ctx) =>
-      alone(ctx, () => undefined),
+    serve: (ctx) => alone(ctx, () => undefined),
   },
   {
     name: 'answers every request after 9 s',
@@ -664,7 +680,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
           return;
         }
         const answer = await forward();
-        send(res, { ...answer, body: ctx.profile.appendToNames(answer.body, ctx.profile.id === 'freshbooks-classic' ? '\u009b2J\u0085\u009d0;pwned\u009c' : ESCAPES) });
+        send(res, {
+          ...answer,
+          body: ctx.profile.appendToNames(
+            answer.body,
+            ctx.profile.id === 'freshbooks-classic' ? '\u009b2J\u0085\u009d0;pwned\u009c' : ESCAPES,
+          ),
+        });
       }),
   },
   // -- lists ----------------------------------------------------------------------------------------
@@ -705,14 +727,16 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     exits: FAILS,
     runs: 5,
     expectedSeconds: 12,
-    serve: (ctx) => always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Too many requests.'), { 'retry-after': '1' })),
+    serve: (ctx) =>
+      always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Too many requests.'), { 'retry-after': '1' })),
   },
   {
     name: '429 with Retry-After: 31536000',
     wire: true,
     exits: FAILS,
     runs: 5,
-    serve: (ctx) => always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Come back next year.'), { 'retry-after': '31536000' })),
+    serve: (ctx) =>
+      always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Come back next year.'), { 'retry-after': '31536000' })),
   },
   {
     name: '503 with Retry-After: 1 for 2.5 s, then honest',
@@ -723,7 +747,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       let since: number | undefined;
       return front(ctx, async ({ res, forward }) => {
         since ??= Date.now();
-        if (Date.now() - since < 2_500) send(res, text(503, ctx.profile.mediaType, ctx.profile.errorBody('Down for maintenance.'), { 'retry-after': '1' }));
+        if (Date.now() - since < 2_500)
+          send(res, text(503, ctx.profile.mediaType, ctx.profile.errorBody('Down for maintenance.'), { 'retry-after': '1' }));
         else send(res, await forward());
       });
     },
@@ -763,7 +788,11 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     serve: (ctx) =>
       alone(ctx, (req) => {
         req.resume();
-        raw(req, 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>; rel=preload\r\n\r\n', 'destroy');
+        raw(
+          req,
+          'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>; rel=preload\r\n\r\n',
+          'destroy',
+        );
       }),
   },
   {
@@ -898,8 +927,16 @@ export function runClientele(options: {
   const profile = PROFILES[options.api];
   const reportDir = mkdtempSync(join(tmpdir(), 'clientele-hostile-'));
   const args = [
-    join(PROJECT_ROOT, 'bin', 'clientele.js'), 'run', '--api', options.api, '--target', options.target,
-    ...profile.args(options.accountId), '--report-dir', reportDir, ...(options.extra ?? []),
+    join(PROJECT_ROOT, 'bin', 'clientele.js'),
+    'run',
+    '--api',
+    options.api,
+    '--target',
+    options.target,
+    ...profile.args(options.accountId),
+    '--report-dir',
+    reportDir,
+    ...(options.extra ?? []),
   ];
   // The child sees what a user's shell would: none of the test runner's own variables.
   const env: Record<string, string> = {};
@@ -986,10 +1023,14 @@ export function secretForms(token: string): { form: string; needle: string }[] {
     add(`token[${at}:${at + MIN_FRAGMENT}]`, fragment);
     add(`URL-encoded token[${at}:${at + MIN_FRAGMENT}]`, encodeURIComponent(fragment));
   }
-  for (const [label, plain] of [['token:X', `${token}:X`], ['token', token]] as const) {
+  for (const [label, plain] of [
+    ['token:X', `${token}:X`],
+    ['token', token],
+  ] as const) {
     const encoded = Buffer.from(plain, 'utf8').toString('base64');
     add(`base64(${label})`, encoded.replace(/=+$/, ''));
-    for (let at = 0; at + 16 <= encoded.replace(/=+$/, '').length; at++) add(`base64(${label})[${at}:${at + 16}]`, encoded.slice(at, at + 16));
+    for (let at = 0; at + 16 <= encoded.replace(/=+$/, '').length; at++)
+      add(`base64(${label})[${at}:${at + 16}]`, encoded.slice(at, at + 16));
   }
   return forms;
 }
@@ -1016,11 +1057,16 @@ export function judge(run: ChildRun, token: string, limits: { seconds: number; r
       problems.push(`report.json does not parse: ${(error as Error).message}`);
     }
   }
-  for (const [stream, textOf] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+  for (const [stream, textOf] of [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+  ] as const) {
     const trace = STACK_TRACE.exec(textOf);
-    if (trace) problems.push(`stack trace on ${stream}: ${JSON.stringify(textOf.slice(Math.max(0, trace.index - 200), trace.index + 200))}`);
+    if (trace)
+      problems.push(`stack trace on ${stream}: ${JSON.stringify(textOf.slice(Math.max(0, trace.index - 200), trace.index + 200))}`);
   }
-  if (run.peakRssMiB !== undefined && !(run.peakRssMiB < limits.rssMiB)) problems.push(`peak RSS ${run.peakRssMiB.toFixed(0)} MiB (bound ${limits.rssMiB} MiB)`);
+  if (run.peakRssMiB !== undefined && !(run.peakRssMiB < limits.rssMiB))
+    problems.push(`peak RSS ${run.peakRssMiB.toFixed(0)} MiB (bound ${limits.rssMiB} MiB)`);
   const texts = [
     { path: 'stdout', text: run.stdout },
     { path: 'stderr', text: run.stderr },
@@ -1038,7 +1084,9 @@ export function judge(run: ChildRun, token: string, limits: { seconds: number; r
     if (control) {
       const count = body.match(new RegExp(RAW_CONTROL.source, 'g'))!.length;
       const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-      problems.push(`${path} holds ${count} raw control character(s), first U+${code}: ${JSON.stringify(body.slice(Math.max(0, control.index - 60), control.index + 40))}`);
+      problems.push(
+        `${path} holds ${count} raw control character(s), first U+${code}: ${JSON.stringify(body.slice(Math.max(0, control.index - 60), control.index + 40))}`,
+      );
     }
   }
   return problems;

@@ -46,4 +46,3 @@ export function openApiMetaSchema(): { schema: Json; rewritten: number } {
   if (anchors.join() !== '/$defs/schema#meta') throw new Error(`unexpected $dynamicAnchor set: ${anchors.join(', ')}`);
   return { schema, rewritten };
 }
-

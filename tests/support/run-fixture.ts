@@ -9,8 +9,14 @@ import { embeddedRun } from '../../cli/targets.js';
 import { PROJECT_ROOT } from '../../generators/spec.js';
 import { runSuites } from '../../runner/run.js';
 
-const { target, config } = await embeddedRun(parseCli(['run', '--seed', '1', '--runs', '2', '--only', 'contract'], {}), findApi('freshbooks-rest'), undefined);
-const report = await runSuites(config, { targetLabel: 'fixture' }, [join(PROJECT_ROOT, 'tests', 'fixtures', process.argv[2]!)]).finally(() => target.close());
+const { target, config } = await embeddedRun(
+  parseCli(['run', '--seed', '1', '--runs', '2', '--only', 'contract'], {}),
+  findApi('freshbooks-rest'),
+  undefined,
+);
+const report = await runSuites(config, { targetLabel: 'fixture' }, [join(PROJECT_ROOT, 'tests', 'fixtures', process.argv[2]!)]).finally(
+  () => target.close(),
+);
 // vitest marks the process failed after an unhandled error; the report is what the test reads.
 process.stdout.write(JSON.stringify(report));
 process.exitCode = 0;

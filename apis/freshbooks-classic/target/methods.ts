@@ -5,15 +5,41 @@ import { timestampNow } from '../../../targets/time.js';
 import { clientElement, element, ok, type Outcome, type Served } from './envelopes.js';
 import type { ClassicFaults } from './faults.js';
 import {
-  FailCode, PlainFailure, RequestFailure, childrenByName, leafText, malformed, parseClientId, parseFolder, parsePositiveInteger,
-  parseRequestDocument, parseTimestampFilter,
+  FailCode,
+  PlainFailure,
+  RequestFailure,
+  childrenByName,
+  leafText,
+  malformed,
+  parseClientId,
+  parseFolder,
+  parsePositiveInteger,
+  parseRequestDocument,
+  parseTimestampFilter,
 } from './requests.js';
-import { CLIENT_FIELDS, blankFields, randomPassword, type Caller, type ClientFields, type ClientRecord, type ClientStore } from './store.js';
+import {
+  CLIENT_FIELDS,
+  blankFields,
+  randomPassword,
+  type Caller,
+  type ClientFields,
+  type ClientRecord,
+  type ClientStore,
+} from './store.js';
 
 const DEFAULT_PER_PAGE = 25;
 const FAULTY_DEFAULT_PER_PAGE = 10;
 
-const LIST_FILTERS: ReadonlySet<string> = new Set(['email', 'username', 'notes', 'folder', 'updated_from', 'updated_to', 'page', 'per_page']);
+const LIST_FILTERS: ReadonlySet<string> = new Set([
+  'email',
+  'username',
+  'notes',
+  'folder',
+  'updated_from',
+  'updated_to',
+  'page',
+  'per_page',
+]);
 const CREATE_ELEMENTS: ReadonlySet<string> = new Set(CLIENT_FIELDS);
 const UPDATE_ELEMENTS: ReadonlySet<string> = new Set(['client_id', ...CLIENT_FIELDS]);
 const ID_ONLY: ReadonlySet<string> = new Set(['client_id']);
@@ -148,7 +174,13 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     const total = faults.totalCappedAt100 ? Math.min(counted, 100) : counted;
     const pages = faults.emptyListOnePage && matched.length === 0 ? 1 : servedPages;
     const attributes = { page: String(page), per_page: String(perPage), pages: String(pages), total: String(total) };
-    return ok([element('clients', items.map((record) => clientElement(record)), attributes)]);
+    return ok([
+      element(
+        'clients',
+        items.map((record) => clientElement(record)),
+        attributes,
+      ),
+    ]);
   }
 
   const methods: ReadonlyMap<string, (request: XmlElement, caller: Caller) => Outcome> = new Map([

@@ -55,7 +55,12 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     faults: { updateAnswersClient: true },
     assumption: true,
   },
-  { id: 'fail-without-code', description: 'The fail envelope has <error> but no <code>.', faults: { failWithoutCode: true }, assumption: true },
+  {
+    id: 'fail-without-code',
+    description: 'The fail envelope has <error> but no <code>.',
+    faults: { failWithoutCode: true },
+    assumption: true,
+  },
   {
     id: 'unescaped-text',
     description: 'Response text is not escaped, so a value with & or < makes malformed XML.',
@@ -86,7 +91,12 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     faults: { deletedStayActive: true },
   },
   { id: 'no-auth', description: 'A request without credentials is served as the admin.', faults: { noAuth: true } },
-  { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true }, assumption: true },
+  {
+    id: 'per-page-uncapped',
+    description: 'per_page above 100 is honoured instead of capped.',
+    faults: { perPageUncapped: true },
+    assumption: true,
+  },
   { id: 'create-drops-postal-code', description: 'client.create ignores p_code.', faults: { createDropsPostalCode: true } },
   {
     id: 'any-user-accepted',

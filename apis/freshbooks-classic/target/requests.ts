@@ -21,14 +21,20 @@ export type FailCode = (typeof FailCode)[keyof typeof FailCode];
 
 /** Thrown while serving a request; answered as the fail envelope with its code. */
 export class RequestFailure extends Error {
-  constructor(readonly code: FailCode, message: string) {
+  constructor(
+    readonly code: FailCode,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** Thrown under the unknown-id-404 fault: answered with this HTTP status and a plain-text body, no envelope. */
 export class PlainFailure extends Error {
-  constructor(readonly httpStatus: number, message: string) {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -95,7 +95,12 @@ export async function startTarget(
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== MCP_PATH) return sendJson(res, 404, { error: `no MCP endpoint at ${url.pathname}; use ${MCP_PATH}` });
     if (token !== '' && req.headers.authorization !== `Bearer ${token}`) {
-      return sendJson(res, 401, { error: 'invalid_token', error_description: 'A valid Bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
+      return sendJson(
+        res,
+        401,
+        { error: 'invalid_token', error_description: 'A valid Bearer token is required' },
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     let body: unknown;
     if (req.method === 'POST') {

@@ -43,7 +43,8 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
   },
   {
     id: 'serves-without-auth',
-    description: 'A server started without FreshBooks credentials serves data instead of answering -32001 (seen only when started unauthenticated).',
+    description:
+      'A server started without FreshBooks credentials serves data instead of answering -32001 (seen only when started unauthenticated).',
     faults: { servesWithoutAuth: true },
   },
   {
@@ -55,7 +56,8 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
   },
   {
     id: 'wrong-types-internal-error',
-    description: 'A client_create text argument of another JSON type (fName: 123) crashes the call: -32603 (internal error) instead of -32602.',
+    description:
+      'A client_create text argument of another JSON type (fName: 123) crashes the call: -32603 (internal error) instead of -32602.',
     faults: { wrongTypesInternalError: true },
     // The seed documents no answer to wrongly typed arguments; -32602 is assumed.
     assumption: true,
@@ -102,7 +104,11 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     // The seed says only "(partial match)"; ignoring letter case is assumed.
     assumption: true,
   },
-  { id: 'vis-state-filter-ignored', description: 'The visState filter is ignored: clients of every state are listed.', faults: { visStateFilterIgnored: true } },
+  {
+    id: 'vis-state-filter-ignored',
+    description: 'The visState filter is ignored: clients of every state are listed.',
+    faults: { visStateFilterIgnored: true },
+  },
   // Semantics.
   {
     id: 'update-wipes-unreferenced',

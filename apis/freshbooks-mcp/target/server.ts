@@ -5,13 +5,28 @@
 import { readFileSync } from 'node:fs';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema, ErrorCode, InitializeRequestSchema, LATEST_PROTOCOL_VERSION, ListToolsRequestSchema, McpError, SUPPORTED_PROTOCOL_VERSIONS,
-  type CallToolResult, type Tool,
+  CallToolRequestSchema,
+  ErrorCode,
+  InitializeRequestSchema,
+  LATEST_PROTOCOL_VERSION,
+  ListToolsRequestSchema,
+  McpError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type CallToolResult,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpFaults } from './faults.js';
 import {
-  BOOLEAN_FIELDS, DELETED, TEXT_FIELDS, VIS_STATES, clientJson,
-  type AccountClients, type Accounts, type ClientRecord, type ListQuery, type Patch,
+  BOOLEAN_FIELDS,
+  DELETED,
+  TEXT_FIELDS,
+  VIS_STATES,
+  clientJson,
+  type AccountClients,
+  type Accounts,
+  type ClientRecord,
+  type ListQuery,
+  type Patch,
 } from './store.js';
 
 export const NOT_AUTHENTICATED = -32001;
@@ -71,12 +86,18 @@ function invalid(message: string): McpError {
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
-    case 'string': return typeof value === 'string';
-    case 'integer': return Number.isSafeInteger(value);
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean': return typeof value === 'boolean';
-    case 'null': return value === null;
-    default: return false;
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return Number.isSafeInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    default:
+      return false;
   }
 }
 
@@ -114,7 +135,9 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
   }
 
   function notFound(id: number): McpError {
-    return faults.notFoundInternal ? new McpError(ErrorCode.InternalError, 'Internal error') : new McpError(CLIENT_NOT_FOUND, `Client not found: ${id}`);
+    return faults.notFoundInternal
+      ? new McpError(ErrorCode.InternalError, 'Internal error')
+      : new McpError(CLIENT_NOT_FOUND, `Client not found: ${id}`);
   }
 
   function existing(clients: AccountClients, id: number): ClientRecord {
@@ -149,7 +172,9 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
         throw invalid(`Invalid visState value: ${visState} (use 0, 1, or 2)`);
       }
       const query: ListQuery = {
-        page, perPage, visState,
+        page,
+        perPage,
+        visState,
         email: args.email as string | undefined,
         organization: args.organization as string | undefined,
         fName: args.fName as string | undefined,
@@ -169,7 +194,8 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
     client_create(args) {
       const clients = account(args);
       const named = (['fName', 'lName', 'organization'] as const).some((k) => typeof args[k] === 'string' && /\S/.test(args[k] as string));
-      if (!named && !faults.namelessCreateAccepted) throw invalid('Missing name/organization: provide at least one of fName, lName or organization');
+      if (!named && !faults.namelessCreateAccepted)
+        throw invalid('Missing name/organization: provide at least one of fName, lName or organization');
       const patch = patchOf(args);
       delete patch.visState; // not an argument of client_create
       if (faults.createDropsBusPhone) delete patch.busPhone;
@@ -179,7 +205,8 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
       const clients = account(args);
       const id = clientIdOf(args);
       const patch = patchOf(args);
-      if (patch.visState !== undefined && !VIS_STATES.includes(patch.visState)) throw invalid(`Invalid visState value: ${patch.visState} (use 0, 1, or 2)`);
+      if (patch.visState !== undefined && !VIS_STATES.includes(patch.visState))
+        throw invalid(`Invalid visState value: ${patch.visState} (use 0, 1, or 2)`);
       const record = existing(clients, id);
       clients.update(record, patch);
       return result(json(record));
@@ -199,14 +226,19 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
     // The SDK's own initialize, less the capabilities: the tool handlers stay registered and answer.
     server.setRequestHandler(InitializeRequestSchema, async (request) => {
       const asked = request.params.protocolVersion;
-      return { protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION, capabilities: {}, serverInfo: SERVER_INFO };
+      return {
+        protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION,
+        capabilities: {},
+        serverInfo: SERVER_INFO,
+      };
     });
   }
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: advertisedTools(faults) }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name } = request.params;
     const args: Args = request.params.arguments ?? {};
-    if (!authenticated && !faults.servesWithoutAuth) throw new McpError(NOT_AUTHENTICATED, 'Not authenticated: call auth_get_url to authenticate');
+    if (!authenticated && !faults.servesWithoutAuth)
+      throw new McpError(NOT_AUTHENTICATED, 'Not authenticated: call auth_get_url to authenticate');
     const tool = TOOLS.find((candidate) => candidate.name === name);
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
     if (!tool || !handler) {
@@ -215,7 +247,9 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
     }
     if (faults.wrongTypesInternalError && name === 'client_create') {
       // Text normalised before the type check: a number, boolean, object or array where text belongs crashes it (`value.trim is not a function`).
-      const crashes = Object.entries(args).some(([key, value]) => tool.inputSchema.properties[key]?.type === 'string' && value !== undefined && typeof value !== 'string');
+      const crashes = Object.entries(args).some(
+        ([key, value]) => tool.inputSchema.properties[key]?.type === 'string' && value !== undefined && typeof value !== 'string',
+      );
       if (crashes) throw new McpError(ErrorCode.InternalError, 'Internal error');
     }
     checkShape(tool, args);

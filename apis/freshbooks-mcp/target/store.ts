@@ -4,13 +4,44 @@ import type { McpFaults } from './faults.js';
 
 /** The writable text fields, in the seed's order; `null` only where the Client Object table says Nullable. */
 export const TEXT_FIELDS = [
-  'fName', 'lName', 'organization', 'email', 'busPhone', 'homePhone', 'mobPhone', 'fax', 'note',
-  'pStreet', 'pStreet2', 'pCity', 'pProvince', 'pCode', 'pCountry',
-  'sStreet', 'sStreet2', 'sCity', 'sProvince', 'sCode', 'sCountry',
-  'currencyCode', 'language', 'vatNumber', 'vatName',
+  'fName',
+  'lName',
+  'organization',
+  'email',
+  'busPhone',
+  'homePhone',
+  'mobPhone',
+  'fax',
+  'note',
+  'pStreet',
+  'pStreet2',
+  'pCity',
+  'pProvince',
+  'pCode',
+  'pCountry',
+  'sStreet',
+  'sStreet2',
+  'sCity',
+  'sProvince',
+  'sCode',
+  'sCountry',
+  'currencyCode',
+  'language',
+  'vatNumber',
+  'vatName',
 ] as const;
 export const BOOLEAN_FIELDS = ['allowLateFees', 'allowLateNotifications'] as const;
-const NULLABLE: ReadonlySet<string> = new Set(['fName', 'lName', 'organization', 'email', 'homePhone', 'note', 'language', 'vatNumber', 'vatName']);
+const NULLABLE: ReadonlySet<string> = new Set([
+  'fName',
+  'lName',
+  'organization',
+  'email',
+  'homePhone',
+  'note',
+  'language',
+  'vatNumber',
+  'vatName',
+]);
 export const VIS_STATES: readonly number[] = [0, 1, 2];
 export const DELETED = 1;
 
@@ -110,7 +141,9 @@ export class AccountClients {
     const all = [...this.clients.values()].sort((a, b) => a.id - b.id);
     const filters = buildFilters(query, faults);
     const matched = all.filter((r) => filters.every((f) => f(r)));
-    const counted = faults.totalCountsAllStates ? all.filter((r) => buildFilters({ ...query, visState: undefined }, faults).every((f) => f(r))) : matched;
+    const counted = faults.totalCountsAllStates
+      ? all.filter((r) => buildFilters({ ...query, visState: undefined }, faults).every((f) => f(r)))
+      : matched;
     // Under pages-zero-based, page N is served as the (N+1)th page.
     const served = paginate(matched, faults.pagesZeroBased ? query.page + 1 : query.page, query.perPage, {
       perPageUncapped: faults.perPageUncapped,

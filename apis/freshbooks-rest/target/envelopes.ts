@@ -54,7 +54,10 @@ export const INTERNAL_ERROR_BODY = newErrorBody(500, 13, '1000', { object: '', m
 
 export function pathNotFoundBody(pathname: string): Json {
   return newErrorBody(404, 5, '1012', {
-    object: '', message: 'The requested URL was not found on the server.', value: pathname, field: '',
+    object: '',
+    message: 'The requested URL was not found on the server.',
+    value: pathname,
+    field: '',
   });
 }
 

@@ -42,8 +42,18 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     description: 'total counts every client of the account, ignoring the search filters.',
     faults: { totalIgnoresFilters: true },
   },
-  { id: 'per-page-uncapped', description: 'per_page above 100 is honoured instead of capped.', faults: { perPageUncapped: true }, assumption: true },
-  { id: 'like-case-sensitive', description: '_like filters compare case-sensitively.', faults: { likeCaseSensitive: true }, assumption: true },
+  {
+    id: 'per-page-uncapped',
+    description: 'per_page above 100 is honoured instead of capped.',
+    faults: { perPageUncapped: true },
+    assumption: true,
+  },
+  {
+    id: 'like-case-sensitive',
+    description: '_like filters compare case-sensitively.',
+    faults: { likeCaseSensitive: true },
+    assumption: true,
+  },
   {
     id: 'like-prefix-only',
     description: '_like filters match only at the start of the value.',

@@ -2,9 +2,7 @@
 import { BOOLEAN_FIELDS, TEXT_FIELDS, VIS_STATES, type Patch } from './store.js';
 import { valueText, type OldError } from './envelopes.js';
 
-export type Route =
-  | { kind: 'collection'; accountId: string }
-  | { kind: 'item'; accountId: string; id: string };
+export type Route = { kind: 'collection'; accountId: string } | { kind: 'item'; accountId: string; id: string };
 
 const ROUTE_PATTERN = /^\/accounting\/account\/([^/]+)\/users\/clients(?:\/([^/]+))?$/;
 export const ALLOWED_METHODS: Record<Route['kind'], readonly string[]> = { collection: ['GET', 'POST'], item: ['GET', 'PUT'] };
@@ -55,7 +53,9 @@ export function parseClientBody(raw: string, acceptsWrongTypes = false): ParsedC
     return {
       ok: false,
       status: 422,
-      errors: [{ errno: 1001, field: 'client', message: "Request body must be an object with a 'client' object.", value: valueText(given) }],
+      errors: [
+        { errno: 1001, field: 'client', message: "Request body must be an object with a 'client' object.", value: valueText(given) },
+      ],
     };
   }
   const input = body.client;

@@ -8,8 +8,18 @@ import { serveOnLoopback } from '../../../targets/loopback.js';
 import { paginate } from '../../../targets/paging.js';
 import type { RunningTarget } from '../../../targets/types.js';
 import {
-  INTERNAL_ERROR_BODY, UNAUTHORIZED_BODY, accountNotFoundBody, bodyTooLargeBody, clientEnvelope, clientNotFoundBody,
-  listEnvelope, methodNotAllowedBody, oldErrorBody, pathNotFoundBody, type Json, type SerializeOptions,
+  INTERNAL_ERROR_BODY,
+  UNAUTHORIZED_BODY,
+  accountNotFoundBody,
+  bodyTooLargeBody,
+  clientEnvelope,
+  clientNotFoundBody,
+  listEnvelope,
+  methodNotAllowedBody,
+  oldErrorBody,
+  pathNotFoundBody,
+  type Json,
+  type SerializeOptions,
 } from './envelopes.js';
 import type { FreshbooksFaults } from './faults.js';
 import { buildFilters } from './filters.js';
@@ -29,7 +39,9 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
   const { token, accountId } = options;
   const store = new ClientStore(faults);
   const serializing: SerializeOptions = {
-    accountId, idAsString: faults.idAsString, listOmitsPerPage: faults.listOmitsPerPage,
+    accountId,
+    idAsString: faults.idAsString,
+    listOmitsPerPage: faults.listOmitsPerPage,
   };
 
   function sendJsonText(res: ServerResponse, status: number, text: string, extraHeaders?: Record<string, string>): void {

@@ -4,9 +4,7 @@
  */
 import type { FieldErrors } from './envelopes.js';
 import type { GrowcrmFaults } from './faults.js';
-import {
-  CATEGORIES, TEXT_FIELDS, type ClientRecord, type ClientStore, type NewClient, type Patch,
-} from './store.js';
+import { CATEGORIES, TEXT_FIELDS, type ClientRecord, type ClientStore, type NewClient, type Patch } from './store.js';
 
 export const CUSTOM_FIELD = 'client_custom_field_1';
 const STATUSES: readonly string[] = ['active', 'suspended'];
@@ -16,7 +14,9 @@ export type Route = { kind: 'collection' } | { kind: 'item'; id: string } | { ki
 
 const ROUTE_PATTERN = /^\/api\/clients(?:\/([^/]+)(?:\/(tags|status|owner))?)?$/;
 export const ALLOWED_METHODS: Record<Route['kind'], readonly string[]> = {
-  collection: ['GET', 'POST'], item: ['GET', 'PATCH', 'DELETE'], action: ['PUT'],
+  collection: ['GET', 'POST'],
+  item: ['GET', 'PATCH', 'DELETE'],
+  action: ['PUT'],
 };
 
 export function matchRoute(pathname: string): Route | undefined {
@@ -178,7 +178,10 @@ export function parseCreate(input: Input, faults: GrowcrmFaults, store: ClientSt
     const first = firstName ?? '';
     const fallback = faults.companyDefaultFirstName ? first : `${first} ${lastName}`;
     return {
-      firstName: first, lastName: lastName ?? '', email: email ?? '', tags: tags ?? [],
+      firstName: first,
+      lastName: lastName ?? '',
+      email: email ?? '',
+      tags: tags ?? [],
       patch: { ...patch, client_company_name: patch.client_company_name ?? fallback },
     };
   });

@@ -8,13 +8,32 @@ import { serveOnLoopback } from '../../../targets/loopback.js';
 import { paginate } from '../../../targets/paging.js';
 import type { RunningTarget } from '../../../targets/types.js';
 import {
-  CLIENT_NOT_FOUND, MESSAGES, ROUTE_NOT_FOUND, SERVER_ERROR_BODY, UNAUTHORIZED_MESSAGE, dataBody, listBody, messageBody,
-  serializeClient, validationBody, type FieldErrors, type Json,
+  CLIENT_NOT_FOUND,
+  MESSAGES,
+  ROUTE_NOT_FOUND,
+  SERVER_ERROR_BODY,
+  UNAUTHORIZED_MESSAGE,
+  dataBody,
+  listBody,
+  messageBody,
+  serializeClient,
+  validationBody,
+  type FieldErrors,
+  type Json,
 } from './envelopes.js';
 import type { GrowcrmFaults } from './faults.js';
 import {
-  ALLOWED_METHODS, parseBody, parseCreate, parseOwner, parseStatus, parseTags, parseUpdate, matchRoute,
-  type Action, type Input, type Parsed,
+  ALLOWED_METHODS,
+  parseBody,
+  parseCreate,
+  parseOwner,
+  parseStatus,
+  parseTags,
+  parseUpdate,
+  matchRoute,
+  type Action,
+  type Input,
+  type Parsed,
 } from './requests.js';
 import { parseListQuery } from './list-query.js';
 import { ClientStore, type ClientRecord } from './store.js';
@@ -65,12 +84,18 @@ export function startGrowcrmTarget(options: GrowcrmTargetOptions): Promise<Runni
 
   function handleList(res: ServerResponse, params: URLSearchParams): void {
     const { query, page, limit: asked, pageGiven } = parseListQuery(params, faults);
-    if (faults.limit100Rejected && asked === 100) return send(res, 422, validationBody({ limit: ['The limit may not be greater than 99.'] }));
+    if (faults.limit100Rejected && asked === 100)
+      return send(res, 422, validationBody({ limit: ['The limit may not be greater than 99.'] }));
     const limit = faults.smallLimitIgnored && asked < 10 ? 10 : faults.maxPageSize99 && asked === 100 ? 99 : asked;
     const matched = store.list(query);
-    const served = faults.pageZeroUnlimited && pageGiven < 1
-      ? { items: matched, perPage: limit, pages: 1 }
-      : paginate(matched, page, limit, { perPageUncapped: faults.limitUncapped, pagesFloor: faults.lastPageFloor, laterPagesStartEarly: faults.pageBoundaryRepeat });
+    const served =
+      faults.pageZeroUnlimited && pageGiven < 1
+        ? { items: matched, perPage: limit, pages: 1 }
+        : paginate(matched, page, limit, {
+            perPageUncapped: faults.limitUncapped,
+            pagesFloor: faults.lastPageFloor,
+            laterPagesStartEarly: faults.pageBoundaryRepeat,
+          });
     // Laravel's paginator: an empty list still has one (empty) page.
     const lastPage = faults.emptyListLastPage0 && matched.length === 0 ? 0 : Math.max(1, served.pages);
     const meta = { current_page: page, per_page: served.perPage, total: matched.length, last_page: lastPage };

@@ -2,13 +2,24 @@
 import type { GrowcrmFaults } from './faults.js';
 
 /** The categories the embedded CRM is configured with; 1 is the system default. */
-export const CATEGORIES: ReadonlyMap<number, string> = new Map([[1, 'Default'], [2, 'Standard'], [3, 'Wholesale']]);
+export const CATEGORIES: ReadonlyMap<number, string> = new Map([
+  [1, 'Default'],
+  [2, 'Standard'],
+  [3, 'Wholesale'],
+]);
 export const DEFAULT_CATEGORY_ID = 1;
 
 /** The optional fields create and update share, by their request name. */
 export const TEXT_FIELDS = [
-  'client_description', 'client_phone', 'client_website', 'client_vat', 'client_billing_street',
-  'client_billing_city', 'client_billing_state', 'client_billing_zip', 'client_billing_country',
+  'client_description',
+  'client_phone',
+  'client_website',
+  'client_vat',
+  'client_billing_street',
+  'client_billing_city',
+  'client_billing_state',
+  'client_billing_zip',
+  'client_billing_country',
 ] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
@@ -102,7 +113,13 @@ export class ClientStore {
 
   create(input: NewClient): ClientRecord {
     const id = this.allocateId();
-    const user: UserRecord = { id: this.nextUserId++, clientId: id, firstName: input.firstName, lastName: input.lastName, email: input.email };
+    const user: UserRecord = {
+      id: this.nextUserId++,
+      clientId: id,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      email: input.email,
+    };
     this.users.set(user.id, user);
     const text = Object.fromEntries(TEXT_FIELDS.map((field) => [field, input.patch[field] ?? null])) as Record<TextField, string | null>;
     const tags = this.faults.tagsOnCreateDropped ? [] : tagSet(input.tags);
@@ -206,11 +223,16 @@ export class ClientStore {
   private comparator(sort: SortKey | undefined): (a: ClientRecord, b: ClientRecord) => number {
     const { faults } = this;
     switch (sort) {
-      case 'client_company_name': return faults.sortCompanyNameById ? byId : byName;
-      case 'client_status': return faults.sortStatusById ? byId : byStatus;
-      case 'client_created': return faults.sortCreatedByName ? byName : byCreated;
-      case 'client_updated': return faults.sortUpdatedByCreated ? byCreated : byUpdated;
-      default: return byId;
+      case 'client_company_name':
+        return faults.sortCompanyNameById ? byId : byName;
+      case 'client_status':
+        return faults.sortStatusById ? byId : byStatus;
+      case 'client_created':
+        return faults.sortCreatedByName ? byName : byCreated;
+      case 'client_updated':
+        return faults.sortUpdatedByCreated ? byCreated : byUpdated;
+      default:
+        return byId;
     }
   }
 

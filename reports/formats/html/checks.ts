@@ -24,8 +24,18 @@ function groups(report: Readonly<RunReport>): Group[] {
   const consequence = report.strict ? 'under strict they fail the run' : 'they do not fail the run';
   return [
     { id: 'failures', title: 'Failures', statuses: ['failed', 'errored'] },
-    { id: 'warnings', title: 'Warnings', intro: `Checks that broke only assumptions (the docs are silent there); ${consequence}.`, statuses: ['warned'] },
-    { id: 'blocked', title: 'Blocked', intro: 'Checks whose prerequisite failed: their verdict would say nothing until it is fixed.', statuses: ['blocked'] },
+    {
+      id: 'warnings',
+      title: 'Warnings',
+      intro: `Checks that broke only assumptions (the docs are silent there); ${consequence}.`,
+      statuses: ['warned'],
+    },
+    {
+      id: 'blocked',
+      title: 'Blocked',
+      intro: 'Checks whose prerequisite failed: their verdict would say nothing until it is fixed.',
+      statuses: ['blocked'],
+    },
     { id: 'skipped', title: 'Skipped', statuses: ['skipped'] },
     { id: 'passed', title: 'Passed', statuses: ['passed'] },
   ];
@@ -42,10 +52,14 @@ function filterGroup(name: string, legend: string, values: readonly (readonly [s
 
 export function filterBar(report: Readonly<RunReport>): string {
   const count = <T>(value: T, of: (check: CheckResult) => T) => report.checks.filter((check) => of(check) === value).length;
-  const statuses = SUMMARY_COLUMNS.map((status) => [status, status, count(status, (check) => check.status)] as const).filter(([, , n]) => n > 0);
+  const statuses = SUMMARY_COLUMNS.map((status) => [status, status, count(status, (check) => check.status)] as const).filter(
+    ([, , n]) => n > 0,
+  );
   // From the checks themselves, so no check is left without a toggle that shows it.
   const families = FAMILIES.map((family) => [family, family, count(family, (check) => check.family)] as const).filter(([, , n]) => n > 0);
-  const severities = (['failure', 'warning', 'none'] as const).map((severity) => [severity, SEVERITY_LABEL[severity], count(severity, severityOf)] as const).filter(([, , n]) => n > 0);
+  const severities = (['failure', 'warning', 'none'] as const)
+    .map((severity) => [severity, SEVERITY_LABEL[severity], count(severity, severityOf)] as const)
+    .filter(([, , n]) => n > 0);
   const total = report.checks.length;
   return [
     '<div class="filters" role="group" aria-label="Filter the checks">',
@@ -72,7 +86,9 @@ function checkLine(check: CheckResult): string {
 }
 
 function checkHead(check: CheckResult): string {
-  const expected = check.expectedFailure ? ' <span class="tag tag-expected" title="listed in the baseline: does not fail the gate">expected failure</span>' : '';
+  const expected = check.expectedFailure
+    ? ' <span class="tag tag-expected" title="listed in the baseline: does not fail the gate">expected failure</span>'
+    : '';
   const requests = `${formatDuration(check.durationMs)} · ${plural(check.requests, 'request')}`;
   return [
     `<span class="check-title">${badge(check.status)}${expected} <span class="family">${escapeHtml(check.family)}</span> <span class="name">${escapeHtml(check.name)}</span></span>`,
@@ -118,14 +134,17 @@ export function checksSection(report: Readonly<RunReport>): string {
   for (const group of groups(report)) {
     const members = report.checks.filter((check) => group.statuses.includes(check.status));
     if (members.length === 0) {
-      if (group.id === 'failures') out.push('<div class="check-group" id="failures"><h3>Failures</h3><p class="muted">No failed or errored checks.</p></div>');
+      if (group.id === 'failures')
+        out.push('<div class="check-group" id="failures"><h3>Failures</h3><p class="muted">No failed or errored checks.</p></div>');
       continue;
     }
-    out.push(`<div class="check-group" id="${group.id}">`, `<h3>${escapeHtml(group.title)} <span class="count">${members.length}</span></h3>`);
+    out.push(
+      `<div class="check-group" id="${group.id}">`,
+      `<h3>${escapeHtml(group.title)} <span class="count">${members.length}</span></h3>`,
+    );
     if (group.intro !== undefined) out.push(`<p class="group-intro">${escapeHtml(group.intro)}</p>`);
     out.push(...members.map(checkHtml), '</div>');
   }
   out.push('<p class="no-match" hidden>No check matches the filters.</p>', '</section>');
   return out.join('\n');
 }
-

@@ -3,7 +3,17 @@ import type { Basis } from '../../../engine/basis.js';
 import type { ResponseExcerpt } from '../../../engine/records.js';
 import { diffLines, diffableTexts, type DiffLine } from '../../diff.js';
 import type { CheckResult, FailureRecord } from '../../model.js';
-import { basisLead, bodyLabel, bodyLanguage, headerLines, oneLine, responseStatus, stepsLanguage, visible, warningsNote } from '../../render.js';
+import {
+  basisLead,
+  bodyLabel,
+  bodyLanguage,
+  headerLines,
+  oneLine,
+  responseStatus,
+  stepsLanguage,
+  visible,
+  warningsNote,
+} from '../../render.js';
 import { code, codeBlock, escapeHtml, facts } from './markup.js';
 
 /** The promise (quoted, with where it stands) or the assumption a verdict rests on. */
@@ -52,7 +62,11 @@ export function expectedActualHtml(expected: string | undefined, actual: string 
 
 /** The answer that broke the rule: status line, headers, the body excerpt (marked when cut), the server's log. */
 function responseHtml(response: ResponseExcerpt): string {
-  const out = ['<section class="block response">', '<h4>Response</h4>', `<p class="status-line">${escapeHtml(responseStatus(response))}</p>`];
+  const out = [
+    '<section class="block response">',
+    '<h4>Response</h4>',
+    `<p class="status-line">${escapeHtml(responseStatus(response))}</p>`,
+  ];
   const headers = headerLines(response);
   if (headers.length > 0) out.push(codeBlock(headers.join('\n'), { label: 'Headers', language: 'http' }));
   if (response.body.length > 0) {
@@ -71,7 +85,12 @@ function reproductionHtml(failure: FailureRecord): string {
   const out = ['<section class="block reproduction">', '<h4>Reproduction</h4>'];
   if (steps.length > 0) {
     const label = steps.every((step) => step.kind === 'jsonrpc') ? 'JSON-RPC messages, in order' : 'Requests, in order';
-    out.push(codeBlock(steps.map((step) => step.command), { label, language: stepsLanguage(steps), copy: true }));
+    out.push(
+      codeBlock(
+        steps.map((step) => step.command),
+        { label, language: stepsLanguage(steps), copy: true },
+      ),
+    );
   }
   steps.forEach((step, index) => {
     if (step.body) out.push(codeBlock(step.body, { label: `Body of request ${index + 1}`, language: step.language, copy: true }));

@@ -68,7 +68,8 @@ function matrixChecks(matrix: KillMatrix): string[] {
 function matrixTable(matrix: KillMatrix): string {
   const evidence = new Map(matrix.evidence.map((item) => [item.check, item]));
   const heads = matrix.mutants.map(
-    (mutant) => `<th scope="col" class="mutant-col${mutant.global ? ' global' : ''}" title="${escapeHtml(mutant.description)}"><span>${escapeHtml(mutant.id)}</span></th>`,
+    (mutant) =>
+      `<th scope="col" class="mutant-col${mutant.global ? ' global' : ''}" title="${escapeHtml(mutant.description)}"><span>${escapeHtml(mutant.id)}</span></th>`,
   );
   const rows = matrixChecks(matrix).map((check) => {
     const cells = matrix.mutants.map((mutant) => {

@@ -4,12 +4,7 @@ import { visible } from '../../render.js';
 // C0/C1 controls other than tab/LF/CR are parse errors in HTML, and bidi overrides reorder the page:
 // `visible` shows each as an escape (`\u001b`). Quotes are escaped too, so the result is safe in attributes.
 export function escapeHtml(text: string): string {
-  return visible(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 export const code = (value: string | number): string => `<code>${escapeHtml(String(value))}</code>`;
@@ -36,8 +31,13 @@ export interface CodeBlockOptions {
 export function codeBlock(content: string | readonly string[], options: CodeBlockOptions = {}): string {
   // Several items (a reproduction's steps) are one text, a line each; each line's span lets the style
   // number and separate them without adding text: the line break stays inside the span.
-  const inner = typeof content === 'string' ? escapeHtml(content) : content.map((item, index) => `<span class="item">${escapeHtml(item)}${index < content.length - 1 ? '\n' : ''}</span>`).join('');
-  const classes = [options.language ? `language-${escapeHtml(options.language)}` : '', typeof content === 'string' ? '' : 'items'].filter(Boolean).join(' ');
+  const inner =
+    typeof content === 'string'
+      ? escapeHtml(content)
+      : content.map((item, index) => `<span class="item">${escapeHtml(item)}${index < content.length - 1 ? '\n' : ''}</span>`).join('');
+  const classes = [options.language ? `language-${escapeHtml(options.language)}` : '', typeof content === 'string' ? '' : 'items']
+    .filter(Boolean)
+    .join(' ');
   const language = classes ? ` class="${classes}"` : '';
   const label = options.label !== undefined ? `<span class="label">${escapeHtml(options.label)}</span>` : '';
   const copy = options.copy ? '<button type="button" class="copy" data-copy>Copy</button>' : '';

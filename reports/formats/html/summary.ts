@@ -55,7 +55,10 @@ export function runFacts(report: Readonly<RunReport>): string {
   }
   if (report.shard !== undefined) {
     const { index, count, balancedBy } = report.shard;
-    rows.push(['Shard', escapeHtml(`${index} of ${count}, balanced by ${balancedBy === 'durations' ? 'earlier durations' : 'check count'}`)]);
+    rows.push([
+      'Shard',
+      escapeHtml(`${index} of ${count}, balanced by ${balancedBy === 'durations' ? 'earlier durations' : 'check count'}`),
+    ]);
   }
   if (report.mergedFrom !== undefined) rows.push(['Merged', escapeHtml(`from ${plural(report.mergedFrom, 'shard report')}`)]);
   const baseline = baselineFact(report);
@@ -112,7 +115,9 @@ export function promisesSection(promises: readonly PromiseRow[]): string {
     const rows = promises.map((row) => {
       const source = `${escapeHtml(oneLine(row.source))}${row.operation !== undefined ? ` (${code(row.operation)})` : ''}`;
       const checks =
-        row.checks.length > 0 ? row.checks.map((check) => `<div>${code(check.id)} ${badge(check.status)}</div>`).join('') : '<span class="muted">none</span>';
+        row.checks.length > 0
+          ? row.checks.map((check) => `<div>${code(check.id)} ${badge(check.status)}</div>`).join('')
+          : '<span class="muted">none</span>';
       return `<tr><td>${escapeHtml(oneLine(row.says))}</td><td>${source}</td><td>${checks}</td><td class="verdict verdict-${row.verdict}">${escapeHtml(row.verdict)}</td></tr>`;
     });
     out.push(
@@ -127,16 +132,30 @@ export function promisesSection(promises: readonly PromiseRow[]): string {
 export function baselineSection(report: Readonly<RunReport>): string | undefined {
   const baseline = report.baseline;
   if (baseline === undefined) return undefined;
-  const out = ['<section class="panel" id="baseline">', '<h2>Baseline</h2>', `<p>Expected failures listed in ${code(baseline.file)}: they do not fail the gate.</p>`];
+  const out = [
+    '<section class="panel" id="baseline">',
+    '<h2>Baseline</h2>',
+    `<p>Expected failures listed in ${code(baseline.file)}: they do not fail the gate.</p>`,
+  ];
   const list = (ids: readonly string[]) => `<ul class="ids">${ids.map((id) => `<li>${code(id)}</li>`).join('')}</ul>`;
   if (baseline.expected.length > 0) out.push('<h3>Expected failures</h3>', list(baseline.expected));
-  if (baseline.unexpected.length > 0) out.push('<h3>Unexpected failures</h3>', '<p>Failed checks the baseline does not list: they fail the gate.</p>', list(baseline.unexpected));
+  if (baseline.unexpected.length > 0)
+    out.push(
+      '<h3>Unexpected failures</h3>',
+      '<p>Failed checks the baseline does not list: they fail the gate.</p>',
+      list(baseline.unexpected),
+    );
   out.push('<h3>Stale entries</h3>');
   if (baseline.stale.length === 0) {
     out.push('<p class="muted">None: every entry still matches a failing check.</p>');
   } else {
     const rows = baseline.stale.map((entry) => {
-      const what = entry.check !== undefined ? `check ${code(entry.check)}` : entry.rule !== undefined ? `rule ${code(entry.rule)}` : '<span class="muted">(empty entry)</span>';
+      const what =
+        entry.check !== undefined
+          ? `check ${code(entry.check)}`
+          : entry.rule !== undefined
+            ? `rule ${code(entry.rule)}`
+            : '<span class="muted">(empty entry)</span>';
       return `<tr><td>${what}</td><td>${entry.api !== undefined ? code(entry.api) : '<span class="muted">any</span>'}</td><td>${escapeHtml(entry.reason ?? '')}</td></tr>`;
     });
     out.push(

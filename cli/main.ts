@@ -76,7 +76,7 @@ async function runOne(
         ? buildReport(config, meta, new Date(), [])
         : await (await runner()).run(config, meta, undefined, listener);
     if (shard) report = { ...report, shard: shard.info };
-    if (interrupts.signal) report = await interrupted(report, config, interrupts, io);
+    if (interrupts.signal) report = await interrupted(report, config, interrupts);
     if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
     const left = settleJournal(journal);
     if (left.length)
@@ -130,7 +130,7 @@ function journalHeader(config: RunConfig, target: string): JournalHeader {
  * An interrupted run: the suites already deleted what they could while stopping; what the journal
  * still lists gets the rest of the cleanup time, counted from the signal. The report says so.
  */
-async function interrupted(report: RunReport, config: RunConfig, interrupts: Interrupts, io: Io): Promise<RunReport> {
+async function interrupted(report: RunReport, config: RunConfig, interrupts: Interrupts): Promise<RunReport> {
   const signal = interrupts.signal!;
   const left = interrupts.signalledAt + INTERRUPT_CLEANUP_MS - Date.now();
   if (config.journal && left > 1_000) await cleanupJournal(config, config.journal, left).catch(() => undefined);

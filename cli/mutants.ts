@@ -11,7 +11,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findApi } from '../apis/registry.js';
 import { EXIT, UsageError } from '../engine/failures.js';
-import type { Family } from '../engine/families.js';
 import type { CheckEvidence, KillMatrix, MutantVerdict, RunReport } from '../reports/model.js';
 
 export type { CheckEvidence, KillMatrix, MutantVerdict } from '../reports/model.js';

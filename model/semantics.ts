@@ -1,6 +1,6 @@
 /** What the documents say list operations mean, as pure functions the suites compare targets against. */
 import type { CaseRule, Fact, FilterFacts } from './capabilities.js';
-import type { ClientRecord, Filter, Visibility } from './client.js';
+import type { Filter, Visibility } from './client.js';
 import type { ClientFields } from './fields.js';
 
 export interface ModelClient {

@@ -236,7 +236,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
           return;
         }
         meta.failure = toFailureRecord(error, env, api, redactor, tally);
-        throw new Error(redactor.text(`${error.rule}: ${error.message}`));
+        throw new Error(redactor.text(`${error.rule}: ${error.message}`), { cause: error });
       }
       throw crashed(meta, error, redactor);
     } finally {

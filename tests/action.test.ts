@@ -227,7 +227,9 @@ function bash(
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
-      } catch {}
+      } catch {
+        // Already gone.
+      }
       fail(new Error(`step timed out after ${STEP_TIMEOUT_MS} ms\n${stdout}\n${stderr}`));
     }, STEP_TIMEOUT_MS);
     child.on('error', fail);
@@ -889,7 +891,9 @@ describe('the example workflow, its jobs simulated on one machine', () => {
     for (const file of pidFiles.filter((f) => existsSync(f))) {
       try {
         process.kill(-Number(readFileSync(file, 'utf8').trim()), 'SIGTERM');
-      } catch {}
+      } catch {
+        // Already gone.
+      }
     }
   });
 
@@ -936,7 +940,7 @@ describe('the example workflow, its jobs simulated on one machine', () => {
   it(
     'gate: starts the served target, hands its masked token to the action, passes, and stops the target',
     { timeout: 150_000 },
-    async (context) => {
+    async () => {
       const job = newJob(temp('artifacts'));
       checkout(job);
       const passed = await runJob('gate', job);
@@ -955,7 +959,7 @@ describe('the example workflow, its jobs simulated on one machine', () => {
   it(
     'sharded and merge: each shard uploads its own artifact, merge downloads them and writes the whole run, and passes',
     { timeout: 240_000 },
-    async (context) => {
+    async () => {
       const artifacts = temp('artifacts');
       // The matrix runs on separate runners; here one after the other, as each serves on the same port.
       for (const shard of workflow.jobs.sharded!.strategy!.matrix!.shard!) {

@@ -1,7 +1,6 @@
 /** The model's semantics and transitions: pure functions, so the oracle the suites compare against is tested on its own. */
 import { describe, expect, it } from 'vitest';
 import { assumed, documented } from '../model/capabilities.js';
-import type { ClientRecord } from '../model/client.js';
 import { fieldsDiffer, sameValue } from '../model/fields.js';
 import { collationOrder, expectedPageSize, matchBounds, outOfOrder, pageCount } from '../model/semantics.js';
 import { EMPTY_STATE, created, deleted, expectedList, fieldSet, listAgrees, restored, updated } from '../model/state.js';

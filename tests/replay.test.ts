@@ -277,7 +277,7 @@ describe('ids a fresh server hands out: a REST property failure judged over seve
     expect(result.code).toBe(1);
     expect(result.out.at(-1)).toMatch(/: 2 still fails$/);
     expect(result.out[0]).toMatch(
-      /^✗ still fails  partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(getClient\) answered as recorded \(HTTP 200\)$/,
+      /^✗ still fails {2}partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(getClient\) answered as recorded \(HTTP 200\)$/,
     );
   });
 
@@ -286,7 +286,7 @@ describe('ids a fresh server hands out: a REST property failure judged over seve
     const result = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(result.code).toBe(0);
     expect(result.out[0]).toMatch(
-      /^~ changed  partial-update\/.* — step \d+ of \d+ \(getClient\): HTTP 200 with a different body; partial-update\/untouched is judged over several answers; to judge it, re-run: npx clientele run --api freshbooks-rest --mutant update-wipes-unreferenced .*--seed 7 --only partial-update$/,
+      /^~ changed {2}partial-update\/.* — step \d+ of \d+ \(getClient\): HTTP 200 with a different body; partial-update\/untouched is judged over several answers; to judge it, re-run: npx clientele run --api freshbooks-rest --mutant update-wipes-unreferenced .*--seed 7 --only partial-update$/,
     );
     expect(result.out.at(-1)).toMatch(/: 2 changed$/);
   });
@@ -304,12 +304,12 @@ describe('Classic (XML over HTTP): ids learned from XML answers', () => {
     // The second check's client had a later id in the run than a fresh server's first one: it is learned.
     expect(again.out.at(-1)).toMatch(/: 2 still fails$/);
     expect(again.out[0]).toMatch(
-      /^✗ still fails  partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(client\.get\) answered as recorded \(HTTP 200 \(ok\)\)$/,
+      /^✗ still fails {2}partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(client\.get\) answered as recorded \(HTTP 200 \(ok\)\)$/,
     );
     const reference = await start('freshbooks-classic');
     const fixed = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(fixed.code).toBe(0);
-    expect(fixed.out[0]).toMatch(/^~ changed  partial-update\/.* \(client\.get\): HTTP 200 \(ok\) with a different body; /);
+    expect(fixed.out[0]).toMatch(/^~ changed {2}partial-update\/.* \(client\.get\): HTTP 200 \(ok\) with a different body; /);
   });
 });
 

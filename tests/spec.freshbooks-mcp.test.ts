@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test data is poked at freely
+type Json = any;
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { PROJECT_ROOT, specPath, type SpecSource } from '../generators/spec.js';
 import { requestKey, responseKey, runtimeValidators, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test data is poked at freely
+type Json = any;
 
 const SHARED = join(PROJECT_ROOT, '..', 'shared');
 const FIXTURE_DIR = join(SHARED, 'reference', 'rest-json');

@@ -22,7 +22,7 @@ import {
   type ValidatorSet,
 } from '../generators/validators.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test data is poked at freely
+type Json = any;
 
 const GROW: SpecSource = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
 const SHARED = join(PROJECT_ROOT, '..', 'shared');

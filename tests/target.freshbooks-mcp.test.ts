@@ -12,7 +12,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTANTS, startTarget, type McpTargetOptions } from '../apis/freshbooks-mcp/target/index.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- answers are poked at freely
+type Json = any;
 
 const TOKEN = 'mcp-reference-token-7d1e';
 const ACCOUNT = 'ABC123';

@@ -8,7 +8,8 @@ import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { Outcome, SpecView } from '../engine/checks/types.js';
 import type { SpecSource } from '../generators/spec.js';
-import { mcpBasisEntries, outputKey, standaloneMcpValidators } from '../generators/mcp-tools.js';
+import { mcpBasisEntries, outputKey, standaloneMcpValidators, toolOf } from '../generators/mcp-tools.js';
+import { localRef, openAlong, openOfAll } from '../generators/schema-grades.js';
 import { decodeJson } from '../protocols/json/codec.js';
 
 const MCP_CHECKS = pickChecks(['transport', ...CHECK_GROUPS.body, ...CHECK_GROUPS.json, ...CHECK_GROUPS.envelope, ...CHECK_GROUPS.rpc]);
@@ -55,7 +56,12 @@ export async function mcpSpecView(source: SpecSource): Promise<SpecView> {
       const result = resultOf(body);
       if (result === undefined || result === 'error' || result.isError || !validators.has(outputKey(operation))) return undefined;
       if (result.payload === undefined) return { ok: false, errors: ['/ the result has neither structuredContent nor JSON text content'] };
-      return validators.validate(outputKey(operation), result.payload);
+      const checked = validators.validate(outputKey(operation), result.payload);
+      const annotated = toolOf(source, operation)?.outputSchema;
+      if (checked.ok || !annotated) return checked;
+      const place = `${source.path}, ${operation} result`;
+      const open = openOfAll(checked.locations ?? [], (location) => openAlong(annotated, location, localRef(annotated), place));
+      return open ? { ...checked, open } : checked;
     },
     decode: (response) => decodeJson(response.body),
     outcome: (_response, body) => outcome(body),

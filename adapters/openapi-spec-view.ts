@@ -8,10 +8,12 @@ import {
   basisEntries,
   indexOperations,
   resolveBundleRef,
+  specRefResolver,
   type JsonSchema,
   type ResponseInfo,
   type SpecSource,
 } from '../generators/spec.js';
+import { openAlong, openOfAll } from '../generators/schema-grades.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
 import { decodeJson } from '../protocols/json/codec.js';
 
@@ -34,6 +36,7 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     );
   };
   const resolve = (ref: string): JsonSchema => resolveBundleRef(source, ref);
+  const resolveAnnotated = specRefResolver(source);
   /** A `const` message in the answer's schema is the text the docs quote for it; read once per documented answer. */
   const messages = new Map<ResponseInfo, string | undefined>();
   const messageOf = (documented: ResponseInfo | undefined): string | undefined => {
@@ -57,7 +60,12 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     validate(operation, response, body) {
       const documented = responseFor(operation, response.httpStatus);
       if (!documented?.schema) return undefined;
-      return validators.validate(responseKey(operation, documented.status), body);
+      const result = validators.validate(responseKey(operation, documented.status), body);
+      if (result.ok || !documented.annotated) return result;
+      const annotated = documented.annotated;
+      const place = `${source.path}, ${operation} ${documented.status}`;
+      const open = openOfAll(result.locations ?? [], (location) => openAlong(annotated, location, resolveAnnotated, place));
+      return open ? { ...result, open } : result;
     },
     decode: (response) => decodeJson(response.body),
     // JSON over HTTP says ok or not with the status alone.

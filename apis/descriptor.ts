@@ -31,8 +31,8 @@ export interface MutantInfo {
   readonly description: string;
   /** Breaks every response (a wrong content type, a malformed body): any check fails on it. */
   readonly global?: boolean;
-  /** Breaks only what the spec assumed: a run against it shows warnings and no failure (exit 0; 1 with --strict). */
-  readonly assumption?: boolean;
+  /** Breaks only an open rule (a choice the docs leave to the implementer): a run against it warns and fails nothing (exit 0; 1 with --strict). */
+  readonly open?: boolean;
   /** Only the boundary phase's edge cases reach it: without the phase (`--no-boundary`) it survives. */
   readonly boundaryOnly?: boolean;
 }

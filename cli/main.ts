@@ -77,7 +77,8 @@ async function runOne(
         : await (await runner()).run(config, meta, undefined, listener);
     if (shard) report = { ...report, shard: shard.info };
     if (interrupts.signal) report = await interrupted(report, config, interrupts);
-    if (report.outcome === 'target-unreachable' || report.outcome === 'internal-error') io.err(`clientele: ${report.error}`);
+    if (report.outcome === 'target-unreachable' || report.outcome === 'target-unusable' || report.outcome === 'internal-error')
+      io.err(`clientele: ${report.error}`);
     const left = settleJournal(journal);
     if (left.length)
       io.out(

@@ -1,10 +1,10 @@
 /**
  * `clientele mutants`: the suite against the embedded reference and every mutant of it, on one vitest
  * instance. A mutant is killed when a check fails on it, or, for a mutant that breaks only an
- * assumption, warns. The matrix is mutant x check: for each check, the non-global mutants that fail or
+ * open rule, warns. The matrix is mutant x check: for each check, the non-global mutants that fail or
  * warn it (a mutant that breaks every response, like a wrong content type, proves nothing about one
- * check). Exit 1 when a mutant survives, an assumption mutant causes a failure (a verdict resting on
- * an assumption would block a correct server), a promise-breaking mutant causes only warnings, the
+ * check). Exit 1 when a mutant survives, an open mutant causes a failure (a verdict resting on an
+ * open rule would block a correct server), a mutant breaking a binding rule causes only warnings, the
  * reference fails or warns, or a check that ran has no non-global killer and no allow-listed reason.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -60,7 +60,7 @@ async function killMatrixRun(
       id: mutant.id,
       description: mutant.description,
       global: mutant.global ?? false,
-      assumption: mutant.assumption ?? false,
+      open: mutant.open ?? false,
       boundaryOnly: mutant.boundaryOnly ?? false,
       failedChecks: failed.map((c) => c.id),
       warnedChecks: warned.map((c) => c.id),
@@ -93,11 +93,11 @@ async function killMatrixRun(
   };
 }
 
-/** Mutants whose verdict contradicts their kind: an assumption breach that fails, or a promise breach that only warns. */
+/** Mutants whose verdict contradicts their kind: a breach of an open rule that fails, or of a binding rule that only warns. */
 export function misjudged(matrix: KillMatrix): string[] {
   return matrix.mutants
-    .filter((m) => (m.assumption ? m.failedChecks.length > 0 : m.failedChecks.length === 0 && m.warnedChecks.length > 0))
-    .map((m) => `${m.id} (${m.assumption ? 'breaks an assumption, yet fails' : 'breaks a promise, yet only warns'})`);
+    .filter((m) => (m.open ? m.failedChecks.length > 0 : m.failedChecks.length === 0 && m.warnedChecks.length > 0))
+    .map((m) => `${m.id} (${m.open ? 'breaks an open rule, yet fails' : 'breaks a binding rule, yet only warns'})`);
 }
 
 /** Whether the mutant was reported at all: a failure, or a warning. */
@@ -113,8 +113,7 @@ export function unprovenChecks(matrix: KillMatrix): string[] {
 
 export function renderMatrix(matrix: KillMatrix): string {
   const width = Math.max(8, ...matrix.mutants.map((m) => m.id.length));
-  const kind = (m: MutantVerdict) =>
-    [m.global && 'global', m.assumption && 'assumption', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ');
+  const kind = (m: MutantVerdict) => [m.global && 'global', m.open && 'open', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ');
   const rows = matrix.mutants.map(
     (m) =>
       `${m.id.padEnd(width)}  ${(isKilled(m) ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} failed ${String(m.warnedChecks.length).padStart(3)} warned${kind(m) ? ` (${kind(m)})` : ''}`,
@@ -147,7 +146,7 @@ function renderMarkdown(matrix: KillMatrix): string {
     '|---|---|---|---|---|',
     ...matrix.mutants.map(
       (m) =>
-        `| ${m.id} | ${cell(m.description)} | ${[m.global && 'global', m.assumption && 'assumption', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ')} | ${m.failedChecks.join('<br>') || (isKilled(m) ? '' : '**survived**')} | ${m.warnedChecks.join('<br>')} |`,
+        `| ${m.id} | ${cell(m.description)} | ${[m.global && 'global', m.open && 'open', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ')} | ${m.failedChecks.join('<br>') || (isKilled(m) ? '' : '**survived**')} | ${m.warnedChecks.join('<br>')} |`,
     ),
     '',
     '## Checks',

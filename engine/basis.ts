@@ -1,17 +1,29 @@
 /**
- * What a verdict rests on. Every rule a check enforces resolves, per API, to a basis its spec records:
- * a `promise` (a sentence of the seed or the fuller reference docs, quoted, with where it stands) or an
- * `assumption` (what the spec assumed where the documents are silent). A broken promise is a failure
- * (exit 1); a broken assumption is a warning, which changes the exit code only under `--strict`.
+ * What a verdict rests on. Every rule a check enforces resolves, per API, to a basis its spec records,
+ * graded by what the documents give it:
+ *
+ * - `stated`: a sentence of the docs, quoted, with where it stands;
+ * - `shown`: what every example in the docs shows (a field's type, the envelope, the status printed);
+ * - `meaning`: what a documented name means wherever HTTP APIs use it (`per_page`, a filter, an update),
+ *   citing the name and the convention (an RFC, a framework the docs name, the plain reading);
+ * - `open`: a real choice the docs leave to the implementer (letter case, which 4xx, tie order).
+ *
+ * The first three break as failures (exit 1); `open` breaks as a warning, which changes the exit code
+ * only under `--strict`.
  */
-export type BasisKind = 'promise' | 'assumption';
+export const GRADES = ['stated', 'shown', 'meaning', 'open'] as const;
+export type Grade = (typeof GRADES)[number];
+/** The grades whose broken rules fail the run. */
+export type BindingGrade = Exclude<Grade, 'open'>;
 
 export interface Basis {
-  readonly kind: BasisKind;
-  /** The documented sentence, quoted as the document has it; or what the spec assumed. */
+  readonly grade: Grade;
+  /** `stated`: the documented sentence, quoted as the document has it; otherwise what the examples show, the name means, or the choice left open. */
   readonly says: string;
-  /** Where: `seed 000, client.update`, `shared/reference/crm-docs/clients.md, Set tags`, or the spec's own place for an assumption. */
+  /** Where: a public document's title and section, or the spec's own place for an `open` entry. */
   readonly source: string;
+  /** `meaning`: the convention that gives the documented name its meaning (an RFC, a named framework, the plain reading). */
+  readonly convention?: string;
 }
 
 /** One entry of an API's basis table, as its spec records it beside the operation it concerns. */
@@ -24,12 +36,25 @@ export interface BasisEntry extends Basis {
 export type Severity = 'failure' | 'warning';
 
 export function severityOf(basis: Basis): Severity {
-  return basis.kind === 'promise' ? 'failure' : 'warning';
+  return basis.grade === 'open' ? 'warning' : 'failure';
 }
+
+/** Whether a grade makes a broken rule fail the run. */
+export function binds(grade: Grade): grade is BindingGrade {
+  return grade !== 'open';
+}
+
+/** An entry whose broken rules fail the run: a row of the traceability matrix. */
+export type BindingEntry = BasisEntry & { readonly grade: BindingGrade };
 
 /** What a rule rests on when an API's spec records nothing for it: never a failure. */
 export function unrecorded(rule: string): Basis {
-  return { kind: 'assumption', says: `no document states what rule ${rule} checks`, source: 'nowhere (not recorded in the spec)' };
+  return { grade: 'open', says: `no document states what rule ${rule} checks`, source: 'nowhere (not recorded in the spec)' };
+}
+
+/** The stronger of two grades: a binding grade outranks `open`, and among binding ones the spec's order (stated first) wins. */
+function outranks(a: Grade, b: Grade): boolean {
+  return GRADES.indexOf(a) < GRADES.indexOf(b);
 }
 
 /** An API's basis table: every rule id to what it rests on. */
@@ -39,9 +64,9 @@ export class BasisBook {
   constructor(readonly entries: readonly BasisEntry[]) {
     for (const entry of entries) {
       for (const rule of entry.rules) {
-        // A promise outranks an assumption recorded for the same rule elsewhere in the spec.
+        // A binding entry outranks an open one recorded for the same rule elsewhere in the spec.
         const known = this.byRule.get(rule);
-        if (!known || (known.kind === 'assumption' && entry.kind === 'promise')) this.byRule.set(rule, entry);
+        if (!known || outranks(entry.grade, known.grade)) this.byRule.set(rule, entry);
       }
     }
   }
@@ -52,11 +77,13 @@ export class BasisBook {
 
   of(rule: string): Basis {
     const entry = this.byRule.get(rule);
-    return entry ? { kind: entry.kind, says: entry.says, source: entry.source } : unrecorded(rule);
+    if (!entry) return unrecorded(rule);
+    const { grade, says, source, convention } = entry;
+    return { grade, says, source, ...(convention ? { convention } : {}) };
   }
 
-  /** The documented promises, in the spec's order: the rows of the traceability matrix. */
-  promises(): readonly BasisEntry[] {
-    return this.entries.filter((entry) => entry.kind === 'promise');
+  /** The binding entries (stated, shown, meaning), in the spec's order: the rows of the traceability matrix. */
+  promises(): readonly BindingEntry[] {
+    return this.entries.filter((entry): entry is BindingEntry => binds(entry.grade));
   }
 }

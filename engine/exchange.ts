@@ -41,6 +41,12 @@ export interface Expectation {
    * code or verdict other than the expected one breaks that rule.
    */
   readonly rule: string;
+  /**
+   * Where the docs give only the kind of answer (a refusal) and leave its exact status to the
+   * implementer: another status matching one of these patterns (`4XX`) keeps `rule` and breaks only
+   * `exactRule`, an open rule.
+   */
+  readonly lenient?: { readonly httpStatuses: readonly string[]; readonly exactRule: string };
 }
 
 /** The verdict an answer carries besides any HTTP status: a success, or a documented refusal. */

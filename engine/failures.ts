@@ -1,3 +1,4 @@
+import type { Basis, BasisBook } from './basis.js';
 import type { Exchange } from './exchange.js';
 
 /** Process exit codes, documented in `--help` and the README. */
@@ -30,6 +31,8 @@ export class ConformanceFailure extends Error {
       readonly basisRule?: string;
       /** The boundary case that showed it. */
       readonly boundary?: string;
+      /** What the verdict rests on when the rule's own entry does not say it (a schema node the spec leaves open). */
+      readonly basis?: Basis;
     } = {},
   ) {
     super(message);
@@ -38,6 +41,11 @@ export class ConformanceFailure extends Error {
   /** The rule id to look up in the API's basis table. */
   get basisRule(): string {
     return this.details.basisRule ?? this.rule;
+  }
+
+  /** What this verdict rests on for an API: the failure's own basis, or its rule's entry in the API's table. */
+  basisIn(book: BasisBook): Basis {
+    return this.details.basis ?? book.of(this.basisRule);
   }
 }
 

@@ -24,9 +24,9 @@ export class Tally {
     this.rules.add(rule);
   }
 
-  /** Whether a broken rule is only a warning here (its basis is an assumption). */
+  /** Whether a broken rule is only a warning here (its basis is open). */
   isWarning(failure: ConformanceFailure): boolean {
-    return severityOf(this.basis.of(failure.basisRule)) === 'warning';
+    return severityOf(failure.basisIn(this.basis)) === 'warning';
   }
 
   rateLimited(retries: number, waitedMs: number): void {

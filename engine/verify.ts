@@ -35,7 +35,7 @@ export function verifyExchange(spec: SpecView, exchange: Exchange, kase: Exchang
         if (error instanceof ClienteleError) throw error;
         throw new CheckCrash(check.name, error);
       }
-      (severityOf(spec.basis.of(error.basisRule)) === 'failure' ? failures : warnings).push(error);
+      (severityOf(error.basisIn(spec.basis)) === 'failure' ? failures : warnings).push(error);
     }
   }
   const [first, ...others] = failures;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { BasisEntry } from '../engine/basis.js';
+import { GRADES, type BasisEntry, type Grade } from '../engine/basis.js';
 import { ConfigError } from '../engine/failures.js';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +23,8 @@ export interface ResponseInfo {
   readonly status: string;
   readonly mediaType?: string;
   readonly schema?: JsonSchema;
+  /** The schema as the spec writes it, annotations kept and `$ref`s into the document (see `specRefResolver`). */
+  readonly annotated?: JsonSchema;
 }
 
 export interface OperationInfo {
@@ -97,6 +99,18 @@ function deref(doc: OpenApiDoc, node: unknown): Record<string, unknown> {
   return current;
 }
 
+/** Resolves a `$ref` of the spec's own document (`#/components/schemas/X`), annotations kept; undefined when it cannot. */
+export function specRefResolver(source: SpecSource): (ref: string) => JsonSchema | undefined {
+  const doc = loadOpenApi(source);
+  return (ref) => {
+    try {
+      return ref.startsWith('#/') ? deref(doc, { $ref: ref }) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function jsonContent(content: unknown): { mediaType?: string; schema?: JsonSchema } {
   if (!content || typeof content !== 'object') return {};
   const entries = Object.entries(content as Record<string, { schema?: JsonSchema }>);
@@ -119,7 +133,7 @@ export function indexOperations(source: SpecSource): ReadonlyMap<string, Operati
       const responses = new Map<string, ResponseInfo>();
       for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
         const { mediaType, schema } = jsonContent(deref(doc, response).content);
-        responses.set(status, { status, mediaType, schema: schema && (rebase(schema, api) as JsonSchema) });
+        responses.set(status, { status, mediaType, schema: schema && (rebase(schema, api) as JsonSchema), annotated: schema });
       }
       const body = op.requestBody ? jsonContent(deref(doc, op.requestBody).content).schema : undefined;
       operations.set(operationId, {
@@ -162,8 +176,10 @@ export function resolveBundleRef(source: SpecSource, ref: string): JsonSchema {
 
 // --- the basis table --------------------------------------------------------------------------------
 
-const PROMISES = 'x-clientele-promises';
-const ASSUMPTIONS = 'x-clientele-assumptions';
+/** The one list of basis entries a spec carries, at its root and beside each operation or tool. */
+export const BASIS_KEY = 'x-clientele-basis';
+/** On a schema node: the spec leaves what the node constrains open, with why; a violation under it only warns. */
+export const OPEN_KEY = 'x-clientele-open';
 const RULE_ID = /^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/;
 
 /** One line of text, as a quote is compared: runs of white space are one space. */
@@ -181,42 +197,61 @@ export function ruleIds(value: unknown, where: string): string[] {
   return rules as string[];
 }
 
-/** The basis entries recorded at one place of a spec (its root, or an operation or tool with this name). */
-export function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
-  const place = operation ?? 'document';
-  const entries: BasisEntry[] = [];
-  for (const [key, kind] of [
-    [PROMISES, 'promise'],
-    [ASSUMPTIONS, 'assumption'],
-  ] as const) {
-    const list = node[key];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new ConfigError(`spec ${source.path}: ${key} of ${place} must be a list`);
-    list.forEach((item: unknown, index) => {
-      const where = `spec ${source.path}: ${key}[${index}] of ${place}`;
-      if (!item || typeof item !== 'object') throw new ConfigError(`${where} must be a mapping with says and rules`);
-      const { says, source: written, rules } = item as Record<string, unknown>;
-      if (typeof says !== 'string' || oneLineText(says) === '') throw new ConfigError(`${where}: says must be a non-empty text`);
-      if (written !== undefined && (typeof written !== 'string' || oneLineText(written) === ''))
-        throw new ConfigError(`${where}: source must be a non-empty text`);
-      if (kind === 'promise' && written === undefined) throw new ConfigError(`${where}: a promise must name its source`);
-      entries.push({
-        kind,
-        says: oneLineText(says),
-        // An assumption stands in the spec itself, at the place it concerns.
-        source: typeof written === 'string' ? oneLineText(written) : `${source.path}, ${place}`,
-        rules: ruleIds(rules, where),
-        ...(operation === undefined ? {} : { operation }),
-      });
-    });
-  }
-  return entries;
+/** The fields of one basis entry as a spec writes them (YAML keys, JSON members or XML attributes and text). */
+export interface WrittenEntry {
+  readonly grade?: unknown;
+  readonly says?: unknown;
+  readonly source?: unknown;
+  readonly convention?: unknown;
+  readonly rules?: unknown;
+}
+
+function optionalText(value: unknown, name: string, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || oneLineText(value) === '') throw new ConfigError(`${where}: ${name} must be a non-empty text`);
+  return oneLineText(value);
 }
 
 /**
- * What each rule rests on, as the spec records it: `x-clientele-promises` (a quoted sentence of the
- * documents, with where it stands) and `x-clientele-assumptions`, at the document root and on each
- * operation (those entries carry its operationId), in the document's order.
+ * One basis entry, checked: a known grade; `says` always; a `source` for every binding grade (an open
+ * entry stands in the spec itself, at `place`); a `convention` for `meaning`.
+ */
+export function basisEntry(written: WrittenEntry, where: string, place: string, operation: string | undefined): BasisEntry {
+  const { grade } = written;
+  if (typeof grade !== 'string' || !(GRADES as readonly string[]).includes(grade))
+    throw new ConfigError(`${where}: grade must be one of ${GRADES.join(', ')}`);
+  const says = optionalText(written.says, 'says', where);
+  if (says === undefined) throw new ConfigError(`${where}: says must be a non-empty text`);
+  const source = optionalText(written.source, 'source', where);
+  if (grade !== 'open' && source === undefined) throw new ConfigError(`${where}: a ${grade} entry must name its source`);
+  const convention = optionalText(written.convention, 'convention', where);
+  if (grade === 'meaning' && convention === undefined) throw new ConfigError(`${where}: a meaning entry must name its convention`);
+  return {
+    grade: grade as Grade,
+    says,
+    source: source ?? place,
+    ...(convention ? { convention } : {}),
+    rules: ruleIds(written.rules, where),
+    ...(operation === undefined ? {} : { operation }),
+  };
+}
+
+/** The basis entries recorded at one place of a spec (its root, or an operation or tool with this name). */
+export function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
+  const place = operation ?? 'document';
+  const list = node[BASIS_KEY];
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new ConfigError(`spec ${source.path}: ${BASIS_KEY} of ${place} must be a list`);
+  return list.map((item: unknown, index) => {
+    const where = `spec ${source.path}: ${BASIS_KEY}[${index}] of ${place}`;
+    if (!item || typeof item !== 'object') throw new ConfigError(`${where} must be a mapping with grade, says and rules`);
+    return basisEntry(item as WrittenEntry, where, `${source.path}, ${place}`, operation);
+  });
+}
+
+/**
+ * What each rule rests on, as the spec records it in `x-clientele-basis`, at the document root and on
+ * each operation (those entries carry its operationId), in the document's order.
  */
 export function basisEntries(source: SpecSource): BasisEntry[] {
   const doc = loadOpenApi(source);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
-import type { ValidationResult } from '../engine/checks/types.js';
+import type { SchemaLocation, ValidationResult } from '../engine/checks/types.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
 import { PROJECT_ROOT, indexOperations, schemaBundle, type JsonSchema, type SpecSource } from './spec.js';
 
@@ -83,6 +83,14 @@ export function formatErrors(errors: readonly ErrorObject[] | null | undefined):
   });
 }
 
+/** Where each problem is, for grading it by the schema node it breaks (every problem, not only the ten shown). */
+export function locationsOf(errors: readonly ErrorObject[] | null | undefined): SchemaLocation[] {
+  return (errors ?? []).map((e) => ({
+    instancePath: e.instancePath,
+    ...(e.keyword === 'required' ? { missingProperty: String(e.params.missingProperty) } : {}),
+  }));
+}
+
 export function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
   return {
     keys: [...functions.keys()],
@@ -91,7 +99,8 @@ export function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
       const fn = functions.get(key);
       if (!fn) throw new InternalError(`no validator for ${key}`);
       const ok = fn(data) as boolean;
-      return { ok, errors: ok ? [] : formatErrors(fn.errors) };
+      if (ok) return { ok, errors: [] };
+      return { ok, errors: formatErrors(fn.errors), locations: locationsOf(fn.errors) };
     },
   };
 }

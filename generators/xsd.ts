@@ -20,7 +20,8 @@ import {
 import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
 import { decodeXml, refuseDtd, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
-import { PROJECT_ROOT, oneLineText, ruleIds } from './spec.js';
+import { PROJECT_ROOT, basisEntry, oneLineText } from './spec.js';
+import { openOfAll } from './schema-grades.js';
 import type { ValidationResult } from './validators.js';
 
 export interface XsdOperation {
@@ -51,9 +52,9 @@ export interface XsdSpec {
   /** The element names a complex type allows (e.g. the fields of a client). */
   elementNames(typeName: string): readonly string[];
   /**
-   * What each rule rests on, as the schema records it in its `xs:appinfo`: `c:promise` (a quoted
-   * sentence of the documents, with its source) and `c:assumption`, in document order; those inside a
-   * `c:operation` of the operation table carry its name.
+   * What each rule rests on, as the schema records it in its `xs:appinfo`: `c:basis` entries (a grade,
+   * what the documents say or show, the source), in document order; those inside a `c:operation` of the
+   * operation table carry its name.
    */
   basisEntries(): BasisEntry[];
 }
@@ -105,29 +106,20 @@ function descendants(el: XmlElement, keep: (el: XmlElement) => boolean, out: Xml
   return out;
 }
 
-/** The c:promise and c:assumption elements of the schema's xs:appinfo blocks. */
+/** The c:basis elements of the schema's xs:appinfo blocks, in document order. */
 function readBasis(schema: XmlElement, file: string): BasisEntry[] {
   const entries: BasisEntry[] = [];
   const walk = (el: XmlElement, inAppinfo: boolean, operation: string | undefined): void => {
     for (const child of el.children) {
       const appinfo = inAppinfo || (child.namespace === XS && child.name === 'appinfo');
       const ours = appinfo && child.namespace === CLIENTELE_XSD;
-      if (ours && (child.name === 'promise' || child.name === 'assumption')) {
+      if (ours && child.name === 'basis') {
         const place = operation ?? 'document';
-        const where = `XSD ${file}: c:${child.name} #${entries.length + 1} (${place})`;
-        const says = oneLineText(child.text);
-        if (says === '') throw new ConfigError(`${where} says nothing`);
-        const written = child.attributes.source === undefined ? undefined : oneLineText(child.attributes.source);
-        if (written === '') throw new ConfigError(`${where} has an empty source`);
-        if (child.name === 'promise' && written === undefined) throw new ConfigError(`${where}: a promise must name its source`);
-        entries.push({
-          kind: child.name,
-          says,
-          // An assumption stands in the schema itself, at the place it concerns.
-          source: written ?? `${file}, ${place}`,
-          rules: ruleIds(child.attributes.rules ?? '', where),
-          ...(operation === undefined ? {} : { operation }),
-        });
+        const where = `XSD ${file}: c:basis #${entries.length + 1} (${place})`;
+        const { grade, source, convention, rules } = child.attributes;
+        entries.push(
+          basisEntry({ grade, says: child.text, source, convention, rules: rules ?? '' }, where, `${file}, ${place}`, operation),
+        );
         continue;
       }
       walk(child, appinfo, ours && child.name === 'operation' ? child.attributes.name : operation);
@@ -135,6 +127,39 @@ function readBasis(schema: XmlElement, file: string): BasisEntry[] {
   };
   walk(schema, false, undefined);
   return entries;
+}
+
+/** The `c:open` note in a declaration's own xs:annotation/xs:appinfo, if any. */
+function openNote(declaration: XmlElement | undefined): string | undefined {
+  const annotation = declaration && xsChildren(declaration, 'annotation')[0];
+  if (!annotation) return undefined;
+  const note = xsChildren(annotation, 'appinfo')
+    .flatMap((appinfo) => appinfo.children)
+    .find((el) => el.namespace === CLIENTELE_XSD && el.name === 'open');
+  return note ? oneLineText(note.text) : undefined;
+}
+
+/**
+ * For each element name, why the spec leaves it open (its declaration's `c:open`, or its type's), where
+ * every declaration of that name does; a name with one declaration the examples show is not listed.
+ */
+function openElements(schema: XmlElement, types: ReadonlyMap<string, XmlElement>): Map<string, string> {
+  const byName = new Map<string, (string | undefined)[]>();
+  for (const declaration of descendants(schema, (el) => el.namespace === XS && el.name === 'element')) {
+    const name = declaration.attributes.name;
+    if (!name) continue;
+    const type = declaration.attributes.type;
+    const why = openNote(declaration) ?? (type ? openNote(types.get(type)) : undefined);
+    byName.set(name, [...(byName.get(name) ?? []), why]);
+  }
+  const open = new Map<string, string>();
+  for (const [name, notes] of byName) if (notes.every((why) => why !== undefined)) open.set(name, notes[0]!);
+  return open;
+}
+
+/** The element a libxml2 validity error names (`Element '{ns}credit': ...`), without its namespace. */
+function elementOf(message: string): string | undefined {
+  return /Element '(?:\{[^}]*\})?([^']+)'/.exec(message)?.[1];
 }
 
 interface OperationTable {
@@ -220,6 +245,7 @@ export function compileXsd(path: string): XsdSpec {
 
   const complexTypes = new Map(xsChildren(schema, 'complexType').map((el) => [el.attributes.name ?? '', el]));
   const simpleTypes = new Map(xsChildren(schema, 'simpleType').map((el) => [el.attributes.name ?? '', el]));
+  const openByElement = openElements(schema, new Map([...simpleTypes, ...complexTypes]));
   for (const op of table.operations.values()) {
     for (const type of [op.requestType, op.responseType]) {
       if (!complexTypes.has(type))
@@ -273,7 +299,13 @@ export function compileXsd(path: string): XsdSpec {
       validator.validate(doc);
       return { ok: true, errors: [] };
     } catch (error) {
-      return { ok: false, errors: libxmlErrors(error) };
+      const errors = libxmlErrors(error);
+      const locations = errors.map((message) => ({ element: elementOf(message) }));
+      const open = openOfAll(locations, ({ element }) => {
+        const why = element === undefined ? undefined : openByElement.get(element);
+        return why === undefined ? undefined : { why, node: `${file}, element ${element}` };
+      });
+      return { ok: false, errors, locations, ...(open ? { open } : {}) };
     } finally {
       doc.dispose();
     }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify } from 'yaml';
 import { ConfigError, EXIT } from '../engine/failures.js';
+import { couldNotRun } from './build.js';
 import type { BaselineEntry, CheckResult, RunReport } from './model.js';
 
 export interface Baseline {
@@ -77,10 +78,15 @@ export function applyBaseline(report: RunReport, baseline: Baseline): RunReport 
   );
   const gateOnly = report.outcome === 'failed' || report.outcome === 'passed';
   const passes = gateOnly && unexpected.length === 0;
+  // Expected failures aside, a run whose stop kept checks from running still could not test.
+  const unusable = passes ? couldNotRun(checks) : undefined;
+  const verdict: Partial<RunReport> = unusable
+    ? { outcome: 'target-unusable', exitCode: EXIT.unreachable, error: unusable }
+    : { outcome: passes ? 'passed' : 'failed', exitCode: passes ? EXIT.ok : EXIT.failures };
   return {
     ...report,
     checks,
-    ...(gateOnly ? { outcome: passes ? 'passed' : 'failed', exitCode: passes ? EXIT.ok : EXIT.failures } : {}),
+    ...(gateOnly ? verdict : {}),
     baseline: { file: baseline.file, expected, unexpected, stale },
   };
 }

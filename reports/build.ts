@@ -1,5 +1,5 @@
 /** Adds check results up into a RunReport, and makes the report of a run that an error stopped. */
-import type { BasisEntry } from '../engine/basis.js';
+import type { BindingEntry } from '../engine/basis.js';
 import type { RunConfig } from '../engine/config.js';
 import { EXIT, type ClienteleError } from '../engine/failures.js';
 import { FAMILIES, type Family } from '../engine/families.js';
@@ -11,7 +11,7 @@ export interface RunMeta {
   /** How the report names the target (never with credentials). */
   readonly targetLabel: string;
   /** The API's documented promises, for the traceability matrix. */
-  readonly promises?: readonly BasisEntry[];
+  readonly promises?: readonly BindingEntry[];
 }
 
 export function summarize(checks: readonly CheckResult[], covered: readonly Family[] = FAMILIES): RunReport['summary'] {
@@ -33,13 +33,15 @@ export function summarize(checks: readonly CheckResult[], covered: readonly Fami
 
 /** The report of a run that a ClienteleError stopped: no checks, or those run before, and why. */
 /** Every documented promise with the checks that evaluated one of its rules, and what they found. */
-export function promiseRows(promises: readonly BasisEntry[], checks: readonly CheckResult[]): PromiseRow[] {
+export function promiseRows(promises: readonly BindingEntry[], checks: readonly CheckResult[]): PromiseRow[] {
   return promises.map((promise) => {
     const enforcing = checks.filter((check) => check.rules?.some((rule) => promise.rules.includes(rule)));
     const broken = enforcing.some((check) => check.status === 'failed' && check.failure && promise.rules.includes(check.failure.basisRule));
     const ran = enforcing.some((check) => check.status !== 'skipped' && check.status !== 'blocked');
     return {
+      grade: promise.grade,
       says: promise.says,
+      ...(promise.convention ? { convention: promise.convention } : {}),
       source: promise.source,
       ...(promise.operation ? { operation: promise.operation } : {}),
       rules: promise.rules,
@@ -63,6 +65,14 @@ export function errorReport(
   return buildReport(config, meta, startedAt, checks, undefined, { outcome, exitCode: error.exitCode, error: error.message });
 }
 
+/** Why checks could not run, when the run's stop (not a failed prerequisite) blocked some: `N checks could not run: reason`. */
+export function couldNotRun(checks: readonly CheckResult[]): string | undefined {
+  const stopped = checks.filter((check) => check.status === 'blocked' && check.blockedBy === undefined);
+  if (stopped.length === 0) return undefined;
+  const reason = (stopped[0]!.note ?? 'the run stopped').replace(/^blocked: /, '');
+  return `${stopped.length} check${stopped.length === 1 ? '' : 's'} could not run: ${reason}`;
+}
+
 export function buildReport(
   config: ReportConfig,
   meta: RunMeta,
@@ -73,10 +83,14 @@ export function buildReport(
 ): RunReport {
   const finishedAt = new Date();
   const summary = summarize(checks, config.families);
-  // Warnings (broken assumptions) fail the run only under --strict.
+  // Warnings (broken open rules) fail the run only under --strict.
   const failing = summary.total.failed > 0 || (config.strict && summary.total.warned > 0);
-  const outcome: Outcome = override?.outcome ?? (internal ? 'internal-error' : failing ? 'failed' : 'passed');
-  const exitCode = override?.exitCode ?? (internal ? EXIT.internal : failing ? EXIT.failures : EXIT.ok);
+  // A run that could not test is not a pass: checks the run's stop kept from running (a target too slow
+  // to answer, the budget spent, a target that vanished) make it exit 3 when nothing failed.
+  const unusable = failing || internal ? undefined : couldNotRun(checks);
+  const outcome: Outcome =
+    override?.outcome ?? (internal ? 'internal-error' : failing ? 'failed' : unusable ? 'target-unusable' : 'passed');
+  const exitCode = override?.exitCode ?? (internal ? EXIT.internal : failing ? EXIT.failures : unusable ? EXIT.unreachable : EXIT.ok);
   const fixFirst = [...new Set(checks.flatMap((check) => (check.blockedBy ? [check.blockedBy] : [])))];
   return {
     tool: { name: 'clientele', version: VERSION },
@@ -91,7 +105,7 @@ export function buildReport(
     strict: config.strict,
     outcome,
     exitCode,
-    ...((override?.error ?? internal) ? { error: override?.error ?? internal } : {}),
+    ...((override?.error ?? internal ?? unusable) ? { error: override?.error ?? internal ?? unusable } : {}),
     summary,
     checks,
     promises: promiseRows(meta.promises ?? [], checks),

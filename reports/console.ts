@@ -31,7 +31,7 @@ export function cut(line: string, max = MAX_LINE): string {
   return chars.length <= max ? line : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
-/** The marks that open a check's line: a failure (or a crash), a warning (a broken assumption), a blocked check. */
+/** The marks that open a check's line: a failure (or a crash), a warning (a broken open rule), a blocked check. */
 export const CONSOLE_MARKS = { failed: '✗ ', errored: '✗ ', warned: '! ', blocked: '⊘ ' } as const;
 
 /**

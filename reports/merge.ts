@@ -59,11 +59,12 @@ export function mergeShards(reports: readonly RunReport[]): RunReport {
     { api: first.api, seed: first.seed, runs: first.runs, readOnly: reports.some((r) => r.readOnly), strict: first.strict, families },
     {
       targetLabel: first.target,
-      promises: first.promises.map(({ says, source, operation, rules }) => ({
-        kind: 'promise' as const,
+      promises: first.promises.map(({ grade, says, convention, source, operation, rules }) => ({
+        grade,
         says,
         source,
         rules,
+        ...(convention ? { convention } : {}),
         ...(operation ? { operation } : {}),
       })),
     },

@@ -2,6 +2,7 @@
  * The run report: what the engine's events add up to. Every report format (JSON, JUnit, Markdown, the
  * console summary) formats this read-only view and nothing else. `report.schema.json` publishes it.
  */
+import type { BindingGrade } from '../engine/basis.js';
 import type { Family } from '../engine/families.js';
 import type { FailureRecord } from '../engine/records.js';
 
@@ -9,7 +10,7 @@ export { FAMILIES, type Family } from '../engine/families.js';
 export type { FailureRecord, Reproduction } from '../engine/records.js';
 
 /**
- * `warned`: only assumptions were broken (the failure record says which, with severity `warning`);
+ * `warned`: only open rules were broken (the failure record says which, with severity `warning`);
  * `blocked`: a prerequisite this check relies on failed, so its verdict would say nothing (see `blockedBy`).
  */
 export type CheckStatus = 'passed' | 'warned' | 'failed' | 'errored' | 'skipped' | 'blocked';
@@ -24,7 +25,7 @@ export interface CheckResult {
   readonly requests: number;
   /** For `failed` (severity failure) and `warned` (severity warning): the first broken rule. */
   readonly failure?: FailureRecord;
-  /** How many broken assumptions the check saw in all (the first is in `failure` when it `warned`). */
+  /** How many broken open rules the check saw in all (the first is in `failure` when it `warned`). */
   readonly warnings?: number;
   /** For `blocked`: the id of the prerequisite check to fix first. */
   readonly blockedBy?: string;
@@ -40,7 +41,7 @@ export interface CheckResult {
   readonly expectedFailure?: true;
 }
 
-export type Outcome = 'passed' | 'failed' | 'interrupted' | 'usage-error' | 'target-unreachable' | 'internal-error';
+export type Outcome = 'passed' | 'failed' | 'target-unusable' | 'interrupted' | 'usage-error' | 'target-unreachable' | 'internal-error';
 
 export interface FamilySummary {
   readonly passed: number;
@@ -51,9 +52,11 @@ export interface FamilySummary {
   readonly blocked: number;
 }
 
-/** One documented promise of the API, the checks that enforce it, and whether they found it kept. */
+/** One binding basis entry of the API (stated, shown or meaning), the checks that enforce it, and whether they found it kept. */
 export interface PromiseRow {
+  readonly grade: BindingGrade;
   readonly says: string;
+  readonly convention?: string;
   readonly source: string;
   readonly operation?: string;
   readonly rules: readonly string[];
@@ -73,7 +76,7 @@ export interface RunReport {
   readonly seed: number;
   readonly runs: number;
   readonly readOnly: boolean;
-  /** Whether warnings (broken assumptions) fail the run too (`--strict`). */
+  /** Whether warnings (broken open rules) fail the run too (`--strict`). */
   readonly strict: boolean;
   readonly outcome: Outcome;
   readonly exitCode: number;
@@ -133,12 +136,12 @@ export interface MutantVerdict {
   readonly id: string;
   readonly description: string;
   readonly global: boolean;
-  /** Breaks only an assumption: it should cause warnings and no failure. */
-  readonly assumption: boolean;
+  /** Breaks only an open rule: it should cause warnings and no failure. */
+  readonly open: boolean;
   readonly boundaryOnly: boolean;
   /** The ids of the checks that failed on this mutant. */
   readonly failedChecks: readonly string[];
-  /** The ids of the checks that warned (broken assumptions) on this mutant. */
+  /** The ids of the checks that warned (broken open rules) on this mutant. */
   readonly warnedChecks: readonly string[];
   readonly killedBy: readonly Family[];
   /** The first failed check and its rule, to name in the kill list. */

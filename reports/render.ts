@@ -1,5 +1,5 @@
 /** Renderers the report formats and the console share: they present the same content, each its own way. */
-import type { Basis } from '../engine/basis.js';
+import type { Basis, Grade } from '../engine/basis.js';
 import type { ReproductionStep } from '../engine/exchange.js';
 import type { ResponseExcerpt } from '../engine/records.js';
 import {
@@ -58,7 +58,7 @@ export function problemChecks(report: Readonly<RunReport>): CheckResult[] {
   return report.checks.filter((check) => check.status === 'failed' || check.status === 'errored');
 }
 
-/** Checks that broke only assumptions: a section of their own, after the failures. */
+/** Checks that broke only open rules: a section of their own, after the failures. */
 export function warnedChecks(report: Readonly<RunReport>): CheckResult[] {
   return report.checks.filter((check) => check.status === 'warned');
 }
@@ -99,9 +99,21 @@ export function checkCount(counts: Readonly<FamilySummary>): number {
   return SUMMARY_COLUMNS.reduce((sum, column) => sum + counts[column], 0);
 }
 
-/** How the basis of a verdict is introduced: a quoted promise, or an assumption where the docs are silent. */
+const LEADS: Readonly<Record<Grade, string>> = {
+  stated: 'The docs say',
+  shown: 'Every example shows',
+  meaning: 'What the documented name means',
+  open: 'Left open by the docs',
+};
+
+/** How the basis of a verdict is introduced, with its grade: `The docs say [stated]`, `Left open by the docs [open]`. */
 export function basisLead(basis: Basis): string {
-  return basis.kind === 'promise' ? 'The docs say' : 'Assumed (the docs are silent)';
+  return `${LEADS[basis.grade]} [${basis.grade}]`;
+}
+
+/** The convention a `meaning` entry cites, as a clause; empty for other grades. */
+export function conventionNote(basis: Basis): string {
+  return basis.convention ? `by ${oneLine(basis.convention)}` : '';
 }
 
 /** Whitespace runs become one space: basis sentences and sources are shown inline. */
@@ -109,10 +121,11 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** The basis as one plain-text sentence: `The docs say: "…" (source)` or `Assumed (the docs are silent): … (source)`. */
+/** The basis as one plain-text sentence: `The docs say [stated]: "…" (source)`, a meaning with its convention, or an open choice. */
 export function basisText(basis: Basis): string {
   const says = oneLine(basis.says);
-  return `${basisLead(basis)}: ${basis.kind === 'promise' ? `"${says}"` : says} (${oneLine(basis.source)})`;
+  const convention = conventionNote(basis);
+  return `${basisLead(basis)}: ${basis.grade === 'stated' ? `"${says}"` : says}${convention ? `, ${convention}` : ''} (${oneLine(basis.source)})`;
 }
 
 /** The response's status line in words: `HTTP 500, application/json, JSON-RPC error -32005`, or why none came. */
@@ -145,11 +158,11 @@ export function bodyLanguage(response: ResponseExcerpt): string {
   return 'text';
 }
 
-/** A line on the other broken assumptions a check saw, when there were any beyond the one shown. */
+/** A line on the other broken open rules a check saw, when there were any beyond the one shown. */
 export function warningsNote(check: CheckResult): string | undefined {
   const count = check.warnings ?? 0;
-  if (check.status === 'warned' && count > 1) return `${count} broken assumptions in all; the first is shown.`;
-  if (check.status === 'failed' && count > 0) return `This check also broke ${count} assumption${count === 1 ? '' : 's'} (warnings).`;
+  if (check.status === 'warned' && count > 1) return `${count} broken open rules in all; the first is shown.`;
+  if (check.status === 'failed' && count > 0) return `This check also broke ${count} open rule${count === 1 ? '' : 's'} (warnings).`;
   return undefined;
 }
 

@@ -333,7 +333,7 @@ function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: Client
     fromProperty || tally.warnings.includes(failure) ? (failure.details.exchanges ?? []) : api.session.log.snapshot();
   if (exchanges.length === 0) exchanges = failure.details.exchanges ?? [];
   const seed = fromProperty ? failure.seed : env.config.seed;
-  const basis = api.session.spec.basis.of(failure.basisRule);
+  const basis = failure.basisIn(api.session.spec.basis);
   const culprit = failure.details.exchanges?.at(-1) ?? exchanges.at(-1);
   const serverLog = api.session.serverLog();
   const cut = excerpt(culprit);

@@ -20,8 +20,8 @@ export interface Mutant<Faults> {
   readonly faults: Faults;
   /** True when the fault breaks every response (wrong content type, malformed body), so any check fails on it. */
   readonly global?: boolean;
-  /** True when the fault breaks only what the spec assumed, not what the documents promise: a run shows warnings, no failure. */
-  readonly assumption?: boolean;
+  /** True when the fault breaks only an open rule (a choice the docs leave to the implementer): a run warns and fails nothing. */
+  readonly open?: boolean;
   /** True when only the boundary phase's edge cases reach the fault; the random cases never do. */
   readonly boundaryOnly?: boolean;
 }

@@ -220,7 +220,9 @@ describe.each(AUDITS)('the basis of $id', (audit) => {
   });
 
   it('rests each rule on the basis the audit table gives it', () => {
-    const kinds = Object.fromEntries(ALL_RULES.filter((rule) => book.has(rule)).map((rule) => [rule, book.of(rule).kind]));
+    const kinds = Object.fromEntries(
+      ALL_RULES.filter((rule) => book.has(rule)).map((rule) => [rule, book.of(rule).grade === 'open' ? 'assumption' : 'promise']),
+    );
     const expected = Object.fromEntries(Object.keys(kinds).map((rule) => [rule, audit.promises.includes(rule) ? 'promise' : 'assumption']));
     expect(kinds).toEqual(expected);
   });
@@ -258,13 +260,13 @@ describe.each(AUDITS)('the basis of $id', (audit) => {
     // Every operation has at least its success promise beside it.
     for (const operation of operations) {
       expect(
-        entries.some((entry) => entry.operation === operation && entry.kind === 'promise' && entry.rules.includes('success')),
+        entries.some((entry) => entry.operation === operation && entry.grade !== 'open' && entry.rules.includes('success')),
         operation,
       ).toBe(true);
     }
     // An assumption stands in the spec, at its place.
     const specPath = findApi(audit.id).spec.path;
-    for (const entry of entries.filter((e) => e.kind === 'assumption'))
+    for (const entry of entries.filter((e) => e.grade === 'open'))
       expect(entry.source).toBe(`${specPath}, ${entry.operation ?? 'document'}`);
   });
 });
@@ -272,13 +274,13 @@ describe.each(AUDITS)('the basis of $id', (audit) => {
 describe('where the promises stand', () => {
   it('puts the partial-update promises on the update operation of each API', () => {
     const rest = basisEntries(REST_SPEC).find((entry) => entry.rules.includes('partial-update/untouched'));
-    expect(rest).toMatchObject({ kind: 'promise', operation: 'updateClient' });
+    expect(rest).toMatchObject({ grade: 'shown', operation: 'updateClient' });
     expect(rest!.source).toMatch(/^seed 001, Update Single Client \(example/);
     const classic = loadXsdSpec(CLASSIC_XSD)
       .basisEntries()
       .find((entry) => entry.rules.includes('partial-update/untouched'));
     expect(classic).toEqual({
-      kind: 'promise',
+      grade: 'stated',
       says: 'Any fields not referenced in the request will remain unchanged.',
       source: 'seed 000, client.update',
       rules: ['partial-update/untouched'],
@@ -295,18 +297,18 @@ describe('where the promises stand', () => {
       'filtering/only-matches',
       'pagination/per-page-cap',
     ]) {
-      expect(book.of(rule).kind, rule).toBe('assumption');
+      expect(book.of(rule).grade, rule).toBe('open');
     }
-    expect(book.of('errors/unauthorized')).toMatchObject({ kind: 'promise', source: 'shared/README.md, Facts (Classic)' });
+    expect(book.of('errors/unauthorized')).toMatchObject({ grade: 'stated', source: 'shared/README.md, Facts (Classic)' });
   });
 
   it('keeps what the REST documents leave open an assumption (letter case, the restore), and grounds 401 and 404 in the reference fixtures', async () => {
     const book = (await findApi('freshbooks-rest').specView()).basis;
     for (const rule of ['filtering/case', 'errors/invalid-body', 'deletion/restored', 'pagination/per-page-cap']) {
-      expect(book.of(rule).kind, rule).toBe('assumption');
+      expect(book.of(rule).grade, rule).toBe('open');
     }
-    expect(book.of('errors/unknown-id')).toMatchObject({ kind: 'promise', says: 'Request failed with status_code: 404' });
-    expect(book.of('errors/unauthorized')).toMatchObject({ kind: 'promise', says: 'Request failed with status_code: 401' });
+    expect(book.of('errors/unknown-id')).toMatchObject({ grade: 'stated', says: 'Request failed with status_code: 404' });
+    expect(book.of('errors/unauthorized')).toMatchObject({ grade: 'stated', says: 'Request failed with status_code: 401' });
   });
 });
 
@@ -328,8 +330,9 @@ paths:
   /things:
     get:
       operationId: listThings
-      x-clientele-promises:
-        - says: "Returns things."
+      x-clientele-basis:
+        - grade: stated
+          says: "Returns things."
           source: "seed 001, List"
           rules: [success]
       responses:
@@ -340,21 +343,27 @@ paths:
   };
 
   it('reads the root and every operation of an OpenAPI document, in order', () => {
-    const source = openApiWith(`x-clientele-assumptions:
-  - says: "  Answers come
+    const source = openApiWith(`x-clientele-basis:
+  - grade: open
+    says: "  Answers come
       in time. "
     rules: [transport]`);
     expect(basisEntries(source)).toEqual([
-      { kind: 'assumption', says: 'Answers come in time.', source: `${source.path}, document`, rules: ['transport'] },
-      { kind: 'promise', says: 'Returns things.', source: 'seed 001, List', rules: ['success'], operation: 'listThings' },
+      { grade: 'open', says: 'Answers come in time.', source: `${source.path}, document`, rules: ['transport'] },
+      { grade: 'stated', says: 'Returns things.', source: 'seed 001, List', rules: ['success'], operation: 'listThings' },
     ]);
   });
 
-  it('refuses a promise without a source, an entry without rules, and a malformed rule id', () => {
-    expect(() => basisEntries(openApiWith(`x-clientele-promises:\n  - says: "x"\n    rules: [success]`))).toThrow(ConfigError);
-    expect(() => basisEntries(openApiWith(`x-clientele-promises:\n  - says: "x"\n    source: "seed 001, y"`))).toThrow(/rules must name/);
-    expect(() => basisEntries(openApiWith(`x-clientele-assumptions:\n  - says: "x"\n    rules: ['Not A Rule']`))).toThrow(/not a rule id/);
-    expect(() => basisEntries(openApiWith(`x-clientele-assumptions:\n  - says: ""\n    rules: [success]`))).toThrow(/says must be/);
+  it('refuses a binding entry without a source, a meaning without its convention, an unknown grade, an entry without rules, and a malformed rule id', () => {
+    const basis = (entry: string) => basisEntries(openApiWith(`x-clientele-basis:\n  - ${entry}`));
+    expect(() => basis(`grade: stated\n    says: "x"\n    rules: [success]`)).toThrow(/a stated entry must name its source/);
+    expect(() => basis(`grade: shown\n    says: "x"\n    rules: [success]`)).toThrow(/a shown entry must name its source/);
+    expect(() => basis(`grade: meaning\n    says: "x"\n    source: "y"\n    rules: [success]`)).toThrow(/must name its convention/);
+    expect(() => basis(`grade: promise\n    says: "x"\n    source: "y"\n    rules: [success]`)).toThrow(/grade must be one of/);
+    expect(() => basis(`grade: stated\n    says: "x"\n    source: "seed 001, y"`)).toThrow(/rules must name/);
+    expect(() => basis(`grade: open\n    says: "x"\n    rules: ['Not A Rule']`)).toThrow(/not a rule id/);
+    expect(() => basis(`grade: open\n    says: ""\n    rules: [success]`)).toThrow(/says must be/);
+    expect(() => basis(`grade: open\n    says: "x"\n    rules: [success]`)).not.toThrow();
   });
 
   it('reads the XSD appinfo without disturbing its compilation by libxml2', () => {
@@ -362,11 +371,11 @@ paths:
     const spec = compileXsd(join(PROJECT_ROOT, CLASSIC_XSD));
     expect(spec.basisEntries()).toEqual(loadXsdSpec(CLASSIC_XSD).basisEntries());
     expect(spec.validateResponse('client.update', '<response status="ok"/>')).toEqual({ ok: true, errors: [] });
-    // A promise needs a source: the loader refuses one without, at load.
-    const broken = text.replace(/(<c:promise rules="partial-update\/untouched") source="[^"]*"/, '$1');
+    // A binding entry needs a source: the loader refuses one without, at load.
+    const broken = text.replace(/(<c:basis grade="stated" rules="partial-update\/untouched") source="[^"]*"/, '$1');
     expect(broken).not.toBe(text);
     const file = join(dir, 'broken.xsd');
     writeFileSync(file, broken);
-    expect(() => compileXsd(file)).toThrow(/a promise must name its source/);
+    expect(() => compileXsd(file)).toThrow(/a stated entry must name its source/);
   });
 });

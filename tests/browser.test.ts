@@ -45,8 +45,8 @@ function failure(severity: FailureRecord['severity']): FailureRecord {
     severity,
     basis:
       severity === 'failure'
-        ? { kind: 'promise', says: 'Any fields not referenced in the request will remain unchanged.', source: 'seed 000, client.update' }
-        : { kind: 'assumption', says: 'A restore keeps the fields.', source: 'openapi.yaml' },
+        ? { grade: 'stated', says: 'Any fields not referenced in the request will remain unchanged.', source: 'seed 000, client.update' }
+        : { grade: 'open', says: 'A restore keeps the fields.', source: 'openapi.yaml' },
     operation: 'updateClient',
     message: `the update did not store lastName at ${LONG_URL}`,
     expected: `{"firstName":"Ada","lastName":"Q6","note":"${'n'.repeat(400)}"}`,
@@ -90,7 +90,7 @@ const KILL_MATRIX: KillMatrix = {
     id,
     description: `Mutant ${i} breaks ${LONG_URL.slice(0, 200)}`,
     global: i === 0,
-    assumption: i % 5 === 1,
+    open: i % 5 === 1,
     boundaryOnly: i % 7 === 2,
     failedChecks: i % 5 === 1 ? [] : CHECKS.filter((_, j) => (i + j) % 3 === 0).map((c) => c.id),
     warnedChecks: i % 5 === 1 ? [CHECKS[i % CHECKS.length]!.id] : [],
@@ -108,6 +108,7 @@ const REPORT: RunReport = failedReport(CHECKS, {
   target: LONG_URL,
   promises: [
     {
+      grade: 'stated',
       says: 'Any fields not referenced in the request will remain unchanged.',
       source: 'seed 000, client.update',
       rules: ['partial-update/applied'],

@@ -28,7 +28,7 @@ const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 /** Every rule a promise, so a broken one throws: what these tests are about (severity has its own tests). */
 class EveryRulePromised extends BasisBook {
   override of(rule: string): Basis {
-    return { kind: 'promise', says: `test promise for ${rule}`, source: 'tests' };
+    return { grade: 'stated', says: `test promise for ${rule}`, source: 'tests' };
   }
 }
 /**
@@ -866,8 +866,8 @@ describe('severity follows the basis', () => {
   const assumedContentType = (view: SpecView): SpecView => ({
     ...view,
     basis: new BasisBook([
-      { kind: 'assumption', says: 'JSON answers say application/json', source: 'tests', rules: ['content-type'] },
-      { kind: 'promise', says: 'a read is answered 200', source: 'tests', rules: ['success', 'response-schema', 'well-formed-body'] },
+      { grade: 'open', says: 'JSON answers say application/json', source: 'tests', rules: ['content-type'] },
+      { grade: 'stated', says: 'a read is answered 200', source: 'tests', rules: ['success', 'response-schema', 'well-formed-body'] },
     ]),
   });
   const htmlLabelled = () => exchange({ response: { ...response(200, clientBody()), headers: { 'content-type': 'text/html' } } });
@@ -883,7 +883,7 @@ describe('severity follows the basis', () => {
 
   it('a rule the spec records nothing for is an assumption, never a failure', () => {
     const book = new BasisBook([]);
-    expect(book.of('anything')).toMatchObject({ kind: 'assumption' });
+    expect(book.of('anything')).toMatchObject({ grade: 'open' });
     expect(verifyExchange({ ...spec, basis: book }, htmlLabelled(), READ_OK).warnings.length).toBeGreaterThan(0);
   });
 

@@ -15,8 +15,8 @@ const hostile = (where: string) => `"'&<x>${where}</x>\u001b[2J`;
 /** How `hostile(where)` reads once escaped, with tags stripped from the page (a diff may split it with marks). */
 const shown = (where: string) => `&quot;&#39;&amp;&lt;x&gt;${where}&lt;/x&gt;\\u001b[2J`;
 
-const PROMISE: Basis = { kind: 'promise', says: `Returns the client ${hostile('basis-says')}`, source: hostile('basis-source') };
-const ASSUMED: Basis = { kind: 'assumption', says: 'an empty string clears the field', source: 'openapi.yaml, updateClient' };
+const PROMISE: Basis = { grade: 'stated', says: `Returns the client ${hostile('basis-says')}`, source: hostile('basis-source') };
+const ASSUMED: Basis = { grade: 'open', says: 'an empty string clears the field', source: 'openapi.yaml, updateClient' };
 
 function check(family: Family, slug: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult {
   return { id: `${family}/${slug}`, family, name: slug.replace(/-/g, ' '), status, durationMs: 12, requests: 3, ...extra };
@@ -90,7 +90,7 @@ const KILL_MATRIX: KillMatrix = {
       id: `update-ignores-lname`,
       description: `Update ignores lname ${hostile('mutant-description')}`,
       global: false,
-      assumption: false,
+      open: false,
       boundaryOnly: false,
       failedChecks: ['contract/list-matches-schema'],
       warnedChecks: [],
@@ -102,7 +102,7 @@ const KILL_MATRIX: KillMatrix = {
       id: 'wrong-content-type',
       description: 'Every answer says text/plain.',
       global: true,
-      assumption: false,
+      open: false,
       boundaryOnly: false,
       failedChecks: ['contract/list-matches-schema', 'pagination/each-client-once'],
       warnedChecks: [],
@@ -113,7 +113,7 @@ const KILL_MATRIX: KillMatrix = {
       id: 'per-page-uncapped',
       description: 'per_page above 100 is honoured.',
       global: false,
-      assumption: true,
+      open: true,
       boundaryOnly: true,
       failedChecks: [],
       warnedChecks: ['pagination/each-client-once'],
@@ -124,7 +124,7 @@ const KILL_MATRIX: KillMatrix = {
       id: hostile('mutant-id'),
       description: 'Changes nothing anyone checks.',
       global: false,
-      assumption: false,
+      open: false,
       boundaryOnly: false,
       failedChecks: [],
       warnedChecks: [],
@@ -145,6 +145,7 @@ const REPORT: RunReport = failedReport(CHECKS, {
   error: hostile('error'),
   promises: [
     {
+      grade: 'stated',
       says: hostile('promise-says'),
       source: hostile('promise-source'),
       operation: 'updateClient',
@@ -293,7 +294,7 @@ describe('the HTML report page', () => {
     expect(html).toMatch(/<details class="check st-warned" [^>]*data-severity="warning">/);
     for (const status of ['passed', 'skipped', 'blocked'])
       expect(html).toMatch(new RegExp(`<div class="check st-${status}" data-status="${status}"`));
-    expect(html).toContain('<p class="note">2 broken assumptions in all; the first is shown.</p>');
+    expect(html).toContain('<p class="note">2 broken open rules in all; the first is shown.</p>');
   });
 
   it('marks a baseline expected failure, and lists the unexpected failures and stale entries', () => {
@@ -311,7 +312,7 @@ describe('the HTML report page', () => {
   it('shows the promise a failure enforces, its facts, the response and the server log', () => {
     const failed = elements(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/, '</details>')[0]!;
     expect(failed).toContain(
-      `<figcaption>The docs say</figcaption>\n<blockquote>Returns the client ${shown('basis-says')}</blockquote>\n<cite>${shown('basis-source')}</cite>`,
+      `<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the client ${shown('basis-says')}</blockquote>\n<cite>${shown('basis-source')}</cite>`,
     );
     for (const fact of ['Severity', 'Rule', 'Operation', 'Seed', 'Path', 'Boundary']) expect(failed).toContain(`<dt>${fact}</dt>`);
     expect(failed).toContain('<p class="status-line">HTTP 200, application/json</p>');
@@ -360,7 +361,7 @@ describe('the HTML report page', () => {
     expect(section).toMatch(/<tr class="mutant-survived"><td><code>&quot;&#39;&amp;&lt;x&gt;mutant-id/);
     expect(section).toContain('<span class="tag" title="breaks every response: proves nothing about one check">global</span>');
     expect(section).toContain(
-      '<span class="tag" title="breaks an assumption only: should warn, not fail">assumption</span> <span class="tag" title="only a boundary case reaches it">boundary only</span>',
+      '<span class="tag" title="breaks an open rule only: should warn, not fail">open</span> <span class="tag" title="only a boundary case reaches it">boundary only</span>',
     );
     expect(section).toContain(
       '<th scope="col" class="mutant-col global" title="Every answer says text/plain."><span>wrong-content-type</span></th>',

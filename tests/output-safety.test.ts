@@ -29,7 +29,7 @@ const HOSTILE = `${CONTROLS} \`\`\`\` ]]> </pre><script>x</script>`;
 const MULTILINE = `first line ${CONTROLS}\nsecond line\r\n\t${CONTROLS}`;
 const SECRET = 'sk_live_S3cr3tT0kenValue';
 
-const BASIS: Basis = { kind: 'promise', says: `Returns the client ${CONTROLS}`, source: `docs ${CONTROLS}` };
+const BASIS: Basis = { grade: 'stated', says: `Returns the client ${CONTROLS}`, source: `docs ${CONTROLS}` };
 
 function check(
   family: Family,
@@ -93,6 +93,7 @@ function hostileReport(): RunReport {
   ];
   const promises: PromiseRow[] = [
     {
+      grade: 'stated',
       says: `A promise ${CONTROLS}`,
       source: `docs ${CONTROLS}`,
       operation: 'createClient',

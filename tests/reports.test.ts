@@ -31,17 +31,18 @@ const XML_BODY = `<client><name>O'Brien &amp; "Sons"</name><notes>\`\`\`\`</note
 const HOSTILE = '````\n</pre></code><script>alert(1)</script>\n]]><![CDATA[x]]>\n| a | b |\n<!-- \u0007 -->\n```';
 
 const PROMISE: Basis = {
-  kind: 'promise',
+  grade: 'stated',
   says: 'Returns the created client, as the schema describes it.',
   source: 'seed 000, client.create',
 };
 const PAGING: Basis = {
-  kind: 'promise',
+  grade: 'meaning',
   says: 'Each client appears on exactly one page.',
+  convention: 'the plain reading of page and per_page: pages partition one list',
   source: 'shared/reference/crm-docs/clients.md, Paging',
 };
 const ASSUMED: Basis = {
-  kind: 'assumption',
+  grade: 'open',
   says: 'an update to an empty string clears the field',
   source: 'apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)',
 };
@@ -156,6 +157,7 @@ const CHECKS: CheckResult[] = [
 
 const PROMISES: PromiseRow[] = [
   {
+    grade: 'stated',
     says: PROMISE.says,
     source: PROMISE.source,
     operation: 'createClient',
@@ -167,6 +169,7 @@ const PROMISES: PromiseRow[] = [
     verdict: 'broken',
   },
   {
+    grade: 'meaning',
     says: PAGING.says,
     source: PAGING.source,
     rules: ['pagination/page-size'],
@@ -174,6 +177,7 @@ const PROMISES: PromiseRow[] = [
     verdict: 'kept',
   },
   {
+    grade: 'stated',
     says: 'A deleted client | can be *restored* <b>within</b> 30 days.',
     source: 'clients.md, Restore',
     rules: ['deletion/restore'],
@@ -420,7 +424,7 @@ describe('Markdown report', () => {
           rule: 'expected-error-code',
           basisRule: 'errors/unknown-id',
           severity: 'failure',
-          basis: { kind: 'promise', says: 'An unknown id is refused with error -32005.', source: 'tools.json, client_get' },
+          basis: { grade: 'stated', says: 'An unknown id is refused with error -32005.', source: 'tools.json, client_get' },
           operation: 'client_get',
           message: 'an unknown id is refused: expected error -32005, got a success',
           seed: 7,
@@ -599,21 +603,21 @@ describe('basis, severity and boundary of failures and warnings', () => {
 
   it('Markdown quotes the promise and names the assumption, with their sources', () => {
     expect(md).toContain(
-      '- **Severity:** failure\n- **Basis:** The docs say: *Returns the created client, as the schema describes it.* (seed 000, client.create)',
+      '- **Severity:** failure\n- **Basis:** The docs say [stated]: *Returns the created client, as the schema describes it.* (seed 000, client.create)',
     );
     expect(md).toContain(
-      '- **Severity:** warning\n- **Basis:** Assumed (the docs are silent): an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
+      '- **Severity:** warning\n- **Basis:** Left open by the docs [open]: an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
     );
     expect(md).toContain('- **Boundary:** update to empty string');
-    expect(md).toContain('*2 broken assumptions in all; the first is shown.*');
+    expect(md).toContain('*2 broken open rules in all; the first is shown.*');
   });
 
   it('HTML does the same, escaped', () => {
     expect(html).toContain(
-      '<figcaption>The docs say</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n<cite>seed 000, client.create</cite>',
+      '<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n<cite>seed 000, client.create</cite>',
     );
     expect(html).toContain(
-      '<figcaption>Assumed (the docs are silent)</figcaption>\n<p class="assumed">an update to an empty string clears the field</p>\n<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>',
+      '<figcaption>Left open by the docs [open]</figcaption>\n<p class="graded">an update to an empty string clears the field</p>\n<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>',
     );
     expect(html).toContain('<dt>Severity</dt><dd><span class="st-text-failed">failure</span></dd>');
     expect(html).toContain('<dt>Severity</dt><dd><span class="st-text-warned">warning</span></dd>');
@@ -623,12 +627,12 @@ describe('basis, severity and boundary of failures and warnings', () => {
   it('JUnit puts the basis in the failure text and in the warned case output', () => {
     const failed = unescapeXml(/<failure\b[^>]*>([^<]*)<\/failure>/.exec(junitCase(xml, 'create client matches schema'))![1]!);
     expect(failed).toContain(
-      'severity: failure\nbasis: The docs say: "Returns the created client, as the schema describes it." (seed 000, client.create)',
+      'severity: failure\nbasis: The docs say [stated]: "Returns the created client, as the schema describes it." (seed 000, client.create)',
     );
     const out = unescapeXml(/<system-out>([^<]*)<\/system-out>/.exec(junitCase(xml, 'empty string clears field'))![1]!);
     expect(out).toMatch(/^WARNING: updating notes to "" left the old notes in place\n/);
     expect(out).toContain(
-      'basis: Assumed (the docs are silent): an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
+      'basis: Left open by the docs [open]: an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
     );
     expect(out).toContain('boundary: update to empty string');
   });
@@ -703,7 +707,7 @@ describe('warnings', () => {
     const warned = junitCase(xml, 'empty string clears field');
     expect(warned).not.toMatch(/<(failure|error|skipped)\b/);
     expect(warned).toContain('<property name="severity" value="warning"/>');
-    expect(warned).toContain('<property name="basis.kind" value="assumption"/>');
+    expect(warned).toContain('<property name="basis.grade" value="open"/>');
     expect(warned).toContain('<property name="boundary" value="update to empty string"/>');
     expect(warned.indexOf('<properties>')).toBeLessThan(warned.indexOf('<system-out>'));
     expect(junitCase(xml, 'create client matches schema')).toContain('<property name="severity" value="failure"/>');

@@ -921,7 +921,7 @@ describe('FreshBooks REST mutants', () => {
     ]);
     // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
     expect(
-      MUTANTS.filter((m) => m.assumption)
+      MUTANTS.filter((m) => m.open)
         .map((m) => m.id)
         .sort(),
     ).toEqual([

@@ -1,5 +1,9 @@
 import { ConformanceFailure } from '../failures.js';
-import type { ExchangeCheck } from './types.js';
+import { statusMatches, type Expectation, type ExchangeCheck } from './types.js';
+
+function lenientlyExpected(expect: Expectation | undefined, status: number): boolean {
+  return expect?.lenient?.httpStatuses.some((pattern) => statusMatches(pattern, status)) ?? false;
+}
 
 /**
  * Where the answer carries its own verdict (Classic XML answers every application error with HTTP 200
@@ -15,7 +19,7 @@ export const expectedOutcome: ExchangeCheck = {
     return (
       kase.expect?.outcome !== undefined &&
       exchange.response !== undefined &&
-      (status === undefined || !wantedStatuses || wantedStatuses.includes(status))
+      (status === undefined || !wantedStatuses || wantedStatuses.includes(status) || lenientlyExpected(kase.expect, status))
     );
   },
   run(ctx, exchange, kase) {

@@ -13,6 +13,28 @@ export interface ValidationResult {
   readonly ok: boolean;
   /** One line per problem: `<instance path> <message>`. */
   readonly errors: readonly string[];
+  /** Where in the document each problem is (aligned with `errors`), for grading it by the schema node it breaks. */
+  readonly locations?: readonly SchemaLocation[];
+  /**
+   * Set when every problem lies under a schema node the spec marks open (`x-clientele-open`, `c:open`):
+   * the violation only warns. Absent when one breaks a node the examples show, which fails.
+   */
+  readonly open?: OpenNode;
+}
+
+/** A problem's place: the JSON pointer of the value (ajv's instancePath), or the XML element it concerns. */
+export interface SchemaLocation {
+  readonly instancePath?: string;
+  /** A `required` problem: the member that is missing. */
+  readonly missingProperty?: string;
+  readonly element?: string;
+}
+
+/** A schema node the spec leaves open, and why. */
+export interface OpenNode {
+  readonly why: string;
+  /** Where the node is, for the report (`Client.updated`, `element credit`). */
+  readonly node: string;
 }
 
 export type Decoded =
@@ -32,7 +54,7 @@ export type Decoded =
 export interface SpecView {
   /** The exchange checks that apply to this spec's protocol, in the order they run. */
   readonly checks: readonly ExchangeCheck[];
-  /** What each rule rests on for this API: the promises and assumptions its spec records. */
+  /** What each rule rests on for this API: the graded entries its spec records. */
   readonly basis: BasisBook;
   /** Documented HTTP statuses of an operation (`200`, `4XX`, `default`); empty when the protocol has none. */
   documentedStatuses(operation: string): readonly string[];

@@ -127,7 +127,8 @@ function failureProperties(failure: FailureRecord): string[] {
     ['severity', failure.severity],
     ['rule', failure.rule],
     ['basis.rule', failure.basisRule],
-    ['basis.kind', failure.basis.kind],
+    ['basis.grade', failure.basis.grade],
+    ['basis.convention', failure.basis.convention === undefined ? undefined : oneLine(failure.basis.convention)],
     ['basis.says', oneLine(failure.basis.says)],
     ['basis.source', oneLine(failure.basis.source)],
     ['boundary', failure.boundary === undefined ? undefined : oneLine(failure.boundary)],
@@ -158,7 +159,7 @@ function testcase(report: Readonly<RunReport>, check: CheckResult): string {
       ]);
     }
     case 'warned': {
-      // A broken assumption does not fail the test case: it passes, and says why it warned.
+      // A broken open rule does not fail the test case: it passes, and says why it warned.
       const failure = check.failure;
       const text = failure ? failureText(failure, check) : (check.note ?? 'warned');
       const properties = failure ? failureProperties(failure) : caseProperties([['severity', 'warning']]);

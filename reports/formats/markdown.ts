@@ -5,6 +5,7 @@ import type { ReportFormat } from '../format.js';
 import {
   SUMMARY_COLUMNS,
   basisLead,
+  conventionNote,
   blockedChecks,
   blockedLine,
   bodyLabel,
@@ -77,10 +78,11 @@ function summaryTable(report: Readonly<RunReport>): string[] {
   return rows;
 }
 
-/** `The docs say: *…* (source)` or `Assumed (the docs are silent): … (source)`, on one line, escaped. */
+/** `The docs say [stated]: *…* (source)`, a meaning with its convention, or an open choice, on one line, escaped. */
 export function basisMarkdown(basis: Basis): string {
   const says = escapeMarkdown(oneLine(basis.says));
-  return `${basisLead(basis)}: ${basis.kind === 'promise' ? `*${says}*` : says} (${escapeMarkdown(oneLine(basis.source))})`;
+  const convention = conventionNote(basis);
+  return `${basisLead(basis)}: ${basis.grade === 'stated' ? `*${says}*` : says}${convention ? `, ${escapeMarkdown(convention)}` : ''} (${escapeMarkdown(oneLine(basis.source))})`;
 }
 
 /** The answer that broke the rule: status and type inline, then the headers and the body in fences. */
@@ -207,7 +209,7 @@ export const markdownFormat: ReportFormat = {
     if (warned.length > 0) {
       parts.push(
         '## Warnings',
-        'Checks that broke only assumptions (the docs are silent there)' +
+        'Checks that broke only open rules (choices the docs leave to the implementer)' +
           (report.strict ? '; under strict they fail the run.' : '; they do not fail the run.'),
       );
       parts.push(...warned.map(checkSection));

@@ -15,7 +15,7 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'empty-list-one-page',
     description: 'client.list answers pages="1" instead of 0 when no client matches.',
     faults: { emptyListOnePage: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'total-is-page-size',
@@ -41,25 +41,25 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'get-unknown-ok',
     description: 'client.get of an unknown id answers an empty ok response instead of failing.',
     faults: { getUnknownOk: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'get-returns-password',
     description: "client.get's client carries its password, an element the XSD does not allow; client.list is unchanged.",
     faults: { getReturnsPassword: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'update-answers-client',
     description: 'client.update answers <client_id> inside the ok response instead of an empty one.',
     faults: { updateAnswersClient: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'fail-without-code',
     description: 'The fail envelope has <error> but no <code>.',
     faults: { failWithoutCode: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'unescaped-text',
@@ -71,19 +71,19 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'Every 200 answer says Content-Type: text/html; charset=utf-8.',
     faults: { htmlContentType: true },
     global: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'email-filter-partial',
     description: 'The client.list email filter matches any email containing the value.',
     faults: { emailFilterPartial: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'delete-is-hard',
     description: 'client.delete removes the client: get fails and no folder lists it.',
     faults: { deleteIsHard: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'deleted-stay-active',
@@ -95,7 +95,7 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'per-page-uncapped',
     description: 'per_page above 100 is honoured instead of capped.',
     faults: { perPageUncapped: true },
-    assumption: true,
+    open: true,
   },
   { id: 'create-drops-postal-code', description: 'client.create ignores p_code.', faults: { createDropsPostalCode: true } },
   {
@@ -125,7 +125,7 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'The client.list email filter also matches emails that start with the value.',
     faults: { emailFilterPrefix: true },
     boundaryOnly: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'per-page-99-is-default',
@@ -138,7 +138,7 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'Page 0 or a negative page is served as page 1 holding every matching client, ignoring per_page, instead of failing.',
     faults: { pageZeroUnpaged: true },
     boundaryOnly: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'total-capped-at-100',
@@ -150,12 +150,12 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'ignores-unknown-elements',
     description: 'client.create with an element the schema does not know creates the client, ignoring it, instead of failing.',
     faults: { ignoresUnknownElements: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'unknown-id-404',
     description: 'A client_id that exists nowhere is answered HTTP 404 with plain text instead of the fail envelope.',
     faults: { unknownId404: true },
-    assumption: true,
+    open: true,
   },
 ];

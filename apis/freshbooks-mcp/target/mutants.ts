@@ -39,7 +39,7 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: 'An accountId of any shape (empty, with spaces or slashes) is served instead of answered -32602.',
     faults: { accountIdUnchecked: true },
     // Which accountIds are malformed is assumed: the seed gives no format.
-    assumption: true,
+    open: true,
   },
   {
     id: 'serves-without-auth',
@@ -52,7 +52,7 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: 'A call of a tool the server does not have answers an empty success result instead of -32602.',
     faults: { unknownToolSucceeds: true },
     // The seed is silent on unknown tools; the MCP specification's -32602 (or -32601) is assumed.
-    assumption: true,
+    open: true,
   },
   {
     id: 'wrong-types-internal-error',
@@ -60,7 +60,7 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
       'A client_create text argument of another JSON type (fName: 123) crashes the call: -32603 (internal error) instead of -32602.',
     faults: { wrongTypesInternalError: true },
     // The seed documents no answer to wrongly typed arguments; -32602 is assumed.
-    assumption: true,
+    open: true,
   },
   // Documented defaults.
   { id: 'default-per-page-20', description: 'perPage defaults to 20 instead of 30.', faults: { defaultPerPage20: true } },
@@ -74,14 +74,14 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: 'An empty list answers pagination.pages 1 instead of 0.',
     faults: { emptyListOnePage: true },
     // The seed gives no page count for an empty list; 0 (ceil of 0) is assumed.
-    assumption: true,
+    open: true,
   },
   {
     id: 'page-zero-served-whole',
     description: 'page 0 or below answers every matching client on one page, beyond perPage, instead of -32602.',
     faults: { pageZeroServedWhole: true },
     // The seed documents no answer to a page below 1; a refusal or at most perPage clients is assumed.
-    assumption: true,
+    open: true,
     // Only the boundary phase asks for page 0 or -1.
     boundaryOnly: true,
   },
@@ -102,7 +102,7 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: 'The lName filter compares letter case.',
     faults: { lNameFilterCaseSensitive: true },
     // The seed says only "(partial match)"; ignoring letter case is assumed.
-    assumption: true,
+    open: true,
   },
   {
     id: 'vis-state-filter-ignored',
@@ -177,7 +177,7 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: "client_single's advertised outputSchema types id as a string, while its answers carry numbers.",
     faults: { advertisedOutputIdString: true },
     // The seed says nothing of advertised schemas: holding a server to its own rests on the MCP specification.
-    assumption: true,
+    open: true,
   },
   // The handshake.
   {

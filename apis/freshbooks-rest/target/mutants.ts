@@ -23,13 +23,13 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'restore-impossible',
     description: 'Setting vis_state 0 on a deleted client is ignored; it stays deleted.',
     faults: { restoreImpossible: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'restore-reverts-updates',
     description: 'Restoring a deleted client resets its writable fields to their values at creation.',
     faults: { restoreRevertsUpdates: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'page-boundary-repeat',
@@ -46,13 +46,13 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'per-page-uncapped',
     description: 'per_page above 100 is honoured instead of capped.',
     faults: { perPageUncapped: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'like-case-sensitive',
     description: '_like filters compare case-sensitively.',
     faults: { likeCaseSensitive: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'like-prefix-only',
@@ -68,7 +68,7 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'ids-filter-first-only',
     description: 'search[userids][] given several times matches only the first id given.',
     faults: { idsFilterFirstOnly: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'list-omits-per-page',
@@ -81,7 +81,7 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     faults: { idAsString: true },
     // Every response that carries a client carries the string id.
     global: true,
-    assumption: true,
+    open: true,
   },
   { id: 'unknown-id-500', description: 'An unknown client id answers 500 instead of 404.', faults: { unknownId500: true } },
   {
@@ -98,20 +98,20 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     id: 'id-from-active-count',
     description: 'New ids are 100001 + the number of non-deleted clients, overwriting an existing client with that id.',
     faults: { idFromActiveCount: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'accepts-wrong-types',
     description: 'A non-string value for a text field is stored as text with 200 instead of rejected with 422.',
     faults: { acceptsWrongTypes: true },
-    assumption: true,
+    open: true,
   },
   {
     id: 'html-content-type',
     description: 'Every response says Content-Type: text/html; charset=utf-8.',
     faults: { htmlContentType: true },
     global: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'truncated-json',
@@ -141,27 +141,27 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     description: 'per_page 99 is answered as if no per_page were given: 15 per page.',
     faults: { perPage99IsDefault: true },
     boundaryOnly: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'page-zero-unpaged',
     description: 'Page 0 or a negative page is served as page 1 holding every matching client, ignoring per_page, instead of 400.',
     faults: { pageZeroUnpaged: true },
     boundaryOnly: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'total-capped-at-100',
     description: 'total reports at most 100, however many clients match.',
     faults: { totalCappedAt100: true },
     boundaryOnly: true,
-    assumption: true,
+    open: true,
   },
   {
     id: 'trims-stored-text',
     description: 'Stored text values are trimmed of leading and trailing white space on create and update.',
     faults: { trimsStoredText: true },
-    assumption: true,
+    open: true,
     boundaryOnly: true,
   },
   {
@@ -170,6 +170,6 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     faults: { duplicateIdKey: true },
     // Every response that carries a client carries the duplicate; RFC 8259 only says names SHOULD be unique.
     global: true,
-    assumption: true,
+    open: true,
   },
 ];

@@ -27,7 +27,7 @@ function groups(report: Readonly<RunReport>): Group[] {
     {
       id: 'warnings',
       title: 'Warnings',
-      intro: `Checks that broke only assumptions (the docs are silent there); ${consequence}.`,
+      intro: `Checks that broke only open rules (choices the docs leave to the implementer); ${consequence}.`,
       statuses: ['warned'],
     },
     {

@@ -5,6 +5,7 @@ import { diffLines, diffableTexts, type DiffLine } from '../../diff.js';
 import type { CheckResult, FailureRecord } from '../../model.js';
 import {
   basisLead,
+  conventionNote,
   bodyLabel,
   bodyLanguage,
   headerLines,
@@ -16,13 +17,15 @@ import {
 } from '../../render.js';
 import { code, codeBlock, escapeHtml, facts } from './markup.js';
 
-/** The promise (quoted, with where it stands) or the assumption a verdict rests on. */
+/** What a verdict rests on, with its grade: a quoted sentence, what the examples show, a name's meaning, or an open choice. */
 export function basisHtml(basis: Basis): string {
   const says = escapeHtml(oneLine(basis.says));
+  const convention = conventionNote(basis);
   return [
-    `<figure class="basis basis-${basis.kind}">`,
+    `<figure class="basis basis-${basis.grade}">`,
     `<figcaption>${escapeHtml(basisLead(basis))}</figcaption>`,
-    basis.kind === 'promise' ? `<blockquote>${says}</blockquote>` : `<p class="assumed">${says}</p>`,
+    basis.grade === 'stated' ? `<blockquote>${says}</blockquote>` : `<p class="graded">${says}</p>`,
+    ...(convention ? [`<p class="convention">${escapeHtml(convention)}</p>`] : []),
     `<cite>${escapeHtml(oneLine(basis.source))}</cite>`,
     '</figure>',
   ].join('\n');

@@ -7,7 +7,7 @@ const killed = (mutant: MutantVerdict) => mutant.failedChecks.length + mutant.wa
 function kinds(mutant: MutantVerdict): string {
   const tags = [
     mutant.global && ['global', 'breaks every response: proves nothing about one check'],
-    mutant.assumption && ['assumption', 'breaks an assumption only: should warn, not fail'],
+    mutant.open && ['open', 'breaks an open rule only: should warn, not fail'],
     mutant.boundaryOnly && ['boundary only', 'only a boundary case reaches it'],
   ].filter((tag): tag is [string, string] => Array.isArray(tag));
   if (tags.length === 0) return '<span class="muted">promise</span>';

@@ -128,11 +128,11 @@ div.check .check-meta { margin-left: 0; }
 .check-body { padding: .25rem 1rem 1rem; min-width: 0; }
 .message { white-space: pre-wrap; font-size: 1rem; font-weight: 500; margin: .75rem 0; }
 .basis { margin: .75rem 0; padding: .6rem .9rem; border-left: 3px solid var(--promise); background: var(--soft); border-radius: 0 6px 6px 0; }
-.basis-assumption { border-left-color: var(--assumption); }
+.basis-open { border-left-color: var(--assumption); }
 .basis figcaption { font-size: .72rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; }
 .basis blockquote { margin: .2rem 0; font-style: italic; }
 .basis blockquote::before { content: "\\201C"; } .basis blockquote::after { content: "\\201D"; }
-.basis .assumed { margin: .2rem 0; }
+.basis .graded, .basis .convention { margin: .2rem 0; }
 .basis cite { font-style: normal; font-size: .8rem; color: var(--muted); }
 dl.verdict-facts { margin: .75rem 0; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); }
 .block { margin-top: .5rem; min-width: 0; }

@@ -6,6 +6,7 @@ import { badge, code, escapeHtml, facts, plural } from './markup.js';
 const OUTCOME_TONE: Record<RunReport['outcome'], string> = {
   passed: 'passed',
   failed: 'failed',
+  'target-unusable': 'blocked',
   interrupted: 'blocked',
   'usage-error': 'errored',
   'target-unreachable': 'errored',

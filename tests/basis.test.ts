@@ -10,7 +10,6 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findApi } from '../apis/registry.js';
 import type { BasisBook, BasisEntry } from '../engine/basis.js';
-import { ConfigError } from '../engine/failures.js';
 import { PROJECT_ROOT, basisEntries, indexOperations } from '../generators/spec.js';
 import { compileXsd, loadXsdSpec } from '../generators/xsd.js';
 

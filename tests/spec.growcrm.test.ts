@@ -2,7 +2,8 @@
  * The Grow CRM OpenAPI document (`apis/growcrm/openapi.yaml`) against the OpenAPI 3.1 meta-schema, the
  * docs it is written from (`shared/reference/crm-docs/`: every JSON example validates, every field a
  * curl or PHP example sends is a documented property, every body table row is typed alike) and the rules
- * the suite cites (each recorded, promises quoted verbatim from the section they name).
+ * the suite cites (each recorded with its grade, stated ones quoted verbatim from the public document and
+ * section they name, schema nodes the examples do not fix marked open).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiMetaSchema } from './support/openapi-meta.js';
 import { parse } from 'yaml';
-import { BasisBook, type BasisEntry } from '../engine/basis.js';
+import { openApiSpecView } from '../adapters/openapi-spec-view.js';
+import { BasisBook, type BasisEntry, type Grade } from '../engine/basis.js';
+import type { SpecView } from '../engine/checks/types.js';
 import { PROJECT_ROOT, basisEntries, bundleId, indexOperations, oneLineText, specPath, type SpecSource } from '../generators/spec.js';
 import {
   createAjv,
@@ -134,13 +137,51 @@ function seedSection(title: string): string | undefined {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-/** The file and section a promise's source names: `seed 003, <section>` or `shared/reference/crm-docs/<page>, <section>`. */
-function sourceOf(source: string): { file: string; section: string; text: () => string | undefined } | undefined {
-  const match = /^(seed 003|shared\/reference\/crm-docs\/([a-z-]+\.md)), ([^(]+?)(?: \(|$)/.exec(source);
+/** The public documents a source may name, each with the text of a section (or of the whole page). */
+const DOCUMENTS: Record<string, (section: string | undefined) => (string | undefined)[]> = {
+  // The seed is the clients page flattened to text: a quote may stand in either.
+  'Grow CRM API, Clients': (section) =>
+    section ? [seedSection(section), markdownSection('clients.md', section)] : [pageText('clients.md')],
+  'Grow CRM API, Getting started': (section) => [section ? markdownSection('getting-started.md', section) : pageText('getting-started.md')],
+  'Grow CRM API, Authentication': (section) => [section ? markdownSection('authentication.md', section) : pageText('authentication.md')],
+  'Grow CRM API development guide': (section) => [
+    section ? markdownSection('api-development-guide.md', section) : pageText('api-development-guide.md'),
+  ],
+};
+
+/** A page without the `# SOURCE` line added on top of it. */
+function pageText(page: string): string {
+  return readFileSync(docFile(page), 'utf8').split('\n').slice(1).join('\n');
+}
+
+/** One part of a source (`<document>: <section> (<note>)`, parts joined by `; `): the document's title and its section, if named. */
+function sourcePart(part: string): { document: string; section?: string } | undefined {
+  const titles = Object.keys(DOCUMENTS).join('|');
+  const match = new RegExp(`^(${titles})(?:: ([^(]+?))?(?: \\(|$)`).exec(part.trim());
   if (!match) return undefined;
-  const [, , page, section] = match;
-  if (!page) return { file: SEED_FILE, section: section!, text: () => seedSection(section!) };
-  return { file: docFile(page), section: section!, text: () => markdownSection(page, section!) };
+  return { document: match[1]!, ...(match[2] ? { section: match[2] } : {}) };
+}
+
+/** The parts of a source, split at `; ` outside parentheses. */
+function sourceParts(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '(') depth++;
+    else if (source[i] === ')') depth--;
+    else if (depth === 0 && source.startsWith('; ', i)) {
+      parts.push(source.slice(start, i));
+      start = i + 2;
+    }
+  }
+  return [...parts, source.slice(start)];
+}
+
+/** Whether a document has the section a source names: one section, or each of a comma-separated list of them. */
+function hasSection(document: string, section: string | undefined): boolean {
+  const found = (one: string | undefined) => DOCUMENTS[document]!(one).some(Boolean);
+  return found(section) || (section !== undefined && section.split(', ').every(found));
 }
 
 // --- the spec --------------------------------------------------------------------------------------
@@ -221,10 +262,17 @@ describe('apis/growcrm/openapi.yaml as an OpenAPI 3.1 document', () => {
     for (const { op } of operationsOf(doc).values()) expect(op.security, op.operationId).toBeUndefined();
   });
 
-  it('documents the success, 401, 404 and 422 answers of each operation', () => {
+  it('documents the success, 401, 404 and 422 answers of each operation, and any other 4xx as the error envelope', () => {
     const doc = readSpec();
+    expect(doc.components.responses.OtherError.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorEnvelope' });
     for (const [id, { op }] of operationsOf(doc)) {
-      const expected = [String(SUCCESS[id]), '401', ...(WITH_ID.includes(id) ? ['404'] : []), ...(WITH_422.includes(id) ? ['422'] : [])];
+      const expected = [
+        String(SUCCESS[id]),
+        '401',
+        ...(WITH_ID.includes(id) ? ['404'] : []),
+        ...(WITH_422.includes(id) ? ['422'] : []),
+        '4XX',
+      ];
       expect(Object.keys(op.responses).sort(), id).toEqual(expected.sort());
     }
   });
@@ -255,21 +303,45 @@ describe('apis/growcrm/openapi.yaml as an OpenAPI 3.1 document', () => {
     expect(update.additionalProperties).toBe(true);
   });
 
-  it('records the assumptions it makes where the docs are silent', () => {
+  it('uses only the graded vocabulary: no assumption note is left, and the choices the docs leave open are still written down', () => {
     const text = readFileSync(specPath(GROW), 'utf8');
-    expect(text.match(/x-clientele-assumption:/g)?.length ?? 0).toBeGreaterThanOrEqual(12);
+    expect(text).not.toMatch(/x-clientele-assumption/);
+    expect(text).not.toMatch(/Assumption:/);
+    expect(text).not.toMatch(/x-clientele-(promises|assumptions):/);
     for (const topic of [
       'collation',
       'order of ties',
       'last_page: 1',
       'ignores letter case',
-      'application/json body',
+      'application/json',
       'capped to 100',
       'page below 1',
       'wrong JSON type',
     ]) {
       expect(oneLineText(text), topic).toContain(topic);
     }
+  });
+
+  it('marks open exactly the response nodes no example fixes', () => {
+    const { Client, ValidationError } = readSpec().components.schemas;
+    const open: string[] = [];
+    const walk = (node: Json, path: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if (typeof node['x-clientele-open'] === 'string') open.push(path);
+      for (const [key, child] of Object.entries<Json>(node)) if (key !== 'x-clientele-open') walk(child, `${path}.${key}`);
+    };
+    walk(readSpec().components, 'components');
+    expect(open.sort()).toEqual(
+      [
+        'components.schemas.Client.properties.billing.properties.invoice_due_days',
+        'components.schemas.Client.properties.shipping',
+        'components.schemas.ValidationError.properties.message',
+      ].sort(),
+    );
+    // What every example shows stays shown: the id's type, the status values, the envelope's keys.
+    expect(Client.properties.id['x-clientele-open']).toBeUndefined();
+    expect(Client['x-clientele-open']).toBeUndefined();
+    expect(ValidationError.properties.errors['x-clientele-open']).toBeUndefined();
   });
 });
 
@@ -396,13 +468,15 @@ describe('the docs pages against the spec', () => {
     }
     const unauthorized = JSON.parse(fences('authentication.md').find((f) => f.lang === 'json')!.text).message;
     expect(doc.components.schemas.UnauthorizedError.properties.message).toEqual({ const: unauthorized });
-    expect(doc.components.schemas.ValidationError.properties.message).toEqual({ const: jsonMessages.Errors });
+    // The 422 message is the example's wording, judged only as open (a message is "a human-readable summary").
+    expect(doc.components.schemas.ValidationError.properties.message.enum).toEqual([jsonMessages.Errors]);
+    expect(doc.components.schemas.ValidationError.properties.message['x-clientele-open']).toMatch(/human-readable summary/);
   });
 });
 
 // --- the docs' JSON examples -----------------------------------------------------------------------
 
-type Target = { readonly schema: string } | { readonly operation: string; readonly status: number };
+type Target = { readonly schema: string } | { readonly operation: string; readonly status: number | '4XX' };
 
 /** Where each ```json block of the docs belongs, by page and `## ` section. */
 const JSON_EXAMPLES: Record<string, readonly Target[]> = {
@@ -414,7 +488,10 @@ const JSON_EXAMPLES: Record<string, readonly Target[]> = {
   'clients.md § Errors': [...WITH_422.map((operation) => ({ operation, status: 422 })), { schema: 'ErrorEnvelope' }],
   'authentication.md § Errors': [...Object.keys(OPERATIONS).map((operation) => ({ operation, status: 401 })), { schema: 'ErrorEnvelope' }],
   'getting-started.md § Response envelope': [{ schema: 'SuccessEnvelope' }],
-  'getting-started.md § Errors': [{ schema: 'ErrorEnvelope' }],
+  'getting-started.md § Errors': [
+    ...Object.keys(OPERATIONS).map((operation) => ({ operation, status: '4XX' as const })),
+    { schema: 'ErrorEnvelope' },
+  ],
 };
 
 function jsonExamples(): { name: string; targets: readonly Target[]; value: Json }[] {
@@ -458,7 +535,9 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
     const expected = [
       ...WITH_BODY.map((op) => requestKey(op)),
       ...Object.keys(OPERATIONS).flatMap((op) =>
-        [SUCCESS[op]!, 401, ...(WITH_ID.includes(op) ? [404] : []), ...(WITH_422.includes(op) ? [422] : [])].map((s) => responseKey(op, s)),
+        [SUCCESS[op]!, 401, ...(WITH_ID.includes(op) ? [404] : []), ...(WITH_422.includes(op) ? [422] : []), '4XX'].map((s) =>
+          responseKey(op, s),
+        ),
       ),
     ];
     expect([...validators.keys].sort()).toEqual(expected.sort());
@@ -602,19 +681,32 @@ describe.each(LOADERS)('%s validators', (_name, load) => {
 
 // --- the rules ---------------------------------------------------------------------------------------
 
-/** The rules the Grow CRM suite cites, each with the basis the contract gives it. */
-const PROMISED = `transport well-formed-body envelope documented-message success errors/unauthorized errors/unknown-id errors/required-field
-  errors/unique errors/custom-field contract/create-echo contract/create-stored contract/create-default contract/get-id
-  contract/list-size contract/empty-list pagination/per-page pagination/page-size pagination/per-page-cap
-  filtering/only-matches filtering/all-matches ordering/sorted ordering/default-order partial-update/applied
-  partial-update/untouched partial-update/repeated actions/set-replaces actions/set-clears actions/set-on-create
-  actions/enum-applied actions/own-ref-kept deletion/gone deletion/active-list`.split(/\s+/);
-const ASSUMED = `content-type response-schema status-documented not-a-server-error duplicate-keys credential-echo
-  errors/invalid-body contract/create-verbatim contract/empty-list-pages pagination/total pagination/pages
-  pagination/no-repeats pagination/each-once pagination/past-the-end pagination/out-of-range-page filtering/total
-  filtering/case partial-update/refused-unchanged actions/enum-refused actions/foreign-ref-refused actions/untouched
-  deletion/id-not-reused stateful/fresh-id stateful/get-fields stateful/list prerequisite/scope`.split(/\s+/);
-/** Rules of the other APIs' suites this API has no facet for, recorded as not applicable or not asserted. */
+/** The rules the Grow CRM suite cites, each with the grade the documents give it. */
+const GRADED: Record<Grade, string> = {
+  stated: `well-formed-body envelope errors/unauthorized errors/unknown-id errors/required-field errors/unique errors/custom-field
+    contract/create-echo contract/create-stored contract/create-default contract/get-id contract/empty-list pagination/per-page-cap
+    filtering/only-matches filtering/all-matches ordering/sorted ordering/default-order partial-update/applied
+    partial-update/untouched partial-update/repeated actions/set-replaces actions/set-clears actions/set-on-create
+    actions/enum-applied actions/own-ref-kept actions/foreign-ref-refused deletion/gone deletion/active-list success
+    documented-message`,
+  shown: `transport response-schema`,
+  meaning: `content-type not-a-server-error contract/list-size contract/empty-list-pages pagination/per-page pagination/page-size
+    pagination/total pagination/pages pagination/no-repeats pagination/each-once pagination/past-the-end
+    pagination/out-of-range-page filtering/total prerequisite/scope partial-update/refused-unchanged actions/untouched
+    actions/enum-refused stateful/get-fields stateful/list`,
+  open: `status-documented duplicate-keys credential-echo errors/invalid-body contract/create-verbatim filtering/case
+    errors/list-refused-status actions/enum-refused-status actions/foreign-ref-refused-status deletion/id-not-reused
+    stateful/fresh-id`,
+};
+const RULES: Record<string, Grade> = Object.fromEntries(
+  (Object.entries(GRADED) as [Grade, string][]).flatMap(([grade, rules]) =>
+    rules
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((rule) => [rule, grade]),
+  ),
+);
+/** Rules of the other APIs' suites this API has no facet for, recorded (open) as not applicable or not asserted. */
 const NOT_APPLICABLE = `access/list-scope access/unchanged access/subset access/readable prerequisite/restricted-user
   errors/not-permitted pagination/default-per-page pagination/default-page-size pagination/order filtering/ids
   deletion/kept-as-deleted deletion/fields-intact deletion/deleted-list deletion/restored deletion/restored-unchanged
@@ -626,29 +718,50 @@ describe('the basis table', () => {
   const entries = basisEntries(GROW);
   const book = new BasisBook(entries);
 
-  it('records every rule the suite cites, as the promise or the assumption the contract makes it', () => {
-    expect([...PROMISED, ...ASSUMED].filter((rule) => !book.has(rule))).toEqual([]);
-    const kinds = Object.fromEntries(
-      [...PROMISED, ...ASSUMED].map((rule) => [rule, book.of(rule).grade === 'open' ? 'assumption' : 'promise']),
-    );
-    expect(kinds).toEqual(Object.fromEntries([...PROMISED.map((r) => [r, 'promise']), ...ASSUMED.map((r) => [r, 'assumption'])]));
-    // No rule is recorded both ways (a promise would silently outrank the assumption).
-    const promised = new Set(entries.filter((e) => e.grade !== 'open').flatMap((e) => e.rules));
+  it('records every rule the suite cites, with the grade the documents give it', () => {
+    expect(Object.keys(RULES).filter((rule) => !book.has(rule))).toEqual([]);
+    const grades = Object.fromEntries(Object.keys(RULES).map((rule) => [rule, book.of(rule).grade]));
+    expect(grades).toEqual(RULES);
+    // No rule is recorded both binding and open (the binding entry would silently outrank the open one).
+    const binding = new Set(entries.filter((e) => e.grade !== 'open').flatMap((e) => e.rules));
     expect(
       entries
         .filter((e) => e.grade === 'open')
         .flatMap((e) => e.rules)
-        .filter((rule) => promised.has(rule)),
+        .filter((rule) => binding.has(rule)),
     ).toEqual([]);
   });
 
-  it('names only those rules and the ones recorded as not applicable', () => {
-    const known = new Set([...PROMISED, ...ASSUMED, ...NOT_APPLICABLE]);
-    expect(entries.flatMap((e) => e.rules).filter((rule) => !known.has(rule))).toEqual([]);
-    for (const rule of NOT_APPLICABLE) expect(book.of(rule).says, rule).toMatch(/^Not (applicable|asserted)/);
+  it('rests no pagination, filtering, partial-update, deletion, ordering or action semantics on open', () => {
+    const semantics = /^(pagination|filtering|partial-update|deletion|ordering|actions)\//;
+    const open = Object.entries(RULES).filter(([rule, grade]) => grade === 'open' && semantics.test(rule));
+    // Open there: only the letter case of the search, which 4xx refuses an action, and whether ids come back.
+    expect(open.map(([rule]) => rule).sort()).toEqual(
+      ['actions/enum-refused-status', 'actions/foreign-ref-refused-status', 'deletion/id-not-reused', 'filtering/case'].sort(),
+    );
   });
 
-  it('gives every operation its success promise, and keeps assumptions at their place in the spec', () => {
+  it('splits each refusal whose status the docs do not give into the refusal (binding) and its status (open)', () => {
+    for (const rule of ['actions/enum-refused', 'actions/foreign-ref-refused']) {
+      expect(book.of(rule).grade, rule).not.toBe('open');
+      expect(book.of(`${rule}-status`).grade, `${rule}-status`).toBe('open');
+    }
+    expect(book.of('errors/list-refused-status').grade).toBe('open');
+    // A missing required field and a missing custom field: 422 is what the docs say.
+    expect(book.of('errors/required-field').grade).toBe('stated');
+    expect(book.of('errors/custom-field').says).toBe('Missing required custom fields return a 422.');
+  });
+
+  it('names only those rules and the ones recorded as not applicable', () => {
+    const known = new Set([...Object.keys(RULES), ...NOT_APPLICABLE]);
+    expect(entries.flatMap((e) => e.rules).filter((rule) => !known.has(rule))).toEqual([]);
+    for (const rule of NOT_APPLICABLE) {
+      expect(book.of(rule).grade, rule).toBe('open');
+      expect(book.of(rule).says, rule).toMatch(/^Not (applicable|asserted)/);
+    }
+  });
+
+  it('gives every operation its success basis, and keeps open entries at their place in the spec', () => {
     for (const op of Object.keys(OPERATIONS)) {
       expect(
         entries.some((e) => e.operation === op && e.grade !== 'open' && e.rules.includes('success')),
@@ -660,33 +773,51 @@ describe('the basis table', () => {
     expect(entries.filter((e) => e.operation !== undefined).every((e) => e.operation! in OPERATIONS)).toBe(true);
   });
 
-  it('names a document we hold for every promise: seed 003 or a page of shared/reference/crm-docs/', () => {
+  it('names a public document and its sections for every binding entry, never a path of this repository or a seed number', () => {
     expect(readdirSync(DOCS_DIR).length).toBe(4);
-    for (const promise of book.promises()) {
-      const source = sourceOf(promise.source);
-      expect(source, promise.source).toBeDefined();
-      expect(existsSync(source!.file), source!.file).toBe(true);
+    for (const entry of book.promises()) {
+      expect(entry.source, entry.says).not.toMatch(/seed|\.md\b|shared\/|apis\//);
+      for (const part of sourceParts(entry.source)) {
+        const named = sourcePart(part);
+        expect(named, `${entry.source}: "${part}" names no known document`).toBeDefined();
+        // "every endpoint": the transport entry speaks of the whole clients page.
+        if (named!.section !== 'every endpoint') expect(hasSection(named!.document, named!.section), `${part}: no such section`).toBe(true);
+      }
     }
   });
 
-  it('quotes each promise verbatim, from the section it names (unless it describes an example)', () => {
-    const quotes = book.promises().filter((promise) => !isExample(promise));
-    expect(quotes.length).toBeGreaterThan(20);
-    for (const promise of quotes) {
-      const { section, text } = sourceOf(promise.source)!;
-      const sectionText = text();
-      expect(sectionText, `${promise.source}: no section "${section}"`).toBeDefined();
-      expect(oneLineText(sectionText!), `"${promise.says}" (${promise.source})`).toContain(promise.says);
+  it('quotes each stated entry verbatim, from the section it names', () => {
+    const quotes = book.promises().filter((entry) => entry.grade === 'stated');
+    expect(quotes.length).toBeGreaterThan(25);
+    for (const entry of quotes) {
+      const parts = sourceParts(entry.source);
+      expect(parts, entry.source).toHaveLength(1);
+      const { document, section } = sourcePart(parts[0]!)!;
+      const texts = DOCUMENTS[document]!(section).filter((text): text is string => text !== undefined);
+      expect(texts.length, `${entry.source}: no section "${section}"`).toBeGreaterThan(0);
+      expect(
+        texts.some((text) => oneLineText(text).includes(entry.says)),
+        `"${entry.says}" (${entry.source})`,
+      ).toBe(true);
     }
   });
 
-  it('an example promise names the example and the section it stands in', () => {
-    const examples = book.promises().filter(isExample);
-    expect(examples.length).toBeGreaterThanOrEqual(5);
-    for (const promise of examples) {
-      const { section, text } = sourceOf(promise.source)!;
-      if (section !== 'every endpoint') expect(text(), promise.source).toBeDefined();
-    }
+  it('says what the examples show in a shown entry, and names the convention of a meaning entry', () => {
+    const shown = entries.filter((e) => e.grade === 'shown');
+    expect(shown.length).toBeGreaterThanOrEqual(6);
+    for (const entry of shown) expect(isExample(entry), entry.source).toBe(true);
+    const meaning = entries.filter((e) => e.grade === 'meaning');
+    expect(meaning.length).toBeGreaterThanOrEqual(8);
+    for (const entry of meaning) expect(entry.convention, entry.says).toMatch(/\S/);
+    // The paging counters mean what the paginator the guide names defines.
+    for (const rule of [
+      'pagination/total',
+      'pagination/pages',
+      'contract/empty-list-pages',
+      'pagination/each-once',
+      'pagination/out-of-range-page',
+    ])
+      expect(book.of(rule).convention, rule).toMatch(/Laravel's length-aware paginator/);
   });
 
   it('puts the rules of one operation on it', () => {
@@ -696,13 +827,85 @@ describe('the basis table', () => {
     expect(on('deletion/gone')).toBe('deleteClient');
     expect(on('contract/create-default')).toBe('createClient');
     expect(on('pagination/per-page-cap')).toBe('listClients');
+    expect(on('errors/list-refused-status')).toBe('listClients');
     expect(on('actions/set-replaces')).toBe('setClientTags');
     expect(on('actions/enum-refused')).toBe('setClientStatus');
+    expect(on('actions/enum-refused-status')).toBe('setClientStatus');
     expect(on('actions/foreign-ref-refused')).toBe('setClientOwner');
+    expect(on('actions/foreign-ref-refused-status')).toBe('setClientOwner');
     expect(on('errors/unauthorized')).toBeUndefined();
+    expect(on('actions/untouched')).toBeUndefined();
     expect(book.of('partial-update/untouched').says).toBe('The primary user / account owner is not changed here');
     expect(entries.filter((e) => e.rules.includes('partial-update/untouched')).map((e) => e.says)).toContain(
       "partial update of a resource's own fields",
     );
+  });
+});
+
+describe('the response schema, judged node by node', () => {
+  let view: SpecView;
+  beforeAll(async () => {
+    view = await openApiSpecView(GROW);
+  });
+  const judge = (operation: string, status: number, body: unknown) =>
+    view.validate(operation, { httpStatus: status, headers: {}, body: JSON.stringify(body), truncated: false }, body);
+  const client = (): Json => JSON.parse(fences('clients.md').find((f) => f.lang === 'json' && f.section === 'The client object')!.text);
+
+  it("passes the docs' client, and the independent server's choices: invoice_due_days as a text or a number, every address key null", () => {
+    expect(judge('getClient', 200, { data: client(), message: 'Client retrieved successfully.' })?.ok).toBe(true);
+    const nulls = { ...client(), billing: { ...client().billing, street: null, invoice_due_days: null } };
+    expect(judge('getClient', 200, { data: nulls, message: 'Client retrieved successfully.' })?.ok).toBe(true);
+    const number = { ...client(), billing: { ...client().billing, invoice_due_days: 7 } };
+    expect(judge('getClient', 200, { data: number, message: 'Client retrieved successfully.' })?.ok).toBe(true);
+  });
+
+  it("takes any other 4xx with the error envelope (a 400, the guide's 409), and judges its envelope", () => {
+    expect(
+      judge('setClientStatus', 400, { message: 'The given data was invalid.', errors: { status: ['The selected status is invalid.'] } })
+        ?.ok,
+    ).toBe(true);
+    expect(judge('setClientOwner', 409, { message: 'The owner does not belong to this client.' })?.ok).toBe(true);
+    const bare = judge('setClientOwner', 409, { error: 'conflict' });
+    expect(bare?.ok).toBe(false);
+    expect(bare?.open).toBeUndefined();
+  });
+
+  it('only warns where a node is open: a shipping address given as null, an odd invoice_due_days, another 422 wording', () => {
+    for (const data of [
+      { ...client(), shipping: null },
+      { ...client(), billing: { ...client().billing, invoice_due_days: true } },
+    ]) {
+      const result = judge('getClient', 200, { data, message: 'Client retrieved successfully.' });
+      expect(result?.ok).toBe(false);
+      expect(result?.open, JSON.stringify(data)).toBeDefined();
+    }
+    const worded = judge('createClient', 422, {
+      message: 'The first name field is required.',
+      errors: { first_name: ['The first name field is required.'] },
+    });
+    expect(worded?.ok).toBe(false);
+    expect(worded?.open?.why).toMatch(/human-readable summary/);
+  });
+
+  it('fails what every example shows: a text id, an unknown status, a 404 or 422 without its keys, a meta without a counter', () => {
+    const cases: [string, number, unknown][] = [
+      ['getClient', 200, { data: { ...client(), id: '12' }, message: 'Client retrieved successfully.' }],
+      ['getClient', 200, { data: { ...client(), status: 'archived' }, message: 'Client retrieved successfully.' }],
+      [
+        'getClient',
+        200,
+        { data: { ...client(), dates: { created: '2026-06-15T09:30:00.000000Z' } }, message: 'Client retrieved successfully.' },
+      ],
+      ['getClient', 404, { error: 'Not found' }],
+      ['createClient', 422, { message: 'The given data was invalid.' }],
+      ['listClients', 200, { data: [], meta: { current_page: 1, per_page: 25, total: 0 }, message: 'Clients retrieved successfully.' }],
+      // A validation failure with another wording and no errors: one shown node broken is enough to fail.
+      ['createClient', 422, { message: 'Invalid.', errors: {} }],
+    ];
+    for (const [operation, status, body] of cases) {
+      const result = judge(operation, status, body);
+      expect(result?.ok, JSON.stringify(body)).toBe(false);
+      expect(result?.open, JSON.stringify(body)).toBeUndefined();
+    }
   });
 });

@@ -774,7 +774,7 @@ const PROBES: Record<string, Probe> = {
     reference: { 100: { total: 100, pages: 50 }, 101: { total: 101, pages: 51 } },
     mutant: { 100: { total: 100, pages: 50 }, 101: { total: 100, pages: 51 } },
   },
-  // Break only an assumption: the documents do not say how these are answered.
+  // Breaks only an open rule: the documents do not say whether an unknown element is refused.
   'ignores-unknown-elements': {
     async observe(admin) {
       const unknown = await admin.call('client.create', '<client><first_name>Jane</first_name><x_color>blue</x_color></client>');
@@ -784,6 +784,7 @@ const PROBES: Record<string, Probe> = {
     reference: { unknown: 'fail 40012', markup: 'fail 40012', listed: [3, 2, 1] },
     mutant: { unknown: 'ok', markup: 'fail 40012', listed: [4, 3, 2, 1] },
   },
+  // A plain-text 404 is not the documented fail envelope (its status alone would be open).
   'unknown-id-404': {
     async observe(admin, staff) {
       const shape = (reply: Reply): string =>
@@ -811,6 +812,33 @@ const PROBES: Record<string, Probe> = {
       staffGetsUnassigned: '200 fail 40404',
     },
   },
+  // Break only an open rule: the HTTP status of a fail envelope, the form of its code.
+  'fail-envelope-4xx': {
+    async observe(admin, staff) {
+      const shape = (reply: Reply): string => `${reply.status} ${outcome(reply)}`;
+      return {
+        get: shape(await admin.get(424242)),
+        staffGetsUnassigned: shape(await staff.get(3)),
+        pageZero: shape(await admin.call('client.list', '<page>0</page>')),
+        created: shape(await admin.call('client.create', '<client><first_name>Jane</first_name></client>')),
+      };
+    },
+    reference: { get: '200 fail 40404', staffGetsUnassigned: '200 fail 40404', pageZero: '200 fail 40012', created: '200 ok' },
+    mutant: { get: '404 fail 40404', staffGetsUnassigned: '404 fail 40404', pageZero: '400 fail 40012', created: '200 ok' },
+  },
+  'fail-code-not-digits': {
+    observe: async (admin) => outcome(await admin.get(424242)),
+    reference: 'fail 40404',
+    mutant: 'fail E40404',
+  },
+  'credit-not-decimal': {
+    async observe(admin) {
+      const listed = (await admin.list()).clients.map((client) => client.credit);
+      return { got: (await admin.client(1)).credit, listed };
+    },
+    reference: { got: '0.00', listed: ['0.00', '0.00', '0.00'] },
+    mutant: { got: 'none', listed: ['none', 'none', 'none'] },
+  },
 };
 
 describe('FreshBooks Classic XML mutants', () => {
@@ -833,7 +861,7 @@ describe('FreshBooks Classic XML mutants', () => {
     expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['html-content-type']);
   });
 
-  it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
+  it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an open rule', () => {
     expect(MUTANTS.filter((m) => m.boundaryOnly).map((m) => m.id)).toEqual([
       'drops-non-ascii',
       'update-ignores-empty',
@@ -842,26 +870,12 @@ describe('FreshBooks Classic XML mutants', () => {
       'page-zero-unpaged',
       'total-capped-at-100',
     ]);
-    // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
+    // Which rules are open is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
     expect(
       MUTANTS.filter((m) => m.open)
         .map((m) => m.id)
         .sort(),
-    ).toEqual([
-      'delete-is-hard',
-      'email-filter-partial',
-      'email-filter-prefix',
-      'empty-list-one-page',
-      'fail-without-code',
-      'get-returns-password',
-      'get-unknown-ok',
-      'html-content-type',
-      'ignores-unknown-elements',
-      'page-zero-unpaged',
-      'per-page-uncapped',
-      'unknown-id-404',
-      'update-answers-client',
-    ]);
+    ).toEqual(['delete-is-hard', 'fail-code-not-digits', 'fail-envelope-4xx', 'ignores-unknown-elements', 'per-page-uncapped']);
     for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 

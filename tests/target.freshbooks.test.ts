@@ -708,6 +708,23 @@ const PROBES: Record<string, Probe> = {
     mutant: '100001',
   },
   // Global too: every answer carrying a client names its id twice.
+  'bad-page-422': {
+    async observe(api) {
+      const status = async (query: string) => (await api.request('GET', `${CLIENTS_PATH}?${query}`)).status;
+      return { zero: await status('page=0'), negative: await status('page=-1'), perPage: await status('per_page=0') };
+    },
+    reference: { zero: 400, negative: 400, perPage: 400 },
+    mutant: { zero: 422, negative: 422, perPage: 400 },
+  },
+  'unknown-id-update-422': {
+    async observe(api) {
+      const read = await api.get(987654);
+      const update = await api.update(987654, { fname: 'x' });
+      return { read: read.status, update: update.status };
+    },
+    reference: { read: 404, update: 404 },
+    mutant: { read: 404, update: 422 },
+  },
   'duplicate-id-key': {
     async observe(api) {
       // The `id` members as written, in order, and whether the text is otherwise what JSON.stringify writes
@@ -842,6 +859,15 @@ const PROBES: Record<string, Probe> = {
     reference: { 98: { per_page: 98, pages: 1, listed: 16 }, 99: { per_page: 99, pages: 1, listed: 16 } },
     mutant: { 98: { per_page: 98, pages: 1, listed: 16 }, 99: { per_page: 15, pages: 2, listed: 15 } },
   },
+  'default-per-page-20': {
+    async observe(api) {
+      for (let i = 0; i < 21; i++) await api.create({ fname: `d${i}` });
+      const { per_page, pages, clients } = await api.list([]);
+      return { per_page, pages, listed: clients.length };
+    },
+    reference: { per_page: 15, pages: 2, listed: 15 },
+    mutant: { per_page: 20, pages: 2, listed: 20 },
+  },
   'page-zero-unpaged': {
     async observe(api) {
       for (let i = 0; i < 3; i++) await api.create({ fname: `p${i}` });
@@ -876,7 +902,7 @@ const PROBES: Record<string, Probe> = {
     reference: { 100: { total: 100, pages: 50 }, 101: { total: 101, pages: 51 } },
     mutant: { 100: { total: 100, pages: 50 }, 101: { total: 100, pages: 51 } },
   },
-  // Breaks only an assumption (text comes back verbatim), and only the boundary phase reaches it.
+  // Breaks only an open rule (text comes back verbatim), and only the boundary phase reaches it.
   'trims-stored-text': {
     async observe(api) {
       const c = await api.create({ fname: '  padded  ', organization: 'two  inner spaces' });
@@ -909,7 +935,7 @@ describe('FreshBooks REST mutants', () => {
     expect(MUTANTS.filter((m) => m.global).map((m) => m.id)).toEqual(['id-as-string', 'html-content-type', 'duplicate-id-key']);
   });
 
-  it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an assumption', () => {
+  it('marks the mutants only the boundary phase reaches, one per edge class, and those that break only an open rule', () => {
     expect(MUTANTS.filter((m) => m.boundaryOnly).map((m) => m.id)).toEqual([
       'plus-becomes-space',
       'update-ignores-null',
@@ -918,27 +944,23 @@ describe('FreshBooks REST mutants', () => {
       'page-zero-unpaged',
       'total-capped-at-100',
       'trims-stored-text',
+      'bad-page-422',
     ]);
-    // Which rules are assumptions is the spec's call (tests/basis.test.ts); `clientele mutants` checks each verdict matches.
+    // Open: they break only a rule the documents leave to the implementer (wrong types refused or coerced,
+    // RFC 8259's SHOULD on unique keys, letter case, text kept verbatim, which 4xx refuses). Every other mutant breaks a
+    // stated, shown or meaning rule (tests/basis.test.ts, REST_GRADES) and must fail the run; `clientele
+    // mutants` checks each verdict matches its kind.
     expect(
       MUTANTS.filter((m) => m.open)
         .map((m) => m.id)
         .sort(),
     ).toEqual([
       'accepts-wrong-types',
+      'bad-page-422',
       'duplicate-id-key',
-      'html-content-type',
-      'id-as-string',
-      'id-from-active-count',
-      'ids-filter-first-only',
       'like-case-sensitive',
-      'page-zero-unpaged',
-      'per-page-99-is-default',
-      'per-page-uncapped',
-      'restore-impossible',
-      'restore-reverts-updates',
-      'total-capped-at-100',
       'trims-stored-text',
+      'unknown-id-update-422',
     ]);
     for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });

@@ -592,6 +592,33 @@ const PROBES: Record<string, Probe> = {
     reference: { status: 422, stored: 'active' },
     mutant: { status: 200, stored: 'archived' },
   },
+  'status-refused-400': {
+    async observe(api) {
+      const c = await api.create();
+      const reply = await api.action(c.id, 'status', { status: 'archived' });
+      return { status: reply.status, body: reply.json, stored: (await api.get(c.id)).json.data.status };
+    },
+    reference: { status: 422, body: { message: INVALID, errors: { status: ['The selected status is invalid.'] } }, stored: 'active' },
+    mutant: { status: 400, body: { message: INVALID, errors: { status: ['The selected status is invalid.'] } }, stored: 'active' },
+  },
+  'status-refused-yet-stored': {
+    async observe(api) {
+      const c = await api.create();
+      const reply = await api.action(c.id, 'status', { status: 'archived' });
+      return { status: reply.status, stored: (await api.get(c.id)).json.data.status };
+    },
+    reference: { status: 422, stored: 'active' },
+    mutant: { status: 422, stored: 'archived' },
+  },
+  'status-action-clears-fields': {
+    async observe(api) {
+      const c = await api.create({ client_phone: '1', client_billing_city: 'Harare' });
+      const { phone, billing } = (await api.action(c.id, 'status', { status: 'suspended' })).json.data;
+      return { phone, city: billing.city };
+    },
+    reference: { phone: '1', city: 'Harare' },
+    mutant: { phone: null, city: null },
+  },
   'owner-any-user': {
     async observe(api) {
       const c = await api.create({ first_name: 'Ann', last_name: 'One' });

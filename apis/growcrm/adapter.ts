@@ -20,7 +20,7 @@ import type { Auth, WireRequest } from '../../engine/exchange.js';
 import type { Answer, Session } from '../../engine/session.js';
 import { flattenSchema, invalidBodyArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../../generators/spec.js';
-import { assumed, type Capabilities } from '../../model/capabilities.js';
+import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery } from '../../model/client.js';
 import type { ClientFields, FieldValue } from '../../model/fields.js';
 import { CLIENT_FIELDS, REQUEST_KEY, SNAPSHOT_KEYS, fieldsOf, flatten, modelNameOf } from './fields.js';
@@ -33,12 +33,13 @@ export const CAPABILITIES: Capabilities = {
     like: ['companyName'],
     equals: ['status', 'category'],
     ids: false,
-    // x-clientele-assumption in the spec: `search` is a substring match that ignores letter case.
+    // `search` is a substring match (meaning: prerequisite/scope); that it ignores letter case is open (filtering/case).
     likeCase: assumed('insensitive'),
     scopedAtEnd: ['companyName'],
   },
-  // "limit: Results per page (max 100)"; the empty list's last_page is Laravel's 1, assumed.
-  paging: { maxPerPage: 100, emptyListPages: assumed(1) },
+  // "limit: Results per page (max 100)"; an empty list's last_page is 1, as Laravel's paginator (which the
+  // guide names for every list) has it: max(ceil(total / per_page), 1) (meaning: contract/empty-list-pages).
+  paging: { maxPerPage: 100, emptyListPages: documented(1) },
   // "sort: client_company_name, client_status, client_created, client_updated"; "order: asc or desc (default desc)".
   sort: {
     columns: [
@@ -63,6 +64,15 @@ const resolveRef = (ref: string): JsonSchema => resolveBundleRef(SOURCE, ref);
 const UNSCOPED = new RegExp(` ?${SCOPE_SUFFIX.source}`);
 const TOKEN: Auth = { scheme: 'bearer', token: { credential: 'token' } };
 const OK: Expectation = { httpStatuses: [200], why: 'a valid request succeeds', rule: 'success' };
+/**
+ * The refusals whose kind the docs give (a value the action does not take is refused, nothing changes)
+ * but not their status: any 4xx keeps the rule, and only a status other than 422 breaks its open
+ * `-status` rule (a warning).
+ */
+const REFUSALS_OF_OPEN_STATUS = new Set(['actions/enum-refused', 'actions/foreign-ref-refused']);
+/** A list query the server may refuse rather than correct (a limit above 100, a page below 1): which 4xx is open. */
+const LIST_REFUSED_STATUS = 'errors/list-refused-status';
+const isClientError = (status: number | undefined): boolean => status !== undefined && status >= 400 && status < 500;
 const ACTION_PATH: Readonly<Record<string, { operation: string; path: string; key: string }>> = {
   tags: { operation: 'setClientTags', path: 'tags', key: 'tags' },
   status: { operation: 'setClientStatus', path: 'status', key: 'status' },
@@ -177,7 +187,12 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
   }
 
   tryList(query: ListQuery, rule: string): Promise<ListPage | 'rejected'> {
-    return this.listWith(query, { httpStatuses: [200, 422], why: 'a list is served or refused with 422', rule });
+    return this.listWith(query, {
+      httpStatuses: [200, 422],
+      lenient: { httpStatuses: ['4XX'], exactRule: LIST_REFUSED_STATUS },
+      why: 'a list is served or refused with 422',
+      rule,
+    });
   }
 
   protected async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
@@ -196,7 +211,8 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
       if (query.sort.order) params.append('order', query.sort.order);
     }
     const answer = await this.session.call('listClients', this.form('GET', `${this.base}?${params}`), expect);
-    if (answer.httpStatus === 422) return 'rejected';
+    // Only tryList admits a refusal (its expectation lets any 4xx through, 422 the documented one).
+    if (isClientError(answer.httpStatus)) return 'rejected';
     const clients = (answer.body as Json | undefined)?.data;
     if (!Array.isArray(clients)) throw this.session.envelopeGap('listClients', 'data', answer.body);
     const meta = dig(this.session, 'listClients', answer.body, ['meta']);
@@ -231,7 +247,7 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
       case 'delete':
         return this.session.call('deleteClient', this.form('DELETE', this.clientUrl(probe.id), undefined, auth), expect);
       case 'act':
-        return this.actRequest(probe.id, probe.field, probe.value, expect);
+        return this.actRequest(probe.id, probe.field, probe.value, this.refusal(expect));
       case 'create':
       case 'create-raw': {
         const request =
@@ -245,6 +261,16 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
         }
       }
     }
+  }
+
+  /**
+   * An action's refusal of a value it does not take (an undocumented status, another client's user as
+   * owner): the docs say it is refused, not with which 4xx, so another 4xx than 422 breaks only the
+   * rule's open `-status` twin.
+   */
+  private refusal(expect: Expectation): Expectation {
+    if (expect.lenient || !REFUSALS_OF_OPEN_STATUS.has(expect.rule)) return expect;
+    return { ...expect, lenient: { httpStatuses: ['4XX'], exactRule: `${expect.rule}-status` } };
   }
 
   refusedFields(answer: Answer): readonly string[] {

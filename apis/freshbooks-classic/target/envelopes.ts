@@ -36,15 +36,15 @@ export const ok = (content: BuilderNode[] = []): Outcome => ({ status: 'ok', con
 
 /**
  * A client as client.get and client.list return it: every field but the password, then the derived ones.
- * `withPassword` is the get-returns-password fault.
+ * `withPassword` is the get-returns-password fault, `creditNotDecimal` the credit-not-decimal one.
  */
-export function clientElement(record: ClientRecord, options: { withPassword?: boolean } = {}): BuilderNode {
+export function clientElement(record: ClientRecord, options: { withPassword?: boolean; creditNotDecimal?: boolean } = {}): BuilderNode {
   const returned = options.withPassword ? CLIENT_FIELDS : CLIENT_FIELDS.filter((f) => f !== 'password');
   const fields = returned.map((f) => element(f, record.fields[f]));
   return element('client', [
     element('client_id', String(record.id)),
     ...fields,
-    element('credit', '0.00'),
+    element('credit', options.creditNotDecimal ? 'none' : '0.00'),
     element('folder', record.folder),
     element('updated', record.updated),
   ]);
@@ -54,7 +54,10 @@ export function render(outcome: Outcome, faults: ClassicFaults): string {
   const content =
     outcome.status === 'ok'
       ? outcome.content
-      : [element('error', outcome.message), ...(faults.failWithoutCode ? [] : [element('code', String(outcome.code))])];
+      : [
+          element('error', outcome.message),
+          ...(faults.failWithoutCode ? [] : [element('code', `${faults.failCodeNotDigits ? 'E' : ''}${outcome.code}`)]),
+        ];
   const root = element('response', content, { xmlns: API_NAMESPACE, status: outcome.status });
   const builder = faults.unescapedText ? rawBuilder : escapingBuilder;
   return XML_DECLARATION + String(builder.build([root]));

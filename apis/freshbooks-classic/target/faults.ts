@@ -62,4 +62,10 @@ export interface ClassicFaults {
   ignoresUnknownElements?: boolean;
   /** A client_id that exists nowhere is answered HTTP 404 with a plain-text body instead of the fail envelope. */
   unknownId404?: boolean;
+  /** Every fail envelope is sent with a 4xx status (404 for a client not found, 400 otherwise) instead of 200. */
+  failEnvelope4xx?: boolean;
+  /** The `<code>` of every fail envelope carries letters (`E40404`). */
+  failCodeNotDigits?: boolean;
+  /** A client's `<credit>` is `none` instead of a decimal amount. */
+  creditNotDecimal?: boolean;
 }

@@ -112,7 +112,8 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     const id = parseClientId(childrenByName(request, ID_ONLY).get('client_id'));
     if (faults.getUnknownOk && store.get(id) === undefined) return ok();
     if (faults.staffGetDenied && caller === 'staff') throw notFound(id);
-    return ok([clientElement(findClient(caller, id, 'read'), { withPassword: faults.getReturnsPassword })]);
+    const options = { withPassword: faults.getReturnsPassword, creditNotDecimal: faults.creditNotDecimal };
+    return ok([clientElement(findClient(caller, id, 'read'), options)]);
   }
 
   function remove(request: XmlElement, caller: Caller): Outcome {
@@ -177,7 +178,7 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     return ok([
       element(
         'clients',
-        items.map((record) => clientElement(record)),
+        items.map((record) => clientElement(record, { creditNotDecimal: faults.creditNotDecimal })),
         attributes,
       ),
     ]);

@@ -15,7 +15,6 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'empty-list-one-page',
     description: 'client.list answers pages="1" instead of 0 when no client matches.',
     faults: { emptyListOnePage: true },
-    open: true,
   },
   {
     id: 'total-is-page-size',
@@ -41,25 +40,21 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'get-unknown-ok',
     description: 'client.get of an unknown id answers an empty ok response instead of failing.',
     faults: { getUnknownOk: true },
-    open: true,
   },
   {
     id: 'get-returns-password',
     description: "client.get's client carries its password, an element the XSD does not allow; client.list is unchanged.",
     faults: { getReturnsPassword: true },
-    open: true,
   },
   {
     id: 'update-answers-client',
     description: 'client.update answers <client_id> inside the ok response instead of an empty one.',
     faults: { updateAnswersClient: true },
-    open: true,
   },
   {
     id: 'fail-without-code',
     description: 'The fail envelope has <error> but no <code>.',
     faults: { failWithoutCode: true },
-    open: true,
   },
   {
     id: 'unescaped-text',
@@ -71,13 +66,11 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'Every 200 answer says Content-Type: text/html; charset=utf-8.',
     faults: { htmlContentType: true },
     global: true,
-    open: true,
   },
   {
     id: 'email-filter-partial',
     description: 'The client.list email filter matches any email containing the value.',
     faults: { emailFilterPartial: true },
-    open: true,
   },
   {
     id: 'delete-is-hard',
@@ -125,7 +118,6 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'The client.list email filter also matches emails that start with the value.',
     faults: { emailFilterPrefix: true },
     boundaryOnly: true,
-    open: true,
   },
   {
     id: 'per-page-99-is-default',
@@ -138,7 +130,6 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'Page 0 or a negative page is served as page 1 holding every matching client, ignoring per_page, instead of failing.',
     faults: { pageZeroUnpaged: true },
     boundaryOnly: true,
-    open: true,
   },
   {
     id: 'total-capped-at-100',
@@ -156,6 +147,22 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'unknown-id-404',
     description: 'A client_id that exists nowhere is answered HTTP 404 with plain text instead of the fail envelope.',
     faults: { unknownId404: true },
+  },
+  {
+    id: 'fail-envelope-4xx',
+    description: 'Every fail envelope comes with a 4xx status (404 for a client not found, 400 otherwise) instead of 200.',
+    faults: { failEnvelope4xx: true },
     open: true,
+  },
+  {
+    id: 'fail-code-not-digits',
+    description: 'The <code> of every fail envelope carries letters (E40404) instead of digits only.',
+    faults: { failCodeNotDigits: true },
+    open: true,
+  },
+  {
+    id: 'credit-not-decimal',
+    description: 'client.get and client.list answer <credit> as "none" instead of a decimal amount.',
+    faults: { creditNotDecimal: true },
   },
 ];

@@ -6,9 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendText } from '../../../targets/http.js';
 import { serveOnLoopback } from '../../../targets/loopback.js';
 import type { RunningTarget } from '../../../targets/types.js';
-import { render } from './envelopes.js';
+import { render, type Outcome } from './envelopes.js';
 import type { ClassicFaults } from './faults.js';
 import { classicDispatcher } from './methods.js';
+import { FailCode } from './requests.js';
 import { ClientStore, type Caller } from './store.js';
 
 export interface ClassicTargetOptions {
@@ -22,6 +23,12 @@ export interface ClassicTargetOptions {
 }
 
 const API_PATH = '/api/2.1/xml-in';
+
+/** 200 for every envelope; under the fail-envelope-4xx fault a failure takes a 4xx (404 for a client not found). */
+function httpStatusOf(outcome: Outcome, faults: ClassicFaults): number {
+  if (outcome.status === 'ok' || !faults.failEnvelope4xx) return 200;
+  return outcome.code === FailCode.notFound ? 404 : 400;
+}
 const PLAIN_TEXT = 'text/plain; charset=utf-8';
 
 export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Promise<RunningTarget> {
@@ -63,7 +70,7 @@ export function startFreshbooksClassicTarget(options: ClassicTargetOptions): Pro
     const served = dispatch(body, caller);
     if (served.status === 'plain') return sendText(res, served.httpStatus, PLAIN_TEXT, served.text);
     const contentType = faults.htmlContentType ? 'text/html; charset=utf-8' : 'application/xml; charset=utf-8';
-    sendText(res, 200, contentType, render(served, faults));
+    sendText(res, httpStatusOf(served, faults), contentType, render(served, faults));
   }
 
   return serveOnLoopback(handle, (res) => sendText(res, 500, PLAIN_TEXT, 'Internal server error'), API_PATH, options.port);

@@ -54,6 +54,12 @@ export interface FreshbooksFaults {
   likeIgnoresSpacedNeedles?: boolean;
   /** per_page 99 is answered as if no per_page were given (the default, 15). */
   perPage99IsDefault?: boolean;
+  /** A list without per_page holds 20 clients a page, not the 15 of every list example. */
+  defaultPerPage20?: boolean;
+  /** An invalid page (0, negative, not an integer) is refused with 422 instead of 400. */
+  badPage422?: boolean;
+  /** An update of an unknown id is refused with 422 instead of 404 (a read still answers 404). */
+  unknownIdUpdate422?: boolean;
   /** Page 0 or a negative page is served as page 1 holding every matching client (per_page ignored) instead of 400. */
   pageZeroUnpaged?: boolean;
   /** `total` reports at most 100. */

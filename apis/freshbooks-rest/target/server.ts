@@ -82,11 +82,12 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
 
   function handleList(res: ServerResponse, params: URLSearchParams): void {
     const paging = parsePaging(params, faults.pageZeroUnpaged);
-    if (!paging.ok) return send(res, 400, oldErrorBody([paging.error]));
+    if (!paging.ok) return send(res, faults.badPage422 && paging.error.field === 'page' ? 422 : 400, oldErrorBody([paging.error]));
     const all = store.all();
     const filters = buildFilters(params, faults);
     const matched = all.filter((r) => filters.every((f) => f(r)));
-    const requested = faults.perPage99IsDefault && paging.perPage === 99 ? DEFAULT_PER_PAGE : paging.perPage;
+    const unsized = faults.defaultPerPage20 && !params.has('per_page') ? 20 : paging.perPage;
+    const requested = faults.perPage99IsDefault && paging.perPage === 99 ? DEFAULT_PER_PAGE : unsized;
     // Only the page-zero-unpaged fault lets a page below 1 get here: it is served as page 1 holding every match.
     const unpaged = paging.page < 1;
     const page = unpaged ? 1 : paging.page;
@@ -121,6 +122,7 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     const raw = await readBodyOr413(req, res);
     if (raw === undefined) return;
     const record = store.find(idText);
+    if (!record && faults.unknownIdUpdate422) return send(res, 422, clientNotFoundBody(idText));
     if (!record) return sendClientNotFound(res, idText);
     const parsed = parseClientBody(raw, faults.acceptsWrongTypes);
     if (!parsed.ok) return send(res, parsed.status, oldErrorBody(parsed.errors));

@@ -64,6 +64,12 @@ export interface GrowcrmFaults {
   tagsOnCreateDropped?: boolean;
   /** PUT status accepts and stores any non-empty string. */
   statusAnyValue?: boolean;
+  /** PUT status with an undocumented value is refused with 400 (same body) instead of 422. */
+  statusRefused400?: boolean;
+  /** PUT status with an undocumented value answers 422 but stores the value anyway. */
+  statusRefusedYetStored?: boolean;
+  /** PUT status also sets every optional text field to null (an update repository reused with the action's body). */
+  statusActionClearsFields?: boolean;
   /** PUT owner accepts the id of any existing user. */
   ownerAnyUser?: boolean;
   /** PUT owner with the current owner's id answers 422. */

@@ -32,7 +32,6 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'not-found-without-message',
     description: 'Every 404 body is {"error": "Not found"}, without a message.',
     faults: { notFoundWithoutMessage: true },
-    open: true,
   },
   {
     id: 'validation-400',
@@ -139,7 +138,6 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'update-restores-created-tags',
     description: 'A PATCH sets the tags back to the set the client was created with (a stale copy).',
     faults: { updateRestoresCreatedTags: true },
-    open: true,
   },
   {
     id: 'tags-appended',
@@ -160,13 +158,27 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'status-any-value',
     description: 'PUT status accepts and stores any non-empty string, not only "active" or "suspended".',
     faults: { statusAnyValue: true },
+  },
+  {
+    id: 'status-refused-400',
+    description: 'PUT status with an undocumented value is refused with 400 (same body) instead of 422.',
+    faults: { statusRefused400: true },
     open: true,
+  },
+  {
+    id: 'status-refused-yet-stored',
+    description: 'PUT status with an undocumented value answers 422 but stores the value anyway.',
+    faults: { statusRefusedYetStored: true },
+  },
+  {
+    id: 'status-action-clears-fields',
+    description: 'PUT status also sets every optional text field to null (an update repository reused with the action body).',
+    faults: { statusActionClearsFields: true },
   },
   {
     id: 'owner-any-user',
     description: "PUT owner accepts any existing user's id (e.g. another client's primary user) as the owner.",
     faults: { ownerAnyUser: true },
-    open: true,
   },
   {
     id: 'owner-rejects-current',
@@ -195,14 +207,12 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'empty-list-last-page-0',
     description: 'An empty list reports last_page 0 (Laravel reports 1).',
     faults: { emptyListLastPage0: true },
-    open: true,
   },
   {
     id: 'page-zero-unlimited',
     description: 'A page below 1 is served as every matching client on one page.',
     faults: { pageZeroUnlimited: true },
     boundaryOnly: true,
-    open: true,
   },
   {
     id: 'limit-100-rejected',

@@ -138,7 +138,11 @@ export function startGrowcrmTarget(options: GrowcrmTargetOptions): Promise<Runni
         return sendClient(res, 200, record, MESSAGES.tags);
       }
       case 'status': {
-        const status = valid(res, parseStatus(input, faults));
+        const parsed = parseStatus(input, faults);
+        if (!parsed.ok && faults.statusRefusedYetStored && typeof input.status === 'string' && input.status !== '')
+          store.setStatus(record, input.status);
+        if (!parsed.ok && faults.statusRefused400) return send(res, 400, validationBody(parsed.errors));
+        const status = valid(res, parsed);
         if (status === undefined) return;
         store.setStatus(record, status);
         return sendClient(res, 200, record, MESSAGES.status);

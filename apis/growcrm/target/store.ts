@@ -168,6 +168,7 @@ export class ClientStore {
 
   setStatus(record: ClientRecord, status: string): void {
     record.status = status;
+    if (this.faults.statusActionClearsFields) for (const field of TEXT_FIELDS) record.text[field] = null;
     this.touch(record);
   }
 

@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // `npm test`: the project's own tests, in two projects. `unit` runs in seconds on its own
 // (`npx vitest run --project unit`); `integration` starts targets and runs the suites against them.
+// `npm run test:full` (CLIENTELE_FULL=1) adds `full`: the whole kill matrix of every catalogue, held to
+// its committed record, and 20 seeds where `npm test` sweeps 3.
 // The conformance suites in suites/ are run by the CLI's runner, not here.
 const INTEGRATION = [
   'tests/conformance.*.test.ts',
@@ -18,16 +20,19 @@ const INTEGRATION = [
   'tests/gate.test.ts',
   'tests/action.test.ts',
 ];
+const FULL = ['tests/full/*.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // The two conformance files (seed sweeps, mutant catalogues) are most of the run; two workers run them side by side.
     maxWorkers: 2,
+    // A stray `.only` must not narrow CI.
+    allowOnly: false,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: INTEGRATION } },
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...INTEGRATION, ...FULL] } },
       { extends: true, test: { name: 'integration', include: INTEGRATION } },
+      ...(process.env.CLIENTELE_FULL ? [{ extends: true as const, test: { name: 'full', include: FULL } }] : []),
     ],
   },
 });

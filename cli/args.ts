@@ -41,10 +41,11 @@ Usage:
 
 run        Runs the suite. Without --target, against the embedded reference target of
            --api (or of every API); with --mutant ID, against that embedded mutant.
-           A broken promise (a documented sentence) is a failure; a broken assumption
-           (where the documents are silent) is a warning and fails only with --strict.
-promises   Runs as run does and prints the traceability matrix: every documented promise
-           of the API, the checks that enforce it, and whether they found it kept.
+           A rule the docs state, show in every example, or give by the meaning of a
+           documented name is a failure when broken; an open one (a choice the docs leave
+           to the implementer) is a warning and fails only with --strict.
+promises   Runs as run does and prints the traceability matrix: every stated, shown and
+           meaning entry of the API, the checks that enforce it, and whether they found it kept.
 cleanup    Deletes the clients a run created and could not clean up (it was killed, or
            the target stopped answering), as listed in its journal.
 mutants    Runs the suite against the reference and every mutant of it and prints the
@@ -106,11 +107,13 @@ Options:
   --rate-limit N/s    send at most N requests per second (429/503 with Retry-After are
                       waited out and retried, up to 3 times and 30 s, in any case)
   --mutant ID         (run) test one embedded mutant instead of the reference
+  --record            (mutants) write the matrix to apis/<id>/kill-matrix.json: the evidence
+                      npm test checks mutant by mutant
   --stdio             (MCP) reach the embedded target over stdio instead of Streamable HTTP;
                       (serve) serve over stdin/stdout
 
 Exit codes:
-  0  no broken promise           3  target unreachable
+  0  nothing binding broken      3  target unreachable, or unusable (checks could not run)
   1  conformance failures        4  internal error (a crash in clientele itself)
   2  usage or configuration error (incl. a malformed spec)
   130, 143  interrupted by SIGINT, SIGTERM (report says interrupted)
@@ -145,6 +148,8 @@ export interface CliOptions {
   readonly shard?: Shard;
   /** `--durations FILE`: an earlier report whose check durations balance the shards. */
   readonly durations?: string;
+  /** `mutants --record`: write the matrix as the API's committed kill record. */
+  readonly record: boolean;
   readonly quiet: boolean;
   /** `baseline --from REPORT`. */
   readonly from?: string;
@@ -300,6 +305,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
         from: { type: 'string' },
         out: { type: 'string' },
         force: { type: 'boolean' },
+        record: { type: 'boolean' },
         check: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -359,6 +365,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     from: text('from'),
     out: text('out'),
     force: values.force === true,
+    record: values.record === true,
     check: text('check'),
     api: text('api'),
     target,

@@ -8,10 +8,12 @@
  * reference fails or warns, or a check that ran has no non-global killer and no allow-listed reason.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { findApi } from '../apis/registry.js';
 import { EXIT, UsageError } from '../engine/failures.js';
-import type { CheckEvidence, KillMatrix, MutantVerdict, RunReport } from '../reports/model.js';
+import { FAMILIES } from '../engine/families.js';
+import { recordOf, writeRecord } from './kill-record.js';
+import type { CheckEvidence, Kill, KillMatrix, MutantVerdict, RunReport } from '../reports/model.js';
 
 export type { CheckEvidence, KillMatrix, MutantVerdict } from '../reports/model.js';
 import { SuiteRunner } from '../runner/run.js';
@@ -64,6 +66,7 @@ async function killMatrixRun(
       boundaryOnly: mutant.boundaryOnly ?? false,
       failedChecks: failed.map((c) => c.id),
       warnedChecks: warned.map((c) => c.id),
+      kills: killsOf(report),
       killedBy: options.families.filter((f) => (report.summary.families[f]?.failed ?? 0) + (report.summary.families[f]?.warned ?? 0) > 0),
       firstKill: first ? `${first.id} (${first.failure?.rule}${first.status === 'warned' ? ', warning' : ''})` : undefined,
       erroredChecks: report.summary.total.errored,
@@ -91,6 +94,15 @@ async function killMatrixRun(
       evidence,
     },
   };
+}
+
+/** The checks a run failed or warned, each with the rule it broke, in report order. */
+export function killsOf(report: RunReport): Kill[] {
+  return report.checks.flatMap((check) =>
+    (check.status === 'failed' || check.status === 'warned') && check.failure
+      ? [{ check: check.id, rule: check.failure.basisRule, severity: check.failure.severity }]
+      : [],
+  );
 }
 
 /** Mutants whose verdict contradicts their kind: a breach of an open rule that fails, or of a binding rule that only warns. */
@@ -174,6 +186,11 @@ export async function runMutants(options: CliOptions, apis: readonly string[], r
       await writeFile(join(reportDir, `mutants.${api}.md`), renderMarkdown(matrix));
       // The reference run's report with the matrix in it: the HTML report shows both.
       await writeFile(join(reportDir, `mutants.${api}.html`), htmlFormat.render({ ...reference, killMatrix: matrix }));
+      if (options.record) {
+        if (options.mutant || options.families.length !== FAMILIES.length)
+          throw new UsageError('--record writes the whole matrix: drop --mutant and --only');
+        io.out(`recorded: ${relative(process.cwd(), writeRecord(recordOf(matrix)))}`);
+      }
       const survived = matrix.mutants.some((m) => !isKilled(m));
       const unproven = !options.mutant && unprovenChecks(matrix).length > 0;
       const { failed, warned, errored } = matrix.reference;

@@ -2,7 +2,7 @@
  * The run report: what the engine's events add up to. Every report format (JSON, JUnit, Markdown, the
  * console summary) formats this read-only view and nothing else. `report.schema.json` publishes it.
  */
-import type { BindingGrade } from '../engine/basis.js';
+import type { BindingGrade, Severity } from '../engine/basis.js';
 import type { Family } from '../engine/families.js';
 import type { FailureRecord } from '../engine/records.js';
 
@@ -132,6 +132,13 @@ export interface BaselineVerdict {
   readonly stale: readonly BaselineEntry[];
 }
 
+/** A check a mutant made fail or warn, with the rule it broke (the rule whose grade decided) and how. */
+export interface Kill {
+  readonly check: string;
+  readonly rule: string;
+  readonly severity: Severity;
+}
+
 export interface MutantVerdict {
   readonly id: string;
   readonly description: string;
@@ -143,6 +150,8 @@ export interface MutantVerdict {
   readonly failedChecks: readonly string[];
   /** The ids of the checks that warned (broken open rules) on this mutant. */
   readonly warnedChecks: readonly string[];
+  /** Every check that failed or warned, with the rule it broke: what `apis/<id>/kill-matrix.json` records. */
+  readonly kills: readonly Kill[];
   readonly killedBy: readonly Family[];
   /** The first failed check and its rule, to name in the kill list. */
   readonly firstKill?: string;

@@ -9,9 +9,10 @@ import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { ClientRecord } from '../model/client.js';
+import type { ClientFields } from '../model/fields.js';
 import { actionFields, sameValue, type FieldSpec, type FieldValue } from '../model/fields.js';
 import { check, family, type CheckRun } from './harness.js';
-import { changedSnapshotKeys, clientFields, expectNamed, setValue, someFields } from './support.js';
+import { changedSnapshotKeys, clientFields, expectNamed, plainActions, refusalFor, setValue, someFields } from './support.js';
 
 /** The action fields of a kind, or a skip saying the API has none. */
 function actionFieldsOf(
@@ -23,6 +24,19 @@ function actionFieldsOf(
   const fields = run.api.act ? actionFields(run.api.capabilities.fields).filter((spec) => spec.kind === kind && extra(spec)) : [];
   if (fields.length === 0) run.skip(`the API documents no action that sets ${what}`);
   return fields;
+}
+
+/**
+ * A client whose other action fields hold something an action could wrongly reset: a set given on create
+ * and an enum moved off its default, each except `field` (the one under test). So an action that also
+ * clears the tags or resets the status shows in the fields it did not name.
+ */
+async function createWithOtherActions(run: CheckRun, fields: ClientFields, field: string, scope = run.scope()): Promise<string> {
+  const { onCreate, viaAction } = plainActions(run.api);
+  const others = (values: ClientFields) => Object.fromEntries(Object.entries(values).filter(([name]) => name !== field));
+  const { id } = await run.api.create({ ...others(onCreate), ...fields }, scope);
+  for (const [name, value] of Object.entries(others(viaAction))) await run.api.act!(id, name, value);
+  return id;
 }
 
 /** Only the field the action set may differ between the two reads (server-kept timestamps aside). */
@@ -72,7 +86,7 @@ family('actions', (env) => {
         fc.record({ field: fc.constantFrom(...fields), initial: clientFields(run.api), onCreate: setValue(), steps }),
         async ({ field, initial, onCreate, steps: sets }) => {
           const withSet = field.onCreate ? { ...initial, [field.name]: onCreate } : initial;
-          const { id } = await run.api.create(withSet, run.scope());
+          const id = await createWithOtherActions(run, withSet, field.name);
           let before = await run.api.get(id);
           if (field.onCreate)
             expectValue(field.name, before, onCreate, 'actions/set-on-create', `a create with ${field.name} ${JSON.stringify(onCreate)}`);
@@ -103,7 +117,7 @@ family('actions', (env) => {
         }),
       ),
       async ({ field, initial, values }) => {
-        const { id } = await run.api.create(initial, run.scope());
+        const id = await createWithOtherActions(run, initial, field.name);
         let before = await run.api.get(id);
         for (const value of values) {
           await run.api.act!(id, field.name, value);
@@ -115,12 +129,13 @@ family('actions', (env) => {
         }
         if (!refusal) return;
         const undocumented = `clientele-${field.values!.join('-')}`;
-        const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', {
-          ...refusal,
-          rule: 'actions/enum-refused',
-          why: `${field.name} ${JSON.stringify(undocumented)} is not a documented value`,
-        });
-        expectNamed(run.api, answer, [field.name], 'actions/enum-refused');
+        const expectation = refusalFor(
+          refusal,
+          'actions/enum-refused',
+          `${field.name} ${JSON.stringify(undocumented)} is not a documented value`,
+        );
+        const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', expectation);
+        expectNamed(run.api, answer, [field.name], expectation);
         expectUnchanged(before, await run.api.get(id), `${field.name} ${JSON.stringify(undocumented)} was refused`);
       },
     );
@@ -138,7 +153,7 @@ family('actions', (env) => {
         fc.record({ field: fc.constantFrom(...fields), mine: clientFields(run.api), theirs: clientFields(run.api) }),
         async ({ field, mine, theirs }) => {
           const scope = run.scope();
-          const { id } = await run.api.create(mine, scope);
+          const id = await createWithOtherActions(run, mine, field.name, scope);
           const other = await run.api.get((await run.api.create(theirs, scope)).id);
           const before = await run.api.get(id);
           const own = before.fields[field.name];
@@ -149,12 +164,9 @@ family('actions', (env) => {
           expectValue(field.name, kept, own, 'actions/own-ref-kept', `setting ${field.name} to the client's own ${own}`);
           expectUntouched(run.api, field.name, before, kept, `setting ${field.name} to the client's own ${own}`);
           if (!refusal || own === foreign) return;
-          const answer = await run.api.probe({ op: 'act', id, field: field.name, value: foreign }, 'valid', {
-            ...refusal,
-            rule: 'actions/foreign-ref-refused',
-            why: `${field.name} ${foreign} belongs to another client`,
-          });
-          expectNamed(run.api, answer, [field.name], 'actions/foreign-ref-refused');
+          const expectation = refusalFor(refusal, 'actions/foreign-ref-refused', `${field.name} ${foreign} belongs to another client`);
+          const answer = await run.api.probe({ op: 'act', id, field: field.name, value: foreign }, 'valid', expectation);
+          expectNamed(run.api, answer, [field.name], expectation);
           expectUnchanged(kept, await run.api.get(id), `${field.name} ${foreign} (another client's) was refused`);
         },
       );

@@ -12,7 +12,7 @@ import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
 import { check, family, prerequisiteCheck, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { boundaryFields, clientFields, expectNamed, plainClient, required, someFields, updateFields } from './support.js';
+import { boundaryFields, clientFields, expectNamed, plainClient, refusalFor, required, someFields, updateFields } from './support.js';
 
 /** A client to read: one this run creates, or under --read-only the first one the target lists. */
 async function someClientId(run: CheckRun): Promise<string> {
@@ -140,12 +140,9 @@ family('contract', (env) => {
     const full = someFields(run.api, 'required');
     for (const field of fields) {
       const without = Object.fromEntries(Object.entries(full).filter(([name]) => name !== field));
-      const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', {
-        ...refusal,
-        rule: 'errors/required-field',
-        why: `a create without ${field} is refused`,
-      });
-      expectNamed(run.api, answer, [field], 'errors/required-field');
+      const expectation = refusalFor(refusal, 'errors/required-field', `a create without ${field} is refused`);
+      const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', expectation);
+      expectNamed(run.api, answer, [field], expectation);
     }
   });
 
@@ -161,12 +158,9 @@ family('contract', (env) => {
       await run.api.probe({ op: 'create', fields, scope }, 'valid', run.api.expectations.created);
       for (const field of unique) {
         const twin = { ...someFields(run.api, 'twin'), [field]: fields[field]! };
-        const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', {
-          ...refusal,
-          rule: 'errors/unique',
-          why: `a second client with the same ${field} is refused`,
-        });
-        expectNamed(run.api, answer, [field], 'errors/unique');
+        const expectation = refusalFor(refusal, 'errors/unique', `a second client with the same ${field} is refused`);
+        const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', expectation);
+        expectNamed(run.api, answer, [field], expectation);
       }
     });
   });
@@ -176,20 +170,20 @@ family('contract', (env) => {
     const refusal = run.api.expectations.invalid;
     if (!refusal) return run.skip('the docs name no refusal for a missing custom field');
     if (names.length === 0) return run.skip('the run names no required custom field (--custom-field NAME=VALUE)');
-    const why = (op: string) => ({ ...refusal, rule: 'errors/custom-field', why: `a ${op} without the required custom fields is refused` });
+    const why = (op: string) => refusalFor(refusal, 'errors/custom-field', `a ${op} without the required custom fields is refused`);
     const created = await run.api.probe(
       { op: 'create', fields: someFields(run.api, 'custom'), scope: run.scope(), withoutCustomFields: true },
       'valid',
       why('create'),
     );
-    expectNamed(run.api, created, names, 'errors/custom-field');
+    expectNamed(run.api, created, names, why('create'));
     const { id } = await run.api.create(someFields(run.api, 'custom'), run.scope());
     const updated = await run.api.probe(
       { op: 'update', id, fields: updateFields(run.api, 'changed'), withoutCustomFields: true },
       'valid',
       why('update'),
     );
-    expectNamed(run.api, updated, names, 'errors/custom-field');
+    expectNamed(run.api, updated, names, why('update'));
   });
 
   check(env, 'update, delete and restore answer with the documented envelopes', { writes: true }, async (run) => {
@@ -209,6 +203,10 @@ family('contract', (env) => {
       'valid',
       run.api.expectations.unknownId,
     );
+  });
+
+  check(env, 'an unknown id is answered with the documented error (delete)', { writes: true }, async (run) => {
+    await run.api.probe({ op: 'delete', id: run.api.unknownId() }, 'valid', run.api.expectations.unknownId);
   });
 
   check(env, 'every other documented error condition is answered with its documented error', { writes: true }, async (run) => {

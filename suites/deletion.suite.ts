@@ -77,16 +77,25 @@ family('deletion', (env) => {
           state = deletedIn(state, id, deletion);
         }
         const soft = deletion.kind === 'soft';
-        const active = await listedIds(
+        const activePages = await walkPages(
           run.api,
           { scope, filters: [], ...(soft ? { visibility: 'active' as const } : {}), perPage: 100 },
           created.length,
         );
+        const active = activePages.flatMap((page) => page.items.map((item) => item.id));
         const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
         expectThat(listAgrees(active, expectedActive), 'deletion/active-list', 'the list does not hold exactly the clients not deleted', {
           expected: expectedActive.must,
           actual: active,
         });
+        // The count belongs to the list it heads: deleted clients count in no list that leaves them out.
+        const activeTotal = activePages[0]!.total;
+        expectThat(
+          activeTotal === active.length,
+          'filtering/total',
+          `the list of clients not deleted reports total ${activeTotal} for ${active.length} clients`,
+          { expected: active.length, actual: activeTotal },
+        );
         if (!soft) return;
         const deletedPages = await walkPages(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
         const listedDeleted = deletedPages.flatMap((page) => page.items.map((item) => item.id));

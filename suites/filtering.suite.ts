@@ -5,7 +5,7 @@
  * Values come from a tiny alphabet, so near misses (substrings, case variants) abound.
  */
 import fc from 'fast-check';
-import { expectThat, forAll } from '../engine/property.js';
+import { boundaryPhase, expectThat, forAll } from '../engine/property.js';
 import { describeFilter, type ClientRecord, type Filter } from '../model/client.js';
 import type { ClientFields } from '../model/fields.js';
 import { matchBounds } from '../model/semantics.js';
@@ -75,6 +75,27 @@ async function judgeFiltered(
     expected: strict,
     actual: ids,
   });
+}
+
+/**
+ * An unconfined filtered list, judged only on `client`: it is listed when it must match, and not when
+ * it may not (whatever else of the account the list holds). Its first page is enough: one client of
+ * ours matches at most, and a page of 100 is searched for it among whatever else matches.
+ */
+async function judgeOne(run: CheckRun, client: ClientRecord, filter: Filter): Promise<void> {
+  const facts = documentedOnly(run.api.capabilities.filters);
+  const bounds = matchBounds(client, filter, facts);
+  const page = await run.api.list({ filters: [filter], page: 1, perPage: run.api.capabilities.paging.maxPerPage });
+  const listed = page.items.some((item) => item.id === client.id);
+  expectThat(
+    bounds.may || !listed,
+    'filtering/only-matches',
+    `${describeFilter(filter)} listed a client whose ${filter.kind === 'ids' ? 'id' : filter.field} does not match`,
+    {
+      expected: `no client whose ${filter.kind === 'ids' ? 'id' : filter.field} differs`,
+      actual: client.fields,
+    },
+  );
 }
 
 /** A like filter; on a field that carries the scope, one the value must end with. */
@@ -225,6 +246,34 @@ family('filtering', (env) => {
       );
     },
   );
+
+  check(env, 'a filter on one field does not match the same text in another field', { writes: true, needs: [SCOPE] }, async (run) => {
+    const { like } = run.api.capabilities.filters;
+    const filtered = [
+      ...like.map((field) => ['like', field] as const),
+      ...textFields(run, run.api.capabilities.filters.equals).map((field) => ['equals', field] as const),
+    ];
+    if (filtered.length === 0) run.skip('the API documents no filter on a text field');
+    // One client whose text fields are all told apart; each filter asks for another field's whole value.
+    // The list is not confined to a scope (the scope rides in a field too), but only this client is judged.
+    const plain = plainClient(run.api);
+    // An email filter is asked only for values of its own shape (a request with another would be malformed).
+    const shaped = (field: string, value: string) => !String(plain[field]).includes('@') || value.includes('@');
+    const cases = filtered.flatMap(([kind, field]) =>
+      textFields(run, Object.keys(plain))
+        .filter((other) => other !== field && typeof plain[other] === 'string' && plain[other] !== '' && shaped(field, plain[other]))
+        .map((other) => ({
+          name: `${field} ${kind === 'like' ? 'like' : '='} the value of ${other}`,
+          value: { kind, field, value: plain[other] as string } as Filter,
+        })),
+    );
+    if (cases.length === 0) run.skip('no other field holds a value its filters could be asked for');
+    let client: Promise<ClientRecord> | undefined;
+    await boundaryPhase(run, cases, async (filter) => {
+      client ??= run.api.create(plain, run.scope()).then((made) => run.api.get(made.id));
+      await judgeOne(run, await client, filter);
+    });
+  });
 
   check(env, 'an id filter lists exactly the ids asked for', { writes: true, needs: [SCOPE] }, async (run) => {
     if (!run.api.capabilities.filters.ids) run.skip('the API documents no id filter');

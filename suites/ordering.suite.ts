@@ -11,7 +11,7 @@ import type { ClientRecord, SortOrder } from '../model/client.js';
 import { outOfOrder } from '../model/semantics.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
-import { createAll, editable, someFields, updatable, walkPages, withRequired } from './support.js';
+import { editable, someFields, untilTheClockMoves, updatable, walkPages, withRequired } from './support.js';
 
 /** Lower-case letters only: the values every collation orders alike, wherever they do not start one another. */
 const LOWER = { alphabet: 'abcd', minLength: 1, maxLength: 3 };
@@ -48,15 +48,20 @@ function textField(run: CheckRun): string {
   return sortable ?? editable(run.api)[0]!;
 }
 
-/** Creates the layout's clients in a new scope, sets their states and updates them; answers the scope. */
-async function build(run: CheckRun, layout: Layout): Promise<string> {
+/**
+ * Creates the layout's clients in a new scope, sets their states and updates them; answers the scope.
+ * `spaced`: each create and each update waits for a server clock that keeps whole seconds to move, so the
+ * timestamp columns differ client by client and their orders are judged (ties are not).
+ */
+async function build(run: CheckRun, layout: Layout, spaced = false): Promise<string> {
   const scope = run.scope();
   const field = textField(run);
-  const created = await createAll(
-    run,
-    scope,
-    layout.values.map((value) => ({ ...someFields(run.api, value), [field]: value })),
-  );
+  const created: ClientRecord[] = [];
+  for (const value of layout.values) {
+    const record = await run.api.create({ ...someFields(run.api, value), [field]: value }, scope);
+    if (spaced) await untilTheClockMoves(record);
+    created.push(record);
+  }
   const enumField = run.api.act
     ? run.api.capabilities.fields.find((spec) => spec.kind === 'enum' && spec.viaAction && spec.values?.length)
     : undefined;
@@ -70,6 +75,7 @@ async function build(run: CheckRun, layout: Layout): Promise<string> {
     for (const i of layout.updates) {
       const client = created[i]!;
       await run.api.update(client.id, withRequired(run.api, { [other]: `u${i}` }, client.fields));
+      if (spaced) await untilTheClockMoves(client);
     }
   }
   return scope;
@@ -113,7 +119,7 @@ family('ordering', (env) => {
         orders.map((order) => ({ name: `sort=${column.name}${order ? `, order=${order}` : ', no order'}`, value: { column, order } })),
       );
       await boundaryPhase(run, cases, async ({ column, order }) => {
-        fixture ??= build(run, FIXTURE);
+        fixture ??= build(run, FIXTURE, true);
         await expectSorted(run, await fixture, FIXTURE.values.length, column, order, 3);
       });
       const layout = fc.integer({ min: 2, max: 6 }).chain((n) =>

@@ -136,7 +136,9 @@ family('pagination', (env) => {
           expected: ids,
           actual: seen,
         });
-        const past = await run.api.list({ scope, filters: [], perPage, page: pages[0]!.pages + 1 });
+        // A page past the end holds no client: served empty, or refused (frameworks differ, the docs do not say).
+        const past = await run.api.tryList({ scope, filters: [], perPage, page: pages[0]!.pages + 1 }, 'pagination/past-the-end');
+        if (past === 'rejected') return;
         expectThat(
           past.items.length === 0,
           'pagination/past-the-end',

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { expectThat, forAll } from '../engine/property.js';
-import { fieldsDiffer } from '../model/fields.js';
+import { fieldsDiffer, type ClientFields } from '../model/fields.js';
 import { check, family } from './harness.js';
 import {
   actionState,
@@ -15,26 +15,51 @@ import {
   changedSnapshotKeys,
   clientFields,
   fieldChanges,
+  freshValue,
   plainClient,
+  refusalFor,
+  untilTheClockMoves,
   required,
   updatable,
   withRequired,
 } from './support.js';
 
+interface Case {
+  readonly initial: ClientFields;
+  readonly changes: ClientFields;
+  readonly actions: { readonly onCreate: ClientFields; readonly viaAction: ClientFields };
+  readonly waitForClock?: boolean;
+}
+
 family('partial-update', (env) => {
   check(env, 'an update changes exactly the fields it names', { writes: true }, (run) => {
+    const plain = plainClient(run.api);
+    const fields = updatable(run.api);
     // Updates to the empty string, to null where a field is nullable, and to every other edge value, first.
-    const boundaries = boundaryFields(run.api, { nulls: true }, updatable(run.api)).map(({ name, value }) => ({
+    const edges = boundaryFields(run.api, { nulls: true }, fields).map(({ name, value }) => ({
       name: `update to ${name}`,
-      value: { initial: plainClient(run.api), changes: withRequired(run.api, value, plainClient(run.api)), actions: plainActions(run.api) },
+      value: { initial: plain, changes: withRequired(run.api, value, plain), actions: plainActions(run.api) },
+    }));
+    // Then each field alone, to a value no other field holds, on a client whose fields are all told apart:
+    // an update that writes, clears or resets a field it did not name shows in that field. The first one
+    // waits for the clock to move, so an update that also rewrites a creation timestamp shows too.
+    const alone = fields.map((field, i) => ({
+      name: `update of ${field} alone`,
+      value: {
+        initial: plain,
+        changes: withRequired(run.api, { [field]: freshValue(run.api, field, Object.values(plain).map(String), 2) }, plain),
+        actions: plainActions(run.api),
+        waitForClock: i === 0,
+      },
     }));
     return forAll(
       run,
       fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api), actions: actionState(run.api) }),
-      async ({ initial, changes, actions }) => {
+      async ({ initial, changes, actions, waitForClock }: Case) => {
         const { id } = await run.api.create({ ...initial, ...actions.onCreate }, run.scope());
         for (const [field, value] of Object.entries(actions.viaAction)) await run.api.act!(id, field, value);
         const before = await run.api.get(id);
+        if (waitForClock) await untilTheClockMoves(before);
         await run.api.update(id, changes);
         const after = await run.api.get(id);
         const notApplied = fieldsDiffer(changes, after.fields, run.api.capabilities.fields);
@@ -55,8 +80,15 @@ family('partial-update', (env) => {
             actual: Object.fromEntries(collateral.map((k) => [k, after.snapshot[k]])),
           },
         );
+        const created = before.timestamps?.created;
+        expectThat(
+          created === after.timestamps?.created,
+          'partial-update/untouched',
+          'the update also changed when the client was created',
+          { operation: 'update', expected: created, actual: after.timestamps?.created },
+        );
       },
-      boundaries,
+      [...edges, ...alone],
     );
   });
 
@@ -97,11 +129,11 @@ family('partial-update', (env) => {
       const before = await run.api.get(id);
       for (const field of fields) {
         const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
-        await run.api.probe({ op: 'update', id, fields: without }, 'valid', {
-          ...refusal,
-          rule: 'errors/required-field',
-          why: `an update without ${field} is refused`,
-        });
+        await run.api.probe(
+          { op: 'update', id, fields: without },
+          'valid',
+          refusalFor(refusal, 'errors/required-field', `an update without ${field} is refused`),
+        );
       }
       const after = await run.api.get(id);
       const changed = changedSnapshotKeys(before, after);

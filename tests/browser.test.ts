@@ -95,6 +95,7 @@ const KILL_MATRIX: KillMatrix = {
     failedChecks: i % 5 === 1 ? [] : CHECKS.filter((_, j) => (i + j) % 3 === 0).map((c) => c.id),
     warnedChecks: i % 5 === 1 ? [CHECKS[i % CHECKS.length]!.id] : [],
     killedBy: ['contract'],
+    kills: [],
     erroredChecks: 0,
   })),
   evidence: CHECKS.filter((c) => c.status === 'passed').map((c, i) => ({

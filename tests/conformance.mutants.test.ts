@@ -1,28 +1,30 @@
 /**
- * The promise each mutant catalogue rests on: every mutant is killed, every family kills one, every check
- * that runs is reported by some mutant that does not break every response (or is allow-listed), and each
- * mutant's verdict matches its kind: one that breaks only an assumption warns and never fails (exit 0,
- * exit 1 with --strict), one that breaks a promise fails, and one that only the boundary phase reaches
- * survives without it.
+ * The proof each mutant catalogue gives, at the price of a targeted run. `apis/<id>/kill-matrix.json`
+ * records, from a full run (every mutant x every check, `clientele mutants --record`), which checks each
+ * mutant makes fail or warn and on which rule. Here each mutant runs only against those checks (every
+ * check, for one that breaks every response) and must be killed by exactly those, on the same rules, with
+ * no check erroring: a check that stops failing, fails on another rule, or crashes shows. Mutants that
+ * break only an open rule run whole: exit 0 with warnings, exit 1 with --strict. Boundary-only mutants
+ * survive their killer checks without the boundary phase. `npm run test:full` redoes the full matrix and
+ * holds the record to it (tests/full/kill-matrix.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { APIS } from '../apis/registry.js';
-import { parseCli } from '../cli/args.js';
-import { isKilled, killMatrix, misjudged, renderMatrix, unprovenChecks, type MutantVerdict } from '../cli/mutants.js';
+import { killText, readRecord } from '../cli/kill-record.js';
+import { killsOf } from '../cli/mutants.js';
 import type { RunReport } from '../reports/model.js';
-import { runEmbedded, sharedRunner, sweepArgs } from './support/in-process.js';
+import { runEmbedded, sharedRunner } from './support/in-process.js';
 
 const runner = sharedRunner();
-const SEED = '20261123';
-
-/** The families in which the matrix saw a mutant reported: a rerun of just those says the same, faster. */
-function familiesOf(mutant: MutantVerdict): string {
-  return mutant.killedBy.join(',');
-}
 
 const reported = (report: RunReport) => report.checks.filter((c) => c.status === 'failed' || c.status === 'warned').map((c) => c.id);
+const errored = (report: RunReport) => report.checks.filter((c) => c.status === 'errored').map((c) => `${c.id}: ${c.note ?? ''}`);
+const familiesOf = (checks: readonly string[]) => [...new Set(checks.map((check) => check.split('/')[0]!))].join(',');
 
 describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogue', (_, api) => {
+  const record = readRecord(api.id);
+  const args = record ? ['--seed', String(record.seed), '--runs', String(record.runs)] : [];
+
   it('has at least 12 mutants with one-line descriptions (the HTTP APIs: 6 of them reached only by the boundary phase)', async () => {
     const { mutants } = await api.embedded();
     expect(mutants.length).toBeGreaterThanOrEqual(12);
@@ -30,73 +32,113 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
     if (api.transport === 'http') expect(mutants.filter((m) => m.boundaryOnly).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('has a kill record of every mutant, each killed as its kind says, every family killing one', async () => {
+    expect(record, `apis/${api.id}/kill-matrix.json (clientele mutants --api ${api.id} --record)`).toBeDefined();
+    const { mutants } = await api.embedded();
+    expect(record!.mutants.map((m) => m.id).sort()).toEqual(mutants.map((m) => m.id).sort());
+    const wrong = mutants.flatMap((mutant) => {
+      const kills = record!.mutants.find((m) => m.id === mutant.id)!.kills;
+      const fails = kills.some((kill) => kill.severity === 'failure');
+      if (kills.length === 0) return [`${mutant.id} survives`];
+      if (mutant.open && fails) return [`${mutant.id} breaks an open rule, yet fails`];
+      if (!mutant.open && !fails) return [`${mutant.id} breaks a binding rule, yet only warns`];
+      return [];
+    });
+    expect(wrong).toEqual([]);
+    for (const family of api.families)
+      expect(
+        record!.mutants.some((m) => m.kills.some((kill) => kill.check.startsWith(`${family}/`))),
+        `${family} kills a mutant`,
+      ).toBe(true);
+  });
+
   it(
-    'is killed whole, each mutant as its kind says; boundary-only mutants survive without the boundary phase',
+    'passes on the reference, where every check that ran is failed by a mutant that breaks not every response',
+    { timeout: 300_000 },
+    async () => {
+      const report = await runEmbedded(runner(), api.id, args);
+      expect(report.summary.total).toMatchObject({ failed: 0, warned: 0, errored: 0 });
+      const embedded = await api.embedded();
+      const global = new Set(embedded.mutants.filter((m) => m.global).map((m) => m.id));
+      const killed = new Set(record!.mutants.filter((m) => !global.has(m.id)).flatMap((m) => m.kills.map((kill) => kill.check)));
+      const unproven = report.checks
+        .filter((c) => c.status === 'passed' && !killed.has(c.id) && !embedded.evidenceAllowList?.[c.id])
+        .map((c) => c.id);
+      expect(unproven).toEqual([]);
+    },
+  );
+
+  it(
+    'kills each mutant with exactly the recorded checks and rules, run against just those, and no check errors',
     { timeout: 600_000 },
     async () => {
-      const matrix = await killMatrix(runner(), parseCli(['mutants', '--seed', SEED, ...sweepArgs(api)], {}), api.id);
-      const { mutants } = await api.embedded();
-      expect(matrix.reference).toMatchObject({ failed: 0, warned: 0, errored: 0 });
-      expect(matrix.mutants.map((m) => m.id).sort()).toEqual(mutants.map((m) => m.id).sort());
-      expect(matrix.mutants.filter((m) => !isKilled(m)).map((m) => m.id)).toEqual([]);
-      expect(misjudged(matrix), renderMatrix(matrix)).toEqual([]);
-      for (const family of api.families)
-        expect(
-          matrix.mutants.some((m) => m.killedBy.includes(family)),
-          `${family} kills a mutant`,
-        ).toBe(true);
-      expect(unprovenChecks(matrix), renderMatrix(matrix)).toEqual([]);
-
-      for (const mutant of matrix.mutants.filter((m) => m.boundaryOnly)) {
-        const report = await runEmbedded(
-          runner(),
-          api.id,
-          ['--seed', SEED, ...sweepArgs(api), '--no-boundary', '--only', familiesOf(mutant)],
-          mutant.id,
-        );
-        expect(reported(report), `${mutant.id} without the boundary phase`).toEqual([]);
-      }
-
-      // Over stdio too, where the API has it: no mutant depends on the transport, so each is killed there,
-      // as its kind says (rerun in just the families that killed it; each family's server is a process).
-      if (!(await api.embedded()).stdioCommand) return;
       const wrong: string[] = [];
-      for (const mutant of matrix.mutants) {
-        const report = await runEmbedded(
-          runner(),
-          api.id,
-          ['--stdio', '--seed', SEED, ...sweepArgs(api), '--only', familiesOf(mutant)],
-          mutant.id,
-        );
-        const failed = report.summary.total.failed;
-        if (reported(report).length === 0) wrong.push(`${mutant.id} survives over stdio`);
-        else if (mutant.open && failed > 0) wrong.push(`${mutant.id} breaks an assumption, yet fails over stdio`);
-        else if (!mutant.open && failed === 0) wrong.push(`${mutant.id} breaks a promise, yet only warns over stdio`);
+      for (const mutant of (await api.embedded()).mutants.filter((m) => !m.open)) {
+        const recorded = record!.mutants.find((m) => m.id === mutant.id)!.kills;
+        const report = await runEmbedded(runner(), api.id, args, mutant.id, mutant.global ? undefined : recorded.map((k) => k.check));
+        const kills = killsOf(report).map(killText).sort();
+        const expected = recorded.map(killText).sort();
+        if (JSON.stringify(kills) !== JSON.stringify(expected))
+          wrong.push(`${mutant.id}: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
+        for (const crash of errored(report)) wrong.push(`${mutant.id}: ${crash}`);
       }
       expect(wrong).toEqual([]);
     },
   );
-});
 
-describe('mutants that break only an assumption', () => {
-  it('there are at least 3; runs exit 0 with a warning naming the assumption, and 1 with --strict', { timeout: 600_000 }, async () => {
-    const cases = (
-      await Promise.all(
-        APIS.map(async (api) => (await api.embedded()).mutants.filter((m) => m.open && !m.global).map((m) => [api.id, m.id] as const)),
-      )
-    ).flat();
-    expect(cases.length).toBeGreaterThanOrEqual(3);
-    // Three of them, one run each way; the kill matrix above checks every one of them never fails.
-    for (const [api, id] of cases.filter((_, i) => i % Math.ceil(cases.length / 3) === 0)) {
-      const report = await runEmbedded(runner(), api, ['--seed', SEED], id);
-      expect(report.exitCode, `${api} ${id}`).toBe(0);
-      const warned = report.checks.filter((c) => c.status === 'warned');
-      expect(warned.length, `${api} ${id} warns`).toBeGreaterThan(0);
-      for (const check of warned)
-        expect(check.failure).toMatchObject({ severity: 'warning', basis: { grade: 'open', says: expect.any(String) } });
-      const families = [...new Set(warned.map((c) => c.family))].join(',');
-      const strict = await runEmbedded(runner(), api, ['--seed', SEED, '--strict', '--only', families], id);
-      expect(strict.exitCode, `${api} ${id} --strict`).toBe(1);
+  it(
+    'runs each mutant that breaks only an open rule whole: warnings and exit 0, and exit 1 with --strict',
+    { timeout: 600_000 },
+    async () => {
+      const wrong: string[] = [];
+      for (const mutant of (await api.embedded()).mutants.filter((m) => m.open)) {
+        const report = await runEmbedded(runner(), api.id, args, mutant.id);
+        const warned = report.checks.filter((c) => c.status === 'warned');
+        if (report.exitCode !== 0 || warned.length === 0) wrong.push(`${mutant.id}: exit ${report.exitCode}, ${warned.length} warned`);
+        for (const check of warned)
+          if (check.failure?.basis.grade !== 'open') wrong.push(`${mutant.id}: ${check.id} warned on a ${check.failure?.basis.grade} rule`);
+        const strict = await runEmbedded(runner(), api.id, [...args, '--strict', '--only', familiesOf(warned.map((c) => c.id))], mutant.id);
+        if (strict.exitCode !== 1) wrong.push(`${mutant.id}: exit ${strict.exitCode} with --strict`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  it(
+    'lets each boundary-only mutant survive its killer checks without the boundary phase, the checks running',
+    { timeout: 300_000 },
+    async () => {
+      const wrong: string[] = [];
+      for (const mutant of (await api.embedded()).mutants.filter((m) => m.boundaryOnly)) {
+        const checks = record!.mutants.find((m) => m.id === mutant.id)!.kills.map((kill) => kill.check);
+        const report = await runEmbedded(runner(), api.id, [...args, '--no-boundary'], mutant.id, checks);
+        const ran = report.checks.filter((c) => c.status === 'passed').map((c) => c.id);
+        if (reported(report).length > 0) wrong.push(`${mutant.id} reported without the boundary phase: ${reported(report).join(', ')}`);
+        if (ran.length !== checks.length) wrong.push(`${mutant.id}: of ${checks.join(', ')} only ${ran.join(', ') || 'none'} ran`);
+        for (const crash of errored(report)) wrong.push(`${mutant.id}: ${crash}`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  // Over stdio too, where the API has it: no mutant depends on the transport, so each is killed there by
+  // the same checks on the same rules (each family's server is a process of its own).
+  it.runIf(api.transport === 'mcp')('kills each mutant over stdio with the same checks and rules', { timeout: 600_000 }, async () => {
+    const wrong: string[] = [];
+    for (const mutant of (await api.embedded()).mutants) {
+      const recorded = record!.mutants.find((m) => m.id === mutant.id)!.kills;
+      const report = await runEmbedded(
+        runner(),
+        api.id,
+        ['--stdio', ...args],
+        mutant.id,
+        recorded.map((k) => k.check),
+      );
+      const kills = killsOf(report).map(killText).sort();
+      const expected = recorded.map(killText).sort();
+      if (JSON.stringify(kills) !== JSON.stringify(expected))
+        wrong.push(`${mutant.id} over stdio: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
     }
+    expect(wrong).toEqual([]);
   });
 });

@@ -96,6 +96,7 @@ const KILL_MATRIX: KillMatrix = {
       warnedChecks: [],
       killedBy: ['contract'],
       firstKill: `contract/list-matches-schema (${hostile('first-kill')})`,
+      kills: [],
       erroredChecks: 0,
     },
     {
@@ -107,6 +108,7 @@ const KILL_MATRIX: KillMatrix = {
       failedChecks: ['contract/list-matches-schema', 'pagination/each-client-once'],
       warnedChecks: [],
       killedBy: ['contract', 'pagination'],
+      kills: [],
       erroredChecks: 0,
     },
     {
@@ -118,6 +120,7 @@ const KILL_MATRIX: KillMatrix = {
       failedChecks: [],
       warnedChecks: ['pagination/each-client-once'],
       killedBy: ['pagination'],
+      kills: [],
       erroredChecks: 0,
     },
     {
@@ -129,6 +132,7 @@ const KILL_MATRIX: KillMatrix = {
       failedChecks: [],
       warnedChecks: [],
       killedBy: [],
+      kills: [],
       erroredChecks: 0,
     },
   ],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../reports/build.js';
 import { renderSummary } from '../reports/console.js';
 import { REPORT_SCRIPT, htmlFormat } from '../reports/formats/html.js';
 import { jsonFormat } from '../reports/formats/json.js';
@@ -759,6 +760,34 @@ describe('blocked checks and fix-first', () => {
       expect(text).not.toMatch(/fix first|fixFirst/i);
       expect(text).not.toMatch(/Blocked<\/h2>|## Blocked|⊘|id="blocked"/);
     }
+  });
+});
+
+describe('a run that could not test', () => {
+  const config = { api: 'freshbooks-rest', seed: 1, runs: 5, readOnly: false, strict: false } as const;
+  const stopped = (slug: string) => check('pagination', slug, 'blocked', { note: 'blocked: the target answered 3 requests in a row late' });
+
+  it('exits 3 (target unusable) when the run stopped checks and nothing failed, saying how many and why', () => {
+    const report = buildReport(config, { targetLabel: 't' }, new Date(), [check('contract', 'a', 'passed'), stopped('b'), stopped('c')]);
+    expect(report).toMatchObject({
+      outcome: 'target-unusable',
+      exitCode: 3,
+      error: '2 checks could not run: the target answered 3 requests in a row late',
+    });
+  });
+
+  it('keeps exit 1 when a check failed, whatever else was blocked, and 0 when everything ran and passed', () => {
+    const failed = check('contract', 'a', 'failed');
+    expect(buildReport(config, { targetLabel: 't' }, new Date(), [failed, stopped('b')])).toMatchObject({ outcome: 'failed', exitCode: 1 });
+    const byPrerequisite = check('pagination', 'b', 'blocked', { blockedBy: 'contract/a', note: 'blocked: the prerequisite failed' });
+    expect(buildReport(config, { targetLabel: 't' }, new Date(), [failed, byPrerequisite])).toMatchObject({
+      outcome: 'failed',
+      exitCode: 1,
+    });
+    expect(buildReport(config, { targetLabel: 't' }, new Date(), [check('contract', 'a', 'passed')])).toMatchObject({
+      outcome: 'passed',
+      exitCode: 0,
+    });
   });
 });
 

@@ -39,12 +39,24 @@ export function sharedRunner(): () => SuiteRunner {
   };
 }
 
-/** One run against an embedded reference (or mutant), with command-line options as a user would give them. */
-export async function runEmbedded(runner: SuiteRunner, api: string, args: readonly string[], mutantId?: string): Promise<RunReport> {
+/**
+ * One run against an embedded reference (or mutant), with command-line options as a user would give
+ * them; `checks`: only these (ids), as a shard's part runs, in the families they belong to.
+ */
+export async function runEmbedded(
+  runner: SuiteRunner,
+  api: string,
+  args: readonly string[],
+  mutantId?: string,
+  checks?: readonly string[],
+): Promise<RunReport> {
   const options = parseCli(['run', ...args], {});
   const { target, config } = await embeddedRun(options, findApi(api), mutantId);
+  const confined = checks
+    ? { ...config, checks, families: config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) }
+    : config;
   try {
-    return await runner.run(config);
+    return await runner.run(confined);
   } finally {
     await target.close();
   }

@@ -1,0 +1,46 @@
+/**
+ * A correct server written by someone else from the same documents passes: 0 failures, 0 errors, nothing
+ * blocked, exit 0, on every seed. It may get warnings, each on an open rule (a choice the documents leave
+ * to the implementer, where its author chose otherwise than clientele's own reference): they are listed.
+ * `npm test` sweeps 3 seeds; `npm run test:full` all 20.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APIS } from '../apis/registry.js';
+import { startIndependent, runExternal, type IndependentTarget } from './support/independent.js';
+import { SEEDS, sharedRunner, sweepArgs } from './support/in-process.js';
+
+const runner = sharedRunner();
+const seeds = process.env.CLIENTELE_FULL ? SEEDS : SEEDS.slice(0, 3);
+
+describe.each(APIS.map((api) => [api.id, api] as const))('the independent %s reference', (_, api) => {
+  let target: IndependentTarget;
+  beforeAll(async () => {
+    target = await startIndependent(api.id);
+  });
+  afterAll(() => target?.close());
+
+  it(
+    `passes with no failure on ${seeds.length} seeds, every family running, warnings only on open rules`,
+    { timeout: 600_000 },
+    async () => {
+      const wrong: string[] = [];
+      const warnings = new Set<string>();
+      for (const seed of seeds) {
+        const report = await runExternal(runner(), api.id, [...target.args, '--seed', String(seed), ...sweepArgs(api)]);
+        for (const family of api.families)
+          if (!(report.summary.families[family]?.passed ?? 0)) wrong.push(`seed ${seed}: no check of ${family} passed`);
+        if (report.exitCode !== 0) wrong.push(`seed ${seed}: exit ${report.exitCode} (${report.error ?? report.outcome})`);
+        for (const check of report.checks) {
+          if (check.status === 'warned') {
+            warnings.add(`${check.id}: ${check.failure?.basisRule}`);
+            if (check.failure?.basis.grade !== 'open')
+              wrong.push(`seed ${seed}: ${check.id} warned on a ${check.failure?.basis.grade} rule`);
+          } else if (!['passed', 'skipped'].includes(check.status))
+            wrong.push(`seed ${seed}: ${check.id} ${check.status}: ${check.failure?.message ?? check.note ?? ''}`);
+        }
+      }
+      if (warnings.size) console.log(`independent ${api.id}, warnings on open rules:\n  ${[...warnings].join('\n  ')}`);
+      expect(wrong).toEqual([]);
+    },
+  );
+});

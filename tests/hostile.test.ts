@@ -109,8 +109,8 @@ describe('hostile responses become failures', () => {
     });
     const run = await runAgainst(url, ['--only', 'contract']);
     expectFailuresNotCrash(run);
-    // The body is not JSON (a promise); the media type no document names is only a warning.
-    expect(run.rules).toContain('well-formed-body');
+    // An API whose every example is JSON answers with a JSON media type (meaning): HTML fails first.
+    expect(run.rules).toContain('content-type');
     const failed = run.report.checks.find((c: { status: string }) => c.status === 'failed');
     expect(failed.failure.response).toMatchObject({ httpStatus: 200, contentType: expect.stringContaining('text/html') });
   });
@@ -272,9 +272,9 @@ describe('a list that lies about its pages', () => {
         ];
         const result = await runMain(args);
         const report = readReport(dir);
-        // The lie is caught; it is a warning here, as the counts it contradicts rest on the scoping assumption.
-        expect(result.code).toBe(0);
-        if (lie) expect(report.summary.total.warned).toBeGreaterThan(0);
+        // The lie is caught: total and pages are what the names mean, so it fails.
+        expect(result.code).toBe(lie ? 1 : 0);
+        if (lie) expect(report.summary.total.failed).toBeGreaterThan(0);
         requests[String(lie)] = report.summary.requests;
       } finally {
         await served.close();

@@ -16,6 +16,7 @@ import { runMain } from './support/cli.js';
 const BOUND = 60_000;
 const GET_CHECK = 'contract/an-unknown-id-is-answered-with-the-documented-error-get';
 const UPDATE_CHECK = 'contract/an-unknown-id-is-answered-with-the-documented-error-update';
+const DELETE_CHECK = 'contract/an-unknown-id-is-answered-with-the-documented-error-delete';
 
 const dirs: string[] = [];
 const servers: StartedTarget[] = [];
@@ -89,9 +90,10 @@ describe('replay of a REST failure judged on one answer (unknown id answered 500
     expect(result.err).toEqual([]);
     expect(result.code).toBe(1);
     expect(result.out).toEqual([
-      `✗ still fails  ${GET_CHECK} — expected-status: an unknown client id is answered 404: expected 404, got 500`,
-      `✗ still fails  ${UPDATE_CHECK} — expected-status: an unknown client id is answered 404: expected 404, got 500`,
-      'replayed 2 failures of report.json against embedded freshbooks-rest mutant unknown-id-500, started again: 2 still fails',
+      `✗ still fails  ${GET_CHECK} — not-a-server-error: getClient answered 500 (server error) (also: expected-status)`,
+      `✗ still fails  ${UPDATE_CHECK} — not-a-server-error: updateClient answered 500 (server error) (also: expected-status)`,
+      `✗ still fails  ${DELETE_CHECK} — not-a-server-error: updateClient answered 500 (server error) (also: expected-status)`,
+      'replayed 3 failures of report.json against embedded freshbooks-rest mutant unknown-id-500, started again: 3 still fails',
     ]);
   });
 
@@ -107,7 +109,8 @@ describe('replay of a REST failure judged on one answer (unknown id answered 500
       expect(result.out).toEqual([
         `✓ no longer fails  ${GET_CHECK} — HTTP 404, was HTTP 500`,
         `✓ no longer fails  ${UPDATE_CHECK} — HTTP 404, was HTTP 500`,
-        `replayed 2 failures of report.json against ${urlOf(reference)}: 2 no longer fails`,
+        `✓ no longer fails  ${DELETE_CHECK} — HTTP 404, was HTTP 500`,
+        `replayed 3 failures of report.json against ${urlOf(reference)}: 3 no longer fails`,
       ]);
       expect(result.out.join('\n')).not.toContain(credentials.token);
     },
@@ -221,16 +224,16 @@ describe('a server that accepts connections and never answers', () => {
   });
 });
 
-describe('a warned check (a broken assumption)', () => {
+describe('a warned check (a broken open rule)', () => {
   it('still fails on the same mutant: the warning is judged as the run judged it', { timeout: BOUND }, async () => {
-    const report = await failingReport(['--api', 'freshbooks-classic', '--mutant', 'get-unknown-ok', '--only', 'contract'], {}, 0);
+    const report = await failingReport(['--api', 'freshbooks-classic', '--mutant', 'fail-code-not-digits', '--only', 'contract'], {}, 0);
     const again = await replay({ report });
     expect(again.code).toBe(1);
     expect(again.out[0]).toMatch(new RegExp(`^✗ still fails  ${GET_CHECK} — response-schema: client\\.get 200 body violates the schema`));
     const reference = await start('freshbooks-classic');
     const fixed = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(fixed.code).toBe(0);
-    expect(fixed.out[0]).toBe(`✓ no longer fails  ${GET_CHECK} — HTTP 200 (fail), was HTTP 200 (ok)`);
+    expect(fixed.out[0]).toBe(`✓ no longer fails  ${GET_CHECK} — HTTP 200 (fail) with a different body`);
   });
 });
 
@@ -257,7 +260,7 @@ describe('replay of a run against a server given by URL', () => {
     const result = await replay({ report, credentials });
     expect(result.code).toBe(1);
     expect(result.out.slice(0, -1).every((line) => line.startsWith('✗ still fails  contract/'))).toBe(true);
-    expect(result.out.at(-1)).toBe(`replayed 2 failures of report.json against ${urlOf(mutant)}: 2 still fails`);
+    expect(result.out.at(-1)).toBe(`replayed 3 failures of report.json against ${urlOf(mutant)}: 3 still fails`);
     expect(result.out.join('\n')).not.toContain(credentials.token);
     await mutant.close();
     const gone = await replay({ report, credentials });

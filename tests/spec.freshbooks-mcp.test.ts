@@ -2,13 +2,17 @@
  * The FreshBooks MCP tool definitions (`apis/freshbooks-mcp/tools.json`) against seed 002: every input
  * and output example of the seed validates against the tool's schemas, with ajv for draft 2020-12 (the
  * MCP default dialect) and for draft-07 (what the SDK's client compiles an outputSchema with); a few
- * invalid arguments and answers are refused; the basis table quotes the seed and grounds every rule.
+ * invalid arguments and answers are refused; the input parameters match the seed's Input Schema tables,
+ * with every keyword the tables do not state recorded as coming from elsewhere; schema drift fails only
+ * a contradiction of a table; the graded basis quotes the seed and grounds every rule.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GRADES } from '../engine/basis.js';
+import { ELSEWHERE_KEY, inputDrift, tableStated } from '../generators/schema-drift.js';
 
 type Json = any;
 
@@ -186,70 +190,344 @@ describe('the seed examples', () => {
   }
 });
 
-describe('the basis table', () => {
-  const promises: Json[] = doc['x-clientele-promises'];
-  const assumptions: Json[] = doc['x-clientele-assumptions'];
-  const recorded = new Set([...promises, ...assumptions].flatMap((entry) => entry.rules as string[]));
-  const collapse = (text: string): string => text.replace(/\s+/g, ' ');
+/** One row of a seed Input Schema table: `| name | type | Yes/No | [default |] description |`. */
+interface TableRow {
+  readonly type: string;
+  readonly required: boolean;
+  readonly default?: string;
+  readonly description: string;
+}
 
-  it('gives every entry a text and rules, and every promise its source in seed 002 or shared/README.md', () => {
-    for (const entry of [...promises, ...assumptions]) {
-      expect(entry.says.length).toBeGreaterThan(10);
-      expect(entry.rules.length).toBeGreaterThan(0);
-      expect(entry.source.length).toBeGreaterThan(5);
+/** Each tool's Input Schema table, parsed from the seed. */
+function inputTables(text: string): Map<string, Map<string, TableRow>> {
+  const tables = new Map<string, Map<string, TableRow>>();
+  let tool = '';
+  let inTable = false;
+  let hasDefault = false;
+  for (const line of text.split('\n')) {
+    const heading = /^## (client_\w+)$/.exec(line);
+    if (heading) tool = heading[1]!;
+    if (line.startsWith('### ')) inTable = line === '### Input Schema';
+    if (!inTable || !line.startsWith('|')) continue;
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+    if (cells[0] === 'Parameter') {
+      hasDefault = cells.includes('Default');
+      continue;
     }
-    for (const promise of promises) expect(promise.source).toMatch(/^(seed 002|shared\/README\.md)/);
-    expect(doc.errorPlacement['x-clientele-assumption']).toMatch(/isError/);
+    if (/^-+$/.test(cells[0]!)) continue;
+    const [name, type, required, ...rest] = cells;
+    const row: TableRow = hasDefault
+      ? { type: type!, required: required === 'Yes', default: rest[0], description: rest[1]! }
+      : { type: type!, required: required === 'Yes', description: rest[0]! };
+    if (!tables.has(tool)) tables.set(tool, new Map());
+    tables.get(tool)!.set(name!, row);
+  }
+  return tables;
+}
+
+/** The constraint keywords a description of an Input Schema row states, as the spec writes them. */
+function statedByDescription(description: string): Record<string, unknown> {
+  const stated: Record<string, unknown> = {};
+  if (description.includes('(max 100)')) stated.maximum = 100;
+  if (description.includes('(1-indexed)')) stated.minimum = 1;
+  if (description.includes('(0=active, 1=deleted, 2=archived)')) stated.enum = [0, 1, 2];
+  return stated;
+}
+
+const CONSTRAINTS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'format', 'enum'];
+
+describe('the input schemas against the Input Schema tables', () => {
+  const tables = inputTables(seed);
+
+  it('parses a table for every tool', () => {
+    expect([...tables.keys()]).toEqual(TOOL_NAMES);
   });
 
-  it('quotes the seed verbatim in every promise', () => {
-    const readme = collapse(readFileSync(SHARED_README, 'utf8'));
-    const text = collapse(seed);
-    for (const promise of promises) {
-      const source = promise.source.startsWith('shared/README.md') ? readme : text;
-      // A promise may join several quotes (" / ", " ... ") and end with a note in parentheses.
-      const quoted = promise.says.split(/ \((?:example|and|each|the)\b/)[0];
-      for (const fragment of quoted.split(/ \/ | \.\.\. /)) {
-        const parts = fragment.startsWith('## ') ? fragment.split(', ') : [fragment];
-        for (const part of parts) expect(source.includes(collapse(part.trim())), `${promise.source}: ${part}`).toBe(true);
+  for (const name of TOOL_NAMES) {
+    it(`${name}: the same parameters, types, requirements and defaults; every other keyword recorded as from elsewhere`, () => {
+      const table = tables.get(name)!;
+      const schema = toolOf(name).inputSchema;
+      expect(Object.keys(schema.properties)).toEqual([...table.keys()]);
+      expect([...schema.required].sort()).toEqual(
+        [...table]
+          .filter(([, row]) => row.required)
+          .map(([param]) => param)
+          .sort(),
+      );
+      for (const [param, row] of table) {
+        const node = schema.properties[param];
+        const elsewhere: Record<string, string> = node[ELSEWHERE_KEY] ?? {};
+        for (const [keyword, why] of Object.entries(elsewhere)) {
+          expect(node[keyword], `${name}.${param}: ${keyword} is recorded as from elsewhere but absent`).toBeDefined();
+          expect(why.length, `${name}.${param}.${keyword}`).toBeGreaterThan(20);
+        }
+        // The table types ids, page, perPage and visState number: integer only with where it comes from.
+        if (node.type === 'integer') {
+          expect(row.type).toBe('number');
+          expect(elsewhere.type, `${name}.${param}: integer needs its source`).toMatch(/integer/);
+        } else expect(node.type, `${name}.${param}`).toBe(row.type);
+        expect(node.description).toBe(row.description);
+        if (row.default !== undefined && row.default !== '-') expect(node.default).toBe(Number(row.default));
+        else expect(node.default).toBeUndefined();
+        const byDescription = statedByDescription(row.description);
+        for (const keyword of CONSTRAINTS) {
+          if (node[keyword] === undefined) continue;
+          if (keyword in elsewhere) expect(byDescription[keyword], `${name}.${param}.${keyword} is stated by the table`).toBeUndefined();
+          else
+            expect(node[keyword], `${name}.${param}.${keyword} is neither in the table nor from elsewhere`).toEqual(byDescription[keyword]);
+        }
+        for (const [keyword, value] of Object.entries(byDescription)) expect(node[keyword], `${name}.${param}.${keyword}`).toEqual(value);
       }
+    });
+  }
+
+  it('records the Errors-table limits as from elsewhere: a positive integer clientId, an email format, perPage at least 1', () => {
+    for (const name of ['client_single', 'client_update', 'client_delete']) {
+      const { clientId } = toolOf(name).inputSchema.properties;
+      expect(Object.keys(clientId[ELSEWHERE_KEY])).toEqual(['type', 'minimum']);
+      expect(clientId[ELSEWHERE_KEY].minimum).toContain('Check ID is a positive integer');
+      expect(tableStated(clientId).minimum).toBeUndefined();
     }
+    for (const name of ['client_create', 'client_update'])
+      expect(toolOf(name).inputSchema.properties.email[ELSEWHERE_KEY].format).toContain('Invalid email format');
+    const { page, perPage } = toolOf('client_list').inputSchema.properties;
+    expect(tableStated(perPage)).toMatchObject({ maximum: 100, default: 30 });
+    expect(tableStated(perPage).minimum).toBeUndefined();
+    expect(tableStated(page)).toMatchObject({ minimum: 1, default: 1 });
+  });
+});
+
+describe('schema drift', () => {
+  const clone = (value: Json): Json => JSON.parse(JSON.stringify(value));
+  /** An advertised inputSchema as the tables type it, no more: number for integer, no limits, values, formats or anyOf. */
+  const asTheTablesSay = (schema: Json): Json => {
+    const out = clone(schema);
+    delete out.anyOf;
+    for (const node of Object.values(out.properties) as Json[]) {
+      for (const key of Object.keys(node)) if (key.startsWith('x-')) delete node[key];
+      if (node.type === 'integer') node.type = 'number';
+      for (const keyword of ['minimum', 'maximum', 'enum', 'format']) delete node[keyword];
+    }
+    return out;
+  };
+  const drift = (name: string, advertised: Json) => inputDrift(name, toolOf(name).inputSchema, advertised);
+
+  it('finds nothing in what the spec advertises itself', () => {
+    for (const name of TOOL_NAMES) expect(drift(name, toolOf(name).inputSchema)).toEqual([]);
+  });
+
+  it('fails nothing a server that advertises exactly the tables (number, no limits) shows, and leaves the stated limits open', () => {
+    const rows = TOOL_NAMES.flatMap((name) => drift(name, asTheTablesSay(toolOf(name).inputSchema)));
+    expect(rows.filter((row) => row.contradicts)).toEqual([]);
+    expect(rows.map((row) => `${row.operation}.${row.parameter}: ${row.kind}`).sort()).toEqual(
+      [
+        'client_list.page: limit lost',
+        'client_list.perPage: limit lost',
+        'client_list.visState: enum lost',
+        'client_update.visState: enum lost',
+      ].sort(),
+    );
+  });
+
+  it('fails a contradiction: another type, a narrower or other limit or value set, a new requirement, a missing or renamed parameter', () => {
+    const contradictions = (name: string, change: (schema: Json) => void): string[] => {
+      const advertised = clone(toolOf(name).inputSchema);
+      change(advertised);
+      return drift(name, advertised)
+        .filter((row) => row.contradicts)
+        .map((row) => `${row.parameter}: ${row.kind}`);
+    };
+    expect(contradictions('client_single', (s) => (s.properties.clientId.type = 'string'))).toEqual(['clientId: type differs']);
+    expect(contradictions('client_list', (s) => (s.properties.perPage.maximum = 50))).toEqual(['perPage: limit differs']);
+    expect(contradictions('client_list', (s) => (s.properties.perPage.default = 20))).toEqual(['perPage: default differs']);
+    expect(contradictions('client_list', (s) => (s.properties.visState.enum = [0, 1]))).toEqual(['visState: enum differs']);
+    expect(contradictions('client_create', (s) => s.required.push('email'))).toEqual(['email: required differs']);
+    expect(
+      contradictions('client_list', (s) => {
+        s.properties.firstName = s.properties.fName;
+        delete s.properties.fName;
+      }),
+    ).toEqual(['fName: renamed']);
+    expect(contradictions('client_delete', (s) => delete s.properties.clientId)).toEqual(['clientId: parameter missing']);
+  });
+
+  it('leaves open what only loosens: a requirement dropped, null allowed besides the type, a type left out', () => {
+    const rows = (name: string, change: (schema: Json) => void) => {
+      const advertised = clone(toolOf(name).inputSchema);
+      change(advertised);
+      return drift(name, advertised).map((row) => `${row.parameter}: ${row.kind}${row.contradicts ? ' (contradicts)' : ''}`);
+    };
+    expect(rows('client_single', (s) => (s.required = ['accountId']))).toEqual(['clientId: required differs']);
+    expect(rows('client_update', (s) => (s.properties.email.type = ['string', 'null']))).toEqual(['email: type widened']);
+    expect(rows('client_update', (s) => delete s.properties.note.type)).toEqual(['note: type lost']);
+    // Keywords from elsewhere are not compared: a clientId minimum of 0 or an email without format is no drift.
+    expect(rows('client_single', (s) => (s.properties.clientId.minimum = 0))).toEqual([]);
+    expect(rows('client_update', (s) => delete s.properties.email.format)).toEqual([]);
+  });
+});
+
+describe('the basis table', () => {
+  const located: { entry: Json; at: string }[] = [
+    ...doc['x-clientele-basis'].map((entry: Json) => ({ entry, at: 'document' })),
+    ...doc.tools.flatMap((tool: Json) => (tool['x-clientele-basis'] ?? []).map((entry: Json) => ({ entry, at: tool.name }))),
+  ];
+  const entries: Json[] = located.map(({ entry }) => entry);
+  const binding = entries.filter((entry) => entry.grade !== 'open');
+  const recorded = new Set(entries.flatMap((entry) => entry.rules as string[]));
+  const collapse = (text: string): string => text.replace(/\s+/g, ' ');
+  /** The strongest grade recorded for a rule (a binding entry outranks an open one, as the BasisBook reads it). */
+  const gradeOf = (rule: string): string | undefined =>
+    GRADES.find((grade) => entries.some((entry) => entry.grade === grade && entry.rules.includes(rule)));
+
+  it('leaves no assumption vocabulary anywhere in tools.json', () => {
+    const text = readFileSync(TOOLS_FILE, 'utf8');
+    expect(text).not.toMatch(/x-clientele-assumption|x-clientele-promises|x-clientele-note/);
+    expect(text).not.toMatch(/\bAssumption\b/);
+  });
+
+  it('gives every entry a grade, a text and rules; every binding entry a public source; every meaning its convention', () => {
+    expect(entries.length).toBeGreaterThan(30);
+    for (const entry of entries) {
+      expect(GRADES).toContain(entry.grade);
+      expect(entry.says.length).toBeGreaterThan(10);
+      expect(entry.rules.length).toBeGreaterThan(0);
+    }
+    for (const entry of binding) {
+      expect(entry.source, entry.says).toMatch(/^FreshBooks MCP server\b/);
+      expect(entry.source, entry.says).not.toMatch(/seed|\.txt|\.json|shared\//i);
+    }
+    for (const entry of entries.filter((e) => e.grade === 'meaning')) expect(entry.convention.length, entry.says).toBeGreaterThan(10);
+  });
+
+  it('quotes the seed (or the shared README, for the protocol) verbatim in every stated entry', () => {
+    const text = collapse(seed);
+    for (const entry of entries.filter((e) => e.grade === 'stated')) {
+      for (const fragment of entry.says.split(' ... '))
+        expect(text.includes(collapse(fragment.trim())), `${entry.source}: ${fragment}`).toBe(true);
+    }
+    const readme = collapse(readFileSync(SHARED_README, 'utf8'));
+    expect(readme).toContain(
+      "A FreshBooks MCP server's client tools (`client_list`, `client_single`, `client_create`, `client_update`, `client_delete`) | MCP (JSON-RPC 2.0)",
+    );
   });
 
   it('grounds every rule the error tables name, and the rule ids shared with the other APIs', () => {
     for (const tool of doc.tools) for (const error of tool['x-clientele-errors']) expect(recorded, error.rule).toContain(error.rule);
-    const expected = [
-      'success',
-      'envelope',
-      'errors/unknown-id',
-      'errors/invalid-body',
-      'errors/unauthorized',
-      'pagination/pages',
-      'pagination/total',
-      'filtering/only-matches',
-      'filtering/all-matches',
-      'filtering/case',
-      'partial-update/untouched',
-      'deletion/kept-as-deleted',
-      'deletion/restored',
-      'self-description/handshake',
-      'self-description/operations',
-      'self-description/schema-drift',
-      'mcp/invalid-arguments',
-      'self-description/unknown-operation',
-      'mcp/output-schema',
-      'errors/invalid-visstate',
-      'errors/per-page-above-max',
-      'errors/missing-name',
-      'errors/invalid-email',
-      'errors/invalid-client-id',
-    ];
-    for (const rule of expected) expect(recorded, rule).toContain(rule);
+    for (const tool of doc.tools)
+      for (const error of tool['x-clientele-errors']) expect(seed, error.condition).toContain(`| ${error.code} | ${error.condition} |`);
   });
 
-  it('records each rule as a promise or as an assumption, never both', () => {
-    const promised = new Set(promises.flatMap((entry) => entry.rules as string[]));
-    const both = assumptions.flatMap((entry) => entry.rules as string[]).filter((rule) => promised.has(rule));
-    expect(both).toEqual([]);
+  it('grades the documented semantics binding and only the implementer choices open', () => {
+    const expected: Record<string, string> = {
+      success: 'stated',
+      envelope: 'stated',
+      'response-schema': 'shown',
+      'contract/create-echo': 'shown',
+      'contract/create-verbatim': 'open',
+      'contract/empty-list-pages': 'open',
+      'errors/unknown-id': 'stated',
+      'errors/unauthorized': 'stated',
+      'errors/invalid-client-id': 'stated',
+      'errors/invalid-visstate': 'stated',
+      'errors/per-page-above-max': 'stated',
+      'errors/missing-name': 'stated',
+      'errors/invalid-email': 'stated',
+      'errors/invalid-account-id': 'open',
+      'errors/invalid-body': 'open',
+      'mcp/internal-error': 'meaning',
+      'mcp/refusal-code': 'open',
+      'pagination/default-page': 'stated',
+      'pagination/default-per-page': 'stated',
+      'pagination/per-page': 'meaning',
+      'pagination/page-size': 'meaning',
+      'pagination/total': 'meaning',
+      'pagination/pages': 'meaning',
+      'pagination/no-repeats': 'meaning',
+      'pagination/each-once': 'meaning',
+      'pagination/past-the-end': 'meaning',
+      'pagination/out-of-range-page': 'meaning',
+      'pagination/per-page-cap': 'stated',
+      'filtering/only-matches': 'stated',
+      'filtering/all-matches': 'stated',
+      'filtering/total': 'meaning',
+      'filtering/combined': 'meaning',
+      'filtering/case': 'open',
+      'filtering/unfiltered-states': 'open',
+      'partial-update/applied': 'stated',
+      'partial-update/untouched': 'stated',
+      'partial-update/repeated': 'stated',
+      'deletion/kept-as-deleted': 'stated',
+      'deletion/fields-intact': 'stated',
+      'deletion/deleted-list': 'stated',
+      'deletion/active-list': 'stated',
+      'deletion/restored': 'stated',
+      'deletion/restored-unchanged': 'stated',
+      'deletion/restored-listed': 'stated',
+      'deletion/delete-twice': 'open',
+      'stateful/fresh-id': 'stated',
+      'stateful/get-fields': 'stated',
+      'stateful/get-visibility': 'stated',
+      'stateful/list': 'stated',
+      'stateful/restore-fields': 'stated',
+      // A soft delete keeps the client: read, updated and listed by id like any other.
+      'stateful/deleted-id': 'stated',
+      'stateful/deleted-read': 'stated',
+      'stateful/deleted-update': 'stated',
+      'stateful/deleted-list': 'stated',
+      'prerequisite/scope': 'stated',
+      'self-description/handshake': 'meaning',
+      'self-description/operations': 'stated',
+      'self-description/schema-drift': 'stated',
+      'self-description/schema-limits': 'open',
+      'self-description/unknown-operation': 'meaning',
+      'self-description/unknown-operation-code': 'open',
+      'self-description/own-output-schema': 'meaning',
+      transport: 'meaning',
+      'well-formed-body': 'meaning',
+      'duplicate-keys': 'open',
+    };
+    expect(Object.fromEntries(Object.keys(expected).map((rule) => [rule, gradeOf(rule)]))).toEqual(expected);
+  });
+
+  it('rests no pagination, filtering, partial-update, deletion or state semantics on open', () => {
+    const choices = new Set([
+      'filtering/case',
+      'filtering/unfiltered-states',
+      'pagination/order',
+      'contract/empty-list-pages',
+      'deletion/delete-twice',
+    ]);
+    const open = entries
+      .filter((entry) => entry.grade === 'open')
+      .flatMap((entry) => entry.rules as string[])
+      .filter((rule) => /^(pagination|filtering|partial-update|deletion|stateful)\//.test(rule));
+    expect(open.filter((rule) => !choices.has(rule))).toEqual([]);
+  });
+
+  it('records each rule with one grade', () => {
+    const grades = new Map<string, Set<string>>();
+    for (const entry of entries) for (const rule of entry.rules) grades.set(rule, (grades.get(rule) ?? new Set()).add(entry.grade));
+    expect([...grades].filter(([, set]) => set.size > 1).map(([rule]) => rule)).toEqual([]);
+  });
+});
+
+describe('the output schemas', () => {
+  const examples = seedExamples(seed).filter((e) => e.kind === 'output');
+  const clientExamples = [
+    ...examples.filter((e) => e.tool === 'client_list').flatMap((e) => e.value.clients),
+    ...examples.filter((e) => e.tool === 'client_single' || e.tool === 'client_create').map((e) => e.value),
+  ];
+
+  it('require exactly the keys every client example has (shown), and mark nothing open', () => {
+    const everywhere = Object.keys(clientExamples[0]).filter((key) => clientExamples.every((client: Json) => key in client));
+    const clientSchemas = [
+      toolOf('client_list').outputSchema.properties.clients.items,
+      ...['client_single', 'client_create', 'client_update'].map((name) => toolOf(name).outputSchema),
+    ];
+    for (const schema of clientSchemas) expect([...schema.required].sort()).toEqual([...everywhere].sort());
+    expect(JSON.stringify(doc.tools.map((tool: Json) => tool.outputSchema))).not.toContain('x-clientele-open');
   });
 });

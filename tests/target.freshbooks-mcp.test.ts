@@ -335,7 +335,9 @@ describe('the FreshBooks MCP mutants', () => {
     'account-id-unchecked': (c) => outcome(c, 'client_list', { accountId: 'bad id!' }),
     'serves-without-auth': (c) => outcome(c, 'client_list', {}),
     'unknown-tool-succeeds': (c) => outcome(c, 'client_merge', {}),
+    'unknown-tool-invalid-request': (c) => outcome(c, 'client_merge', {}),
     'wrong-types-internal-error': (c) => outcome(c, 'client_create', { fName: 123 }),
+    'wrong-types-tool-error': (c) => outcome(c, 'client_create', { fName: 123 }),
     'default-per-page-20': async (c) => {
       await createSome(
         c,
@@ -396,15 +398,17 @@ describe('the FreshBooks MCP mutants', () => {
       await createSome(c, [{ fName: 'A' }, { fName: 'B' }, { fName: 'C' }]);
       return outcome(c, 'client_list', { page: 2, perPage: 2 });
     },
-    'single-answers-oldest': async (c) => {
-      const [, newer] = await createSome(c, [{ fName: 'Old' }, { fName: 'New' }]);
-      return outcome(c, 'client_single', { clientId: newer });
+    'single-answers-newest': async (c) => {
+      const [older] = await createSome(c, [{ fName: 'Old' }, { fName: 'New' }]);
+      return outcome(c, 'client_single', { clientId: older });
     },
     'create-drops-bus-phone': (c) => outcome(c, 'client_create', { fName: 'Bus', busPhone: '+1-555-0200' }),
     'handshake-without-tools': async (c) => c.getServerCapabilities() ?? null,
     'delete-tool-unlisted': (c) => advertised(c, 'client_delete'),
     'list-fname-renamed': (c) => advertised(c, 'client_list'),
     'per-page-max-dropped': (c) => advertised(c, 'client_list'),
+    'per-page-max-narrowed': (c) => advertised(c, 'client_list'),
+    'advertised-schemas-loose': (c) => advertised(c, 'client_single'),
     'create-email-required': (c) => advertised(c, 'client_create'),
     'client-id-typed-string': (c) => advertised(c, 'client_single'),
     'advertised-output-id-string': (c) => advertised(c, 'client_single'),
@@ -412,6 +416,24 @@ describe('the FreshBooks MCP mutants', () => {
     'list-ids-as-strings': async (c) => {
       await createSome(c, [{ fName: 'Listed' }]);
       return outcome(c, 'client_list', {});
+    },
+    'fname-filter-matches-lname': async (c) => {
+      await createSome(c, [
+        { fName: 'Ann', lName: 'Smith' },
+        { fName: 'Bob', lName: 'Annas' },
+      ]);
+      return outcome(c, 'client_list', { fName: 'ann' });
+    },
+    'update-rewrites-signup-date': async (c) => {
+      const [id] = await createSome(c, [{ fName: 'Dated' }]);
+      const signup = async () =>
+        ((await c.callTool({ name: 'client_single', arguments: { accountId: ACCOUNT, clientId: id } })).structuredContent as Json)
+          .signupDate;
+      const before = await signup();
+      // The server's clock keeps whole seconds: the update must come in a later one to show.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await outcome(c, 'client_update', { clientId: id, fName: 'Dated again' });
+      return { unchanged: (await signup()) === before };
     },
   };
 

@@ -9,6 +9,12 @@
  * to a scope (or, on its prefix, to the whole run). A list filtered on one carrier is scoped through
  * the other, so every documented filter (fName, lName, organization partial; email exact; visState)
  * stays testable.
+ *
+ * Grades split here, apart from the expectations: which code refuses what the documents give no code
+ * for (page 0, an unknown tool) is open (`mcp/refusal-code`, `self-description/unknown-operation-code`),
+ * while -32603 is the server failing whatever was asked (`mcp/internal-error`); schema drift fails only
+ * a contradiction of an Input Schema table, and what an advertised schema merely leaves out warns
+ * (`self-description/schema-limits`).
  */
 import type fc from 'fast-check';
 import { ClientApiBase, CreatedClients, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
@@ -17,6 +23,8 @@ import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { expectThat } from '../../engine/property.js';
+import { ConformanceFailure } from '../../engine/failures.js';
+import { currentTally } from '../../engine/verdicts.js';
 import { inputDrift } from '../../generators/schema-drift.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -25,7 +33,7 @@ import type { Answer, Session } from '../../engine/session.js';
 import { invalidBodyArbitrary, type NamedValue, type StringConstraints } from '../../generators/arbitraries.js';
 import { loadMcpTools, toolOf } from '../../generators/mcp-tools.js';
 import type { JsonSchema, SpecSource } from '../../generators/spec.js';
-import { assumed, type Capabilities } from '../../model/capabilities.js';
+import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 
@@ -63,7 +71,7 @@ export const CAPABILITIES: Capabilities = {
     equalsCase: assumed('insensitive'),
   },
   // "perPage | number | No | 30 | Results per page (max 100)"
-  paging: { maxPerPage: 100, defaultPerPage: 30, emptyListPages: assumed(0) },
+  paging: { maxPerPage: documented(100), defaultPerPage: 30, emptyListPages: assumed(0) },
   // "This is a soft delete (sets visState=1). Data is preserved and can be restored."
   deletion: { kind: 'soft', restore: true, visibilityKeys: ['visState'] },
   createDefaults: [],
@@ -78,6 +86,21 @@ const noRefs = (ref: string): JsonSchema => {
 };
 
 const OK: Expectation = { outcome: 'ok', why: 'a valid call succeeds', rule: 'success' };
+/** JSON-RPC's "Invalid params": the code of every documented argument error, and the one expected of an undocumented refusal. */
+const INVALID_PARAMS = -32602;
+/** JSON-RPC's "Internal error": the server failed (`mcp/internal-error`). */
+const INTERNAL_ERROR = -32603;
+
+/**
+ * Records a broken rule as its basis grades it: a warning for an open rule (the check goes on), thrown
+ * for a binding one.
+ */
+function breach(failure: ConformanceFailure): void {
+  const tally = currentTally();
+  tally?.evaluated(failure.rule);
+  if (tally?.isWarning(failure)) tally.warn(failure);
+  else throw failure;
+}
 
 export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   readonly id = 'freshbooks-mcp';
@@ -178,6 +201,29 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     return this.listWith(query, { why: 'a list is served, or refused with -32602', rule });
   }
 
+  /**
+   * A refusal of a list the suite allows to be refused: -32602 (invalid params) is what the Errors tables
+   * give every argument error. perPage above 100 has its documented code, so another one breaks it; for
+   * a request the documents give no error (page 0), which code refuses it is open (`mcp/refusal-code`).
+   */
+  private refusedList(answer: Answer, rule: string): void {
+    const code = answer.exchange.response?.rpcErrorCode;
+    if (code === INVALID_PARAMS) return;
+    const documented = rule === 'pagination/per-page-cap';
+    breach(
+      new ConformanceFailure(
+        documented ? 'errors/per-page-above-max' : 'mcp/refusal-code',
+        `client_list was refused with ${code ?? 'an error result without a code'} instead of ${INVALID_PARAMS} (invalid params)`,
+        {
+          operation: 'client_list',
+          expected: documented ? `${INVALID_PARAMS} (perPage > 100)` : `${INVALID_PARAMS}, if refused at all`,
+          actual: String(code ?? 'no code'),
+          exchanges: [answer.exchange],
+        },
+      ),
+    );
+  }
+
   protected async listWith(query: ListQuery, expect: Expectation): Promise<ListPage | 'rejected'> {
     const args: Json = { page: query.page };
     if (query.perPage !== undefined) args.perPage = query.perPage;
@@ -194,7 +240,11 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
       args[carrier] = scopeSuffix(this.config.runTag, query.scope);
     }
     const answer = await this.call('client_list', args, expect);
-    if (answer.exchange.response?.rpcErrorCode === -32602 && expect.outcome === undefined) return 'rejected';
+    const result = resultOf(answer.body);
+    if (expect.outcome === undefined && (result === 'error' || result?.isError)) {
+      this.refusedList(answer, expect.rule);
+      return 'rejected';
+    }
     const payload = await this.payload('client_list', answer);
     const clients = payload.clients;
     const pagination = payload.pagination as Json | undefined;
@@ -340,21 +390,43 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     },
     drift: async () => {
       const advertised = await this.advertised.list();
-      return loadMcpTools(SOURCE).tools.flatMap((tool): DriftRow[] => {
+      const rows = loadMcpTools(SOURCE).tools.flatMap((tool): DriftRow[] => {
         const offered = advertised.get(tool.name);
         if (!offered)
           return [
-            { operation: tool.name, parameter: '-', kind: 'operation missing', documented: 'documented', advertised: '(not listed)' },
+            {
+              operation: tool.name,
+              parameter: '-',
+              kind: 'operation missing',
+              documented: 'documented',
+              advertised: '(not listed)',
+              contradicts: true,
+            },
           ];
         return inputDrift(tool.name, tool.inputSchema, (offered.inputSchema ?? {}) as JsonSchema);
       });
+      return rows;
     },
-    unknownOperation: () =>
-      this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), {
+    unknownOperation: async () => {
+      // The refusal is what MCP gives an unknown tool; which code refuses it is open.
+      const answer = await this.session.call('clientele_no_such_tool', this.request('clientele_no_such_tool', {}), {
         rpcCodes: [-32602, -32601],
-        why: 'a call of a tool the server does not have is refused',
-        rule: 'self-description/unknown-operation',
-      }),
+        why: 'a call of a tool the server does not have is refused with -32602 or -32601',
+        rule: 'self-description/unknown-operation-code',
+      });
+      const result = resultOf(answer.body);
+      const refused = result === 'error' || result?.isError === true;
+      currentTally()?.evaluated('self-description/unknown-operation');
+      if (!refused)
+        throw new ConformanceFailure('self-description/unknown-operation', 'a call of a tool the server does not have succeeded', {
+          operation: 'clientele_no_such_tool',
+          expected: 'a JSON-RPC error or an isError result',
+          actual: 'a result',
+          exchanges: [answer.exchange],
+        });
+      this.notInternalError('clientele_no_such_tool', answer, []);
+      return answer;
+    },
   };
 
   async cleanup(): Promise<void> {
@@ -373,9 +445,28 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   /** The tool of the call in progress, to name in a failure. */
   private lastTool = 'client_list';
 
-  private call(tool: string, args: Json, expect: Expectation): Promise<Answer> {
+  private async call(tool: string, args: Json, expect: Expectation): Promise<Answer> {
     this.lastTool = tool;
-    return this.session.call(tool, this.request(tool, args), expect);
+    const answer = await this.session.call(tool, this.request(tool, args), expect);
+    this.notInternalError(tool, answer, expect.rpcCodes ?? []);
+    return answer;
+  }
+
+  /**
+   * -32603 is the server failing, whatever the request: judged here, apart from the expectation, so a
+   * crash fails even where the expectation's own rule is open (a wrongly typed argument, page 0).
+   */
+  private notInternalError(tool: string, answer: Answer, expected: readonly number[]): void {
+    const code = answer.exchange.response?.rpcErrorCode;
+    if (code === undefined || expected.includes(INTERNAL_ERROR)) return;
+    currentTally()?.evaluated('mcp/internal-error');
+    if (code !== INTERNAL_ERROR) return;
+    throw new ConformanceFailure('mcp/internal-error', `${tool} answered ${INTERNAL_ERROR} (internal error): the server failed`, {
+      operation: tool,
+      expected: 'a result or a refusal, never an internal error',
+      actual: String(code),
+      exchanges: [answer.exchange],
+    });
   }
 
   private request(tool: string, args: Json): WireRequest {
@@ -442,7 +533,8 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     if (typeof client.id !== 'number') throw this.session.envelopeGap(this.lastTool, 'a numeric id', client.id);
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.visState)?.[0] ?? 'active') as Visibility;
     const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
-    return { id: String(client.id), fields, visibility, snapshot };
+    const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
+    return { id: String(client.id), fields, visibility, snapshot, timestamps: { created: stamp('signupDate'), updated: stamp('updated') } };
   }
 
   /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */

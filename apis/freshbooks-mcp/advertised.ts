@@ -1,8 +1,8 @@
 /**
  * What the server advertises in `tools/list`. Where a tool advertises an output schema, the MCP
- * specification says its structured results conform to it; clientele holds the server to what it
- * advertises as well as to what is documented (`self-description/own-output-schema`, an assumption in
- * tools.json, since the seed says nothing of advertised schemas).
+ * specification says its structured results conform to it ("Servers MUST provide structured results
+ * that conform to this schema"); clientele holds the server to what it advertises as well as to what is
+ * documented (`self-description/own-output-schema`, graded in tools.json).
  */
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -40,7 +40,7 @@ export class AdvertisedTools {
     return listing;
   }
 
-  /** Warns (the rule's basis decides) when a successful result's JSON breaks the schema its tool advertises. */
+  /** Fails, or warns (the rule's basis decides), when a successful result's JSON breaks the schema its tool advertises. */
   async judge(tool: string, answer: Answer, payload: unknown): Promise<void> {
     const validate = (await this.validators()).get(tool);
     const tally = currentTally();
@@ -48,21 +48,21 @@ export class AdvertisedTools {
     tally?.evaluated(RULE);
     if (validate(payload)) return;
     const first = validate.errors?.[0];
-    tally?.warn(
-      new ConformanceFailure(
-        RULE,
-        `${tool} answered a result its own advertised outputSchema does not allow: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(),
-        {
-          operation: tool,
-          expected: 'a result the outputSchema in tools/list allows',
-          actual: (validate.errors ?? [])
-            .slice(0, 5)
-            .map((e) => `${e.instancePath || '/'} ${e.message}`)
-            .join('; '),
-          exchanges: [answer.exchange],
-        },
-      ),
+    const failure = new ConformanceFailure(
+      RULE,
+      `${tool} answered a result its own advertised outputSchema does not allow: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(),
+      {
+        operation: tool,
+        expected: 'a result the outputSchema in tools/list allows',
+        actual: (validate.errors ?? [])
+          .slice(0, 5)
+          .map((e) => `${e.instancePath || '/'} ${e.message}`)
+          .join('; '),
+        exchanges: [answer.exchange],
+      },
     );
+    if (tally?.isWarning(failure)) tally.warn(failure);
+    else throw failure;
   }
 
   private validators(): Promise<ReadonlyMap<string, ValidateFunction>> {

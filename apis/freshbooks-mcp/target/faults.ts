@@ -19,8 +19,12 @@ export interface McpFaults {
   readonly servesWithoutAuth?: boolean;
   /** A call of a tool the server does not have answers an empty success result instead of -32602. */
   readonly unknownToolSucceeds?: boolean;
+  /** A call of a tool the server does not have is refused with -32600 (invalid request) instead of -32602. */
+  readonly unknownToolInvalidRequest?: boolean;
   /** A client_create text argument of another JSON type crashes the call: -32603 instead of -32602. */
   readonly wrongTypesInternalError?: boolean;
+  /** A wrongly typed client_create argument is answered as an isError tool result without a code instead of -32602. */
+  readonly wrongTypesToolError?: boolean;
 
   // Defaults and limits.
   /** perPage defaults to 20 instead of 30. */
@@ -55,8 +59,8 @@ export interface McpFaults {
   readonly totalCountsAllStates?: boolean;
   /** Every page after the first starts one client early, repeating the last client of the page before. */
   readonly pageBoundaryRepeat?: boolean;
-  /** client_single answers the account's oldest client, whichever existing clientId it is asked for. */
-  readonly singleAnswersOldest?: boolean;
+  /** client_single answers the account's newest client, whichever existing clientId it is asked for. */
+  readonly singleAnswersNewest?: boolean;
   /** client_create does not store busPhone: the client keeps "". */
   readonly createDropsBusPhone?: boolean;
 
@@ -67,6 +71,10 @@ export interface McpFaults {
   readonly listFNameRenamed?: boolean;
   /** client_list's inputSchema has no maximum on perPage. */
   readonly perPageMaxDropped?: boolean;
+  /** client_list's inputSchema gives perPage a maximum of 50, not the documented 100. */
+  readonly perPageMaxNarrowed?: boolean;
+  /** Every inputSchema types numbers as the tables do (number) and carries no minimum, maximum, enum, format or anyOf. */
+  readonly advertisedLoose?: boolean;
   /** client_create's inputSchema requires email. */
   readonly createEmailRequired?: boolean;
   /** clientId is typed string in every inputSchema that has it. */
@@ -83,4 +91,8 @@ export interface McpFaults {
   readonly idAsString?: boolean;
   /** client_list answers each client's id as a string; the other tools answer numbers. */
   readonly listIdsAsStrings?: boolean;
+  /** The fName filter also matches clients whose lName holds the text (a full-name search). */
+  readonly fNameFilterMatchesLName?: boolean;
+  /** An update also sets signupDate to the time of the update. */
+  readonly updateRewritesSignupDate?: boolean;
 }

@@ -50,16 +50,29 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
   {
     id: 'unknown-tool-succeeds',
     description: 'A call of a tool the server does not have answers an empty success result instead of -32602.',
+    // MCP makes an unknown tool a protocol error: a success breaks that meaning (self-description/unknown-operation).
     faults: { unknownToolSucceeds: true },
-    // The seed is silent on unknown tools; the MCP specification's -32602 (or -32601) is assumed.
+  },
+  {
+    id: 'unknown-tool-invalid-request',
+    description: 'A call of a tool the server does not have is refused with -32600 (invalid request) instead of -32602.',
+    faults: { unknownToolInvalidRequest: true },
+    // Refused as MCP says; which code refuses it is open (self-description/unknown-operation-code).
     open: true,
   },
   {
     id: 'wrong-types-internal-error',
     description:
       'A client_create text argument of another JSON type (fName: 123) crashes the call: -32603 (internal error) instead of -32602.',
+    // Refusing or coercing is open, but -32603 is the server failing (mcp/internal-error).
     faults: { wrongTypesInternalError: true },
-    // The seed documents no answer to wrongly typed arguments; -32602 is assumed.
+  },
+  {
+    id: 'wrong-types-tool-error',
+    description:
+      'A wrongly typed client_create argument is answered as an isError result without a code (as the SDK McpServer does) instead of -32602.',
+    faults: { wrongTypesToolError: true },
+    // Refused, but the documents give no code for wrongly typed arguments (errors/invalid-body is open).
     open: true,
   },
   // Documented defaults.
@@ -80,8 +93,7 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     id: 'page-zero-served-whole',
     description: 'page 0 or below answers every matching client on one page, beyond perPage, instead of -32602.',
     faults: { pageZeroServedWhole: true },
-    // The seed documents no answer to a page below 1; a refusal or at most perPage clients is assumed.
-    open: true,
+    // A refusal of page 0 is open, but a page holding more than perPage clients breaks what perPage means.
     // Only the boundary phase asks for page 0 or -1.
     boundaryOnly: true,
   },
@@ -137,9 +149,11 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     faults: { pageBoundaryRepeat: true },
   },
   {
-    id: 'single-answers-oldest',
-    description: "client_single answers the account's oldest client, whichever existing clientId it is asked for.",
-    faults: { singleAnswersOldest: true },
+    id: 'single-answers-newest',
+    description: "client_single answers the account's newest client, whichever existing clientId it is asked for.",
+    // The newest, not the oldest: which checks see it then depends on each check's own clients, not on
+    // what the checks before it created, so a run of just its killers kills it alike.
+    faults: { singleAnswersNewest: true },
   },
   {
     id: 'create-drops-bus-phone',
@@ -161,6 +175,20 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     id: 'per-page-max-dropped',
     description: "client_list's inputSchema has no maximum on perPage.",
     faults: { perPageMaxDropped: true },
+    // Left out, "(max 100)" is contradicted by nothing: the server still refuses perPage 101 in code (self-description/schema-limits).
+    open: true,
+  },
+  {
+    id: 'per-page-max-narrowed',
+    description: "client_list's inputSchema gives perPage a maximum of 50 instead of the documented 100.",
+    faults: { perPageMaxNarrowed: true },
+  },
+  {
+    id: 'advertised-schemas-loose',
+    description: 'Every inputSchema types numbers number, as the tables do, without minimum, maximum, enum, format or anyOf.',
+    faults: { advertisedLoose: true },
+    // What an independent server advertises: it leaves out what the tables state, and contradicts none of it.
+    open: true,
   },
   {
     id: 'create-email-required',
@@ -175,9 +203,8 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
   {
     id: 'advertised-output-id-string',
     description: "client_single's advertised outputSchema types id as a string, while its answers carry numbers.",
+    // MCP: "Servers MUST provide structured results that conform to this schema" (self-description/own-output-schema).
     faults: { advertisedOutputIdString: true },
-    // The seed says nothing of advertised schemas: holding a server to its own rests on the MCP specification.
-    open: true,
   },
   // The handshake.
   {
@@ -197,5 +224,15 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     id: 'list-ids-as-strings',
     description: 'client_list answers each client\'s id as a string ("10001"); client_single and the other tools answer numbers.',
     faults: { listIdsAsStrings: true },
+  },
+  {
+    id: 'fname-filter-matches-lname',
+    description: 'The fName filter also matches clients whose lName holds the text (a full-name search).',
+    faults: { fNameFilterMatchesLName: true },
+  },
+  {
+    id: 'update-rewrites-signup-date',
+    description: 'client_update also sets signupDate to the time of the update.',
+    faults: { updateRewritesSignupDate: true },
   },
 ];

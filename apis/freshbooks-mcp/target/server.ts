@@ -70,12 +70,23 @@ export function advertisedTools(faults: McpFaults = {}): Tool[] {
       input.properties = Object.fromEntries(Object.entries(input.properties).map(([k, v]) => [k === 'fName' ? 'firstName' : k, v]));
     }
     if (tool.name === 'client_list' && faults.perPageMaxDropped) delete input.properties.perPage!.maximum;
+    if (tool.name === 'client_list' && faults.perPageMaxNarrowed) input.properties.perPage!.maximum = 50;
+    if (faults.advertisedLoose) loosen(input);
     if (tool.name === 'client_create' && faults.createEmailRequired) input.required = [...(input.required ?? []), 'email'];
     if (faults.clientIdTypedString && input.properties.clientId) input.properties.clientId = { type: 'string', description: 'Client ID' };
     const output = tool.outputSchema as { properties?: Record<string, unknown> } | undefined;
     if (tool.name === 'client_single' && faults.advertisedOutputIdString && output?.properties) output.properties.id = { type: 'string' };
   }
   return tools as Tool[];
+}
+
+/** The inputSchema as the Input Schema tables type it: number for integer, and none of the limits, values, formats or anyOf. */
+function loosen(input: ObjectSchema): void {
+  delete input.anyOf;
+  for (const property of Object.values(input.properties)) {
+    if (property.type === 'integer') property.type = 'number';
+    for (const keyword of ['minimum', 'maximum', 'enum', 'format', 'pattern']) delete property[keyword];
+  }
 }
 
 type Args = Record<string, unknown>;
@@ -189,7 +200,7 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
     client_single(args) {
       const clients = account(args);
       const record = existing(clients, clientIdOf(args));
-      return result(json(faults.singleAnswersOldest ? clients.oldest()! : record));
+      return result(json(faults.singleAnswersNewest ? clients.newest()! : record));
     },
     client_create(args) {
       const clients = account(args);
@@ -243,6 +254,7 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
     if (!tool || !handler) {
       if (faults.unknownToolSucceeds) return { content: [] };
+      if (faults.unknownToolInvalidRequest) throw new McpError(ErrorCode.InvalidRequest, `Unknown tool: ${name}`);
       throw invalid(`Unknown tool: ${name}`);
     }
     if (faults.wrongTypesInternalError && name === 'client_create') {
@@ -251,6 +263,14 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
         ([key, value]) => tool.inputSchema.properties[key]?.type === 'string' && value !== undefined && typeof value !== 'string',
       );
       if (crashes) throw new McpError(ErrorCode.InternalError, 'Internal error');
+    }
+    if (faults.wrongTypesToolError && name === 'client_create') {
+      // As the SDK's McpServer answers a thrown error: an isError result whose text carries no code.
+      try {
+        checkShape(tool, args);
+      } catch {
+        return { isError: true, content: [{ type: 'text', text: 'Invalid arguments for tool client_create' }] };
+      }
     }
     checkShape(tool, args);
     return handler(args);

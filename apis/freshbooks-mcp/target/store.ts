@@ -1,6 +1,7 @@
 /** The clients of the FreshBooks MCP reference: one in-memory store per accountId, with the list's filters and paging. */
 import { paginate } from '../../../targets/paging.js';
 import type { McpFaults } from './faults.js';
+import { WriteClock, isoSecondOf } from '../../../targets/time.js';
 
 /** The writable text fields, in the seed's order; `null` only where the Client Object table says Nullable. */
 export const TEXT_FIELDS = [
@@ -52,7 +53,7 @@ export type Patch = Partial<Writable>;
 
 export interface ClientRecord {
   readonly id: number;
-  readonly signupDate: string;
+  signupDate: string;
   updated: string;
   fields: Writable;
 }
@@ -78,11 +79,6 @@ export interface ListPage {
 
 const FIRST_ID = 10001;
 
-/** ISO 8601 in UTC to the second, as the seed's examples write it (`2024-01-15T10:00:00Z`). */
-export function isoNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** A new client's fields: nullable text absent is null, other text "", with the currency, language and flags of the seed's example. */
 function fieldsFromPatch(patch: Patch): Writable {
   const fields = {} as Writable;
@@ -99,11 +95,13 @@ function fieldsFromPatch(patch: Patch): Writable {
 export class AccountClients {
   private readonly clients = new Map<number, ClientRecord>();
   private nextId = FIRST_ID;
+  /** Timestamps to the second, as the seed's examples write them (`2024-01-15T10:00:00Z`), each write later than the last. */
+  private readonly clock = new WriteClock();
 
   constructor(private readonly faults: McpFaults) {}
 
   create(patch: Patch): ClientRecord {
-    const now = isoNow();
+    const now = isoSecondOf(this.clock.next());
     const record: ClientRecord = { id: this.nextId++, signupDate: now, updated: now, fields: fieldsFromPatch({ ...patch, visState: 0 }) };
     this.clients.set(record.id, record);
     return record;
@@ -113,9 +111,9 @@ export class AccountClients {
     return this.clients.get(id);
   }
 
-  /** The first client created (ids only grow, and a Map keeps insertion order). */
-  oldest(): ClientRecord | undefined {
-    return this.clients.values().next().value;
+  /** The last client created (ids only grow, and a Map keeps insertion order). */
+  newest(): ClientRecord | undefined {
+    return [...this.clients.values()].at(-1);
   }
 
   /** Applies `patch`: only the fields it names change; visState 1 deletes (softly), 0 restores. */
@@ -127,7 +125,8 @@ export class AccountClients {
       : { ...record.fields, ...patch };
     if (restoring && faults.restoreIgnored) next.visState = DELETED;
     record.fields = next;
-    record.updated = isoNow();
+    record.updated = isoSecondOf(this.clock.next());
+    if (faults.updateRewritesSignupDate) record.signupDate = record.updated;
     if (faults.hardDelete && next.visState === DELETED) this.clients.delete(record.id);
   }
 
@@ -173,7 +172,10 @@ function buildFilters(query: ListQuery, faults: McpFaults): Filter[] {
   };
   partial('email', query.email, false, !faults.emailFilterPartial);
   partial('organization', query.organization, false, faults.organizationFilterExact === true);
-  if (!faults.fNameFilterIgnored) partial('fName', query.fName);
+  if (!faults.fNameFilterIgnored && faults.fNameFilterMatchesLName && query.fName !== undefined) {
+    const needle = query.fName.toLowerCase();
+    filters.push((r) => [r.fields.fName, r.fields.lName].some((value) => value !== null && value.toLowerCase().includes(needle)));
+  } else if (!faults.fNameFilterIgnored) partial('fName', query.fName);
   partial('lName', query.lName, faults.lNameFilterCaseSensitive === true);
   const { visState } = query;
   if (visState !== undefined && !faults.visStateFilterIgnored) filters.push((r) => r.fields.visState === visState);

@@ -164,7 +164,7 @@ async function cleanupJournal(config: RunConfig, journal: string, withinMs: numb
 /** The run's clients still listed by its tag (active ones, where the API keeps deleted clients). */
 async function runClients(api: ClientApi): Promise<string[]> {
   const visibility = api.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
-  const perPage = api.capabilities.paging.maxPerPage;
+  const perPage = api.capabilities.paging.maxPerPage.value;
   const ids: string[] = [];
   for (let page = 1; page <= 50; page++) {
     const listed = await api.list({ scope: EVERY_SCOPE, filters: [], visibility, page, perPage });

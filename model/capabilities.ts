@@ -38,8 +38,8 @@ export interface FilterFacts {
 }
 
 export interface PagingFacts {
-  /** The documented largest page. */
-  readonly maxPerPage: number;
+  /** The largest page: the documented one, or (an assumption) the largest the suites ask for. */
+  readonly maxPerPage: Fact<number>;
   /** The documented page size when a list names none; absent when the docs are silent. */
   readonly defaultPerPage?: number;
   /** How many pages an empty list reports (FreshBooks: 0); absent when the docs are silent. */

@@ -14,7 +14,7 @@ import { changedSnapshotKeys, clientFields, createAll, listedIds } from './suppo
 /** Every client a user lists (in a scope of `atMost` clients, or the whole account), active ones only where the API keeps deleted clients. */
 function everyId(api: ClientApi, scope?: string, atMost = Infinity): Promise<string[]> {
   const visibility = api.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
-  return listedIds(api, { scope, filters: [], visibility, perPage: api.capabilities.paging.maxPerPage }, atMost);
+  return listedIds(api, { scope, filters: [], visibility, perPage: api.capabilities.paging.maxPerPage.value }, atMost);
 }
 
 family('access', (env) => {

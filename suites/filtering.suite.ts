@@ -85,7 +85,7 @@ async function judgeFiltered(
 async function judgeOne(run: CheckRun, client: ClientRecord, filter: Filter): Promise<void> {
   const facts = documentedOnly(run.api.capabilities.filters);
   const bounds = matchBounds(client, filter, facts);
-  const page = await run.api.list({ filters: [filter], page: 1, perPage: run.api.capabilities.paging.maxPerPage });
+  const page = await run.api.list({ filters: [filter], page: 1, perPage: run.api.capabilities.paging.maxPerPage.value });
   const listed = page.items.some((item) => item.id === client.id);
   expectThat(
     bounds.may || !listed,

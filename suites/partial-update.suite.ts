@@ -42,7 +42,7 @@ family('partial-update', (env) => {
     }));
     // Then each field alone, to a value no other field holds, on a client whose fields are all told apart:
     // an update that writes, clears or resets a field it did not name shows in that field. The first one
-    // waits for the clock to move, so an update that also rewrites a creation timestamp shows too.
+    // makes sure the update comes in a later second than the create, so a creation time rewritten shows.
     const alone = fields.map((field, i) => ({
       name: `update of ${field} alone`,
       value: {
@@ -59,9 +59,15 @@ family('partial-update', (env) => {
         const { id } = await run.api.create({ ...initial, ...actions.onCreate }, run.scope());
         for (const [field, value] of Object.entries(actions.viaAction)) await run.api.act!(id, field, value);
         const before = await run.api.get(id);
-        if (waitForClock) await untilTheClockMoves(before);
         await run.api.update(id, changes);
-        const after = await run.api.get(id);
+        let after = await run.api.get(id);
+        // An update stamped in the second the client was created cannot show a creation time rewritten:
+        // once per check, wait for the server's clock to move and update again.
+        if (waitForClock && before.timestamps?.created !== undefined && after.timestamps?.updated === before.timestamps.created) {
+          await untilTheClockMoves(before);
+          await run.api.update(id, changes);
+          after = await run.api.get(id);
+        }
         const notApplied = fieldsDiffer(changes, after.fields, run.api.capabilities.fields);
         expectThat(notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
           operation: 'update',

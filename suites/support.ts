@@ -91,7 +91,9 @@ const UNSCOPED_PAGES = 20;
  */
 export async function walkPages(api: ClientApi, query: Omit<ListQuery, 'page'>, atMost: number): Promise<ListPage[]> {
   const first = await api.list({ ...query, page: 1 });
-  const perPage = query.perPage ?? Math.max(first.perPage, 1);
+  // A server that says its pages are smaller than asked (a cap) gets the pages that makes: never more than the clients, plus one.
+  const answered = first.perPage > 0 ? first.perPage : undefined;
+  const perPage = Math.max(1, Math.min(query.perPage ?? answered ?? 1, answered ?? Infinity));
   const bound = Number.isFinite(atMost) ? Math.ceil(atMost / perPage) + 1 : UNSCOPED_PAGES;
   const pages = [first];
   for (let page = 2; page <= Math.min(first.pages, bound); page++) pages.push(await api.list({ ...query, page }));

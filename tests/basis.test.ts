@@ -49,7 +49,8 @@ const SUITE_RULES = `contract/list-size contract/empty-list contract/empty-list-
   filtering/case filtering/total filtering/ids partial-update/applied partial-update/untouched partial-update/repeated
   deletion/kept-as-deleted deletion/fields-intact deletion/active-list deletion/deleted-list deletion/restored
   deletion/restored-unchanged deletion/restored-listed deletion/id-not-reused stateful/fresh-id stateful/get-fields
-  stateful/get-visibility stateful/list stateful/restore-fields access/list-scope access/unchanged access/subset access/readable
+  stateful/get-visibility stateful/list stateful/restore-fields stateful/deleted-id stateful/deleted-read stateful/deleted-update
+  stateful/deleted-list access/list-scope access/unchanged access/subset access/readable
   prerequisite/scope prerequisite/restricted-user`.split(/\s+/);
 /** The rules of facets only Grow CRM has so far (required and unique fields, custom fields, sorting, actions). */
 const FACET_RULES = `errors/required-field errors/unique errors/custom-field ordering/sorted ordering/default-order
@@ -137,6 +138,10 @@ const REST_GRADES: Readonly<Record<string, Grade>> = {
   'stateful/get-visibility': 'meaning',
   'stateful/list': 'meaning',
   'stateful/restore-fields': 'meaning',
+  'stateful/deleted-id': 'meaning',
+  'stateful/deleted-read': 'meaning',
+  'stateful/deleted-update': 'meaning',
+  'stateful/deleted-list': 'meaning',
 };
 
 /**
@@ -201,11 +206,16 @@ const CLASSIC_GRADES: Readonly<Record<string, Grade>> = {
   'deletion/restored': 'open',
   'deletion/restored-unchanged': 'open',
   'deletion/restored-listed': 'open',
-  'stateful/fresh-id': 'open',
-  'stateful/get-fields': 'open',
-  'stateful/get-visibility': 'open',
-  'stateful/list': 'open',
+  'stateful/fresh-id': 'meaning',
+  'stateful/get-fields': 'meaning',
+  'stateful/get-visibility': 'meaning',
+  'stateful/list': 'meaning',
   'stateful/restore-fields': 'open',
+  // What a delete keeps is not documented: reading, updating, listing a deleted client, or reusing its id.
+  'stateful/deleted-id': 'open',
+  'stateful/deleted-read': 'open',
+  'stateful/deleted-update': 'open',
+  'stateful/deleted-list': 'open',
   'access/list-scope': 'stated',
   'access/unchanged': 'stated',
   'access/readable': 'stated',
@@ -268,7 +278,7 @@ const AUDITS: readonly Audit[] = [
       actions/enum-applied actions/own-ref-kept deletion/gone deletion/active-list content-type not-a-server-error
       response-schema contract/empty-list-pages pagination/total pagination/pages pagination/no-repeats pagination/each-once
       pagination/past-the-end pagination/out-of-range-page filtering/total prerequisite/scope partial-update/refused-unchanged
-      actions/untouched actions/enum-refused actions/foreign-ref-refused stateful/get-fields stateful/list`.split(/\s+/),
+      actions/untouched actions/enum-refused actions/foreign-ref-refused stateful/fresh-id stateful/get-fields stateful/list`.split(/\s+/),
     ownRules: ['errors/list-refused-status', 'actions/enum-refused-status', 'actions/foreign-ref-refused-status'],
     entries: () => basisEntries(GROWCRM_SPEC),
   },
@@ -338,7 +348,10 @@ function growcrmDocument(source: string): { file: string; kind: 'seed' | 'readme
   }
   const title = Object.keys(GROWCRM_PAGES).find((page) => source.startsWith(page));
   if (!title) return undefined;
-  return { file: join(SHARED, 'reference', 'crm-docs', `nextloopdevs_growcrm-modules-docs-api__${GROWCRM_PAGES[title]}`), kind: 'reference' };
+  return {
+    file: join(SHARED, 'reference', 'crm-docs', `nextloopdevs_growcrm-modules-docs-api__${GROWCRM_PAGES[title]}`),
+    kind: 'reference',
+  };
 }
 
 /** The files a quote may stand in: the document's, and for the Grow CRM Clients page also the page itself. */

@@ -693,10 +693,10 @@ const GRADED: Record<Grade, string> = {
   meaning: `content-type not-a-server-error contract/list-size contract/empty-list-pages pagination/per-page pagination/page-size
     pagination/total pagination/pages pagination/no-repeats pagination/each-once pagination/past-the-end
     pagination/out-of-range-page filtering/total prerequisite/scope partial-update/refused-unchanged actions/untouched
-    actions/enum-refused stateful/get-fields stateful/list`,
+    actions/enum-refused stateful/fresh-id stateful/get-fields stateful/list`,
   open: `status-documented duplicate-keys credential-echo errors/invalid-body contract/create-verbatim filtering/case
     errors/list-refused-status actions/enum-refused-status actions/foreign-ref-refused-status deletion/id-not-reused
-    stateful/fresh-id`,
+    stateful/deleted-id`,
 };
 const RULES: Record<string, Grade> = Object.fromEntries(
   (Object.entries(GRADED) as [Grade, string][]).flatMap(([grade, rules]) =>
@@ -710,7 +710,8 @@ const RULES: Record<string, Grade> = Object.fromEntries(
 const NOT_APPLICABLE = `access/list-scope access/unchanged access/subset access/readable prerequisite/restricted-user
   errors/not-permitted pagination/default-per-page pagination/default-page-size pagination/order filtering/ids
   deletion/kept-as-deleted deletion/fields-intact deletion/deleted-list deletion/restored deletion/restored-unchanged
-  deletion/restored-listed stateful/get-visibility stateful/restore-fields`.split(/\s+/);
+  deletion/restored-listed stateful/get-visibility stateful/restore-fields stateful/deleted-read stateful/deleted-update
+  stateful/deleted-list`.split(/\s+/);
 
 const isExample = (entry: BasisEntry): boolean => /\(example\b/.test(entry.source);
 

@@ -839,6 +839,20 @@ const PROBES: Record<string, Probe> = {
     reference: { got: '0.00', listed: ['0.00', '0.00', '0.00'] },
     mutant: { got: 'none', listed: ['none', 'none', 'none'] },
   },
+  'active-total-counts-deleted': {
+    async observe(admin) {
+      await admin.delete(1);
+      const active = await admin.list({ folder: 'active' });
+      return { listed: active.ids.length, total: active.total };
+    },
+    reference: { listed: 2, total: 2 },
+    mutant: { listed: 2, total: 3 },
+  },
+  'delete-unknown-ok': {
+    observe: async (admin) => outcome(await admin.delete(424242)),
+    reference: 'fail 40404',
+    mutant: 'ok',
+  },
 };
 
 describe('FreshBooks Classic XML mutants', () => {
@@ -875,7 +889,14 @@ describe('FreshBooks Classic XML mutants', () => {
       MUTANTS.filter((m) => m.open)
         .map((m) => m.id)
         .sort(),
-    ).toEqual(['delete-is-hard', 'fail-code-not-digits', 'fail-envelope-4xx', 'ignores-unknown-elements', 'per-page-uncapped']);
+    ).toEqual([
+      'delete-is-hard',
+      'fail-code-not-digits',
+      'fail-envelope-4xx',
+      'ignores-unknown-elements',
+      'per-page-99-is-default',
+      'per-page-uncapped',
+    ]);
     for (const mutant of MUTANTS) expect(mutant.description, mutant.id).toMatch(/^[^\n]{10,160}$/);
   });
 

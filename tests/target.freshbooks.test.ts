@@ -913,6 +913,38 @@ const PROBES: Record<string, Probe> = {
     reference: { fname: '  padded  ', lname: '\tx y\n', organization: 'two  inner spaces' },
     mutant: { fname: 'padded', lname: 'x y', organization: 'two  inner spaces' },
   },
+  'organization-like-matches-city': {
+    async observe(api) {
+      await api.create({ organization: 'Acme', p_city: 'Oslo' });
+      await api.create({ organization: 'Other', p_city: 'Acme Falls' });
+      return (await api.list([['search[organization_like]', 'acme']])).total;
+    },
+    reference: 1,
+    mutant: 2,
+  },
+  'active-total-counts-deleted': {
+    async observe(api) {
+      const a = await api.create({ fname: 'a' });
+      await api.create({ fname: 'b' });
+      await api.update(a.id, { vis_state: 1 });
+      const active = await api.list([['search[vis_state]', '0']]);
+      return { listed: ids(active).length, total: active.total };
+    },
+    reference: { listed: 1, total: 1 },
+    mutant: { listed: 1, total: 2 },
+  },
+  'update-rewrites-signup-date': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a' });
+      const before = (await api.get(c.id)).json.response.result.client.signup_date;
+      // The server's clock keeps whole seconds: the update must come in a later one to show.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await api.update(c.id, { fname: 'b' });
+      return (await api.get(c.id)).json.response.result.client.signup_date === before;
+    },
+    reference: true,
+    mutant: false,
+  },
 };
 
 describe('FreshBooks REST mutants', () => {

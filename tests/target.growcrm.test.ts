@@ -722,6 +722,34 @@ const PROBES: Record<string, Probe> = {
     reference: 'Zoë 😀',
     mutant: 'Zoë ',
   },
+  'search-matches-description': {
+    async observe(api) {
+      await api.create({ client_company_name: 'Acme', client_description: 'plain' });
+      await api.create({ client_company_name: 'Other', client_description: 'about acme' });
+      return (await api.list({ search: 'acme' })).meta.total;
+    },
+    reference: 1,
+    mutant: 2,
+  },
+  'tags-action-reactivates': {
+    async observe(api) {
+      const c = await api.create({ tags: ['a'] });
+      await api.action(c.id, 'status', { status: 'suspended' });
+      return (await api.action(c.id, 'tags', { tags: ['b'] })).json.data.status;
+    },
+    reference: 'suspended',
+    mutant: 'active',
+  },
+  'update-rewrites-created': {
+    async observe(api) {
+      const c = await api.create({ client_company_name: 'Acme' });
+      const before = (await api.get(c.id)).json.data.dates.created;
+      await api.update(c.id, { client_company_name: 'Acme 2', [CF]: 'v' });
+      return (await api.get(c.id)).json.data.dates.created === before;
+    },
+    reference: true,
+    mutant: false,
+  },
 };
 
 describe('Grow CRM mutants', () => {

@@ -24,7 +24,7 @@ import {
   type StringConstraints,
 } from '../../generators/arbitraries.js';
 import { loadXsdSpec, type XsdSpec } from '../../generators/xsd.js';
-import { documented, type Capabilities } from '../../model/capabilities.js';
+import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 import { buildXml, childElement, childText, type XmlBody, type XmlContent, type XmlElement } from '../../protocols/xml/codec.js';
@@ -73,7 +73,8 @@ export const CAPABILITIES: Capabilities = {
   filters: { like: [], equals: ['email'], ids: false },
   // "default 25" (stated); pages is ceil(total / per_page), so 0 for an empty list (meaning); the cap of
   // 100 is open (pagination/per-page-cap).
-  paging: { maxPerPage: 100, defaultPerPage: 25, emptyListPages: documented(0) },
+  // The docs name no largest page: 100 is the most the suites ask for, never judged as a cap.
+  paging: { maxPerPage: assumed(100), defaultPerPage: 25, emptyListPages: documented(0) },
   // Seed: "in order of descending client_id".
   order: { description: 'descending client_id', inOrder: (a, b) => Number(a.id) > Number(b.id) },
   // Modelled soft (client.list names a 'deleted' folder); only leaving the active list binds, the rest is open.

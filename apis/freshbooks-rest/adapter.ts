@@ -58,7 +58,7 @@ export const CAPABILITIES: Capabilities = {
   },
   // "`per_page` (max 100)" and "An empty list has `pages: 0`." (the REST paging facts); per_page 15 when
   // none is sent: every list example (shown).
-  paging: { maxPerPage: 100, defaultPerPage: 15, emptyListPages: documented(0) },
+  paging: { maxPerPage: documented(100), defaultPerPage: 15, emptyListPages: documented(0) },
   deletion: { kind: 'soft', restore: true, visibilityKeys: ['vis_state'] },
   createDefaults: [],
   auth: 'per-request',
@@ -224,7 +224,12 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
           unknownOnUpdate(expect),
         );
       case 'delete':
-        return this.session.call('updateClient', { ...this.visStateRequest(probe.id, 'deleted'), auth: this.auth(auth) }, expect);
+        // A delete is an update: the documents give 404 for a read of an unknown id, not for it.
+        return this.session.call(
+          'updateClient',
+          { ...this.visStateRequest(probe.id, 'deleted'), auth: this.auth(auth) },
+          unknownOnUpdate(expect),
+        );
       case 'create':
       case 'create-raw': {
         const body =
@@ -276,7 +281,14 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
     }
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.vis_state)?.[0] ?? 'active') as Visibility;
     const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
-    return { id: String(client.id), fields, visibility, snapshot };
+    const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
+    return {
+      id: String(client.id),
+      fields,
+      visibility,
+      snapshot,
+      timestamps: { created: stamp('signup_date'), updated: stamp('updated') },
+    };
   }
 
   private auth(mode: AuthMode): Auth | undefined {

@@ -39,7 +39,7 @@ export const CAPABILITIES: Capabilities = {
   },
   // "limit: Results per page (max 100)"; an empty list's last_page is 1, as Laravel's paginator (which the
   // guide names for every list) has it: max(ceil(total / per_page), 1) (meaning: contract/empty-list-pages).
-  paging: { maxPerPage: 100, emptyListPages: documented(1) },
+  paging: { maxPerPage: documented(100), emptyListPages: documented(1) },
   // "sort: client_company_name, client_status, client_created, client_updated"; "order: asc or desc (default desc)".
   sort: {
     columns: [
@@ -312,7 +312,9 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
     const wire = this.toWire(fields);
     if (typeof wire.client_company_name === 'string')
       wire.client_company_name = `${wire.client_company_name} ${scopeSuffix(this.config.runTag, scope)}`;
-    if (unique && typeof wire.email === 'string') wire.email = wire.email.replace('@', `+${this.config.runTag}${(this.emails += 1)}@`);
+    // The scope is the run's own (each family opens its adapter): the tag is unique across the whole run.
+    if (unique && typeof wire.email === 'string')
+      wire.email = wire.email.replace('@', `+${this.config.runTag}-${scope}-${(this.emails += 1)}@`);
     return customFields ? { ...wire, ...this.config.customFields } : wire;
   }
 

@@ -68,4 +68,8 @@ export interface ClassicFaults {
   failCodeNotDigits?: boolean;
   /** A client's `<credit>` is `none` instead of a decimal amount. */
   creditNotDecimal?: boolean;
+  /** The total of the active list counts deleted clients too (the page holds only active ones). */
+  activeTotalCountsDeleted?: boolean;
+  /** client.delete of an unknown client_id answers ok instead of the fail envelope. */
+  deleteUnknownOk?: boolean;
 }

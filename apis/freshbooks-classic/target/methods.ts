@@ -118,6 +118,7 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
 
   function remove(request: XmlElement, caller: Caller): Outcome {
     const id = parseClientId(childrenByName(request, ID_ONLY).get('client_id'));
+    if (faults.deleteUnknownOk && store.get(id) === undefined) return ok();
     const record = findClient(caller, id, 'write');
     if (faults.deleteIsHard) {
       store.delete(id);
@@ -152,14 +153,16 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
       return faults.emailFilterPrefix ? have.toLowerCase().startsWith(want) : have.toLowerCase() === want;
     };
 
+    const matches = (r: ClientRecord): boolean =>
+      canRead(caller, r) &&
+      (email === undefined || emailMatches(r.fields.email, email)) &&
+      (username === undefined || r.fields.username.toLowerCase() === username) &&
+      (notes === undefined || r.fields.notes.toLowerCase().includes(notes)) &&
+      (updatedFrom === undefined || r.updated >= updatedFrom) &&
+      (updatedTo === undefined || r.updated <= updatedTo);
     const matched = store
       .all()
-      .filter((r) => canRead(caller, r) && inFolder(r))
-      .filter((r) => email === undefined || emailMatches(r.fields.email, email))
-      .filter((r) => username === undefined || r.fields.username.toLowerCase() === username)
-      .filter((r) => notes === undefined || r.fields.notes.toLowerCase().includes(notes))
-      .filter((r) => updatedFrom === undefined || r.updated >= updatedFrom)
-      .filter((r) => updatedTo === undefined || r.updated <= updatedTo)
+      .filter((r) => inFolder(r) && matches(r))
       .sort((a, b) => (faults.listAscending ? a.id - b.id : b.id - a.id));
 
     // Only the page-zero-unpaged fault lets a page below 1 get here: it is served as page 1 holding every match.
@@ -171,7 +174,12 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     });
     const { perPage, pages: servedPages } = served;
     const items = unpaged ? matched : served.items;
-    const counted = faults.totalIsPageSize ? items.length : matched.length;
+    const deletedToo = faults.activeTotalCountsDeleted && folder === 'active';
+    const counted = faults.totalIsPageSize
+      ? items.length
+      : deletedToo
+        ? matched.length + store.all().filter((r) => r.folder === 'deleted' && matches(r)).length
+        : matched.length;
     const total = faults.totalCappedAt100 ? Math.min(counted, 100) : counted;
     const pages = faults.emptyListOnePage && matched.length === 0 ? 1 : servedPages;
     const attributes = { page: String(page), per_page: String(perPage), pages: String(pages), total: String(total) };

@@ -123,6 +123,8 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'per-page-99-is-default',
     description: 'per_page 99 is answered as if no per_page were given: 25 per page.',
     faults: { perPage99IsDefault: true },
+    // No largest page is documented: serving smaller pages than asked (and saying so) is the server's choice.
+    open: true,
     boundaryOnly: true,
   },
   {
@@ -164,5 +166,15 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     id: 'credit-not-decimal',
     description: 'client.get and client.list answer <credit> as "none" instead of a decimal amount.',
     faults: { creditNotDecimal: true },
+  },
+  {
+    id: 'active-total-counts-deleted',
+    description: 'The total of the active list counts deleted clients too (the page holds only active ones).',
+    faults: { activeTotalCountsDeleted: true },
+  },
+  {
+    id: 'delete-unknown-ok',
+    description: 'client.delete of an unknown client_id answers ok instead of the fail envelope.',
+    faults: { deleteUnknownOk: true },
   },
 ];

@@ -68,4 +68,10 @@ export interface FreshbooksFaults {
   trimsStoredText?: boolean;
   /** Every client object in an answer names its `id` key twice (same value), in the JSON text. */
   duplicateIdKey?: boolean;
+  /** `search[organization_like]` also matches the client's city. */
+  organizationLikeMatchesCity?: boolean;
+  /** The `total` of a list filtered on vis_state 0 counts deleted clients too. */
+  activeTotalCountsDeleted?: boolean;
+  /** An update also sets `signup_date` to the time of the update. */
+  updateRewritesSignupDate?: boolean;
 }

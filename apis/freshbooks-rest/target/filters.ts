@@ -47,7 +47,7 @@ export function buildFilters(params: URLSearchParams, faults: FreshbooksFaults):
 
   like('fname_like', ['fname']);
   like('lname_like', ['lname']);
-  like('organization_like', ['organization']);
+  like('organization_like', faults.organizationLikeMatchesCity ? ['organization', 'p_city'] : ['organization']);
   like('note_like', ['note']);
   like('address_like', ['p_street', 'p_street2', 'p_city', 'p_province', 'p_country', 'p_code']);
   like('phone_like', ['bus_phone', 'home_phone', 'mob_phone', 'fax']);

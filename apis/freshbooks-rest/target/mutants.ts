@@ -182,4 +182,19 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     global: true,
     open: true,
   },
+  {
+    id: 'organization-like-matches-city',
+    description: 'search[organization_like] also matches clients whose city holds the text.',
+    faults: { organizationLikeMatchesCity: true },
+  },
+  {
+    id: 'active-total-counts-deleted',
+    description: 'The total of the vis_state 0 list counts deleted clients too (the page holds only active ones).',
+    faults: { activeTotalCountsDeleted: true },
+  },
+  {
+    id: 'update-rewrites-signup-date',
+    description: 'An update also sets signup_date to the time of the update.',
+    faults: { updateRewritesSignupDate: true },
+  },
 ];

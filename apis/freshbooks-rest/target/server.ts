@@ -80,6 +80,13 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     return raw;
   }
 
+  /** The list's query without its vis_state filter: what the active-total fault counts. */
+  function withoutVisState(params: URLSearchParams): URLSearchParams {
+    const rest = new URLSearchParams(params);
+    rest.delete('search[vis_state]');
+    return rest;
+  }
+
   function handleList(res: ServerResponse, params: URLSearchParams): void {
     const paging = parsePaging(params, faults.pageZeroUnpaged);
     if (!paging.ok) return send(res, faults.badPage422 && paging.error.field === 'page' ? 422 : 400, oldErrorBody([paging.error]));
@@ -98,7 +105,12 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     });
     const { perPage, pages } = served;
     const items = unpaged ? matched : served.items;
-    const counted = faults.totalIgnoresFilters ? all.length : matched.length;
+    const activeOnly = params.get('search[vis_state]') === '0';
+    const counted = faults.totalIgnoresFilters
+      ? all.length
+      : faults.activeTotalCountsDeleted && activeOnly
+        ? all.filter((r) => r.fields.vis_state !== 2 && buildFilters(withoutVisState(params), faults).every((f) => f(r))).length
+        : matched.length;
     const total = faults.totalCappedAt100 ? Math.min(counted, 100) : counted;
     send(res, 200, listEnvelope({ clients: items, page, pages, perPage, total }, serializing));
   }

@@ -1,6 +1,6 @@
 /** The client record of the FreshBooks REST reference and the in-memory store of one account's clients. */
 import { randomUUID } from 'node:crypto';
-import { timestampNow } from '../../../targets/time.js';
+import { WriteClock, timestampOf } from '../../../targets/time.js';
 import type { FreshbooksFaults } from './faults.js';
 
 export const TEXT_FIELDS = [
@@ -48,7 +48,7 @@ export type Patch = Partial<Writable>;
 export interface ClientRecord {
   readonly id: number;
   readonly uuid: string;
-  readonly signupDate: string;
+  signupDate: string;
   updated: string;
   fields: Writable;
   /** Snapshot taken at creation; only the restore-reverts-updates fault reads it. */
@@ -118,12 +118,13 @@ function storedPatch(patch: Patch, faults: FreshbooksFaults): Patch {
 export class ClientStore {
   private readonly clients = new Map<number, ClientRecord>();
   private nextId = FIRST_ID;
+  private readonly clock = new WriteClock();
 
   constructor(private readonly faults: FreshbooksFaults) {}
 
   create(patch: Patch): ClientRecord {
     const id = this.allocateId();
-    const now = timestampNow();
+    const now = timestampOf(this.clock.next());
     const fields = fieldsFromPatch(storedPatch(patch, this.faults), id);
     const record: ClientRecord = { id, uuid: randomUUID(), signupDate: now, updated: now, fields, atCreation: { ...fields } };
     this.clients.set(id, record); // under idFromActiveCount this may overwrite
@@ -143,7 +144,8 @@ export class ClientStore {
     if (restoring && faults.restoreImpossible) next.vis_state = 1;
 
     record.fields = next;
-    record.updated = timestampNow();
+    record.updated = timestampOf(this.clock.next());
+    if (faults.updateRewritesSignupDate) record.signupDate = record.updated;
     if (faults.hardDelete && next.vis_state === 1) this.clients.delete(record.id);
   }
 

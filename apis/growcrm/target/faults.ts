@@ -100,4 +100,10 @@ export interface GrowcrmFaults {
   emojiDropped?: boolean;
   /** List answers carry no `meta`. */
   listWithoutMeta?: boolean;
+  /** `search` also matches the client's description. */
+  searchMatchesDescription?: boolean;
+  /** The tags action also sets the status back to `active`. */
+  tagsActionReactivates?: boolean;
+  /** An update also sets `dates.created` to the time of the update. */
+  updateRewritesCreated?: boolean;
 }

@@ -249,4 +249,19 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     faults: { emojiDropped: true },
     boundaryOnly: true,
   },
+  {
+    id: 'search-matches-description',
+    description: 'search also matches clients whose description holds the text, not only the company name.',
+    faults: { searchMatchesDescription: true },
+  },
+  {
+    id: 'tags-action-reactivates',
+    description: 'The tags action also sets the status back to active.',
+    faults: { tagsActionReactivates: true },
+  },
+  {
+    id: 'update-rewrites-created',
+    description: 'A PATCH also sets dates.created to the time of the update.',
+    faults: { updateRewritesCreated: true },
+  },
 ];

@@ -49,7 +49,7 @@ export interface ClientRecord {
   tags: string[];
   /** The tags as created; only the update-restores-created-tags fault reads this stale copy. */
   readonly createdTags: readonly string[];
-  readonly created: Stamp;
+  created: Stamp;
   updated: Stamp;
   /** Set only by the delete faults; the reference removes a deleted client outright. */
   deleted: boolean;
@@ -157,12 +157,14 @@ export class ClientStore {
     if (faults.updateResetsStatus) record.status = 'active';
     if (faults.updateRestoresCreatedTags) record.tags = [...record.createdTags];
     this.touch(record);
+    if (faults.updateRewritesCreated) record.created = record.updated;
   }
 
   setTags(record: ClientRecord, tags: readonly string[]): void {
     const { faults } = this;
     if (faults.tagsAppended) record.tags = tagSet([...record.tags, ...tags]);
     else if (!(faults.tagsEmptyIgnored && tags.length === 0)) record.tags = tagSet(tags);
+    if (faults.tagsActionReactivates) record.status = 'active';
     this.touch(record);
   }
 
@@ -213,7 +215,9 @@ export class ClientStore {
         (!c.deleted || faults.deletedStillListed) &&
         (query.status === undefined || faults.statusFilterIgnored || c.status === query.status) &&
         (query.categoryId === undefined || faults.categoryFilterIgnored || String(c.categoryId) === query.categoryId) &&
-        (needle === undefined || searchMatches(c.companyName.toLowerCase(), needle, faults.searchWordStartOnly === true)),
+        (needle === undefined ||
+          searchMatches(c.companyName.toLowerCase(), needle, faults.searchWordStartOnly === true) ||
+          (faults.searchMatchesDescription === true && (c.text.client_description ?? '').toLowerCase().includes(needle))),
     );
     const compare = this.comparator(query.sort);
     const descending = query.order === 'desc' || faults.orderIgnored;

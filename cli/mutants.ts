@@ -22,12 +22,24 @@ import type { CliOptions } from './args.js';
 import type { Io } from './io.js';
 import { embeddedRun } from './targets.js';
 
-async function runAgainst(runner: SuiteRunner, options: CliOptions, api: string, mutantId: string | undefined): Promise<RunReport> {
-  const { target, config } = await embeddedRun(options, findApi(api), mutantId);
+/** The reference (no id) and each mutant, each on a target of its own, in one batch of runs. */
+async function runAgainst(
+  runner: SuiteRunner,
+  options: CliOptions,
+  api: string,
+  mutantIds: readonly (string | undefined)[],
+): Promise<RunReport[]> {
+  const started: { close(): Promise<void> }[] = [];
   try {
-    return await runner.run(config, { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference' });
+    const runs = [];
+    for (const mutantId of mutantIds) {
+      const { target, config } = await embeddedRun(options, findApi(api), mutantId);
+      started.push(target);
+      runs.push({ config, meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference' } });
+    }
+    return await runner.runBatch(runs);
   } finally {
-    await target.close();
+    await Promise.all(started.map((target) => target.close()));
   }
 }
 
@@ -48,13 +60,13 @@ async function killMatrixRun(
   onProgress: (line: string) => void,
 ): Promise<{ matrix: KillMatrix; reference: RunReport }> {
   const embedded = await findApi(api).embedded();
-  const reference = await runAgainst(runner, options, api, undefined);
-  onProgress(`reference: ${reference.summary.total.passed} passed, ${reference.summary.total.failed} failed`);
   const selected = options.mutant ? embedded.mutants.filter((m) => m.id === options.mutant) : embedded.mutants;
   if (selected.length === 0) throw new UsageError(`unknown --mutant '${options.mutant}' for ${api}`);
+  const [reference, ...reports] = await runAgainst(runner, options, api, [undefined, ...selected.map((m) => m.id)]);
+  onProgress(`reference: ${reference.summary.total.passed} passed, ${reference.summary.total.failed} failed`);
   const mutants: MutantVerdict[] = [];
-  for (const mutant of selected) {
-    const report = await runAgainst(runner, options, api, mutant.id);
+  for (const [i, mutant] of selected.entries()) {
+    const report = reports[i]!;
     const failed = report.checks.filter((c) => c.status === 'failed');
     const warned = report.checks.filter((c) => c.status === 'warned');
     const first = failed[0] ?? warned[0];

@@ -76,6 +76,7 @@ export function targetFromLabel(label: string): TargetAddress {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    clientele: RunConfig;
+    /** The runs one vitest run carries out side by side (usually one): see `SuiteRunner.runBatch`. */
+    clientele: readonly RunConfig[];
   }
 }

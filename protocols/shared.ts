@@ -1,61 +1,37 @@
 /**
- * One transport per key, shared by every session that asks for it, and closed a moment after the last
- * one lets go. A run opens one session per family, one after another: over stdio each would otherwise
- * start (and stop) the server process anew, seven times a run, and lose the server's state between
- * families, which a real server keeps. The harness closes them all when the run's last family ends
- * (`closeRunTransports`), or when the run stopped early; the linger covers a session closed mid-run.
+ * One transport per key, shared by every session that asks for it, and kept until the run ends. A run
+ * opens one session per family, one after another (and in a batch of runs, each run's families far
+ * apart): over stdio each would otherwise start (and stop) the server process anew, seven times a run,
+ * and lose the server's state between families, which a real server keeps. The harness closes them all
+ * when the run's last family ends (`closeRunTransports`), or when the run stopped early; a process that
+ * exits with one still open kills its server's process group (`process-group.ts`).
  */
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../engine/transport.js';
 import type { WireRequest, ReproductionStep } from '../engine/exchange.js';
 
-/** Long enough for the next family to take the transport over, short enough not to outlive the run by much. */
-const LINGER_MS = 1_000;
-
-interface Entry {
-  readonly transport: Transport;
-  users: number;
-  timer?: NodeJS.Timeout;
-}
-
-const entries = new Map<string, Entry>();
+const entries = new Map<string, Transport>();
 
 /** Closes now every shared transport whose key starts with `prefix` (a run's tag): the run is over. */
 export async function closeShared(prefix: string): Promise<void> {
   const done = [...entries].filter(([key]) => key.startsWith(prefix));
-  for (const [key, entry] of done) {
-    clearTimeout(entry.timer);
-    entries.delete(key);
-  }
-  await Promise.all(done.map(([, entry]) => entry.transport.close().catch(() => undefined)));
+  for (const [key] of done) entries.delete(key);
+  await Promise.all(done.map(([, transport]) => transport.close().catch(() => undefined)));
 }
 
 /** A handle on the transport shared under `key` (made by `make` for its first user). */
 export function sharedTransport(key: string, make: () => Transport): Transport {
-  let entry = entries.get(key);
-  if (!entry) {
-    entry = { transport: make(), users: 0 };
-    entries.set(key, entry);
+  let shared = entries.get(key);
+  if (!shared) {
+    shared = make();
+    entries.set(key, shared);
   }
-  clearTimeout(entry.timer);
-  entry.users += 1;
-  const held = entry;
-  let released = false;
+  const held = shared;
   return {
     send: (request: WireRequest, credentials: CredentialResolver, options?: SendOptions): Promise<TransportOutcome> =>
-      held.transport.send(request, credentials, options),
-    reproduce: (request: WireRequest, credentials: CredentialResolver): ReproductionStep => held.transport.reproduce(request, credentials),
-    serverLog: () => held.transport.serverLog?.() ?? '',
-    async close() {
-      if (released) return;
-      released = true;
-      held.users -= 1;
-      if (held.users > 0) return;
-      held.timer = setTimeout(() => {
-        if (held.users > 0 || entries.get(key) !== held) return;
-        entries.delete(key);
-        void held.transport.close();
-      }, LINGER_MS);
-      held.timer.unref();
-    },
+      held.send(request, credentials, options),
+    reproduce: (request: WireRequest, credentials: CredentialResolver): ReproductionStep => held.reproduce(request, credentials),
+    serverLog: () => held.serverLog?.() ?? '',
+    // The run's end closes the transport itself (`closeShared`); a session only lets go of it.
+    close: async () => undefined,
   };
 }

@@ -3,7 +3,7 @@
  * test modules and the meta each check left behind (`suites/harness.ts`).
  */
 import type { TestCase, TestModule } from 'vitest/node';
-import { FAMILIES, type Family } from '../engine/families.js';
+import { FAMILIES, runOfBlock, type Family } from '../engine/families.js';
 import { checkId } from '../engine/records.js';
 import type { CheckResult } from '../reports/model.js';
 import type { CheckMeta } from '../suites/harness.js';
@@ -25,25 +25,37 @@ export function familyOfModule(moduleId: string): Family | undefined {
   return FAMILIES.find((family) => moduleId.endsWith(`/${family}.suite.ts`));
 }
 
+/**
+ * The check results of each of `runs` runs that one vitest run carried out (each family's describe
+ * block names its run, `suites/harness.ts`), with what went wrong in each.
+ */
 export function collectResults(
   testModules: readonly TestModule[],
   unhandledErrors: readonly unknown[],
+  runs: number,
   interrupted?: string,
-): { results: CheckResult[]; problems: RunProblems } {
-  const results: CheckResult[] = [];
-  const problems: RunProblems = {};
+): { results: CheckResult[]; problems: RunProblems }[] {
+  const collected = Array.from({ length: runs }, () => ({ results: [] as CheckResult[], problems: {} as RunProblems }));
   for (const module of testModules) {
-    // A file that failed to load, or a beforeAll that failed (the adapter could not open): its checks
-    // did not run, and saying "skipped" would hide that.
-    const suiteError =
-      firstLine(module.errors()[0]?.message) ?? firstLine([...module.children.allSuites()].flatMap((s) => s.errors())[0]?.message);
-    if (suiteError) problems.internal ??= `${module.moduleId.replace(/^.*\//, '')}: ${suiteError}`;
-    for (const test of module.children.allTests())
-      results.push(toResult(test, interrupted ? undefined : suiteError, problems, interrupted));
+    const file = module.moduleId.replace(/^.*\//, '');
+    // A file that failed to load fails every run; a beforeAll that failed (the adapter could not open)
+    // the run whose block it is. Their checks did not run, and saying "skipped" would hide that.
+    const fileError = firstLine(module.errors()[0]?.message);
+    for (const suite of module.children.allSuites()) {
+      const run = collected[runOfBlock(suite.name)];
+      if (!run) continue;
+      const suiteError = fileError ?? firstLine(suite.errors()[0]?.message);
+      if (suiteError) run.problems.internal ??= `${file}: ${suiteError}`;
+      for (const test of suite.children.allTests())
+        run.results.push(toResult(test, interrupted ? undefined : suiteError, run.problems, interrupted));
+    }
+    if (fileError && [...module.children.allSuites()].length === 0)
+      for (const run of collected) run.problems.internal ??= `${file}: ${fileError}`;
   }
   const [first] = unhandledErrors;
-  if (first && !interrupted) problems.internal ??= `unhandled: ${firstLine((first as Error).message) ?? String(first)}`;
-  return { results, problems };
+  if (first && !interrupted)
+    for (const run of collected) run.problems.internal ??= `unhandled: ${firstLine((first as Error).message) ?? String(first)}`;
+  return collected;
 }
 
 /** One finished test as a check result (also for progress events, where run-level problems do not matter yet). */

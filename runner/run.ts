@@ -95,7 +95,7 @@ export class SuiteRunner {
    */
   async listChecks(config: RunConfig): Promise<{ readonly id: string; readonly family: Family }[]> {
     const { checks: _all, ...whole } = config;
-    this.vitest.provide('clientele', whole);
+    this.vitest.provide('clientele', [whole]);
     const files = suiteFiles(config.families);
     const specifications = files.flatMap((file) => this.vitest.getModuleSpecifications(file));
     let outcome;
@@ -123,11 +123,29 @@ export class SuiteRunner {
     files = suiteFiles(config.families),
     listener?: RunListener,
   ): Promise<RunReport> {
+    const [report] = await this.runBatch([{ config, meta }], files, listener);
+    return report!;
+  }
+
+  /**
+   * Carries out several runs in one vitest run, each against its own target: the worker that runs the
+   * suites starts once for all of them (its start-up is most of a small run's cost). Each suite file
+   * defines its checks once per run that covers its family; each run gets its own report. The kill
+   * matrix and the tests' sweeps run their many small runs this way.
+   */
+  async runBatch(
+    runs: readonly { readonly config: RunConfig; readonly meta?: RunMeta }[],
+    files = suiteFiles(FAMILIES.filter((family) => runs.some(({ config }) => config.families.includes(family)))),
+    listener?: RunListener,
+  ): Promise<RunReport[]> {
     const startedAt = new Date();
     this.cancelled = false;
-    this.listener = listener;
-    this.vitest.provide('clientele', config);
-    emitTo(listener, { type: 'run-started', api: config.api, target: meta.targetLabel, families: config.families });
+    this.listener = runs.length === 1 ? listener : undefined;
+    const configs = runs.map(({ config }) => config);
+    const metas = runs.map(({ config, meta }) => meta ?? { targetLabel: targetLabel(config.target) });
+    this.vitest.provide('clientele', configs);
+    if (runs.length === 1)
+      emitTo(listener, { type: 'run-started', api: configs[0]!.api, target: metas[0]!.targetLabel, families: configs[0]!.families });
     // A worker that dies (out of memory, a native crash) surfaces as an uncaught exception of this
     // process: it is our failure to report (exit 4, with what was checked), not a stack trace.
     const crashes: unknown[] = [];
@@ -140,21 +158,26 @@ export class SuiteRunner {
       throw new InternalError(`the suites could not run: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       process.off('uncaughtException', onCrash);
-      emitTo(listener, { type: 'run-finished' });
+      emitTo(this.listener, { type: 'run-finished' });
       this.listener = undefined;
     }
     // vitest's state outlives a run: modules of earlier runs (other families) may come back with this one.
     const modules = outcome.testModules.filter((module) => files.includes(module.moduleId));
-    const { results, problems } = collectResults(
+    const collected = collectResults(
       modules,
       outcome.unhandledErrors,
+      runs.length,
       this.cancelled ? 'the run was interrupted before this check ran' : undefined,
     );
-    if (crashes.length)
-      problems.internal = `the worker running the checks died (${describeCrash(crashes[0])}); the checks it had not reported are errored`;
-    // The target went away mid-run: keep what was checked until then, and say so (exit 3).
-    if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
-    return buildReport(config, meta, startedAt, results, problems.internal);
+    return configs.map((config, i) => {
+      const { results, problems } = collected[i]!;
+      const meta = metas[i]!;
+      if (crashes.length)
+        problems.internal = `the worker running the checks died (${describeCrash(crashes[0])}); the checks it had not reported are errored`;
+      // The target went away mid-run: keep what was checked until then, and say so (exit 3).
+      if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
+      return buildReport(config, meta, startedAt, results, problems.internal);
+    });
   }
 
   private cancelled = false;

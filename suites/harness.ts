@@ -12,7 +12,7 @@ import { severityOf } from '../engine/basis.js';
 import { secretsOf, type RunConfig } from '../engine/config.js';
 import { SHOWN_HEADERS, detachedPrefix, type Exchange } from '../engine/exchange.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
-import { FAMILIES, type Family } from '../engine/families.js';
+import { FAMILIES, familyBlockName, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
 import { PropertyError, PropertyFailure, type PropertyRun } from '../engine/property.js';
 import { checkId, type FailureRecord, type RecordedStep, type ResponseExcerpt } from '../engine/records.js';
@@ -23,6 +23,8 @@ import { closeTally, openTally, type Tally } from '../engine/verdicts.js';
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
   family: Family;
+  /** Which run of the batch the check belongs to. */
+  run: number;
   requests: number;
   failure?: FailureRecord;
   warnings?: number;
@@ -112,6 +114,8 @@ function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise
 export interface SuiteEnv {
   readonly config: RunConfig;
   readonly family: Family;
+  /** Which run of the batch this is (0 for a single run). */
+  readonly run: number;
   /** Opened before the first check of the file, closed (after cleanup) after the last. */
   readonly api: ClientApi;
 }
@@ -128,18 +132,29 @@ function lastFamily(families: readonly Family[]): Family | undefined {
   return [...families].sort((a, b) => FAMILIES.indexOf(a) - FAMILIES.indexOf(b)).at(-1);
 }
 
+/**
+ * A family's checks, once for each run the vitest run carries (`SuiteRunner.runBatch`) that covers the
+ * family: one describe block per run, each with its own adapter on its own target.
+ */
 export function family(name: Family, define: (env: SuiteEnv) => void): void {
-  const config = inject('clientele');
+  const configs = inject('clientele');
+  configs.forEach((config, run) => {
+    if (config.families.includes(name)) familyOfRun(name, config, run, configs.length, define);
+  });
+}
+
+function familyOfRun(name: Family, config: RunConfig, run: number, runs: number, define: (env: SuiteEnv) => void): void {
   let api: ClientApi | undefined;
   const env: SuiteEnv = {
     config,
     family: name,
+    run,
     get api() {
       if (!api) throw new Error('adapter not open');
       return api;
     },
   };
-  describe(name, () => {
+  describe(familyBlockName(name, run, runs), () => {
     beforeAll(async () => {
       api = await openClientApi(config);
     });
@@ -180,7 +195,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
   // Another shard's check is not registered at all: this run neither runs nor reports it.
   if (env.config.checks && !env.config.checks.includes(checkId(env.family, name))) return;
   it(name, async (ctx) => {
-    const meta: CheckMeta = { family: env.family, requests: 0 };
+    const meta: CheckMeta = { family: env.family, run: env.run, requests: 0 };
     ctx.task.meta.clientele = meta;
     if (options.writes && env.config.readOnly) {
       meta.skipped = 'writes to the target (--read-only)';

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIS } from '../apis/registry.js';
-import { startIndependent, runExternal, type IndependentTarget } from './support/independent.js';
-import { SEEDS, sharedRunner, sweepArgs } from './support/in-process.js';
+import { startIndependent, runExternalBatch, type IndependentTarget } from './support/independent.js';
+import { SEEDS, SWEEP_RUNS, sharedRunner } from './support/in-process.js';
 
 const runner = sharedRunner();
 const seeds = process.env.CLIENTELE_FULL ? SEEDS : SEEDS.slice(0, 3);
@@ -25,8 +25,13 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the independent %s ref
     async () => {
       const wrong: string[] = [];
       const warnings = new Set<string>();
-      for (const seed of seeds) {
-        const report = await runExternal(runner(), api.id, [...target.args, '--seed', String(seed), ...sweepArgs(api)]);
+      const reports = await runExternalBatch(
+        runner(),
+        api.id,
+        seeds.map((seed) => [...target.args, '--seed', String(seed), '--runs', SWEEP_RUNS]),
+      );
+      for (const [i, report] of reports.entries()) {
+        const seed = seeds[i];
         // A family runs when a check of it passed or warned (it broke an open rule: it ran to judge it).
         for (const family of api.families) {
           const counts = report.summary.families[family];

@@ -13,7 +13,7 @@ import { APIS } from '../apis/registry.js';
 import { killText, readRecord } from '../cli/kill-record.js';
 import { killsOf } from '../cli/mutants.js';
 import type { RunReport } from '../reports/model.js';
-import { runEmbedded, sharedRunner } from './support/in-process.js';
+import { runEmbedded, runEmbeddedBatch, sharedRunner } from './support/in-process.js';
 
 const runner = sharedRunner();
 
@@ -73,9 +73,20 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
     { timeout: 600_000 },
     async () => {
       const wrong: string[] = [];
-      for (const mutant of (await api.embedded()).mutants.filter((m) => !m.open)) {
-        const recorded = record!.mutants.find((m) => m.id === mutant.id)!.kills;
-        const report = await runEmbedded(runner(), api.id, args, mutant.id, mutant.global ? undefined : recorded.map((k) => k.check));
+      const mutants = (await api.embedded()).mutants.filter((m) => !m.open);
+      const killsOfRecord = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
+      const reports = await runEmbeddedBatch(
+        runner(),
+        api.id,
+        mutants.map((mutant) => ({
+          args,
+          mutantId: mutant.id,
+          ...(mutant.global ? {} : { checks: killsOfRecord(mutant.id).map((kill) => kill.check) }),
+        })),
+      );
+      for (const [i, mutant] of mutants.entries()) {
+        const recorded = killsOfRecord(mutant.id);
+        const report = reports[i]!;
         const kills = killsOf(report).map(killText).sort();
         const expected = recorded.map(killText).sort();
         if (JSON.stringify(kills) !== JSON.stringify(expected))
@@ -91,15 +102,30 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
     { timeout: 600_000 },
     async () => {
       const wrong: string[] = [];
-      for (const mutant of (await api.embedded()).mutants.filter((m) => m.open)) {
-        const report = await runEmbedded(runner(), api.id, args, mutant.id);
-        const warned = report.checks.filter((c) => c.status === 'warned');
+      const mutants = (await api.embedded()).mutants.filter((m) => m.open);
+      const reports = await runEmbeddedBatch(
+        runner(),
+        api.id,
+        mutants.map((mutant) => ({ args, mutantId: mutant.id })),
+      );
+      const warnedOf = reports.map((report) => report.checks.filter((c) => c.status === 'warned'));
+      for (const [i, mutant] of mutants.entries()) {
+        const report = reports[i]!;
+        const warned = warnedOf[i]!;
         if (report.exitCode !== 0 || warned.length === 0) wrong.push(`${mutant.id}: exit ${report.exitCode}, ${warned.length} warned`);
         for (const check of warned)
           if (check.failure?.basis.grade !== 'open') wrong.push(`${mutant.id}: ${check.id} warned on a ${check.failure?.basis.grade} rule`);
-        const strict = await runEmbedded(runner(), api.id, [...args, '--strict', '--only', familiesOf(warned.map((c) => c.id))], mutant.id);
-        if (strict.exitCode !== 1) wrong.push(`${mutant.id}: exit ${strict.exitCode} with --strict`);
       }
+      const strict = await runEmbeddedBatch(
+        runner(),
+        api.id,
+        mutants.map((mutant, i) => ({
+          args: [...args, '--strict', '--only', familiesOf(warnedOf[i]!.map((c) => c.id))],
+          mutantId: mutant.id,
+        })),
+      );
+      for (const [i, mutant] of mutants.entries())
+        if (strict[i]!.exitCode !== 1) wrong.push(`${mutant.id}: exit ${strict[i]!.exitCode} with --strict`);
       expect(wrong.join('\n')).toBe('');
     },
   );
@@ -109,9 +135,16 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
     { timeout: 300_000 },
     async () => {
       const wrong: string[] = [];
-      for (const mutant of (await api.embedded()).mutants.filter((m) => m.boundaryOnly)) {
-        const checks = record!.mutants.find((m) => m.id === mutant.id)!.kills.map((kill) => kill.check);
-        const report = await runEmbedded(runner(), api.id, [...args, '--no-boundary'], mutant.id, checks);
+      const mutants = (await api.embedded()).mutants.filter((m) => m.boundaryOnly);
+      const checksOf = (id: string) => record!.mutants.find((m) => m.id === id)!.kills.map((kill) => kill.check);
+      const reports = await runEmbeddedBatch(
+        runner(),
+        api.id,
+        mutants.map((mutant) => ({ args: [...args, '--no-boundary'], mutantId: mutant.id, checks: checksOf(mutant.id) })),
+      );
+      for (const [i, mutant] of mutants.entries()) {
+        const checks = checksOf(mutant.id);
+        const report = reports[i]!;
         const ran = report.checks.filter((c) => c.status === 'passed').map((c) => c.id);
         if (reported(report).length > 0) wrong.push(`${mutant.id} reported without the boundary phase: ${reported(report).join(', ')}`);
         if (ran.length !== checks.length) wrong.push(`${mutant.id}: of ${checks.join(', ')} only ${ran.join(', ') || 'none'} ran`);
@@ -125,17 +158,16 @@ describe.each(APIS.map((api) => [api.id, api] as const))('the %s mutant catalogu
   // the same checks on the same rules (each family's server is a process of its own).
   it.runIf(api.transport === 'mcp')('kills each mutant over stdio with the same checks and rules', { timeout: 600_000 }, async () => {
     const wrong: string[] = [];
-    for (const mutant of (await api.embedded()).mutants) {
-      const recorded = record!.mutants.find((m) => m.id === mutant.id)!.kills;
-      const report = await runEmbedded(
-        runner(),
-        api.id,
-        ['--stdio', ...args],
-        mutant.id,
-        recorded.map((k) => k.check),
-      );
-      const kills = killsOf(report).map(killText).sort();
-      const expected = recorded.map(killText).sort();
+    const mutants = (await api.embedded()).mutants;
+    const killsOfRecord = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
+    const reports = await runEmbeddedBatch(
+      runner(),
+      api.id,
+      mutants.map((mutant) => ({ args: ['--stdio', ...args], mutantId: mutant.id, checks: killsOfRecord(mutant.id).map((k) => k.check) })),
+    );
+    for (const [i, mutant] of mutants.entries()) {
+      const kills = killsOf(reports[i]!).map(killText).sort();
+      const expected = killsOfRecord(mutant.id).map(killText).sort();
       if (JSON.stringify(kills) !== JSON.stringify(expected))
         wrong.push(`${mutant.id} over stdio: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
     }

@@ -3,7 +3,6 @@
  * sweeps and the mutant catalogues would otherwise start a CLI (and a vitest) per run.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { ApiDescriptor } from '../../apis/descriptor.js';
 import { findApi } from '../../apis/registry.js';
 import { parseCli } from '../../cli/args.js';
 import { embeddedRun } from '../../cli/targets.js';
@@ -14,15 +13,10 @@ import { SuiteRunner } from '../../runner/run.js';
 export const SEEDS = Array.from({ length: 20 }, (_, i) => (i * 2_654_435_761 + 97) % 2 ** 31);
 
 /**
- * What a sweep (20 seeds, or a kill matrix) adds to the defaults, per API, to keep `npm test` in its
- * budget: 5 cases per property, and 10 for Grow CRM, whose stateful-only mutant needs them (measured at
- * the matrix's seed: every mutant killed as its kind says and every check evidenced at these counts,
- * one Grow CRM mutant surviving at 5). Twenty seeds still reach every check, and the boundary phase runs
- * first whatever --runs says. `clientele mutants` itself keeps the default 20.
+ * Random cases per property in the seed sweeps: the boundary phase runs every edge case on every seed
+ * whatever this says, so the sweeps add a few random cases per seed on top of covered edges.
  */
-export function sweepArgs(api: ApiDescriptor): string[] {
-  return ['--runs', api.id === 'growcrm' ? '10' : '5'];
-}
+export const SWEEP_RUNS = '3';
 
 /** A SuiteRunner opened before the file's tests and closed after them. */
 export function sharedRunner(): () => SuiteRunner {
@@ -39,10 +33,34 @@ export function sharedRunner(): () => SuiteRunner {
   };
 }
 
+/** One run of a batch: command-line options as a user would give them, a mutant, and (as a shard's part runs) only these checks. */
+export interface EmbeddedRun {
+  readonly args: readonly string[];
+  readonly mutantId?: string;
+  readonly checks?: readonly string[];
+}
+
 /**
- * One run against an embedded reference (or mutant), with command-line options as a user would give
- * them; `checks`: only these (ids), as a shard's part runs, in the families they belong to.
+ * Runs against embedded references (or mutants), each on its own target, all in one vitest run
+ * (`SuiteRunner.runBatch`): the suites' worker starts once for the lot.
  */
+export async function runEmbeddedBatch(runner: SuiteRunner, api: string, runs: readonly EmbeddedRun[]): Promise<RunReport[]> {
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const configs = [];
+    for (const { args, mutantId, checks } of runs) {
+      const { target, config } = await embeddedRun(parseCli(['run', ...args], {}), findApi(api), mutantId);
+      started.push(target);
+      const families = checks ? config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) : config.families;
+      configs.push({ config: checks ? { ...config, checks, families } : config });
+    }
+    return await runner.runBatch(configs);
+  } finally {
+    await Promise.all(started.map((target) => target.close()));
+  }
+}
+
+/** One run against an embedded reference (or mutant), with command-line options as a user would give them. */
 export async function runEmbedded(
   runner: SuiteRunner,
   api: string,
@@ -50,14 +68,6 @@ export async function runEmbedded(
   mutantId?: string,
   checks?: readonly string[],
 ): Promise<RunReport> {
-  const options = parseCli(['run', ...args], {});
-  const { target, config } = await embeddedRun(options, findApi(api), mutantId);
-  const confined = checks
-    ? { ...config, checks, families: config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) }
-    : config;
-  try {
-    return await runner.run(confined);
-  } finally {
-    await target.close();
-  }
+  const [report] = await runEmbeddedBatch(runner, api, [{ args, mutantId, checks }]);
+  return report!;
 }

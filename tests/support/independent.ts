@@ -62,10 +62,17 @@ export async function startIndependent(api: string): Promise<IndependentTarget> 
   }
 }
 
-/** One run against a server given by URL, with command-line options as a user would give them. */
-export async function runExternal(runner: SuiteRunner, api: string, args: readonly string[]): Promise<RunReport> {
-  const options = parseCli(['run', '--api', api, ...args], {});
-  if (!options.target) throw new Error('runExternal needs --target');
-  const config = externalConfig(options, findApi(api), { kind: 'url', url: options.target });
-  return runner.run(config, { targetLabel: `independent ${api}`, promises: (await findApi(api).specView()).basis.promises() });
+/** Runs against a server given by URL, one per list of command-line options as a user would give them, in one batch. */
+export async function runExternalBatch(runner: SuiteRunner, api: string, runs: readonly (readonly string[])[]): Promise<RunReport[]> {
+  const promises = (await findApi(api).specView()).basis.promises();
+  return runner.runBatch(
+    runs.map((args) => {
+      const options = parseCli(['run', '--api', api, ...args], {});
+      if (!options.target) throw new Error('runExternalBatch needs --target');
+      return {
+        config: externalConfig(options, findApi(api), { kind: 'url', url: options.target }),
+        meta: { targetLabel: `independent ${api}`, promises },
+      };
+    }),
+  );
 }

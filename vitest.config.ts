@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './tests/support/sequencer.js';
 
 // `npm test`: the project's own tests, in two projects. `unit` runs in seconds on its own
 // (`npx vitest run --project unit`); `integration` starts targets and runs the suites against them.
@@ -29,6 +30,7 @@ export default defineConfig({
     maxWorkers: 2,
     // A stray `.only` must not narrow CI.
     allowOnly: false,
+    sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...INTEGRATION, ...FULL] } },
       { extends: true, test: { name: 'integration', include: INTEGRATION } },

@@ -1,7 +1,34 @@
 #!/usr/bin/env node
-// Loads the TypeScript sources through tsx, so the CLI runs from a fresh clone without a build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, built by npm run build on install, start, test and pack). Where it is
+// missing, or older than a source file of a checkout being worked on, the TypeScript sources run
+// instead, through tsx, so a change is never tested stale.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SOURCES = ['adapters', 'apis', 'cli', 'engine', 'generators', 'model', 'protocols', 'reports', 'runner', 'suites', 'targets'];
+
+/** The newest modification time of the TypeScript sources (0 where there are none: an installed package). */
+function newestSource(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const built = join(root, 'dist', '.built');
+const fresh = existsSync(built) && statSync(built).mtimeMs >= Math.max(...SOURCES.map((dir) => newestSource(join(root, dir))));
+let main;
+if (fresh) {
+  ({ main } = await import('../dist/cli/main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

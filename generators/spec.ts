@@ -3,13 +3,13 @@
  * truth: validators (`validators.ts`) and arbitraries (`arbitraries.ts`) are both derived from here.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GRADES, type BasisEntry, type Grade } from '../engine/basis.js';
 import { ConfigError } from '../engine/failures.js';
+import { PROJECT_ROOT } from '../engine/root.js';
 
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { PROJECT_ROOT };
 
 /** Where an API's spec lives: the API id (it names bundles and generated code) and the file, relative to the project root. */
 export interface SpecSource {

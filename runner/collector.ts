@@ -20,9 +20,9 @@ function firstLine(text: string | undefined): string | undefined {
 }
 
 /** `interrupted`: why checks that never ran did not (the run was cancelled): they are blocked, not errored. */
-/** The family a suite file's checks belong to, from its name (`contract.suite.ts`). */
+/** The family a suite file's checks belong to, from its name (`contract.suite.ts`, or compiled `contract.suite.js`). */
 export function familyOfModule(moduleId: string): Family | undefined {
-  return FAMILIES.find((family) => moduleId.endsWith(`/${family}.suite.ts`));
+  return FAMILIES.find((family) => moduleId.endsWith(`/${family}.suite.ts`) || moduleId.endsWith(`/${family}.suite.js`));
 }
 
 /**

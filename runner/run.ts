@@ -2,27 +2,31 @@
  * Runs the vitest suites in `suites/` programmatically against one target and adds their results up
  * into a RunReport. The suites learn the run's config through vitest's `provide`.
  */
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createVitest, type TestCase, type TestModule, type TestSpecification, type Vitest } from 'vitest/node';
 import { targetLabel, type RunConfig } from '../engine/config.js';
 import { InternalError, TargetUnreachableError } from '../engine/failures.js';
 import { FAMILIES, type Family } from '../engine/families.js';
-import { PROJECT_ROOT } from '../generators/spec.js';
+import { MODULE_SUFFIX, PROJECT_ROOT } from '../engine/root.js';
 import { buildReport, errorReport, type RunMeta } from '../reports/build.js';
 import type { RunReport } from '../reports/model.js';
 import { checkId } from '../engine/records.js';
 import { collectResults, familyOfModule, toResult } from './collector.js';
 import { emitTo, type RunListener } from './events.js';
 
+/** The suite files beside this runner: the TypeScript sources, or the compiled ones in `dist/`. */
+const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..', 'suites');
+
 export function suiteFiles(families: readonly Family[]): string[] {
-  return families.map((family) => join(PROJECT_ROOT, 'suites', `${family}.suite.ts`));
+  return families.map((family) => join(SUITES, `${family}.suite${MODULE_SUFFIX}`));
 }
 
 /** Families run in their documented order (contract first), whatever vitest's cache says of durations. */
 class FamilyOrder {
   private static rank(spec: TestSpecification): number {
-    const at = FAMILIES.findIndex((family) => spec.moduleId.endsWith(`/${family}.suite.ts`));
-    return at < 0 ? FAMILIES.length : at;
+    const family = familyOfModule(spec.moduleId);
+    return family ? FAMILIES.indexOf(family) : FAMILIES.length;
   }
   shard(files: TestSpecification[]): TestSpecification[] {
     return files;
@@ -60,7 +64,7 @@ export class SuiteRunner {
       const vitest = await createVitest('test', {
         root: PROJECT_ROOT,
         config: false,
-        include: ['suites/*.suite.ts', 'tests/fixtures/*.suite.ts'],
+        include: [`${relative(PROJECT_ROOT, SUITES)}/*.suite${MODULE_SUFFIX}`, 'tests/fixtures/*.suite.ts'],
         watch: false,
         // Results are read from the run's outcome; vitest itself prints nothing.
         reporters: [progress],

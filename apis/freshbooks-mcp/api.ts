@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
+import { MODULE_SUFFIX } from '../../engine/root.js';
 
 const SPEC = { kind: 'mcp-tools', path: 'apis/freshbooks-mcp/tools.json' } as const;
 
@@ -57,7 +58,10 @@ export const freshbooksMcp: ApiDescriptor = {
       serveStdio: (mutantId) => target.serveOverStdio(mutantId),
       stdioCommand: (mutantId, unauthenticated) =>
         [
-          `node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`,
+          // Compiled, plain node; from the TypeScript sources, through tsx.
+          MODULE_SUFFIX === '.js'
+            ? `node ${JSON.stringify(fileURLToPath(new URL('./target/stdio.js', import.meta.url)))}`
+            : `node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`,
           mutantId ? `--mutant ${mutantId}` : '',
           unauthenticated ? '--unauthenticated' : '',
         ]

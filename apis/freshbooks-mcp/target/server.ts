@@ -15,6 +15,8 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../engine/root.js';
 import type { McpFaults } from './faults.js';
 import {
   BOOLEAN_FIELDS,
@@ -56,7 +58,7 @@ interface ToolDefinition {
 
 /** tools.json, the single source of truth, read once from beside this folder. */
 const TOOLS: readonly ToolDefinition[] = (
-  JSON.parse(readFileSync(new URL('../tools.json', import.meta.url), 'utf8')) as { tools: ToolDefinition[] }
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'apis', 'freshbooks-mcp', 'tools.json'), 'utf8')) as { tools: ToolDefinition[] }
 ).tools;
 
 /** What tools/list answers: tools.json's name, description and schemas, with the schema-drift faults applied. */

@@ -86,7 +86,7 @@ const HEX_LETTERS = 'αβγδεζηθικλμνξοπ';
 export const SCOPE_SUFFIX = new RegExp(`${SCOPE_MARK}[${HEX_LETTERS}]+$`);
 
 /** A numeric id far above any a target hands out in a run: an unknown id, probably, even on a shared target. */
-export function unlikelyNumericId(): string {
+function unlikelyNumericId(): string {
   return String(900_000_000 + Math.floor(Math.random() * 99_999_999));
 }
 

@@ -26,7 +26,7 @@ export interface CredentialOption {
   readonly help: string;
 }
 
-export interface MutantInfo {
+interface MutantInfo {
   readonly id: string;
   readonly description: string;
   /** Breaks every response (a wrong content type, a malformed body): any check fails on it. */

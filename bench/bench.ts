@@ -91,11 +91,14 @@ try {
       const share = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
       const suiteRate = rate(report.summary.requests, report.durationMs);
       const checkRate = rate(report.summary.requests, inChecks);
+      const boundaryLine =
+        `${boundary.cases} edge cases, ${boundary.requests} requests (${share(boundary.requests, report.summary.requests)} of the run's), ` +
+        `${boundary.ms} ms (${share(boundary.ms, inChecks)} of the time in checks)`;
       console.log(`clientele bench: ${descriptor.title}, embedded reference, seed 1, 20 runs per property
   suite:        ${report.summary.requests} requests in ${report.durationMs} ms wall = ${suiteRate} req/s (${checkRate} req/s inside checks, ${inChecks} ms)
   ${mcp?.bareLine ?? `bare undici:  ${count} keep-alive ${page.operation} requests`} = ${bareRate} req/s
   ratio:        suite/bare = ${(suiteRate / bareRate).toFixed(3)} wall, ${(checkRate / bareRate).toFixed(3)} inside checks
-  boundary:     ${boundary.cases} edge cases, ${boundary.requests} requests (${share(boundary.requests, report.summary.requests)} of the run's), ${boundary.ms} ms (${share(boundary.ms, inChecks)} of the time in checks)
+  boundary:     ${boundaryLine}
   spec view:    ${page.operation} page of ${response.body.length} bytes: decode ${decodeRate}/s, validate ${validateRate}/s
   outcome:      ${report.outcome}, ${report.summary.total.passed} checks passed; rss ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB
 ${mcp ? `${mcp.table}\n` : ''}`);
@@ -116,7 +119,9 @@ const bombRate = perSecond(100_000, () => {
   if (decodeXml(bomb).ok) throw new Error('entity bomb accepted');
 });
 console.log(
-  `entity bomb:  refused ${bombRate}/s over 100000 decodes, heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024)} MiB; peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  `entity bomb:  refused ${bombRate}/s over 100000 decodes, ` +
+    `heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024)} MiB; ` +
+    `peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
 );
 
 // Sharding: the same Grow CRM run as 1, 2 and 4 processes side by side against one target process,

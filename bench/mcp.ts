@@ -19,8 +19,8 @@ import type { CredentialRef, WireRequest } from '../engine/exchange.js';
 import type { CredentialResolver } from '../engine/transport.js';
 import { McpTransport } from '../protocols/mcp/transport.js';
 
-export const CALLS = 500;
-export const WARMUP = 50;
+const CALLS = 500;
+const WARMUP = 50;
 /** Clients created (untimed) on each connection before the timed calls; client_list asks for a page of this many. */
 const SEEDED = 15;
 /** Every single call, connect and close waits at most this long. */
@@ -241,7 +241,8 @@ export async function benchMcp(on?: { readonly target: TargetAddress; readonly c
     `MCP tool calls: freshbooks-mcp reference on 127.0.0.1, one connection per row, sequential, ${CALLS} calls per tool after ${WARMUP} warm-up (req/s)`,
     `  ${'path'.padEnd(width)}  ${'client_single'.padStart(13)}  ${`client_list(${SEEDED})`.padStart(15)}`,
     ...rows.map((r) => `  ${r.label.padEnd(width)}  ${String(r.single).padStart(13)}  ${String(r.list).padStart(15)}`),
-    `  McpTransport/bare SDK: HTTP ${ratio(mcpHttp.single, sdkHttp.single)} single, ${ratio(mcpHttp.list, sdkHttp.list)} list; stdio ${ratio(mcpStdio.single, sdkStdio.single)} single, ${ratio(mcpStdio.list, sdkStdio.list)} list (${ms} ms)`,
+    `  McpTransport/bare SDK: HTTP ${ratio(mcpHttp.single, sdkHttp.single)} single, ${ratio(mcpHttp.list, sdkHttp.list)} list; ` +
+      `stdio ${ratio(mcpStdio.single, sdkStdio.single)} single, ${ratio(mcpStdio.list, sdkStdio.list)} list (${ms} ms)`,
   ].join('\n');
   return { bareRate: sdkHttp.list, bareLine: `bare SDK:     ${CALLS} client_list calls, one Streamable HTTP session`, table, ms };
 }

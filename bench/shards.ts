@@ -104,7 +104,10 @@ export async function benchShards(api = 'growcrm', runs = 20, counts: readonly n
       if (count === 1) single = wall;
       const total = report.summary.total;
       console.log(
-        `shards ${api}, ${runs} runs, target ${where}: N=${count} ${(wall / 1000).toFixed(1)} s wall${count > 1 ? `, speed-up ${(single / wall).toFixed(2)}x` : ''}; ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped, ${report.summary.requests} requests; exit codes ${codes.join(',')}`,
+        `shards ${api}, ${runs} runs, target ${where}: N=${count} ${(wall / 1000).toFixed(1)} s wall` +
+          `${count > 1 ? `, speed-up ${(single / wall).toFixed(2)}x` : ''}; ` +
+          `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped, ${report.summary.requests} requests; ` +
+          `exit codes ${codes.join(',')}`,
       );
     }
   } finally {

@@ -11,7 +11,7 @@ import { FAMILIES, FAMILY_ALIASES, type Family } from '../engine/families.js';
 import { parseShard, type Shard } from '../runner/shard.js';
 
 /** Every credential option of every API, once per flag (APIs that share `--token` share the option). */
-export const CREDENTIAL_OPTIONS: readonly CredentialOption[] = APIS.flatMap((api) => api.credentials).filter(
+const CREDENTIAL_OPTIONS: readonly CredentialOption[] = APIS.flatMap((api) => api.credentials).filter(
   (option, i, all) => all.findIndex((other) => other.flag === option.flag) === i,
 );
 
@@ -121,20 +121,8 @@ Exit codes:
 Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;
 }
 
-export const COMMANDS = [
-  'run',
-  'promises',
-  'mutants',
-  'cleanup',
-  'serve',
-  'init',
-  'baseline',
-  'merge',
-  'replay',
-  'help',
-  'version',
-] as const;
-export type Command = (typeof COMMANDS)[number];
+const COMMANDS = ['run', 'promises', 'mutants', 'cleanup', 'serve', 'init', 'baseline', 'merge', 'replay', 'help', 'version'] as const;
+type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
   readonly command: Command;
@@ -208,7 +196,7 @@ function integer(name: string, value: string | undefined, fallback: number, min:
 }
 
 /** The default run budget: long enough for any honest target at the default runs, short enough for a CI job. */
-export const DEFAULT_MAX_DURATION_MS = 15 * 60_000;
+const DEFAULT_MAX_DURATION_MS = 15 * 60_000;
 
 /** `90s`, `15m`, `1h` or plain milliseconds. */
 function duration(name: string, value: string | undefined, fallback: number): number {

@@ -45,7 +45,7 @@ export function readReport(path: string): RunReport {
 }
 
 /** The report.json files a path names: the file itself, or those in a directory and its subdirectories. */
-export function reportFiles(path: string): string[] {
+function reportFiles(path: string): string[] {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
   if (!statSync(path).isDirectory()) return [path];
   const own = join(path, 'report.json');

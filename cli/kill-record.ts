@@ -17,7 +17,7 @@ export interface KillRecord {
   readonly mutants: readonly { readonly id: string; readonly kills: readonly Kill[] }[];
 }
 
-export function recordPath(api: string): string {
+function recordPath(api: string): string {
   return join(PROJECT_ROOT, 'apis', api, 'kill-matrix.json');
 }
 

@@ -15,7 +15,7 @@ import { FAMILIES } from '../engine/families.js';
 import { recordOf, writeRecord } from './kill-record.js';
 import type { CheckEvidence, Kill, KillMatrix, MutantVerdict, RunReport } from '../reports/model.js';
 
-export type { CheckEvidence, KillMatrix, MutantVerdict } from '../reports/model.js';
+export type { KillMatrix, MutantVerdict } from '../reports/model.js';
 import { SuiteRunner } from '../runner/run.js';
 import { htmlFormat } from '../reports/formats/html.js';
 import type { CliOptions } from './args.js';
@@ -140,7 +140,9 @@ export function renderMatrix(matrix: KillMatrix): string {
   const kind = (m: MutantVerdict) => [m.global && 'global', m.open && 'open', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ');
   const rows = matrix.mutants.map(
     (m) =>
-      `${m.id.padEnd(width)}  ${(isKilled(m) ? 'killed' : 'SURVIVED').padEnd(9)}${String(m.failedChecks.length).padStart(3)} failed ${String(m.warnedChecks.length).padStart(3)} warned${kind(m) ? ` (${kind(m)})` : ''}`,
+      `${m.id.padEnd(width)}  ${(isKilled(m) ? 'killed' : 'SURVIVED').padEnd(9)}` +
+      `${String(m.failedChecks.length).padStart(3)} failed ${String(m.warnedChecks.length).padStart(3)} warned` +
+      `${kind(m) ? ` (${kind(m)})` : ''}`,
   );
   const unproven = unprovenChecks(matrix);
   const wrong = misjudged(matrix);
@@ -150,9 +152,11 @@ export function renderMatrix(matrix: KillMatrix): string {
     `kill matrix: ${matrix.api}, seed ${matrix.seed}, ${matrix.runs} runs per property`,
     `${'mutant'.padEnd(width)}  verdict  checks`,
     ...rows,
-    `reference: ${ref.passed} passed, ${ref.failed} failed, ${ref.warned} warned, ${ref.errored} errored; mutants: ${matrix.mutants.length - survivors}/${matrix.mutants.length} killed`,
+    `reference: ${ref.passed} passed, ${ref.failed} failed, ${ref.warned} warned, ${ref.errored} errored; ` +
+      `mutants: ${matrix.mutants.length - survivors}/${matrix.mutants.length} killed`,
     ...(wrong.length ? [`misjudged: ${wrong.join('; ')}`] : []),
-    `checks: ${matrix.evidence.length - unproven.length}/${matrix.evidence.length} failed by a non-global mutant or allow-listed${unproven.length ? `; no evidence for: ${unproven.join(', ')}` : ''}`,
+    `checks: ${matrix.evidence.length - unproven.length}/${matrix.evidence.length} failed by a non-global mutant or allow-listed` +
+      `${unproven.length ? `; no evidence for: ${unproven.join(', ')}` : ''}`,
   ].join('\n');
 }
 
@@ -162,7 +166,9 @@ function renderMarkdown(matrix: KillMatrix): string {
   const lines = [
     `# Kill matrix: ${matrix.api}`,
     '',
-    `Seed ${matrix.seed}, ${matrix.runs} runs per property. Reference: ${matrix.reference.passed} passed, ${matrix.reference.failed} failed, ${matrix.reference.warned} warned, ${matrix.reference.errored} errored.`,
+    `Seed ${matrix.seed}, ${matrix.runs} runs per property. ` +
+      `Reference: ${matrix.reference.passed} passed, ${matrix.reference.failed} failed, ` +
+      `${matrix.reference.warned} warned, ${matrix.reference.errored} errored.`,
     '',
     '## Mutants',
     '',
@@ -170,7 +176,9 @@ function renderMarkdown(matrix: KillMatrix): string {
     '|---|---|---|---|---|',
     ...matrix.mutants.map(
       (m) =>
-        `| ${m.id} | ${cell(m.description)} | ${[m.global && 'global', m.open && 'open', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ')} | ${m.failedChecks.join('<br>') || (isKilled(m) ? '' : '**survived**')} | ${m.warnedChecks.join('<br>')} |`,
+        `| ${m.id} | ${cell(m.description)} | ` +
+        `${[m.global && 'global', m.open && 'open', m.boundaryOnly && 'boundary only'].filter(Boolean).join(', ')} | ` +
+        `${m.failedChecks.join('<br>') || (isKilled(m) ? '' : '**survived**')} | ${m.warnedChecks.join('<br>')} |`,
     ),
     '',
     '## Checks',

@@ -135,7 +135,10 @@ function replayable(report: RunReport, only: string | undefined, path: string): 
       );
     if (!isReplayable(named))
       throw new UsageError(
-        `--check ${only} is ${named.status} in ${path}${named.status === 'failed' || named.status === 'warned' ? ' but recorded no requests to replay' : '; only failed or warned checks can be replayed'}`,
+        `--check ${only} is ${named.status} in ${path}` +
+          (named.status === 'failed' || named.status === 'warned'
+            ? ' but recorded no requests to replay'
+            : '; only failed or warned checks can be replayed'),
       );
     return [wellFormed(named)];
   }

@@ -6,7 +6,7 @@ import { UsageError } from '../engine/failures.js';
 import { shellQuote } from '../protocols/http/curl.js';
 import type { CliOptions } from './args.js';
 
-export function makeConfig(
+function makeConfig(
   options: CliOptions,
   api: Pick<ApiDescriptor, 'id' | 'families'>,
   target: TargetAddress,

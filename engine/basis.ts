@@ -40,7 +40,7 @@ export function severityOf(basis: Basis): Severity {
 }
 
 /** Whether a grade makes a broken rule fail the run. */
-export function binds(grade: Grade): grade is BindingGrade {
+function binds(grade: Grade): grade is BindingGrade {
   return grade !== 'open';
 }
 
@@ -48,7 +48,7 @@ export function binds(grade: Grade): grade is BindingGrade {
 export type BindingEntry = BasisEntry & { readonly grade: BindingGrade };
 
 /** What a rule rests on when an API's spec records nothing for it: never a failure. */
-export function unrecorded(rule: string): Basis {
+function unrecorded(rule: string): Basis {
   return { grade: 'open', says: `no document states what rule ${rule} checks`, source: 'nowhere (not recorded in the spec)' };
 }
 

@@ -66,7 +66,7 @@ export interface WireResponse {
 }
 
 /** Why no usable response arrived. `connection` means the target is unreachable (exit 3). */
-export type TransportErrorKind = 'timeout' | 'too-large' | 'connection' | 'protocol' | 'rate-limited';
+type TransportErrorKind = 'timeout' | 'too-large' | 'connection' | 'protocol' | 'rate-limited';
 
 export interface TransportError {
   readonly kind: TransportErrorKind;

@@ -88,7 +88,8 @@ export class RunGuard {
     } else {
       const seconds = Math.round(this.limits.slowAnswerMs / 100) / 10;
       this.stop(
-        `the target is too slow to test within a run's budget: ${count} answers in a row took ${seconds} s or more, or never came (--timeout sets the pace allowed: half of it)`,
+        `the target is too slow to test within a run's budget: ${count} answers in a row took ${seconds} s or more, or never came ` +
+          '(--timeout sets the pace allowed: half of it)',
       );
     }
   }

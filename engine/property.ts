@@ -38,7 +38,7 @@ export interface PropertyRun {
 }
 
 /** A deterministic edge case a property runs before its random ones, named for the report. */
-export interface Boundary<T> {
+interface Boundary<T> {
   readonly name: string;
   readonly value: T;
 }

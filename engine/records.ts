@@ -5,7 +5,7 @@
 import type { Basis, Severity } from './basis.js';
 import type { Expectation, ReproductionStep, WireRequest } from './exchange.js';
 
-export interface Reproduction {
+interface Reproduction {
   /** One step per exchange of the (shrunk) case, in order; credentials named by variable, never written. */
   readonly steps: readonly ReproductionStep[];
   /** The CLI line that replays the property with the same seed. */

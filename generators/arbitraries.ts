@@ -21,7 +21,7 @@ export const DEFAULT_STRINGS: StringConstraints = {
 
 export type RefResolver = (ref: string) => JsonSchema;
 
-export function checkStringConstraints(strings: StringConstraints): void {
+function checkStringConstraints(strings: StringConstraints): void {
   if (strings.alphabet.length === 0) throw new RangeError('strings.alphabet must not be empty');
   if (!Number.isInteger(strings.minLength) || strings.minLength < 0) throw new RangeError('strings.minLength must be an integer >= 0');
   if (!Number.isInteger(strings.maxLength) || strings.maxLength < strings.minLength) {
@@ -129,7 +129,7 @@ export function flattenSchema(schema: JsonSchema, resolve: RefResolver): JsonSch
  * `allOf` of object schemas as one schema: properties and required keys united (later branches win
  * for a property named twice). Enough for the request bodies the specs describe.
  */
-export function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema {
+function mergeAllOf(schema: JsonSchema, resolve: RefResolver): JsonSchema {
   const { allOf, ...rest } = schema;
   const merged: JsonSchema = {
     ...rest,
@@ -232,7 +232,7 @@ const BOUNDARY_EMAILS: readonly NamedValue<string>[] = [
 ];
 
 /** Whether a value satisfies a string schema's length, pattern and (simple) email format. */
-export function fitsStringSchema(schema: JsonSchema, value: string): boolean {
+function fitsStringSchema(schema: JsonSchema, value: string): boolean {
   const length = [...value].length;
   if (typeof schema.minLength === 'number' && length < schema.minLength) return false;
   if (typeof schema.maxLength === 'number' && length > schema.maxLength) return false;

@@ -6,16 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError } from '../engine/failures.js';
 import { entriesAt, specPath, type JsonSchema, type SpecSource } from './spec.js';
-import { exportName, loadStandalone, wrap, writeStandalone, type ValidatorSet } from './validators.js';
+import { exportName, loadStandalone, writeStandalone, type ValidatorSet } from './validators.js';
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 
 /** One documented error of a tool: its JSON-RPC code, the condition the docs give, and the rule it grounds. */
-export interface ToolError {
+interface ToolError {
   readonly code: number;
   readonly condition: string;
   readonly rule?: string;
@@ -82,7 +82,7 @@ export function mcpBasisEntries(source: SpecSource): BasisEntry[] {
   return entries;
 }
 
-export const inputKey = (tool: string): string => `input:${tool}`;
+const inputKey = (tool: string): string => `input:${tool}`;
 export const outputKey = (tool: string): string => `output:${tool}`;
 
 /** Drops what is there for people (`x-` annotations, examples): ajv's strict mode refuses unknown keywords. */
@@ -126,12 +126,6 @@ export function generateMcpValidators(source: SpecSource): string {
     throw new ConfigError(`spec ${source.path} does not compile: ${(error as Error).message.split('\n')[0]}`);
   }
   return writeStandalone(source, compiled.ajv, compiled.ids);
-}
-
-/** Compiled in memory: for tests that hold the generated code to the same contract. */
-export function runtimeMcpValidators(source: SpecSource): ValidatorSet {
-  const { ajv, ids } = compile(source, false);
-  return wrap(new Map(Object.values(ids).map((key) => [key, ajv.getSchema(key) as ValidateFunction])));
 }
 
 export function standaloneMcpValidators(source: SpecSource): Promise<ValidatorSet> {

@@ -42,7 +42,7 @@ export function generatedValidatorsPath(api: string): string {
 }
 
 /** Every schema of the spec, keyed as above, with its own `$id` so standalone code can name it. */
-export function collectSchemas(source: SpecSource): Map<string, JsonSchema> {
+function collectSchemas(source: SpecSource): Map<string, JsonSchema> {
   const schemas = new Map<string, JsonSchema>();
   for (const op of indexOperations(source).values()) {
     if (op.requestSchema) schemas.set(requestKey(op.operationId), op.requestSchema);
@@ -76,7 +76,7 @@ export function compileAll(source: SpecSource, forStandalone: boolean) {
   return { ajv, ids };
 }
 
-export function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).slice(0, 10).map((e) => {
     const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
     return `${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
@@ -84,14 +84,14 @@ export function formatErrors(errors: readonly ErrorObject[] | null | undefined):
 }
 
 /** Where each problem is, for grading it by the schema node it breaks (every problem, not only the ten shown). */
-export function locationsOf(errors: readonly ErrorObject[] | null | undefined): SchemaLocation[] {
+function locationsOf(errors: readonly ErrorObject[] | null | undefined): SchemaLocation[] {
   return (errors ?? []).map((e) => ({
     instancePath: e.instancePath,
     ...(e.keyword === 'required' ? { missingProperty: String(e.params.missingProperty) } : {}),
   }));
 }
 
-export function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
+function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
   return {
     keys: [...functions.keys()],
     has: (key) => functions.has(key),

@@ -24,7 +24,7 @@ import { PROJECT_ROOT, basisEntry, oneLineText } from './spec.js';
 import { openOfAll } from './schema-grades.js';
 import type { ValidationResult } from './validators.js';
 
-export interface XsdOperation {
+interface XsdOperation {
   readonly name: string;
   /** The complex type of the `<request>` element. */
   readonly requestType: string;
@@ -47,7 +47,10 @@ export interface XsdSpec {
   /** Validates a response document (raw text): status="fail" against the fail envelope, anything else against the operation's ok response. */
   validateResponse(operation: string, text: string): ValidationResult;
   validateRequest(operation: string, text: string): ValidationResult;
-  /** A JSON-Schema-like description {type:'string', minLength?, maxLength?, pattern?, enum?, format?} of the simple type of element `element` inside complex type `typeName`, for value generation. */
+  /**
+   * A JSON-Schema-like description {type:'string', minLength?, maxLength?, pattern?, enum?, format?} of the
+   * simple type of element `element` inside complex type `typeName`, for value generation.
+   */
   stringSchema(typeName: string, element: string): Record<string, unknown>;
   /** The element names a complex type allows (e.g. the fields of a client). */
   elementNames(typeName: string): readonly string[];

@@ -37,7 +37,7 @@ export interface FilterFacts {
   readonly scopedAtEnd?: readonly string[];
 }
 
-export interface PagingFacts {
+interface PagingFacts {
   /** The largest page: the documented one, or (an assumption) the largest the suites ask for. */
   readonly maxPerPage: Fact<number>;
   /** The documented page size when a list names none; absent when the docs are silent. */
@@ -47,14 +47,14 @@ export interface PagingFacts {
 }
 
 /** A list order the docs promise without being asked (Classic: descending client_id). */
-export interface ListOrder {
+interface ListOrder {
   readonly description: string;
   /** Whether `a` may come before `b`. */
   inOrder(a: ClientRecord, b: ClientRecord): boolean;
 }
 
 /** Lists that sort by a chosen column in a chosen order (Grow CRM). */
-export interface SortFacet {
+interface SortFacet {
   readonly columns: readonly SortColumn[];
   readonly defaultOrder: SortOrder;
 }
@@ -73,7 +73,7 @@ export type DeletionFacet =
  * A key a create leaves out takes other fields' values, joined by a space (Classic: username = email;
  * Grow CRM: company name = "first_name last_name").
  */
-export interface CreateDefault {
+interface CreateDefault {
   /** The snapshot key that takes the default. */
   readonly key: string;
   /** The fields whose values it takes, in order. */

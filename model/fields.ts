@@ -8,7 +8,7 @@
  * `text`: a string; `set`: an unordered set of strings (tags); `enum`: one of `values` (a status); `ref`:
  * the id of something else (a category, a user), which the suites never invent, only learn from answers.
  */
-export type FieldKind = 'text' | 'set' | 'enum' | 'ref';
+type FieldKind = 'text' | 'set' | 'enum' | 'ref';
 
 export interface FieldSpec {
   /** The model's name for it, e.g. `firstName`, `companyName`, `tags`. */

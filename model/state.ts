@@ -16,10 +16,6 @@ export interface ModelState {
 
 export const EMPTY_STATE: ModelState = { clients: [], gone: [] };
 
-export function find(state: ModelState, id: string): ModelClient | undefined {
-  return state.clients.find((client) => client.id === id);
-}
-
 function replace(state: ModelState, id: string, change: (client: ModelClient) => ModelClient): ModelState {
   return { ...state, clients: state.clients.map((client) => (client.id === id ? change(client) : client)) };
 }

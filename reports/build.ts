@@ -14,7 +14,7 @@ export interface RunMeta {
   readonly promises?: readonly BindingEntry[];
 }
 
-export function summarize(checks: readonly CheckResult[], covered: readonly Family[] = FAMILIES): RunReport['summary'] {
+function summarize(checks: readonly CheckResult[], covered: readonly Family[] = FAMILIES): RunReport['summary'] {
   const empty = (): FamilySummary => ({ passed: 0, warned: 0, failed: 0, errored: 0, skipped: 0, blocked: 0 });
   const names = FAMILIES.filter((f) => covered.includes(f) || checks.some((check) => check.family === f));
   const families = Object.fromEntries(names.map((f) => [f, empty()])) as Record<Family, { -readonly [K in keyof FamilySummary]: number }>;
@@ -33,7 +33,7 @@ export function summarize(checks: readonly CheckResult[], covered: readonly Fami
 
 /** The report of a run that a ClienteleError stopped: no checks, or those run before, and why. */
 /** Every documented promise with the checks that evaluated one of its rules, and what they found. */
-export function promiseRows(promises: readonly BindingEntry[], checks: readonly CheckResult[]): PromiseRow[] {
+function promiseRows(promises: readonly BindingEntry[], checks: readonly CheckResult[]): PromiseRow[] {
   return promises.map((promise) => {
     const enforcing = checks.filter((check) => check.rules?.some((rule) => promise.rules.includes(rule)));
     const broken = enforcing.some((check) => check.status === 'failed' && check.failure && promise.rules.includes(check.failure.basisRule));

@@ -5,7 +5,7 @@
  * are paired in order, so any input costs at most linear time plus the cap.
  */
 
-export interface DiffSegment {
+interface DiffSegment {
   readonly text: string;
   /** Whether this part differs from the other side. */
   readonly changed: boolean;

@@ -7,7 +7,7 @@ import type { Family } from '../engine/families.js';
 import type { FailureRecord } from '../engine/records.js';
 
 export { FAMILIES, type Family } from '../engine/families.js';
-export type { FailureRecord, Reproduction } from '../engine/records.js';
+export type { FailureRecord } from '../engine/records.js';
 
 /**
  * `warned`: only open rules were broken (the failure record says which, with severity `warning`);
@@ -105,7 +105,7 @@ export interface RunReport {
   readonly killMatrix?: KillMatrix;
 }
 
-export interface ShardInfo {
+interface ShardInfo {
   /** 1-based. */
   readonly index: number;
   readonly count: number;
@@ -121,7 +121,7 @@ export interface BaselineEntry {
   readonly reason?: string;
 }
 
-export interface BaselineVerdict {
+interface BaselineVerdict {
   /** The baseline file as given. */
   readonly file: string;
   /** Failed checks the baseline expects: they do not fail the gate. */

@@ -208,7 +208,8 @@ export function gateLines(report: Readonly<RunReport>): string[] {
   const baseline = report.baseline;
   if (baseline) {
     lines.push(
-      `baseline ${baseline.file}: ${baseline.expected.length} expected failure${baseline.expected.length === 1 ? '' : 's'}, ${baseline.unexpected.length} not in it`,
+      `baseline ${baseline.file}: ${baseline.expected.length} expected failure${baseline.expected.length === 1 ? '' : 's'}, ` +
+        `${baseline.unexpected.length} not in it`,
     );
     if (baseline.stale.length)
       lines.push(

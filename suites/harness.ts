@@ -111,7 +111,7 @@ function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise
   return outcome;
 }
 
-export interface SuiteEnv {
+interface SuiteEnv {
   readonly config: RunConfig;
   readonly family: Family;
   /** Which run of the batch this is (0 for a single run). */
@@ -120,7 +120,7 @@ export interface SuiteEnv {
   readonly api: ClientApi;
 }
 
-export interface CheckOptions {
+interface CheckOptions {
   /** Creates, updates or deletes on the target: skipped under `--read-only`. */
   readonly writes: boolean;
   /** Behaviours this check relies on; when one fails, the check is blocked instead of failing for its sake. */

@@ -1,7 +1,7 @@
 /** List paging as both FreshBooks APIs do it, with switches for the paging faults of their mutants. */
 
 /** per_page above this is served as this. */
-export const MAX_PER_PAGE = 100;
+const MAX_PER_PAGE = 100;
 
 /** Each switch turns on one paging fault; none set is the correct behaviour. */
 export interface PagingFaults {

@@ -522,19 +522,23 @@ describe('where the promises stand', () => {
     }
   });
 
-  it('grades every REST rule as REST_GRADES says: the meaning of page, per_page, total, the filters, an update and a delete by update binds; only case, which 4xx and the like are open', async () => {
-    const book = (await findApi('freshbooks-rest').specView()).basis;
-    const recorded = [...new Set(book.entries.flatMap((entry) => entry.rules))].sort();
-    expect(recorded).toEqual(Object.keys(REST_GRADES).sort());
-    expect(Object.fromEntries(recorded.map((rule) => [rule, book.of(rule).grade]))).toEqual(REST_GRADES);
-    // No pagination, filtering, partial-update or deletion semantics rests on open (which 4xx refuses a page is no semantics).
-    const semantic = /^(pagination|filtering|partial-update|deletion|stateful)\//;
-    const open = recorded.filter((rule) => semantic.test(rule) && !rule.endsWith('-status') && book.of(rule).grade === 'open');
-    expect(open).toEqual(['deletion/gone', 'deletion/id-not-reused', 'filtering/case', 'pagination/order'].sort());
-    expect(book.of('errors/unknown-id')).toMatchObject({ grade: 'stated', says: 'Request failed with status_code: 404' });
-    expect(book.of('errors/unauthorized')).toMatchObject({ grade: 'stated', says: 'Request failed with status_code: 401' });
-    expect(book.of('pagination/per-page-cap')).toMatchObject({ grade: 'stated', source: 'FreshBooks REST API, Clients (paging)' });
-  });
+  it(
+    'grades every REST rule as REST_GRADES says: the meaning of page, per_page, total, the filters, an update and a delete by update binds; ' +
+      'only case, which 4xx and the like are open',
+    async () => {
+      const book = (await findApi('freshbooks-rest').specView()).basis;
+      const recorded = [...new Set(book.entries.flatMap((entry) => entry.rules))].sort();
+      expect(recorded).toEqual(Object.keys(REST_GRADES).sort());
+      expect(Object.fromEntries(recorded.map((rule) => [rule, book.of(rule).grade]))).toEqual(REST_GRADES);
+      // No pagination, filtering, partial-update or deletion semantics rests on open (which 4xx refuses a page is no semantics).
+      const semantic = /^(pagination|filtering|partial-update|deletion|stateful)\//;
+      const open = recorded.filter((rule) => semantic.test(rule) && !rule.endsWith('-status') && book.of(rule).grade === 'open');
+      expect(open).toEqual(['deletion/gone', 'deletion/id-not-reused', 'filtering/case', 'pagination/order'].sort());
+      expect(book.of('errors/unknown-id')).toMatchObject({ grade: 'stated', says: 'Request failed with status_code: 404' });
+      expect(book.of('errors/unauthorized')).toMatchObject({ grade: 'stated', says: 'Request failed with status_code: 401' });
+      expect(book.of('pagination/per-page-cap')).toMatchObject({ grade: 'stated', source: 'FreshBooks REST API, Clients (paging)' });
+    },
+  );
 
   it('cites the REST documents by their public names, and every meaning its convention', () => {
     for (const entry of basisEntries(REST_SPEC).filter((e) => e.grade !== 'open')) {

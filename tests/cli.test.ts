@@ -194,7 +194,9 @@ describe('FreshBooks Classic against a server given by URL', () => {
 
   /** Clients in a folder whose notes carry a clientele run tag. */
   async function tagged(folder: string): Promise<number> {
-    const body = `<?xml version="1.0" encoding="utf-8"?><request method="client.list"><notes>clientele-</notes><folder>${folder}</folder><per_page>1</per_page></request>`;
+    const body =
+      '<?xml version="1.0" encoding="utf-8"?><request method="client.list"><notes>clientele-</notes>' +
+      `<folder>${folder}</folder><per_page>1</per_page></request>`;
     const res = await fetch(target.url, {
       method: 'POST',
       body,

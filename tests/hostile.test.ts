@@ -185,7 +185,9 @@ describe('hostile XML (FreshBooks Classic) becomes failures, never expansion or 
     for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
     return `<?xml version="1.0"?>\n<!DOCTYPE response [${entities.join('')}]>\n<response status="ok"><client_id>&l9;</client_id></response>`;
   };
-  const externalEntity = `<?xml version="1.0"?>\n<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<response status="ok"><client_id>&xxe;</client_id></response>`;
+  const externalEntity =
+    '<?xml version="1.0"?>\n<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n' +
+    '<response status="ok"><client_id>&xxe;</client_id></response>';
 
   async function runClassic(url: string) {
     const dir = tempDir('hostile-xml');

@@ -316,7 +316,8 @@ describe('the HTML report page', () => {
   it('shows the promise a failure enforces, its facts, the response and the server log', () => {
     const failed = elements(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/, '</details>')[0]!;
     expect(failed).toContain(
-      `<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the client ${shown('basis-says')}</blockquote>\n<cite>${shown('basis-source')}</cite>`,
+      `<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the client ${shown('basis-says')}</blockquote>\n` +
+        `<cite>${shown('basis-source')}</cite>`,
     );
     for (const fact of ['Severity', 'Rule', 'Operation', 'Seed', 'Path', 'Boundary']) expect(failed).toContain(`<dt>${fact}</dt>`);
     expect(failed).toContain('<p class="status-line">HTTP 200, application/json</p>');
@@ -344,10 +345,13 @@ describe('the HTML report page', () => {
   it('sets expected and actual side by side, one row per line, the differing parts marked', () => {
     const failed = elements(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/, '</details>')[0]!;
     expect(failed).toContain(
-      '<div class="diff-row diff-head" role="row"><div class="diff-cell" role="columnheader">Expected</div><div class="diff-cell" role="columnheader">Actual</div></div>',
+      '<div class="diff-row diff-head" role="row"><div class="diff-cell" role="columnheader">Expected</div>' +
+        '<div class="diff-cell" role="columnheader">Actual</div></div>',
     );
     expect(failed).toContain(
-      '<div class="diff-row diff-changed"><div class="diff-cell diff-expected">  &quot;lastName&quot;: &quot;<mark>Q6</mark>&quot;,</div><div class="diff-cell diff-actual">  &quot;lastName&quot;: &quot;<mark>fqKWtD</mark>&quot;,</div></div>',
+      '<div class="diff-row diff-changed">' +
+        '<div class="diff-cell diff-expected">  &quot;lastName&quot;: &quot;<mark>Q6</mark>&quot;,</div>' +
+        '<div class="diff-cell diff-actual">  &quot;lastName&quot;: &quot;<mark>fqKWtD</mark>&quot;,</div></div>',
     );
     expect(failed).toContain(
       '<div class="diff-row diff-same"><div class="diff-cell diff-expected">  &quot;firstName&quot;: &quot;Ada&quot;,</div>',
@@ -365,7 +369,8 @@ describe('the HTML report page', () => {
     expect(section).toMatch(/<tr class="mutant-survived"><td><code>&quot;&#39;&amp;&lt;x&gt;mutant-id/);
     expect(section).toContain('<span class="tag" title="breaks every response: proves nothing about one check">global</span>');
     expect(section).toContain(
-      '<span class="tag" title="breaks an open rule only: should warn, not fail">open</span> <span class="tag" title="only a boundary case reaches it">boundary only</span>',
+      '<span class="tag" title="breaks an open rule only: should warn, not fail">open</span> ' +
+        '<span class="tag" title="only a boundary case reaches it">boundary only</span>',
     );
     expect(section).toContain(
       '<th scope="col" class="mutant-col global" title="Every answer says text/plain."><span>wrong-content-type</span></th>',

@@ -289,7 +289,11 @@ describe('ids a fresh server hands out: a REST property failure judged over seve
     const result = await replay({ report, target: urlOf(reference), credentials: credentialsOf(reference) });
     expect(result.code).toBe(0);
     expect(result.out[0]).toMatch(
-      /^~ changed {2}partial-update\/.* — step \d+ of \d+ \(getClient\): HTTP 200 with a different body; partial-update\/untouched is judged over several answers; to judge it, re-run: npx clientele run --api freshbooks-rest --mutant update-wipes-unreferenced .*--seed 7 --only partial-update$/,
+      new RegExp(
+        String.raw`^~ changed {2}partial-update\/.* — step \d+ of \d+ \(getClient\): HTTP 200 with a different body; ` +
+          String.raw`partial-update\/untouched is judged over several answers; to judge it, re-run: ` +
+          String.raw`npx clientele run --api freshbooks-rest --mutant update-wipes-unreferenced .*--seed 7 --only partial-update$`,
+      ),
     );
     expect(result.out.at(-1)).toMatch(/: 2 changed$/);
   });

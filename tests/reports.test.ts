@@ -84,7 +84,9 @@ const CHECKS: CheckResult[] = [
         steps: [
           {
             kind: 'curl',
-            command: `curl -sS -X POST 'https://api.example.test/clients' -H 'Authorization: Bearer ${SECRET}' -H 'Content-Type: application/json' --data-binary @body-1.json`,
+            command:
+              `curl -sS -X POST 'https://api.example.test/clients' -H 'Authorization: Bearer ${SECRET}' ` +
+              "-H 'Content-Type: application/json' --data-binary @body-1.json",
             body: JSON_BODY,
             language: 'json',
           },
@@ -607,7 +609,8 @@ describe('basis, severity and boundary of failures and warnings', () => {
       '- **Severity:** failure\n- **Basis:** The docs say [stated]: *Returns the created client, as the schema describes it.* (seed 000, client.create)',
     );
     expect(md).toContain(
-      '- **Severity:** warning\n- **Basis:** Left open by the docs [open]: an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
+      '- **Severity:** warning\n- **Basis:** Left open by the docs [open]: an update to an empty string clears the field ' +
+        '(apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
     );
     expect(md).toContain('- **Boundary:** update to empty string');
     expect(md).toContain('*2 broken open rules in all; the first is shown.*');
@@ -615,10 +618,12 @@ describe('basis, severity and boundary of failures and warnings', () => {
 
   it('HTML does the same, escaped', () => {
     expect(html).toContain(
-      '<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n<cite>seed 000, client.create</cite>',
+      '<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the created client, as the schema describes it.</blockquote>\n' +
+        '<cite>seed 000, client.create</cite>',
     );
     expect(html).toContain(
-      '<figcaption>Left open by the docs [open]</figcaption>\n<p class="graded">an update to an empty string clears the field</p>\n<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>',
+      '<figcaption>Left open by the docs [open]</figcaption>\n<p class="graded">an update to an empty string clears the field</p>\n' +
+        '<cite>apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption)</cite>',
     );
     expect(html).toContain('<dt>Severity</dt><dd><span class="st-text-failed">failure</span></dd>');
     expect(html).toContain('<dt>Severity</dt><dd><span class="st-text-warned">warning</span></dd>');
@@ -633,7 +638,8 @@ describe('basis, severity and boundary of failures and warnings', () => {
     const out = unescapeXml(/<system-out>([^<]*)<\/system-out>/.exec(junitCase(xml, 'empty string clears field'))![1]!);
     expect(out).toMatch(/^WARNING: updating notes to "" left the old notes in place\n/);
     expect(out).toContain(
-      'basis: Left open by the docs [open]: an update to an empty string clears the field (apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
+      'basis: Left open by the docs [open]: an update to an empty string clears the field ' +
+        '(apis/freshbooks-rest/openapi.yaml, updateClient (x-clientele-assumption))',
     );
     expect(out).toContain('boundary: update to empty string');
   });
@@ -803,7 +809,8 @@ describe('promises', () => {
     // Cells split on unescaped pipes only: a pipe in a promise stays inside its cell.
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(4);
     expect(rows[1]).toBe(
-      '| Returns the created client, as the schema describes it. | seed 000, client.create (`createClient`) | `contract/list-clients-matches-schema` passed, `contract/create-client-matches-schema` failed | **broken** |',
+      '| Returns the created client, as the schema describes it. | seed 000, client.create (`createClient`) | ' +
+        '`contract/list-clients-matches-schema` passed, `contract/create-client-matches-schema` failed | **broken** |',
     );
     expect(rows[3]).toContain('A deleted client \\| can be \\*restored\\* \\<b\\>within\\</b\\> 30 days.');
   });

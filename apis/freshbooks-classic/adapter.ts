@@ -66,7 +66,7 @@ const XML_STRINGS: StringConstraints = { ...DEFAULT_STRINGS, alphabet: `${DEFAUL
 
 const FIELDS: readonly FieldSpec[] = Object.keys(WIRE_FIELD).map((name) => ({ name, kind: 'text' }));
 
-export const CAPABILITIES: Capabilities = {
+const CAPABILITIES: Capabilities = {
   fields: FIELDS,
   // The docs name `email` and `username` filters (meaning: exactly the clients with that value); `notes`
   // (substring) carries our scope tag. Letter case is open: only what holds either way is checked.

@@ -37,7 +37,7 @@ import { assumed, documented, type Capabilities } from '../../model/capabilities
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 
-export const SOURCE: SpecSource = { api: 'freshbooks-mcp', path: 'apis/freshbooks-mcp/tools.json' };
+const SOURCE: SpecSource = { api: 'freshbooks-mcp', path: 'apis/freshbooks-mcp/tools.json' };
 
 const WIRE_FIELD: Readonly<Record<string, string>> = {
   firstName: 'fName',
@@ -61,7 +61,7 @@ const VOLATILE = new Set(['updated']);
 
 const FIELDS: readonly FieldSpec[] = Object.keys(WIRE_FIELD).map((name) => ({ name, kind: 'text' }));
 
-export const CAPABILITIES: Capabilities = {
+const CAPABILITIES: Capabilities = {
   fields: FIELDS,
   filters: {
     like: Object.keys(LIKE_PARAM),

@@ -46,7 +46,7 @@ const VOLATILE = new Set(['updated', 'last_activity', 'last_login']);
 
 const FIELDS: readonly FieldSpec[] = Object.keys(WIRE_FIELD).map((name) => ({ name, kind: 'text' }));
 
-export const CAPABILITIES: Capabilities = {
+const CAPABILITIES: Capabilities = {
   fields: FIELDS,
   filters: {
     like: Object.keys(LIKE_PARAM),

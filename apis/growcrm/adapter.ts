@@ -27,7 +27,7 @@ import { CLIENT_FIELDS, REQUEST_KEY, SNAPSHOT_KEYS, fieldsOf, flatten, modelName
 
 const SOURCE: SpecSource = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
 
-export const CAPABILITIES: Capabilities = {
+const CAPABILITIES: Capabilities = {
   fields: CLIENT_FIELDS,
   filters: {
     like: ['companyName'],

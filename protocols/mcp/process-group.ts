@@ -17,11 +17,11 @@ export function track(pgid: number): void {
   });
 }
 
-export function untrack(pgid: number): void {
+function untrack(pgid: number): void {
   live.delete(pgid);
 }
 
-export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
@@ -64,7 +64,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Waits until the group is gone or `ms` passed; true when it is gone. */
-export async function groupGone(pgid: number, ms: number): Promise<boolean> {
+async function groupGone(pgid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (groupAlive(pgid)) {
     if (Date.now() >= until) return false;

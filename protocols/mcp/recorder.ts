@@ -20,9 +20,9 @@ export type Settled =
   | { readonly error: unknown };
 
 /** Notifications (and server requests) tolerated while one answer is awaited, by count and by JSON size. */
-export const NOTIFICATION_CAP = 2000;
+const NOTIFICATION_CAP = 2000;
 
-export class Waiter {
+class Waiter {
   id?: RequestId;
   notifications = 0;
   notificationBytes = 0;
@@ -201,7 +201,9 @@ export class Recorder implements SdkTransport {
     else if (error instanceof SyntaxError || error?.name === 'ZodError') {
       this.trouble({
         kind: 'protocol',
-        message: `the server sent something that is not a JSON-RPC message (${error instanceof SyntaxError ? error.message.split('\n')[0] : 'invalid message'})`,
+        message:
+          'the server sent something that is not a JSON-RPC message ' +
+          `(${error instanceof SyntaxError ? error.message.split('\n')[0] : 'invalid message'})`,
       });
     }
     // Anything else (a failed POST, a dropped SSE stream) fails the request it concerns through the Client.

@@ -10,7 +10,7 @@ import type { Transport as SdkTransport } from '@modelcontextprotocol/sdk/shared
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { killGroup, track } from './process-group.js';
 
-export const STDERR_TAIL_BYTES = 16 * 1024;
+const STDERR_TAIL_BYTES = 16 * 1024;
 /** How long after the server exited (or closed stdout) we still read what it wrote before calling it gone. */
 const DRAIN_MS = 300;
 

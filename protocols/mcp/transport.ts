@@ -23,7 +23,10 @@ import { CLIENT_INFO, authorizationOf, paramsOf, reproduceHttp, reproduceStdio, 
 export interface McpLimits {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
-  /** JSON-RPC codes that mean "come back later" (FreshBooks MCP: -32004 rate limit, -32002 token expired): retried after a back-off, up to `retries` (default 3) times, counted */
+  /**
+   * JSON-RPC codes that mean "come back later" (FreshBooks MCP: -32004 rate limit, -32002 token expired):
+   * retried after a back-off, up to `retries` (default 3) times, counted
+   */
   readonly retryCodes?: readonly number[];
   readonly retries?: number;
   /** default 1000, doubled each retry, capped at 30 s */

@@ -23,7 +23,6 @@ import {
 } from './html/summary.js';
 
 export { escapeHtml } from './html/markup.js';
-export { basisHtml } from './html/failure.js';
 
 /** Nothing but the page's own inline style and script, and data: images; no fetch, frame, form or plugin. */
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";

@@ -19,11 +19,11 @@ import {
 // shows them first (`\u001b`).
 const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-export function stripIllegalXml(text: string): string {
+function stripIllegalXml(text: string): string {
   return text.replace(ILLEGAL_XML, '');
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return stripIllegalXml(visible(text))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -33,7 +33,7 @@ export function escapeXml(text: string): string {
 }
 
 /** Parsers normalise raw whitespace in attributes to spaces; character references survive. */
-export function escapeXmlAttribute(text: string): string {
+function escapeXmlAttribute(text: string): string {
   return escapeXml(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
 
@@ -83,7 +83,7 @@ function indentLines(lines: readonly string[]): string[] {
 }
 
 /** The response that broke the rule, as plain text: status line, headers, then the body excerpt. */
-export function responseText(response: ResponseExcerpt): string[] {
+function responseText(response: ResponseExcerpt): string[] {
   const lines = [`response: ${responseStatus(response)}`];
   const headers = headerLines(response);
   if (headers.length > 0) lines.push(...indentLines(headers));
@@ -93,7 +93,7 @@ export function responseText(response: ResponseExcerpt): string[] {
 }
 
 /** The plain-text detail of a failure: what it rests on, the answer, and everything needed to replay it. */
-export function failureText(failure: FailureRecord, check?: CheckResult): string {
+function failureText(failure: FailureRecord, check?: CheckResult): string {
   const lines: string[] = [`severity: ${failure.severity}`, `basis: ${basisText(failure.basis)}`];
   lines.push(`rule: ${failure.rule}${failure.basisRule !== failure.rule ? ` (basis rule: ${failure.basisRule})` : ''}`);
   if (failure.boundary !== undefined) lines.push(`boundary: ${oneLine(failure.boundary)}`);
@@ -192,7 +192,8 @@ function testcase(report: Readonly<RunReport>, check: CheckResult): string {
       const failure = check.failure;
       const message = check.note ?? failure?.message ?? 'errored';
       const details = [check.note, failure ? failureText(failure, check) : undefined].filter((part) => part !== undefined);
-      return `${open}>\n      <error${attributes({ message, type: failure?.rule ?? 'check-error' })}>${escapeXml(details.join('\n\n'))}</error>\n    </testcase>`;
+      const errorElement = `<error${attributes({ message, type: failure?.rule ?? 'check-error' })}>${escapeXml(details.join('\n\n'))}</error>`;
+      return `${open}>\n      ${errorElement}\n    </testcase>`;
     }
   }
 }

@@ -32,14 +32,14 @@ function longestBacktickRun(text: string): number {
 }
 
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot close it. */
-export function fence(raw: string, language = ''): string {
+function fence(raw: string, language = ''): string {
   const content = visible(raw);
   const marker = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
   return `${marker}${language}\n${content}\n${marker}`;
 }
 
 /** An inline code span, on one line, that survives backticks in the value. */
-export function codeSpan(value: string): string {
+function codeSpan(value: string): string {
   const text = visible(value).replace(/\r?\n|\r/g, ' ');
   const marker = '`'.repeat(longestBacktickRun(text) + 1);
   const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') ? ' ' : '';
@@ -47,7 +47,7 @@ export function codeSpan(value: string): string {
 }
 
 /** Backslash-escapes what CommonMark/GFM would read as markup (emphasis, links, HTML, tables, entities). */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return visible(text).replace(/[\\`*_[\]<>|~&#!]/g, '\\$&');
 }
 
@@ -79,10 +79,11 @@ function summaryTable(report: Readonly<RunReport>): string[] {
 }
 
 /** `The docs say [stated]: *…* (source)`, a meaning with its convention, or an open choice, on one line, escaped. */
-export function basisMarkdown(basis: Basis): string {
+function basisMarkdown(basis: Basis): string {
   const says = escapeMarkdown(oneLine(basis.says));
   const convention = conventionNote(basis);
-  return `${basisLead(basis)}: ${basis.grade === 'stated' ? `*${says}*` : says}${convention ? `, ${escapeMarkdown(convention)}` : ''} (${escapeMarkdown(oneLine(basis.source))})`;
+  const text = basis.grade === 'stated' ? `*${says}*` : says;
+  return `${basisLead(basis)}: ${text}${convention ? `, ${escapeMarkdown(convention)}` : ''} (${escapeMarkdown(oneLine(basis.source))})`;
 }
 
 /** The answer that broke the rule: status and type inline, then the headers and the body in fences. */

@@ -17,7 +17,6 @@ import { buildServer } from './server.js';
 import { Accounts } from './store.js';
 
 export type { McpFaults } from './faults.js';
-export { advertisedTools } from './server.js';
 
 export const MUTANTS: readonly Mutant<McpFaults>[] = MCP_MUTANTS;
 
@@ -31,7 +30,7 @@ export interface McpTargetOptions {
 }
 
 /** The path of the Streamable HTTP endpoint on the target's origin. */
-export const MCP_PATH = '/mcp';
+const MCP_PATH = '/mcp';
 
 /** At most this many live sessions; an initialize beyond them is refused with 503. */
 const MAX_SESSIONS = 1000;

@@ -31,8 +31,8 @@ import {
   type Patch,
 } from './store.js';
 
-export const NOT_AUTHENTICATED = -32001;
-export const CLIENT_NOT_FOUND = -32005;
+const NOT_AUTHENTICATED = -32001;
+const CLIENT_NOT_FOUND = -32005;
 const DEFAULT_PAGE = 1;
 const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
@@ -62,7 +62,7 @@ const TOOLS: readonly ToolDefinition[] = (
 ).tools;
 
 /** What tools/list answers: tools.json's name, description and schemas, with the schema-drift faults applied. */
-export function advertisedTools(faults: McpFaults = {}): Tool[] {
+function advertisedTools(faults: McpFaults = {}): Tool[] {
   const tools = TOOLS.filter((tool) => !(faults.deleteUnlisted && tool.name === 'client_delete')).map((tool) =>
     structuredClone({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema }),
   );

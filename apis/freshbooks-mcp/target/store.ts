@@ -46,9 +46,9 @@ const NULLABLE: ReadonlySet<string> = new Set([
 export const VIS_STATES: readonly number[] = [0, 1, 2];
 export const DELETED = 1;
 
-export type TextField = (typeof TEXT_FIELDS)[number];
+type TextField = (typeof TEXT_FIELDS)[number];
 type BooleanField = (typeof BOOLEAN_FIELDS)[number];
-export type Writable = Record<TextField, string | null> & Record<BooleanField, boolean> & { visState: number };
+type Writable = Record<TextField, string | null> & Record<BooleanField, boolean> & { visState: number };
 export type Patch = Partial<Writable>;
 
 export interface ClientRecord {

@@ -93,7 +93,7 @@ export interface SerializeOptions {
   readonly listOmitsPerPage?: boolean;
 }
 
-export function serializeClient(record: ClientRecord, options: SerializeOptions): Json {
+function serializeClient(record: ClientRecord, options: SerializeOptions): Json {
   const f = record.fields;
   // Keys in the alphabetical order the API uses.
   return {

@@ -17,7 +17,7 @@ export const MESSAGES = {
 
 /** The authentication page's body, word for word. */
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized. A valid API key is required.';
-export const VALIDATION_MESSAGE = 'The given data was invalid.';
+const VALIDATION_MESSAGE = 'The given data was invalid.';
 export const CLIENT_NOT_FOUND = 'Client not found.';
 export const ROUTE_NOT_FOUND = 'Not found.';
 export const SERVER_ERROR_BODY: Json = { message: 'Server Error' };

@@ -3,7 +3,7 @@ import type { GrowcrmFaults } from './faults.js';
 import { asInteger } from './requests.js';
 import type { ListQuery, SortKey } from './store.js';
 
-export const DEFAULT_LIMIT = 20;
+const DEFAULT_LIMIT = 20;
 const SORT_KEYS: readonly string[] = ['client_company_name', 'client_status', 'client_created', 'client_updated'];
 
 export interface ListRequest {

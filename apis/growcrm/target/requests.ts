@@ -46,7 +46,7 @@ export function parseBody(raw: string, contentType: string | undefined): Input {
 }
 
 /** As PHP reads it: `name[]=` appends, `name[key]=` sets that key, a bracketed name is an array, a repeated name keeps the last. */
-export function parseForm(raw: string): Input {
+function parseForm(raw: string): Input {
   const input: Input = {};
   const arrays = new Map<string, Map<string, string>>();
   for (const [key, value] of new URLSearchParams(raw)) {

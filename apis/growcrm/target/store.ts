@@ -7,7 +7,7 @@ export const CATEGORIES: ReadonlyMap<number, string> = new Map([
   [2, 'Standard'],
   [3, 'Wholesale'],
 ]);
-export const DEFAULT_CATEGORY_ID = 1;
+const DEFAULT_CATEGORY_ID = 1;
 
 /** The optional fields create and update share, by their request name. */
 export const TEXT_FIELDS = [
@@ -21,7 +21,7 @@ export const TEXT_FIELDS = [
   'client_billing_zip',
   'client_billing_country',
 ] as const;
-export type TextField = (typeof TEXT_FIELDS)[number];
+type TextField = (typeof TEXT_FIELDS)[number];
 
 /** What a create or update writes; a key that is absent is not named by the request. */
 export type Patch = Partial<Record<TextField, string | null>> & {
@@ -81,7 +81,7 @@ export interface ListQuery {
 }
 
 /** Tag titles as a set: a repeated title is kept once, in first-seen order. */
-export function tagSet(tags: readonly string[]): string[] {
+function tagSet(tags: readonly string[]): string[] {
   return [...new Set(tags)];
 }
 

@@ -45,12 +45,13 @@ function groups(report: Readonly<RunReport>): Group[] {
 function filterGroup(name: string, legend: string, values: readonly (readonly [string, string, number])[]): string {
   const chips = values.map(
     ([value, label, count]) =>
-      `<label class="chip"><input type="checkbox" data-filter="${escapeHtml(name)}" value="${escapeHtml(value)}" checked> ${escapeHtml(label)} <span class="chip-count">${count}</span></label>`,
+      `<label class="chip"><input type="checkbox" data-filter="${escapeHtml(name)}" value="${escapeHtml(value)}" checked> ` +
+      `${escapeHtml(label)} <span class="chip-count">${count}</span></label>`,
   );
   return `<fieldset class="filter-group"><legend>${escapeHtml(legend)}</legend>${chips.join('')}</fieldset>`;
 }
 
-export function filterBar(report: Readonly<RunReport>): string {
+function filterBar(report: Readonly<RunReport>): string {
   const count = <T>(value: T, of: (check: CheckResult) => T) => report.checks.filter((check) => of(check) === value).length;
   const statuses = SUMMARY_COLUMNS.map((status) => [status, status, count(status, (check) => check.status)] as const).filter(
     ([, , n]) => n > 0,
@@ -91,24 +92,31 @@ function checkHead(check: CheckResult): string {
     : '';
   const requests = `${formatDuration(check.durationMs)} · ${plural(check.requests, 'request')}`;
   return [
-    `<span class="check-title">${badge(check.status)}${expected} <span class="family">${escapeHtml(check.family)}</span> <span class="name">${escapeHtml(check.name)}</span></span>`,
+    `<span class="check-title">${badge(check.status)}${expected} <span class="family">${escapeHtml(check.family)}</span> ` +
+      `<span class="name">${escapeHtml(check.name)}</span></span>`,
     `<span class="check-meta">${code(check.id)} <span class="muted">${escapeHtml(requests)}</span></span>`,
   ].join('');
 }
 
 function dataAttributes(check: CheckResult): string {
-  return `data-status="${escapeHtml(check.status)}" data-family="${escapeHtml(check.family)}" data-severity="${escapeHtml(severityOf(check))}"${check.expectedFailure ? ' data-expected-failure' : ''}`;
+  return (
+    `data-status="${escapeHtml(check.status)}" data-family="${escapeHtml(check.family)}" ` +
+    `data-severity="${escapeHtml(severityOf(check))}"${check.expectedFailure ? ' data-expected-failure' : ''}`
+  );
 }
 
 /**
  * A check with a finding (failed, warned, errored) is a `<details>`: failed and errored ones open, so the
  * page opens on what to fix. The others are one row: their line says all there is.
  */
-export function checkHtml(check: CheckResult): string {
+function checkHtml(check: CheckResult): string {
   const className = `check st-${escapeHtml(check.status)}${check.expectedFailure ? ' expected-failure' : ''}`;
   const hasBody = check.status === 'failed' || check.status === 'warned' || check.status === 'errored';
   if (!hasBody) {
-    return `<div class="${className}" ${dataAttributes(check)}>\n<div class="check-head">${checkHead(check)}</div>\n<p class="check-line">${checkLine(check)}</p>\n</div>`;
+    return (
+      `<div class="${className}" ${dataAttributes(check)}>\n<div class="check-head">${checkHead(check)}</div>\n` +
+      `<p class="check-line">${checkLine(check)}</p>\n</div>`
+    );
   }
   const open = check.status === 'warned' ? '' : ' open';
   const body: string[] = [];

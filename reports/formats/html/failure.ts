@@ -18,7 +18,7 @@ import {
 import { code, codeBlock, escapeHtml, facts } from './markup.js';
 
 /** What a verdict rests on, with its grade: a quoted sentence, what the examples show, a name's meaning, or an open choice. */
-export function basisHtml(basis: Basis): string {
+function basisHtml(basis: Basis): string {
   const says = escapeHtml(oneLine(basis.says));
   const convention = conventionNote(basis);
   return [
@@ -40,7 +40,7 @@ function diffLineHtml(line: DiffLine | undefined): string {
  * Expected and actual side by side, one row per line so wrapped lines stay level, the differing parts
  * marked. The diff runs on the visible text, so an escape such as `\u001b` is compared and marked whole.
  */
-export function expectedActualHtml(expected: string | undefined, actual: string | undefined): string {
+function expectedActualHtml(expected: string | undefined, actual: string | undefined): string {
   if (expected === undefined && actual === undefined) return '';
   if (expected === undefined || actual === undefined) {
     const [label, text] = expected !== undefined ? ['Expected', expected] : ['Actual', actual!];
@@ -56,7 +56,8 @@ export function expectedActualHtml(expected: string | undefined, actual: string 
   const note = texts.laidOut ? '<p class="diff-note">Both values are one-line JSON, shown here one member per line.</p>' : '';
   return [
     '<div class="diff" role="table" aria-label="Expected and actual, side by side">',
-    '<div class="diff-row diff-head" role="row"><div class="diff-cell" role="columnheader">Expected</div><div class="diff-cell" role="columnheader">Actual</div></div>',
+    '<div class="diff-row diff-head" role="row"><div class="diff-cell" role="columnheader">Expected</div>' +
+      '<div class="diff-cell" role="columnheader">Actual</div></div>',
     ...rows,
     '</div>',
     note,

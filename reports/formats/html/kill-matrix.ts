@@ -69,7 +69,8 @@ function matrixTable(matrix: KillMatrix): string {
   const evidence = new Map(matrix.evidence.map((item) => [item.check, item]));
   const heads = matrix.mutants.map(
     (mutant) =>
-      `<th scope="col" class="mutant-col${mutant.global ? ' global' : ''}" title="${escapeHtml(mutant.description)}"><span>${escapeHtml(mutant.id)}</span></th>`,
+      `<th scope="col" class="mutant-col${mutant.global ? ' global' : ''}" title="${escapeHtml(mutant.description)}">` +
+      `<span>${escapeHtml(mutant.id)}</span></th>`,
   );
   const rows = matrixChecks(matrix).map((check) => {
     const cells = matrix.mutants.map((mutant) => {
@@ -113,7 +114,8 @@ export function killMatrixSection(matrix: KillMatrix): string {
     '<h3>Mutants</h3>',
     mutantsTable(matrix),
     '<h3>Mutant x check</h3>',
-    `<p class="legend">${killMark('failed')} the mutant makes the check fail · ${killMark('warned')} it makes it warn · a shaded column is a global mutant</p>`,
+    `<p class="legend">${killMark('failed')} the mutant makes the check fail · ${killMark('warned')} it makes it warn · ` +
+      'a shaded column is a global mutant</p>',
     matrixTable(matrix),
     '</section>',
   ].join('\n');

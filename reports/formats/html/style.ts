@@ -2,6 +2,7 @@
  * The report's one inline style sheet: system fonts only (nothing fetched), no `url()`. Long lines wrap
  * anywhere (a 600-character URL, a one-line JSON body) so nothing is cut at laptop widths; the kill
  * matrix alone scrolls sideways, inside its own container. Print: light, every check open, no controls.
+ * A `\` at the end of a line continues the rule on the next: the sheet holds it as one line.
  */
 export const STYLE = `
 :root {
@@ -35,7 +36,8 @@ p { margin: .5rem 0; }
 a { color: var(--accent); }
 code, pre { font: 12.5px/1.5 var(--mono); }
 code { background: var(--soft); padding: .05rem .3rem; border-radius: 4px; overflow-wrap: anywhere; }
-pre { margin: 0; padding: .7rem .85rem; background: var(--code-bg); border: 1px solid var(--line); border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; }
+pre { margin: 0; padding: .7rem .85rem; background: var(--code-bg); border: 1px solid var(--line); border-radius: 6px; white-space: pre-wrap; \
+overflow-wrap: anywhere; word-break: normal; }
 pre code { background: none; padding: 0; border-radius: 0; }
 td, th, dd, p, li, blockquote, cite, summary, .diff-cell { overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
@@ -48,7 +50,8 @@ td, th, dd, p, li, blockquote, cite, summary, .diff-cell { overflow-wrap: anywhe
 .masthead h1 { font-size: 1.55rem; margin: .2rem 0 0; overflow-wrap: anywhere; }
 .masthead .against { color: var(--muted); font-weight: 400; }
 .masthead .target { font-weight: 500; }
-.outcome { flex: none; display: flex; flex-direction: column; align-items: center; padding: .55rem 1.2rem; border-radius: 10px; color: #fff; background: var(--tone); }
+.outcome { flex: none; display: flex; flex-direction: column; align-items: center; padding: .55rem 1.2rem; border-radius: 10px; color: #fff; \
+background: var(--tone); }
 .outcome-word { font-size: 1.2rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em; }
 .outcome-exit { font-size: .75rem; opacity: .9; }
 
@@ -56,8 +59,10 @@ td, th, dd, p, li, blockquote, cite, summary, .diff-cell { overflow-wrap: anywhe
 .st-errored { --tone: var(--errored); } .st-skipped { --tone: var(--skipped); } .st-blocked { --tone: var(--blocked); }
 .st-text-passed { color: var(--passed); } .st-text-warned { color: var(--warned); } .st-text-failed { color: var(--failed); }
 .st-text-errored { color: var(--errored); } .st-text-skipped { color: var(--muted); } .st-text-blocked { color: var(--blocked); }
-.badge { display: inline-block; min-width: 4.6rem; text-align: center; padding: .05rem .5rem; border-radius: 999px; font-size: .7rem; font-weight: 700; letter-spacing: .05em; text-transform: uppercase; color: #fff; background: var(--tone); vertical-align: .1em; }
-.tag { display: inline-block; white-space: nowrap; overflow-wrap: normal; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); background: var(--soft); font-size: .72rem; font-weight: 600; color: var(--muted); }
+.badge { display: inline-block; min-width: 4.6rem; text-align: center; padding: .05rem .5rem; border-radius: 999px; font-size: .7rem; \
+font-weight: 700; letter-spacing: .05em; text-transform: uppercase; color: #fff; background: var(--tone); vertical-align: .1em; }
+.tag { display: inline-block; white-space: nowrap; overflow-wrap: normal; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); \
+background: var(--soft); font-size: .72rem; font-weight: 600; color: var(--muted); }
 .tag-expected { border-color: var(--warned); color: var(--warned); }
 
 .overview { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1.25rem; }
@@ -92,17 +97,21 @@ table.promises td:first-child { width: 40%; }
 .verdict-kept { color: var(--passed); } .verdict-broken { color: var(--failed); } .verdict-untested { color: var(--warned); }
 ul.ids { margin: .25rem 0; padding-left: 1.25rem; }
 
-.filters { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: flex-end; padding: .75rem .9rem; background: var(--soft); border-radius: 8px; margin-bottom: .5rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: flex-end; padding: .75rem .9rem; background: var(--soft); \
+border-radius: 8px; margin-bottom: .5rem; }
 html:not(.js) .filters { display: none; }
 .filter-group { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; min-width: 0; }
-.filter-group legend { font-size: .7rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; padding: 0; margin-bottom: .25rem; }
-.chip { display: inline-flex; align-items: center; gap: .3rem; padding: .15rem .55rem .15rem .4rem; border: 1px solid var(--line); border-radius: 999px; background: var(--panel); cursor: pointer; font-size: .82rem; user-select: none; }
+.filter-group legend { font-size: .7rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); font-weight: 600; padding: 0; \
+margin-bottom: .25rem; }
+.chip { display: inline-flex; align-items: center; gap: .3rem; padding: .15rem .55rem .15rem .4rem; border: 1px solid var(--line); \
+border-radius: 999px; background: var(--panel); cursor: pointer; font-size: .82rem; user-select: none; }
 .chip input { margin: 0; accent-color: var(--accent); }
 .chip-count { color: var(--muted); font-variant-numeric: tabular-nums; }
 .chip:has(input:not(:checked)) { opacity: .55; }
 .filter-actions { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-left: auto; }
 .shown { margin: 0 .5rem 0 0; color: var(--muted); }
-button { font: inherit; font-size: .8rem; padding: .2rem .65rem; border-radius: 6px; border: 1px solid var(--line); background: var(--panel); color: var(--text); cursor: pointer; }
+button { font: inherit; font-size: .8rem; padding: .2rem .65rem; border-radius: 6px; border: 1px solid var(--line); background: var(--panel); \
+color: var(--text); cursor: pointer; }
 button:hover { border-color: var(--accent); }
 button:focus-visible, summary:focus-visible, .chip:focus-within, .scroll:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 @media screen { .is-filtered { display: none !important; } }
@@ -144,7 +153,8 @@ button.copy.copied { border-color: var(--passed); color: var(--passed); }
 .codeblock .items { counter-reset: item; }
 .codeblock .item { display: block; position: relative; padding-left: 1.6rem; }
 .codeblock .item + .item { border-top: 1px dashed var(--line); margin-top: .3rem; padding-top: .3rem; }
-.codeblock .item::before { counter-increment: item; content: counter(item); position: absolute; left: 0; width: 1.1rem; text-align: right; color: var(--muted); font-size: 11px; }
+.codeblock .item::before { counter-increment: item; content: counter(item); position: absolute; left: 0; width: 1.1rem; text-align: right; \
+color: var(--muted); font-size: 11px; }
 .status-line { font-family: var(--mono); font-size: 12.5px; font-weight: 600; }
 .copy-buffer { position: fixed; top: 0; left: 0; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
 
@@ -152,7 +162,8 @@ button.copy.copied { border-color: var(--passed); color: var(--passed); }
 .diff-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
 .diff-cell { padding: 0 .6rem; white-space: pre-wrap; min-width: 0; }
 .diff-cell + .diff-cell { border-left: 1px solid var(--line); }
-.diff-head .diff-cell { font: 600 .72rem/1.8 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); background: var(--soft); border-bottom: 1px solid var(--line); }
+.diff-head .diff-cell { font: 600 .72rem/1.8 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); \
+background: var(--soft); border-bottom: 1px solid var(--line); }
 .diff-changed .diff-expected { background: var(--expected-row); }
 .diff-changed .diff-actual { background: var(--actual-row); }
 .diff-changed .diff-missing { background: var(--soft); }
@@ -170,13 +181,15 @@ table.matrix .check-col { position: sticky; left: 0; background: var(--panel); m
 table.matrix thead th { vertical-align: bottom; }
 table.matrix tbody .check-col { font-weight: 400; }
 table.matrix .mutant-col { vertical-align: bottom; padding: .4rem .15rem; }
-table.matrix .mutant-col span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-family: var(--mono); text-transform: none; letter-spacing: 0; font-size: 11px; }
+table.matrix .mutant-col span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-family: var(--mono); \
+text-transform: none; letter-spacing: 0; font-size: 11px; }
 table.matrix .global, table.matrix td.k.global { background: var(--soft); }
 table.matrix .evidence { min-width: 10rem; max-width: 22rem; }
 table.matrix td { vertical-align: middle; }
 table.matrix tbody tr:hover > * { background: var(--soft); }
 .k { text-align: center; min-width: 1.7rem; }
-.kill { display: inline-block; width: 1.15rem; height: 1.15rem; line-height: 1.15rem; border-radius: 4px; text-align: center; font-size: .7rem; font-weight: 700; color: #fff; }
+.kill { display: inline-block; width: 1.15rem; height: 1.15rem; line-height: 1.15rem; border-radius: 4px; text-align: center; font-size: .7rem; \
+font-weight: 700; color: #fff; }
 .kill-failed { background: var(--failed); }
 .kill-warned { background: var(--warned); }
 .legend .kill { vertical-align: -.2em; }

@@ -25,9 +25,11 @@ export function masthead(report: Readonly<RunReport>): string {
     '<header class="masthead">',
     '<div class="masthead-text">',
     `<div class="eyebrow">clientele ${escapeHtml(report.tool.version)} · contract report</div>`,
-    `<h1>${escapeHtml(report.api)} <span class="against">against</span> <span class="target" title="${escapeHtml(report.target)}">${escapeHtml(headingTarget(report.target))}</span></h1>`,
+    `<h1>${escapeHtml(report.api)} <span class="against">against</span> ` +
+      `<span class="target" title="${escapeHtml(report.target)}">${escapeHtml(headingTarget(report.target))}</span></h1>`,
     '</div>',
-    `<div class="outcome st-${tone}"><span class="outcome-word">${escapeHtml(report.outcome)}</span><span class="outcome-exit">exit code ${escapeHtml(String(report.exitCode))}</span></div>`,
+    `<div class="outcome st-${tone}"><span class="outcome-word">${escapeHtml(report.outcome)}</span>` +
+      `<span class="outcome-exit">exit code ${escapeHtml(String(report.exitCode))}</span></div>`,
     '</header>',
   ].join('\n');
 }
@@ -83,9 +85,12 @@ function countCell(count: number, column: string): string {
 }
 
 export function familySummary(report: Readonly<RunReport>): string {
-  const head = `<tr><th scope="col">Family</th><th scope="col" class="bar-col">Checks</th>${SUMMARY_COLUMNS.map((column) => `<th scope="col" class="n">${column}</th>`).join('')}<th scope="col" class="n">total</th></tr>`;
+  const head =
+    '<tr><th scope="col">Family</th><th scope="col" class="bar-col">Checks</th>' +
+    `${SUMMARY_COLUMNS.map((column) => `<th scope="col" class="n">${column}</th>`).join('')}<th scope="col" class="n">total</th></tr>`;
   const row = (label: string, counts: Readonly<FamilySummary>, className: string) =>
-    `<tr class="${className}"><td>${escapeHtml(label)}</td><td class="bar-col">${statusBar(counts, label)}</td>${SUMMARY_COLUMNS.map((column) => countCell(counts[column], column)).join('')}<td class="n">${checkCount(counts)}</td></tr>`;
+    `<tr class="${className}"><td>${escapeHtml(label)}</td><td class="bar-col">${statusBar(counts, label)}</td>` +
+    `${SUMMARY_COLUMNS.map((column) => countCell(counts[column], column)).join('')}<td class="n">${checkCount(counts)}</td></tr>`;
   const rows = coveredFamilies(report).map(([family, counts]) => row(family, counts, 'family'));
   rows.push(row('Total', report.summary.total, 'total'));
   return `<div class="table-wrap"><table class="families">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
@@ -99,7 +104,10 @@ export function promisesLine(promises: readonly PromiseRow[]): string {
 }
 
 export function fixFirstHtml(ids: readonly string[]): string {
-  return `<p class="callout fix-first"><strong>Fix first:</strong> ${ids.map((id) => code(id)).join(', ')}: these prerequisites failed and blocked other checks.</p>`;
+  return (
+    `<p class="callout fix-first"><strong>Fix first:</strong> ${ids.map((id) => code(id)).join(', ')}: ` +
+    'these prerequisites failed and blocked other checks.</p>'
+  );
 }
 
 export function errorHtml(error: string): string {
@@ -119,10 +127,15 @@ export function promisesSection(promises: readonly PromiseRow[]): string {
         row.checks.length > 0
           ? row.checks.map((check) => `<div>${code(check.id)} ${badge(check.status)}</div>`).join('')
           : '<span class="muted">none</span>';
-      return `<tr><td>${escapeHtml(oneLine(row.says))}</td><td>${source}</td><td>${checks}</td><td class="verdict verdict-${row.verdict}">${escapeHtml(row.verdict)}</td></tr>`;
+      return (
+        `<tr><td>${escapeHtml(oneLine(row.says))}</td><td>${source}</td><td>${checks}</td>` +
+        `<td class="verdict verdict-${row.verdict}">${escapeHtml(row.verdict)}</td></tr>`
+      );
     });
     out.push(
-      `<div class="table-wrap"><table class="promises">\n<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
+      '<div class="table-wrap"><table class="promises">\n' +
+        '<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>\n' +
+        `<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
     );
   }
   out.push('</section>');
@@ -157,11 +170,13 @@ export function baselineSection(report: Readonly<RunReport>): string | undefined
           : entry.rule !== undefined
             ? `rule ${code(entry.rule)}`
             : '<span class="muted">(empty entry)</span>';
-      return `<tr><td>${what}</td><td>${entry.api !== undefined ? code(entry.api) : '<span class="muted">any</span>'}</td><td>${escapeHtml(entry.reason ?? '')}</td></tr>`;
+      const api = entry.api !== undefined ? code(entry.api) : '<span class="muted">any</span>';
+      return `<tr><td>${what}</td><td>${api}</td><td>${escapeHtml(entry.reason ?? '')}</td></tr>`;
     });
     out.push(
       '<p>Entries whose checks ran and did not fail: remove them from the baseline.</p>',
-      `<div class="table-wrap"><table class="stale">\n<thead><tr><th>Entry</th><th>API</th><th>Reason</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
+      '<div class="table-wrap"><table class="stale">\n<thead><tr><th>Entry</th><th>API</th><th>Reason</th></tr></thead>\n' +
+        `<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
     );
   }
   out.push('</section>');

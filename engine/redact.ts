@@ -27,6 +27,9 @@ const MAX_FRAGMENT_LENGTH = 256;
 
 /** Base64 runs this long or longer are decoded (at each of the 4 alignments) and checked for fragments. */
 const MIN_BASE64_RUN = 8;
+/** Runs up to this long are remembered with what their decoding holds, up to `MEMO_LIMIT` of them. */
+const MEMO_RUN_LENGTH = 64;
+const MEMO_LIMIT = 20_000;
 
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -206,6 +209,7 @@ function redactorFor(secrets: readonly string[]): Redactor {
 export class Redactor {
   private readonly usable: readonly string[];
   private readonly trie?: FragmentTrie;
+  private readonly decoded = new Map<string, number>();
 
   constructor(readonly secrets: readonly string[]) {
     this.usable = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
@@ -296,11 +300,36 @@ export class Redactor {
 
   private decodesToFragment(run: string, minLength = MIN_FRAGMENT_LENGTH): boolean {
     if (run.length < MIN_BASE64_RUN) return false;
+    return this.longestDecodedFragment(run) >= minLength;
+  }
+
+  /**
+   * The longest fragment of a secret that `run`, decoded at any alignment, holds (0 for none). Answers
+   * repeat their keys and many values, and every word of 8 letters is a base64 run: a run seen before
+   * is looked up, not decoded again (up to `MEMO_LIMIT` distinct short runs).
+   */
+  private longestDecodedFragment(run: string): number {
+    const memo = run.length <= MEMO_RUN_LENGTH ? this.decoded : undefined;
+    const known = memo?.get(run);
+    if (known !== undefined) return known;
     const body = run.replace(/=+$/, '');
+    let longest = 0;
     // A piece of a base64 text starts anywhere in a 4-character group: try each alignment.
     for (let shift = 0; shift < 4 && body.length - shift >= MIN_BASE64_RUN - 3; shift++) {
-      if (this.holdsFragment(decodeBase64(body.slice(shift)), minLength)) return true;
+      longest = Math.max(longest, this.longestFragment(decodeBase64(body.slice(shift))));
     }
-    return false;
+    if (memo) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(run, longest);
+    }
+    return longest;
+  }
+
+  /** The length of the longest fragment of a secret in `text`, in any form (0 for none). */
+  private longestFragment(text: string): number {
+    const trie = this.trie!;
+    let longest = 0;
+    for (let i = 0; i < text.length; i++) longest = Math.max(longest, trie.longestAt(text, i) - i);
+    return longest;
   }
 }

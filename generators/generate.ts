@@ -1,7 +1,7 @@
 /**
  * `npm run generate`: for every API in the registry, writes `generated/<api>/validators.js` (standalone
- * ajv code for every schema of an OpenAPI spec) or compiles its XSD, so a broken spec fails the build,
- * not a run. Generated files are rebuilt here, never edited, and kept out of git. A stamp of the inputs
+ * ajv code for every schema of an OpenAPI spec, and `spec.json`, the spec parsed) or compiles its XSD,
+ * so a broken spec fails the build, not a run. Generated files are rebuilt here, never edited, and kept out of git. A stamp of the inputs
  * makes a second run (npm ci's prepare, then npm test's pretest) a no-op.
  */
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIS } from '../apis/registry.js';
 import { ClienteleError, ConfigError, EXIT, describeError } from '../engine/failures.js';
-import { PROJECT_ROOT, type SpecSource } from './spec.js';
+import { PROJECT_ROOT, parsedSpecPath, writeParsedSpec, type SpecSource } from './spec.js';
 import { compileAll, generatedValidatorsPath, writeStandalone } from './validators.js';
 import { loadXsdSpec } from './xsd.js';
 import { generateMcpValidators } from './mcp-tools.js';
@@ -42,7 +42,8 @@ function upToDate(hash: string): boolean {
   return (
     existsSync(STAMP) &&
     readFileSync(STAMP, 'utf8') === hash &&
-    APIS.every((api) => api.spec.kind === 'xsd' || existsSync(generatedValidatorsPath(api.id)))
+    APIS.every((api) => api.spec.kind === 'xsd' || existsSync(generatedValidatorsPath(api.id))) &&
+    APIS.every((api) => api.spec.kind !== 'openapi' || existsSync(parsedSpecPath(api.id)))
   );
 }
 
@@ -57,6 +58,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
           const source = { api: api.id, path: api.spec.path };
           const file = api.spec.kind === 'openapi' ? generate(source) : generateMcpValidators(source);
           console.log(`generated ${file.slice(file.indexOf('generated/'))}`);
+          if (api.spec.kind === 'openapi') console.log(`generated ${writeParsedSpec(source).split('/').slice(-3).join('/')}`);
         } else {
           loadXsdSpec(api.spec.path);
           console.log(`checked ${api.spec.path}`);

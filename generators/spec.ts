@@ -2,7 +2,8 @@
  * Reads the machine-readable OpenAPI specs (one per API, in `apis/<id>/`) and indexes them. The specs are the single source of
  * truth: validators (`validators.ts`) and arbitraries (`arbitraries.ts`) are both derived from here.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GRADES, type BasisEntry, type Grade } from '../engine/basis.js';
@@ -35,7 +36,7 @@ export interface OperationInfo {
   readonly responses: ReadonlyMap<string, ResponseInfo>;
 }
 
-export interface OpenApiDoc {
+interface OpenApiDoc {
   readonly openapi: string;
   readonly paths: Record<string, Record<string, unknown>>;
   readonly components?: { schemas?: Record<string, JsonSchema>; responses?: Record<string, unknown> };
@@ -48,12 +49,44 @@ export function specPath(source: SpecSource): string {
   return join(PROJECT_ROOT, source.path);
 }
 
-export function loadOpenApi(source: SpecSource): OpenApiDoc {
+/**
+ * The document parsed once by `npm run generate`, as JSON: parsing the YAML costs every process that
+ * starts a run about a tenth of a second per thread. Used only while it was made from the spec as it is.
+ */
+export function parsedSpecPath(api: string): string {
+  return join(PROJECT_ROOT, 'generated', api, 'spec.json');
+}
+
+interface ParsedSpec {
+  readonly sha256: string;
+  readonly document: unknown;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function parsedOnce(source: SpecSource, text: string): unknown {
+  const file = parsedSpecPath(source.api);
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as ParsedSpec;
+    if (parsed.sha256 === sha256(text)) return parsed.document;
+  }
+  return parse(text);
+}
+
+/** Writes the parsed document for `parsedOnce` (`npm run generate`). */
+export function writeParsedSpec(source: SpecSource): string {
+  const text = readFileSync(specPath(source), 'utf8');
+  const file = parsedSpecPath(source.api);
+  writeFileSync(file, JSON.stringify({ sha256: sha256(text), document: parse(text) as unknown }));
+  return file;
+}
+
+function loadOpenApi(source: SpecSource): OpenApiDoc {
   const file = specPath(source);
   let doc = cache.get(file);
   if (!doc) {
     try {
-      doc = parse(readFileSync(file, 'utf8')) as OpenApiDoc;
+      doc = parsedOnce(source, readFileSync(file, 'utf8')) as OpenApiDoc;
     } catch (error) {
       throw new ConfigError(`spec ${source.path} cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
@@ -177,7 +210,7 @@ export function resolveBundleRef(source: SpecSource, ref: string): JsonSchema {
 // --- the basis table --------------------------------------------------------------------------------
 
 /** The one list of basis entries a spec carries, at its root and beside each operation or tool. */
-export const BASIS_KEY = 'x-clientele-basis';
+const BASIS_KEY = 'x-clientele-basis';
 /** On a schema node: the spec leaves what the node constrains open, with why; a violation under it only warns. */
 export const OPEN_KEY = 'x-clientele-open';
 const RULE_ID = /^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/;
@@ -188,7 +221,7 @@ export function oneLineText(text: string): string {
 }
 
 /** A rule list from a spec (YAML list, or the XSD's space-separated attribute), checked for form. */
-export function ruleIds(value: unknown, where: string): string[] {
+function ruleIds(value: unknown, where: string): string[] {
   const rules = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value;
   if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError(`${where}: rules must name at least one rule id`);
   for (const rule of rules) {

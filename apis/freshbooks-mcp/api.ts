@@ -1,9 +1,10 @@
 /** FreshBooks MCP: the client tools of a FreshBooks MCP server, JSON-RPC over MCP, stdio or Streamable HTTP (seed 002). */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
-import { MODULE_SUFFIX } from '../../engine/root.js';
+import { PROJECT_ROOT, compiledIsFresh } from '../../engine/root.js';
 
 const SPEC = { kind: 'mcp-tools', path: 'apis/freshbooks-mcp/tools.json' } as const;
 
@@ -58,9 +59,9 @@ export const freshbooksMcp: ApiDescriptor = {
       serveStdio: (mutantId) => target.serveOverStdio(mutantId),
       stdioCommand: (mutantId, unauthenticated) =>
         [
-          // Compiled, plain node; from the TypeScript sources, through tsx.
-          MODULE_SUFFIX === '.js'
-            ? `node ${JSON.stringify(fileURLToPath(new URL('./target/stdio.js', import.meta.url)))}`
+          // Compiled (or from the sources with a fresh build beside them), plain node; else through tsx.
+          compiledIsFresh()
+            ? `node ${JSON.stringify(join(PROJECT_ROOT, 'dist', 'apis', 'freshbooks-mcp', 'target', 'stdio.js'))}`
             : `node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`,
           mutantId ? `--mutant ${mutantId}` : '',
           unauthenticated ? '--unauthenticated' : '',

@@ -158,7 +158,8 @@ export const CLASSIC: ApiProfile = {
   }),
   isList: (request) => request.method === 'POST' && request.body.includes('method="client.list"'),
   lyingList: () =>
-    `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><clients page="1" per_page="25" pages="1000000" total="999999999999"></clients></response>`,
+    `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok">` +
+    '<clients page="1" per_page="25" pages="1000000" total="999999999999"></clients></response>',
   nested: (levels) =>
     `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="ok">${'<a>'.repeat(levels)}${'</a>'.repeat(levels)}</response>`,
   firstPageInstead(request) {
@@ -502,7 +503,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'truncated body (first half)',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -513,7 +513,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'endless body (past the 8 MiB cap)',
     wire: true,
     exits: FAILS,
-    runs: 5,
     expectedSeconds: 12,
     serve: (ctx) =>
       alone(ctx, (_req, res) => {
@@ -531,7 +530,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'connection reset mid-response',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ req, res, forward }) => {
         const answer = await forward();
@@ -543,23 +541,22 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'Content-Length larger than the body, then close',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ req, forward }) => {
         const answer = await forward();
-        const head = `HTTP/1.1 ${answer.status} X\r\ncontent-type: ${answer.headers['content-type'] ?? ctx.profile.mediaType}\r\ncontent-length: ${answer.body.length + 1000}\r\n\r\n`;
+        const head =
+          `HTTP/1.1 ${answer.status} X\r\ncontent-type: ${answer.headers['content-type'] ?? ctx.profile.mediaType}\r\n` +
+          `content-length: ${answer.body.length + 1000}\r\n\r\n`;
         raw(req, Buffer.concat([Buffer.from(head), answer.body]), 'end');
       }),
   },
   {
     name: 'HTML with 200',
-    runs: 5,
     exits: FAILS,
     serve: (ctx) => always(ctx, () => text(200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>It works!</h1></body></html>')),
   },
   {
     name: 'valid body under a wrong content type',
-    runs: 5,
     exits: [0, 1],
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
@@ -570,13 +567,11 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'empty 200 body',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) => always(ctx, () => text(200, ctx.profile.mediaType, '')),
   },
   {
     name: 'a 100,000-level nested body',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) => {
       const body = ctx.profile.nested(100_000);
       return always(ctx, () => text(200, ctx.profile.mediaType, body));
@@ -586,11 +581,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'billion-laughs entity bomb',
     exits: FAILS,
     apis: ['freshbooks-classic'],
-    runs: 5,
     serve: (ctx) => {
       const entities = ['<!ENTITY l0 "lollollollol">'];
       for (let i = 1; i <= 12; i++) entities.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
-      const body = `${XML_DECLARATION}<!DOCTYPE response [${entities.join('')}]>\n<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><client_id>&l12;</client_id></response>`;
+      const body =
+        `${XML_DECLARATION}<!DOCTYPE response [${entities.join('')}]>\n` +
+        `<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><client_id>&l12;</client_id></response>`;
       return always(ctx, () => text(200, ctx.profile.mediaType, body));
     },
   },
@@ -598,9 +594,10 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'external entity naming /etc/passwd',
     exits: FAILS,
     apis: ['freshbooks-classic'],
-    runs: 5,
     serve: (ctx) => {
-      const body = `${XML_DECLARATION}<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><client_id>&xxe;</client_id></response>`;
+      const body =
+        `${XML_DECLARATION}<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n` +
+        `<response xmlns="${CLASSIC_NAMESPACE}" status="ok"><client_id>&xxe;</client_id></response>`;
       return always(ctx, () => text(200, ctx.profile.mediaType, body));
     },
   },
@@ -608,7 +605,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'a 7 MB XML attribute',
     exits: FAILS,
     apis: ['freshbooks-classic'],
-    runs: 5,
     expectedSeconds: 30,
     serve: (ctx) => {
       const attribute = ` junk="${'A'.repeat(7 * 1000 * 1000)}"`;
@@ -623,7 +619,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'a 7 MB JSON string in every fourth answer',
     exits: PASSES,
     apis: ['freshbooks-rest'],
-    runs: 5,
     expectedSeconds: 15,
     serve: (ctx) => {
       const member = `"padding":"${'A'.repeat(7 * 1000 * 1000)}",`;
@@ -639,7 +634,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'duplicate JSON keys',
     exits: PASSES,
     apis: ['freshbooks-rest'],
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -652,7 +646,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'invalid UTF-8 in the body',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -664,7 +657,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'gzip body nobody asked for',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -674,7 +666,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'terminal control sequences in bodies',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, forward, n }) => {
         if (n % 4 === 0) {
@@ -695,7 +686,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'a lying list (a million pages, no client)',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, request, forward }) => {
         if (ctx.profile.isList(request)) send(res, text(200, ctx.profile.mediaType, ctx.profile.lyingList()));
@@ -705,7 +695,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'every page repeats page 1',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, request, forward }) => {
         if (!ctx.profile.isList(request)) return send(res, await forward());
@@ -719,7 +708,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: '500 storm',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) => always(ctx, () => text(500, ctx.profile.mediaType, ctx.profile.errorBody('Internal server error.'))),
   },
   {
@@ -736,14 +724,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: '429 with Retry-After: 31536000',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       always(ctx, () => text(429, ctx.profile.mediaType, ctx.profile.errorBody('Come back next year.'), { 'retry-after': '31536000' })),
   },
   {
     name: '503 with Retry-After: 1 for 2.5 s, then honest',
     wire: true,
-    runs: 5,
     exits: PASSES,
     serve: (ctx) => {
       let since: number | undefined;
@@ -759,21 +745,18 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: '302 to itself (redirect loop)',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) => always(ctx, ({ request }) => text(302, 'text/html; charset=utf-8', '<a href="">Found</a>', { location: request.url })),
   },
   {
     name: '401 for every request',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) => always(ctx, () => ctx.profile.unauthorized()),
   },
   {
     name: '204 and 304 where a body is expected',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       alone(ctx, (req, res) => {
         req.resume();
@@ -786,7 +769,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: '1xx interim answers, then hang up',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       alone(ctx, (req) => {
         req.resume();
@@ -801,7 +783,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'not HTTP at all',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       alone(ctx, (req) => {
         req.resume();
@@ -812,11 +793,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'a 1 MB response header',
     wire: true,
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ req, forward }) => {
         const answer = await forward();
-        const head = `HTTP/1.1 ${answer.status} OK\r\ncontent-type: ${answer.headers['content-type'] ?? ctx.profile.mediaType}\r\nx-padding: ${'p'.repeat(1024 * 1024)}\r\ncontent-length: ${answer.body.length}\r\n\r\n`;
+        const head =
+          `HTTP/1.1 ${answer.status} OK\r\ncontent-type: ${answer.headers['content-type'] ?? ctx.profile.mediaType}\r\n` +
+          `x-padding: ${'p'.repeat(1024 * 1024)}\r\ncontent-length: ${answer.body.length}\r\n\r\n`;
         raw(req, Buffer.concat([Buffer.from(head), answer.body]), 'end');
       }),
   },
@@ -824,7 +806,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'closes the connection after every answer, unannounced',
     wire: true,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ req, res, forward }) => {
         const answer = await forward();
@@ -835,7 +816,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'stops listening after 40 requests',
     wire: true,
-    runs: 5,
     exits: [3],
     serve: (ctx) =>
       front(ctx, async ({ res, forward, n, stopListening }) => {
@@ -848,7 +828,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'reflects the credential in bodies and headers',
     exits: FAILS,
-    runs: 5,
     serve: (ctx) =>
       front(ctx, async ({ res, request, forward, n }) => {
         const authorization = String(request.headers.authorization ?? '');
@@ -862,7 +841,9 @@ export const BEHAVIOURS: readonly Behaviour[] = [
           'set-cookie': `session=${credential}; Path=/`,
         };
         if (n % 3 === 0) {
-          const message = `parse error near '${token.slice(3, 15)}' in "${authorization}" (${encodeURIComponent(token)}; ${Buffer.from(`${token}:X`).toString('base64')}; ${token.split('').reverse().join('')}; …${token.slice(20, 27)}…)`;
+          const message =
+            `parse error near '${token.slice(3, 15)}' in "${authorization}" (${encodeURIComponent(token)}; ` +
+            `${Buffer.from(`${token}:X`).toString('base64')}; ${token.split('').reverse().join('')}; …${token.slice(20, 27)}…)`;
           send(res, text(400, ctx.profile.mediaType, ctx.profile.errorBody(message), reflected));
           return;
         }

@@ -6,9 +6,15 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** About how long each long file takes, in seconds, measured; the rest take a few. */
 const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
-  'conformance.mutants.test.ts': 200,
+  'conformance.mutants.freshbooks-mcp.test.ts': 90,
+  'conformance.mutants.freshbooks-rest.test.ts': 45,
+  'conformance.mutants.freshbooks-classic.test.ts': 40,
+  'conformance.mutants.growcrm.test.ts': 15,
   'hostile-catalogue.test.ts': 120,
-  'conformance.seeds.test.ts': 90,
+  'conformance.seeds.freshbooks-mcp.test.ts': 38,
+  'conformance.seeds.freshbooks-classic.test.ts': 27,
+  'conformance.seeds.freshbooks-rest.test.ts': 15,
+  'conformance.seeds.growcrm.test.ts': 14,
   'action.test.ts': 50,
   'conformance.stdio.test.ts': 40,
   'conformance.independent.test.ts': 30,

@@ -1,0 +1,184 @@
+/**
+ * The proof each mutant catalogue gives, at the price of a targeted run. `apis/<id>/kill-matrix.json`
+ * records, from a full run (every mutant x every check, `clientele mutants --record`), which checks each
+ * mutant makes fail or warn and on which rule. Here each mutant runs only against those checks (every
+ * check, for one that breaks every response) and must be killed by exactly those, on the same rules, with
+ * no check erroring: a check that stops failing, fails on another rule, or crashes shows. Mutants that
+ * break only an open rule run whole: exit 0 with warnings, exit 1 with --strict. Boundary-only mutants
+ * survive their killer checks without the boundary phase. `npm run test:full` redoes the full matrix and
+ * holds the record to it (tests/full/kill-matrix.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { findApi } from '../../apis/registry.js';
+import { killText, readRecord } from '../../cli/kill-record.js';
+import { killsOf } from '../../cli/mutants.js';
+import type { RunReport } from '../../reports/model.js';
+import { runEmbedded, runEmbeddedBatch, sharedRunner } from './in-process.js';
+
+const reported = (report: RunReport) => report.checks.filter((c) => c.status === 'failed' || c.status === 'warned').map((c) => c.id);
+const errored = (report: RunReport) => report.checks.filter((c) => c.status === 'errored').map((c) => `${c.id}: ${c.note ?? ''}`);
+
+/** The tests of one API's catalogue, in a file of their own (`conformance.mutants.<api>.test.ts`): the two workers share the load. */
+export function mutantCatalogue(apiId: string): void {
+  const api = findApi(apiId);
+  const runner = sharedRunner();
+  describe(`the ${api.id} mutant catalogue`, () => {
+    const record = readRecord(api.id);
+    const args = record ? ['--seed', String(record.seed), '--runs', String(record.runs)] : [];
+
+    it('has at least 12 mutants with one-line descriptions (the HTTP APIs: 6 of them reached only by the boundary phase)', async () => {
+      const { mutants } = await api.embedded();
+      expect(mutants.length).toBeGreaterThanOrEqual(12);
+      for (const mutant of mutants) expect(mutant.description).toMatch(/^[^\n]{10,160}$/);
+      if (api.transport === 'http') expect(mutants.filter((m) => m.boundaryOnly).length).toBeGreaterThanOrEqual(6);
+    });
+
+    it('has a kill record of every mutant, each killed as its kind says, every family killing one', async () => {
+      expect(record, `apis/${api.id}/kill-matrix.json (clientele mutants --api ${api.id} --record)`).toBeDefined();
+      const { mutants } = await api.embedded();
+      expect(record!.mutants.map((m) => m.id).sort()).toEqual(mutants.map((m) => m.id).sort());
+      const wrong = mutants.flatMap((mutant) => {
+        const kills = record!.mutants.find((m) => m.id === mutant.id)!.kills;
+        const fails = kills.some((kill) => kill.severity === 'failure');
+        if (kills.length === 0) return [`${mutant.id} survives`];
+        if (mutant.open && fails) return [`${mutant.id} breaks an open rule, yet fails`];
+        if (!mutant.open && !fails) return [`${mutant.id} breaks a binding rule, yet only warns`];
+        return [];
+      });
+      expect(wrong.join('\n')).toBe('');
+      for (const family of api.families)
+        expect(
+          record!.mutants.some((m) => m.kills.some((kill) => kill.check.startsWith(`${family}/`))),
+          `${family} kills a mutant`,
+        ).toBe(true);
+    });
+
+    it(
+      'passes on the reference, where every check that ran is failed by a mutant that breaks not every response',
+      { timeout: 300_000 },
+      async () => {
+        const report = await runEmbedded(runner(), api.id, args);
+        expect(report.summary.total).toMatchObject({ failed: 0, warned: 0, errored: 0 });
+        const embedded = await api.embedded();
+        const global = new Set(embedded.mutants.filter((m) => m.global).map((m) => m.id));
+        const killed = new Set(record!.mutants.filter((m) => !global.has(m.id)).flatMap((m) => m.kills.map((kill) => kill.check)));
+        const unproven = report.checks
+          .filter((c) => c.status === 'passed' && !killed.has(c.id) && !embedded.evidenceAllowList?.[c.id])
+          .map((c) => c.id);
+        expect(unproven).toEqual([]);
+      },
+    );
+
+    it(
+      'kills each mutant with exactly the recorded checks and rules, run against just those, and no check errors',
+      { timeout: 600_000 },
+      async () => {
+        const wrong: string[] = [];
+        const mutants = (await api.embedded()).mutants.filter((m) => !m.open);
+        const killsOfRecord = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
+        const reports = await runEmbeddedBatch(
+          runner(),
+          api.id,
+          mutants.map((mutant) => ({
+            args,
+            mutantId: mutant.id,
+            ...(mutant.global ? {} : { checks: killsOfRecord(mutant.id).map((kill) => kill.check) }),
+          })),
+        );
+        for (const [i, mutant] of mutants.entries()) {
+          const recorded = killsOfRecord(mutant.id);
+          const report = reports[i]!;
+          const kills = killsOf(report).map(killText).sort();
+          const expected = recorded.map(killText).sort();
+          if (JSON.stringify(kills) !== JSON.stringify(expected))
+            wrong.push(`${mutant.id}: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
+          for (const crash of errored(report)) wrong.push(`${mutant.id}: ${crash}`);
+        }
+        expect(wrong.join('\n')).toBe('');
+      },
+    );
+
+    it(
+      'runs each mutant that breaks only an open rule whole: warnings and exit 0, and exit 1 with --strict',
+      { timeout: 600_000 },
+      async () => {
+        const wrong: string[] = [];
+        const mutants = (await api.embedded()).mutants.filter((m) => m.open);
+        const reports = await runEmbeddedBatch(
+          runner(),
+          api.id,
+          mutants.map((mutant) => ({ args, mutantId: mutant.id })),
+        );
+        const warnedOf = reports.map((report) => report.checks.filter((c) => c.status === 'warned'));
+        for (const [i, mutant] of mutants.entries()) {
+          const report = reports[i]!;
+          const warned = warnedOf[i]!;
+          if (report.exitCode !== 0 || warned.length === 0) wrong.push(`${mutant.id}: exit ${report.exitCode}, ${warned.length} warned`);
+          for (const check of warned)
+            if (check.failure?.basis.grade !== 'open')
+              wrong.push(`${mutant.id}: ${check.id} warned on a ${check.failure?.basis.grade} rule`);
+        }
+        const strict = await runEmbeddedBatch(
+          runner(),
+          api.id,
+          mutants.map((mutant, i) => ({
+            args: [...args, '--strict'],
+            mutantId: mutant.id,
+            checks: warnedOf[i]!.map((c) => c.id),
+          })),
+        );
+        for (const [i, mutant] of mutants.entries())
+          if (strict[i]!.exitCode !== 1) wrong.push(`${mutant.id}: exit ${strict[i]!.exitCode} with --strict`);
+        expect(wrong.join('\n')).toBe('');
+      },
+    );
+
+    it(
+      'lets each boundary-only mutant survive its killer checks without the boundary phase, the checks running',
+      { timeout: 300_000 },
+      async () => {
+        const wrong: string[] = [];
+        const mutants = (await api.embedded()).mutants.filter((m) => m.boundaryOnly);
+        const checksOf = (id: string) => record!.mutants.find((m) => m.id === id)!.kills.map((kill) => kill.check);
+        const reports = await runEmbeddedBatch(
+          runner(),
+          api.id,
+          mutants.map((mutant) => ({ args: [...args, '--no-boundary'], mutantId: mutant.id, checks: checksOf(mutant.id) })),
+        );
+        for (const [i, mutant] of mutants.entries()) {
+          const checks = checksOf(mutant.id);
+          const report = reports[i]!;
+          const ran = report.checks.filter((c) => c.status === 'passed').map((c) => c.id);
+          if (reported(report).length > 0) wrong.push(`${mutant.id} reported without the boundary phase: ${reported(report).join(', ')}`);
+          if (ran.length !== checks.length) wrong.push(`${mutant.id}: of ${checks.join(', ')} only ${ran.join(', ') || 'none'} ran`);
+          for (const crash of errored(report)) wrong.push(`${mutant.id}: ${crash}`);
+        }
+        expect(wrong.join('\n')).toBe('');
+      },
+    );
+
+    // Over stdio too, where the API has it: no mutant depends on the transport, so each is killed there by
+    // the same checks on the same rules (each family's server is a process of its own).
+    it.runIf(api.transport === 'mcp')('kills each mutant over stdio with the same checks and rules', { timeout: 600_000 }, async () => {
+      const wrong: string[] = [];
+      const mutants = (await api.embedded()).mutants;
+      const killsOfRecord = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
+      const reports = await runEmbeddedBatch(
+        runner(),
+        api.id,
+        mutants.map((mutant) => ({
+          args: ['--stdio', ...args],
+          mutantId: mutant.id,
+          checks: killsOfRecord(mutant.id).map((k) => k.check),
+        })),
+      );
+      for (const [i, mutant] of mutants.entries()) {
+        const kills = killsOf(reports[i]!).map(killText).sort();
+        const expected = killsOfRecord(mutant.id).map(killText).sort();
+        if (JSON.stringify(kills) !== JSON.stringify(expected))
+          wrong.push(`${mutant.id} over stdio: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
+      }
+      expect(wrong.join('\n')).toBe('');
+    });
+  });
+}

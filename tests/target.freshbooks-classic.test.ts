@@ -853,6 +853,29 @@ const PROBES: Record<string, Probe> = {
     reference: 'fail 40404',
     mutant: 'ok',
   },
+  'staff-update-writes-before-refusal': {
+    async observe(admin, staff) {
+      const reply = await staff.update(3, { notes: 'x' });
+      return { outcome: outcome(reply), notes: (await admin.client(3)).notes };
+    },
+    reference: { outcome: 'fail 40404', notes: '' },
+    mutant: { outcome: 'fail 40404', notes: 'x' },
+  },
+  'staff-get-by-position': {
+    async observe(_admin, staff) {
+      const read = async (id: number) => (await staff.client(id)).client_id;
+      return { listed: (await staff.list()).ids, read: [await read(1), await read(2)], unassigned: outcome(await staff.get(3)) };
+    },
+    reference: { listed: [2, 1], read: ['1', '2'], unassigned: 'fail 40404' },
+    mutant: { listed: [2, 1], read: ['2', '1'], unassigned: 'fail 40404' },
+  },
+  'admin-list-hides-assigned': {
+    async observe(admin, staff) {
+      return { admin: (await admin.list()).ids, staff: (await staff.list()).ids, got: (await admin.client(1)).client_id };
+    },
+    reference: { admin: [3, 2, 1], staff: [2, 1], got: '1' },
+    mutant: { admin: [3], staff: [2, 1], got: '1' },
+  },
 };
 
 describe('FreshBooks Classic XML mutants', () => {
@@ -890,6 +913,7 @@ describe('FreshBooks Classic XML mutants', () => {
         .map((m) => m.id)
         .sort(),
     ).toEqual([
+      'admin-list-hides-assigned',
       'delete-is-hard',
       'fail-code-not-digits',
       'fail-envelope-4xx',

@@ -435,6 +435,11 @@ describe('the FreshBooks MCP mutants', () => {
       await outcome(c, 'client_update', { clientId: id, fName: 'Dated again' });
       return { unchanged: (await signup()) === before };
     },
+    'deleted-update-not-found': async (c) => {
+      const [id] = await createSome(c, [{ fName: 'Gone' }]);
+      await outcome(c, 'client_delete', { clientId: id });
+      return outcome(c, 'client_update', { clientId: id, fName: 'Still kept' });
+    },
   };
 
   it('each differ from the reference on a probe of their fault', async () => {

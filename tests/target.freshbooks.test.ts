@@ -945,6 +945,54 @@ const PROBES: Record<string, Probe> = {
     reference: true,
     mutant: false,
   },
+  'restore-keeps-deleted-mark': {
+    async observe(api) {
+      const a = await api.create({ fname: 'a' });
+      await api.create({ fname: 'b' });
+      await api.update(a.id, { vis_state: 1 });
+      await api.update(a.id, { vis_state: 0 });
+      return {
+        visState: (await api.get(a.id)).json.response.result.client.vis_state,
+        active: ids(await api.list([['search[vis_state]', '0']])),
+        deleted: ids(await api.list([['search[vis_state]', '1']])),
+      };
+    },
+    reference: { visState: 0, active: [100001, 100002], deleted: [] },
+    mutant: { visState: 0, active: [100002], deleted: [] },
+  },
+  'missing-per-page-unlimited': {
+    async observe(api) {
+      for (let i = 0; i < 16; i++) await api.create({ fname: `d${i}` });
+      const at = async (query: [string, string][]) => {
+        const { per_page, pages, clients } = await api.list(query);
+        return { per_page, pages, listed: clients.length };
+      };
+      return { unsized: await at([]), sized: await at([['per_page', '15']]) };
+    },
+    reference: { unsized: { per_page: 15, pages: 2, listed: 15 }, sized: { per_page: 15, pages: 2, listed: 15 } },
+    mutant: { unsized: { per_page: 15, pages: 2, listed: 16 }, sized: { per_page: 15, pages: 2, listed: 15 } },
+  },
+  'get-id-is-row-number': {
+    async observe(api) {
+      await api.create({ fname: 'a' });
+      const created = await api.create({ fname: 'b' });
+      const { id, userid, fname } = (await api.get(created.id)).json.response.result.client;
+      return { created: created.id, id, userid, fname };
+    },
+    reference: { created: 100002, id: 100002, userid: 100002, fname: 'b' },
+    mutant: { created: 100002, id: 2, userid: 100002, fname: 'b' },
+  },
+  'create-skips-mob-phone': {
+    async observe(api) {
+      const c = await api.create({ fname: 'a', mob_phone: '555-0100', bus_phone: '555-0199' });
+      const read = (await api.get(c.id)).json.response.result.client;
+      await api.update(c.id, { mob_phone: '555-0111' });
+      const updated = (await api.get(c.id)).json.response.result.client.mob_phone;
+      return { echoed: c.mob_phone, stored: read.mob_phone, bus_phone: read.bus_phone, updated };
+    },
+    reference: { echoed: '555-0100', stored: '555-0100', bus_phone: '555-0199', updated: '555-0111' },
+    mutant: { echoed: '555-0100', stored: '', bus_phone: '555-0199', updated: '555-0111' },
+  },
 };
 
 describe('FreshBooks REST mutants', () => {

@@ -551,6 +551,16 @@ const PROBES: Record<string, Probe> = {
     reference: { status: 422, phone: '1' },
     mutant: { status: 200, phone: '2' },
   },
+  'update-refused-yet-saved': {
+    async observe(api) {
+      const c = await api.create({ client_company_name: 'Acme', client_phone: '1' });
+      const reply = await api.update(c.id, { client_phone: '2', [CF]: 'v' });
+      const { company_name, phone } = (await api.get(c.id)).json.data;
+      return { status: reply.status, company_name, phone };
+    },
+    reference: { status: 422, company_name: 'Acme', phone: '1' },
+    mutant: { status: 422, company_name: 'Acme', phone: '2' },
+  },
   'update-restores-created-tags': {
     async observe(api) {
       const c = await api.create({ tags: ['old'] });
@@ -592,6 +602,16 @@ const PROBES: Record<string, Probe> = {
     reference: { status: 422, stored: 'active' },
     mutant: { status: 200, stored: 'archived' },
   },
+  'status-suspend-toggles': {
+    async observe(api) {
+      const c = await api.create();
+      await api.action(c.id, 'status', { status: 'suspended' });
+      const reply = await api.action(c.id, 'status', { status: 'suspended' });
+      return { status: reply.status, stored: (await api.get(c.id)).json.data.status };
+    },
+    reference: { status: 200, stored: 'suspended' },
+    mutant: { status: 200, stored: 'active' },
+  },
   'status-refused-400': {
     async observe(api) {
       const c = await api.create();
@@ -628,6 +648,16 @@ const PROBES: Record<string, Probe> = {
     },
     reference: { status: 422, owner: { id: 1001, name: 'Ann One' } },
     mutant: { status: 200, owner: { id: 1002, name: 'Bob Two' } },
+  },
+  'owner-stores-client-id': {
+    async observe(api) {
+      await api.create();
+      const c = await api.create({ first_name: 'Ann', last_name: 'One' });
+      const reply = await api.action(c.id, 'owner', { owner: 1002 });
+      return { status: reply.status, owner: (await api.get(c.id)).json.data.owner.id };
+    },
+    reference: { status: 200, owner: 1002 },
+    mutant: { status: 200, owner: 2 },
   },
   'owner-rejects-current': {
     observe: async (api) => (await api.action((await api.create()).id, 'owner', { owner: 1001 })).status,

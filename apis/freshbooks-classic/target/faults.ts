@@ -72,4 +72,10 @@ export interface ClassicFaults {
   activeTotalCountsDeleted?: boolean;
   /** client.delete of an unknown client_id answers ok instead of the fail envelope. */
   deleteUnknownOk?: boolean;
+  /** A staff client.update of a client not assigned to them writes the changes before the assignment check refuses it. */
+  staffUpdateWritesBeforeRefusal?: boolean;
+  /** The staff user's client.get reads client_id as a 1-based position in their own list (descending client_id). */
+  staffGetByPosition?: boolean;
+  /** The admin's client.list leaves out clients assigned to a staff member (client.get still reads them). */
+  adminListHidesAssigned?: boolean;
 }

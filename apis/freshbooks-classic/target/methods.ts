@@ -101,10 +101,16 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     const id = parseClientId(given.get('client_id'));
     const patch = readFields(given, faults.dropsNonAscii);
     if (faults.updateIgnoresEmpty) for (const field of CLIENT_FIELDS) if (patch[field] === '') delete patch[field];
+    const write = (record: ClientRecord): void => {
+      const base = faults.updateBlanksUnreferenced ? blankFields() : record.fields;
+      record.fields = { ...base, ...patch };
+      record.updated = timestampNow();
+    };
+    // The staff-update-writes-before-refusal fault writes first and checks the caller's scope only after.
+    const written = faults.staffUpdateWritesBeforeRefusal ? store.get(id) : undefined;
+    if (written !== undefined) write(written);
     const record = findClient(caller, id, 'write');
-    const base = faults.updateBlanksUnreferenced ? blankFields() : record.fields;
-    record.fields = { ...base, ...patch };
-    record.updated = timestampNow();
+    if (written === undefined) write(record);
     return faults.updateAnswersClient ? ok([element('client_id', String(id))]) : ok();
   }
 
@@ -113,6 +119,16 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
     if (faults.getUnknownOk && store.get(id) === undefined) return ok();
     if (faults.staffGetDenied && caller === 'staff') throw notFound(id);
     const options = { withPassword: faults.getReturnsPassword, creditNotDecimal: faults.creditNotDecimal };
+    if (faults.staffGetByPosition && caller === 'staff') {
+      // The fault: client_id taken as a 1-based position in the staff user's own list (descending client_id).
+      const mine = store
+        .all()
+        .filter((r) => canRead(caller, r))
+        .sort((a, b) => b.id - a.id);
+      const record = mine[id - 1];
+      if (record === undefined) throw notFound(id);
+      return ok([clientElement(record, options)]);
+    }
     return ok([clientElement(findClient(caller, id, 'read'), options)]);
   }
 
@@ -153,8 +169,11 @@ export function classicDispatcher(store: ClientStore, faults: ClassicFaults): Di
       return faults.emailFilterPrefix ? have.toLowerCase().startsWith(want) : have.toLowerCase() === want;
     };
 
+    // The admin-list-hides-assigned fault scopes the admin's list to the clients assigned to no staff member.
+    const listable = (r: ClientRecord): boolean =>
+      canRead(caller, r) && !(faults.adminListHidesAssigned === true && caller === 'admin' && r.assignedToStaff);
     const matches = (r: ClientRecord): boolean =>
-      canRead(caller, r) &&
+      listable(r) &&
       (email === undefined || emailMatches(r.fields.email, email)) &&
       (username === undefined || r.fields.username.toLowerCase() === username) &&
       (notes === undefined || r.fields.notes.toLowerCase().includes(notes)) &&

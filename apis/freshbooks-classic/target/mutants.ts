@@ -177,4 +177,20 @@ export const FRESHBOOKS_CLASSIC_MUTANTS: readonly Mutant<ClassicFaults>[] = [
     description: 'client.delete of an unknown client_id answers ok instead of the fail envelope.',
     faults: { deleteUnknownOk: true },
   },
+  {
+    id: 'staff-update-writes-before-refusal',
+    description: 'A staff client.update of a client not assigned to them is refused, but only after its changes were written.',
+    faults: { staffUpdateWritesBeforeRefusal: true },
+  },
+  {
+    id: 'staff-get-by-position',
+    description: "The staff user's client.get reads client_id as a position in their own list, so it answers another of their clients.",
+    faults: { staffGetByPosition: true },
+  },
+  {
+    id: 'admin-list-hides-assigned',
+    description: "The admin's client.list leaves out clients assigned to a staff member; client.get still reads them.",
+    faults: { adminListHidesAssigned: true },
+    open: true,
+  },
 ];

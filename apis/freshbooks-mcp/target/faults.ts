@@ -95,4 +95,6 @@ export interface McpFaults {
   readonly fNameFilterMatchesLName?: boolean;
   /** An update also sets signupDate to the time of the update. */
   readonly updateRewritesSignupDate?: boolean;
+  /** client_update of a deleted client that does not restore it answers client not found. */
+  readonly deletedUpdateNotFound?: boolean;
 }

@@ -235,4 +235,9 @@ export const MCP_MUTANTS: readonly Mutant<McpFaults>[] = [
     description: 'client_update also sets signupDate to the time of the update.',
     faults: { updateRewritesSignupDate: true },
   },
+  {
+    id: 'deleted-update-not-found',
+    description: 'client_update of a deleted client answers "Client not found" unless it restores the client.',
+    faults: { deletedUpdateNotFound: true },
+  },
 ];

@@ -221,6 +221,8 @@ export function buildServer(accounts: Accounts, faults: McpFaults, authenticated
       if (patch.visState !== undefined && !VIS_STATES.includes(patch.visState))
         throw invalid(`Invalid visState value: ${patch.visState} (use 0, 1, or 2)`);
       const record = existing(clients, id);
+      // The lookup of active clients only: a restore (visState 0) still goes through.
+      if (faults.deletedUpdateNotFound && record.fields.visState === DELETED && patch.visState === undefined) throw notFound(id);
       clients.update(record, patch);
       return result(json(record));
     },

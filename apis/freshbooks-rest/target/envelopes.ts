@@ -91,6 +91,8 @@ export interface SerializeOptions {
   readonly idAsString?: boolean;
   /** The list-omits-per-page fault. */
   readonly listOmitsPerPage?: boolean;
+  /** The get-id-is-row-number fault: the `id` to answer instead of the client's (`userid` stays right). */
+  readonly idOverride?: number;
 }
 
 function serializeClient(record: ClientRecord, options: SerializeOptions): Json {
@@ -112,7 +114,7 @@ function serializeClient(record: ClientRecord, options: SerializeOptions): Json 
     fname: f.fname,
     has_retainer: null,
     home_phone: f.home_phone,
-    id: options.idAsString ? String(record.id) : record.id,
+    id: options.idOverride ?? (options.idAsString ? String(record.id) : record.id),
     language: f.language,
     last_activity: null,
     last_login: null,

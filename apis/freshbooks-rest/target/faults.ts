@@ -74,4 +74,12 @@ export interface FreshbooksFaults {
   activeTotalCountsDeleted?: boolean;
   /** An update also sets `signup_date` to the time of the update. */
   updateRewritesSignupDate?: boolean;
+  /** Restore sets vis_state 0 but keeps the deletion mark the vis_state 0 list filters on. */
+  restoreKeepsDeletedMark?: boolean;
+  /** A list without per_page answers per_page 15 but applies no limit: the page holds every match from its offset on. */
+  missingPerPageUnlimited?: boolean;
+  /** GET of a single client answers `id` as the client's row number in the account (1 for the first), not its id. */
+  getIdIsRowNumber?: boolean;
+  /** Create does not store `mob_phone`, yet its answer echoes the value sent. */
+  createSkipsMobPhone?: boolean;
 }

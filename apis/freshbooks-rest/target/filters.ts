@@ -40,7 +40,12 @@ export function buildFilters(params: URLSearchParams, faults: FreshbooksFaults):
   const username = get('username');
   if (username !== null) filters.push((r) => r.fields.username === username);
   const visState = get('vis_state');
-  if (visState !== null) filters.push((r) => visStateMatches(r.fields.vis_state, parseInteger(visState)));
+  if (visState !== null) {
+    const wanted = parseInteger(visState);
+    // The restore-keeps-deleted-mark fault: the vis_state 0 list also leaves out every client ever deleted.
+    const marked = (r: ClientRecord): boolean => faults.restoreKeepsDeletedMark === true && wanted === 0 && r.deletedMark === true;
+    filters.push((r) => visStateMatches(r.fields.vis_state, wanted) && !marked(r));
+  }
   const allUserids = params.getAll('search[userids][]');
   const userids = faults.idsFilterFirstOnly ? allUserids.slice(0, 1) : allUserids;
   if (userids.length > 0) filters.push((r) => userids.some((u) => parseInteger(u) === r.id));

@@ -197,4 +197,25 @@ export const FRESHBOOKS_MUTANTS: readonly Mutant<FreshbooksFaults>[] = [
     description: 'An update also sets signup_date to the time of the update.',
     faults: { updateRewritesSignupDate: true },
   },
+  {
+    id: 'restore-keeps-deleted-mark',
+    description: 'Restore sets vis_state 0 but keeps the deletion mark the vis_state 0 list filters on: the client stays off that list.',
+    faults: { restoreKeepsDeletedMark: true },
+  },
+  {
+    id: 'missing-per-page-unlimited',
+    description: 'A list without per_page answers per_page 15 but applies no limit: page 1 holds every matching client.',
+    faults: { missingPerPageUnlimited: true },
+  },
+  {
+    id: 'get-id-is-row-number',
+    description:
+      "GET of a single client answers id as the client's row number in the account (1, 2, ...); userid and the fields are right.",
+    faults: { getIdIsRowNumber: true },
+  },
+  {
+    id: 'create-skips-mob-phone',
+    description: 'Create does not store mob_phone, yet its answer echoes the value sent: a later get shows it empty.',
+    faults: { createSkipsMobPhone: true },
+  },
 ];

@@ -24,7 +24,7 @@ import {
 import type { FreshbooksFaults } from './faults.js';
 import { buildFilters } from './filters.js';
 import { ALLOWED_METHODS, DEFAULT_PER_PAGE, matchRoute, parseClientBody, parsePaging } from './requests.js';
-import { ClientStore } from './store.js';
+import { ClientStore, type ClientRecord } from './store.js';
 
 export interface FreshbooksTargetOptions {
   token: string;
@@ -87,6 +87,16 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     return rest;
   }
 
+  /** The page's items when a list without per_page is not limited (`perPage` and `pages` still say 15); else undefined. */
+  function unlimitedItems(
+    params: URLSearchParams,
+    matched: readonly ClientRecord[],
+    page: number,
+    perPage: number,
+  ): ClientRecord[] | undefined {
+    return faults.missingPerPageUnlimited && !params.has('per_page') ? matched.slice((page - 1) * perPage) : undefined;
+  }
+
   function handleList(res: ServerResponse, params: URLSearchParams): void {
     const paging = parsePaging(params, faults.pageZeroUnpaged);
     if (!paging.ok) return send(res, faults.badPage422 && paging.error.field === 'page' ? 422 : 400, oldErrorBody([paging.error]));
@@ -104,7 +114,7 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
       laterPagesStartEarly: faults.pageBoundaryRepeat,
     });
     const { perPage, pages } = served;
-    const items = unpaged ? matched : served.items;
+    const items = unpaged ? matched : (unlimitedItems(params, matched, page, perPage) ?? served.items);
     const activeOnly = params.get('search[vis_state]') === '0';
     const counted = faults.totalIgnoresFilters
       ? all.length
@@ -120,13 +130,20 @@ export function startFreshbooksTarget(options: FreshbooksTargetOptions): Promise
     if (raw === undefined) return;
     const parsed = parseClientBody(raw, faults.acceptsWrongTypes);
     if (!parsed.ok) return send(res, parsed.status, oldErrorBody(parsed.errors));
-    send(res, 200, clientEnvelope(store.create(parsed.patch), serializing));
+    const record = store.create(parsed.patch);
+    // The create-skips-mob-phone fault stores no mob_phone, but answers from the body sent.
+    const { mob_phone } = parsed.patch;
+    const answered =
+      faults.createSkipsMobPhone && mob_phone !== undefined ? { ...record, fields: { ...record.fields, mob_phone } } : record;
+    send(res, 200, clientEnvelope(answered, serializing));
   }
 
   function handleGet(res: ServerResponse, idText: string): void {
     const record = store.find(idText);
     if (!record) return sendClientNotFound(res, idText);
-    const text = jsonText(clientEnvelope(record, serializing));
+    // The get-id-is-row-number fault: id is the client's row number in the account (userid stays right).
+    const shown = faults.getIdIsRowNumber ? { ...serializing, idOverride: store.all().indexOf(record) + 1 } : serializing;
+    const text = jsonText(clientEnvelope(record, shown));
     sendJsonText(res, 200, faults.truncatedJson ? text.slice(0, Math.floor(text.length / 2)) : text);
   }
 

@@ -53,6 +53,8 @@ export interface ClientRecord {
   fields: Writable;
   /** Snapshot taken at creation; only the restore-reverts-updates fault reads it. */
   readonly atCreation: Writable;
+  /** Set by a delete and never cleared: only the restore-keeps-deleted-mark fault sets and reads it. */
+  deletedMark?: boolean;
 }
 
 const FIRST_ID = 100001;
@@ -125,7 +127,10 @@ export class ClientStore {
   create(patch: Patch): ClientRecord {
     const id = this.allocateId();
     const now = timestampOf(this.clock.next());
-    const fields = fieldsFromPatch(storedPatch(patch, this.faults), id);
+    const inserted: Patch = { ...storedPatch(patch, this.faults) };
+    // The create-skips-mob-phone fault: the insert leaves mob_phone out, so it takes its default.
+    if (this.faults.createSkipsMobPhone) delete inserted.mob_phone;
+    const fields = fieldsFromPatch(inserted, id);
     const record: ClientRecord = { id, uuid: randomUUID(), signupDate: now, updated: now, fields, atCreation: { ...fields } };
     this.clients.set(id, record); // under idFromActiveCount this may overwrite
     return record;
@@ -146,6 +151,7 @@ export class ClientStore {
     record.fields = next;
     record.updated = timestampOf(this.clock.next());
     if (faults.updateRewritesSignupDate) record.signupDate = record.updated;
+    if (faults.restoreKeepsDeletedMark && next.vis_state === 1) record.deletedMark = true;
     if (faults.hardDelete && next.vis_state === 1) this.clients.delete(record.id);
   }
 

@@ -54,6 +54,8 @@ export interface GrowcrmFaults {
   updateResetsStatus?: boolean;
   /** A PATCH without client_company_name is accepted and applies the other fields. */
   updateWithoutCompanyAccepted?: boolean;
+  /** A PATCH without client_company_name answers 422 but still saves the other fields it names (saved before validating). */
+  updateRefusedYetSaved?: boolean;
   /** A PATCH sets tags back to the set the client was created with. */
   updateRestoresCreatedTags?: boolean;
   /** PUT tags adds to the existing set instead of replacing it. */
@@ -64,6 +66,8 @@ export interface GrowcrmFaults {
   tagsOnCreateDropped?: boolean;
   /** PUT status accepts and stores any non-empty string. */
   statusAnyValue?: boolean;
+  /** PUT status "suspended" on a client already suspended reactivates it (the action reuses the UI's suspend toggle). */
+  statusSuspendToggles?: boolean;
   /** PUT status with an undocumented value is refused with 400 (same body) instead of 422. */
   statusRefused400?: boolean;
   /** PUT status with an undocumented value answers 422 but stores the value anyway. */
@@ -72,6 +76,8 @@ export interface GrowcrmFaults {
   statusActionClearsFields?: boolean;
   /** PUT owner accepts the id of any existing user. */
   ownerAnyUser?: boolean;
+  /** PUT owner validates the given user but stores the client's own id (the route parameter) as the owner. */
+  ownerStoresClientId?: boolean;
   /** PUT owner with the current owner's id answers 422. */
   ownerRejectsCurrent?: boolean;
   /** DELETE only marks the client deleted: lists hide it, everything else still serves it. */

@@ -135,6 +135,11 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     faults: { updateWithoutCompanyAccepted: true },
   },
   {
+    id: 'update-refused-yet-saved',
+    description: 'A PATCH without client_company_name answers 422 but still saves the other fields it names.',
+    faults: { updateRefusedYetSaved: true },
+  },
+  {
     id: 'update-restores-created-tags',
     description: 'A PATCH sets the tags back to the set the client was created with (a stale copy).',
     faults: { updateRestoresCreatedTags: true },
@@ -160,6 +165,11 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     faults: { statusAnyValue: true },
   },
   {
+    id: 'status-suspend-toggles',
+    description: 'PUT status "suspended" on a client already suspended answers 200 but reactivates it (a suspend toggle).',
+    faults: { statusSuspendToggles: true },
+  },
+  {
     id: 'status-refused-400',
     description: 'PUT status with an undocumented value is refused with 400 (same body) instead of 422.',
     faults: { statusRefused400: true },
@@ -179,6 +189,11 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     id: 'owner-any-user',
     description: "PUT owner accepts any existing user's id (e.g. another client's primary user) as the owner.",
     faults: { ownerAnyUser: true },
+  },
+  {
+    id: 'owner-stores-client-id',
+    description: "PUT owner validates the given user but stores the client's own id (the route parameter) as the owner.",
+    faults: { ownerStoresClientId: true },
   },
   {
     id: 'owner-rejects-current',

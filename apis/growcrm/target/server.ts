@@ -126,7 +126,13 @@ export function startGrowcrmTarget(options: GrowcrmTargetOptions): Promise<Runni
     if (!record) return sendNotFound(res, CLIENT_NOT_FOUND);
     switch (action) {
       case undefined: {
-        const patch = valid(res, parseUpdate(input, faults));
+        const parsed = parseUpdate(input, faults);
+        // Under the fault the other named fields are saved before the company name is found missing.
+        if (!parsed.ok && faults.updateRefusedYetSaved) {
+          const rest = parseUpdate({ ...input, client_company_name: record.companyName }, faults);
+          if (rest.ok) store.update(record, rest.value);
+        }
+        const patch = valid(res, parsed);
         if (patch === undefined) return;
         store.update(record, patch);
         return sendClient(res, 200, record, MESSAGES.update);

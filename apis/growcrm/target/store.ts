@@ -169,13 +169,16 @@ export class ClientStore {
   }
 
   setStatus(record: ClientRecord, status: string): void {
-    record.status = status;
+    // Under the fault "suspended" goes through a toggle, which flips a client already suspended back to active.
+    const toggled = this.faults.statusSuspendToggles && status === 'suspended' && record.status === 'suspended';
+    record.status = toggled ? 'active' : status;
     if (this.faults.statusActionClearsFields) for (const field of TEXT_FIELDS) record.text[field] = null;
     this.touch(record);
   }
 
   setOwner(record: ClientRecord, ownerId: number): void {
-    record.ownerId = ownerId;
+    // Under the fault the route's client id is stored where the validated user id was meant.
+    record.ownerId = this.faults.ownerStoresClientId ? record.id : ownerId;
     this.touch(record);
   }
 

@@ -1,5 +1,6 @@
 /** What every adapter repeats: the ids it created (for cleanup), the scope tag, the envelope guard, and the port's plain members. */
 import type fc from 'fast-check';
+import { ConformanceFailure } from '../engine/failures.js';
 import { journalCreated, journalDeleted } from '../engine/journal.js';
 import {
   DEFAULT_STRINGS,
@@ -18,19 +19,44 @@ import type { Expectation } from '../engine/exchange.js';
 import type { ListPage, ListQuery } from '../model/client.js';
 import type { Expectations } from './port.js';
 
+/** A client id as every API here documents one: a positive integer (as a number or as digits). */
+const CLIENT_ID = /^[1-9][0-9]{0,17}$/;
+
+export function isClientId(value: unknown): value is string | number {
+  return (typeof value === 'number' || typeof value === 'string') && CLIENT_ID.test(String(value));
+}
+
+/**
+ * The id an answer carries, checked before any request carries it: one that is no id (`-0`, text, an
+ * echoed header) is the answer's failure, judged on its schema, never a request clientele builds and
+ * then refuses to send.
+ */
+export function checkedId(session: Session, value: unknown, where: string): string {
+  if (isClientId(value)) return String(value);
+  const shown = value === undefined ? 'no id' : session.redactor.text(JSON.stringify(value)?.slice(0, 80) ?? String(value));
+  throw new ConformanceFailure('response-schema', `${where} carries ${shown} where a client id (a positive integer) belongs`, {
+    expected: 'a positive integer',
+    actual: shown,
+  });
+}
+
 /**
  * The ids of the clients an adapter created, so cleanup touches only those; journalled (when the run
- * has a journal) so a run that cannot clean up leaves the list for `clientele cleanup`.
+ * has a journal, each line through the run's redactor) so a run that cannot clean up leaves the list
+ * for `clientele cleanup`. Only ids are kept: a value that is none names nothing to delete.
  */
 export class CreatedClients {
   private readonly ids = new Set<string>();
 
-  constructor(private readonly journal?: string) {}
+  constructor(
+    private readonly journal: string | undefined,
+    private readonly redact: (text: string) => string,
+  ) {}
 
   add(id: string): void {
-    if (this.ids.has(id)) return;
+    if (this.ids.has(id) || !isClientId(id)) return;
     this.ids.add(id);
-    journalCreated(this.journal, id);
+    journalCreated(this.journal, id, this.redact);
   }
 
   /**
@@ -58,7 +84,7 @@ export class CreatedClients {
   async cleanup(remove: (id: string) => Promise<boolean>): Promise<void> {
     const all = [...this.ids];
     this.ids.clear();
-    for (const id of all) if (await remove(id)) journalDeleted(this.journal, id);
+    for (const id of all) if (await remove(id)) journalDeleted(this.journal, id, this.redact);
   }
 }
 

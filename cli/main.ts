@@ -66,7 +66,8 @@ async function runOne(
     if (config.target.kind === 'url') await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
     if (journal) {
       await mkdir(reportDir, { recursive: true });
-      startJournal(journal, journalHeader(config, label));
+      const secrets = config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
+      startJournal(journal, journalHeader(config, label), (text) => redactSecrets(text, secrets));
     }
     const meta = { targetLabel: label, promises: spec.basis.promises() };
     const shard = options.shard && (await shardOf(await runner(), config, options));

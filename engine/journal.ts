@@ -17,16 +17,17 @@ export interface JournalHeader {
 
 type Line = JournalHeader | { readonly created: string } | { readonly deleted: string };
 
-export function startJournal(path: string, header: JournalHeader): void {
-  appendFileSync(path, `${JSON.stringify(header)}\n`);
+export function startJournal(path: string, header: JournalHeader, redact: (text: string) => string): void {
+  appendFileSync(path, `${redact(JSON.stringify(header))}\n`);
 }
 
-export function journalCreated(path: string | undefined, id: string): void {
-  if (path) appendFileSync(path, `${JSON.stringify({ created: id })}\n`);
+/** Every line goes through `redact` (the run's redactor), as every file clientele writes does. */
+export function journalCreated(path: string | undefined, id: string, redact: (text: string) => string): void {
+  if (path) appendFileSync(path, `${redact(JSON.stringify({ created: id }))}\n`);
 }
 
-export function journalDeleted(path: string | undefined, id: string): void {
-  if (path) appendFileSync(path, `${JSON.stringify({ deleted: id })}\n`);
+export function journalDeleted(path: string | undefined, id: string, redact: (text: string) => string): void {
+  if (path) appendFileSync(path, `${redact(JSON.stringify({ deleted: id }))}\n`);
 }
 
 /** The header and the ids created and not deleted, in creation order. A torn last line (a kill mid-write) is ignored. */

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { isXmlBody } from '../../adapters/xml-spec-view.js';
-import { ClientApiBase, CreatedClients, scopeTag } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, checkedId, scopeTag } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -129,7 +129,7 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
     private readonly sequence: { next: number } = { next: 0 },
   ) {
     super();
-    this.created = new CreatedClients(config.journal);
+    this.created = new CreatedClients(config.journal, (text) => session.redactor.text(text));
   }
 
   static open(session: Session, config: RunConfig): FreshbooksClassicApi {
@@ -172,7 +172,7 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
       { client: { ...this.toWire({ ...this.basics(), ...fields }), notes: scopeTag(this.config.runTag, scope) } },
       this.expectations.created,
     );
-    const id = this.element(body, 'client_id', 'client.create').text;
+    const id = checkedId(this.session, this.element(body, 'client_id', 'client.create').text, 'the client.create answer');
     this.created.add(id);
     return this.get(id);
   }
@@ -329,7 +329,7 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
     const visibility: Visibility = folder === 'deleted' || folder === 'archived' ? folder : 'active';
     const snapshot: Record<string, unknown> = {};
     for (const child of client.children) if (!VOLATILE.has(child.name)) snapshot[child.name] = flatten(child);
-    return { id: childText(client, 'client_id') ?? '', fields, visibility, snapshot };
+    return { id: checkedId(this.session, childText(client, 'client_id'), 'a client in the answer'), fields, visibility, snapshot };
   }
 
   /** The schema was checked already; this only guards the walk, so a gap is a failure, not a crash. */

@@ -17,7 +17,7 @@
  * (`self-description/schema-limits`).
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, checkedId, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
 import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
@@ -131,7 +131,7 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     private readonly config: RunConfig,
   ) {
     super();
-    this.created = new CreatedClients(config.journal);
+    this.created = new CreatedClients(config.journal, (text) => session.redactor.text(text));
     this.accountId = credentialOf(config, 'accountId') ?? '';
     const create = toolOf(SOURCE, 'client_create');
     if (!create) throw new Error('spec: no client_create tool');
@@ -534,7 +534,13 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.visState)?.[0] ?? 'active') as Visibility;
     const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
     const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
-    return { id: String(client.id), fields, visibility, snapshot, timestamps: { created: stamp('signupDate'), updated: stamp('updated') } };
+    return {
+      id: checkedId(this.session, client.id, 'a client in the answer'),
+      fields,
+      visibility,
+      snapshot,
+      timestamps: { created: stamp('signupDate'), updated: stamp('updated') },
+    };
   }
 
   /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */

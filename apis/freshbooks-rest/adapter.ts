@@ -4,7 +4,7 @@
  * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, FieldSchemas, dig, scopeTag } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, checkedId, FieldSchemas, dig, scopeTag } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -112,7 +112,7 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
   ) {
     super();
     const url = config.target.kind === 'url' ? config.target.url : '';
-    this.created = new CreatedClients(config.journal);
+    this.created = new CreatedClients(config.journal, (text) => session.redactor.text(text));
     this.base = `${url.replace(/\/+$/, '')}/accounting/account/${encodeURIComponent(credentialOf(config, 'accountId') ?? '')}/users/clients`;
     const body = indexOperations(SOURCE).get('createClient')?.requestSchema;
     this.createBody = body ? flattenSchema(body, resolveRef) : {};
@@ -283,7 +283,7 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
     const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
     const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
     return {
-      id: String(client.id),
+      id: checkedId(this.session, client.id, 'a client in the answer'),
       fields,
       visibility,
       snapshot,

@@ -12,7 +12,7 @@
  * uniqueness probe makes it unique with a plus tag.
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, FieldSchemas, SCOPE_SUFFIX, dig, scopeSuffix } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, checkedId, FieldSchemas, SCOPE_SUFFIX, dig, scopeSuffix } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import type { RunConfig } from '../../engine/config.js';
@@ -109,7 +109,7 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
   ) {
     super();
     const url = config.target.kind === 'url' ? config.target.url : '';
-    this.created = new CreatedClients(config.journal);
+    this.created = new CreatedClients(config.journal, (text) => session.redactor.text(text));
     this.base = `${url.replace(/\/+$/, '')}/clients`;
     const body = indexOperations(SOURCE).get('createClient')?.requestSchema;
     if (!body) throw new Error('spec: createClient has no request body');
@@ -341,7 +341,12 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
     const fields = fieldsOf(flat, (text) => text.replace(UNSCOPED, ''));
     const snapshot = Object.fromEntries(Object.entries(flat).filter(([key]) => !key.startsWith('dates.')));
     const stamp = (key: string) => (typeof flat[key] === 'string' ? (flat[key] as string) : undefined);
-    return { id: String(client.id), fields, snapshot, timestamps: { created: stamp('dates.created'), updated: stamp('dates.updated') } };
+    return {
+      id: checkedId(this.session, client.id, 'a client in the answer'),
+      fields,
+      snapshot,
+      timestamps: { created: stamp('dates.created'), updated: stamp('dates.updated') },
+    };
   }
 
   private auth(mode: AuthMode): Auth | undefined {

@@ -74,6 +74,8 @@ export interface ApiProfile {
   appendToNames(body: Buffer, extra: string): Buffer;
   /** Puts raw `bytes` at the start of every client's first name. */
   insertBytesInNames(body: Buffer, bytes: Buffer): Buffer;
+  /** Every client id in an answer replaced by `id` (a JSON value, or text in XML). */
+  replaceIds(body: Buffer, id: string | number): Buffer;
 }
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
@@ -137,6 +139,22 @@ export const REST: ApiProfile = {
   insertBytesInNames(body, bytes) {
     return spliceAfter(body, Buffer.from('"fname":"'), bytes);
   },
+  replaceIds(body, id) {
+    const value = parseJson(body);
+    if (value === undefined) return body;
+    eachClient(value, (client) => {
+      if ('id' in client) client.id = id;
+    });
+    // JSON.stringify writes -0 as 0: the negative zero goes in as text.
+    return Object.is(id, -0)
+      ? Buffer.from(
+          json(value)
+            .toString('utf8')
+            .replace(/"id":0\b/g, '"id":-0'),
+          'utf8',
+        )
+      : json(value);
+  },
 };
 
 const CLASSIC_NAMESPACE = 'http://www.freshbooks.com/api/';
@@ -180,6 +198,12 @@ export const CLASSIC: ApiProfile = {
   },
   insertBytesInNames(body, bytes) {
     return spliceAfter(body, Buffer.from('<first_name>'), bytes);
+  },
+  replaceIds(body, id) {
+    return Buffer.from(
+      body.toString('utf8').replace(/<client_id>[^<]*<\/client_id>/g, `<client_id>${xmlText(String(id))}</client_id>`),
+      'utf8',
+    );
   },
 };
 
@@ -661,6 +685,36 @@ export const BEHAVIOURS: readonly Behaviour[] = [
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
         send(res, { ...answer, headers: { ...answer.headers, 'content-encoding': 'gzip' }, body: gzipSync(answer.body) });
+      }),
+  },
+  // Ids are taken from answers and sent back in later requests: each must be checked first, its
+  // failure the answer's (exit 1), never a request clientele refuses to build (exit 4).
+  {
+    name: 'client ids of negative zero',
+    exits: FAILS,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, ctx.profile.id === 'freshbooks-classic' ? '-0' : -0) });
+      }),
+  },
+  {
+    name: 'client ids holding escape sequences',
+    exits: FAILS,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward }) => {
+        const answer = await forward();
+        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, `7${ESCAPES}`) });
+      }),
+  },
+  {
+    name: 'client ids echoing the Authorization header',
+    exits: FAILS,
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward, request }) => {
+        const answer = await forward();
+        const echoed = String(request.headers.authorization ?? ctx.token);
+        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, echoed) });
       }),
   },
   {

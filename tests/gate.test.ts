@@ -226,6 +226,8 @@ describe('init', () => {
       expect(result.code).toBe(0);
       expect(readFileSync(file, 'utf8')).toMatch(/^# /);
       expect(loadConfig(file).targets[0]!.api).toBe(api);
+      // The live-safety default stays on: the placeholder remote target is not written to.
+      expect(loadConfig(file).targets[0]!.options?.allowWrites).toBe(false);
       expect(starterConfig(api)).toBe(readFileSync(file, 'utf8'));
       const again = await runMain(['init', '--api', api, '--out', file]);
       expect(again.code).toBe(2);

@@ -6,6 +6,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// A signal while the code loads is held, not obeyed: main then stops the run before its first request
+// and still writes a report (or, for another command, exits at once).
+const held = [];
+const hold = (signal) => held.push(signal);
+process.on('SIGINT', hold);
+process.on('SIGTERM', hold);
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['adapters', 'apis', 'cli', 'engine', 'generators', 'model', 'protocols', 'reports', 'runner', 'suites', 'targets'];
 
@@ -31,4 +38,5 @@ if (fresh) {
   register();
   ({ main } = await import('../cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+// The holder stays: taking it off while a signal is on its way could lose the signal or deliver it twice.
+process.exitCode = await main(process.argv.slice(2), process.env, undefined, held[0]);

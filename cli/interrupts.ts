@@ -17,15 +17,18 @@ export class Interrupts {
 
   install(): void {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      const handler = () => {
-        if (this.signal) process.exit(SIGNAL_EXIT[signal]);
-        this.signal = signal;
-        this.signalledAt = Date.now();
-        this.onFirst(signal);
-      };
+      const handler = () => this.receive(signal);
       this.handlers.set(signal, handler);
       process.on(signal, handler);
     }
+  }
+
+  /** A signal: the first stops the run, a second exits at once. Also a signal held while the code loaded. */
+  receive(signal: StopSignal): void {
+    if (this.signal) process.exit(SIGNAL_EXIT[signal]);
+    this.signal = signal;
+    this.signalledAt = Date.now();
+    this.onFirst(signal);
   }
 
   uninstall(): void {

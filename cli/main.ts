@@ -29,7 +29,7 @@ import type { RunListener } from '../runner/events.js';
 import { ProgressView, progressMode } from './progress.js';
 import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
-import { Interrupts, SIGNAL_EXIT } from './interrupts.js';
+import { Interrupts, SIGNAL_EXIT, type StopSignal } from './interrupts.js';
 import { embeddedRun, externalConfig } from './targets.js';
 
 /** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
@@ -63,7 +63,7 @@ async function runOne(
       : `embedded ${api.id} reference`;
   try {
     const spec = await api.specView();
-    if (config.target.kind === 'url') await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
+    if (config.target.kind === 'url' && !interrupts.signal) await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
     if (journal) {
       await mkdir(reportDir, { recursive: true });
       const secrets = config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
@@ -72,12 +72,12 @@ async function runOne(
     const meta = { targetLabel: label, promises: spec.basis.promises() };
     const shard = options.shard && (await shardOf(await runner(), config, options));
     if (shard) config = shard.config;
-    let report =
-      shard && shard.config.families.length === 0
-        ? buildReport(config, meta, new Date(), [])
-        : await (await runner()).run(config, meta, undefined, listener);
+    // A signal before the suites start (opening them takes a second) leaves nothing to run: no request goes.
+    const suites = shard && shard.config.families.length === 0 ? undefined : await runner();
+    const ran = suites !== undefined && !interrupts.signal;
+    let report = ran ? await suites.run(config, meta, undefined, listener) : buildReport(config, meta, new Date(), []);
     if (shard) report = { ...report, shard: shard.info };
-    if (interrupts.signal) report = await interrupted(report, config, interrupts);
+    if (interrupts.signal) report = await interrupted(report, config, interrupts, ran);
     if (report.outcome === 'target-unreachable' || report.outcome === 'target-unusable' || report.outcome === 'internal-error')
       io.err(`clientele: ${report.error}`);
     const left = settleJournal(journal);
@@ -130,12 +130,14 @@ function journalHeader(config: RunConfig, target: string): JournalHeader {
 
 /**
  * An interrupted run: the suites already deleted what they could while stopping; what the journal
- * still lists gets the rest of the cleanup time, counted from the signal. The report says so.
+ * still lists gets the rest of the cleanup time, counted from the signal. The report says so (with no
+ * check at all when the signal came before the suites started).
  */
-async function interrupted(report: RunReport, config: RunConfig, interrupts: Interrupts): Promise<RunReport> {
+async function interrupted(report: RunReport, config: RunConfig, interrupts: Interrupts, ran: boolean): Promise<RunReport> {
   const signal = interrupts.signal!;
   const left = interrupts.signalledAt + INTERRUPT_CLEANUP_MS - Date.now();
-  if (config.journal && left > 1_000) await cleanupJournal(config, config.journal, left).catch(() => undefined);
+  // Stopped before the suites started: nothing was sent, so nothing is to be cleaned up.
+  if (ran && config.journal && left > 1_000) await cleanupJournal(config, config.journal, left).catch(() => undefined);
   return { ...report, outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], error: `interrupted by ${signal}` };
 }
 
@@ -283,7 +285,16 @@ function runPlans(options: CliOptions, argv: readonly string[], env: NodeJS.Proc
 /** Where progress goes when the caller gave no stream for it (tests): nowhere. */
 const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
+/**
+ * The CLI. `held` is a signal that came while the code was loading (bin/clientele.js holds it): a run
+ * then stops before its first request and still writes its report; any other command exits at once.
+ */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: Io = consoleIo,
+  held?: StopSignal,
+): Promise<number> {
   let options: CliOptions | undefined;
   let planSecrets: readonly string[] = [];
   let suiteRunner: SuiteRunner | undefined;
@@ -295,6 +306,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   });
   try {
     options = parseCli(argv, env);
+    const running = options.command === 'run' || options.command === 'promises';
+    if (held && !running) return SIGNAL_EXIT[held];
+    // From here on a signal stops the run, whenever it comes: before the suites start too.
+    if (running) interrupts.install();
+    if (held && running) interrupts.receive(held);
     if (options.command === 'help') return (io.out(helpText()), EXIT.ok);
     if (options.command === 'version') return (io.out(`clientele ${VERSION}`), EXIT.ok);
     const apis = options.api ? [findApi(options.api).id] : APIS.map((api) => api.id);
@@ -342,7 +358,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         )
         .get(file)!;
     for (const plan of plans) if (plan.options.baseline) baselineOf(plan.options.baseline);
-    interrupts.install();
     let exitCode: number = EXIT.ok;
     for (const plan of plans) {
       const progress = new ProgressView({

@@ -51,8 +51,16 @@ export class SuiteRunner {
     const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
     // vitest's reporters are fixed when it starts: this one hands each run's progress to that run's listener.
     let runner: SuiteRunner | undefined;
+    // A stop asked for while vitest was still preparing the run found no run to cancel: ask again
+    // once it is under way, before any check starts.
+    const stopIfCancelled = () => {
+      if (runner?.cancelled) void runner.vitest.cancelCurrentRun('keyboard-input');
+    };
     const progress = {
+      onTestRunStart: stopIfCancelled,
+      onTestModuleStart: stopIfCancelled,
       onTestModuleCollected(module: TestModule) {
+        stopIfCancelled();
         const family = familyOfModule(module.moduleId);
         if (family) emitTo(runner?.listener, { type: 'family-collected', family, checks: [...module.children.allTests()].length });
       },
@@ -60,6 +68,13 @@ export class SuiteRunner {
         emitTo(runner?.listener, { type: 'check-finished', check: toResult(testCase) });
       },
     };
+    // vitest's logger stops the process on SIGINT/SIGTERM from the moment it exists, which would end a
+    // run signalled while the suites open with no report: its signal listeners are never registered.
+    // (clientele handles signals itself: cleanup, then a report saying `interrupted`.)
+    const original = process.once;
+    const once = original.bind(process);
+    process.once = ((event: string | symbol, listener: (...args: unknown[]) => void) =>
+      signals.includes(event as (typeof signals)[number]) ? process : once(event, listener)) as typeof process.once;
     try {
       const vitest = await createVitest('test', {
         root: PROJECT_ROOT,
@@ -83,8 +98,7 @@ export class SuiteRunner {
       });
       // Reporters and state ready, no test run yet: each `run` runs its own files.
       await vitest.standalone();
-      // vitest's logger exits the process on SIGINT/SIGTERM; clientele handles them itself (cleanup,
-      // then a report saying `interrupted`), so the listeners vitest just added go.
+      // Any other signal listener vitest added goes too.
       for (const signal of signals) {
         for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
       }
@@ -92,6 +106,8 @@ export class SuiteRunner {
       return runner;
     } catch (error) {
       throw new InternalError(`the suites could not start: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      process.once = original;
     }
   }
 

@@ -1,10 +1,14 @@
 /**
  * Interrupts and the journal, as CI does them to a real process: SIGINT and SIGTERM mid-run end with a
  * report saying `interrupted`, exit 130/143, and no active client of the run left on the target; a
- * SIGKILL leaves a journal that `clientele cleanup` empties.
+ * SIGKILL leaves a journal that `clientele cleanup` empties. A SIGINT at any moment of the first
+ * seconds (the code loading, the suites opening, the first checks) stops the run: no request after it
+ * but cleanup, a report, exit 130.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget } from '../apis/freshbooks-rest/target/index.js';
@@ -94,4 +98,93 @@ describe('an interrupted run', () => {
     expect(await activeOf(runTag)).toBe(0);
     expect(existsSync(journal)).toBe(false);
   });
+});
+
+/**
+ * A loopback front to the reference that records every request with when it came: what a run sent
+ * after a signal shows in the record.
+ */
+interface Seen {
+  readonly at: number;
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+}
+
+async function countingFront(): Promise<{ url: string; requests: Seen[]; close(): Promise<void> }> {
+  const requests: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      requests.push({ at: Date.now(), method: req.method ?? '', url: req.url ?? '', body: body.toString('utf8') });
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length'));
+      fetch(`${target.url}${req.url ?? '/'}`, {
+        method: req.method,
+        headers: headers as Record<string, string>,
+        body: body.length ? body : undefined,
+      })
+        .then(async (answer) => {
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('a signal in the first seconds', () => {
+  // From "the code is still loading" (bin/clientele.js holds a signal from its first statements) to
+  // "the suites are opening" to "the first checks run".
+  it.each([300, 450, 600, 800, 1_200, 2_000, 3_000])(
+    'SIGINT %i ms after launch: no request after it but cleanup, a report saying interrupted, exit 130',
+    { timeout: 60_000 },
+    async (afterMs) => {
+      const front = await countingFront();
+      try {
+        const dir = tempDir(`early-${afterMs}`);
+        const child = spawn(
+          process.execPath,
+          [
+            join(PROJECT_ROOT, 'bin', 'clientele.js'),
+            'run',
+            '--api',
+            'freshbooks-rest',
+            '--target',
+            front.url,
+            '--account-id',
+            'ABC123',
+            '--report-dir',
+            dir,
+          ],
+          { cwd: PROJECT_ROOT, env: { ...process.env, CLIENTELE_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] },
+        );
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        await new Promise((resolve) => setTimeout(resolve, afterMs));
+        const signalledAt = Date.now();
+        child.kill('SIGINT');
+        const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+        expect(code, stderr).toBe(130);
+        expect(readReport(dir)).toMatchObject({ outcome: 'interrupted', exitCode: 130 });
+        // Cleanup lists the run's clients (by the run's tag alone) and deletes them (a PUT to vis_state 1);
+        // nothing else goes once the request in flight at the signal is answered.
+        const cleanup = (r: Seen) =>
+          (r.method === 'GET' && /^clientele-[^-]+-$/.test(new URL(r.url, front.url).searchParams.get('search[note_like]') ?? '')) ||
+          (r.method === 'PUT' && /"vis_state":\s*1/.test(r.body));
+        const other = front.requests.filter((r) => r.at > signalledAt + 50 && !cleanup(r));
+        expect(other.map((r) => `${r.method} ${r.url} ${r.body.slice(0, 80)}`)).toEqual([]);
+      } finally {
+        await front.close();
+      }
+    },
+  );
 });

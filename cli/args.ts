@@ -23,13 +23,26 @@ function credentialHelp(): string {
   }).join('\n');
 }
 
+/** `clientele COMMAND --help`: the command's usage lines and description, and where the rest is. */
+export function commandHelp(command: string): string {
+  const text = helpText();
+  const usage = text.split('\n').filter((line) => line.startsWith(`  clientele ${command} `));
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`${command} `.padEnd(11)));
+  const block =
+    start < 0
+      ? []
+      : [lines[start]!, ...lines.slice(start + 1).filter((_, i, rest) => rest.slice(0, i + 1).every((l) => l.startsWith('           ')))];
+  return [`clientele ${command}`, '', 'Usage:', ...usage, '', ...block, '', 'Every option, API and exit code: clientele --help'].join('\n');
+}
+
 export function helpText(): string {
   return `clientele: contract and semantics conformance for clients APIs
 
 Usage:
   clientele run      [--config FILE] [--api NAME] [--target URL --token T [API options]] [options]
   clientele promises [--api NAME] [run options]
-  clientele mutants  [--api NAME] [options]
+  clientele mutants  [--api NAME] [--list] [options]
   clientele run      --api NAME --command "CMD" [API options] [options]   (stdio, MCP)
   clientele cleanup  --journal FILE [--token T ...]
   clientele serve    --api NAME [--mutant ID] [--port P | --stdio]
@@ -49,7 +62,7 @@ promises   Runs as run does and prints the traceability matrix: every stated, sh
 cleanup    Deletes the clients a run created and could not clean up (it was killed, or
            the target stopped answering), as listed in its journal.
 mutants    Runs the suite against the reference and every mutant of it and prints the
-           kill matrix (mutant x check).
+           kill matrix (mutant x check); with --list, only lists the mutants.
 init       Writes a commented starter clientele.config.yaml for an API (default
            freshbooks-rest).
 baseline   Writes a baseline (expected failures) that accepts every failure of a report,
@@ -126,6 +139,8 @@ type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
   readonly command: Command;
+  /** `clientele COMMAND --help`: the command whose help to print. */
+  readonly helpFor?: string;
   /** Positional arguments after the command: `merge` directories, the `replay` report. */
   readonly paths: readonly string[];
   /** `--config FILE`, as given. */
@@ -138,6 +153,8 @@ export interface CliOptions {
   readonly durations?: string;
   /** `mutants --record`: write the matrix as the API's committed kill record. */
   readonly record: boolean;
+  /** `mutants --list`: list the mutants, run nothing. */
+  readonly list: boolean;
   readonly quiet: boolean;
   /** `baseline --from REPORT`. */
   readonly from?: string;
@@ -189,7 +206,8 @@ export interface CliOptions {
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
+  // A negative whole number is one: it is judged against the range, as any other.
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
   const n = Number(value);
   if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
   return n;
@@ -254,60 +272,118 @@ function checkTarget(target: string): void {
   if (url.username || url.password) throw new UsageError('--target must not carry credentials; use --token');
 }
 
+/** Every option the CLI takes, as node:util parseArgs declares them. */
+function cliOptions() {
+  return {
+    api: { type: 'string' },
+    target: { type: 'string' },
+    command: { type: 'string' },
+    'unauthenticated-target': { type: 'string' },
+    'unauthenticated-command': { type: 'string' },
+    'custom-field': { type: 'string', multiple: true },
+    port: { type: 'string' },
+    stdio: { type: 'boolean' },
+    ...Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.flag, { type: 'string' as const }])),
+    seed: { type: 'string' },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    'read-only': { type: 'boolean' },
+    strict: { type: 'boolean' },
+    'allow-writes': { type: 'boolean' },
+    'no-boundary': { type: 'boolean' },
+    'report-dir': { type: 'string' },
+    timeout: { type: 'string' },
+    'max-body': { type: 'string' },
+    'max-duration': { type: 'string' },
+    'rate-limit': { type: 'string' },
+    journal: { type: 'string' },
+    mutant: { type: 'string' },
+    config: { type: 'string' },
+    baseline: { type: 'string' },
+    shard: { type: 'string' },
+    durations: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    from: { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+    record: { type: 'boolean' },
+    list: { type: 'boolean' },
+    check: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  } as const;
+}
+
+/** The closest of `names` to `name` (at most two edits away, or one starts the other), for a "did you mean". */
+export function closest(name: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length]!;
+  };
+  const ranked = names.map((candidate) => ({ candidate, d: distance(name, candidate) })).sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  if (best && best.d <= 2) return best.candidate;
+  return name.length >= 3 ? names.find((candidate) => candidate.startsWith(name)) : undefined;
+}
+
+/** `--seed -5`: a value that looks like a negative number belongs to the option before it. */
+function joinNegativeValues(argv: readonly string[], valued: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && valued.has(arg.slice(2)) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   let parsed;
+  const options = cliOptions();
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(
+        argv,
+        new Set(
+          Object.entries(options)
+            .filter(([, o]) => o.type === 'string')
+            .map(([name]) => name),
+        ),
+      ),
       allowPositionals: true,
       strict: true,
-      options: {
-        api: { type: 'string' },
-        target: { type: 'string' },
-        command: { type: 'string' },
-        'unauthenticated-target': { type: 'string' },
-        'unauthenticated-command': { type: 'string' },
-        'custom-field': { type: 'string', multiple: true },
-        port: { type: 'string' },
-        stdio: { type: 'boolean' },
-        ...Object.fromEntries(CREDENTIAL_OPTIONS.map((option) => [option.flag, { type: 'string' as const }])),
-        seed: { type: 'string' },
-        runs: { type: 'string' },
-        only: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        strict: { type: 'boolean' },
-        'allow-writes': { type: 'boolean' },
-        'no-boundary': { type: 'boolean' },
-        'report-dir': { type: 'string' },
-        timeout: { type: 'string' },
-        'max-body': { type: 'string' },
-        'max-duration': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        journal: { type: 'string' },
-        mutant: { type: 'string' },
-        config: { type: 'string' },
-        baseline: { type: 'string' },
-        shard: { type: 'string' },
-        durations: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        from: { type: 'string' },
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        record: { type: 'boolean' },
-        check: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
+      options,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^TypeError \[\w+\]: /, ''));
+    const message = (error as Error).message.split('\n')[0]!.replace(/^TypeError \[\w+\]: /, '');
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+    if (unknown) {
+      const guess = closest(unknown.replace(/^-+/, '').split('=')[0]!, Object.keys(options));
+      throw new UsageError(`unknown option ${unknown}${guess ? ` (did you mean --${guess}?)` : ''}; see --help`);
+    }
+    throw new UsageError(message.replace(/\.$/, ''));
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const text = (name: string) => values[name] as string | undefined;
   const [verb, ...extra] = parsed.positionals;
   const named = values.help ? 'help' : values.version ? 'version' : (verb ?? 'help');
   if (!(COMMANDS as readonly string[]).includes(named)) {
-    throw new UsageError(`unknown command '${named}' (expected ${COMMANDS.slice(0, -2).join(', ')}; see --help)`);
+    const guess = closest(named, COMMANDS.slice(0, -2));
+    throw new UsageError(
+      `unknown command '${named}' (${guess ? `did you mean ${guess}? ` : ''}expected ${COMMANDS.slice(0, -2).join(', ')}; see --help)`,
+    );
   }
   const command = named as Command;
   if (command === 'merge' && extra.length === 0)
@@ -344,6 +420,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
   );
   return {
     command,
+    ...(values.help && verb && (COMMANDS as readonly string[]).includes(verb) ? { helpFor: verb } : {}),
     paths: extra,
     config: text('config'),
     baseline: text('baseline'),
@@ -354,6 +431,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     out: text('out'),
     force: values.force === true,
     record: values.record === true,
+    list: values.list === true,
     check: text('check'),
     api: text('api'),
     target,

@@ -19,7 +19,7 @@ import { renderPromises } from '../reports/promises.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
 import type { SuiteRunner } from '../runner/run.js';
-import { helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
+import { commandHelp, helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
 import { configSecrets, findConfig, loadConfig, optionArgs, targetArgs, targetName } from './config-file.js';
 import { baselineCommand, initCommand, mergeCommand, recordedDurations } from './gate.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../reports/baseline.js';
@@ -311,7 +311,7 @@ export async function main(
     // From here on a signal stops the run, whenever it comes: before the suites start too.
     if (running) interrupts.install();
     if (held && running) interrupts.receive(held);
-    if (options.command === 'help') return (io.out(helpText()), EXIT.ok);
+    if (options.command === 'help') return (io.out(options.helpFor ? commandHelp(options.helpFor) : helpText()), EXIT.ok);
     if (options.command === 'version') return (io.out(`clientele ${VERSION}`), EXIT.ok);
     const apis = options.api ? [findApi(options.api).id] : APIS.map((api) => api.id);
     const reportDir = resolve(options.reportDir);

@@ -194,6 +194,10 @@ function renderMarkdown(matrix: KillMatrix): string {
 
 export async function runMutants(options: CliOptions, apis: readonly string[], reportDir: string, io: Io): Promise<number> {
   if (options.target) throw new UsageError('mutants runs against the embedded targets; drop --target');
+  if (options.list) {
+    for (const api of apis) io.out(await mutantList(api));
+    return EXIT.ok;
+  }
   const runner = await SuiteRunner.open();
   try {
     let exitCode: number = EXIT.ok;
@@ -220,4 +224,14 @@ export async function runMutants(options: CliOptions, apis: readonly string[], r
   } finally {
     await runner.close();
   }
+}
+
+/** `clientele mutants --api X --list`: each mutant's id, its kind and what it breaks; nothing runs. */
+async function mutantList(apiId: string): Promise<string> {
+  const { mutants } = await findApi(apiId).embedded();
+  const width = Math.max(...mutants.map((m) => m.id.length));
+  const kind = (m: (typeof mutants)[number]) =>
+    [m.global ? 'global' : '', m.open ? 'open' : '', m.boundaryOnly ? 'boundary only' : ''].filter(Boolean).join(', ');
+  const rows = mutants.map((m) => `  ${m.id.padEnd(width)}  ${m.description}${kind(m) ? ` (${kind(m)})` : ''}`);
+  return [`${apiId}: ${mutants.length} mutants (clientele run --api ${apiId} --mutant ID)`, ...rows].join('\n');
 }

@@ -39,6 +39,10 @@ describe('usage errors: exit 2, one line, a report saying why', () => {
     [['run', '--runs', 'many'], /--runs must be a whole number/],
     [['run', '--only', 'everything'], /unknown family 'everything'/],
     [['launch'], /unknown command 'launch'/],
+    [['rn'], /unknown command 'rn' \(did you mean run\?/],
+    [['run', '--sed', '5'], /^clientele: unknown option --sed \(did you mean --seed\?\); see --help$/m],
+    [['run', '--max-duraton', '5s'], /did you mean --max-duration\?/],
+    [['run', '--seed', '-5'], /--seed must be between 0 and 2147483647, got -5/],
     [['run', '--target', 'http://127.0.0.1:9'], /--target needs --api/],
     [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--account-id', 'A'], /needs --token for --api freshbooks-rest/],
     [['run', '--api', 'freshbooks', '--target', 'http://127.0.0.1:9', '--token', 'T'], /needs --account-id for --api freshbooks-rest/],
@@ -70,6 +74,26 @@ describe('the real command (one child process)', () => {
 });
 
 describe('help and version', () => {
+  it.each(['run', 'serve', 'mutants', 'replay'])(
+    "%s --help prints that command's usage and description, not the whole help",
+    async (command) => {
+      const result = await runMain([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^clientele ${command}\\n`));
+      expect(result.stdout).toContain(`  clientele ${command} `);
+      expect(result.stdout).not.toContain('Exit codes');
+    },
+  );
+
+  it('mutants --list lists every mutant of an API with its kind, and runs nothing', async () => {
+    const result = await runMain(['mutants', '--api', 'growcrm', '--list']);
+    expect(result.code).toBe(0);
+    const { mutants } = await findApi('growcrm').embedded();
+    expect(result.stdout).toContain(`growcrm: ${mutants.length} mutants`);
+    for (const mutant of mutants) expect(result.stdout).toContain(`  ${mutant.id} `);
+    expect(result.stdout).toMatch(/\(open\)/);
+  });
+
   it('--help documents the commands, every API with its options, and the exit codes', async () => {
     const result = await runMain(['--help']);
     expect(result.code).toBe(0);

@@ -14,6 +14,7 @@ const INTEGRATION = [
   'tests/hostile.test.ts',
   'tests/runner.test.ts',
   'tests/prerequisites.test.ts',
+  'tests/preflight.test.ts',
   'tests/interrupts.test.ts',
   'tests/hostile-catalogue.test.ts',
   'tests/replay.test.ts',

@@ -105,6 +105,8 @@ Options:
                       delete clients (without it such a run is read-only)
   --strict            warnings (broken assumptions) fail the run too (exit 1)
   --no-boundary       skip the boundary phase (the edge cases each property runs first)
+  --no-preflight      run the checks even when the target does not look like the API as
+                      configured (a refused token, HTML, 404, a required custom field)
   --report-dir DIR    where reports go (default reports/latest)
   --baseline FILE     expected failures (YAML): only failures it does not list fail the run;
                       entries whose checks pass are reported stale
@@ -188,6 +190,8 @@ export interface CliOptions {
   readonly allowWrites: boolean;
   /** Run each property's boundary phase (edge cases) before its random cases. */
   readonly boundary: boolean;
+  /** Whether a run against a server the user named first checks that it is the API as configured. */
+  readonly preflight: boolean;
   readonly reportDir: string;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
@@ -291,6 +295,7 @@ function cliOptions() {
     strict: { type: 'boolean' },
     'allow-writes': { type: 'boolean' },
     'no-boundary': { type: 'boolean' },
+    'no-preflight': { type: 'boolean' },
     'report-dir': { type: 'string' },
     timeout: { type: 'string' },
     'max-body': { type: 'string' },
@@ -453,6 +458,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     strict: values.strict === true,
     allowWrites: values['allow-writes'] === true,
     boundary: values['no-boundary'] !== true,
+    preflight: values['no-preflight'] !== true,
     reportDir: text('report-dir') ?? 'reports/latest',
     timeoutMs: integer('timeout', text('timeout'), 10_000, 1, 600_000),
     maxBodyBytes: integer('max-body', text('max-body'), 8 * 1024 * 1024, 1024, 1024 ** 3),

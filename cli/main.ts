@@ -30,6 +30,7 @@ import { ProgressView, progressMode } from './progress.js';
 import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
 import { Interrupts, SIGNAL_EXIT, type StopSignal } from './interrupts.js';
+import { preflight } from './preflight.js';
 import { embeddedRun, externalConfig } from './targets.js';
 
 /** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
@@ -69,6 +70,9 @@ async function runOne(
       const secrets = config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
       startJournal(journal, journalHeader(config, label), (text) => redactSecrets(text, secrets));
     }
+    // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
+    if (external?.kind === 'url' && options.preflight && !interrupts.signal)
+      await preflight(config, api, () => interrupts.signal !== undefined);
     const meta = { targetLabel: label, promises: spec.basis.promises() };
     const shard = options.shard && (await shardOf(await runner(), config, options));
     if (shard) config = shard.config;
@@ -89,6 +93,7 @@ async function runOne(
   } catch (error) {
     if (!(error instanceof ClienteleError)) throw error;
     io.err(`clientele: ${error.message}`);
+    settleJournal(journal);
     return errorReport(config, { targetLabel: label }, started, error);
   } finally {
     await embedded?.target.close();

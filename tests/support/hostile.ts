@@ -576,7 +576,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   {
     name: 'HTML with 200',
-    exits: FAILS,
+    // The preflight's diagnosis: the target answers with an HTML page, is --target right? (exit 2)
+    exits: [2],
     serve: (ctx) => always(ctx, () => text(200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>It works!</h1></body></html>')),
   },
   {
@@ -798,13 +799,15 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: '302 to itself (redirect loop)',
     wire: true,
-    exits: FAILS,
+    // The preflight's diagnosis: the target redirects the list (exit 2).
+    exits: [2],
     serve: (ctx) => always(ctx, ({ request }) => text(302, 'text/html; charset=utf-8', '<a href="">Found</a>', { location: request.url })),
   },
   {
     name: '401 for every request',
     wire: true,
-    exits: FAILS,
+    // The preflight's diagnosis: the credential was refused (exit 2).
+    exits: [2],
     serve: (ctx) => always(ctx, () => ctx.profile.unauthorized()),
   },
   {

@@ -1,0 +1,81 @@
+/**
+ * Before the families, against a target the user named: a few requests establish that it is the API
+ * (the credential accepted, the base path right, no HTML where the docs give data, a create accepted).
+ * A target that is not gives one diagnosis naming the cause and the fix (exit 2: a configuration the
+ * user must change), instead of a column of failures whose cause only the report's bodies show.
+ */
+import type { ClientApi } from '../adapters/port.js';
+import type { ApiDescriptor } from '../apis/descriptor.js';
+import type { RunConfig } from '../engine/config.js';
+import type { Exchange } from '../engine/exchange.js';
+import { ConfigError } from '../engine/failures.js';
+import { DEFAULT_GUARD, guardOf } from '../engine/guard.js';
+import { Session } from '../engine/session.js';
+import { EVERY_SCOPE } from '../model/client.js';
+import { openTransport } from '../protocols/index.js';
+
+/** A page of HTML: what a web app, a proxy's error page or a wrong path serves, never one of these APIs. */
+const HTML = /^\s*(<!doctype html|<html[\s>])/i;
+/** A required custom field a refusal names (Grow CRM's `client_custom_field_N`). */
+const CUSTOM_FIELD = /\b(client_custom_field_\d+)\b/;
+
+/** Why the answer shows the target is not the API as configured, or undefined when nothing shows it. */
+export function diagnose(exchange: Exchange | undefined, api: ApiDescriptor, config: RunConfig): string | undefined {
+  const response = exchange?.response;
+  if (!response || response.httpStatus === undefined) return undefined;
+  const status = response.httpStatus;
+  const where = new URL(exchange.request.url || 'http://target/', 'http://target/').pathname;
+  if (status === 401 || status === 403) {
+    const secret = api.credentials.find((option) => option.secret && option.required);
+    const given = secret ? `--${secret.flag}${secret.env ? ` (or ${secret.env})` : ''}` : 'the credential';
+    return `the target refused the credential (${status} at ${where}): check ${given}`;
+  }
+  if (status >= 300 && status < 400) {
+    const location = response.headers?.location;
+    return `the target redirects the client list (${status} at ${where}${location ? ` to ${location}` : ''}): is --target the API's base URL? (${api.targetHelp})`;
+  }
+  const contentType = response.headers?.['content-type'] ?? '';
+  if (/text\/html/i.test(contentType) || HTML.test(response.body.slice(0, 200)))
+    return `the target answers with an HTML page (${status} at ${where}): is --target the API's base URL? (${api.targetHelp})`;
+  if (status === 404 && config.target.kind === 'url')
+    return `the client list is not found at ${where} (404): is --target the API's base URL? (${api.targetHelp})`;
+  return undefined;
+}
+
+/** A create refused for want of a custom field the target requires: the option that supplies it. */
+export function missingCustomField(exchange: Exchange | undefined): string | undefined {
+  const response = exchange?.response;
+  if (!response || response.httpStatus === undefined || response.httpStatus < 400 || response.httpStatus >= 500) return undefined;
+  const field = CUSTOM_FIELD.exec(response.body)?.[1];
+  return field ? `the target requires ${field} on a create: pass --custom-field ${field}=VALUE` : undefined;
+}
+
+async function attempt(session: Session, work: () => Promise<unknown>): Promise<Exchange | undefined> {
+  try {
+    await work();
+  } catch {
+    // judged below from the answer itself; the checks judge everything else
+  }
+  return session.log.snapshot().at(-1);
+}
+
+/** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
+export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<void> {
+  const spec = await api.specView();
+  const guard = guardOf(`${config.runTag}-preflight`, { ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
+  const session = new Session(openTransport(api.transport, config, api.retryCodes), spec, config.credentials, guard);
+  const client: ClientApi = await api.adapter(session, config);
+  try {
+    const visibility = client.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
+    const listed = await attempt(session, () => client.list({ scope: EVERY_SCOPE, filters: [], visibility, page: 1, perPage: 1 }));
+    const wrong = diagnose(listed, api, config);
+    if (wrong) throw new ConfigError(wrong);
+    if (config.readOnly || stopped()) return;
+    const created = await attempt(session, () => client.create({}, EVERY_SCOPE));
+    const missing = missingCustomField(created) ?? diagnose(created, api, config);
+    if (missing) throw new ConfigError(missing);
+  } finally {
+    await client.cleanup().catch(() => undefined);
+    await client.close().catch(() => undefined);
+  }
+}

@@ -130,7 +130,8 @@ Options:
 Exit codes:
   0  nothing binding broken      3  target unreachable, or unusable (checks could not run)
   1  conformance failures        4  internal error (a crash in clientele itself)
-  2  usage or configuration error (incl. a malformed spec)
+  2  usage or configuration error (incl. a malformed spec, and a target that is not the API
+     as configured: a refused token, HTML, a 404 at the list, a required custom field)
   130, 143  interrupted by SIGINT, SIGTERM (report says interrupted)
 
 Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;

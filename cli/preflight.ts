@@ -30,7 +30,7 @@ export function diagnose(exchange: Exchange | undefined, api: ApiDescriptor, con
     const given = secret ? `--${secret.flag}${secret.env ? ` (or ${secret.env})` : ''}` : 'the credential';
     return `the target refused the credential (${status} at ${where}): check ${given}`;
   }
-  if (status >= 300 && status < 400) {
+  if ([301, 302, 303, 307, 308].includes(status)) {
     const location = response.headers?.location;
     return `the target redirects the client list (${status} at ${where}${location ? ` to ${location}` : ''}): is --target the API's base URL? (${api.targetHelp})`;
   }

@@ -68,7 +68,7 @@ async function runAgainst(target: HostileTarget): Promise<{ run: ChildRun; token
       // A target that makes the run wait keeps the default options (their bounds are what it proves);
       // one that breaks bodies or framing shows it on the first cases: one random case is enough.
       const runs = target.runs ?? (target.waits ? undefined : COMPUTE_RUNS);
-      const extra = runs === undefined ? [] : ['--runs', String(runs)];
+      const extra = [...(runs === undefined ? [] : ['--runs', String(runs)]), ...(target.only ? ['--only', target.only] : [])];
       const run = await runClientele({
         api: target.api,
         target: served.target,

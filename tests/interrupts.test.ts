@@ -5,7 +5,7 @@
  * seconds (the code loading, the suites opening, the first checks) stops the run: no request after it
  * but cleanup, a report, exit 130.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,28 +34,19 @@ async function activeOf(runTag: string): Promise<number> {
   return (await res.json()).response.result.total;
 }
 
+/** `clientele run --api freshbooks-rest --target URL` as a user starts it, the token in the environment. */
+function launch(url: string, dir: string, stderr: 'ignore' | 'pipe'): ChildProcess {
+  const args = ['run', '--api', 'freshbooks-rest', '--target', url, '--account-id', 'ABC123', '--report-dir', dir];
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clientele.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CLIENTELE_TOKEN: TOKEN },
+    stdio: ['ignore', 'ignore', stderr],
+  });
+}
+
 /** Starts a run as a user would and sends `signal` once it has created clients; resolves with its exit code. */
 async function interruptedRun(dir: string, signal: NodeJS.Signals): Promise<{ code: number | null; runTag: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(PROJECT_ROOT, 'bin', 'clientele.js'),
-      'run',
-      '--api',
-      'freshbooks-rest',
-      '--target',
-      target.url,
-      '--account-id',
-      'ABC123',
-      '--report-dir',
-      dir,
-    ],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CLIENTELE_TOKEN: TOKEN },
-      stdio: 'ignore',
-    },
-  );
+  const child = launch(target.url, dir, 'ignore');
   const journal = join(dir, 'journal.freshbooks-rest.jsonl');
   const started = Date.now();
   // The journal names the run and grows with every client it creates; signal once a few exist.
@@ -151,24 +142,9 @@ describe('a signal in the first seconds', () => {
       const front = await countingFront();
       try {
         const dir = tempDir(`early-${afterMs}`);
-        const child = spawn(
-          process.execPath,
-          [
-            join(PROJECT_ROOT, 'bin', 'clientele.js'),
-            'run',
-            '--api',
-            'freshbooks-rest',
-            '--target',
-            front.url,
-            '--account-id',
-            'ABC123',
-            '--report-dir',
-            dir,
-          ],
-          { cwd: PROJECT_ROOT, env: { ...process.env, CLIENTELE_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] },
-        );
+        const child = launch(front.url, dir, 'pipe');
         let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
         await new Promise((resolve) => setTimeout(resolve, afterMs));
         const signalledAt = Date.now();
         child.kill('SIGINT');

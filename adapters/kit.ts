@@ -16,7 +16,7 @@ import type { FieldValue } from '../model/fields.js';
 import { EVERY_SCOPE } from '../model/client.js';
 import type { Session } from '../engine/session.js';
 import type { Expectation } from '../engine/exchange.js';
-import type { ListPage, ListQuery } from '../model/client.js';
+import type { ClientRecord, ListPage, ListQuery } from '../model/client.js';
 import type { Expectations } from './port.js';
 
 /** A client id as every API here documents one: a positive integer (as a number or as digits). */
@@ -38,6 +38,22 @@ export function checkedId(session: Session, value: unknown, where: string): stri
     expected: 'a positive integer',
     actual: shown,
   });
+}
+
+/**
+ * What every JSON adapter's client record takes from the answer alike: the snapshot (every key but
+ * those that change on their own, `volatile`) and the creation and update times at the keys named.
+ */
+export function snapshotAndTimes(
+  client: Readonly<Record<string, unknown>>,
+  volatile: (key: string) => boolean,
+  stamps: { readonly created: string; readonly updated: string },
+): Pick<ClientRecord, 'snapshot' | 'timestamps'> {
+  const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
+  return {
+    snapshot: Object.fromEntries(Object.entries(client).filter(([key]) => !volatile(key))),
+    timestamps: { created: stamp(stamps.created), updated: stamp(stamps.updated) },
+  };
 }
 
 /**

@@ -4,15 +4,13 @@
  * A target that is not gives one diagnosis naming the cause and the fix (exit 2: a configuration the
  * user must change), instead of a column of failures whose cause only the report's bodies show.
  */
-import type { ClientApi } from '../adapters/port.js';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import type { RunConfig } from '../engine/config.js';
 import type { Exchange } from '../engine/exchange.js';
 import { ConfigError } from '../engine/failures.js';
-import { DEFAULT_GUARD, guardOf } from '../engine/guard.js';
-import { Session } from '../engine/session.js';
+import type { Session } from '../engine/session.js';
+import { openClientSession } from '../apis/open.js';
 import { EVERY_SCOPE } from '../model/client.js';
-import { openTransport } from '../protocols/index.js';
 
 /** A page of HTML: what a web app, a proxy's error page or a wrong path serves, never one of these APIs. */
 const HTML = /^\s*(<!doctype html|<html[\s>])/i;
@@ -61,10 +59,7 @@ async function attempt(session: Session, work: () => Promise<unknown>): Promise<
 
 /** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
 export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<void> {
-  const spec = await api.specView();
-  const guard = guardOf(`${config.runTag}-preflight`, { ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
-  const session = new Session(openTransport(api.transport, config, api.retryCodes), spec, config.credentials, guard);
-  const client: ClientApi = await api.adapter(session, config);
+  const { api: client, session } = await openClientSession(config, `${config.runTag}-preflight`);
   try {
     const visibility = client.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
     const listed = await attempt(session, () => client.list({ scope: EVERY_SCOPE, filters: [], visibility, page: 1, perPage: 1 }));

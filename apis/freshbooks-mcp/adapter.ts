@@ -17,7 +17,7 @@
  * (`self-description/schema-limits`).
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, checkedId, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, checkedId, snapshotAndTimes, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
 import { resultOf } from '../../adapters/mcp-spec-view.js';
 import { AdvertisedTools } from './advertised.js';
 import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
@@ -532,14 +532,11 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     // "id | number | No | Unique client identifier": tool arguments take it back as a number.
     if (typeof client.id !== 'number') throw this.session.envelopeGap(this.lastTool, 'a numeric id', client.id);
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.visState)?.[0] ?? 'active') as Visibility;
-    const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
-    const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
     return {
       id: checkedId(this.session, client.id, 'a client in the answer'),
       fields,
       visibility,
-      snapshot,
-      timestamps: { created: stamp('signupDate'), updated: stamp('updated') },
+      ...snapshotAndTimes(client, (key) => VOLATILE.has(key), { created: 'signupDate', updated: 'updated' }),
     };
   }
 

@@ -4,7 +4,7 @@
  * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, checkedId, FieldSchemas, dig, scopeTag } from '../../adapters/kit.js';
+import { ClientApiBase, CreatedClients, checkedId, snapshotAndTimes, FieldSchemas, dig, scopeTag } from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -280,14 +280,11 @@ export class FreshbooksRestApi extends ClientApiBase implements ClientApi {
       if (typeof value === 'string' || value === null) fields[field] = value;
     }
     const visibility = (Object.entries(VIS_STATE).find(([, n]) => n === client.vis_state)?.[0] ?? 'active') as Visibility;
-    const snapshot = Object.fromEntries(Object.entries(client).filter(([key]) => !VOLATILE.has(key)));
-    const stamp = (key: string) => (typeof client[key] === 'string' ? (client[key] as string) : undefined);
     return {
       id: checkedId(this.session, client.id, 'a client in the answer'),
       fields,
       visibility,
-      snapshot,
-      timestamps: { created: stamp('signup_date'), updated: stamp('updated') },
+      ...snapshotAndTimes(client, (key) => VOLATILE.has(key), { created: 'signup_date', updated: 'updated' }),
     };
   }
 

@@ -12,7 +12,16 @@
  * uniqueness probe makes it unique with a plus tag.
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, checkedId, FieldSchemas, SCOPE_SUFFIX, dig, scopeSuffix } from '../../adapters/kit.js';
+import {
+  ClientApiBase,
+  CreatedClients,
+  checkedId,
+  snapshotAndTimes,
+  FieldSchemas,
+  SCOPE_SUFFIX,
+  dig,
+  scopeSuffix,
+} from '../../adapters/kit.js';
 import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import type { RunConfig } from '../../engine/config.js';
@@ -339,13 +348,10 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
   private toRecord(client: Json): ClientRecord {
     const flat = flatten(client);
     const fields = fieldsOf(flat, (text) => text.replace(UNSCOPED, ''));
-    const snapshot = Object.fromEntries(Object.entries(flat).filter(([key]) => !key.startsWith('dates.')));
-    const stamp = (key: string) => (typeof flat[key] === 'string' ? (flat[key] as string) : undefined);
     return {
       id: checkedId(this.session, client.id, 'a client in the answer'),
       fields,
-      snapshot,
-      timestamps: { created: stamp('dates.created'), updated: stamp('dates.updated') },
+      ...snapshotAndTimes(flat, (key) => key.startsWith('dates.'), { created: 'dates.created', updated: 'dates.updated' }),
     };
   }
 

@@ -469,6 +469,21 @@ const PASSES = [0] as const;
 const ESCAPES = '\u001b[2J\u001b]0;pwned\u0007\u009b31m\u0000\u007f';
 
 /** Every behaviour, once; `HOSTILE_TARGETS` expands it to one row per API. */
+/** A behaviour that answers as the reference does, but with `idFor` in place of every client id. */
+function hostileIds(name: string, idFor: (ctx: ServeContext, request: Forwarded) => string | number): Behaviour {
+  return {
+    name,
+    exits: FAILS,
+    // The contract checks read every id an answer carries first; the other families only repeat them.
+    only: 'contract',
+    serve: (ctx) =>
+      front(ctx, async ({ res, forward, request }) => {
+        const answer = await forward();
+        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, idFor(ctx, request)) });
+      }),
+  };
+}
+
 export const BEHAVIOURS: readonly Behaviour[] = [
   // -- time ---------------------------------------------------------------------------------------
   {
@@ -692,40 +707,9 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   },
   // Ids are taken from answers and sent back in later requests: each must be checked first, its
   // failure the answer's (exit 1), never a request clientele refuses to build (exit 4).
-  {
-    name: 'client ids of negative zero',
-    exits: FAILS,
-    // The contract checks read every id an answer carries first; the other families only repeat them.
-    only: 'contract',
-    serve: (ctx) =>
-      front(ctx, async ({ res, forward }) => {
-        const answer = await forward();
-        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, ctx.profile.id === 'freshbooks-classic' ? '-0' : -0) });
-      }),
-  },
-  {
-    name: 'client ids holding escape sequences',
-    exits: FAILS,
-    // The contract checks read every id an answer carries first; the other families only repeat them.
-    only: 'contract',
-    serve: (ctx) =>
-      front(ctx, async ({ res, forward }) => {
-        const answer = await forward();
-        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, `7${ESCAPES}`) });
-      }),
-  },
-  {
-    name: 'client ids echoing the Authorization header',
-    exits: FAILS,
-    // The contract checks read every id an answer carries first; the other families only repeat them.
-    only: 'contract',
-    serve: (ctx) =>
-      front(ctx, async ({ res, forward, request }) => {
-        const answer = await forward();
-        const echoed = String(request.headers.authorization ?? ctx.token);
-        send(res, { ...answer, body: ctx.profile.replaceIds(answer.body, echoed) });
-      }),
-  },
+  hostileIds('client ids of negative zero', (ctx) => (ctx.profile.id === 'freshbooks-classic' ? '-0' : -0)),
+  hostileIds('client ids holding escape sequences', () => `7${ESCAPES}`),
+  hostileIds('client ids echoing the Authorization header', (ctx, request) => String(request.headers.authorization ?? ctx.token)),
   {
     name: 'terminal control sequences in bodies',
     exits: FAILS,

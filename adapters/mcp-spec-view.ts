@@ -59,7 +59,7 @@ export async function mcpSpecView(source: SpecSource): Promise<SpecView> {
       const checked = validators.validate(outputKey(operation), result.payload);
       const annotated = toolOf(source, operation)?.outputSchema;
       if (checked.ok || !annotated) return checked;
-      const place = `${source.path}, ${operation} result`;
+      const place = `left open by the documents (${operation} result)`;
       const open = openOfAll(checked.locations ?? [], (location) => openAlong(annotated, location, localRef(annotated), place));
       return open ? { ...checked, open } : checked;
     },

@@ -63,7 +63,7 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
       const result = validators.validate(responseKey(operation, documented.status), body);
       if (result.ok || !documented.annotated) return result;
       const annotated = documented.annotated;
-      const place = `${source.path}, ${operation} ${documented.status}`;
+      const place = `left open by the documents (${operation} ${documented.status})`;
       const open = openOfAll(result.locations ?? [], (location) => openAlong(annotated, location, resolveAnnotated, place));
       return open ? { ...result, open } : result;
     },

@@ -14,7 +14,7 @@ import { APIS, findApi } from '../apis/registry.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
 import { redactSecrets } from '../engine/redact.js';
 import { VERSION, errorReport } from '../reports/build.js';
-import { renderSummary } from '../reports/console.js';
+import { COLOURS, PLAIN, renderSummary, renderVerdict, type Paint } from '../reports/console.js';
 import { renderPromises } from '../reports/promises.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
@@ -26,7 +26,7 @@ import { applyBaseline, loadBaseline, type Baseline } from '../reports/baseline.
 import { buildReport } from '../reports/build.js';
 import { splitChecks } from '../runner/shard.js';
 import type { RunListener } from '../runner/events.js';
-import { ProgressView, progressMode } from './progress.js';
+import { ProgressView, colourWanted, progressMode } from './progress.js';
 import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
 import { Interrupts, SIGNAL_EXIT, type StopSignal } from './interrupts.js';
@@ -210,12 +210,19 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
  * Writes a report and prints its summary. A run that checked nothing because of an error (an
  * unreachable target) already printed its one error line: no table of zeros follows it.
  */
-async function publish(report: RunReport, dir: string, secrets: readonly string[], io: Io): Promise<void> {
+async function publish(
+  report: RunReport,
+  dir: string,
+  secrets: readonly string[],
+  io: Io,
+  paint: Paint = PLAIN,
+  quiet = false,
+): Promise<void> {
   const ranNothing = report.checks.length === 0 && report.error !== undefined;
-  if (!ranNothing) io.out(renderSummary(report, secrets));
+  if (!ranNothing && !quiet) io.out(renderSummary(report, { secrets, paint }));
   try {
     const written = await writeReports(dir, report, secrets);
-    if (!ranNothing) io.out(`reports: ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}`);
+    if (!ranNothing && !quiet) io.out(`reports: ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}`);
   } catch (error) {
     io.err(`clientele: reports could not be written to ${dir}: ${describeError(error)}`);
   }
@@ -339,6 +346,7 @@ export async function main(
           timeoutMs: options.timeoutMs,
           maxBodyBytes: options.maxBodyBytes,
           allowWrites: options.allowWrites,
+          configured: { file: findConfig(options.config), argv, env },
         },
         io,
       );
@@ -364,9 +372,14 @@ export async function main(
         .get(file)!;
     for (const plan of plans) if (plan.options.baseline) baselineOf(plan.options.baseline);
     let exitCode: number = EXIT.ok;
+    const isTTY = io.progress?.isTTY === true;
+    const paint = colourWanted({ isTTY, env }) ? COLOURS : PLAIN;
+    // `promises` prints the matrix and nothing else: no progress, no summary.
+    const matrixOnly = options.command === 'promises';
+    const reports: RunReport[] = [];
     for (const plan of plans) {
       const progress = new ProgressView({
-        mode: progressMode({ quiet: plan.options.quiet, isTTY: io.progress?.isTTY === true, env }),
+        mode: progressMode({ quiet: plan.options.quiet || matrixOnly, isTTY, env }),
         stream: io.progress ?? nowhere,
         secrets,
       });
@@ -377,11 +390,13 @@ export async function main(
         progress.stop();
       }
       if (plan.options.baseline) report = applyBaseline(report, baselineOf(plan.options.baseline));
-      await publish(report, plan.dir, secrets, io);
-      if (options.command === 'promises') io.out(renderPromises(report));
+      await publish(report, plan.dir, secrets, io, paint, matrixOnly);
+      if (matrixOnly) io.out(renderPromises(report));
+      reports.push(report);
       if (interrupts.signal) return report.exitCode;
       exitCode = Math.max(exitCode, report.exitCode);
     }
+    if (reports.length > 1 && !matrixOnly) io.out(renderVerdict(reports, exitCode, { secrets, paint }));
     return exitCode;
   } catch (error) {
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);

@@ -16,6 +16,7 @@ import type { CheckResult, CheckStatus } from '../reports/model.js';
 import { CONSOLE_MARKS, cut, flatten } from '../reports/console.js';
 import { blockedLine, checkMessage, formatDuration, visible } from '../reports/render.js';
 import type { RunEvent, RunListener } from '../runner/events.js';
+import { plural } from '../engine/words.js';
 
 export type ProgressMode = 'live' | 'lines' | 'quiet';
 
@@ -45,6 +46,16 @@ export function progressMode({ quiet = false, isTTY = false, env = process.env }
   return 'live';
 }
 
+/**
+ * Colour on a terminal, off with `NO_COLOR` (no-color.org), in CI and on a dumb terminal; `FORCE_COLOR`
+ * turns it on anywhere (a recording, a pager that shows colour).
+ */
+export function colourWanted({ isTTY = false, env = process.env }: Omit<ProgressModeInput, 'quiet'>): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (flagSet(env.FORCE_COLOR)) return true;
+  return isTTY && !flagSet(env.CI) && env.TERM !== 'dumb';
+}
+
 function flagSet(value: string | undefined): boolean {
   const normalized = value?.trim().toLowerCase();
   return normalized !== undefined && normalized !== '' && normalized !== 'false' && normalized !== '0';
@@ -67,10 +78,6 @@ const CHECK_MARKS: Readonly<Record<CheckStatus, string>> = {
   warned: CONSOLE_MARKS.warned.trim(),
   blocked: CONSOLE_MARKS.blocked.trim(),
 };
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /** Makes text safe for one line of a terminal or a log. */
 class Sanitizer {

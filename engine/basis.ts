@@ -57,16 +57,16 @@ function outranks(a: Grade, b: Grade): boolean {
   return GRADES.indexOf(a) < GRADES.indexOf(b);
 }
 
-/** An API's basis table: every rule id to what it rests on. */
+/** An API's basis table: every rule id to what it rests on, per operation where the spec says it per operation. */
 export class BasisBook {
-  private readonly byRule = new Map<string, BasisEntry>();
+  private readonly byRule = new Map<string, BasisEntry[]>();
 
   constructor(readonly entries: readonly BasisEntry[]) {
     for (const entry of entries) {
       for (const rule of entry.rules) {
-        // A binding entry outranks an open one recorded for the same rule elsewhere in the spec.
         const known = this.byRule.get(rule);
-        if (!known || outranks(entry.grade, known.grade)) this.byRule.set(rule, entry);
+        if (known) known.push(entry);
+        else this.byRule.set(rule, [entry]);
       }
     }
   }
@@ -75,10 +75,24 @@ export class BasisBook {
     return this.byRule.has(rule);
   }
 
-  of(rule: string): Basis {
-    const entry = this.byRule.get(rule);
-    if (!entry) return unrecorded(rule);
-    const { grade, says, source, convention } = entry;
+  /**
+   * What a rule rests on for one operation: an entry recorded beside that operation, else one at the
+   * spec's root, else one beside another operation (a create's 201 never quotes the list's 200 while the
+   * create has its own). A binding entry outranks an open one wherever it stands, as it always has: the
+   * operation only chooses which binding quote grounds the verdict. Among equals, stated outranks shown.
+   */
+  of(rule: string, operation?: string): Basis {
+    const entries = this.byRule.get(rule);
+    if (!entries) return unrecorded(rule);
+    const nearness = (entry: BasisEntry) =>
+      entry.operation === undefined ? 1 : operation !== undefined && entry.operation === operation ? 0 : 2;
+    const best = entries.reduce((a, b) => {
+      if (binds(a.grade) !== binds(b.grade)) return binds(b.grade) ? b : a;
+      const [na, nb] = [nearness(a), nearness(b)];
+      if (na !== nb) return nb < na ? b : a;
+      return outranks(b.grade, a.grade) ? b : a;
+    });
+    const { grade, says, source, convention } = best;
     return { grade, says, source, ...(convention ? { convention } : {}) };
   }
 

@@ -45,7 +45,7 @@ export class ConformanceFailure extends Error {
 
   /** What this verdict rests on for an API: the failure's own basis, or its rule's entry in the API's table. */
   basisIn(book: BasisBook): Basis {
-    return this.details.basis ?? book.of(this.basisRule);
+    return this.details.basis ?? book.of(this.basisRule, this.details.operation);
   }
 }
 

@@ -77,11 +77,22 @@ export interface FailureRecord {
   readonly reproduction: Reproduction;
 }
 
-/** A check's id in every report: `family/slug-of-its-name`, stable across runs. */
-export function checkId(family: string, name: string): string {
-  return `${family}/${name
+function slug(text: string): string {
+  return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 80)}`;
+    .replace(/^-|-$/g, '');
+}
+
+/** A check's id in every report: `family/slug-of-its-short-title`, whole and stable across runs (baselines key on it). */
+export function checkId(family: string, title: string): string {
+  return `${family}/${slug(title)}`;
+}
+
+/**
+ * The id a check had before checks got short titles: the slug of its claim, cut at 80 characters.
+ * Baselines written then still name checks this way, so they keep matching.
+ */
+export function legacyCheckId(family: string, claim: string): string {
+  return `${family}/${slug(claim).slice(0, 80)}`;
 }

@@ -269,6 +269,14 @@ export function basisEntry(written: WrittenEntry, where: string, place: string, 
   };
 }
 
+/**
+ * Where an open entry stands when it names no source: the documents are silent, so it cites the
+ * operation it concerns, never a file of this repository (a user of the package does not have it).
+ */
+export function openPlace(operation: string | undefined): string {
+  return `left open by the documents (${operation ?? 'the API as a whole'})`;
+}
+
 /** The basis entries recorded at one place of a spec (its root, or an operation or tool with this name). */
 export function entriesAt(node: Record<string, unknown>, source: SpecSource, operation: string | undefined): BasisEntry[] {
   const place = operation ?? 'document';
@@ -278,7 +286,7 @@ export function entriesAt(node: Record<string, unknown>, source: SpecSource, ope
   return list.map((item: unknown, index) => {
     const where = `spec ${source.path}: ${BASIS_KEY}[${index}] of ${place}`;
     if (!item || typeof item !== 'object') throw new ConfigError(`${where} must be a mapping with grade, says and rules`);
-    return basisEntry(item as WrittenEntry, where, `${source.path}, ${place}`, operation);
+    return basisEntry(item as WrittenEntry, where, openPlace(operation), operation);
   });
 }
 

@@ -20,7 +20,7 @@ import {
 import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
 import { decodeXml, refuseDtd, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
-import { PROJECT_ROOT, basisEntry, oneLineText } from './spec.js';
+import { PROJECT_ROOT, basisEntry, oneLineText, openPlace } from './spec.js';
 import { openOfAll } from './schema-grades.js';
 import type { ValidationResult } from './validators.js';
 
@@ -121,7 +121,7 @@ function readBasis(schema: XmlElement, file: string): BasisEntry[] {
         const where = `XSD ${file}: c:basis #${entries.length + 1} (${place})`;
         const { grade, source, convention, rules } = child.attributes;
         entries.push(
-          basisEntry({ grade, says: child.text, source, convention, rules: rules ?? '' }, where, `${file}, ${place}`, operation),
+          basisEntry({ grade, says: child.text, source, convention, rules: rules ?? '' }, where, openPlace(operation), operation),
         );
         continue;
       }
@@ -306,7 +306,7 @@ export function compileXsd(path: string): XsdSpec {
       const locations = errors.map((message) => ({ element: elementOf(message) }));
       const open = openOfAll(locations, ({ element }) => {
         const why = element === undefined ? undefined : openByElement.get(element);
-        return why === undefined ? undefined : { why, node: `${file}, element ${element}` };
+        return why === undefined ? undefined : { why, node: `left open by the documents (element ${element})` };
       });
       return { ok: false, errors, locations, ...(open ? { open } : {}) };
     } finally {

@@ -8,6 +8,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { ConfigError, EXIT } from '../engine/failures.js';
 import { couldNotRun } from './build.js';
 import type { BaselineEntry, CheckResult, RunReport } from './model.js';
+import { legacyCheckId } from '../engine/records.js';
 
 export interface Baseline {
   readonly file: string;
@@ -49,15 +50,20 @@ function failing(check: CheckResult, strict: boolean): boolean {
   return check.status === 'failed' || (strict && check.status === 'warned');
 }
 
+/** Whether the entry names this check, by its id or by the id it had before checks got short titles. */
+function names(entry: BaselineEntry, check: CheckResult): boolean {
+  return entry.check === check.id || (check.claim !== undefined && entry.check === legacyCheckId(check.family, check.claim));
+}
+
 function matches(entry: BaselineEntry, check: CheckResult): boolean {
-  if (entry.check !== undefined) return entry.check === check.id;
+  if (entry.check !== undefined) return names(entry, check);
   return check.failure !== undefined && (check.failure.rule === entry.rule || check.failure.basisRule === entry.rule);
 }
 
 /** Whether this report ran what the entry names (so its passing says the entry is stale). */
 function judged(entry: BaselineEntry, check: CheckResult): boolean {
   if (check.status === 'skipped' || check.status === 'blocked' || check.status === 'errored') return false;
-  return entry.check !== undefined ? entry.check === check.id : (check.rules ?? []).includes(entry.rule!);
+  return entry.check !== undefined ? names(entry, check) : (check.rules ?? []).includes(entry.rule!);
 }
 
 /**

@@ -16,10 +16,13 @@ export type { FailureRecord } from '../engine/records.js';
 export type CheckStatus = 'passed' | 'warned' | 'failed' | 'errored' | 'skipped' | 'blocked';
 
 export interface CheckResult {
-  /** `family/slug`, stable across runs. */
+  /** `family/slug-of-the-title`, whole and stable across runs. */
   readonly id: string;
   readonly family: Family;
+  /** The short title. */
   readonly name: string;
+  /** What the check proves, in one sentence. */
+  readonly claim?: string;
   readonly status: CheckStatus;
   readonly durationMs: number;
   readonly requests: number;

@@ -90,9 +90,18 @@ export const SUMMARY_COLUMNS = [
   'blocked',
 ] as const satisfies readonly (keyof FamilySummary)[];
 
-/** `3 passed, 1 warned, ...`: every summary column, in order. */
+/** `3 passed, 1 warned`: the summary columns that are not zero, in order (`no checks` when all are). */
 export function countsLine(counts: Readonly<FamilySummary>): string {
-  return SUMMARY_COLUMNS.map((column) => `${counts[column]} ${column}`).join(', ');
+  return nonZero(
+    SUMMARY_COLUMNS.map((column) => [counts[column], column]),
+    'no checks',
+  );
+}
+
+/** `52 kept, 1 untested`: the counts that are not zero, each with its word; `none` when all are. */
+export function nonZero(counts: readonly (readonly [number, string])[], none: string): string {
+  const shown = counts.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
+  return shown.length ? shown.join(', ') : none;
 }
 
 export function checkCount(counts: Readonly<FamilySummary>): number {
@@ -177,10 +186,17 @@ export function promiseCounts(promises: readonly PromiseRow[]): Record<PromiseRo
   return counts;
 }
 
-/** `promises: 4 kept, 1 broken, 2 untested`. */
+/** `promises: 4 kept, 1 broken, 2 untested`, leaving out the counts that are zero. */
 export function promisesLine(promises: readonly PromiseRow[]): string {
   const counts = promiseCounts(promises);
-  return `promises: ${counts.kept} kept, ${counts.broken} broken, ${counts.untested} untested`;
+  return `promises: ${nonZero(
+    [
+      [counts.kept, 'kept'],
+      [counts.broken, 'broken'],
+      [counts.untested, 'untested'],
+    ],
+    'none recorded',
+  )}`;
 }
 
 /** The families the run covered, in the model's order, with their counts. */

@@ -67,6 +67,7 @@ export function toResult(testCase: TestCase, suiteError?: string, problems: RunP
     id: checkId(family, testCase.name),
     family,
     name: testCase.name,
+    ...(meta?.claim ? { claim: meta.claim } : {}),
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
     requests: meta?.requests ?? 0,
     ...(meta?.rules?.length ? { rules: meta.rules } : {}),

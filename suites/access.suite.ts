@@ -22,8 +22,8 @@ family('access', (env) => {
 
   check(
     env,
-    'a restricted user never lists a client that is not assigned to them',
-    { writes: true, needs: [RESTRICTED_USER, SCOPE] },
+    'restricted lists hold only assigned clients',
+    { claim: 'a restricted user never lists a client that is not assigned to them', writes: true, needs: [RESTRICTED_USER, SCOPE] },
     async (run) => {
       const staff = restrictedUser(run);
       await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients) => {
@@ -43,8 +43,8 @@ family('access', (env) => {
 
   check(
     env,
-    'a restricted user cannot read, change or delete a client not assigned to them',
-    { writes: true, needs: [RESTRICTED_USER] },
+    'restricted user cannot touch others',
+    { claim: 'a restricted user cannot read, change or delete a client not assigned to them', writes: true, needs: [RESTRICTED_USER] },
     async (run) => {
       const staff = restrictedUser(run);
       await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }) => {
@@ -66,8 +66,12 @@ family('access', (env) => {
 
   check(
     env,
-    'a restricted user can read every client they list, and lists only clients that exist',
-    { writes: false, needs: [RESTRICTED_USER] },
+    'restricted reads match restricted lists',
+    {
+      claim: 'a restricted user can read every client they list, and lists only clients that exist',
+      writes: false,
+      needs: [RESTRICTED_USER],
+    },
     async (run) => {
       const staff = restrictedUser(run);
       const mine = await everyId(staff);

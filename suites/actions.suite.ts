@@ -67,8 +67,8 @@ function expectUnchanged(before: ClientRecord, after: ClientRecord, why: string)
 family('actions', (env) => {
   check(
     env,
-    'a set action replaces the whole set, an empty one clears it, and a set given on create is kept',
-    { writes: true },
+    'set action replaces the set',
+    { claim: 'a set action replaces the whole set, an empty one clears it, and a set given on create is kept', writes: true },
     async (run) => {
       const fields = actionFieldsOf(run, 'set', 'a set');
       const steps = fc.array(fc.oneof(setValue(), fc.constant([] as string[])), { minLength: 1, maxLength: 3 });
@@ -104,47 +104,55 @@ family('actions', (env) => {
     },
   );
 
-  check(env, 'an enum action takes each documented value and refuses any other, which changes nothing', { writes: true }, async (run) => {
-    const fields = actionFieldsOf(run, 'enum', 'a status', (spec) => Boolean(spec.values?.length));
-    const refusal = run.api.expectations.invalid;
-    await forAll(
-      run,
-      fc.constantFrom(...fields).chain((field) =>
-        fc.record({
-          field: fc.constant(field),
-          initial: clientFields(run.api),
-          values: fc.array(fc.constantFrom(...field.values!), { minLength: 1, maxLength: 3 }),
-        }),
-      ),
-      async ({ field, initial, values }) => {
-        const id = await createWithOtherActions(run, initial, field.name);
-        let before = await run.api.get(id);
-        for (const value of values) {
-          await run.api.act!(id, field.name, value);
-          const after = await run.api.get(id);
-          const why = `setting ${field.name} to ${JSON.stringify(value)}`;
-          expectValue(field.name, after, value, 'actions/enum-applied', why);
-          expectUntouched(run.api, field.name, before, after, why);
-          before = after;
-        }
-        if (!refusal) return;
-        const undocumented = `clientele-${field.values!.join('-')}`;
-        const expectation = refusalFor(
-          refusal,
-          'actions/enum-refused',
-          `${field.name} ${JSON.stringify(undocumented)} is not a documented value`,
-        );
-        const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', expectation);
-        expectNamed(run.api, answer, [field.name], expectation);
-        expectUnchanged(before, await run.api.get(id), `${field.name} ${JSON.stringify(undocumented)} was refused`);
-      },
-    );
-  });
+  check(
+    env,
+    'enum action takes documented values only',
+    { claim: 'an enum action takes each documented value and refuses any other, which changes nothing', writes: true },
+    async (run) => {
+      const fields = actionFieldsOf(run, 'enum', 'a status', (spec) => Boolean(spec.values?.length));
+      const refusal = run.api.expectations.invalid;
+      await forAll(
+        run,
+        fc.constantFrom(...fields).chain((field) =>
+          fc.record({
+            field: fc.constant(field),
+            initial: clientFields(run.api),
+            values: fc.array(fc.constantFrom(...field.values!), { minLength: 1, maxLength: 3 }),
+          }),
+        ),
+        async ({ field, initial, values }) => {
+          const id = await createWithOtherActions(run, initial, field.name);
+          let before = await run.api.get(id);
+          for (const value of values) {
+            await run.api.act!(id, field.name, value);
+            const after = await run.api.get(id);
+            const why = `setting ${field.name} to ${JSON.stringify(value)}`;
+            expectValue(field.name, after, value, 'actions/enum-applied', why);
+            expectUntouched(run.api, field.name, before, after, why);
+            before = after;
+          }
+          if (!refusal) return;
+          const undocumented = `clientele-${field.values!.join('-')}`;
+          const expectation = refusalFor(
+            refusal,
+            'actions/enum-refused',
+            `${field.name} ${JSON.stringify(undocumented)} is not a documented value`,
+          );
+          const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', expectation);
+          expectNamed(run.api, answer, [field.name], expectation);
+          expectUnchanged(before, await run.api.get(id), `${field.name} ${JSON.stringify(undocumented)} was refused`);
+        },
+      );
+    },
+  );
 
   check(
     env,
-    "an action on a reference that must belong to the client accepts the client's own and refuses another client's",
-    { writes: true },
+    'reference action takes only own values',
+    {
+      claim: "an action on a reference that must belong to the client accepts the client's own and refuses another client's",
+      writes: true,
+    },
     async (run) => {
       const fields = actionFieldsOf(run, 'ref', 'a reference that belongs to the client', (spec) => Boolean(spec.belongsToClient));
       const refusal = run.api.expectations.invalid;

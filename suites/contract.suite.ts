@@ -37,35 +37,50 @@ function perRequestAuth(run: CheckRun): void {
 family('contract', (env) => {
   prerequisiteCheck(env, SCOPE, { writes: true });
 
-  check(env, 'list answers with the documented status, envelope and schema', { writes: false }, async (run) => {
-    const page = await run.api.list({ filters: [], page: 1, perPage: 5 });
-    expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', {
-      expected: '<= 5',
-      actual: page.items.length,
-    });
-  });
+  check(
+    env,
+    'list answers as documented',
+    { claim: 'list answers with the documented status, envelope and schema', writes: false },
+    async (run) => {
+      const page = await run.api.list({ filters: [], page: 1, perPage: 5 });
+      expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', {
+        expected: '<= 5',
+        actual: page.items.length,
+      });
+    },
+  );
 
-  check(env, 'an empty list has the documented page count', { writes: false, needs: [SCOPE] }, async (run) => {
-    const empty = run.api.capabilities.paging.emptyListPages;
-    const page = await run.api.list({ scope: run.scope(), filters: [], page: 1, perPage: 5 });
-    expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', {
-      expected: 0,
-      actual: page.total,
-    });
-    if (!empty) return;
-    expectThat(page.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
-      expected: empty.value,
-      actual: page.pages,
-    });
-  });
+  check(
+    env,
+    'empty list page count',
+    { claim: 'an empty list has the documented page count', writes: false, needs: [SCOPE] },
+    async (run) => {
+      const empty = run.api.capabilities.paging.emptyListPages;
+      const page = await run.api.list({ scope: run.scope(), filters: [], page: 1, perPage: 5 });
+      expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', {
+        expected: 0,
+        actual: page.total,
+      });
+      if (!empty) return;
+      expectThat(page.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
+        expected: empty.value,
+        actual: page.pages,
+      });
+    },
+  );
 
-  check(env, 'get answers with the documented status, envelope and schema', { writes: false }, async (run) => {
-    const id = await someClientId(run);
-    const client = await run.api.get(id);
-    expectThat(client.id === id, 'contract/get-id', 'get returned another client', { expected: id, actual: client.id });
-  });
+  check(
+    env,
+    'get answers as documented',
+    { claim: 'get answers with the documented status, envelope and schema', writes: false },
+    async (run) => {
+      const id = await someClientId(run);
+      const client = await run.api.get(id);
+      expectThat(client.id === id, 'contract/get-id', 'get returned another client', { expected: id, actual: client.id });
+    },
+  );
 
-  check(env, 'create stores and returns every field sent', { writes: true }, (run) => {
+  check(env, 'create stores every field sent', { claim: 'create stores and returns every field sent', writes: true }, (run) => {
     const specs = run.api.capabilities.fields;
     // Edge values (empty, spaces, punctuation, Unicode) in every field that allows them, before the random ones.
     const boundaries = boundaryFields(run.api, { nulls: false }).map(({ name, value }) => ({
@@ -106,7 +121,7 @@ family('contract', (env) => {
     );
   });
 
-  check(env, 'keys a create leaves out take their documented defaults', { writes: true }, async (run) => {
+  check(env, 'create defaults', { claim: 'keys a create leaves out take their documented defaults', writes: true }, async (run) => {
     const defaults = run.api.capabilities.createDefaults;
     if (defaults.length === 0) return run.skip('the docs name no default taken from other fields');
     await forAll(run, clientFields(run.api), async (all) => {
@@ -127,131 +142,176 @@ family('contract', (env) => {
     });
   });
 
-  check(env, 'a create without a field the docs require is refused, naming it', { writes: true }, async (run) => {
-    const fields = required(run.api, 'create');
-    const refusal = run.api.expectations.invalid;
-    if (fields.length === 0 || !refusal) return run.skip('the docs require no field on create, or name no refusal for one left out');
-    const full = someFields(run.api, 'required');
-    for (const field of fields) {
-      const without = Object.fromEntries(Object.entries(full).filter(([name]) => name !== field));
-      const expectation = refusalFor(refusal, 'errors/required-field', `a create without ${field} is refused`);
-      const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', expectation);
-      expectNamed(run.api, answer, [field], expectation);
-    }
-  });
-
-  check(env, 'a create with a value another client holds in a unique field is refused, naming it', { writes: true }, async (run) => {
-    const unique = run.api.capabilities.fields.filter((field) => field.unique && field.kind === 'text').map((field) => field.name);
-    const refusal = run.api.expectations.invalid;
-    if (unique.length === 0 || !refusal) return run.skip('the docs name no unique field, or no refusal for a taken value');
-    await forAll(run, clientFields(run.api), async (generated) => {
-      const scope = run.scope();
-      // Prefixed with the scope's number, so no other case of the run (nor a value drawn twice) holds it yet.
-      const tag = `u${scope.replace(/\D/g, '')}`;
-      const fields = { ...generated, ...Object.fromEntries(unique.map((field) => [field, `${tag}${generated[field]}`])) };
-      await run.api.probe({ op: 'create', fields, scope }, 'valid', run.api.expectations.created);
-      for (const field of unique) {
-        const twin = { ...someFields(run.api, 'twin'), [field]: fields[field]! };
-        const expectation = refusalFor(refusal, 'errors/unique', `a second client with the same ${field} is refused`);
-        const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', expectation);
+  check(
+    env,
+    'create without a required field refused',
+    { claim: 'a create without a field the docs require is refused, naming it', writes: true },
+    async (run) => {
+      const fields = required(run.api, 'create');
+      const refusal = run.api.expectations.invalid;
+      if (fields.length === 0 || !refusal) return run.skip('the docs require no field on create, or name no refusal for one left out');
+      const full = someFields(run.api, 'required');
+      for (const field of fields) {
+        const without = Object.fromEntries(Object.entries(full).filter(([name]) => name !== field));
+        const expectation = refusalFor(refusal, 'errors/required-field', `a create without ${field} is refused`);
+        const answer = await run.api.probe({ op: 'create', fields: without, scope: run.scope() }, 'valid', expectation);
         expectNamed(run.api, answer, [field], expectation);
       }
-    });
-  });
+    },
+  );
 
-  check(env, 'a create or update without the required custom fields is refused, naming them', { writes: true }, async (run) => {
-    const names = Object.keys(run.config.customFields ?? {});
-    const refusal = run.api.expectations.invalid;
-    if (!refusal) return run.skip('the docs name no refusal for a missing custom field');
-    if (names.length === 0) return run.skip('the run names no required custom field (--custom-field NAME=VALUE)');
-    const why = (op: string) => refusalFor(refusal, 'errors/custom-field', `a ${op} without the required custom fields is refused`);
-    const created = await run.api.probe(
-      { op: 'create', fields: someFields(run.api, 'custom'), scope: run.scope(), withoutCustomFields: true },
-      'valid',
-      why('create'),
-    );
-    expectNamed(run.api, created, names, why('create'));
-    const { id } = await run.api.create(someFields(run.api, 'custom'), run.scope());
-    const updated = await run.api.probe(
-      { op: 'update', id, fields: updateFields(run.api, 'changed'), withoutCustomFields: true },
-      'valid',
-      why('update'),
-    );
-    expectNamed(run.api, updated, names, why('update'));
-  });
+  check(
+    env,
+    'create with a taken unique value refused',
+    { claim: 'a create with a value another client holds in a unique field is refused, naming it', writes: true },
+    async (run) => {
+      const unique = run.api.capabilities.fields.filter((field) => field.unique && field.kind === 'text').map((field) => field.name);
+      const refusal = run.api.expectations.invalid;
+      if (unique.length === 0 || !refusal) return run.skip('the docs name no unique field, or no refusal for a taken value');
+      await forAll(run, clientFields(run.api), async (generated) => {
+        const scope = run.scope();
+        // Prefixed with the scope's number, so no other case of the run (nor a value drawn twice) holds it yet.
+        const tag = `u${scope.replace(/\D/g, '')}`;
+        const fields = { ...generated, ...Object.fromEntries(unique.map((field) => [field, `${tag}${generated[field]}`])) };
+        await run.api.probe({ op: 'create', fields, scope }, 'valid', run.api.expectations.created);
+        for (const field of unique) {
+          const twin = { ...someFields(run.api, 'twin'), [field]: fields[field]! };
+          const expectation = refusalFor(refusal, 'errors/unique', `a second client with the same ${field} is refused`);
+          const answer = await run.api.probe({ op: 'create', fields: twin, scope }, 'valid', expectation);
+          expectNamed(run.api, answer, [field], expectation);
+        }
+      });
+    },
+  );
 
-  check(env, 'update, delete and restore answer with the documented envelopes', { writes: true }, async (run) => {
-    const { id } = await run.api.create(someFields(run.api, 'contract'), run.scope());
-    await run.api.update(id, updateFields(run.api, 'updated'));
-    await run.api.delete(id);
-    if (run.api.restore) await run.api.restore(id);
-  });
+  check(
+    env,
+    'missing custom fields refused',
+    { claim: 'a create or update without the required custom fields is refused, naming them', writes: true },
+    async (run) => {
+      const names = Object.keys(run.config.customFields ?? {});
+      const refusal = run.api.expectations.invalid;
+      if (!refusal) return run.skip('the docs name no refusal for a missing custom field');
+      if (names.length === 0) return run.skip('the run names no required custom field (--custom-field NAME=VALUE)');
+      const why = (op: string) => refusalFor(refusal, 'errors/custom-field', `a ${op} without the required custom fields is refused`);
+      const created = await run.api.probe(
+        { op: 'create', fields: someFields(run.api, 'custom'), scope: run.scope(), withoutCustomFields: true },
+        'valid',
+        why('create'),
+      );
+      expectNamed(run.api, created, names, why('create'));
+      const { id } = await run.api.create(someFields(run.api, 'custom'), run.scope());
+      const updated = await run.api.probe(
+        { op: 'update', id, fields: updateFields(run.api, 'changed'), withoutCustomFields: true },
+        'valid',
+        why('update'),
+      );
+      expectNamed(run.api, updated, names, why('update'));
+    },
+  );
 
-  check(env, 'an unknown id is answered with the documented error (get)', { writes: false }, async (run) => {
+  check(
+    env,
+    'update, delete, restore answer as documented',
+    { claim: 'update, delete and restore answer with the documented envelopes', writes: true },
+    async (run) => {
+      const { id } = await run.api.create(someFields(run.api, 'contract'), run.scope());
+      await run.api.update(id, updateFields(run.api, 'updated'));
+      await run.api.delete(id);
+      if (run.api.restore) await run.api.restore(id);
+    },
+  );
+
+  check(env, 'unknown id on get', { claim: 'an unknown id is answered with the documented error (get)', writes: false }, async (run) => {
     await run.api.probe({ op: 'get', id: run.api.unknownId() }, 'valid', run.api.expectations.unknownId);
   });
 
-  check(env, 'an unknown id is answered with the documented error (update)', { writes: true }, async (run) => {
-    await run.api.probe(
-      { op: 'update', id: run.api.unknownId(), fields: updateFields(run.api, 'nobody') },
-      'valid',
-      run.api.expectations.unknownId,
-    );
-  });
+  check(
+    env,
+    'unknown id on update',
+    { claim: 'an unknown id is answered with the documented error (update)', writes: true },
+    async (run) => {
+      await run.api.probe(
+        { op: 'update', id: run.api.unknownId(), fields: updateFields(run.api, 'nobody') },
+        'valid',
+        run.api.expectations.unknownId,
+      );
+    },
+  );
 
-  check(env, 'an unknown id is answered with the documented error (delete)', { writes: true }, async (run) => {
-    await run.api.probe({ op: 'delete', id: run.api.unknownId() }, 'valid', run.api.expectations.unknownId);
-  });
+  check(
+    env,
+    'unknown id on delete',
+    { claim: 'an unknown id is answered with the documented error (delete)', writes: true },
+    async (run) => {
+      await run.api.probe({ op: 'delete', id: run.api.unknownId() }, 'valid', run.api.expectations.unknownId);
+    },
+  );
 
-  check(env, 'every other documented error condition is answered with its documented error', { writes: true }, async (run) => {
-    const cases = run.api.documentedErrors?.() ?? [];
-    if (cases.length === 0) run.skip('the documents name no error condition beyond the unknown id, auth and a wrongly typed body');
-    const { id } = await run.api.create(someFields(run.api, 'contract'), run.scope());
-    for (const kase of cases) await kase.send(id);
-  });
+  check(
+    env,
+    'other documented errors',
+    { claim: 'every other documented error condition is answered with its documented error', writes: true },
+    async (run) => {
+      const cases = run.api.documentedErrors?.() ?? [];
+      if (cases.length === 0) run.skip('the documents name no error condition beyond the unknown id, auth and a wrongly typed body');
+      const { id } = await run.api.create(someFields(run.api, 'contract'), run.scope());
+      for (const kase of cases) await kase.send(id);
+    },
+  );
 
-  check(env, 'the handshake offers a supported protocol version and the capabilities the API needs', { writes: false }, async (run) => {
-    const self = run.api.selfDescription;
-    if (!self) run.skip('the protocol has no handshake');
-    await self!.handshake();
-  });
+  check(
+    env,
+    'handshake',
+    { claim: 'the handshake offers a supported protocol version and the capabilities the API needs', writes: false },
+    async (run) => {
+      const self = run.api.selfDescription;
+      if (!self) run.skip('the protocol has no handshake');
+      await self!.handshake();
+    },
+  );
 
-  check(env, 'the server describes every documented operation as documented, parameter by parameter', { writes: false }, async (run) => {
-    const self = run.api.selfDescription;
-    if (!self) run.skip('the protocol has no self-description');
-    const rows = await self!.drift();
-    const missing = rows.filter((row) => row.kind === 'operation missing');
-    expectThat(
-      missing.length === 0,
-      'self-description/operations',
-      `the server does not offer ${missing.map((row) => row.operation).join(', ')}`,
-      { expected: 'every documented operation', actual: driftTable(missing) },
-    );
-    // Only a contradiction of the documented parameters is drift; a limit the docs state that the advertised
-    // schema leaves out (a server may enforce it in code) is judged last, under its own rule.
-    const contradicting = rows.filter((row) => row.contradicts);
-    expectThat(
-      contradicting.length === 0,
-      'self-description/schema-drift',
-      `the advertised parameters contradict the documented ones in ${contradicting.length} place(s)`,
-      { expected: 'the documented parameters', actual: driftTable(contradicting) },
-    );
-    const omitted = rows.filter((row) => !row.contradicts);
-    expectThat(
-      omitted.length === 0,
-      'self-description/schema-limits',
-      `the advertised parameters leave out ${omitted.length} thing(s) the documents state (a server may enforce them in code)`,
-      { expected: 'the limits, defaults, values and requirements the documents state', actual: driftTable(omitted) },
-    );
-  });
+  check(
+    env,
+    'operations described as documented',
+    { claim: 'the server describes every documented operation as documented, parameter by parameter', writes: false },
+    async (run) => {
+      const self = run.api.selfDescription;
+      if (!self) run.skip('the protocol has no self-description');
+      const rows = await self!.drift();
+      const missing = rows.filter((row) => row.kind === 'operation missing');
+      expectThat(
+        missing.length === 0,
+        'self-description/operations',
+        `the server does not offer ${missing.map((row) => row.operation).join(', ')}`,
+        { expected: 'every documented operation', actual: driftTable(missing) },
+      );
+      // Only a contradiction of the documented parameters is drift; a limit the docs state that the advertised
+      // schema leaves out (a server may enforce it in code) is judged last, under its own rule.
+      const contradicting = rows.filter((row) => row.contradicts);
+      expectThat(
+        contradicting.length === 0,
+        'self-description/schema-drift',
+        `the advertised parameters contradict the documented ones in ${contradicting.length} place(s)`,
+        { expected: 'the documented parameters', actual: driftTable(contradicting) },
+      );
+      const omitted = rows.filter((row) => !row.contradicts);
+      expectThat(
+        omitted.length === 0,
+        'self-description/schema-limits',
+        `the advertised parameters leave out ${omitted.length} thing(s) the documents state (a server may enforce them in code)`,
+        { expected: 'the limits, defaults, values and requirements the documents state', actual: driftTable(omitted) },
+      );
+    },
+  );
 
-  check(env, 'an unknown operation is refused', { writes: false }, async (run) => {
+  check(env, 'unknown operation refused', { claim: 'an unknown operation is refused', writes: false }, async (run) => {
     const self = run.api.selfDescription;
     if (!self) run.skip('the protocol names operations by URL and method: an unknown one is a 404 of the HTTP layer');
     await self!.unknownOperation();
   });
 
-  check(env, 'a server without credentials refuses every call', { writes: false }, async (run) => {
+  check(env, 'no credentials, no calls', { claim: 'a server without credentials refuses every call', writes: false }, async (run) => {
     if (run.api.capabilities.auth !== 'session') run.skip('each request carries its credential: the token checks below cover it');
     const other = run.config.unauthenticatedTarget;
     if (!other) run.skip('needs a second target started without credentials (--unauthenticated-command or --unauthenticated-target)');
@@ -263,17 +323,17 @@ family('contract', (env) => {
     }
   });
 
-  check(env, 'a request without a token is refused', { writes: false }, async (run) => {
+  check(env, 'missing token refused', { claim: 'a request without a token is refused', writes: false }, async (run) => {
     perRequestAuth(run);
     await expectRefused(run.api, 'missing', await someClientId(run), run.api.expectations.unauthorized);
   });
 
-  check(env, 'a request with a wrong token is refused', { writes: false }, async (run) => {
+  check(env, 'wrong token refused', { claim: 'a request with a wrong token is refused', writes: false }, async (run) => {
     perRequestAuth(run);
     await expectRefused(run.api, 'wrong', await someClientId(run), run.api.expectations.unauthorized);
   });
 
-  check(env, 'a body with a wrongly typed field is rejected', { writes: true }, (run) =>
+  check(env, 'wrongly typed body refused', { claim: 'a body with a wrongly typed field is rejected', writes: true }, (run) =>
     forAll(run, run.api.invalidCreateBodies(), async (invalid) => {
       const expect = run.api.expectations.invalidBody;
       await run.api.probe({ op: 'create-raw', body: invalid.body }, 'valid', {

@@ -10,6 +10,7 @@ import { expectThat, forAll } from '../engine/property.js';
 import type { DeletionFacet } from '../model/capabilities.js';
 import { actionFields } from '../model/fields.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
+import { plural } from '../engine/words.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
 import {
@@ -41,29 +42,39 @@ function hardDeletion(run: CheckRun): void {
 }
 
 family('deletion', (env) => {
-  check(env, 'a soft-deleted client is kept, shown as deleted, with its fields intact', { writes: true }, async (run) => {
-    const { visibilityKeys } = softDeletion(run);
-    await forAll(run, clientFields(run.api), async (fields) => {
-      const { id } = await run.api.create(fields, run.scope());
-      const before = await run.api.get(id);
-      await run.api.delete(id);
-      const after = await run.api.get(id, 'deletion/kept-as-deleted');
-      expectThat(after.visibility === 'deleted', 'deletion/kept-as-deleted', `after delete, get shows the client as ${after.visibility}`, {
-        expected: 'deleted',
-        actual: after.visibility,
+  check(
+    env,
+    'soft delete keeps the client',
+    { claim: 'a soft-deleted client is kept, shown as deleted, with its fields intact', writes: true },
+    async (run) => {
+      const { visibilityKeys } = softDeletion(run);
+      await forAll(run, clientFields(run.api), async (fields) => {
+        const { id } = await run.api.create(fields, run.scope());
+        const before = await run.api.get(id);
+        await run.api.delete(id);
+        const after = await run.api.get(id, 'deletion/kept-as-deleted');
+        expectThat(
+          after.visibility === 'deleted',
+          'deletion/kept-as-deleted',
+          `after delete, get shows the client as ${after.visibility}`,
+          {
+            expected: 'deleted',
+            actual: after.visibility,
+          },
+        );
+        const changed = changedSnapshotKeys(before, after, visibilityKeys);
+        expectThat(changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, {
+          expected: before.snapshot,
+          actual: after.snapshot,
+        });
       });
-      const changed = changedSnapshotKeys(before, after, visibilityKeys);
-      expectThat(changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, {
-        expected: before.snapshot,
-        actual: after.snapshot,
-      });
-    });
-  });
+    },
+  );
 
   check(
     env,
-    'deleted clients leave the active list (and appear in the deleted list, for a soft delete)',
-    { writes: true, needs: [SCOPE] },
+    'deleted clients leave the active list',
+    { claim: 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)', writes: true, needs: [SCOPE] },
     (run) =>
       forAll(run, population(run.api), async ({ clients, mask }) => {
         const { deletion, filters } = run.api.capabilities;
@@ -93,7 +104,7 @@ family('deletion', (env) => {
         expectThat(
           activeTotal === active.length,
           'filtering/total',
-          `the list of clients not deleted reports total ${activeTotal} for ${active.length} clients`,
+          `the list of clients not deleted reports total ${activeTotal} for ${plural(active.length, 'client')}`,
           { expected: active.length, actual: activeTotal },
         );
         if (!soft) return;
@@ -113,80 +124,95 @@ family('deletion', (env) => {
       }),
   );
 
-  check(env, 'a restore brings a deleted client back as it was before the delete', { writes: true, needs: [SCOPE] }, async (run) => {
-    softDeletion(run);
-    const restore = run.api.restore?.bind(run.api);
-    if (!restore) return run.skip('the API documents no way to restore a deleted client');
-    await forAll(run, fc.record({ fields: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ fields, changes }) => {
-      const scope = run.scope();
-      const { id } = await run.api.create(fields, scope);
-      // An update first: "unchanged" means as it was just before the delete, not as created.
-      await run.api.update(id, changes);
-      const before = await run.api.get(id);
-      await run.api.delete(id);
-      await restore(id);
-      const after = await run.api.get(id, 'deletion/restored');
-      expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, {
-        expected: 'active',
-        actual: after.visibility,
+  check(
+    env,
+    'restore brings the client back',
+    { claim: 'a restore brings a deleted client back as it was before the delete', writes: true, needs: [SCOPE] },
+    async (run) => {
+      softDeletion(run);
+      const restore = run.api.restore?.bind(run.api);
+      if (!restore) return run.skip('the API documents no way to restore a deleted client');
+      await forAll(run, fc.record({ fields: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ fields, changes }) => {
+        const scope = run.scope();
+        const { id } = await run.api.create(fields, scope);
+        // An update first: "unchanged" means as it was just before the delete, not as created.
+        await run.api.update(id, changes);
+        const before = await run.api.get(id);
+        await run.api.delete(id);
+        await restore(id);
+        const after = await run.api.get(id, 'deletion/restored');
+        expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, {
+          expected: 'active',
+          actual: after.visibility,
+        });
+        const changed = changedSnapshotKeys(before, after);
+        expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, {
+          expected: before.snapshot,
+          actual: after.snapshot,
+        });
+        const listed = await listedIds(run.api, { scope, filters: [], visibility: 'active', perPage: 100 }, 1);
+        expectThat(listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', {
+          expected: [id],
+          actual: listed,
+        });
       });
-      const changed = changedSnapshotKeys(before, after);
-      expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, {
-        expected: before.snapshot,
-        actual: after.snapshot,
-      });
-      const listed = await listedIds(run.api, { scope, filters: [], visibility: 'active', perPage: 100 }, 1);
-      expectThat(listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', {
-        expected: [id],
-        actual: listed,
-      });
-    });
-  });
+    },
+  );
 
-  check(env, 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', { writes: true }, async (run) => {
-    hardDeletion(run);
-    await forAll(run, clientFields(run.api), async (fields) => {
-      const { id } = await run.api.create(fields, run.scope());
-      await run.api.delete(id);
-      const gone = run.api.expectations.unknownId;
-      await run.api.probe({ op: 'get', id }, 'valid', { ...gone, why: `a deleted client is gone (${gone.why})` });
-      await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', {
-        ...gone,
-        why: `a deleted client cannot be updated (${gone.why})`,
+  check(
+    env,
+    'hard-deleted client is gone',
+    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true },
+    async (run) => {
+      hardDeletion(run);
+      await forAll(run, clientFields(run.api), async (fields) => {
+        const { id } = await run.api.create(fields, run.scope());
+        await run.api.delete(id);
+        const gone = run.api.expectations.unknownId;
+        await run.api.probe({ op: 'get', id }, 'valid', { ...gone, why: `a deleted client is gone (${gone.why})` });
+        await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', {
+          ...gone,
+          why: `a deleted client cannot be updated (${gone.why})`,
+        });
+        for (const field of actionFields(run.api.capabilities.fields)) {
+          // A ref that must belong to the client has no value valid for a gone one: validation may answer first.
+          const value = actionProbeValue(field);
+          if (value !== undefined)
+            await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', {
+              ...gone,
+              why: `a deleted client's ${field.name} cannot be set (${gone.why})`,
+            });
+        }
+        await run.api.probe({ op: 'delete', id }, 'valid', { ...gone, why: `a deleted client cannot be deleted again (${gone.why})` });
       });
-      for (const field of actionFields(run.api.capabilities.fields)) {
-        // A ref that must belong to the client has no value valid for a gone one: validation may answer first.
-        const value = actionProbeValue(field);
-        if (value !== undefined)
-          await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', {
-            ...gone,
-            why: `a deleted client's ${field.name} cannot be set (${gone.why})`,
-          });
-      }
-      await run.api.probe({ op: 'delete', id }, 'valid', { ...gone, why: `a deleted client cannot be deleted again (${gone.why})` });
-    });
-  });
+    },
+  );
 
-  check(env, 'no later create reuses the id of a hard-deleted client', { writes: true }, async (run) => {
-    hardDeletion(run);
-    await forAll(run, fc.integer({ min: 1, max: 4 }), async (count) => {
-      const scope = run.scope();
-      const first = await createAll(
-        run,
-        scope,
-        Array.from({ length: count }, (_, i) => someFields(run.api, `h${i}`)),
-      );
-      for (const client of first) await run.api.delete(client.id);
-      const later = await createAll(
-        run,
-        scope,
-        Array.from({ length: count }, (_, i) => someFields(run.api, `n${i}`)),
-      );
-      const reused = later.map((c) => c.id).filter((id) => first.some((c) => c.id === id));
-      expectThat(reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, {
-        expected: 'fresh ids',
-        actual: reused,
+  check(
+    env,
+    'deleted ids are not reused',
+    { claim: 'no later create reuses the id of a hard-deleted client', writes: true },
+    async (run) => {
+      hardDeletion(run);
+      await forAll(run, fc.integer({ min: 1, max: 4 }), async (count) => {
+        const scope = run.scope();
+        const first = await createAll(
+          run,
+          scope,
+          Array.from({ length: count }, (_, i) => someFields(run.api, `h${i}`)),
+        );
+        for (const client of first) await run.api.delete(client.id);
+        const later = await createAll(
+          run,
+          scope,
+          Array.from({ length: count }, (_, i) => someFields(run.api, `n${i}`)),
+        );
+        const reused = later.map((c) => c.id).filter((id) => first.some((c) => c.id === id));
+        expectThat(reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, {
+          expected: 'fresh ids',
+          actual: reused,
+        });
       });
-    });
-  });
+    },
+  );
 });

@@ -154,58 +154,68 @@ function boundaryFilters(run: CheckRun): NamedValue<{ clients: ClientFields[]; f
 }
 
 family('filtering', (env) => {
-  check(env, 'like filters match substrings, and only those', { writes: true, needs: [SCOPE] }, async (run) => {
-    const { like } = run.api.capabilities.filters;
-    if (like.length === 0) run.skip('the API documents no substring filter on a client field');
-    await forAll(
-      run,
-      fc
-        .record({
-          field: fc.constantFrom(...like),
-          clients: fc.array(clientFields(run.api, COLLIDING), { minLength: 1, maxLength: 6 }),
-          pick: fc.nat(),
-          start: fc.nat(),
-          length: fc.integer({ min: 1, max: 3 }),
-          caseMask: fc.nat({ max: 7 }),
-        })
-        .map(({ field, clients, pick, start, length, caseMask }) => {
-          const source = clients[pick % clients.length]![field] as string;
-          // A field that carries the scope is searched at a value's end (see FilterFacts.scopedAtEnd).
-          const from = run.api.capabilities.filters.scopedAtEnd?.includes(field)
-            ? Math.max(0, source.length - length)
-            : start % source.length;
-          const needle = flipCase(source.slice(from, from + length), caseMask);
-          return { clients, filter: likeFilter(run, field, needle) };
-        }),
-      ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
-      boundaryFilters(run).filter(({ value }) => value.filter.kind === 'like'),
-    );
-  });
-
-  check(env, 'equality filters match the whole value, not a part of it', { writes: true, needs: [SCOPE] }, async (run) => {
-    const equals = textFields(run, run.api.capabilities.filters.equals);
-    if (equals.length === 0) run.skip('the API documents no equality filter on a text field');
-    await forAll(
-      run,
-      fc
-        .record({
-          field: fc.constantFrom(...equals),
-          clients: fc.array(clientFields(run.api, EMAILS), { minLength: 1, maxLength: 6 }),
-          pick: fc.nat(),
-        })
-        .map(({ field, clients, pick }) => ({
-          clients,
-          filter: { kind: 'equals', field, value: clients[pick % clients.length]![field] as string } as Filter,
-        })),
-      ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
-      boundaryFilters(run).filter(({ value }) => value.filter.kind === 'equals'),
-    );
-  });
+  check(
+    env,
+    'like filters match substrings only',
+    { claim: 'like filters match substrings, and only those', writes: true, needs: [SCOPE] },
+    async (run) => {
+      const { like } = run.api.capabilities.filters;
+      if (like.length === 0) run.skip('the API documents no substring filter on a client field');
+      await forAll(
+        run,
+        fc
+          .record({
+            field: fc.constantFrom(...like),
+            clients: fc.array(clientFields(run.api, COLLIDING), { minLength: 1, maxLength: 6 }),
+            pick: fc.nat(),
+            start: fc.nat(),
+            length: fc.integer({ min: 1, max: 3 }),
+            caseMask: fc.nat({ max: 7 }),
+          })
+          .map(({ field, clients, pick, start, length, caseMask }) => {
+            const source = clients[pick % clients.length]![field] as string;
+            // A field that carries the scope is searched at a value's end (see FilterFacts.scopedAtEnd).
+            const from = run.api.capabilities.filters.scopedAtEnd?.includes(field)
+              ? Math.max(0, source.length - length)
+              : start % source.length;
+            const needle = flipCase(source.slice(from, from + length), caseMask);
+            return { clients, filter: likeFilter(run, field, needle) };
+          }),
+        ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
+        boundaryFilters(run).filter(({ value }) => value.filter.kind === 'like'),
+      );
+    },
+  );
 
   check(
     env,
-    'a filtered list pages like any other: every match exactly once across pages',
-    { writes: true, needs: [SCOPE] },
+    'equality filters match whole values',
+    { claim: 'equality filters match the whole value, not a part of it', writes: true, needs: [SCOPE] },
+    async (run) => {
+      const equals = textFields(run, run.api.capabilities.filters.equals);
+      if (equals.length === 0) run.skip('the API documents no equality filter on a text field');
+      await forAll(
+        run,
+        fc
+          .record({
+            field: fc.constantFrom(...equals),
+            clients: fc.array(clientFields(run.api, EMAILS), { minLength: 1, maxLength: 6 }),
+            pick: fc.nat(),
+          })
+          .map(({ field, clients, pick }) => ({
+            clients,
+            filter: { kind: 'equals', field, value: clients[pick % clients.length]![field] as string } as Filter,
+          })),
+        ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
+        boundaryFilters(run).filter(({ value }) => value.filter.kind === 'equals'),
+      );
+    },
+  );
+
+  check(
+    env,
+    'filtered pages hold each match once',
+    { claim: 'a filtered list pages like any other: every match exactly once across pages', writes: true, needs: [SCOPE] },
     async (run) => {
       const { like } = run.api.capabilities.filters;
       const equals = textFields(run, run.api.capabilities.filters.equals);
@@ -257,65 +267,75 @@ family('filtering', (env) => {
     },
   );
 
-  check(env, 'a filter on one field does not match the same text in another field', { writes: true, needs: [SCOPE] }, async (run) => {
-    const { like } = run.api.capabilities.filters;
-    const filtered = [
-      ...like.map((field) => ['like', field] as const),
-      ...textFields(run, run.api.capabilities.filters.equals).map((field) => ['equals', field] as const),
-    ];
-    if (filtered.length === 0) run.skip('the API documents no filter on a text field');
-    // One client whose text fields are all told apart; each filter asks for another field's whole value.
-    // The list is not confined to a scope (the scope rides in a field too), but only this client is judged.
-    const plain = plainClient(run.api);
-    // An email filter is asked only for values of its own shape (a request with another would be malformed).
-    const shaped = (field: string, value: string) => !String(plain[field]).includes('@') || value.includes('@');
-    const cases = filtered.flatMap(([kind, field]) =>
-      textFields(run, Object.keys(plain))
-        .filter((other) => other !== field && typeof plain[other] === 'string' && plain[other] !== '' && shaped(field, plain[other]))
-        .map((other) => ({
-          name: `${field} ${kind === 'like' ? 'like' : '='} the value of ${other}`,
-          value: { kind, field, value: plain[other] as string } as Filter,
-        })),
-    );
-    if (cases.length === 0) run.skip('no other field holds a value its filters could be asked for');
-    let client: Promise<ClientRecord> | undefined;
-    await boundaryPhase(run, cases, async (filter) => {
-      client ??= run.api.create(plain, run.scope()).then((made) => run.api.get(made.id));
-      await judgeOne(run, await client, filter);
-    });
-  });
-
-  check(env, 'an id filter lists exactly the ids asked for', { writes: true, needs: [SCOPE] }, async (run) => {
-    if (!run.api.capabilities.filters.ids) run.skip('the API documents no id filter');
-    // Two ids of three, not next to each other, first: a filter that keeps one id only, or a range, shows.
-    const boundaries = [{ name: 'the first and last of three ids', value: { count: 3, mask: 0b101 } }];
-    await forAll(
-      run,
-      fc.record({ count: fc.integer({ min: 1, max: 6 }), mask: fc.nat({ max: 63 }) }),
-      async ({ count, mask }) => {
-        const scope = run.scope();
-        const created = await createAll(
-          run,
-          scope,
-          Array.from({ length: count }, (_, i) => someFields(run.api, `i${i}`)),
-        );
-        const wanted = created.filter((_, i) => (mask >> i) & 1).map((c) => c.id);
-        if (wanted.length === 0) return;
-        const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 }, created.length);
-        const listed = pages.flatMap((p) => p.items.map((i) => i.id));
-        expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', {
-          expected: wanted,
-          actual: listed,
-        });
-      },
-      boundaries,
-    );
-  });
+  check(
+    env,
+    'a filter stays on its field',
+    { claim: 'a filter on one field does not match the same text in another field', writes: true, needs: [SCOPE] },
+    async (run) => {
+      const { like } = run.api.capabilities.filters;
+      const filtered = [
+        ...like.map((field) => ['like', field] as const),
+        ...textFields(run, run.api.capabilities.filters.equals).map((field) => ['equals', field] as const),
+      ];
+      if (filtered.length === 0) run.skip('the API documents no filter on a text field');
+      // One client whose text fields are all told apart; each filter asks for another field's whole value.
+      // The list is not confined to a scope (the scope rides in a field too), but only this client is judged.
+      const plain = plainClient(run.api);
+      // An email filter is asked only for values of its own shape (a request with another would be malformed).
+      const shaped = (field: string, value: string) => !String(plain[field]).includes('@') || value.includes('@');
+      const cases = filtered.flatMap(([kind, field]) =>
+        textFields(run, Object.keys(plain))
+          .filter((other) => other !== field && typeof plain[other] === 'string' && plain[other] !== '' && shaped(field, plain[other]))
+          .map((other) => ({
+            name: `${field} ${kind === 'like' ? 'like' : '='} the value of ${other}`,
+            value: { kind, field, value: plain[other] as string } as Filter,
+          })),
+      );
+      if (cases.length === 0) run.skip('no other field holds a value its filters could be asked for');
+      let client: Promise<ClientRecord> | undefined;
+      await boundaryPhase(run, cases, async (filter) => {
+        client ??= run.api.create(plain, run.scope()).then((made) => run.api.get(made.id));
+        await judgeOne(run, await client, filter);
+      });
+    },
+  );
 
   check(
     env,
-    'an equality filter on a state or a reference lists exactly the clients that have it',
-    { writes: true, needs: [SCOPE] },
+    'id filter lists exactly its ids',
+    { claim: 'an id filter lists exactly the ids asked for', writes: true, needs: [SCOPE] },
+    async (run) => {
+      if (!run.api.capabilities.filters.ids) run.skip('the API documents no id filter');
+      // Two ids of three, not next to each other, first: a filter that keeps one id only, or a range, shows.
+      const boundaries = [{ name: 'the first and last of three ids', value: { count: 3, mask: 0b101 } }];
+      await forAll(
+        run,
+        fc.record({ count: fc.integer({ min: 1, max: 6 }), mask: fc.nat({ max: 63 }) }),
+        async ({ count, mask }) => {
+          const scope = run.scope();
+          const created = await createAll(
+            run,
+            scope,
+            Array.from({ length: count }, (_, i) => someFields(run.api, `i${i}`)),
+          );
+          const wanted = created.filter((_, i) => (mask >> i) & 1).map((c) => c.id);
+          if (wanted.length === 0) return;
+          const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 }, created.length);
+          const listed = pages.flatMap((p) => p.items.map((i) => i.id));
+          expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', {
+            expected: wanted,
+            actual: listed,
+          });
+        },
+        boundaries,
+      );
+    },
+  );
+
+  check(
+    env,
+    'state and reference filters',
+    { claim: 'an equality filter on a state or a reference lists exactly the clients that have it', writes: true, needs: [SCOPE] },
     async (run) => {
       const specs = run.api.capabilities.filters.equals
         .map((name) => fieldSpec(run.api.capabilities, name)!)

@@ -23,6 +23,8 @@ import { closeTally, openTally, type Tally } from '../engine/verdicts.js';
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
   family: Family;
+  /** What the check proves, as one sentence; its title (the test's name) is the short form. */
+  claim: string;
   /** Which run of the batch the check belongs to. */
   run: number;
   requests: number;
@@ -81,9 +83,10 @@ class SkipCheck extends Error {
  * `blocked` with the reason, and its own check (see `prerequisiteCheck`) fails: fix that one first.
  */
 export interface Prerequisite {
-  /** The family and name of the check that reports it. */
+  /** The family, short title and full claim of the check that reports it. */
   readonly family: Family;
   readonly name: string;
+  readonly claim: string;
   /** Throws a ConformanceFailure when the behaviour is not there; skips (run.skip) when it cannot be judged. */
   probe(run: CheckRun): Promise<void>;
 }
@@ -121,6 +124,8 @@ interface SuiteEnv {
 }
 
 interface CheckOptions {
+  /** What the check proves, in one sentence (reports print it under the short title). */
+  readonly claim: string;
   /** Creates, updates or deletes on the target: skipped under `--read-only`. */
   readonly writes: boolean;
   /** Behaviours this check relies on; when one fails, the check is blocked instead of failing for its sake. */
@@ -182,9 +187,9 @@ async function blockedBy(needs: readonly Prerequisite[], run: CheckRun, redactor
 }
 
 /** The check that reports a prerequisite: it fails (and names itself as what to fix first) when the behaviour is not there. */
-export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, options: CheckOptions): void {
+export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, options: Omit<CheckOptions, 'claim'>): void {
   if (prerequisite.family !== env.family) throw new Error(`prerequisite ${prerequisite.name} belongs to ${prerequisite.family}`);
-  check(env, prerequisite.name, options, async (run) => {
+  check(env, prerequisite.name, { ...options, claim: prerequisite.claim }, async (run) => {
     const outcome = await prerequisiteOutcome(prerequisite, run);
     if (outcome.ok === false) throw outcome.failure;
     if (outcome.ok === 'unknown') run.skip(outcome.reason);
@@ -195,7 +200,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
   // Another shard's check is not registered at all: this run neither runs nor reports it.
   if (env.config.checks && !env.config.checks.includes(checkId(env.family, name))) return;
   it(name, async (ctx) => {
-    const meta: CheckMeta = { family: env.family, run: env.run, requests: 0 };
+    const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };
     ctx.task.meta.clientele = meta;
     if (options.writes && env.config.readOnly) {
       meta.skipped = 'writes to the target (--read-only)';

@@ -121,8 +121,12 @@ async function expectSorted(
 family('ordering', (env) => {
   check(
     env,
-    'a list sorted by any documented column comes in that order (the default one without order), across pages',
-    { writes: true, needs: [SCOPE] },
+    'sorted lists come in order',
+    {
+      claim: 'a list sorted by any documented column comes in that order (the default one without order), across pages',
+      writes: true,
+      needs: [SCOPE],
+    },
     async (run) => {
       const sort = run.api.capabilities.sort;
       if (!sort) return run.skip('the docs name no column a list can be sorted by');

@@ -13,6 +13,7 @@ import { expectedPageSize, pageCount } from '../model/semantics.js';
 import { check, family, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
 import { createAll, sameIds, someFields, walkPages } from './support.js';
+import { oneOrMany, plural } from '../engine/words.js';
 
 /** A handful of clients and a small page size, so most cases span several pages. */
 const layout = fc.record({ count: fc.integer({ min: 0, max: 11 }), perPage: fc.integer({ min: 1, max: 5 }) });
@@ -54,7 +55,7 @@ async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly str
   const empty = api.capabilities.paging.emptyListPages;
   const capped = mayCap && first.perPage >= 1 && first.perPage < asked;
   const perPage = capped ? first.perPage : asked;
-  expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${count} clients`, {
+  expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${plural(count, 'client')}`, {
     expected: count,
     actual: first.total,
   });
@@ -77,14 +78,14 @@ async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly str
   }
   for (const page of pages) {
     const expected = expectedPageSize(count, perPage, page.page);
-    expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${page.items.length} clients`, {
+    expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${plural(page.items.length, 'client')}`, {
       expected,
       actual: page.items.length,
     });
   }
   const seen = pages.flatMap((page) => page.items.map((item) => item.id));
   const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
-  expectThat(repeated.length === 0, 'pagination/no-repeats', `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`, {
+  expectThat(repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), {
     actual: seen,
   });
   expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
@@ -99,32 +100,36 @@ async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly str
 }
 
 family('pagination', (env) => {
-  check(env, 'total, per_page, pages and page sizes agree with the clients listed', { writes: true, needs: [SCOPE] }, (run) =>
-    forAll(
-      run,
-      layout,
-      async ({ count, perPage }) => {
-        const scope = run.scope();
-        const created = await createAll(
-          run,
-          scope,
-          Array.from({ length: count }, (_, i) => someFields(run.api, `p${i}`)),
-        );
-        await expectPagesAddUp(
-          run.api,
-          scope,
-          created.map((c) => c.id),
-          perPage,
-        );
-      },
-      smallSizes,
-    ),
+  check(
+    env,
+    'counters agree with the pages',
+    { claim: 'total, per_page, pages and page sizes agree with the clients listed', writes: true, needs: [SCOPE] },
+    (run) =>
+      forAll(
+        run,
+        layout,
+        async ({ count, perPage }) => {
+          const scope = run.scope();
+          const created = await createAll(
+            run,
+            scope,
+            Array.from({ length: count }, (_, i) => someFields(run.api, `p${i}`)),
+          );
+          await expectPagesAddUp(
+            run.api,
+            scope,
+            created.map((c) => c.id),
+            perPage,
+          );
+        },
+        smallSizes,
+      ),
   );
 
   check(
     env,
-    'walking every page yields each client exactly once, and the page past the end is empty',
-    { writes: true, needs: [SCOPE] },
+    'each client once across pages',
+    { claim: 'walking every page yields each client exactly once, and the page past the end is empty', writes: true, needs: [SCOPE] },
     (run) =>
       forAll(run, layout, async ({ count, perPage }) => {
         const scope = run.scope();
@@ -136,12 +141,7 @@ family('pagination', (env) => {
         const pages = await walkPages(run.api, { scope, filters: [], perPage }, count);
         const seen = pages.flatMap((page) => page.items.map((item) => item.id));
         const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
-        expectThat(
-          repeated.length === 0,
-          'pagination/no-repeats',
-          `clients ${[...new Set(repeated)].join(', ')} appear on more than one page`,
-          { actual: seen },
-        );
+        expectThat(repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), { actual: seen });
         const ids = created.map((c) => c.id);
         expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
           expected: ids,
@@ -153,7 +153,7 @@ family('pagination', (env) => {
         expectThat(
           past.items.length === 0,
           'pagination/past-the-end',
-          `page ${pages[0]!.pages + 1} (past the end) holds ${past.items.length} clients`,
+          `page ${pages[0]!.pages + 1} (past the end) holds ${plural(past.items.length, 'client')}`,
           { expected: 0, actual: past.items.length },
         );
       }),
@@ -161,8 +161,8 @@ family('pagination', (env) => {
 
   check(
     env,
-    'a list larger than the largest page pages like any other, at page sizes around the maximum',
-    { writes: true, needs: [SCOPE] },
+    'pages around the largest size',
+    { claim: 'a list larger than the largest page pages like any other, at page sizes around the maximum', writes: true, needs: [SCOPE] },
     async (run) => {
       const largest = run.api.capabilities.paging.maxPerPage;
       // Where the docs name no largest page, a server may serve smaller pages than these sizes ask.
@@ -180,10 +180,10 @@ family('pagination', (env) => {
         expectThat(
           answer.items.length <= max && answer.perPage <= max,
           'pagination/per-page-cap',
-          `per_page ${perPage} gave ${answer.items.length} clients (answered per_page ${answer.perPage})`,
+          `per_page ${perPage} gave ${plural(answer.items.length, 'client')} (answered per_page ${answer.perPage})`,
           { expected: `<= ${max}`, actual: answer.items.length },
         );
-        expectThat(answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${ids.length} clients`, {
+        expectThat(answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${plural(ids.length, 'client')}`, {
           expected: ids.length,
           actual: answer.total,
         });
@@ -191,80 +191,95 @@ family('pagination', (env) => {
     },
   );
 
-  check(env, 'pages 0, -1 and far past the end are refused or answered within per_page', { writes: true, needs: [SCOPE] }, async (run) => {
-    const scope = run.scope();
-    await createAll(
-      run,
-      scope,
-      Array.from({ length: 3 }, (_, i) => someFields(run.api, `r${i}`)),
-    );
-    const pages = [0, -1, 1000].map((page) => ({ name: `page ${page}`, value: page }));
-    await boundaryPhase(run, pages, async (page) => {
-      const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
-      if (answer === 'rejected') return;
-      expectThat(
-        answer.items.length <= 2,
-        'pagination/out-of-range-page',
-        `page ${page} at per_page 2 holds ${answer.items.length} clients`,
-        { expected: '<= 2', actual: answer.items.length },
-      );
-      if (page > 1)
-        expectThat(
-          answer.items.length === 0,
-          'pagination/past-the-end',
-          `page ${page} (past the end) holds ${answer.items.length} clients`,
-          { expected: 0, actual: answer.items.length },
-        );
-    });
-  });
-
-  check(env, 'a list without per_page uses the documented default page size', { writes: true, needs: [SCOPE] }, async (run) => {
-    const size = run.api.capabilities.paging.defaultPerPage;
-    if (size === undefined) return run.skip('the docs name no default per_page');
-    // One more client than the default page holds, so a smaller or larger default shows.
-    const scope = run.scope();
-    await createAll(
-      run,
-      scope,
-      Array.from({ length: size + 1 }, (_, i) => someFields(run.api, `d${i}`)),
-    );
-    const first = await run.api.list({ scope, filters: [], page: 1 });
-    expectThat(first.perPage === size, 'pagination/default-per-page', `without per_page the list answers per_page ${first.perPage}`, {
-      expected: size,
-      actual: first.perPage,
-    });
-    expectThat(
-      first.items.length === size,
-      'pagination/default-page-size',
-      `without per_page page 1 holds ${first.items.length} of ${size + 1} clients`,
-      { expected: size, actual: first.items.length },
-    );
-    expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, {
-      expected: 2,
-      actual: first.pages,
-    });
-  });
-
-  check(env, 'a list comes in the documented order, across pages too', { writes: true, needs: [SCOPE] }, async (run) => {
-    const order = run.api.capabilities.order;
-    if (!order) return run.skip('the docs name no list order');
-    await forAll(run, layout, async ({ count, perPage }) => {
+  check(
+    env,
+    'out-of-range pages',
+    { claim: 'pages 0, -1 and far past the end are refused or answered within per_page', writes: true, needs: [SCOPE] },
+    async (run) => {
       const scope = run.scope();
       await createAll(
         run,
         scope,
-        Array.from({ length: count }, (_, i) => someFields(run.api, `o${i}`)),
+        Array.from({ length: 3 }, (_, i) => someFields(run.api, `r${i}`)),
       );
-      const listed = (await walkPages(run.api, { scope, filters: [], perPage }, count)).flatMap((page) => page.items);
-      const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
-      expectThat(at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
-        expected: order.description,
-        actual: listed.map((item) => item.id),
+      const pages = [0, -1, 1000].map((page) => ({ name: `page ${page}`, value: page }));
+      await boundaryPhase(run, pages, async (page) => {
+        const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
+        if (answer === 'rejected') return;
+        expectThat(
+          answer.items.length <= 2,
+          'pagination/out-of-range-page',
+          `page ${page} at per_page 2 holds ${plural(answer.items.length, 'client')}`,
+          { expected: '<= 2', actual: answer.items.length },
+        );
+        if (page > 1)
+          expectThat(
+            answer.items.length === 0,
+            'pagination/past-the-end',
+            `page ${page} (past the end) holds ${plural(answer.items.length, 'client')}`,
+            { expected: 0, actual: answer.items.length },
+          );
       });
-    });
-  });
+    },
+  );
 
-  check(env, 'per_page above the maximum is capped or rejected', { writes: false }, (run) => {
+  check(
+    env,
+    'default page size',
+    { claim: 'a list without per_page uses the documented default page size', writes: true, needs: [SCOPE] },
+    async (run) => {
+      const size = run.api.capabilities.paging.defaultPerPage;
+      if (size === undefined) return run.skip('the docs name no default per_page');
+      // One more client than the default page holds, so a smaller or larger default shows.
+      const scope = run.scope();
+      await createAll(
+        run,
+        scope,
+        Array.from({ length: size + 1 }, (_, i) => someFields(run.api, `d${i}`)),
+      );
+      const first = await run.api.list({ scope, filters: [], page: 1 });
+      expectThat(first.perPage === size, 'pagination/default-per-page', `without per_page the list answers per_page ${first.perPage}`, {
+        expected: size,
+        actual: first.perPage,
+      });
+      expectThat(
+        first.items.length === size,
+        'pagination/default-page-size',
+        `without per_page page 1 holds ${first.items.length} of ${size + 1} clients`,
+        { expected: size, actual: first.items.length },
+      );
+      expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, {
+        expected: 2,
+        actual: first.pages,
+      });
+    },
+  );
+
+  check(
+    env,
+    'documented order across pages',
+    { claim: 'a list comes in the documented order, across pages too', writes: true, needs: [SCOPE] },
+    async (run) => {
+      const order = run.api.capabilities.order;
+      if (!order) return run.skip('the docs name no list order');
+      await forAll(run, layout, async ({ count, perPage }) => {
+        const scope = run.scope();
+        await createAll(
+          run,
+          scope,
+          Array.from({ length: count }, (_, i) => someFields(run.api, `o${i}`)),
+        );
+        const listed = (await walkPages(run.api, { scope, filters: [], perPage }, count)).flatMap((page) => page.items);
+        const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
+        expectThat(at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
+          expected: order.description,
+          actual: listed.map((item) => item.id),
+        });
+      });
+    },
+  );
+
+  check(env, 'per_page above the maximum', { claim: 'per_page above the maximum is capped or rejected', writes: false }, (run) => {
     const max = run.api.capabilities.paging.maxPerPage.value;
     return forAll(
       run,
@@ -276,7 +291,7 @@ family('pagination', (env) => {
           expected: `<= ${max}`,
           actual: answer.perPage,
         });
-        expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${answer.items.length} clients`, {
+        expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${plural(answer.items.length, 'client')}`, {
           expected: `<= ${max}`,
           actual: answer.items.length,
         });
@@ -285,3 +300,9 @@ family('pagination', (env) => {
     );
   });
 });
+
+/** `client 7 appears on more than one page`, `clients 7, 9 appear ...`. */
+function repeatedLine(repeated: readonly string[]): string {
+  const ids = [...new Set(repeated)];
+  return `${oneOrMany(ids.length, 'client', 'clients')} ${ids.join(', ')} ${oneOrMany(ids.length, 'appears', 'appear')} on more than one page`;
+}

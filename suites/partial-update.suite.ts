@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer, type ClientFields } from '../model/fields.js';
+import { plural } from '../engine/words.js';
 import { check, family } from './harness.js';
 import {
   actionState,
@@ -32,7 +33,7 @@ interface Case {
 }
 
 family('partial-update', (env) => {
-  check(env, 'an update changes exactly the fields it names', { writes: true }, (run) => {
+  check(env, 'update changes exactly what it names', { claim: 'an update changes exactly the fields it names', writes: true }, (run) => {
     const plain = plainClient(run.api);
     const fields = updatable(run.api);
     // Updates to the empty string, to null where a field is nullable, and to every other edge value, first.
@@ -98,56 +99,65 @@ family('partial-update', (env) => {
     );
   });
 
-  check(env, 'repeated updates of one field leave the others alone', { writes: true }, (run) =>
-    forAll(
-      run,
-      fc.record({
-        initial: clientFields(run.api),
-        // Values from the field's own schema: a made-up value could break its pattern (an email, a phone).
-        change: fc
-          .constantFrom(...updatable(run.api))
-          .chain((field) =>
-            fc.record({ field: fc.constant(field), values: fc.array(run.api.fieldArbitrary(field), { minLength: 1, maxLength: 3 }) }),
-          ),
-      }),
-      async ({ initial, change: { field, values } }) => {
-        const { id } = await run.api.create(initial, run.scope());
-        for (const value of values) await run.api.update(id, withRequired(run.api, { [field]: value }, initial));
-        const after = await run.api.get(id);
-        const expected = { ...initial, [field]: values.at(-1)! };
-        const wrong = fieldsDiffer(expected, after.fields, run.api.capabilities.fields);
-        expectThat(
-          wrong.length === 0,
-          'partial-update/repeated',
-          `after ${values.length} updates of ${field}, ${wrong.join(', ')} differ`,
-          { expected, actual: after.fields },
-        );
-      },
-    ),
+  check(
+    env,
+    'repeated updates leave the rest alone',
+    { claim: 'repeated updates of one field leave the others alone', writes: true },
+    (run) =>
+      forAll(
+        run,
+        fc.record({
+          initial: clientFields(run.api),
+          // Values from the field's own schema: a made-up value could break its pattern (an email, a phone).
+          change: fc
+            .constantFrom(...updatable(run.api))
+            .chain((field) =>
+              fc.record({ field: fc.constant(field), values: fc.array(run.api.fieldArbitrary(field), { minLength: 1, maxLength: 3 }) }),
+            ),
+        }),
+        async ({ initial, change: { field, values } }) => {
+          const { id } = await run.api.create(initial, run.scope());
+          for (const value of values) await run.api.update(id, withRequired(run.api, { [field]: value }, initial));
+          const after = await run.api.get(id);
+          const expected = { ...initial, [field]: values.at(-1)! };
+          const wrong = fieldsDiffer(expected, after.fields, run.api.capabilities.fields);
+          expectThat(
+            wrong.length === 0,
+            'partial-update/repeated',
+            `after ${plural(values.length, 'update')} of ${field}, the client differs from what was sent in ${wrong.join(', ')}`,
+            { expected, actual: after.fields },
+          );
+        },
+      ),
   );
 
-  check(env, 'an update without a field the docs require is refused and changes nothing', { writes: true }, async (run) => {
-    const fields = required(run.api, 'update');
-    const refusal = run.api.expectations.invalid;
-    if (fields.length === 0 || !refusal) return run.skip('the docs require no field on update, or name no refusal for one left out');
-    await forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
-      const { id } = await run.api.create(initial, run.scope());
-      const before = await run.api.get(id);
-      for (const field of fields) {
-        const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
-        await run.api.probe(
-          { op: 'update', id, fields: without },
-          'valid',
-          refusalFor(refusal, 'errors/required-field', `an update without ${field} is refused`),
-        );
-      }
-      const after = await run.api.get(id);
-      const changed = changedSnapshotKeys(before, after);
-      expectThat(changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
-        operation: 'update',
-        expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
-        actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),
+  check(
+    env,
+    'update without a required field refused',
+    { claim: 'an update without a field the docs require is refused and changes nothing', writes: true },
+    async (run) => {
+      const fields = required(run.api, 'update');
+      const refusal = run.api.expectations.invalid;
+      if (fields.length === 0 || !refusal) return run.skip('the docs require no field on update, or name no refusal for one left out');
+      await forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
+        const { id } = await run.api.create(initial, run.scope());
+        const before = await run.api.get(id);
+        for (const field of fields) {
+          const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
+          await run.api.probe(
+            { op: 'update', id, fields: without },
+            'valid',
+            refusalFor(refusal, 'errors/required-field', `an update without ${field} is refused`),
+          );
+        }
+        const after = await run.api.get(id);
+        const changed = changedSnapshotKeys(before, after);
+        expectThat(changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
+          operation: 'update',
+          expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
+          actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),
+        });
       });
-    });
-  });
+    },
+  );
 });

@@ -7,11 +7,13 @@ import { ConformanceFailure } from '../engine/failures.js';
 import { expectThat } from '../engine/property.js';
 import type { CheckRun, Prerequisite } from './harness.js';
 import { listedIds, someFields } from './support.js';
+import { plural } from '../engine/words.js';
 
 /** Every list-based property confines its lists to the clients of one scope (see ClientApi.create). */
 export const SCOPE: Prerequisite = {
   family: 'contract',
-  name: 'a list confined to one scope holds exactly the clients created in it',
+  name: 'scoped list holds exactly its clients',
+  claim: 'a list confined to one scope holds exactly the clients created in it',
   async probe(run) {
     if (run.config.readOnly) run.skip('judging the scope filter needs a client created on the target (--read-only)');
     const mine = run.scope();
@@ -22,7 +24,7 @@ export const SCOPE: Prerequisite = {
     expectThat(
       empty.items.length === 0,
       'prerequisite/scope',
-      `a list confined to a scope no client has holds ${empty.items.length} clients: the scope filter is ignored`,
+      `a list confined to a scope no client has holds ${plural(empty.items.length, 'client')}: the scope filter is ignored`,
       {
         expected: [],
         actual: empty.items.map((item) => item.id),
@@ -49,7 +51,8 @@ export function restrictedUser(run: CheckRun): ClientApi {
 /** The access checks speak as the restricted user: their credential must work at all. */
 export const RESTRICTED_USER: Prerequisite = {
   family: 'access',
-  name: 'the restricted credential is accepted',
+  name: 'restricted credential accepted',
+  claim: 'the restricted credential is accepted',
   async probe(run) {
     const staff = restrictedUser(run);
     try {

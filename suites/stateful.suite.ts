@@ -82,7 +82,7 @@ class Get extends ClientCommand {
     expectThat(
       wrong.length === 0,
       deleted ? 'stateful/deleted-read' : 'stateful/get-fields',
-      `get ${expected.id}: ${wrong.join(', ')} differ from the model`,
+      `get ${expected.id} differs from the model in ${wrong.join(', ')}`,
       {
         expected: expected.fields,
         actual: actual.fields,
@@ -158,7 +158,7 @@ class Restore extends ClientCommand {
     // A restore must bring the client back as it was; read it back at once.
     const actual = await api.get(target.id, 'stateful/restore-fields');
     const wrong = fieldsDiffer(target.fields, actual.fields, api.capabilities.fields);
-    expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id}: ${wrong.join(', ')} differ from the model`, {
+    expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id} differs from the model in ${wrong.join(', ')}`, {
       expected: target.fields,
       actual: actual.fields,
     });
@@ -221,10 +221,15 @@ function commandsFor(api: ClientApi): fc.Arbitrary<Command>[] {
 }
 
 family('stateful', (env) => {
-  check(env, 'random sequences of the documented operations agree with the model', { writes: true, needs: [SCOPE] }, (run) => {
-    const commands = fc.commands(commandsFor(run.api), { maxCommands: 20, size: '+1' });
-    return forAll(run, commands, (cmds) =>
-      fc.asyncModelRun(() => ({ model: { scope: run.scope(), state: transition.EMPTY_STATE }, real: { run, api: run.api } }), cmds),
-    );
-  });
+  check(
+    env,
+    'random sequences agree with the model',
+    { claim: 'random sequences of the documented operations agree with the model', writes: true, needs: [SCOPE] },
+    (run) => {
+      const commands = fc.commands(commandsFor(run.api), { maxCommands: 20, size: '+1' });
+      return forAll(run, commands, (cmds) =>
+        fc.asyncModelRun(() => ({ model: { scope: run.scope(), state: transition.EMPTY_STATE }, real: { run, api: run.api } }), cmds),
+      );
+    },
+  );
 });

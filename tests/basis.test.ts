@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findApi } from '../apis/registry.js';
-import type { BasisBook, BasisEntry, Grade } from '../engine/basis.js';
-import { PROJECT_ROOT, basisEntries, indexOperations } from '../generators/spec.js';
+import { BasisBook, type BasisEntry, type Grade } from '../engine/basis.js';
+import { PROJECT_ROOT, basisEntries, indexOperations, openPlace } from '../generators/spec.js';
 import { compileXsd, loadXsdSpec } from '../generators/xsd.js';
 
 const SHARED = join(PROJECT_ROOT, '..', 'shared');
@@ -453,10 +453,11 @@ describe.each(AUDITS)('the basis of $id', (audit) => {
         operation,
       ).toBe(true);
     }
-    // An assumption stands in the spec, at its place.
-    const specPath = findApi(audit.id).spec.path;
-    for (const entry of entries.filter((e) => e.grade === 'open'))
-      expect(entry.source).toBe(`${specPath}, ${entry.operation ?? 'document'}`);
+    // A choice the documents leave open cites the operation it concerns, never a file of this repository.
+    for (const entry of entries.filter((e) => e.grade === 'open' && !e.source.includes(', ')))
+      expect(entry.source).toBe(openPlace(entry.operation));
+    for (const entry of entries)
+      expect(entry.source, entry.says).not.toMatch(/\b(apis|specs|tests|generators)\/|openapi\.yaml|\.xsd\b|tools\.json|\.ts\b/);
   });
 });
 
@@ -587,7 +588,7 @@ paths:
       in time. "
     rules: [transport]`);
     expect(basisEntries(source)).toEqual([
-      { grade: 'open', says: 'Answers come in time.', source: `${source.path}, document`, rules: ['transport'] },
+      { grade: 'open', says: 'Answers come in time.', source: 'left open by the documents (the API as a whole)', rules: ['transport'] },
       { grade: 'stated', says: 'Returns things.', source: 'seed 001, List', rules: ['success'], operation: 'listThings' },
     ]);
   });
@@ -615,5 +616,33 @@ paths:
     const file = join(dir, 'broken.xsd');
     writeFileSync(file, broken);
     expect(() => compileXsd(file)).toThrow(/a stated entry must name its source/);
+  });
+});
+
+describe('a rule recorded beside several operations', () => {
+  const entry = (grade: Grade, says: string, operation?: string): BasisEntry => ({
+    grade,
+    says,
+    source: 'a public document',
+    rules: ['success'],
+    ...(operation ? { operation } : {}),
+  });
+  const book = new BasisBook([
+    entry('shown', 'the list answers 200', 'listClients'),
+    entry('stated', 'a create answers 201', 'createClient'),
+    entry('shown', 'every answer is JSON'),
+    entry('open', 'a delete may answer 200 or 204', 'deleteClient'),
+  ]);
+
+  it('grounds a verdict on the entry beside its own operation', () => {
+    expect(book.of('success', 'createClient').says).toBe('a create answers 201');
+    expect(book.of('success', 'listClients').says).toBe('the list answers 200');
+  });
+
+  it('falls back to the root entry, then to another operation, never to an open entry over a binding one', () => {
+    expect(book.of('success', 'getClient').says).toBe('every answer is JSON');
+    expect(book.of('success').says).toBe('every answer is JSON');
+    // The delete's own entry is open: a binding entry elsewhere still grounds it, as before.
+    expect(book.of('success', 'deleteClient').grade).not.toBe('open');
   });
 });

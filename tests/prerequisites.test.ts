@@ -64,9 +64,7 @@ describe('a target that ignores the scope filter', () => {
     expect(result.code).toBe(1);
     const report = readReport(dir);
     const failed = report.checks.filter((c: { status: string }) => c.status === 'failed');
-    expect(failed.map((c: { id: string }) => c.id)).toEqual([
-      'contract/a-list-confined-to-one-scope-holds-exactly-the-clients-created-in-it',
-    ]);
+    expect(failed.map((c: { id: string }) => c.id)).toEqual(['contract/scoped-list-holds-exactly-its-clients']);
     expect(failed[0].failure).toMatchObject({ rule: 'prerequisite/scope' });
     const blocked = report.checks.filter((c: { status: string }) => c.status === 'blocked');
     expect(blocked.length).toBeGreaterThan(5);

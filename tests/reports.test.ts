@@ -5,7 +5,7 @@ import Ajv2020Import from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../reports/build.js';
-import { renderSummary } from '../reports/console.js';
+import { COLOURS, renderSummary, renderVerdict } from '../reports/console.js';
 import { REPORT_SCRIPT, htmlFormat } from '../reports/formats/html.js';
 import { jsonFormat } from '../reports/formats/json.js';
 import { junitFormat } from '../reports/formats/junit.js';
@@ -507,6 +507,18 @@ describe('writeReports', () => {
   });
 });
 
+describe('renderVerdict', () => {
+  it('gives one line per run and one verdict over all of them', () => {
+    const passed = { ...REPORT, api: 'growcrm', outcome: 'passed' as const, exitCode: 0 };
+    const text = renderVerdict([REPORT, passed], 1);
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe('verdict over 2 runs: FAILED (1 of 2 passed; exit 1)');
+    expect(lines[1]).toMatch(/^ {2}freshbooks-rest {2}FAILED {2}4 passed, 1 warned, 2 failed, 1 errored, 1 skipped, 1 blocked$/);
+    expect(lines[2]).toMatch(/^ {2}growcrm {10}PASSED {2}/);
+    expect(renderVerdict([passed, passed], 0).split('\n')[0]).toBe('verdict over 2 runs: PASSED (2 of 2 passed; exit 0)');
+  });
+});
+
 describe('renderSummary', () => {
   const summary = renderSummary(REPORT);
   const lines = summary.trimEnd().split('\n');
@@ -515,18 +527,19 @@ describe('renderSummary', () => {
     expect(lines[0]).toBe('clientele freshbooks-rest — https://api.example.test — seed 1234567 — FAILED');
     for (const family of FAMILIES) expect(lines.some((line) => line.trimStart().startsWith(`${family} `))).toBe(true);
     expect(lines.filter((line) => line.startsWith('✗ '))).toEqual([
-      expect.stringMatching(/^✗ contract\/create client matches schema — createClient answered 201/),
-      '✗ pagination/each client once — client 17 appeared on pages 1 and 2',
-      '✗ filtering/filter by email — check filtering/filter-by-email crashed: TypeError: x is undefined',
+      expect.stringMatching(/^✗ contract\/create-client-matches-schema — createClient answered 201/),
+      '✗ pagination/each-client-once — client 17 appeared on pages 1 and 2',
+      '✗ filtering/filter-by-email — check filtering/filter-by-email crashed: TypeError: x is undefined',
     ]);
-    expect(lines).toContain('  partial-update  1 passed, 1 warned, 0 failed, 0 errored, 0 skipped, 0 blocked');
+    // Only the counts that are not zero.
+    expect(lines).toContain('  partial-update  1 passed, 1 warned');
     expect(lines.at(-1)).toBe('10 checks: 4 passed, 1 warned, 2 failed, 1 errored, 1 skipped, 1 blocked; 40 requests in 1.50 s');
     expect(lines.every((line) => [...line].length <= 160)).toBe(true);
     expect(summary).not.toMatch(/\u001b\[/);
   });
 
   it('redacts secrets when given them', () => {
-    expect(renderSummary(REPORT, [SECRET])).not.toContain(SECRET);
+    expect(renderSummary(REPORT, { secrets: [SECRET] })).not.toContain(SECRET);
   });
 
   it('cuts long messages to one line', () => {
@@ -535,8 +548,27 @@ describe('renderSummary', () => {
     const line = renderSummary(long as unknown as RunReport)
       .split('\n')
       .find((l) => l.startsWith('✗ filtering'))!;
-    expect(line).toMatch(/^✗ filtering\/filter by email — first line second x+…$/);
+    // Cut in the middle: the message's start and its end (where the decisive value usually is) both stay.
+    expect(line).toMatch(/^✗ filtering\/filter-by-email — first line second x+…x+$/);
     expect([...line]).toHaveLength(160);
+  });
+
+  it('keeps the end of a cut message, where the value found is', () => {
+    const long = structuredClone(REPORT) as unknown as { checks: { note?: string }[] };
+    long.checks[4]!.note = `the update also changed ${Array.from({ length: 40 }, (_, i) => `field${i}`).join(', ')}, which it did not name`;
+    const line = renderSummary(long as unknown as RunReport)
+      .split('\n')
+      .find((l) => l.startsWith('✗ filtering'))!;
+    expect(line).toContain('the update also changed field0');
+    expect(line).toMatch(/field39, which it did not name$/);
+    expect([...line].length).toBeLessThanOrEqual(160);
+  });
+
+  it('colours marks, outcome and counts only when asked, after cutting', () => {
+    const coloured = renderSummary(REPORT, { paint: COLOURS });
+    expect(coloured).toMatch(/\u001b\[/);
+    const plain = coloured.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(plain).toBe(renderSummary(REPORT));
   });
 });
 
@@ -704,7 +736,7 @@ describe('warnings', () => {
   it('are one console line each, marked apart from failures', () => {
     const lines = renderSummary(REPORT).split('\n');
     expect(lines.filter((line) => line.startsWith('! '))).toEqual([
-      '! partial-update/empty string clears field — warning: updating notes to "" left the old notes in place',
+      '! partial-update/empty-string-clears-field — warning: updating notes to "" left the old notes in place',
     ]);
     expect(lines.some((line) => line.startsWith('✗ partial-update'))).toBe(false);
   });
@@ -754,7 +786,7 @@ describe('blocked checks and fix-first', () => {
 
   it('the console lists them and the fix-first line', () => {
     const lines = renderSummary(REPORT).split('\n');
-    expect(lines).toContain(`⊘ deletion/restore brings back — blocked by ${BLOCKER}`);
+    expect(lines).toContain(`⊘ deletion/restore-brings-back — blocked by ${BLOCKER}`);
     expect(lines).toContain(`Fix first: ${BLOCKER}`);
   });
 
@@ -832,7 +864,7 @@ describe('promises', () => {
     expect((JSON.parse(jsonFormat.render(REPORT)) as RunReport).promises).toEqual(PROMISES);
     const none = { ...REPORT, promises: [] };
     expect(markdownFormat.render(none)).toContain('## Promises\n\nNo documented promises recorded for this API.');
-    expect(renderSummary(none)).toContain('promises: 0 kept, 0 broken, 0 untested');
+    expect(renderSummary(none)).toContain('promises: none recorded');
   });
 });
 

@@ -770,7 +770,7 @@ describe('the basis table', () => {
       ).toBe(true);
     }
     for (const entry of entries.filter((e) => e.grade === 'open'))
-      expect(entry.source).toBe(`${GROW.path}, ${entry.operation ?? 'document'}`);
+      expect(entry.source).toBe(`left open by the documents (${entry.operation ?? 'the API as a whole'})`);
     expect(entries.filter((e) => e.operation !== undefined).every((e) => e.operation! in OPERATIONS)).toBe(true);
   });
 

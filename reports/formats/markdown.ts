@@ -1,5 +1,6 @@
 import type { Basis } from '../../engine/basis.js';
 import type { ResponseExcerpt } from '../../engine/records.js';
+import { plural } from '../../engine/words.js';
 import type { CheckResult, FailureRecord, PromiseRow, RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
 import {
@@ -140,7 +141,8 @@ function checkSection(check: CheckResult): string {
   const expected = check.expectedFailure ? ' (expected: in the baseline)' : '';
   const out = [`### ${title}: ${escapeMarkdown(check.family)} / ${escapeMarkdown(check.name)}${expected}`];
   // One list, so the check line and the failure facts do not render as two lists glued together.
-  const facts = [`- **Check:** ${codeSpan(check.id)} (${formatDuration(check.durationMs)}, ${check.requests} requests)`];
+  const facts = [`- **Check:** ${codeSpan(check.id)} (${formatDuration(check.durationMs)}, ${plural(check.requests, 'request')})`];
+  if (check.claim) facts.push(`- **Proves:** ${escapeMarkdown(oneLine(check.claim))}`);
   if (check.failure) {
     out.push(...failureSection(check, check.failure, facts, check.status === 'errored' ? check.note : undefined));
   } else {
@@ -186,7 +188,7 @@ export const markdownFormat: ReportFormat = {
       `- **Outcome:** ${report.outcome} (exit code ${report.exitCode})`,
       `- **Seed:** ${codeSpan(String(report.seed))}, ${report.runs} runs per property${report.readOnly ? ', read-only' : ''}`,
       `- **Strict:** ${report.strict ? 'yes, warnings fail the run' : 'no, warnings do not fail the run'}`,
-      `- **Started:** ${report.startedAt}, took ${formatDuration(report.durationMs)}, ${report.summary.requests} requests`,
+      `- **Started:** ${report.startedAt}, took ${formatDuration(report.durationMs)}, ${plural(report.summary.requests, 'request')}`,
       `- **Tool:** clientele ${escapeMarkdown(report.tool.version)}`,
     ];
     const parts: string[] = [

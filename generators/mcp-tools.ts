@@ -1,5 +1,5 @@
 /**
- * Reads an MCP API's spec (`apis/<id>/tools.json`: the documented tools as MCP tool definitions, with
+ * Reads an MCP API's spec (`specs/<id>/tools.json`: the documented tools as MCP tool definitions, with
  * their documented error codes and the basis table) and compiles every input and output schema into
  * validators, the same two ways as an OpenAPI spec: in memory, or from the standalone module
  * `npm run generate` writes.

@@ -14,9 +14,9 @@ import { PROJECT_ROOT, basisEntries, indexOperations, openPlace } from '../gener
 import { compileXsd, loadXsdSpec } from '../generators/xsd.js';
 
 const SHARED = join(PROJECT_ROOT, '..', 'shared');
-const REST_SPEC = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
-const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
-const GROWCRM_SPEC = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
+const REST_SPEC = { api: 'freshbooks-rest', path: 'specs/freshbooks-rest/openapi.yaml' };
+const CLASSIC_XSD = 'specs/freshbooks-classic/freshbooks-classic.xsd';
+const GROWCRM_SPEC = { api: 'growcrm', path: 'specs/growcrm/openapi.yaml' };
 
 /** The rules of the exchange checks (one per check; `envelope` is the adapters' envelope gap). */
 const EXCHANGE_RULES = [

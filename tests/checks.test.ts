@@ -22,8 +22,8 @@ import { closeTally, openTally } from '../engine/verdicts.js';
 import type { SpecSource } from '../generators/spec.js';
 import { toCurl } from '../protocols/http/curl.js';
 
-const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
-const CLASSIC_XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
+const REST: SpecSource = { api: 'freshbooks-rest', path: 'specs/freshbooks-rest/openapi.yaml' };
+const CLASSIC_XSD = 'specs/freshbooks-classic/freshbooks-classic.xsd';
 
 /** Every rule a promise, so a broken one throws: what these tests are about (severity has its own tests). */
 class EveryRulePromised extends BasisBook {

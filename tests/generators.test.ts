@@ -20,7 +20,7 @@ import { requestKey, runtimeValidators, standaloneValidators, type ValidatorSet 
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 
-const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+const REST: SpecSource = { api: 'freshbooks-rest', path: 'specs/freshbooks-rest/openapi.yaml' };
 const resolve = (ref: string): JsonSchema => resolveBundleRef(REST, ref);
 const CREATE_KEY = requestKey('createClient');
 

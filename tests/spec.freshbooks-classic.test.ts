@@ -1,5 +1,5 @@
 /**
- * The FreshBooks Classic XML Schema (`apis/freshbooks-classic/freshbooks-classic.xsd`) compiled by
+ * The FreshBooks Classic XML Schema (`specs/freshbooks-classic/freshbooks-classic.xsd`) compiled by
  * libxml2: the reference examples in `shared/reference/classic-xml/` in both namespace forms, broken
  * copies of them, the operation table, the string descriptions, and a malformed schema.
  */
@@ -17,7 +17,7 @@ import { DOCTYPE_REFUSED, decodeXml } from '../protocols/xml/codec.js';
 const FRESHBOOKS_NS = 'http://www.freshbooks.com/api/';
 const EXAMPLE_DIR = join(PROJECT_ROOT, '..', 'shared', 'reference', 'classic-xml');
 /** The XSD, relative to the project root, as the API descriptor names it. */
-const XSD = 'apis/freshbooks-classic/freshbooks-classic.xsd';
+const XSD = 'specs/freshbooks-classic/freshbooks-classic.xsd';
 const OPERATIONS = ['client.create', 'client.update', 'client.get', 'client.delete', 'client.list'];
 /** The 4xx statuses the operation table lists with an XML body: a fail envelope's HTTP status is open. */
 const FAIL_STATUSES = ['400', '403', '404', '409', '410', '422'];

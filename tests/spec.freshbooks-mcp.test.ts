@@ -1,5 +1,5 @@
 /**
- * The FreshBooks MCP tool definitions (`apis/freshbooks-mcp/tools.json`) against seed 002: every input
+ * The FreshBooks MCP tool definitions (`specs/freshbooks-mcp/tools.json`) against seed 002: every input
  * and output example of the seed validates against the tool's schemas, with ajv for draft 2020-12 (the
  * MCP default dialect) and for draft-07 (what the SDK's client compiles an outputSchema with); a few
  * invalid arguments and answers are refused; the input parameters match the seed's Input Schema tables,
@@ -18,7 +18,7 @@ type Json = any;
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 
-const TOOLS_FILE = new URL('../apis/freshbooks-mcp/tools.json', import.meta.url);
+const TOOLS_FILE = new URL('../specs/freshbooks-mcp/tools.json', import.meta.url);
 const SEED_FILE = new URL('../../shared/seeds/002_217eb456113bbb91.txt', import.meta.url);
 const SHARED_README = new URL('../../shared/README.md', import.meta.url);
 const TOOL_NAMES = ['client_list', 'client_single', 'client_create', 'client_update', 'client_delete'];

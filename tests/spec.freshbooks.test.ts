@@ -1,5 +1,5 @@
 /**
- * The FreshBooks OpenAPI document (`apis/freshbooks-rest/openapi.yaml`) against the OpenAPI 3.1 meta-schema,
+ * The FreshBooks OpenAPI document (`specs/freshbooks-rest/openapi.yaml`) against the OpenAPI 3.1 meta-schema,
  * the real payloads in `shared/reference/rest-json/`, and the JSON examples of the seed. Every validation
  * runs against both the in-memory validators and the standalone module `npm run generate` writes.
  */
@@ -20,7 +20,7 @@ const SHARED = join(PROJECT_ROOT, '..', 'shared');
 const FIXTURE_DIR = join(SHARED, 'reference', 'rest-json');
 const SEED_FILE = join(SHARED, 'seeds', '001_7dd8ab3969b93789.txt');
 
-const REST: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+const REST: SpecSource = { api: 'freshbooks-rest', path: 'specs/freshbooks-rest/openapi.yaml' };
 const readSpecText = (): string => readFileSync(specPath(REST), 'utf8');
 const readSpec = (): Json => parse(readSpecText());
 const clone = <T>(value: T): T => structuredClone(value);
@@ -181,7 +181,7 @@ function allSampleClients(): Json[] {
 
 // ---------------------------------------------------------------------------------------------------
 
-describe('apis/freshbooks-rest/openapi.yaml as an OpenAPI 3.1 document', () => {
+describe('specs/freshbooks-rest/openapi.yaml as an OpenAPI 3.1 document', () => {
   const { schema: metaSchema, rewritten } = openApiMetaSchema();
   // `strict: false`: the meta-schema is not written for ajv's strict mode. `validateFormats: false`:
   // in the 2020-12 dialect the meta-schema declares, `format` is an annotation, not an assertion (and

@@ -1,5 +1,5 @@
 /**
- * The Grow CRM OpenAPI document (`apis/growcrm/openapi.yaml`) against the OpenAPI 3.1 meta-schema, the
+ * The Grow CRM OpenAPI document (`specs/growcrm/openapi.yaml`) against the OpenAPI 3.1 meta-schema, the
  * docs it is written from (`shared/reference/crm-docs/`: every JSON example validates, every field a
  * curl or PHP example sends is a documented property, every body table row is typed alike) and the rules
  * the suite cites (each recorded with its grade, stated ones quoted verbatim from the public document and
@@ -27,7 +27,7 @@ import {
 
 type Json = any;
 
-const GROW: SpecSource = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
+const GROW: SpecSource = { api: 'growcrm', path: 'specs/growcrm/openapi.yaml' };
 const SHARED = join(PROJECT_ROOT, '..', 'shared');
 const SEED_FILE = join(SHARED, 'seeds', '003_3f9d0640e598856c.txt');
 const DOCS_DIR = join(SHARED, 'reference', 'crm-docs');
@@ -224,7 +224,7 @@ function operationFor(method: string, urlPath: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------------
 
-describe('apis/growcrm/openapi.yaml as an OpenAPI 3.1 document', () => {
+describe('specs/growcrm/openapi.yaml as an OpenAPI 3.1 document', () => {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
   const validateDocument = ajv.compile(openApiMetaSchema().schema);
   const check = (doc: unknown): string => (validateDocument(doc) ? 'ok' : ajv.errorsText(validateDocument.errors, { separator: '\n' }));

@@ -19,7 +19,7 @@ const ACCOUNT = 'ABC123';
 const CREDENTIALS = { token: TOKEN, accountId: ACCOUNT };
 /** Every request is bounded: no single call may take longer than this. */
 const CALL_TIMEOUT_MS = 10_000;
-const TOOLS = JSON.parse(readFileSync(new URL('../apis/freshbooks-mcp/tools.json', import.meta.url), 'utf8')).tools as Json[];
+const TOOLS = JSON.parse(readFileSync(new URL('../specs/freshbooks-mcp/tools.json', import.meta.url), 'utf8')).tools as Json[];
 const STDIO_ENTRY = fileURLToPath(new URL('../apis/freshbooks-mcp/target/stdio.ts', import.meta.url));
 
 type Running = Awaited<ReturnType<typeof startTarget>>;

@@ -28,8 +28,8 @@ import { assumed, documented, type Capabilities } from '../../model/capabilities
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 import { buildXml, childElement, childText, type XmlBody, type XmlContent, type XmlElement } from '../../protocols/xml/codec.js';
+import { SPEC } from './spec.js';
 
-const XSD_PATH = 'apis/freshbooks-classic/freshbooks-classic.xsd';
 
 const WIRE_FIELD: Readonly<Record<string, string>> = {
   firstName: 'first_name',
@@ -133,7 +133,7 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
   }
 
   static open(session: Session, config: RunConfig): FreshbooksClassicApi {
-    return new FreshbooksClassicApi(session, config, { credential: 'token' }, loadXsdSpec(XSD_PATH), true);
+    return new FreshbooksClassicApi(session, config, { credential: 'token' }, loadXsdSpec(SPEC.path), true);
   }
 
   wireKeys(fields: readonly string[]): readonly string[] {

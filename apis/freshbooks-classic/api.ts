@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
-
-const SPEC = { kind: 'xsd', path: 'apis/freshbooks-classic/freshbooks-classic.xsd' } as const;
+import { SPEC } from './spec.js';
 
 const CREDENTIALS: readonly CredentialOption[] = [
   {

@@ -36,8 +36,9 @@ import type { JsonSchema, SpecSource } from '../../generators/spec.js';
 import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
+import { SPEC } from './spec.js';
 
-const SOURCE: SpecSource = { api: 'freshbooks-mcp', path: 'apis/freshbooks-mcp/tools.json' };
+const SOURCE: SpecSource = SPEC;
 
 const WIRE_FIELD: Readonly<Record<string, string>> = {
   firstName: 'fName',

@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 import { PROJECT_ROOT, compiledIsFresh } from '../../engine/root.js';
-
-const SPEC = { kind: 'mcp-tools', path: 'apis/freshbooks-mcp/tools.json' } as const;
+import { SPEC } from './spec.js';
 
 const CREDENTIALS: readonly CredentialOption[] = [
   {
@@ -34,7 +33,7 @@ export const freshbooksMcp: ApiDescriptor = {
   families: familiesExcept('ordering', 'actions', 'access'),
   async specView() {
     const { mcpSpecView } = await import('../../adapters/mcp-spec-view.js');
-    return mcpSpecView({ api: 'freshbooks-mcp', path: SPEC.path });
+    return mcpSpecView(SPEC);
   },
   async adapter(session, config) {
     const { FreshbooksMcpApi } = await import('./adapter.js');

@@ -15,8 +15,9 @@ import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } f
 import { assumed, documented, type Capabilities } from '../../model/capabilities.js';
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
+import { SPEC } from './spec.js';
 
-const SOURCE: SpecSource = { api: 'freshbooks-rest', path: 'apis/freshbooks-rest/openapi.yaml' };
+const SOURCE: SpecSource = SPEC;
 
 const WIRE_FIELD: Readonly<Record<string, string>> = {
   firstName: 'fname',

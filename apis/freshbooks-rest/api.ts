@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
-
-const SPEC = { kind: 'openapi', path: 'apis/freshbooks-rest/openapi.yaml' } as const;
+import { SPEC } from './spec.js';
 
 const CREDENTIALS: readonly CredentialOption[] = [
   { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: true, help: 'bearer token (or env CLIENTELE_TOKEN)' },
@@ -22,7 +21,7 @@ export const freshbooksRest: ApiDescriptor = {
   families: familiesExcept('ordering', 'actions', 'access'),
   async specView() {
     const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
-    return openApiSpecView({ api: 'freshbooks-rest', path: SPEC.path });
+    return openApiSpecView(SPEC);
   },
   async adapter(session, config) {
     const { FreshbooksRestApi } = await import('./adapter.js');

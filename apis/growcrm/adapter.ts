@@ -33,8 +33,9 @@ import { assumed, documented, type Capabilities } from '../../model/capabilities
 import type { ClientRecord, ListPage, ListQuery } from '../../model/client.js';
 import type { ClientFields, FieldValue } from '../../model/fields.js';
 import { CLIENT_FIELDS, REQUEST_KEY, SNAPSHOT_KEYS, fieldsOf, flatten, modelNameOf } from './fields.js';
+import { SPEC } from './spec.js';
 
-const SOURCE: SpecSource = { api: 'growcrm', path: 'apis/growcrm/openapi.yaml' };
+const SOURCE: SpecSource = SPEC;
 
 const CAPABILITIES: Capabilities = {
   fields: CLIENT_FIELDS,

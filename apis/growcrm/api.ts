@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
-
-const SPEC = { kind: 'openapi', path: 'apis/growcrm/openapi.yaml' } as const;
+import { SPEC } from './spec.js';
 
 const CREDENTIALS: readonly CredentialOption[] = [
   { key: 'token', flag: 'token', env: 'CLIENTELE_TOKEN', secret: true, required: true, help: 'bearer token (or env CLIENTELE_TOKEN)' },
@@ -21,7 +20,7 @@ export const growcrm: ApiDescriptor = {
   families: familiesExcept('access'),
   async specView() {
     const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
-    return openApiSpecView({ api: 'growcrm', path: SPEC.path });
+    return openApiSpecView(SPEC);
   },
   async adapter(session, config) {
     const { GrowcrmApi } = await import('./adapter.js');

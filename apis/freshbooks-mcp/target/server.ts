@@ -30,6 +30,7 @@ import {
   type ListQuery,
   type Patch,
 } from './store.js';
+import { SPEC } from '../spec.js';
 
 const NOT_AUTHENTICATED = -32001;
 const CLIENT_NOT_FOUND = -32005;
@@ -57,9 +58,8 @@ interface ToolDefinition {
 }
 
 /** tools.json, the single source of truth, read once from beside this folder. */
-const TOOLS: readonly ToolDefinition[] = (
-  JSON.parse(readFileSync(join(PROJECT_ROOT, 'apis', 'freshbooks-mcp', 'tools.json'), 'utf8')) as { tools: ToolDefinition[] }
-).tools;
+const TOOLS: readonly ToolDefinition[] = (JSON.parse(readFileSync(join(PROJECT_ROOT, SPEC.path), 'utf8')) as { tools: ToolDefinition[] })
+  .tools;
 
 /** What tools/list answers: tools.json's name, description and schemas, with the schema-drift faults applied. */
 function advertisedTools(faults: McpFaults = {}): Tool[] {

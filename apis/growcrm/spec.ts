@@ -1,0 +1,2 @@
+/** Where this API's spec, the single source of truth, lives: named here once, read by the descriptor, the adapter and the reference. */
+export const SPEC = { api: 'growcrm', kind: 'openapi', path: 'specs/growcrm/openapi.yaml' } as const;

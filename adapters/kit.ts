@@ -33,7 +33,9 @@ export function isClientId(value: unknown): value is string | number {
  */
 export function checkedId(session: Session, value: unknown, where: string): string {
   if (isClientId(value)) return String(value);
-  const shown = value === undefined ? 'no id' : session.redactor.text(JSON.stringify(value)?.slice(0, 80) ?? String(value));
+  // JSON.stringify writes -0 as 0, which would name the one value that is fine as the one refused.
+  const written = Object.is(value, -0) ? '-0' : (JSON.stringify(value)?.slice(0, 80) ?? String(value));
+  const shown = value === undefined ? 'no id' : session.redactor.text(written);
   throw new ConformanceFailure('response-schema', `${where} carries ${shown} where a client id (a positive integer) belongs`, {
     expected: 'a positive integer',
     actual: shown,

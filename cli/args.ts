@@ -74,7 +74,8 @@ replay     Sends a report's recorded failing requests again, to the same server 
            still happens, without re-running the property.
 serve      Runs an embedded reference target (or --mutant ID) on its own: on 127.0.0.1
            (--port P, default any free port; it prints where), or over stdin/stdout
-           (--stdio, MCP). Stops on Ctrl-C or SIGTERM.
+           (--stdio, MCP). Stops on Ctrl-C, SIGTERM or SIGHUP, and when the process that
+           started it (npx, a script) is gone.
 
 APIs (--api NAME):
 ${APIS.map((api) => `  ${[api.id, ...api.aliases].join(', ').padEnd(28)}${api.title}; --target: ${api.targetHelp}`).join('\n')}
@@ -84,7 +85,7 @@ ${credentialHelp()}
 
 Options:
   --config FILE       the targets and options to run (default: ./clientele.config.yaml when
-                      there is one; schema: cli/config.schema.json); command-line options
+                      there is one; schema: generated/schemas/config.schema.json); command-line options
                       override it
   --api NAME          which API the target speaks (see above); with a config, only its
                       targets of that API
@@ -134,7 +135,7 @@ Exit codes:
      as configured: a refused token, HTML, a 404 at the list, a required custom field)
   130, 143  interrupted by SIGINT, SIGTERM (report says interrupted)
 
-Reports: report.json (schema: reports/report.schema.json), report.junit.xml, report.md, report.html.`;
+Reports: report.json (schema: generated/schemas/report.schema.json), report.junit.xml, report.md, report.html.`;
 }
 
 const COMMANDS = ['run', 'promises', 'mutants', 'cleanup', 'serve', 'init', 'baseline', 'merge', 'replay', 'help', 'version'] as const;
@@ -209,8 +210,29 @@ export interface CliOptions {
   readonly runsGiven: boolean;
 }
 
+/** What a value of each option with a unit looks like: the one line a value with no unit, or a unit the option does not take, gets. */
+const UNIT_FORMS = {
+  'max-duration': 'give a unit, e.g. 90s, 15m or 1h',
+  timeout: 'give milliseconds without a unit, e.g. 10000 for 10 s',
+  'max-body': 'give bytes without a unit, e.g. 8388608 for 8 MiB',
+} as const;
+export type UnitOption = keyof typeof UNIT_FORMS;
+
+/**
+ * The hint for a value of an option with a unit, or undefined when the value's unit is not the
+ * problem: a bare number is refused for a duration (`--max-duration 1` is more likely one minute or
+ * hour than one millisecond), and a unit for an option that counts milliseconds or bytes.
+ */
+export function unitHint(option: UnitOption, value: string): string | undefined {
+  const bare = /^\s*\d+(?:\.\d+)?\s*$/.test(value);
+  const suffixed = /^\s*\d+(?:\.\d+)?\s*[a-z]+\s*$/i.test(value);
+  return (option === 'max-duration' ? bare : suffixed) ? UNIT_FORMS[option] : undefined;
+}
+
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
+  const hint = Object.hasOwn(UNIT_FORMS, name) ? unitHint(name as UnitOption, value) : undefined;
+  if (hint) throw new UsageError(`--${name} ${value.trim()}: ${hint}`);
   // A negative whole number is one: it is judged against the range, as any other.
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
   const n = Number(value);
@@ -221,12 +243,14 @@ function integer(name: string, value: string | undefined, fallback: number, min:
 /** The default run budget: long enough for any honest target at the default runs, short enough for a CI job. */
 const DEFAULT_MAX_DURATION_MS = 15 * 60_000;
 
-/** `90s`, `15m`, `1h` or plain milliseconds. */
-function duration(name: string, value: string | undefined, fallback: number): number {
+/** `90s`, `15m`, `1h`, `5000ms`: a unit is required. */
+function duration(name: UnitOption, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+  const hint = unitHint(name, value);
+  if (hint) throw new UsageError(`--${name} ${value.trim()}: ${hint}`);
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
   if (!match) throw new UsageError(`--${name} must be a duration such as 90s, 15m or 1h, got '${value}'`);
-  const ms = Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
+  const ms = Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2]!]!;
   if (ms < 1000 || ms > 24 * 3_600_000) throw new UsageError(`--${name} must be between 1s and 24h, got '${value}'`);
   return ms;
 }

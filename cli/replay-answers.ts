@@ -83,7 +83,7 @@ export class IdMap {
   inRequest(text: string): string {
     if (this.map.size === 0) return text;
     this.requestPattern ??= new RegExp(`${TOKEN_BEFORE}(?:${this.alternatives([...this.map.keys()])})${TOKEN_AFTER}`, 'g');
-    return text.replace(this.requestPattern, (old) => this.map.get(old) ?? old);
+    return this.substituted(text, this.requestPattern);
   }
 
   /**
@@ -101,7 +101,19 @@ export class IdMap {
       ];
       this.answerPattern = new RegExp(parts.join('|'), 'g');
     }
-    return text.replace(this.answerPattern, (old) => this.map.get(old) ?? old);
+    return this.substituted(text, this.answerPattern);
+  }
+
+  /**
+   * Every match of `pattern` replaced by the id it maps to, except inside a timestamp: a clock reading
+   * is never an id, yet `05:30:12` holds the token `30`, and the recorded time of day is whatever it was,
+   * so replacing there would make an answer differ only on runs recorded at such a minute or second.
+   */
+  private substituted(text: string, pattern: RegExp): string {
+    const clock = [...text.matchAll(TIMESTAMP)].map((match) => [match.index, match.index + match[0].length] as const);
+    return text.replace(pattern, (old: string, offset: number) =>
+      clock.some(([start, end]) => offset < end && offset + old.length > start) ? old : (this.map.get(old) ?? old),
+    );
   }
 
   private alternatives(ids: string[]): string {

@@ -30,7 +30,11 @@ export interface DestinationInput {
   /** The report's replay line (`npx clientele run ... --stdio ...`): it tells an embedded run over stdio. */
   readonly replayLine: string;
   readonly target?: string;
-  readonly credentials: Readonly<Record<string, string | undefined>>;
+  /**
+   * By descriptor key; asked only for a server someone else runs (an embedded one makes its own, and a
+   * config file's token variables need not be set for it).
+   */
+  readonly credentials: () => Readonly<Record<string, string | undefined>>;
   readonly steps: readonly RecordedStep[];
   /** `--allow-writes`: the requests may write to a target off this machine. */
   readonly allowWrites: boolean;
@@ -70,8 +74,9 @@ function checkedUrl(text: string): string {
 /** A server someone else runs: it needs the credentials the API requires and those the requests name. */
 function external(api: ApiDescriptor, input: DestinationInput, address: TargetAddress, where: string): Destination {
   const named = new Set(input.steps.flatMap((step) => credentialKeys(step)));
+  const values = input.credentials();
   for (const option of api.credentials) {
-    if ((option.required || named.has(option.key)) && !input.credentials[option.key]) {
+    if ((option.required || named.has(option.key)) && !values[option.key]) {
       throw new UsageError(
         `replaying against ${oneLine(visible(where)).slice(0, 120)} needs --${option.flag} for --api ${api.id}${option.env ? ` (or ${option.env})` : ''}`,
       );
@@ -84,7 +89,7 @@ function external(api: ApiDescriptor, input: DestinationInput, address: TargetAd
       `replaying against ${oneLine(visible(where)).slice(0, 120)} sends the recorded creates, updates and deletes there; pass --allow-writes to let it`,
     );
   }
-  const credentials = credentialsFrom(api.credentials, input.credentials);
+  const credentials = credentialsFrom(api.credentials, values);
   const label = address.kind === 'url' ? address.url : `${COMMAND_LABEL}${address.command}`;
   // Nothing to stop: a command's process belongs to the session's transport, which closes it.
   return { label, embedded: false, open: async () => ({ address, credentials, close: async () => undefined }) };

@@ -3,10 +3,11 @@
  * in this process through `main`; one smoke test spawns the real command.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget as startClassic } from '../apis/freshbooks-classic/target/index.js';
 import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.js';
 import { APIS, findApi } from '../apis/registry.js';
@@ -404,11 +405,23 @@ describe('clientele serve, then a run against it (MCP)', () => {
     const report = readReport(dir);
     expect(report.target).toMatch(/^command: /);
     // Without --unauthenticated-command, the -32001 check says why it did not run.
-    expect(report.checks.find((c: { name: string }) => c.name === 'a server without credentials refuses every call')).toMatchObject({
+    expect(report.checks.find((c: { name: string }) => c.name === 'no credentials, no calls')).toMatchObject({
       status: 'skipped',
       note: expect.stringMatching(/--unauthenticated-command/),
     });
     expect(await lingering('serve --api freshbooks-mcp --stdio')).toEqual([]);
+  });
+
+  it('SIGHUP (its terminal closed) stops it too, exit 0', { timeout: 60_000 }, async () => {
+    const { child } = await serve(['--api', 'growcrm', '--port', '0']);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGHUP');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    try {
+      expect(await exited).toBe(0);
+    } finally {
+      clearTimeout(timer);
+    }
   });
 
   it('--command with an HTTP API, or with --target, is one usage line (exit 2)', async () => {
@@ -442,5 +455,112 @@ describe('clientele serve, then a run against it (MCP)', () => {
     ]);
     expect(both.code).toBe(2);
     oneLine(both.stderr);
+  });
+});
+
+describe('clientele serve stops with the process that started it (npx, a script)', () => {
+  let starter: ChildProcess | undefined;
+  let served: number | undefined;
+  afterEach(() => {
+    // Whatever the test did, neither process outlives it.
+    if (served !== undefined && !ended(served)) process.kill(served, 'SIGKILL');
+    starter?.kill('SIGKILL');
+    starter = served = undefined;
+  });
+
+  /** Whether a process has ended: gone, or a zombie its new parent has not reaped yet. */
+  function ended(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    if (process.platform !== 'linux') return false;
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .startsWith('Z');
+    } catch {
+      return true;
+    }
+  }
+
+  it('its starter killed with SIGKILL (no signal passed on), the server stops within seconds', { timeout: 60_000 }, async () => {
+    const bin = join(PROJECT_ROOT, 'bin', 'clientele.js');
+    const script = [
+      "const { spawn } = require('node:child_process');",
+      `const child = spawn(process.execPath, ${JSON.stringify([bin, 'serve', '--api', 'growcrm', '--port', '0'])}, { stdio: ['ignore', 'inherit', 'inherit'] });`,
+      "process.stdout.write('serve pid ' + child.pid + '\\n');",
+      'setInterval(() => {}, 60_000);',
+    ].join('\n');
+    starter = spawn(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const printed = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`serve printed nothing in time: ${text}`)), 30_000);
+      const take = (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        if (/serve pid \d+/.test(text) && text.includes('\ntry: ')) {
+          clearTimeout(timer);
+          resolve(text);
+        }
+      };
+      starter!.stdout!.on('data', take);
+      starter!.stderr!.on('data', take);
+    });
+    served = Number(/serve pid (\d+)/.exec(printed)![1]);
+    expect(printed).toMatch(/growcrm reference listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(ended(served)).toBe(false);
+    starter.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (!ended(served) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ended(served)).toBe(true);
+  });
+});
+
+describe('preflight: false in the config file', () => {
+  it('does what --no-preflight does: against an HTML page the checks run and fail, instead of one diagnosis', async () => {
+    const page = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><body><h1>The web app</h1></body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+      const dir = tempDir('preflight-key');
+      const run = async (name: string, fileOptions: string[], targetOptions: string[]) => {
+        const file = join(dir, `${name}.yaml`);
+        writeFileSync(
+          file,
+          [
+            'targets:',
+            '  - api: freshbooks-rest',
+            `    url: ${url}`,
+            '    accountId: ABC123',
+            '    tokenEnv: PAGE_TOKEN',
+            ...targetOptions,
+            'options:',
+            '  only: [contract]',
+            '  runs: 1',
+            ...fileOptions,
+            '',
+          ].join('\n'),
+        );
+        return runMain(['run', '--config', file, '--report-dir', join(dir, name)], { PAGE_TOKEN: TOKEN });
+      };
+      const checked = await run('checked', [], []);
+      expect(checked.code).toBe(2);
+      expect(checked.stderr).toMatch(/the target answers with an HTML page/);
+      for (const [name, fileOptions, targetOptions] of [
+        ['file', ['  preflight: false'], []],
+        ['target', [], ['    options:', '      preflight: false']],
+      ] as const) {
+        const result = await run(name, [...fileOptions], [...targetOptions]);
+        expect(result.code, name).toBe(1);
+        expect(result.stderr, name).not.toMatch(/HTML page/);
+        expect(readReport(join(dir, name)).outcome, name).toBe('failed');
+      }
+    } finally {
+      await new Promise((resolve) => page.close(resolve));
+    }
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The hostile catalogue: clientele, as a real child process with default options (but one random case a
  * property, after the boundary phase, where the target does not make the run wait), against each misbehaving loopback target of
- * `tests/support/hostile.ts`, for every API the behaviour makes sense for. Whatever the target does, the
- * run ends in time with a report and a documented exit code, prints no stack trace, writes no piece of
- * the token and no raw control character anywhere, and stays under 1 GB of RSS.
+ * `tests/support/hostile.ts`, for every API the behaviour makes sense for (the families named where the
+ * behaviour or the API's profile names them). Whatever the target does, the run ends in time with a
+ * report and a documented exit code, prints no stack trace, writes no piece of the token and no raw
+ * control character anywhere, and stays under 1 GB of RSS.
  *
  * Two children that compute run at a time (the tests are concurrent, a two-slot gate runs them), the
  * longest first, so the quick ones fill whichever slot frees meanwhile; children that mostly wait for
@@ -95,7 +96,12 @@ describe.concurrent('hostile targets: a bounded run, a report, a documented exit
       `${target.name} (${target.api})`,
       async ({ expect }) => {
         const { run, token } = await runAgainst(target);
-        const problems = judge(run, token, { seconds: MAX_SECONDS, rssMiB: MAX_RSS_MIB, exits: target.exits ?? DOCUMENTED_EXITS });
+        const problems = judge(run, token, {
+          seconds: MAX_SECONDS,
+          rssMiB: MAX_RSS_MIB,
+          exits: target.exits ?? DOCUMENTED_EXITS,
+          failsOn: target.failsOn,
+        });
         if (run.peakRssMiB === undefined && process.platform === 'linux') problems.push('no VmHWM read from /proc');
         rows.push({ target, run, problems });
         // Keep the reports of a run that misbehaved, for a look; drop the others.

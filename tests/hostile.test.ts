@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTarget } from '../apis/freshbooks-rest/target/index.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { lingering, readReport, runMain, tempDir } from './support/cli.js';
-import { PROFILES, front, send } from './support/hostile.js';
+import { GROWCRM, MCP, PROFILES, front, send } from './support/hostile.js';
 
 const TOKEN = 'hostile-token-0a1b2c3d';
 let server: Server | undefined;
@@ -321,4 +321,43 @@ describe('hostile stdio MCP servers, through the CLI', () => {
       expect(await lingering('mcp-hostile.ts')).toEqual([]);
     },
   );
+});
+
+describe("the catalogue's Grow CRM and MCP fronts put a hostile id where a client reads it", () => {
+  const client = { id: 10001, fName: 'Ada', organization: 'Org' };
+  // JSON-RPC id 0 (the handshake's) must stay 0 when a client id becomes -0.
+  const message = {
+    jsonrpc: '2.0',
+    id: 0,
+    result: { content: [{ type: 'text', text: JSON.stringify({ clients: [client] }) }], structuredContent: { clients: [client] } },
+  };
+  const payloads = (parsed: { id: unknown; result: { content: { text: string }[]; structuredContent: unknown } }) => ({
+    rpcId: parsed.id,
+    structured: (parsed.result.structuredContent as { clients: { id: unknown }[] }).clients[0]!.id,
+    text: (JSON.parse(parsed.result.content[0]!.text) as { clients: { id: unknown }[] }).clients[0]!.id,
+  });
+
+  it('MCP: as server-sent events, re-framed, in the structured and the text content', () => {
+    const body = Buffer.from(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    const edited = MCP.replaceIds(body, -0).toString('utf8');
+    expect(edited).toMatch(/^event: message\ndata: \{.*\}\n\n$/s);
+    const { rpcId, structured, text } = payloads(JSON.parse(edited.split('data: ')[1]!));
+    expect(Object.is(rpcId, 0)).toBe(true);
+    expect(Object.is(structured, -0)).toBe(true);
+    expect(Object.is(text, -0)).toBe(true);
+  });
+
+  it('MCP: as one JSON message', () => {
+    const edited = MCP.replaceIds(Buffer.from(JSON.stringify(message)), 'Bearer x').toString('utf8');
+    expect(payloads(JSON.parse(edited))).toEqual({ rpcId: 0, structured: 'Bearer x', text: 'Bearer x' });
+  });
+
+  it("Grow CRM: the client's id, not its category's or owner's", () => {
+    const body = Buffer.from(JSON.stringify({ data: { id: 7, company_name: 'Co', category: { id: 2 }, owner: { id: 3 } }, message: 'ok' }));
+    const edited = JSON.parse(GROWCRM.replaceIds(body, -0).toString('utf8')) as {
+      data: { id: number; category: { id: number }; owner: { id: number } };
+    };
+    expect(Object.is(edited.data.id, -0)).toBe(true);
+    expect([edited.data.category.id, edited.data.owner.id]).toEqual([2, 3]);
+  });
 });

@@ -63,6 +63,7 @@ const CHECKS: CheckResult[] = [
   check('partial-update', 'update-changes-named-fields', 'failed', {
     failure: failure(),
     name: `update changes named fields ${hostile('check-name')}`,
+    claim: `an update changes the fields it names ${hostile('claim')}`,
   }),
   check('contract', 'create-matches-schema', 'failed', {
     failure: failure({ rule: 'response-schema', basisRule: 'response-schema' }),
@@ -76,7 +77,7 @@ const CHECKS: CheckResult[] = [
   }),
   check('deletion', 'hard-delete-gone', 'skipped', { note: `skipped: ${hostile('skipped-note')}` }),
   check('pagination', 'each-client-once', 'passed'),
-  check('contract', 'list-matches-schema', 'passed'),
+  check('contract', 'list-matches-schema', 'passed', { claim: `a list matches its schema ${hostile('row-claim')}` }),
 ];
 
 const KILL_MATRIX: KillMatrix = {
@@ -180,6 +181,20 @@ function elements(html: string, open: RegExp, close: string): string[] {
   return [...html.matchAll(new RegExp(`${open.source}[\\s\\S]*?${close}`, 'g'))].map((match) => match[0]);
 }
 
+/** The first `<details>` whose opening tag matches, whole: the `<details>` nested in it (folds) are counted to its own close. */
+function detailsElement(html: string, open: RegExp): string {
+  const start = html.search(open);
+  expect(start, String(open)).toBeGreaterThanOrEqual(0);
+  const tags = /<details[\s>]|<\/details>/g;
+  tags.lastIndex = start;
+  let depth = 0;
+  for (let match = tags.exec(html); match !== null; match = tags.exec(html)) {
+    depth += match[0] === '</details>' ? -1 : 1;
+    if (depth === 0) return html.slice(start, tags.lastIndex);
+  }
+  throw new Error(`unclosed ${String(open)}`);
+}
+
 const unescapeHtml = (text: string) =>
   text
     .replace(/&lt;/g, '<')
@@ -200,8 +215,10 @@ describe('the HTML report page', () => {
     expect(html.split(own)).toHaveLength(2);
     expect(page).not.toMatch(/<script|<link|<img|<iframe|<object|<embed|<base|<form|\ssrc=|url\(|@import|@font-face/i);
     expect(html.match(/<style>/g)).toHaveLength(1);
-    // Links only move within the page.
-    expect([...html.matchAll(/\shref="([^"]*)"/g)].map((match) => match[1])).toEqual(['#promises']);
+    // Links only move within the page, each to an element it has: the promises table, a broken promise's failed check.
+    const links = [...html.matchAll(/\shref="([^"]*)"/g)].map((match) => match[1]!);
+    expect(links).toEqual(['#promises-table', '#check-0']);
+    for (const link of links) expect(html.match(new RegExp(`\\sid="${link.slice(1)}"`, 'g')), link).toHaveLength(1);
   });
 
   it('has a script that never turns text into markup and fetches nothing', () => {
@@ -222,6 +239,7 @@ describe('the HTML report page', () => {
       'target',
       'error',
       'check-name',
+      'claim',
       'message',
       'basis-says',
       'basis-source',
@@ -274,7 +292,7 @@ describe('the HTML report page', () => {
 
   it('gives every check the data attributes the filters read, and a toggle per value with its count', () => {
     const tags = [
-      ...html.matchAll(/<(?:details|div) class="check [^"]*" data-status="(\w+)" data-family="([\w-]+)" data-severity="(\w+)"/g),
+      ...html.matchAll(/<(?:details|div|li) class="check [^"]*" data-status="(\w+)" data-family="([\w-]+)" data-severity="(\w+)"/g),
     ];
     expect(tags.map(([, status, family, severity]) => `${status} ${family} ${severity}`)).toEqual(
       expect.arrayContaining(CHECKS.map((c) => `${c.status} ${c.family} ${c.failure?.severity ?? 'none'}`)),
@@ -290,15 +308,46 @@ describe('the HTML report page', () => {
     expect(html).toContain(`Showing <strong id="shown-count">${CHECKS.length}</strong> of ${CHECKS.length} checks`);
   });
 
-  it('opens failed and errored checks, folds warnings, and lists the rest as rows', () => {
+  it('opens failed and errored checks, folds warnings, rows the blocked, and lists passed and skipped a line each', () => {
     expect(html).toMatch(
       /<details class="check st-failed" data-status="failed" data-family="partial-update" data-severity="failure" open>/,
     );
     expect(html).toMatch(/<details class="check st-errored" [^>]* open>/);
     expect(html).toMatch(/<details class="check st-warned" [^>]*data-severity="warning">/);
-    for (const status of ['passed', 'skipped', 'blocked'])
-      expect(html).toMatch(new RegExp(`<div class="check st-${status}" data-status="${status}"`));
+    expect(html).toMatch(/<div class="check st-blocked" data-status="blocked"/);
     expect(html).toContain('<p class="note">2 broken open rules in all; the first is shown.</p>');
+    // Passed and skipped checks: one list, in the run's order, a line each with mark, name, requests and time (a skipped one's reason).
+    const list = /<ul class="check-list">\n([\s\S]*?)\n<\/ul>/.exec(html)![1]!.split('\n');
+    expect(list.map((row) => /data-id="([^"]*)"/.exec(row)![1])).toEqual(
+      CHECKS.filter((c) => c.status === 'passed' || c.status === 'skipped').map((c) => c.id),
+    );
+    expect(list[1]).toBe(
+      '<li class="check check-row st-passed" data-status="passed" data-family="pagination" data-severity="none" ' +
+        'data-id="pagination/each-client-once" title="pagination/each-client-once"><span class="mark st-text-passed" aria-label="passed">✓</span>' +
+        '<span class="row-text"><span class="name">each client once</span></span><span class="row-meta">3 requests · 12 ms</span></li>',
+    );
+    expect(list[0]).toContain(`<span class="name">hard delete gone</span> <span class="reason">skipped: ${shown('skipped-note')}</span>`);
+    expect(html).toContain('<h3>Passed and skipped <span class="count">2 passed, 1 skipped</span></h3>');
+    // A check's claim: a card says it (as the Markdown report does); a line has it in its tooltip, with the id.
+    expect(detailsElement(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/)).toContain(
+      `<div class="check-body">\n<p class="check-claim"><span class="muted">Proves:</span> an update changes the fields it names ${shown('claim')}</p>`,
+    );
+    expect(list[2]).toContain(
+      `data-id="contract/list-matches-schema" title="a list matches its schema ${shown('row-claim')} (contract/list-matches-schema)">`,
+    );
+    // The order of the page: the broken promises at the top, then failures, warnings, blocked, the list; the folds last.
+    const order = [
+      'id="summary"',
+      'class="broken-promises"',
+      'id="failures"',
+      'id="warnings"',
+      'id="blocked"',
+      'id="passed-skipped"',
+      'id="run"',
+    ];
+    const at = order.map((piece) => html.indexOf(piece));
+    expect(at.every((index) => index >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
   });
 
   it('marks a baseline expected failure, and lists the unexpected failures and stale entries', () => {
@@ -314,7 +363,7 @@ describe('the HTML report page', () => {
   });
 
   it('shows the promise a failure enforces, its facts, the response and the server log', () => {
-    const failed = elements(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/, '</details>')[0]!;
+    const failed = detailsElement(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/);
     expect(failed).toContain(
       `<figcaption>The docs say [stated]</figcaption>\n<blockquote>Returns the client ${shown('basis-says')}</blockquote>\n` +
         `<cite>${shown('basis-source')}</cite>`,
@@ -343,7 +392,7 @@ describe('the HTML report page', () => {
   });
 
   it('sets expected and actual side by side, one row per line, the differing parts marked', () => {
-    const failed = elements(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/, '</details>')[0]!;
+    const failed = detailsElement(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/);
     expect(failed).toContain(
       '<div class="diff-row diff-head" role="row"><div class="diff-cell" role="columnheader">Expected</div>' +
         '<div class="diff-cell" role="columnheader">Actual</div></div>',
@@ -387,12 +436,104 @@ describe('the HTML report page', () => {
     expect(section).toContain('<strong class="st-text-failed">no evidence</strong>');
     expect(section).toContain('<div class="scroll matrix-scroll" tabindex="0" role="region" aria-label="Kill matrix">');
     expect(section).toContain('<td><span class="muted">0 failed</span><br><span class="st-text-warned">1 warned</span></td>');
+    // Folded under its line of counts; the survivors named above the fold.
+    expect(section).toContain(
+      '<p class="survivors"><strong class="st-text-failed">Survived:</strong> <code>&quot;&#39;&amp;&lt;x&gt;mutant-id&lt;/x&gt;\\u001b[2J</code></p>\n' +
+        '<details class="fold" id="kill-matrix-tables">\n<summary>Show the tables: 4 mutants and what each made fail, mutant x check for 4 checks</summary>',
+    );
+    expect(section.indexOf('<details class="fold" id="kill-matrix-tables">')).toBeLessThan(section.indexOf('<h3>Mutants</h3>'));
+    expect(section.trimEnd().endsWith('</details>\n</section>')).toBe(true);
+  });
+
+  it('lists the broken promises at the top, each linked to the card of the check that broke it', () => {
+    const top = html.slice(html.indexOf('id="summary"'), html.indexOf('id="checks"'));
+    expect(top).toContain(
+      `<h3>Broken promises <span class="count">1</span></h3>\n<ul>\n<li><q>${shown('promise-says')}</q> ` +
+        `<cite>${shown('promise-source')} (<code>updateClient</code>)</cite> <span class="broken-by">broken by ` +
+        '<a href="#check-0"><code>partial-update/update-changes-named-fields</code></a></span></li>\n</ul>',
+    );
+    // The anchor is the card's summary, which shows even when the card is folded.
+    expect(detailsElement(html, /<details class="check st-failed" data-status="failed" data-family="partial-update"/)).toContain(
+      '<summary id="check-0">',
+    );
+    // Many failed checks: the first is named, the others counted.
+    const many = htmlFormat.render({
+      ...REPORT,
+      promises: [
+        { ...REPORT.promises[0]!, checks: ['a', 'b', 'c'].map((slug) => ({ id: `contract/${slug}`, status: 'failed' as const })) },
+      ],
+    });
+    expect(many).toContain('<span class="broken-by">broken by <code>contract/a</code> and 2 more</span>');
+    expect(htmlFormat.render({ ...REPORT, promises: [] })).not.toContain('class="broken-promises"');
+  });
+
+  it('folds the promises table under its counts, in a container that scrolls, with heads that do not wrap', () => {
+    const section = html.slice(html.indexOf('<section class="panel" id="promises">'));
+    expect(section).toContain(
+      '<h2>Promises</h2>\n<p>0 kept, 1 broken, 0 untested.</p>\n<details class="fold" id="promises-table">\n' +
+        '<summary>Show the table: 1 promise, their sources, checks and verdicts</summary>\n' +
+        '<div class="scroll promises-scroll" tabindex="0" role="region" aria-label="Promises">',
+    );
+    expect(section).toContain('<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>');
+    expect(html).toMatch(/table\.promises th \{ white-space: nowrap; overflow-wrap: normal; \}/);
+    // A promise many checks enforce: what did not pass is listed, the passed ones fold into a count.
+    const passed = Array.from({ length: 5 }, (_, i) => ({ id: `contract/passes-${i}`, status: 'passed' as const }));
+    const wide = htmlFormat.render({
+      ...REPORT,
+      promises: [{ ...REPORT.promises[0]!, checks: [...passed, { id: 'contract/fails', status: 'failed' }] }],
+    });
+    expect(wide).toContain(
+      '<td><ul class="promise-checks"><li><span class="badge st-failed">failed</span> <code>contract/fails</code></li></ul>' +
+        '<details class="promise-passed"><summary>5 checks passed</summary><ul class="promise-checks">' +
+        '<li><span class="mark st-text-passed" title="passed">✓</span> <code>contract/passes-0</code></li>',
+    );
+    // No promises: a sentence, nothing folded, and the promises line links to the section.
+    const none = htmlFormat.render({ ...REPORT, promises: [] });
+    expect(none).toContain('<h2>Promises</h2>\n<p>No documented promises recorded for this API.</p>\n</section>');
+    expect(none).toContain('<a href="#promises">see the table</a>');
+  });
+
+  it("folds the run's facts and the per-family table under a line with the seed", () => {
+    const section = html.slice(html.indexOf('<section class="panel" id="run">'), html.indexOf('id="kill-matrix"'));
+    expect(section).toContain(
+      '<h2>Run</h2>\n<p>9 families · seed 20261124, 5 runs per property · started 2026-11-24T10:00:00.000Z</p>\n' +
+        '<details class="fold" id="run-details">',
+    );
+    expect(section).toContain('<dt>Seed</dt>');
+    expect(section).toContain('<tr class="family"><td>partial-update</td>');
+  });
+
+  it('folds long unchanged stretches of expected against actual, and the response headers, keeping every line', () => {
+    const client = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`field_${i}`, `value ${i}`]));
+    const record = failure({
+      expected: JSON.stringify(client),
+      actual: JSON.stringify({ ...client, field_9: 'changed' }),
+    });
+    const page = htmlFormat.render(failedReport([check('partial-update', 'long-object', 'failed', { failure: record })]));
+    const diff = /<div class="diff" [\s\S]*?\n<\/div>\n<\/section>/.exec(page)![0];
+    // `{` and field_0..field_8 unchanged: the first and last of them stay, the 8 between fold; field_10, field_11, `}` stay.
+    expect(diff).toContain('<details class="diff-fold"><summary>8 unchanged lines</summary>');
+    expect(diff.match(/<details class="diff-fold">/g)).toHaveLength(1);
+    for (const i of [0, 8, 9, 10, 11]) expect(diff).toContain(`&quot;field_${i}&quot;`);
+    expect(diff.match(/<div class="diff-row diff-(same|changed)">/g)).toHaveLength(layoutJson(JSON.stringify(client))!.split('\n').length);
+    expect(page).toContain('<details class="response-headers"><summary>Headers <span class="muted">2</span></summary>');
+    // The response comes before expected and actual, which come before the reproduction.
+    const card = detailsElement(page, /<details class="check st-failed"/);
+    const at = ['<h4>Response</h4>', '<h4>Expected and actual</h4>', '<h4>Reproduction</h4>'].map((piece) => card.indexOf(piece));
+    expect(at.every((index) => index >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+  });
+
+  it('has a script that opens the fold a link leads into', () => {
+    expect(REPORT_SCRIPT).toContain(`closest('a[href^="#"]')`);
+    expect(REPORT_SCRIPT).toContain('if (node instanceof HTMLDetailsElement) node.open = true;');
   });
 
   it('hides the controls and opens everything when printed', () => {
     const print = /@media print \{([\s\S]*?)\n\}/.exec(html)![1]!;
     expect(print).toMatch(/\.filters, button, \.no-match \{ display: none !important; \}/);
     expect(print).toContain('details::details-content');
+    expect(print).toContain('details.fold > summary { display: none; }');
     expect(print).toMatch(/--bg: #fff; --panel: #fff;/);
     expect(html).toMatch(/@media screen \{ \.is-filtered \{ display: none !important; \} \}/);
   });

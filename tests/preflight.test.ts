@@ -43,7 +43,7 @@ async function run(api: string, target: string, token: string, extra: readonly s
 
 describe('a misconfigured target: one diagnosis, exit 2, a report, in seconds', () => {
   it('a wrong token (every answer 401)', async () => {
-    const result = await run('freshbooks-rest', rest.url, 'not-the-token-at-all');
+    const result = await run('freshbooks-rest', rest.url, 'Wq8zR2kP5vX7mN3b');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^clientele: the target refused the credential \(401 at \/accounting\/account\/ABC123\/users\/clients\): check --token \(or CLIENTELE_TOKEN\)\n$/,

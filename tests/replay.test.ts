@@ -14,9 +14,9 @@ import { replayCommand, type ReplayOptions } from '../cli/replay.js';
 import { runMain } from './support/cli.js';
 
 const BOUND = 60_000;
-const GET_CHECK = 'contract/an-unknown-id-is-answered-with-the-documented-error-get';
-const UPDATE_CHECK = 'contract/an-unknown-id-is-answered-with-the-documented-error-update';
-const DELETE_CHECK = 'contract/an-unknown-id-is-answered-with-the-documented-error-delete';
+const GET_CHECK = 'contract/unknown-id-on-get';
+const UPDATE_CHECK = 'contract/unknown-id-on-update';
+const DELETE_CHECK = 'contract/unknown-id-on-delete';
 
 const dirs: string[] = [];
 const servers: StartedTarget[] = [];
@@ -71,6 +71,16 @@ async function replay(options: Partial<ReplayOptions> & Pick<ReplayOptions, 'rep
   return { code, out, err };
 }
 
+/** A config file with one target of freshbooks-rest, its token in the variable `tokenEnv`. */
+function configFile(url: string, accountId: string, tokenEnv: string): string {
+  const file = join(newDir('config'), 'clientele.config.yaml');
+  writeFileSync(
+    file,
+    ['targets:', '  - api: freshbooks-rest', `    url: ${url}`, `    accountId: ${accountId}`, `    tokenEnv: ${tokenEnv}`, ''].join('\n'),
+  );
+  return file;
+}
+
 /** A usage or unreachable error: one line on stderr, nothing on stdout. */
 function oneErrorLine(result: Replayed, pattern: RegExp): void {
   expect(result.out).toEqual([]);
@@ -93,7 +103,7 @@ describe('replay of a REST failure judged on one answer (unknown id answered 500
       `✗ still fails  ${GET_CHECK} — not-a-server-error: getClient answered 500 (server error) (also: expected-status)`,
       `✗ still fails  ${UPDATE_CHECK} — not-a-server-error: updateClient answered 500 (server error) (also: expected-status)`,
       `✗ still fails  ${DELETE_CHECK} — not-a-server-error: updateClient answered 500 (server error) (also: expected-status)`,
-      'replayed 3 failures of report.json against embedded freshbooks-rest mutant unknown-id-500, started again: 3 still fails',
+      'replayed 3 failures of report.json against embedded freshbooks-rest mutant unknown-id-500, started again: 3 still fail',
     ]);
   });
 
@@ -110,11 +120,29 @@ describe('replay of a REST failure judged on one answer (unknown id answered 500
         `✓ no longer fails  ${GET_CHECK} — HTTP 404, was HTTP 500`,
         `✓ no longer fails  ${UPDATE_CHECK} — HTTP 404, was HTTP 500`,
         `✓ no longer fails  ${DELETE_CHECK} — HTTP 404, was HTTP 500`,
-        `replayed 3 failures of report.json against ${urlOf(reference)}: 3 no longer fails`,
+        `replayed 3 failures of report.json against ${urlOf(reference)}: 3 no longer fail`,
       ]);
       expect(result.out.join('\n')).not.toContain(credentials.token);
     },
   );
+
+  it("with a config naming the token's variable: the token comes from that variable, as run takes it", { timeout: BOUND }, async () => {
+    const reference = await start('freshbooks-rest');
+    const { token, accountId } = credentialsOf(reference);
+    const file = configFile(urlOf(reference), accountId!, 'STAGING_REST_TOKEN');
+    const env = { STAGING_REST_TOKEN: token! };
+    const result = await runMain(['replay', report, '--target', urlOf(reference), '--config', file], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `replayed 3 failures of report.json against ${urlOf(reference)}: 3 no longer fail`,
+    );
+    expect(result.stdout).not.toContain(token);
+    // Without the file, the variable it names means nothing: no token to send.
+    const bare = await runMain(['replay', report, '--target', urlOf(reference)], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/needs --token for --api freshbooks-rest \(or CLIENTELE_TOKEN\)/);
+  });
 
   it('--check replays that check alone', { timeout: BOUND }, async () => {
     const result = await replay({ report, check: UPDATE_CHECK });
@@ -255,12 +283,23 @@ describe('replay of a run against a server given by URL', () => {
     oneErrorLine(result, /needs --token for --api freshbooks-rest \(or CLIENTELE_TOKEN\)/);
   });
 
+  it("a config whose target is at the report's URL gives them, from the variable it names", { timeout: BOUND }, async () => {
+    const { token, accountId } = credentialsOf(mutant);
+    const result = await runMain(['replay', report, '--config', configFile(urlOf(mutant), accountId!, 'MUTANT_TOKEN')], {
+      MUTANT_TOKEN: token!,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`replayed 3 failures of report.json against ${urlOf(mutant)}: 3 still fail`);
+    expect(result.stdout).not.toContain(token);
+  });
+
   it("with them: the report's URL still fails, exit 1; once that server is stopped: one line, exit 3", { timeout: BOUND }, async () => {
     const credentials = credentialsOf(mutant);
     const result = await replay({ report, credentials });
     expect(result.code).toBe(1);
     expect(result.out.slice(0, -1).every((line) => line.startsWith('✗ still fails  contract/'))).toBe(true);
-    expect(result.out.at(-1)).toBe(`replayed 3 failures of report.json against ${urlOf(mutant)}: 3 still fails`);
+    expect(result.out.at(-1)).toBe(`replayed 3 failures of report.json against ${urlOf(mutant)}: 3 still fail`);
     expect(result.out.join('\n')).not.toContain(credentials.token);
     await mutant.close();
     const gone = await replay({ report, credentials });
@@ -278,7 +317,7 @@ describe('ids a fresh server hands out: a REST property failure judged over seve
   it('the same mutant answers the failing step as recorded, with its own ids in the URLs: still fails', { timeout: BOUND }, async () => {
     const result = await replay({ report });
     expect(result.code).toBe(1);
-    expect(result.out.at(-1)).toMatch(/: 2 still fails$/);
+    expect(result.out.at(-1)).toMatch(/: 2 still fail$/);
     expect(result.out[0]).toMatch(
       /^✗ still fails {2}partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(getClient\) answered as recorded \(HTTP 200\)$/,
     );
@@ -309,7 +348,7 @@ describe('Classic (XML over HTTP): ids learned from XML answers', () => {
     const again = await replay({ report });
     expect(again.code).toBe(1);
     // The second check's client had a later id in the run than a fresh server's first one: it is learned.
-    expect(again.out.at(-1)).toMatch(/: 2 still fails$/);
+    expect(again.out.at(-1)).toMatch(/: 2 still fail$/);
     expect(again.out[0]).toMatch(
       /^✗ still fails {2}partial-update\/.* — partial-update\/untouched: step \d+ of \d+ \(client\.get\) answered as recorded \(HTTP 200 \(ok\)\)$/,
     );
@@ -347,7 +386,7 @@ describe('MCP (JSON-RPC): over Streamable HTTP and over stdio', () => {
     const result = await replay({ report });
     expect(result.code).toBe(1);
     expect(result.out.at(-1)).toMatch(
-      /against embedded freshbooks-mcp mutant update-wipes-unreferenced over stdio, started again: 2 still fails$/,
+      /against embedded freshbooks-mcp mutant update-wipes-unreferenced over stdio, started again: 2 still fail$/,
     );
   });
 });

@@ -10,6 +10,7 @@ import type { CredentialResolver, SendOptions, Transport, TransportOutcome } fro
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
 import { sleep } from '../wait.js';
+import { plural } from '../../engine/words.js';
 
 export interface HttpLimits {
   /** Whole request, headers and body included. */
@@ -96,7 +97,7 @@ export class HttpTransport implements Transport {
         const why =
           wait > cap
             ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
-            : `still ${status} after ${attempt} retries`;
+            : `still ${status} after ${plural(attempt, 'retry', 'retries')}`;
         return {
           ...outcome,
           retries: attempt,

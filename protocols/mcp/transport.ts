@@ -19,6 +19,7 @@ import { HttpSide } from './http.js';
 import { Recorder, type Settled } from './recorder.js';
 import { GroupStdioTransport } from './stdio.js';
 import { CLIENT_INFO, authorizationOf, paramsOf, reproduceHttp, reproduceStdio, responseOf } from './wire.js';
+import { plural } from '../../engine/words.js';
 
 export interface McpLimits {
   readonly timeoutMs: number;
@@ -91,7 +92,7 @@ export class McpTransport implements Transport {
       if (outcome.transportError || code === undefined || !codes.has(code)) return { ...outcome, ...counted };
       const wait = Math.min((this.limits.backoffMs ?? 1000) * 2 ** attempt, MAX_BACKOFF_MS);
       if (attempt >= retries || options.signal?.aborted || wait > (options.timeoutMs ?? Infinity)) {
-        const message = `the server still answers ${code} (come back later) after ${attempt} retries`;
+        const message = `the server still answers ${code} (come back later) after ${plural(attempt, 'retry', 'retries')}`;
         return { ...outcome, retries: attempt, waitedMs, transportError: { kind: 'rate-limited', message } };
       }
       const started = performance.now();

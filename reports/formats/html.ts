@@ -1,25 +1,27 @@
 /**
  * The HTML report: one self-contained page (inline style and script, nothing fetched, a CSP that forbids
- * anything else) with the Markdown report's content, laid out to be read: a per-family summary, filters,
- * every check with its finding in full, the kill matrix when there is one, and the promises.
+ * anything else) with the Markdown report's content, laid out to be scanned: the verdict and the broken
+ * promises, then the failures in full, warnings, blocked checks, the passed and skipped ones a line
+ * each, and, folded under their counts, the run's facts per family, the kill matrix and the promises.
  */
 import type { ReportFormat } from '../format.js';
 import type { RunReport } from '../model.js';
-import { visible } from '../render.js';
-import { checksSection } from './html/checks.js';
+import { coveredFamilies, visible } from '../render.js';
+import { cardAnchors, checksSection } from './html/checks.js';
 import { killMatrixSection } from './html/kill-matrix.js';
-import { escapeHtml } from './html/markup.js';
+import { escapeHtml, plural } from './html/markup.js';
 import { SCRIPT } from './html/script.js';
 import { STYLE } from './html/style.js';
 import {
   baselineSection,
+  brokenPromisesHtml,
   errorHtml,
   familySummary,
   fixFirstHtml,
   masthead,
-  promisesLine,
   promisesSection,
   runFacts,
+  summaryHead,
 } from './html/summary.js';
 
 export { escapeHtml } from './html/markup.js';
@@ -30,25 +32,46 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-in
 /** The page's script, exactly as written into it: tests tell it apart from anything a target wrote. */
 export const REPORT_SCRIPT = SCRIPT;
 
+/** The first screen's top: the verdict in numbers, what stopped the run, and the promises it broke. */
 function overview(report: Readonly<RunReport>): string {
-  const out = ['<section class="panel overview-panel" id="summary">', '<h2>Summary</h2>'];
+  const out = ['<section class="panel overview-panel" id="summary">', summaryHead(report)];
   if (report.error !== undefined) out.push(errorHtml(report.error));
   if (report.fixFirst?.length) out.push(fixFirstHtml(report.fixFirst));
-  out.push(
-    '<div class="overview">',
-    `<div>${runFacts(report)}</div>`,
-    `<div>${familySummary(report)}\n${promisesLine(report.promises)}</div>`,
-    '</div>',
-    '</section>',
-  );
+  const broken = brokenPromisesHtml(report.promises, cardAnchors(report));
+  if (broken !== undefined) out.push(broken);
+  out.push('</section>');
   return out.join('\n');
+}
+
+/**
+ * How the run was made and how each family went, folded under a line with the seed: the verdict, the
+ * totals and the filters' counts are at the top already.
+ */
+function runSection(report: Readonly<RunReport>): string {
+  const families = coveredFamilies(report).length;
+  const gist =
+    `${families} ${families === 1 ? 'family' : 'families'} · seed ${report.seed}, ${plural(report.runs, 'run')} per property` +
+    ` · started ${report.startedAt}`;
+  return [
+    '<section class="panel" id="run">',
+    '<h2>Run</h2>',
+    `<p>${escapeHtml(gist)}</p>`,
+    '<details class="fold" id="run-details">',
+    "<summary>Show the run's facts and its checks per family</summary>",
+    '<div class="overview run-overview">',
+    `<div>${runFacts(report)}</div>`,
+    `<div>${familySummary(report)}</div>`,
+    '</div>',
+    '</details>',
+    '</section>',
+  ].join('\n');
 }
 
 export const htmlFormat: ReportFormat = {
   fileName: 'report.html',
   render(report: Readonly<RunReport>): string {
     const title = `clientele: ${report.api} against ${report.target} — ${report.outcome}`;
-    const sections = [masthead(report), overview(report), checksSection(report)];
+    const sections = [masthead(report), overview(report), checksSection(report), runSection(report)];
     if (report.killMatrix !== undefined) sections.push(killMatrixSection(report.killMatrix));
     const baseline = baselineSection(report);
     if (baseline !== undefined) sections.push(baseline);

@@ -22,6 +22,8 @@ import { gzipSync } from 'node:zlib';
 import { request as undiciRequest } from 'undici';
 import { startTarget as startRest } from '../../apis/freshbooks-rest/target/index.js';
 import { startTarget as startClassic } from '../../apis/freshbooks-classic/target/index.js';
+import { GROWCRM_CUSTOM_FIELD, startTarget as startGrowcrm } from '../../apis/growcrm/target/index.js';
+import { startTarget as startMcp } from '../../apis/freshbooks-mcp/target/index.js';
 import { PROJECT_ROOT } from '../../generators/spec.js';
 import type { RunningTarget } from '../../targets/types.js';
 
@@ -29,7 +31,7 @@ import type { RunningTarget } from '../../targets/types.js';
 // What an honest answer of each API looks like
 // ---------------------------------------------------------------------------------------------------
 
-export type ApiId = 'freshbooks-rest' | 'freshbooks-classic';
+export type ApiId = 'freshbooks-rest' | 'freshbooks-classic' | 'growcrm' | 'freshbooks-mcp';
 
 /** A request as the front received it (body read whole, bounded). */
 export interface Forwarded {
@@ -62,8 +64,8 @@ export interface ApiProfile {
   unauthorized(): Answer;
   /** Whether the request lists clients. */
   isList(request: Forwarded): boolean;
-  /** A list answer that claims a million pages and a huge total, and holds no client. */
-  lyingList(): string;
+  /** A list answer to `request` that claims a million pages and a huge total, and holds no client. */
+  lyingList(request: Forwarded): string;
   /** A well-formed body nested `levels` deep. */
   nested(levels: number): string;
   /** The page a list request asks for, and the request rewritten to ask for page 1 instead. */
@@ -76,19 +78,38 @@ export interface ApiProfile {
   insertBytesInNames(body: Buffer, bytes: Buffer): Buffer;
   /** Every client id in an answer replaced by `id` (a JSON value, or text in XML). */
   replaceIds(body: Buffer, id: string | number): Buffer;
+  /**
+   * An answer a front gives itself instead of forwarding `request`, or undefined: a front reads each
+   * answer whole, so a stream that never ends (MCP's GET) cannot go through it.
+   */
+  ownAnswer?(request: Forwarded): Answer | undefined;
+  /**
+   * `--only` for every catalogue run against this API, where a behaviour names none: the APIs added
+   * after the catalogue's budget was spent run the contract family alone, which reads every id and
+   * name an answer carries.
+   */
+  readonly only?: string;
 }
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
 
-/** Every object in `value` that looks like a client (has `fname`), mutated by `edit`. */
-function eachClient(value: unknown, edit: (client: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) for (const item of value) eachClient(item, edit);
+/** Every object in `value` that looks like a client (has an `id` and `nameKey`), mutated by `edit`. */
+function eachClient(value: unknown, edit: (client: Record<string, unknown>) => void, nameKey = 'fname'): void {
+  if (Array.isArray(value)) for (const item of value) eachClient(item, edit, nameKey);
   else if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
-    if ('fname' in object && 'id' in object) edit(object);
-    for (const inner of Object.values(object)) eachClient(inner, edit);
+    if (nameKey in object && 'id' in object) edit(object);
+    for (const inner of Object.values(object)) eachClient(inner, edit, nameKey);
   }
 }
+
+/**
+ * JSON.stringify writes -0 as 0: a client id of negative zero is set to this text, and its quoted
+ * form replaced by `-0` in the serialized JSON (a plain `"id":0` replace would reach other ids too).
+ */
+const NEGATIVE_ZERO = 'clientele-negative-zero';
+const idValue = (id: string | number): string | number => (Object.is(id, -0) ? NEGATIVE_ZERO : id);
+const withNegativeZero = (text: string): string => text.replaceAll(`"${NEGATIVE_ZERO}"`, '-0');
 
 function parseJson(body: Buffer): unknown {
   try {
@@ -207,8 +228,200 @@ export const CLASSIC: ApiProfile = {
   },
 };
 
-/** Every API the catalogue knows, by id. A new API adds its profile here. */
-export const PROFILES: Readonly<Record<ApiId, ApiProfile>> = { 'freshbooks-rest': REST, 'freshbooks-classic': CLASSIC };
+const GROWCRM_CLIENTS = /^\/api\/clients(?:\?|$)/;
+
+/** Grow CRM: `{data, meta, message}` JSON; a client is the object with `company_name` (its category and owner carry ids too). */
+export const GROWCRM: ApiProfile = {
+  id: 'growcrm',
+  startReference: (token) => startGrowcrm({ token }),
+  target: (origin) => `${origin}/api`,
+  // The reference requires one client custom field on every create and update, as a configured CRM may.
+  args: () => ['--custom-field', `${GROWCRM_CUSTOM_FIELD}=clientele`],
+  mediaType: 'application/json',
+  errorBody: (message) => JSON.stringify({ message }),
+  unauthorized: () => ({
+    status: 401,
+    headers: { 'content-type': 'application/json' },
+    body: json({ message: 'Unauthorized. A valid API key is required.' }),
+  }),
+  isList: (request) => request.method === 'GET' && GROWCRM_CLIENTS.test(request.url),
+  lyingList: () =>
+    JSON.stringify({
+      data: [],
+      meta: { current_page: 1, per_page: 15, total: 999_999_999_999, last_page: 1_000_000 },
+      message: 'Clients retrieved successfully.',
+    }),
+  nested: (levels) => '['.repeat(levels) + ']'.repeat(levels),
+  firstPageInstead: (request) => REST.firstPageInstead(request),
+  claimPage(body, page) {
+    const value = parseJson(body) as { meta?: { current_page?: number } } | undefined;
+    if (value?.meta?.current_page === undefined) return body;
+    value.meta.current_page = page;
+    return json(value);
+  },
+  appendToNames(body, extra) {
+    const value = parseJson(body);
+    if (value === undefined) return body;
+    eachClient(
+      value,
+      (client) => {
+        if (typeof client.company_name === 'string') client.company_name = `${client.company_name}${extra}`;
+      },
+      'company_name',
+    );
+    return json(value);
+  },
+  insertBytesInNames: (body, bytes) => spliceAfter(body, Buffer.from('"company_name":"'), bytes),
+  replaceIds(body, id) {
+    const value = parseJson(body);
+    if (value === undefined) return body;
+    eachClient(value, (client) => void (client.id = idValue(id)), 'company_name');
+    return Buffer.from(withNegativeZero(JSON.stringify(value)), 'utf8');
+  },
+  only: 'contract',
+};
+
+/**
+ * Each JSON-RPC message of an MCP answer through `edit`: a body of JSON (one message or a batch) or of
+ * server-sent events (`event: message` / `data: {...}`), re-framed as it came; a part that is not
+ * JSON stays as it was. `edit` returns the message's new text.
+ */
+function eachMessage(body: Buffer, edit: (message: Record<string, unknown>) => string): Buffer {
+  const rewrite = (text: string): string | undefined => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const messages = Array.isArray(parsed) ? parsed : [parsed];
+    if (!messages.every((m) => m !== null && typeof m === 'object')) return undefined;
+    const edited = messages.map((m) => edit(m as Record<string, unknown>));
+    return Array.isArray(parsed) ? `[${edited.join(',')}]` : edited[0]!;
+  };
+  const text = body.toString('utf8');
+  if (/^\s*[[{]/.test(text)) return Buffer.from(rewrite(text) ?? text, 'utf8');
+  // One event per blank-line-separated block; its data is its `data:` lines joined by newlines.
+  const events = text.split(/(\r?\n\r?\n)/).map((block, at) => {
+    if (at % 2 === 1) return block;
+    const lines = block.split(/\r?\n/);
+    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).replace(/^ /, ''));
+    const edited = data.length > 0 ? rewrite(data.join('\n')) : undefined;
+    if (edited === undefined) return block;
+    const kept = lines.filter((line) => !line.startsWith('data:'));
+    return [...kept, `data: ${edited}`].join('\n');
+  });
+  return Buffer.from(events.join(''), 'utf8');
+}
+
+/**
+ * A tool result's payload through `edit`, in both places a client reads it: `structuredContent` and
+ * the JSON text content (serialized by `serialize`, as the outer message is).
+ */
+function eachPayload(body: Buffer, edit: (payload: unknown) => void, serialize = JSON.stringify): Buffer {
+  return eachMessage(body, (message) => {
+    const result = message.result as Record<string, unknown> | undefined;
+    if (result && typeof result === 'object') {
+      if (result.structuredContent !== undefined) edit(result.structuredContent);
+      if (Array.isArray(result.content)) {
+        for (const part of result.content as Record<string, unknown>[]) {
+          if (part?.type !== 'text' || typeof part.text !== 'string') continue;
+          const payload = parseJson(Buffer.from(part.text, 'utf8'));
+          if (payload === undefined) continue;
+          edit(payload);
+          part.text = serialize(payload);
+        }
+      }
+    }
+    return serialize(message);
+  });
+}
+
+/** The JSON-RPC request in an MCP POST, when it is one. */
+function rpcRequest(request: Forwarded): { id?: unknown; method?: unknown; params?: { name?: unknown } } | undefined {
+  if (request.method !== 'POST') return undefined;
+  const value = parseJson(request.body);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ReturnType<typeof rpcRequest>) : undefined;
+}
+
+/** A tool result, as the reference shapes one: the payload as structured content and as JSON text. */
+const toolResult = (id: unknown, payload: unknown): string =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: id ?? null,
+    result: { content: [{ type: 'text', text: JSON.stringify(payload) }], structuredContent: payload },
+  });
+
+/**
+ * FreshBooks MCP over Streamable HTTP: JSON-RPC, each answer to a POST as JSON or as server-sent
+ * events; a client is the object with `fName` in a tool result.
+ */
+export const MCP: ApiProfile = {
+  id: 'freshbooks-mcp',
+  startReference: (token, accountId) => startMcp({ token, accountId }),
+  target: (origin) => `${origin}/mcp`,
+  args: (accountId) => ['--account-id', accountId],
+  // A server may answer a POST with one JSON message instead of an event stream.
+  mediaType: 'application/json',
+  // The reference's own answer to a request it cannot take: a JSON-RPC error without an id.
+  errorBody: (message) => JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message } }),
+  unauthorized: () => ({
+    status: 401,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
+    body: json({ error: 'invalid_token', error_description: 'A valid Bearer token is required' }),
+  }),
+  isList: (request) => {
+    const rpc = rpcRequest(request);
+    return rpc?.method === 'tools/call' && rpc.params?.name === 'client_list';
+  },
+  lyingList: (request) =>
+    toolResult(rpcRequest(request)?.id, { clients: [], pagination: { page: 1, pages: 1_000_000, total: 999_999_999_999, perPage: 30 } }),
+  nested: (levels) => '['.repeat(levels) + ']'.repeat(levels),
+  firstPageInstead(request) {
+    const rpc = rpcRequest(request) as { params?: { arguments?: { page?: unknown } } } | undefined;
+    const args = rpc?.params?.arguments;
+    if (!args || typeof args !== 'object') return { asked: 1, request };
+    const asked = typeof args.page === 'number' ? args.page : 1;
+    args.page = 1;
+    return { asked, request: { ...request, body: json(rpc) } };
+  },
+  claimPage: (body, page) =>
+    eachPayload(body, (payload) => {
+      const pagination = (payload as { pagination?: { page?: number } } | undefined)?.pagination;
+      if (pagination && typeof pagination === 'object') pagination.page = page;
+    }),
+  appendToNames: (body, extra) =>
+    eachPayload(body, (payload) =>
+      eachClient(
+        payload,
+        (client) => {
+          for (const key of ['fName', 'organization']) if (typeof client[key] === 'string') client[key] = `${client[key]}${extra}`;
+        },
+        'fName',
+      ),
+    ),
+  // Only the structured content's (the text content's names are escaped JSON inside JSON).
+  insertBytesInNames: (body, bytes) => spliceAfter(body, Buffer.from('"fName":"'), bytes),
+  replaceIds: (body, id) =>
+    eachPayload(
+      body,
+      (payload) => eachClient(payload, (client) => void (client.id = idValue(id)), 'fName'),
+      (value) => withNegativeZero(JSON.stringify(value)),
+    ),
+  // "The server MUST either return Content-Type: text/event-stream in response to this HTTP GET, or else
+  // return HTTP 405": the stream of server-initiated messages stays open, and no check reads it.
+  ownAnswer: (request) =>
+    request.method === 'GET' ? { status: 405, headers: { allow: 'POST, DELETE' }, body: Buffer.alloc(0) } : undefined,
+  only: 'contract',
+};
+
+/** Every API the catalogue knows, by id. A new API adds its profile here; `wire` behaviours run against the first. */
+export const PROFILES: Readonly<Record<ApiId, ApiProfile>> = {
+  'freshbooks-rest': REST,
+  'freshbooks-classic': CLASSIC,
+  growcrm: GROWCRM,
+  'freshbooks-mcp': MCP,
+};
 
 function spliceAfter(body: Buffer, marker: Buffer, bytes: Buffer): Buffer {
   const parts: Buffer[] = [];
@@ -353,7 +566,7 @@ export const text = (status: number, contentType: string, body: string | Buffer,
 export interface FrontExchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  /** 1 for the first request the front received. */
+  /** 1 for the first request `handle` gets (one the profile's `ownAnswer` answers is not counted). */
   readonly n: number;
   readonly request: Forwarded;
   /** The reference's honest answer to `request` (or to another one). */
@@ -376,6 +589,8 @@ export async function front(ctx: ServeContext, handle: (exchange: FrontExchange)
   try {
     listening = await listen(async (req, res) => {
       const request = await readRequest(req);
+      const own = ctx.profile.ownAnswer?.(request);
+      if (own) return send(res, own);
       n += 1;
       await handle({
         req,
@@ -444,6 +659,11 @@ export interface HostileTarget {
   readonly only?: string;
   /** Exit codes this target must yield, when the behaviour pins one down (always a subset of 0-3). */
   readonly exits?: readonly number[];
+  /**
+   * Rules one failure at least must break: the answer that misbehaved is the one judged, not a later
+   * answer to a request it made clientele send (exit 1 alone says neither).
+   */
+  readonly failsOn?: readonly string[];
   /** About how long a run takes, in seconds, where it is long: the longest runs are scheduled first. */
   readonly expectedSeconds?: number;
   /** The run spends its time waiting for the target, not computing: it need not wait for a free core. */
@@ -468,12 +688,23 @@ const PASSES = [0] as const;
 
 const ESCAPES = '\u001b[2J\u001b]0;pwned\u0007\u009b31m\u0000\u007f';
 
-/** Every behaviour, once; `HOSTILE_TARGETS` expands it to one row per API. */
+/**
+ * The APIs every body behaviour has a row for. Grow CRM and MCP (added later) have only the rows that
+ * say something REST's do not, for the catalogue's time: Grow CRM's JSON goes through REST's decoder
+ * and exchange checks. MCP meets a front's first answer at its `initialize` handshake, where an error
+ * status, HTML or another media type ends the run as unreachable (exit 3) whatever the behaviour meant
+ * (the echoed credential, control sequences); a canned body fails every call alike, as no JSON-RPC
+ * message; its fetch decodes gzip unasked; and a repeated page needs the pagination family.
+ */
+const REST_AND_CLASSIC: readonly ApiId[] = ['freshbooks-rest', 'freshbooks-classic'];
+
 /** A behaviour that answers as the reference does, but with `idFor` in place of every client id. */
 function hostileIds(name: string, idFor: (ctx: ServeContext, request: Forwarded) => string | number): Behaviour {
   return {
     name,
     exits: FAILS,
+    // The id is judged on the answer that carried it: its schema, or the adapter's id check (-0 is an integer).
+    failsOn: ['response-schema', 'well-formed-body'],
     // The contract checks read every id an answer carries first; the other families only repeat them.
     only: 'contract',
     serve: (ctx) =>
@@ -484,6 +715,7 @@ function hostileIds(name: string, idFor: (ctx: ServeContext, request: Forwarded)
   };
 }
 
+/** Every behaviour, once; `HOSTILE_TARGETS` expands it to one row per API. */
 export const BEHAVIOURS: readonly Behaviour[] = [
   // -- time ---------------------------------------------------------------------------------------
   {
@@ -595,11 +827,14 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'HTML with 200',
     // The preflight's diagnosis: the target answers with an HTML page, is --target right? (exit 2)
     exits: [2],
+    // Grow CRM too: its preflight lists at a path of its own.
+    apis: [...REST_AND_CLASSIC, 'growcrm'],
     serve: (ctx) => always(ctx, () => text(200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>It works!</h1></body></html>')),
   },
   {
     name: 'valid body under a wrong content type',
     exits: [0, 1],
+    apis: REST_AND_CLASSIC,
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -609,11 +844,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'empty 200 body',
     exits: FAILS,
+    apis: REST_AND_CLASSIC,
     serve: (ctx) => always(ctx, () => text(200, ctx.profile.mediaType, '')),
   },
   {
     name: 'a 100,000-level nested body',
     exits: FAILS,
+    apis: REST_AND_CLASSIC,
     serve: (ctx) => {
       const body = ctx.profile.nested(100_000);
       return always(ctx, () => text(200, ctx.profile.mediaType, body));
@@ -688,6 +925,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'invalid UTF-8 in the body',
     exits: FAILS,
+    // MCP: the bytes reach a name through the event-stream framing and the SDK's decoding.
+    apis: [...REST_AND_CLASSIC, 'freshbooks-mcp'],
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -699,6 +938,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'gzip body nobody asked for',
     exits: FAILS,
+    apis: REST_AND_CLASSIC,
     serve: (ctx) =>
       front(ctx, async ({ res, forward }) => {
         const answer = await forward();
@@ -713,6 +953,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'terminal control sequences in bodies',
     exits: FAILS,
+    apis: REST_AND_CLASSIC,
     serve: (ctx) =>
       front(ctx, async ({ res, forward, n }) => {
         if (n % 4 === 0) {
@@ -733,15 +974,17 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'a lying list (a million pages, no client)',
     exits: FAILS,
+    apis: REST_AND_CLASSIC,
     serve: (ctx) =>
       front(ctx, async ({ res, request, forward }) => {
-        if (ctx.profile.isList(request)) send(res, text(200, ctx.profile.mediaType, ctx.profile.lyingList()));
+        if (ctx.profile.isList(request)) send(res, text(200, ctx.profile.mediaType, ctx.profile.lyingList(request)));
         else send(res, await forward());
       }),
   },
   {
     name: 'every page repeats page 1',
     exits: FAILS,
+    apis: REST_AND_CLASSIC,
     serve: (ctx) =>
       front(ctx, async ({ res, request, forward }) => {
         if (!ctx.profile.isList(request)) return send(res, await forward());
@@ -877,6 +1120,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'reflects the credential in bodies and headers',
     exits: FAILS,
+    // Grow CRM too: its own adapter and messages read the bodies and headers that carry the token.
+    apis: [...REST_AND_CLASSIC, 'growcrm'],
     serve: (ctx) =>
       front(ctx, async ({ res, request, forward, n }) => {
         const authorization = String(request.headers.authorization ?? '');
@@ -906,7 +1151,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
 export const HOSTILE_TARGETS: readonly HostileTarget[] = BEHAVIOURS.flatMap((behaviour) =>
   (behaviour.apis ?? (Object.keys(PROFILES) as ApiId[]).slice(0, behaviour.wire ? 1 : undefined)).map((api) => {
     const { apis: _apis, wire: _wire, ...rest } = behaviour;
-    return { ...rest, api } satisfies HostileTarget;
+    const only = rest.only ?? PROFILES[api].only;
+    return { ...rest, api, ...(only === undefined ? {} : { only }) } satisfies HostileTarget;
   }),
 );
 
@@ -1073,7 +1319,11 @@ export const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F
 const STACK_TRACE = /\n\s+at /;
 
 /** Everything wrong with what a run left behind, as lines; empty when it behaved. */
-export function judge(run: ChildRun, token: string, limits: { seconds: number; rssMiB: number; exits: readonly number[] }): string[] {
+export function judge(
+  run: ChildRun,
+  token: string,
+  limits: { seconds: number; rssMiB: number; exits: readonly number[]; failsOn?: readonly string[] },
+): string[] {
   const problems: string[] = [];
   if (run.killed) problems.push(`still running after the test's bound: killed (${run.signal ?? run.code})`);
   if (!(run.seconds < limits.seconds)) problems.push(`took ${run.seconds.toFixed(1)} s (bound ${limits.seconds} s)`);
@@ -1084,7 +1334,10 @@ export function judge(run: ChildRun, token: string, limits: { seconds: number; r
   if (!existsSync(reportPath)) problems.push('no report.json');
   else {
     try {
-      JSON.parse(readFileSync(reportPath, 'utf8'));
+      const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { checks?: { failure?: { rule?: string } }[] };
+      const broken = new Set((report.checks ?? []).flatMap((check) => (check.failure?.rule ? [check.failure.rule] : [])));
+      if (limits.failsOn && !limits.failsOn.some((rule) => broken.has(rule)))
+        problems.push(`no failure breaks ${limits.failsOn.join(' or ')} (the rules broken: ${[...broken].join(', ') || 'none'})`);
     } catch (error) {
       problems.push(`report.json does not parse: ${(error as Error).message}`);
     }

@@ -98,6 +98,15 @@ function matrixTable(matrix: KillMatrix): string {
   ].join('\n');
 }
 
+/** The mutants no check caught, named above the fold: they are what the matrix is read for. */
+function survivorsLine(matrix: KillMatrix): string[] {
+  const survivors = matrix.mutants.filter((mutant) => !killed(mutant));
+  if (survivors.length === 0) return [];
+  return [
+    `<p class="survivors"><strong class="st-text-failed">Survived:</strong> ${survivors.map((mutant) => code(mutant.id)).join(', ')}</p>`,
+  ];
+}
+
 export function killMatrixSection(matrix: KillMatrix): string {
   const survivors = matrix.mutants.filter((mutant) => !killed(mutant)).length;
   const unproven = matrix.evidence.filter((item) => item.killers.length === 0 && item.allowed === undefined).length;
@@ -107,16 +116,23 @@ export function killMatrixSection(matrix: KillMatrix): string {
     `${matrix.evidence.length - unproven} of ${matrix.evidence.length} checks failed by a non-global mutant or allowed`,
     `reference: ${ref.passed} passed, ${ref.failed} failed, ${ref.warned} warned, ${ref.errored} errored`,
   ];
+  const checks = matrixChecks(matrix).length;
+  // Folded like the promises: the line above the fold has the counts; the tables are for looking things up.
   return [
     '<section class="panel" id="kill-matrix">',
     '<h2>Kill matrix</h2>',
     `<p>${code(matrix.api)}, seed ${code(matrix.seed)}, ${escapeHtml(plural(matrix.runs, 'run'))} per property: ${escapeHtml(summary.join('; '))}.</p>`,
+    ...survivorsLine(matrix),
+    '<details class="fold" id="kill-matrix-tables">',
+    `<summary>Show the tables: ${escapeHtml(plural(matrix.mutants.length, 'mutant'))} and what each made fail, ` +
+      `mutant x check for ${escapeHtml(plural(checks, 'check'))}</summary>`,
     '<h3>Mutants</h3>',
     mutantsTable(matrix),
     '<h3>Mutant x check</h3>',
     `<p class="legend">${killMark('failed')} the mutant makes the check fail · ${killMark('warned')} it makes it warn · ` +
       'a shaded column is a global mutant</p>',
     matrixTable(matrix),
+    '</details>',
     '</section>',
   ].join('\n');
 }

@@ -1,7 +1,8 @@
 /**
- * The report's one inline script: filters, copy buttons, expand/collapse, and opening every check for
- * printing. It only reads the page the renderer wrote (data attributes, text content) and sets classes,
- * `open` and button labels: it never turns text into markup, so nothing a target wrote can run.
+ * The report's one inline script: filters, copy buttons, expand/collapse, links that unfold their
+ * target, and opening every fold for printing. It only reads the page the renderer wrote (data
+ * attributes, text content) and sets classes, `open` and button labels: it never turns text into
+ * markup, so nothing a target wrote can run.
  * Plain ES2020 in a string: it runs in the reader's browser, not in Node.
  */
 export const SCRIPT = `
@@ -74,7 +75,25 @@ export const SCRIPT = `
     return Array.prototype.slice.call(document.querySelectorAll('details.check:not(.is-filtered)'));
   }
 
+  // A link into something folded (the promises table, a warning's card) unfolds what hides its target.
+  function unfold(target) {
+    for (var node = target; node; node = node.parentElement) {
+      if (node instanceof HTMLDetailsElement) node.open = true;
+    }
+  }
+
+  function hashTarget(hash) {
+    if (!hash || hash.length < 2) return null;
+    try { return document.getElementById(decodeURIComponent(hash.slice(1))); } catch (error) { return null; }
+  }
+
   document.addEventListener('click', function (event) {
+    var link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
+    if (link) {
+      var target = hashTarget(link.getAttribute('href'));
+      if (target) unfold(target);
+      return;
+    }
     var button = event.target instanceof Element ? event.target.closest('button') : null;
     if (!button) return;
     if (button.hasAttribute('data-copy')) {
@@ -107,5 +126,10 @@ export const SCRIPT = `
 
   document.documentElement.classList.add('js');
   applyFilters();
+  var initial = hashTarget(location.hash);
+  if (initial) {
+    unfold(initial);
+    initial.scrollIntoView();
+  }
 })();
 `;

@@ -96,11 +96,69 @@ export function familySummary(report: Readonly<RunReport>): string {
   return `<div class="table-wrap"><table class="families">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
 }
 
+/** The id of the promises table's fold: a link to it opens it (the page's script). */
+const PROMISES_TABLE = 'promises-table';
+
 /** `13 kept, 1 broken, 0 untested`, each number coloured, linking to the table. */
 export function promisesLine(promises: readonly PromiseRow[]): string {
   const counts = promiseCounts(promises);
   const part = (verdict: PromiseRow['verdict']) => `<span class="verdict-${verdict}"><strong>${counts[verdict]}</strong> ${verdict}</span>`;
-  return `<p class="promises-line">Documented promises: ${part('kept')}, ${part('broken')}, ${part('untested')} · <a href="#promises">see the table</a></p>`;
+  const target = promises.length > 0 ? PROMISES_TABLE : 'promises';
+  return `<p class="promises-line">Documented promises: ${part('kept')}, ${part('broken')}, ${part('untested')} · <a href="#${target}">see the table</a></p>`;
+}
+
+/**
+ * The summary's head: its title and, beside it, how many checks went each way and what the run cost,
+ * then the promises line (below them on a narrow screen); a bar under it all.
+ */
+export function summaryHead(report: Readonly<RunReport>): string {
+  const total = report.summary.total;
+  const parts = SUMMARY_COLUMNS.filter((column) => total[column] > 0).map(
+    (column) => `<strong class="st-text-${column}">${total[column]} ${column}</strong>`,
+  );
+  const cost = `of ${plural(checkCount(total), 'check')} · ${plural(report.summary.requests, 'request')} · ${formatDuration(report.durationMs)}`;
+  return [
+    '<div class="summary-head">',
+    '<h2>Summary</h2>',
+    `<p class="totals-line">${parts.length > 0 ? parts.join(' · ') : 'no checks'} <span class="muted">${escapeHtml(cost)}</span></p>`,
+    promisesLine(report.promises),
+    '</div>',
+    statusBar(total, 'All checks'),
+  ].join('\n');
+}
+
+/** Failed checks named beside a broken promise; the others are counted (the table names them all). */
+const BROKEN_BY_SHOWN = 1;
+
+/**
+ * The broken promises, beside the failures: each sentence, where the docs say it, and the checks that
+ * found it broken, linked to their cards. The table at the end has every promise.
+ */
+export function brokenPromisesHtml(promises: readonly PromiseRow[], anchors: ReadonlyMap<string, string>): string | undefined {
+  const broken = promises.filter((row) => row.verdict === 'broken');
+  if (broken.length === 0) return undefined;
+  const items = broken.map((row) => {
+    const failed = row.checks.filter((check) => check.status === 'failed');
+    const by = failed.slice(0, BROKEN_BY_SHOWN).map((check) => {
+      const anchor = anchors.get(check.id);
+      return anchor !== undefined ? `<a href="#${escapeHtml(anchor)}">${code(check.id)}</a>` : code(check.id);
+    });
+    const more = failed.length > BROKEN_BY_SHOWN ? ` and ${failed.length - BROKEN_BY_SHOWN} more` : '';
+    return (
+      `<li><q>${escapeHtml(oneLine(row.says))}</q> <cite>${promiseSource(row)}</cite>` +
+      `${by.length > 0 ? ` <span class="broken-by">broken by ${by.join(', ')}${more}</span>` : ''}</li>`
+    );
+  });
+  return [
+    '<div class="broken-promises">',
+    `<h3>Broken promises <span class="count">${broken.length}</span></h3>`,
+    `<ul>\n${items.join('\n')}\n</ul>`,
+    '</div>',
+  ].join('\n');
+}
+
+function promiseSource(row: PromiseRow): string {
+  return `${escapeHtml(oneLine(row.source))}${row.operation !== undefined ? ` (${code(row.operation)})` : ''}`;
 }
 
 export function fixFirstHtml(ids: readonly string[]): string {
@@ -114,6 +172,36 @@ export function errorHtml(error: string): string {
   return `<p class="callout error"><strong>Error:</strong> ${escapeHtml(error)}</p>`;
 }
 
+/** More passed checks than this under one promise fold into a count: a run's broad rules are enforced by dozens. */
+const PASSED_SHOWN = 3;
+
+/** A promise's checks: those that did not pass always shown, the passed ones folded when they are many. */
+function promiseChecks(row: PromiseRow): string {
+  if (row.checks.length === 0) return '<span class="muted">none</span>';
+  // A passed check gets a mark, anything else its badge: what did not pass stands out in a column of ids.
+  const line = (check: PromiseRow['checks'][number]) =>
+    check.status === 'passed'
+      ? `<li><span class="mark st-text-passed" title="passed">✓</span> ${code(check.id)}</li>`
+      : `<li>${badge(check.status)} ${code(check.id)}</li>`;
+  const passed = row.checks.filter((check) => check.status === 'passed');
+  const others = row.checks.filter((check) => check.status !== 'passed');
+  const out = others.length > 0 ? [`<ul class="promise-checks">${others.map(line).join('')}</ul>`] : [];
+  if (passed.length > PASSED_SHOWN) {
+    out.push(
+      `<details class="promise-passed"><summary>${escapeHtml(plural(passed.length, 'check'))} passed</summary>` +
+        `<ul class="promise-checks">${passed.map(line).join('')}</ul></details>`,
+    );
+  } else if (passed.length > 0) {
+    out.push(`<ul class="promise-checks">${passed.map(line).join('')}</ul>`);
+  }
+  return out.join('');
+}
+
+/**
+ * Every promise with its checks, folded under the line of counts; the broken ones are listed at the
+ * top of the page as well. The table has fixed column shares and a minimum width, inside its own
+ * scroll container: a narrow screen scrolls it rather than squeezing its columns to a letter.
+ */
 export function promisesSection(promises: readonly PromiseRow[]): string {
   const out = ['<section class="panel" id="promises">', '<h2>Promises</h2>'];
   if (promises.length === 0) {
@@ -121,21 +209,22 @@ export function promisesSection(promises: readonly PromiseRow[]): string {
   } else {
     const counts = promiseCounts(promises);
     out.push(`<p>${counts.kept} kept, ${counts.broken} broken, ${counts.untested} untested.</p>`);
-    const rows = promises.map((row) => {
-      const source = `${escapeHtml(oneLine(row.source))}${row.operation !== undefined ? ` (${code(row.operation)})` : ''}`;
-      const checks =
-        row.checks.length > 0
-          ? row.checks.map((check) => `<div>${code(check.id)} ${badge(check.status)}</div>`).join('')
-          : '<span class="muted">none</span>';
-      return (
-        `<tr><td>${escapeHtml(oneLine(row.says))}</td><td>${source}</td><td>${checks}</td>` +
-        `<td class="verdict verdict-${row.verdict}">${escapeHtml(row.verdict)}</td></tr>`
-      );
-    });
+    const rows = promises.map(
+      (row) =>
+        `<tr class="promise-${row.verdict}"><td>${escapeHtml(oneLine(row.says))}</td><td>${promiseSource(row)}</td>` +
+        `<td>${promiseChecks(row)}</td><td class="verdict verdict-${row.verdict}">${escapeHtml(row.verdict)}</td></tr>`,
+    );
+    // The counts stand on the line above, which shows whether the fold is open or not: the summary only opens it.
     out.push(
-      '<div class="table-wrap"><table class="promises">\n' +
+      `<details class="fold" id="${PROMISES_TABLE}">`,
+      `<summary>Show the table: ${escapeHtml(plural(promises.length, 'promise'))}, their sources, checks and verdicts</summary>`,
+      '<div class="scroll promises-scroll" tabindex="0" role="region" aria-label="Promises">',
+      '<table class="promises">\n' +
+        '<colgroup><col class="promise-says"><col class="promise-source"><col class="promise-checks"><col class="promise-verdict"></colgroup>\n' +
         '<thead><tr><th>Promise</th><th>Source</th><th>Checks</th><th>Verdict</th></tr></thead>\n' +
-        `<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`,
+        `<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+      '</div>',
+      '</details>',
     );
   }
   out.push('</section>');

@@ -21,6 +21,9 @@ const INTEGRATION = [
   'tests/browser.test.ts',
   'tests/gate.test.ts',
   'tests/action.test.ts',
+  'tests/console.test.ts',
+  'tests/run-context.test.ts',
+  'tests/fixture-api.test.ts',
 ];
 const FULL = ['tests/full/*.test.ts'];
 

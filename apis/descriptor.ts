@@ -77,8 +77,13 @@ export interface ApiDescriptor {
   /** What `--target` names for this API, for `--help`. */
   readonly targetHelp: string;
   readonly credentials: readonly CredentialOption[];
-  /** The families whose checks this API's documents give something to run. */
+  /**
+   * The families whose checks this API's documents give something to run, named one by one: a family
+   * added to clientele later runs on an API only once its descriptor opts in.
+   */
   readonly families: readonly Family[];
+  /** Required client custom fields the API lets a server demand, with an example, for `init`'s starter config. */
+  readonly customFieldsExample?: Readonly<Record<string, string>>;
   /** Loads the spec and its generated validators: a broken or stale spec fails here, as one line (exit 2). */
   specView(): Promise<SpecView>;
   /** The adapter, on a session the engine opened for it. */

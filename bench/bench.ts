@@ -15,6 +15,7 @@ import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';
 import { benchMcp } from './mcp.js';
 import { benchShards } from './shards.js';
+import { RunContext } from '../engine/run-context.js';
 
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
 const perSecond = (rounds: number, body: () => void) => {
@@ -58,12 +59,14 @@ try {
       const inChecks = report.checks.reduce((sum, c) => sum + c.durationMs, 0);
 
       // 2. The adapter's own list request (a 15-client page), then the same request in a bare keep-alive loop.
-      const api = await openClientApi(config);
+      const context = new RunContext(config);
+      const api = await openClientApi(context, config);
       await api.list({ filters: [], page: 1, perPage: 5 });
       const small = api.session.log.snapshot().at(-1)!;
       await api.list({ filters: [], page: 1, perPage: 15 });
       const page = api.session.log.snapshot().at(-1)!;
       await api.close();
+      await context.close();
       // (MCP: bare SDK clients and McpTransport, over Streamable HTTP and stdio, in bench/mcp.ts.)
       const mcp = descriptor.transport === 'mcp' ? await benchMcp(config) : undefined;
       const count = 5_000;

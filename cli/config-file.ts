@@ -10,7 +10,9 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { APIS, findApi } from '../apis/registry.js';
 import { ConfigError } from '../engine/failures.js';
-import schema from './config.schema.json' with { type: 'json' };
+import { FAMILIES, FAMILY_ALIASES } from '../engine/families.js';
+import { closest, unitHint, type UnitOption } from './args.js';
+import template from './config.schema.json' with { type: 'json' };
 
 export const CONFIG_FILE = 'clientele.config.yaml';
 
@@ -22,6 +24,8 @@ export interface ConfigOptions {
   readonly allowWrites?: boolean;
   readonly strict?: boolean;
   readonly boundary?: boolean;
+  /** false: `--no-preflight`. */
+  readonly preflight?: boolean;
   readonly timeout?: number;
   readonly maxBody?: number;
   readonly maxDuration?: string;
@@ -37,12 +41,10 @@ export interface ConfigTarget {
   readonly unauthenticatedCommand?: string;
   readonly mutant?: string;
   readonly stdio?: boolean;
-  readonly accountId?: string;
-  readonly accountIdEnv?: string;
-  readonly tokenEnv?: string;
-  readonly staffTokenEnv?: string;
   readonly customFields?: Readonly<Record<string, string>>;
   readonly options?: ConfigOptions;
+  /** The API's credential options, by the keys its descriptor gives them (`tokenEnv`, `accountId`, ...). */
+  readonly [credential: string]: unknown;
 }
 
 export interface ClienteleConfig {
@@ -61,8 +63,50 @@ export function findConfig(explicit: string | undefined, cwd = process.cwd()): s
 }
 
 // `not: {required: [url, command]}` names keys the `not` schema itself does not define: that is the point.
+// `verbose` gives each error the value and the schema around it: the unit hints and the known keys come from them.
 let validator: ReturnType<Ajv2020['compile']> | undefined;
-const validate = () => (validator ??= new Ajv2020({ allErrors: false, strict: true, strictRequired: false }).compile(schema));
+const validate = () =>
+  (validator ??= new Ajv2020({ allErrors: false, strict: true, strictRequired: false, verbose: true }).compile(configSchema()));
+
+/**
+ * The config file's JSON Schema as published: `config.schema.json` with what is derived filled in (the
+ * API names from the registry, the family names from `FAMILIES`), so neither list is written by hand.
+ * `npm run generate` writes it to `generated/schemas/config.schema.json`.
+ */
+export function configSchema(): Record<string, unknown> {
+  type Node = Record<string, unknown> & { properties: Record<string, Node>; items: Node };
+  const schema = structuredClone(template) as unknown as Node & { $defs: Record<string, Node> };
+  const fill = (node: Node, values: readonly string[]) => {
+    delete node.$comment;
+    node.enum = [...values];
+  };
+  fill(
+    schema.$defs.target!.properties.api!,
+    APIS.flatMap((api) => [api.id, ...api.aliases]),
+  );
+  fill(schema.$defs.options!.properties.only!.items, [...FAMILIES, ...Object.keys(FAMILY_ALIASES)]);
+  // Each credential option of any API: a secret by the variable that holds it (`tokenEnv`), a setting by value too.
+  const target = schema.$defs.target!.properties as Record<string, unknown>;
+  for (const option of APIS.flatMap((api) => api.credentials)) {
+    target[`${option.key}Env`] = { $ref: '#/$defs/envName' };
+    if (!option.secret) target[option.key] = { description: option.help, type: 'string', minLength: 1 };
+  }
+  return schema;
+}
+
+/** The option keys whose value has a unit, and the command-line option whose hint they share. */
+const UNIT_KEYS = new Map<string, UnitOption>([
+  ['maxDuration', 'max-duration'],
+  ['timeout', 'timeout'],
+  ['maxBody', 'max-body'],
+]);
+
+/** The known key nearest an unknown one, case, `_` and `-` aside (`tokn_env`: `tokenEnv`). */
+function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const squash = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
+  const guess = closest(squash(key), known.map(squash));
+  return guess === undefined ? undefined : known.find((name) => squash(name) === guess);
+}
 
 /** `targets[1].api` from `/targets/1/api`. */
 function keyPath(pointer: string): string {
@@ -77,14 +121,21 @@ function keyPath(pointer: string): string {
 function describe(error: ErrorObject): string {
   const at = keyPath(error.instancePath);
   const where = at || 'the top level';
+  const unit = UNIT_KEYS.get(error.instancePath.split('/').at(-1) ?? '');
+  const hint = unit && (error.keyword === 'type' || error.keyword === 'pattern') ? unitHint(unit, String(error.data)) : undefined;
+  if (hint) return `${at} ${String(error.data).trim()}: ${hint}`;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const full = at ? `${at}.${key}` : key;
       const secret = /^(token|staffToken|password|secret|apiKey)$/i.test(key);
-      return secret
-        ? `${full}: a token never goes in the file; put it in an environment variable and name that variable with ${key.replace(/Env$/, '')}Env`
-        : `${full}: unknown key (see cli/config.schema.json)`;
+      if (secret)
+        return `${full}: a token never goes in the file; put it in an environment variable and name that variable with ${key.replace(/Env$/, '')}Env`;
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter(
+        (name) => !name.startsWith('$'),
+      );
+      const guess = nearestKey(key, known);
+      return `${full}: unknown key (${guess ? `did you mean ${guess}?` : 'see generated/schemas/config.schema.json'})`;
     }
     case 'required':
       return `${at ? `${at}.` : ''}${String(error.params.missingProperty)}: missing`;
@@ -150,6 +201,7 @@ export function optionArgs(options: ConfigOptions | undefined): string[] {
   flag('allow-writes', options.allowWrites);
   flag('strict', options.strict);
   flag('no-boundary', options.boundary === false);
+  flag('no-preflight', options.preflight === false);
   value('timeout', options.timeout);
   value('max-body', options.maxBody);
   value('max-duration', options.maxDuration);
@@ -170,12 +222,7 @@ export function targetArgs(
 ): { args: string[]; env: NodeJS.ProcessEnv } {
   const target = config.targets[index]!;
   const api = findApi(target.api);
-  const at = `${config.file}: targets[${index}]`;
-  const fromEnv = (key: string, name: string) => {
-    const value = env[name];
-    if (!value) throw new ConfigError(`${at}.${key}: the environment variable ${name} is not set`);
-    return value;
-  };
+  const credentials = targetCredentials(config, index, env);
   const args = ['--api', api.id, ...optionArgs(config.options)];
   if (config.reportDir !== undefined) args.push('--report-dir', config.reportDir);
   if (config.baseline !== undefined) args.push('--baseline', config.baseline);
@@ -185,15 +232,40 @@ export function targetArgs(
   if (target.unauthenticatedCommand !== undefined) args.push('--unauthenticated-command', target.unauthenticatedCommand);
   if (target.mutant !== undefined) args.push('--mutant', target.mutant);
   if (target.stdio) args.push('--stdio');
-  const accountId = target.accountId ?? (target.accountIdEnv ? fromEnv('accountIdEnv', target.accountIdEnv) : undefined);
-  if (accountId !== undefined) args.push('--account-id', accountId);
+  args.push(...credentials.args);
   for (const [name, value] of Object.entries(target.customFields ?? {}))
     if (!cliCustomFields.includes(name)) args.push('--custom-field', `${name}=${value}`);
   args.push(...optionArgs(target.options));
+  return { args, env: credentials.env };
+}
+
+/**
+ * One target's credentials, for `run` and for `replay` alike: its account id as an argument, and the
+ * environment with each secret option's default variable (`CLIENTELE_TOKEN`) taking the value of the
+ * variable the file names.
+ */
+export function targetCredentials(
+  config: ClienteleConfig,
+  index: number,
+  env: NodeJS.ProcessEnv,
+): { args: string[]; env: NodeJS.ProcessEnv } {
+  const target = config.targets[index]!;
+  const at = `${config.file}: targets[${index}]`;
+  const fromEnv = (key: string, name: string) => {
+    const value = env[name];
+    if (!value) throw new ConfigError(`${at}.${key}: the environment variable ${name} is not set`);
+    return value;
+  };
+  const keys = target as unknown as Record<string, string | undefined>;
+  const args: string[] = [];
   const tokens: NodeJS.ProcessEnv = {};
-  for (const option of api.credentials.filter((o) => o.secret && o.env)) {
-    const named = (target as unknown as Record<string, string | undefined>)[`${option.key}Env`];
-    if (named !== undefined) tokens[option.env!] = fromEnv(`${option.key}Env`, named);
+  for (const option of findApi(target.api).credentials) {
+    const named = keys[`${option.key}Env`];
+    // A setting that is no secret may stand in the file; a secret only by the variable that holds it.
+    if (!option.secret) {
+      const value = keys[option.key] ?? (named !== undefined ? fromEnv(`${option.key}Env`, named) : undefined);
+      if (value !== undefined) args.push(`--${option.flag}`, value);
+    } else if (named !== undefined && option.env) tokens[option.env] = fromEnv(`${option.key}Env`, named);
   }
   return { args, env: { ...env, ...tokens } };
 }

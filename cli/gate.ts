@@ -133,7 +133,7 @@ export function starterConfig(apiName: string): string {
   const mcp = api.transport === 'mcp';
   const example = /\((https?:[^)\s]+)\)/.exec(api.targetHelp)?.[1] ?? 'https://staging.example.com';
   const lines = [
-    `# ${CONFIG_FILE}: what \`npx clientele run\` checks. Schema: cli/config.schema.json.`,
+    `# ${CONFIG_FILE}: what \`npx clientele run\` checks. Schema: generated/schemas/config.schema.json.`,
     '# Command-line options override what this file says. Tokens never go in this file:',
     '# each target names the environment variable that holds its token.',
     'targets:',
@@ -147,8 +147,11 @@ export function starterConfig(apiName: string): string {
         ? [`    ${option.required ? '' : '# '}${option.key}Env: ${option.env ?? 'CLIENTELE_TOKEN'}    # ${option.help}`]
         : [`    ${option.key}: ABC123    # ${option.help}`],
     ),
-    ...(api.id === 'growcrm'
-      ? ['    # customFields:              # required client custom fields, each with a value', '    #   client_custom_field_1: "Retail"']
+    ...(api.customFieldsExample
+      ? [
+          '    # customFields:              # required client custom fields, each with a value',
+          ...Object.entries(api.customFieldsExample).map(([name, value]) => `    #   ${name}: ${JSON.stringify(value)}`),
+        ]
       : []),
     '    options:',
     '      readOnly: false       # true: only checks that create, change or delete nothing',
@@ -163,9 +166,7 @@ export function starterConfig(apiName: string): string {
     '  runs: 20                 # cases per property check',
     '  maxDuration: 15m         # the whole run; checks still to run then are reported blocked',
     '  # seed: 20261124         # a fixed seed runs the same cases every time',
-    `  # only: [${APIS.find((a) => a.id === api.id)!
-      .families.slice(0, 2)
-      .join(', ')}]`,
+    `  # only: [${api.families.slice(0, 2).join(', ')}]`,
     '  # strict: true           # broken assumptions fail the run too',
     '# reportDir: reports/latest',
     '# baseline: clientele.baseline.yaml   # expected failures (clientele baseline --from ...)',
@@ -176,7 +177,7 @@ export function starterConfig(apiName: string): string {
 /** `clientele init`: writes the starter config. */
 export function initCommand(options: CliOptions, io: Io): number {
   const out = options.out ?? CONFIG_FILE;
-  writeOnce(out, starterConfig(options.api ?? 'freshbooks-rest'), options, io);
+  writeOnce(out, starterConfig(options.api ?? APIS[0]!.id), options, io);
   if (out !== '-')
     io.out(
       `init: wrote ${out}; set the token variables it names, then run: npx clientele run${out === CONFIG_FILE ? '' : ` --config ${out}`}`,

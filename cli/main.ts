@@ -7,14 +7,15 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClientApi } from '../adapters/port.js';
-import { targetFromLabel, targetLabel, type RunConfig, type TargetAddress } from '../engine/config.js';
+import { secretsOf, targetFromLabel, targetLabel, type RunConfig, type TargetAddress } from '../engine/config.js';
+import { oneOrMany, plural } from '../engine/words.js';
 import { EVERY_SCOPE } from '../model/client.js';
 import { readJournal, settleJournal, startJournal, type JournalHeader } from '../engine/journal.js';
 import { APIS, findApi } from '../apis/registry.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
 import { redactSecrets } from '../engine/redact.js';
 import { VERSION, errorReport } from '../reports/build.js';
-import { COLOURS, PLAIN, renderSummary, renderVerdict, type Paint } from '../reports/console.js';
+import { COLOURS, PLAIN, flatten, renderSummary, renderVerdict, type Paint } from '../reports/console.js';
 import { renderPromises } from '../reports/promises.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
@@ -82,17 +83,20 @@ async function runOne(
     let report = ran ? await suites.run(config, meta, undefined, listener) : buildReport(config, meta, new Date(), []);
     if (shard) report = { ...report, shard: shard.info };
     if (interrupts.signal) report = await interrupted(report, config, interrupts, ran);
+    // The error may quote the target (an SDK message holds the body it got): one line, escapes shown, secrets out.
+    const safe = (text: string) => redactSecrets(flatten(redactSecrets(text, secretsOf(config))), secretsOf(config));
     if (report.outcome === 'target-unreachable' || report.outcome === 'target-unusable' || report.outcome === 'internal-error')
-      io.err(`clientele: ${report.error}`);
+      io.err(`clientele: ${safe(report.error ?? report.outcome)}`);
     const left = settleJournal(journal);
     if (left.length)
       io.out(
-        `${left.length} clients this run created are still on the target; delete them with: npx clientele cleanup --journal ${journal}`,
+        `${plural(left.length, 'client')} this run created ${oneOrMany(left.length, 'is', 'are')} still on the target; ` +
+          `delete them with: npx clientele cleanup --journal ${journal}`,
       );
     return report;
   } catch (error) {
     if (!(error instanceof ClienteleError)) throw error;
-    io.err(`clientele: ${error.message}`);
+    io.err(`clientele: ${redactSecrets(flatten(error.message), secretsOf(config))}`);
     settleJournal(journal);
     return errorReport(config, { targetLabel: label }, started, error);
   } finally {
@@ -149,8 +153,11 @@ async function interrupted(report: RunReport, config: RunConfig, interrupts: Int
 /** Deletes a journal's outstanding ids through the API's own adapter, within `withinMs`. */
 async function cleanupJournal(config: RunConfig, journal: string, withinMs: number): Promise<string[]> {
   const { outstanding } = readJournal(journal);
-  const { closeRun, openClientApi } = await import('../apis/open.js');
-  const api = await openClientApi({ ...config, journal, deadline: Date.now() + withinMs });
+  const { openClientApi } = await import('../apis/open.js');
+  const { RunContext } = await import('../engine/run-context.js');
+  const cleanupConfig = { ...config, journal, deadline: Date.now() + withinMs };
+  const context = new RunContext(cleanupConfig);
+  const api = await openClientApi(context, cleanupConfig);
   api.adopt(outstanding);
   // A kill between the target's answer and the journal's line leaves a client the journal never saw:
   // the run's tag finds it.
@@ -164,7 +171,7 @@ async function cleanupJournal(config: RunConfig, journal: string, withinMs: numb
   } finally {
     clearTimeout(timer);
     await api.close().catch(() => undefined);
-    await closeRun(config);
+    await context.close();
   }
   return readJournal(journal).outstanding;
 }
@@ -197,7 +204,7 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
   const left = await cleanupJournal({ ...config, runTag: header.runTag }, path, options.maxDurationMs);
   if (left.length) {
     io.err(
-      `clientele: ${left.length} clients could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`,
+      `clientele: ${plural(left.length, 'client')} could not be deleted (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}); the journal keeps them`,
     );
     return EXIT.failures;
   }
@@ -402,7 +409,7 @@ export async function main(
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);
     // The tokens a config file's variables hold count too, once the plans knew them.
     const secrets = [...(options ? secretsGiven(options) : secretsFrom(argv, env)), ...planSecrets];
-    io.err(redactSecrets(`clientele: ${known.message}`, secrets));
+    io.err(redactSecrets(`clientele: ${flatten(redactSecrets(known.message, secrets))}`, secrets));
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(redactSecrets(error.stack ?? '', secrets));
     // Even a run that never started leaves a report saying why.
     const report = errorReport(

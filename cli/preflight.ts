@@ -11,6 +11,7 @@ import { ConfigError } from '../engine/failures.js';
 import type { Session } from '../engine/session.js';
 import { openClientSession } from '../apis/open.js';
 import { EVERY_SCOPE } from '../model/client.js';
+import { RunContext } from '../engine/run-context.js';
 
 /** A page of HTML: what a web app, a proxy's error page or a wrong path serves, never one of these APIs. */
 const HTML = /^\s*(<!doctype html|<html[\s>])/i;
@@ -59,7 +60,9 @@ async function attempt(session: Session, work: () => Promise<unknown>): Promise<
 
 /** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
 export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<void> {
-  const { api: client, session } = await openClientSession(config, `${config.runTag}-preflight`);
+  // Its own context: the preflight's requests count against no check, and what it opens closes with it.
+  const context = new RunContext(config);
+  const { api: client, session } = await openClientSession(context, config);
   try {
     const visibility = client.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
     const listed = await attempt(session, () => client.list({ scope: EVERY_SCOPE, filters: [], visibility, page: 1, perPage: 1 }));
@@ -72,5 +75,6 @@ export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: 
   } finally {
     await client.cleanup().catch(() => undefined);
     await client.close().catch(() => undefined);
+    await context.close();
   }
 }

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import { APIS, findApi } from '../apis/registry.js';
 import type { SpecView } from '../engine/checks/types.js';
+import { targetLabel } from '../engine/config.js';
 import type { Exchange, WireRequest } from '../engine/exchange.js';
 import {
   ClienteleError,
@@ -23,10 +24,12 @@ import { RunGuard, RunStopped } from '../engine/guard.js';
 import type { FailureRecord, RecordedStep } from '../engine/records.js';
 import { redactSecrets } from '../engine/redact.js';
 import { Session } from '../engine/session.js';
-import { closeTally, openTally } from '../engine/verdicts.js';
-import { closeRunTransports, openTransport } from '../protocols/index.js';
+import { RunContext } from '../engine/run-context.js';
+import { openTransport } from '../protocols/index.js';
 import type { CheckResult, RunReport } from '../reports/model.js';
 import { oneLine, visible } from '../reports/render.js';
+import { parseCli } from './args.js';
+import { configSecrets, loadConfig, targetCredentials } from './config-file.js';
 import type { Io } from './io.js';
 import { checkReachable } from './reachable.js';
 import { readReport } from './gate.js';
@@ -46,6 +49,12 @@ export interface ReplayOptions {
   maxBodyBytes: number;
   /** The recorded requests may create, change and delete clients on a target off this machine. */
   allowWrites?: boolean;
+  /**
+   * The config file (`--config`, or ./clientele.config.yaml when there is one) and the command line and
+   * environment the command was given: a server someone else runs then gets the credentials of the
+   * file's target for it, as `run` would.
+   */
+  configured?: { readonly file?: string; readonly argv: readonly string[]; readonly env: NodeJS.ProcessEnv };
 }
 
 /** What one output line may quote of a target's message. */
@@ -53,6 +62,13 @@ const MAX_SHOWN = 240;
 
 type Verdict = { readonly kind: 'still fails' | 'no longer fails' | 'changed' | 'same'; readonly text: string };
 const MARK: Record<Verdict['kind'], string> = { 'still fails': '✗', 'no longer fails': '✓', changed: '~', same: '~' };
+/** A kind in the final tally, where the verb agrees with the count: `1 still fails`, `2 still fail`. */
+const TALLIED: Record<Verdict['kind'], readonly [one: string, many: string]> = {
+  'still fails': ['still fails', 'still fail'],
+  'no longer fails': ['no longer fails', 'no longer fail'],
+  changed: ['changed', 'changed'],
+  same: ['same', 'same'],
+};
 
 /** A check worth replaying: failed or warned, with the exchanges its case sent. */
 type Replayable = CheckResult & {
@@ -73,7 +89,11 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
       reportTarget: report.target,
       replayLine: checks[0]!.failure.reproduction.replay ?? '',
       target: options.target,
-      credentials: options.credentials,
+      credentials: () => {
+        const found = configuredCredentials(options, api, options.target ?? report.target);
+        secrets.push(...found.secrets);
+        return found.credentials;
+      },
       steps: checks.flatMap((check) => check.failure.reproduction.exchanges),
       allowWrites: options.allowWrites === true,
     });
@@ -98,7 +118,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
       counts.set(verdict.kind, (counts.get(verdict.kind) ?? 0) + 1);
       io.out(`${MARK[verdict.kind]} ${verdict.kind}  ${say(check.id)} — ${say(verdict.text)}`);
     }
-    const tally = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+    const tally = [...counts].map(([kind, n]) => `${n} ${TALLIED[kind][n === 1 ? 0 : 1]}`).join(', ');
     io.out(
       say(
         `replayed ${checks.length} ${checks.length === 1 ? 'failure' : 'failures'} of ${basename(options.report)} against ${where.label}: ${tally}`,
@@ -110,6 +130,36 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     io.err(say(`clientele: ${known.message}`));
     return known.exitCode;
   }
+}
+
+/**
+ * The credentials for a server someone else runs, and the secrets they bring. With a config file they
+ * are those of its target for the report's API (the one at `address`, when it has several), taken as
+ * `run` takes them: the command line's own still win. Without one, or with no target of that API to
+ * pick, they are those given.
+ */
+function configuredCredentials(
+  options: ReplayOptions,
+  api: ApiDescriptor,
+  address: string,
+): { credentials: Readonly<Record<string, string | undefined>>; secrets: string[] } {
+  const given = { credentials: options.credentials, secrets: [] as string[] };
+  const { file, argv, env } = options.configured ?? {};
+  if (file === undefined || argv === undefined || env === undefined) return given;
+  const config = loadConfig(file);
+  const base = (label: string) => label.replace(/\/+$/, '');
+  const labelOf = (index: number): string | undefined => {
+    const { url, command } = config.targets[index]!;
+    if (url !== undefined) return targetLabel({ kind: 'url', url });
+    return command === undefined ? undefined : targetLabel({ kind: 'command', command });
+  };
+  const ofApi = config.targets.map((_, i) => i).filter((i) => findApi(config.targets[i]!.api).id === api.id);
+  const index = ofApi.find((i) => base(labelOf(i) ?? '') === base(address)) ?? (ofApi.length === 1 ? ofApi[0] : undefined);
+  if (index === undefined) return given;
+  const target = targetCredentials(config, index, env);
+  const credentials = parseCli([...target.args, ...argv], target.env).credentials;
+  const secrets = api.credentials.filter((option) => option.secret).flatMap((option) => credentials[option.key] ?? []);
+  return { credentials, secrets: [...secrets, ...configSecrets(config, env)] };
 }
 
 /** The failures to replay, in the report's order: all of them, or the one `--check` names. */
@@ -176,12 +226,17 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
   if (target.address.kind === 'url' && !context.where.embedded)
     await checkReachable(target.address.url, Math.min(options.timeoutMs, 5_000));
   const runTag = randomBytes(4).toString('hex');
+  const run = new RunContext(
+    { runTag, deadline: Number.MAX_SAFE_INTEGER, timeoutMs: options.timeoutMs, credentials: target.credentials },
+    context.guard,
+  );
   const transport = openTransport(
     api.transport,
-    { target: target.address, runTag, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes },
+    { target: target.address, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes },
     api.retryCodes,
+    run,
   );
-  const session = new Session(transport, spec, target.credentials, context.guard);
+  const session = new Session(transport, spec, target.credentials, run);
   const rebase = rebaser(context.report.target, target.address.kind === 'url' ? target.address.url : undefined);
   const ids = new IdMap();
   const observed: (Exchange | undefined)[] = [];
@@ -189,7 +244,7 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
   try {
     for (const [index, step] of steps.entries()) {
       const before = session.log.total;
-      const tally = openTally(spec.basis);
+      const tally = run.openTally(spec.basis);
       try {
         await session.call(step.operation, prepared(step.request, ids, rebase), step.expect);
       } catch (error) {
@@ -197,7 +252,7 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
         if (!(error instanceof ConformanceFailure)) throw error;
         broken.push({ step: index, failure: error });
       } finally {
-        closeTally();
+        run.closeTally();
       }
       // Broken assumptions are not thrown: the tally kept them.
       for (const warning of tally.warnings) broken.push({ step: index, failure: warning });
@@ -208,7 +263,7 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
     }
   } finally {
     await session.close().catch(() => undefined);
-    await closeRunTransports(runTag);
+    await run.close();
   }
   return verdictOf(check, spec, steps, observed, broken, ids);
 }

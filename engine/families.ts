@@ -15,11 +15,6 @@ export type Family = (typeof FAMILIES)[number];
 /** Names a family once had; `--only` still accepts them. */
 export const FAMILY_ALIASES: Readonly<Record<string, Family>> = { 'soft-delete': 'deletion' };
 
-/** Every family but these (those an API's documents give nothing to run). */
-export function familiesExcept(...skipped: readonly Family[]): Family[] {
-  return FAMILIES.filter((family) => !skipped.includes(family));
-}
-
 /** A family's block in a vitest run: its name, or in a batch of runs its name and run (`contract #3`). */
 export function familyBlockName(family: Family, run: number, runs: number): string {
   return runs === 1 ? family : `${family} #${run}`;

@@ -98,15 +98,3 @@ export class RunGuard {
     this.checkRequests = 0;
   }
 }
-
-/** One guard per run, shared by every session of that run in this worker. */
-const guards = new Map<string, RunGuard>();
-
-export function guardOf(runTag: string, limits: GuardLimits): RunGuard {
-  let guard = guards.get(runTag);
-  if (!guard) {
-    guard = new RunGuard(limits);
-    guards.set(runTag, guard);
-  }
-  return guard;
-}

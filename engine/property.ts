@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Exchange } from './exchange.js';
 import type { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, TargetUnreachableError } from './failures.js';
-import { currentTally } from './verdicts.js';
+import type { Tallied } from './verdicts.js';
 
 export class PropertyFailure extends ConformanceFailure {
   constructor(
@@ -32,7 +32,7 @@ export class PropertyError extends Error {
 }
 
 /** What a property needs of the check that runs it: the run's seed and runs, and the log of its exchanges. */
-export interface PropertyRun {
+export interface PropertyRun extends Tallied {
   readonly config: { readonly seed: number; readonly runs: number; readonly boundary: boolean };
   readonly log: ExchangeLog;
 }
@@ -52,7 +52,7 @@ async function judged<T>(run: PropertyRun, predicate: (value: T) => Promise<void
   try {
     await predicate(value);
   } catch (error) {
-    const tally = currentTally();
+    const tally = run.tally;
     if (!(error instanceof ConformanceFailure) || !tally?.isWarning(error)) throw error;
     const sent = run.log.total - before;
     const exchanges = sent > 0 ? run.log.snapshot().slice(-sent) : [];
@@ -89,7 +89,7 @@ export async function boundaryPhase<T>(
       throw new PropertyFailure(failure, run.config.seed, '', `boundary: ${name}`, run.log.snapshot());
     }
   }
-  currentTally()?.boundaryPhase(boundaries.length, run.log.total - requestsBefore, performance.now() - started);
+  run.tally?.boundaryPhase(boundaries.length, run.log.total - requestsBefore, performance.now() - started);
 }
 
 /** The property's boundary phase, then its random cases, shrunk on failure. */
@@ -137,14 +137,15 @@ function isTransportBreakdown(error: unknown): boolean {
   return error instanceof TargetUnreachableError || (error instanceof ConformanceFailure && error.rule === 'transport');
 }
 
-/** An assertion inside a check: a typed failure with the rule, expected and actual side by side. */
+/** An assertion inside a check (`on`: the check's run, or the session, whose tally counts the rule): a typed failure with the rule, expected and actual side by side. */
 export function expectThat(
+  on: Tallied,
   condition: boolean,
   rule: string,
   message: string,
   details: { expected?: unknown; actual?: unknown; operation?: string } = {},
 ): asserts condition {
-  currentTally()?.evaluated(rule);
+  on.tally?.evaluated(rule);
   if (condition) return;
   const show = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
   throw new ConformanceFailure(rule, message, {

@@ -21,7 +21,8 @@ import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
 import type { CredentialResolver, Transport, TransportOutcome } from './transport.js';
 import { RunStopped, type Lateness, type RunGuard } from './guard.js';
-import { currentTally } from './verdicts.js';
+import type { RunContext } from './run-context.js';
+import type { Tally } from './verdicts.js';
 import { verifyExchange } from './verify.js';
 
 /** How much of a body the log keeps: a hostile 8 MiB body must not stay in memory two thousand times over. */
@@ -56,11 +57,20 @@ export class Session {
     private readonly transport: Transport,
     readonly spec: SpecView,
     credentials: readonly Credential[],
-    /** Bounds the run; absent (unit tests): unbounded. */
-    readonly guard?: RunGuard,
+    /** The run this session belongs to: its guard bounds it, its tally counts what it judged; absent (unit tests): unbounded. */
+    readonly context?: RunContext,
   ) {
     this.redactor = new Redactor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
     this.resolver = resolverOf(credentials);
+  }
+
+  get guard(): RunGuard | undefined {
+    return this.context?.guard;
+  }
+
+  /** The tally of the check sending through this session now. */
+  get tally(): Tally | undefined {
+    return this.context?.tally;
   }
 
   /** Sends, records and verifies one message; throws ConformanceFailure when the answer breaks a rule. */
@@ -95,7 +105,7 @@ export class Session {
       response: outcome.response && this.redactResponse(outcome.response, KEPT_BODY),
       transportError: outcome.transportError && { ...outcome.transportError, message: this.redactor.text(outcome.transportError.message) },
     });
-    const tally = currentTally();
+    const tally = this.tally;
     tally?.evaluated('credential-echo');
     if (echoed) {
       tally?.warn(

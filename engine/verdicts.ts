@@ -1,7 +1,7 @@
 /**
  * What the running check has seen so far: the rules it evaluated (for the promises matrix) and the
  * broken assumptions (warnings), which never stop a check, so a warning cannot hide a failure found
- * later. One check runs at a time in a worker; the suites' harness opens and closes the tally.
+ * later. One check runs at a time in a run; the run's context holds its tally (`RunContext.openTally`).
  */
 import type { BasisBook } from './basis.js';
 import { severityOf } from './basis.js';
@@ -46,18 +46,7 @@ export class Tally {
   }
 }
 
-let current: Tally | undefined;
-
-export function openTally(basis: BasisBook): Tally {
-  current = new Tally(basis);
-  return current;
-}
-
-export function closeTally(): void {
-  current = undefined;
-}
-
-/** The tally of the check that is running, if any (unit tests run rules outside a check). */
-export function currentTally(): Tally | undefined {
-  return current;
+/** What carries the tally of the check running now: the check's run, or the session it sends through. */
+export interface Tallied {
+  readonly tally?: Tally;
 }

@@ -3,15 +3,20 @@ import type { RunConfig } from '../engine/config.js';
 import type { Transport } from '../engine/transport.js';
 import { HttpTransport } from './http/transport.js';
 import { McpTransport } from './mcp/transport.js';
-import { closeShared, sharedTransport } from './shared.js';
+import type { RunContext } from '../engine/run-context.js';
 
 export type TransportKind = 'http' | 'mcp';
 
-/** `retryCodes`: the JSON-RPC codes the API's docs say mean "come back later". */
+/**
+ * `retryCodes`: the JSON-RPC codes the API's docs say mean "come back later". `run`: the run the
+ * transport serves; over stdio its families share one server process, which the run's end closes
+ * (each would otherwise start and stop the server anew, and lose the state a real server keeps).
+ */
 export function openTransport(
   kind: TransportKind,
-  config: Pick<RunConfig, 'target' | 'runTag' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'>,
+  config: Pick<RunConfig, 'target' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'>,
   retryCodes: readonly number[] = [],
+  run?: RunContext,
 ): Transport {
   switch (kind) {
     case 'http':
@@ -23,13 +28,7 @@ export function openTransport(
       });
     case 'mcp': {
       const make = () => new McpTransport(config.target, { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, retryCodes });
-      // One server process per run over stdio, whichever family is running (see shared.ts).
-      return config.target.kind === 'command' ? sharedTransport(`${config.runTag}\u0000${config.target.command}`, make) : make();
+      return config.target.kind === 'command' && run ? run.sharedTransport(config.target.command, make) : make();
     }
   }
-}
-
-/** Closes the transports a run shares (its stdio servers): the run's last family is done, or it stopped. */
-export function closeRunTransports(runTag: string): Promise<void> {
-  return closeShared(`${runTag}\u0000`);
 }

@@ -32,6 +32,7 @@ family('access', (env) => {
         const seen = await everyId(staff, scope, created.length);
         const leaked = created.map((c) => c.id).filter((id) => seen.includes(id));
         expectThat(
+          run,
           leaked.length === 0,
           'access/list-scope',
           `the restricted user lists clients not assigned to them: ${leaked.join(', ')}`,
@@ -56,7 +57,7 @@ family('access', (env) => {
         }
         const after = await run.api.get(id, 'access/unchanged');
         const changed = changedSnapshotKeys(before, after);
-        expectThat(changed.length === 0, 'access/unchanged', `the restricted user's refused requests changed ${changed.join(', ')}`, {
+        expectThat(run, changed.length === 0, 'access/unchanged', `the restricted user's refused requests changed ${changed.join(', ')}`, {
           expected: before.snapshot,
           actual: after.snapshot,
         });
@@ -77,13 +78,19 @@ family('access', (env) => {
       const mine = await everyId(staff);
       const all = await everyId(run.api);
       const unknown = mine.filter((id) => !all.includes(id));
-      expectThat(unknown.length === 0, 'access/subset', `the restricted user lists clients the full user does not: ${unknown.join(', ')}`, {
-        expected: 'a subset of the full list',
-        actual: unknown,
-      });
+      expectThat(
+        run,
+        unknown.length === 0,
+        'access/subset',
+        `the restricted user lists clients the full user does not: ${unknown.join(', ')}`,
+        {
+          expected: 'a subset of the full list',
+          actual: unknown,
+        },
+      );
       for (const id of mine.slice(0, 20)) {
         const read = await staff.get(id);
-        expectThat(read.id === id, 'access/readable', `the restricted user lists ${id} but reading it gives ${read.id}`, {
+        expectThat(run, read.id === id, 'access/readable', `the restricted user lists ${id} but reading it gives ${read.id}`, {
           expected: id,
           actual: read.id,
         });

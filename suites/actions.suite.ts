@@ -5,6 +5,7 @@
  * the client's own value and refuses another client's. Each leaves every other stored field as it was,
  * and a refused one changes nothing.
  */
+import type { Tallied } from '../engine/verdicts.js';
 import fc from 'fast-check';
 import type { ClientApi } from '../adapters/port.js';
 import { expectThat, forAll } from '../engine/property.js';
@@ -42,23 +43,23 @@ async function createWithOtherActions(run: CheckRun, fields: ClientFields, field
 /** Only the field the action set may differ between the two reads (server-kept timestamps aside). */
 function expectUntouched(api: ClientApi, field: string, before: ClientRecord, after: ClientRecord, why: string): void {
   const changed = changedSnapshotKeys(before, after, api.wireKeys([field]));
-  expectThat(changed.length === 0, 'actions/untouched', `${why} also changed ${changed.join(', ')}`, {
+  expectThat(api.session, changed.length === 0, 'actions/untouched', `${why} also changed ${changed.join(', ')}`, {
     expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
     actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),
   });
 }
 
-function expectValue(field: string, after: ClientRecord, wanted: FieldValue, rule: string, why: string): void {
-  expectThat(sameValue(wanted, after.fields[field]), rule, `${why}: get shows ${JSON.stringify(after.fields[field])}`, {
+function expectValue(on: Tallied, field: string, after: ClientRecord, wanted: FieldValue, rule: string, why: string): void {
+  expectThat(on, sameValue(wanted, after.fields[field]), rule, `${why}: get shows ${JSON.stringify(after.fields[field])}`, {
     expected: wanted,
     actual: after.fields[field],
   });
 }
 
 /** A refused action changes nothing at all. */
-function expectUnchanged(before: ClientRecord, after: ClientRecord, why: string): void {
+function expectUnchanged(on: Tallied, before: ClientRecord, after: ClientRecord, why: string): void {
   const changed = changedSnapshotKeys(before, after);
-  expectThat(changed.length === 0, 'actions/untouched', `${why}, yet changed ${changed.join(', ')}`, {
+  expectThat(on, changed.length === 0, 'actions/untouched', `${why}, yet changed ${changed.join(', ')}`, {
     expected: before.snapshot,
     actual: after.snapshot,
   });
@@ -89,12 +90,19 @@ family('actions', (env) => {
           const id = await createWithOtherActions(run, withSet, field.name);
           let before = await run.api.get(id);
           if (field.onCreate)
-            expectValue(field.name, before, onCreate, 'actions/set-on-create', `a create with ${field.name} ${JSON.stringify(onCreate)}`);
+            expectValue(
+              run,
+              field.name,
+              before,
+              onCreate,
+              'actions/set-on-create',
+              `a create with ${field.name} ${JSON.stringify(onCreate)}`,
+            );
           for (const set of sets) {
             await run.api.act!(id, field.name, set);
             const after = await run.api.get(id);
             const why = `setting ${field.name} to ${JSON.stringify(set)}`;
-            expectValue(field.name, after, set, set.length === 0 ? 'actions/set-clears' : 'actions/set-replaces', why);
+            expectValue(run, field.name, after, set, set.length === 0 ? 'actions/set-clears' : 'actions/set-replaces', why);
             expectUntouched(run.api, field.name, before, after, why);
             before = after;
           }
@@ -127,7 +135,7 @@ family('actions', (env) => {
             await run.api.act!(id, field.name, value);
             const after = await run.api.get(id);
             const why = `setting ${field.name} to ${JSON.stringify(value)}`;
-            expectValue(field.name, after, value, 'actions/enum-applied', why);
+            expectValue(run, field.name, after, value, 'actions/enum-applied', why);
             expectUntouched(run.api, field.name, before, after, why);
             before = after;
           }
@@ -140,7 +148,7 @@ family('actions', (env) => {
           );
           const answer = await run.api.probe({ op: 'act', id, field: field.name, value: undocumented }, 'valid', expectation);
           expectNamed(run.api, answer, [field.name], expectation);
-          expectUnchanged(before, await run.api.get(id), `${field.name} ${JSON.stringify(undocumented)} was refused`);
+          expectUnchanged(run, before, await run.api.get(id), `${field.name} ${JSON.stringify(undocumented)} was refused`);
         },
       );
     },
@@ -169,13 +177,13 @@ family('actions', (env) => {
           if (typeof own !== 'string' || typeof foreign !== 'string') return run.skip(`get does not show ${field.name}`);
           await run.api.act!(id, field.name, own);
           const kept = await run.api.get(id);
-          expectValue(field.name, kept, own, 'actions/own-ref-kept', `setting ${field.name} to the client's own ${own}`);
+          expectValue(run, field.name, kept, own, 'actions/own-ref-kept', `setting ${field.name} to the client's own ${own}`);
           expectUntouched(run.api, field.name, before, kept, `setting ${field.name} to the client's own ${own}`);
           if (!refusal || own === foreign) return;
           const expectation = refusalFor(refusal, 'actions/foreign-ref-refused', `${field.name} ${foreign} belongs to another client`);
           const answer = await run.api.probe({ op: 'act', id, field: field.name, value: foreign }, 'valid', expectation);
           expectNamed(run.api, answer, [field.name], expectation);
-          expectUnchanged(kept, await run.api.get(id), `${field.name} ${foreign} (another client's) was refused`);
+          expectUnchanged(run, kept, await run.api.get(id), `${field.name} ${foreign} (another client's) was refused`);
         },
       );
     },

@@ -43,7 +43,7 @@ family('contract', (env) => {
     { claim: 'list answers with the documented status, envelope and schema', writes: false },
     async (run) => {
       const page = await run.api.list({ filters: [], page: 1, perPage: 5 });
-      expectThat(page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', {
+      expectThat(run, page.items.length <= 5, 'contract/list-size', 'a page holds more items than per_page', {
         expected: '<= 5',
         actual: page.items.length,
       });
@@ -57,12 +57,12 @@ family('contract', (env) => {
     async (run) => {
       const empty = run.api.capabilities.paging.emptyListPages;
       const page = await run.api.list({ scope: run.scope(), filters: [], page: 1, perPage: 5 });
-      expectThat(page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', {
+      expectThat(run, page.total === 0 && page.items.length === 0, 'contract/empty-list', 'a scope with no client lists something', {
         expected: 0,
         actual: page.total,
       });
       if (!empty) return;
-      expectThat(page.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
+      expectThat(run, page.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
         expected: empty.value,
         actual: page.pages,
       });
@@ -76,7 +76,7 @@ family('contract', (env) => {
     async (run) => {
       const id = await someClientId(run);
       const client = await run.api.get(id);
-      expectThat(client.id === id, 'contract/get-id', 'get returned another client', { expected: id, actual: client.id });
+      expectThat(run, client.id === id, 'contract/get-id', 'get returned another client', { expected: id, actual: client.id });
     },
   );
 
@@ -93,13 +93,20 @@ family('contract', (env) => {
       async (fields) => {
         const created = await run.api.create(fields, run.scope());
         const wrongOnCreate = fieldsDiffer(fields, created.fields, specs);
-        expectThat(wrongOnCreate.length === 0, 'contract/create-echo', `create answered other values for ${wrongOnCreate.join(', ')}`, {
-          expected: fields,
-          actual: created.fields,
-        });
+        expectThat(
+          run,
+          wrongOnCreate.length === 0,
+          'contract/create-echo',
+          `create answered other values for ${wrongOnCreate.join(', ')}`,
+          {
+            expected: fields,
+            actual: created.fields,
+          },
+        );
         const read = await run.api.get(created.id);
         const wrongOnRead = fieldsDiffer(fields, read.fields, specs);
         expectThat(
+          run,
           wrongOnRead.length === 0,
           'contract/create-stored',
           `get after create shows other values for ${wrongOnRead.join(', ')}`,
@@ -108,6 +115,7 @@ family('contract', (env) => {
         // Last, as it rests on an assumption: the text comes back byte for byte (spaces kept, Unicode form unchanged).
         const reshaped = fieldsDiffer(fields, read.fields, specs, 'verbatim');
         expectThat(
+          run,
           reshaped.length === 0,
           'contract/create-verbatim',
           `get after create shows ${reshaped.join(', ')} trimmed or renormalised`,
@@ -130,6 +138,7 @@ family('contract', (env) => {
         const read = await run.api.get((await run.api.create(fields, run.scope())).id);
         const wanted = from.map((field) => fields[field]).join(' ');
         expectThat(
+          run,
           read.snapshot[key] === wanted,
           'contract/create-default',
           `${key} left out on create is ${JSON.stringify(read.snapshot[key])}, not ${from.join(' + " " + ')}`,
@@ -281,6 +290,7 @@ family('contract', (env) => {
       const rows = await self!.drift();
       const missing = rows.filter((row) => row.kind === 'operation missing');
       expectThat(
+        run,
         missing.length === 0,
         'self-description/operations',
         `the server does not offer ${missing.map((row) => row.operation).join(', ')}`,
@@ -290,6 +300,7 @@ family('contract', (env) => {
       // schema leaves out (a server may enforce it in code) is judged last, under its own rule.
       const contradicting = rows.filter((row) => row.contradicts);
       expectThat(
+        run,
         contradicting.length === 0,
         'self-description/schema-drift',
         `the advertised parameters contradict the documented ones in ${contradicting.length} place(s)`,
@@ -297,6 +308,7 @@ family('contract', (env) => {
       );
       const omitted = rows.filter((row) => !row.contradicts);
       expectThat(
+        run,
         omitted.length === 0,
         'self-description/schema-limits',
         `the advertised parameters leave out ${omitted.length} thing(s) the documents state (a server may enforce them in code)`,
@@ -315,7 +327,7 @@ family('contract', (env) => {
     if (run.api.capabilities.auth !== 'session') run.skip('each request carries its credential: the token checks below cover it');
     const other = run.config.unauthenticatedTarget;
     if (!other) run.skip('needs a second target started without credentials (--unauthenticated-command or --unauthenticated-target)');
-    const api = await openClientApi({ ...run.config, target: other! });
+    const api = await openClientApi(run.context, { ...run.config, target: other! });
     try {
       await expectRefused(api, 'valid', api.unknownId(), api.expectations.unauthorized);
     } finally {

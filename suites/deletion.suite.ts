@@ -54,6 +54,7 @@ family('deletion', (env) => {
         await run.api.delete(id);
         const after = await run.api.get(id, 'deletion/kept-as-deleted');
         expectThat(
+          run,
           after.visibility === 'deleted',
           'deletion/kept-as-deleted',
           `after delete, get shows the client as ${after.visibility}`,
@@ -63,7 +64,7 @@ family('deletion', (env) => {
           },
         );
         const changed = changedSnapshotKeys(before, after, visibilityKeys);
-        expectThat(changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, {
+        expectThat(run, changed.length === 0, 'deletion/fields-intact', `delete changed ${changed.join(', ')}`, {
           expected: before.snapshot,
           actual: after.snapshot,
         });
@@ -95,13 +96,20 @@ family('deletion', (env) => {
         );
         const active = activePages.flatMap((page) => page.items.map((item) => item.id));
         const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
-        expectThat(listAgrees(active, expectedActive), 'deletion/active-list', 'the list does not hold exactly the clients not deleted', {
-          expected: expectedActive.must,
-          actual: active,
-        });
+        expectThat(
+          run,
+          listAgrees(active, expectedActive),
+          'deletion/active-list',
+          'the list does not hold exactly the clients not deleted',
+          {
+            expected: expectedActive.must,
+            actual: active,
+          },
+        );
         // The count belongs to the list it heads: deleted clients count in no list that leaves them out.
         const activeTotal = activePages[0]!.total;
         expectThat(
+          run,
           activeTotal === active.length,
           'filtering/total',
           `the list of clients not deleted reports total ${activeTotal} for ${plural(active.length, 'client')}`,
@@ -110,12 +118,19 @@ family('deletion', (env) => {
         if (!soft) return;
         const deletedPages = await walkPages(run.api, { scope, filters: [], visibility: 'deleted', perPage: 100 }, created.length);
         const listedDeleted = deletedPages.flatMap((page) => page.items.map((item) => item.id));
-        expectThat(sameIds(listedDeleted, doomed), 'deletion/deleted-list', 'the deleted list does not hold exactly the deleted clients', {
-          expected: doomed,
-          actual: listedDeleted,
-        });
+        expectThat(
+          run,
+          sameIds(listedDeleted, doomed),
+          'deletion/deleted-list',
+          'the deleted list does not hold exactly the deleted clients',
+          {
+            expected: doomed,
+            actual: listedDeleted,
+          },
+        );
         const total = deletedPages[0]!.total;
         expectThat(
+          run,
           total === listedDeleted.length,
           'filtering/total',
           `the deleted list reports total ${total} for ${listedDeleted.length} clients`,
@@ -141,17 +156,17 @@ family('deletion', (env) => {
         await run.api.delete(id);
         await restore(id);
         const after = await run.api.get(id, 'deletion/restored');
-        expectThat(after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, {
+        expectThat(run, after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, {
           expected: 'active',
           actual: after.visibility,
         });
         const changed = changedSnapshotKeys(before, after);
-        expectThat(changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, {
+        expectThat(run, changed.length === 0, 'deletion/restored-unchanged', `restore changed ${changed.join(', ')}`, {
           expected: before.snapshot,
           actual: after.snapshot,
         });
         const listed = await listedIds(run.api, { scope, filters: [], visibility: 'active', perPage: 100 }, 1);
-        expectThat(listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', {
+        expectThat(run, listed.includes(id), 'deletion/restored-listed', 'a restored client is missing from the active list', {
           expected: [id],
           actual: listed,
         });
@@ -208,7 +223,7 @@ family('deletion', (env) => {
           Array.from({ length: count }, (_, i) => someFields(run.api, `n${i}`)),
         );
         const reused = later.map((c) => c.id).filter((id) => first.some((c) => c.id === id));
-        expectThat(reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, {
+        expectThat(run, reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, {
           expected: 'fresh ids',
           actual: reused,
         });

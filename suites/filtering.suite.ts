@@ -48,12 +48,13 @@ async function judgeFiltered(
   const must = created.filter((c) => matchBounds(c, filter, open).must).map((c) => c.id);
   const may = created.filter((c) => matchBounds(c, filter, open).may).map((c) => c.id);
   const stray = listed.filter((item) => !may.includes(item.id));
-  expectThat(stray.length === 0, 'filtering/only-matches', `${describeFilter(filter)} listed clients that do not match`, {
+  expectThat(run, stray.length === 0, 'filtering/only-matches', `${describeFilter(filter)} listed clients that do not match`, {
     expected: `only clients with ${describeFilter(filter)}`,
     actual: stray.map((s) => s.fields),
   });
   const missing = must.filter((id) => !ids.includes(id));
   expectThat(
+    run,
     missing.length === 0 && new Set(ids).size === ids.length,
     'filtering/all-matches',
     `${describeFilter(filter)} did not list exactly the matching clients`,
@@ -63,7 +64,7 @@ async function judgeFiltered(
     },
   );
   const total = pages[0]!.total;
-  expectThat(total === ids.length, 'filtering/total', `${describeFilter(filter)} reports total ${total}`, {
+  expectThat(run, total === ids.length, 'filtering/total', `${describeFilter(filter)} reports total ${total}`, {
     expected: ids.length,
     actual: total,
   });
@@ -71,7 +72,7 @@ async function judgeFiltered(
   const strict = created.filter((c) => matchBounds(c, filter, facts).must).map((c) => c.id);
   const allowed = created.filter((c) => matchBounds(c, filter, facts).may).map((c) => c.id);
   const wrong = [...strict.filter((id) => !ids.includes(id)), ...ids.filter((id) => !allowed.includes(id))];
-  expectThat(wrong.length === 0, 'filtering/case', `${describeFilter(filter)} treats letter case otherwise than the spec records`, {
+  expectThat(run, wrong.length === 0, 'filtering/case', `${describeFilter(filter)} treats letter case otherwise than the spec records`, {
     expected: strict,
     actual: ids,
   });
@@ -88,6 +89,7 @@ async function judgeOne(run: CheckRun, client: ClientRecord, filter: Filter): Pr
   const page = await run.api.list({ filters: [filter], page: 1, perPage: run.api.capabilities.paging.maxPerPage.value });
   const listed = page.items.some((item) => item.id === client.id);
   expectThat(
+    run,
     bounds.may || !listed,
     'filtering/only-matches',
     `${describeFilter(filter)} listed a client whose ${filter.kind === 'ids' ? 'id' : filter.field} does not match`,
@@ -322,7 +324,7 @@ family('filtering', (env) => {
           if (wanted.length === 0) return;
           const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 }, created.length);
           const listed = pages.flatMap((p) => p.items.map((i) => i.id));
-          expectThat(sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', {
+          expectThat(run, sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', {
             expected: wanted,
             actual: listed,
           });
@@ -380,6 +382,7 @@ family('filtering', (env) => {
           const answer = await run.api.tryList({ scope, filters: [nothing], page: 1, perPage }, 'filtering/only-matches');
           if (answer === 'rejected') return;
           expectThat(
+            run,
             answer.items.length === 0,
             'filtering/only-matches',
             `${describeFilter(nothing)}, a value no client has, listed clients`,

@@ -1,24 +1,26 @@
 /**
- * The one place the suites meet vitest. `family()` opens the API for a suite file; `check()` is a
- * vitest test that turns what its body throws into a typed result in the task's meta, which the
- * runner's collector reads: passed, failed (a broken promise), warned (only broken assumptions),
- * blocked (a prerequisite failed), skipped, or errored. Suite files import this module, the port, the
- * model and fast-check.
+ * The one place the suites meet vitest, on the worker side of the boundary. What crosses it: the run
+ * configs (`inject('clientele')`, JSON) in, each check's `CheckMeta` (task meta, JSON) out. On this
+ * side, each run gets one `RunContext`, held by a worker-scoped fixture (`runs`) so that every family
+ * file of the run shares it and nothing of it lives at module level. `family()` opens the API for a
+ * suite file; `check()` is a vitest test that turns what its body throws into a typed result: passed,
+ * failed (a broken promise), warned (only broken assumptions), blocked (a prerequisite failed),
+ * skipped, or errored. Suite files import this module, the port, the model and fast-check.
  */
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { closeRun, openClientApi } from '../apis/open.js';
+import { test as vitestTest, describe, inject } from 'vitest';
+import { openClientApi } from '../apis/open.js';
 import type { ClientApi } from '../adapters/port.js';
-import { severityOf } from '../engine/basis.js';
-import { secretsOf, type RunConfig } from '../engine/config.js';
-import { SHOWN_HEADERS, detachedPrefix, type Exchange } from '../engine/exchange.js';
+import type { RunConfig } from '../engine/config.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
 import { FAMILIES, familyBlockName, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
-import { PropertyError, PropertyFailure, type PropertyRun } from '../engine/property.js';
-import { checkId, type FailureRecord, type RecordedStep, type ResponseExcerpt } from '../engine/records.js';
-import { redactHeaders, Redactor } from '../engine/redact.js';
+import { toFailureRecord } from '../engine/failure-record.js';
+import { PropertyError, type PropertyRun } from '../engine/property.js';
+import { checkId, type FailureRecord } from '../engine/records.js';
+import type { Redactor } from '../engine/redact.js';
+import { RunContext } from '../engine/run-context.js';
 import { RunStopped } from '../engine/guard.js';
-import { closeTally, openTally, type Tally } from '../engine/verdicts.js';
+import type { Tally } from '../engine/verdicts.js';
 
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
@@ -47,18 +49,62 @@ declare module 'vitest' {
   }
 }
 
-/** What a check body gets: the run's config, the API, and fresh scopes for the clients it creates. */
-export class CheckRun implements PropertyRun {
-  private static scopes = 0;
+/** The contexts of the runs this vitest run carries, one per run config, made for the first family file that needs one. */
+class RunContexts {
+  private readonly byTag = new Map<string, RunContext>();
 
+  of(config: RunConfig): RunContext {
+    let context = this.byTag.get(config.runTag);
+    if (!context) {
+      context = new RunContext(config);
+      this.byTag.set(config.runTag, context);
+    }
+    return context;
+  }
+
+  /** The run is over (its last family ended): what it shares goes now, and the context with it. */
+  async release(config: RunConfig): Promise<void> {
+    const context = this.byTag.get(config.runTag);
+    this.byTag.delete(config.runTag);
+    await context?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const open = [...this.byTag.values()];
+    this.byTag.clear();
+    await Promise.all(open.map((context) => context.close()));
+  }
+}
+
+/** vitest's `test` with the worker's run contexts as a fixture: hooks and checks receive them explicitly. */
+const test = vitestTest.extend(
+  'runs',
+  { scope: 'worker' },
+  // vitest reads which fixtures a fixture needs from its destructuring: this one needs none.
+  // eslint-disable-next-line no-empty-pattern
+  async ({}, { onCleanup }) => {
+    const runs = new RunContexts();
+    onCleanup(() => runs.closeAll());
+    return runs;
+  },
+);
+
+/** What a check body gets: the run's config and context, the API, and fresh scopes for the clients it creates. */
+export class CheckRun implements PropertyRun {
   constructor(
     readonly config: RunConfig,
+    readonly context: RunContext,
     readonly api: ClientApi,
     readonly family: Family,
   ) {}
 
   get log(): ExchangeLog {
     return this.api.session.log;
+  }
+
+  /** The tally of this check: the rules it evaluated, the warnings it met. */
+  get tally(): Tally | undefined {
+    return this.context.tally;
   }
 
   /** Ends the check as skipped: the API's documents promise nothing to judge here, or the target has nothing to read. */
@@ -68,8 +114,7 @@ export class CheckRun implements PropertyRun {
 
   /** A scope no other check or property case of this run uses, so lists can be confined to it. */
   scope(): string {
-    CheckRun.scopes += 1;
-    return `${this.family}-${CheckRun.scopes}`;
+    return `${this.family}-${this.context.nextNumber()}`;
   }
 }
 
@@ -95,27 +140,24 @@ type PrerequisiteOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly failure: ConformanceFailure }
   | { readonly ok: 'unknown'; readonly reason: string };
-const prerequisites = new Map<string, Promise<PrerequisiteOutcome>>();
-
+/** A prerequisite's outcome, probed once per run by the first check that needs it. */
 function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise<PrerequisiteOutcome> {
-  const key = `${run.config.runTag}:${checkId(prerequisite.family, prerequisite.name)}`;
-  let outcome = prerequisites.get(key);
-  if (!outcome) {
-    outcome = prerequisite.probe(run).then(
+  return run.context.once(`prerequisite:${checkId(prerequisite.family, prerequisite.name)}`, () =>
+    prerequisite.probe(run).then(
       (): PrerequisiteOutcome => ({ ok: true }),
       (error): PrerequisiteOutcome => {
         if (error instanceof SkipCheck) return { ok: 'unknown', reason: error.message };
         if (error instanceof ConformanceFailure) return { ok: false, failure: error };
         throw error;
       },
-    );
-    prerequisites.set(key, outcome);
-  }
-  return outcome;
+    ),
+  );
 }
 
 interface SuiteEnv {
   readonly config: RunConfig;
+  /** The run's context; set once the family's block starts. */
+  readonly context: RunContext;
   readonly family: Family;
   /** Which run of the batch this is (0 for a single run). */
   readonly run: number;
@@ -150,26 +192,34 @@ export function family(name: Family, define: (env: SuiteEnv) => void): void {
 
 function familyOfRun(name: Family, config: RunConfig, run: number, runs: number, define: (env: SuiteEnv) => void): void {
   let api: ClientApi | undefined;
+  let context: RunContext | undefined;
   const env: SuiteEnv = {
     config,
     family: name,
     run,
+    get context() {
+      if (!context) throw new Error('run context not open');
+      return context;
+    },
     get api() {
       if (!api) throw new Error('adapter not open');
       return api;
     },
   };
   describe(familyBlockName(name, run, runs), () => {
-    beforeAll(async () => {
-      api = await openClientApi(config);
+    test.beforeAll(async ({ runs: contexts }) => {
+      context = contexts.of(config);
+      api = await openClientApi(context, config);
     });
-    afterAll(async () => {
+    test.afterAll(async ({ runs: contexts }) => {
       // Touch only what we created, and delete it as the API deletes, also when checks failed.
       await api?.cleanup().catch(() => undefined);
-      const stopped = api?.session.guard?.stopped !== undefined;
+      const stopped = context?.guard.stopped !== undefined;
       await api?.close();
-      // No family runs after the last one, nor after a stop: the run's shared servers go now.
-      if (stopped || name === lastFamily(config.families)) await closeRun(config);
+      // No family runs after the last one, nor after a stop: the run's shared servers go now. The
+      // context itself stays until the last family, so the families after a stop see that it stopped.
+      if (name === lastFamily(config.families)) await contexts.release(config);
+      else if (stopped) await context?.close();
     });
     define(env);
   });
@@ -199,21 +249,22 @@ export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, opt
 export function check(env: SuiteEnv, name: string, options: CheckOptions, body: (run: CheckRun) => Promise<void>): void {
   // Another shard's check is not registered at all: this run neither runs nor reports it.
   if (env.config.checks && !env.config.checks.includes(checkId(env.family, name))) return;
-  it(name, async (ctx) => {
+  test(name, async ({ task, skip, signal }) => {
     const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };
-    ctx.task.meta.clientele = meta;
+    task.meta.clientele = meta;
     if (options.writes && env.config.readOnly) {
       meta.skipped = 'writes to the target (--read-only)';
-      ctx.skip();
+      skip();
       return;
     }
     const api = env.api;
     const log = api.session.log;
     const before = log.total;
     log.clear();
-    const redactor = new Redactor(secretsOf(env.config));
-    const run = new CheckRun(env.config, api, env.family);
-    let blocked: CheckMeta['blocked'] = api.session.guard?.stopped ? { reason: `blocked: ${api.session.guard.stopped}` } : undefined;
+    const context = env.context;
+    const redactor = context.redactor;
+    const run = new CheckRun(env.config, context, api, env.family);
+    let blocked: CheckMeta['blocked'] = context.guard.stopped ? { reason: `blocked: ${context.guard.stopped}` } : undefined;
     try {
       blocked ??= await blockedBy(options.needs ?? [], run, redactor);
     } catch (error) {
@@ -223,39 +274,40 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
     if (blocked) {
       meta.blocked = blocked;
       meta.requests = log.total - before;
-      ctx.skip();
+      skip();
       return;
     }
-    const tally = openTally(api.session.spec.basis);
-    api.session.guard?.startCheck();
+    const tally = context.openTally(api.session.spec.basis);
+    context.guard.startCheck();
     // An interrupt cancels the run: the check stops at its next request instead of running its cases out.
-    ctx.signal.addEventListener('abort', () => api.session.guard?.stop('the run was interrupted'), { once: true });
+    signal.addEventListener('abort', () => context.guard.stop('the run was interrupted'), { once: true });
+    const scene = { session: api.session, config: env.config, family: env.family, redactor, tally };
     try {
       log.clear();
       await body(run);
       const [warning] = tally.warnings;
-      if (warning) meta.failure = toFailureRecord(warning, env, api, redactor, tally);
+      if (warning) meta.failure = toFailureRecord(warning, scene);
     } catch (error) {
       if (error instanceof SkipCheck) {
         meta.skipped = error.message;
-        ctx.skip();
+        skip();
         return;
       }
       const stopped = error instanceof PropertyError ? error.cause : error;
       if (stopped instanceof RunStopped) {
         // The run stopped under this check: what it found so far stands only if it was a failure.
         meta.blocked = { reason: `blocked: ${stopped.message}` };
-        ctx.skip();
+        skip();
         return;
       }
       if (error instanceof ConformanceFailure) {
         // A broken assumption thrown outside a property (which would have recorded it) is a warning too.
         if (tally.isWarning(error)) {
           tally.warn(error);
-          meta.failure = toFailureRecord(tally.warnings[0]!, env, api, redactor, tally);
+          meta.failure = toFailureRecord(tally.warnings[0]!, scene);
           return;
         }
-        meta.failure = toFailureRecord(error, env, api, redactor, tally);
+        meta.failure = toFailureRecord(error, scene);
         throw new Error(redactor.text(`${error.rule}: ${error.message}`), { cause: error });
       }
       throw crashed(meta, error, redactor);
@@ -265,7 +317,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       if (tally.warningCount) meta.warnings = tally.warningCount;
       if (tally.boundary.cases) meta.boundary = { ...tally.boundary, ms: Math.round(tally.boundary.ms) };
       if (tally.rateLimit.retries) meta.rateLimit = { ...tally.rateLimit };
-      closeTally();
+      context.closeTally();
     }
   });
 }
@@ -279,107 +331,4 @@ function crashed(meta: CheckMeta, error: unknown, redactor: Redactor): Error {
     message: redactor.text(describeError(cause) + seedNote),
   };
   return new Error(meta.error.message);
-}
-
-const MAX_REPRODUCTION_STEPS = 60;
-const MAX_BODY_EXCERPT = 4096;
-
-/** The answer that broke the rule: its status, the headers a reader needs, and the body's first 4 KiB. */
-function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
-  if (!exchange) return undefined;
-  const response = exchange.response;
-  if (!response)
-    return exchange.transportError
-      ? { headers: {}, body: '', truncated: false, transportError: exchange.transportError.message }
-      : undefined;
-  const headers = redactHeaders(
-    Object.fromEntries(Object.entries(response.headers ?? {}).filter(([name]) => SHOWN_HEADERS.includes(name))),
-  );
-  return {
-    ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
-    ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),
-    headers,
-    body: detachedPrefix(response.body, MAX_BODY_EXCERPT),
-    truncated: response.truncated || response.body.length > MAX_BODY_EXCERPT,
-    ...(response.rpcErrorCode !== undefined ? { rpcErrorCode: response.rpcErrorCode } : {}),
-    ...(exchange.transportError ? { transportError: exchange.transportError.message } : {}),
-  };
-}
-
-/** The excerpt as it may leave the check: the target's body, headers and error text with every secret redacted. */
-function redactExcerpt(response: ResponseExcerpt, redactor: Redactor): ResponseExcerpt {
-  const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
-  return {
-    ...response,
-    headers,
-    ...(response.contentType !== undefined ? { contentType: redactor.text(response.contentType) } : {}),
-    body: redactor.text(response.body),
-    ...(response.transportError !== undefined ? { transportError: redactor.text(response.transportError) } : {}),
-  };
-}
-
-/** An exchange as `clientele replay` sends it again: redacted, its answer's body cut at 4 KiB. */
-function recordedStep(exchange: Exchange, redactor: Redactor): RecordedStep {
-  const { request, response } = exchange;
-  return {
-    operation: exchange.operation,
-    request: {
-      ...request,
-      ...(request.url !== undefined ? { url: redactor.text(request.url) } : {}),
-      ...(request.body !== undefined ? { body: redactor.text(request.body) } : {}),
-      ...(request.headers
-        ? { headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, redactor.text(value)])) }
-        : {}),
-    },
-    ...(exchange.expect ? { expect: exchange.expect } : {}),
-    ...(response
-      ? {
-          answer: {
-            ...(response.httpStatus !== undefined ? { httpStatus: response.httpStatus } : {}),
-            ...(response.rpcErrorCode !== undefined ? { rpcErrorCode: response.rpcErrorCode } : {}),
-            ...(response.toolError ? { toolError: true } : {}),
-            body: redactor.text(detachedPrefix(response.body, MAX_BODY_EXCERPT)),
-            truncated: response.truncated || response.body.length > MAX_BODY_EXCERPT,
-          },
-        }
-      : {}),
-    ...(exchange.transportError ? { transportError: redactor.text(exchange.transportError.message) } : {}),
-  };
-}
-
-function toFailureRecord(failure: ConformanceFailure, env: SuiteEnv, api: ClientApi, redactor: Redactor, tally: Tally): FailureRecord {
-  const fromProperty = failure instanceof PropertyFailure;
-  let exchanges: readonly Exchange[] =
-    fromProperty || tally.warnings.includes(failure) ? (failure.details.exchanges ?? []) : api.session.log.snapshot();
-  if (exchanges.length === 0) exchanges = failure.details.exchanges ?? [];
-  const seed = fromProperty ? failure.seed : env.config.seed;
-  const basis = failure.basisIn(api.session.spec.basis);
-  const culprit = failure.details.exchanges?.at(-1) ?? exchanges.at(-1);
-  const serverLog = api.session.serverLog();
-  const cut = excerpt(culprit);
-  const shown = exchanges.slice(-MAX_REPRODUCTION_STEPS);
-  // The log keeps redacted copies of the exchanges a failure holds; the request object is the same one.
-  const failingStep = culprit ? shown.map((exchange) => exchange.request).lastIndexOf(culprit.request) : -1;
-  const response = cut && serverLog ? { ...cut, serverLog } : cut;
-  return {
-    rule: failure.rule,
-    basisRule: failure.basisRule,
-    severity: severityOf(basis),
-    basis,
-    operation: failure.details.operation ?? exchanges.at(-1)?.operation,
-    message: redactor.text(failure.message),
-    expected: redactor.optional(failure.details.expected),
-    actual: redactor.optional(failure.details.actual),
-    seed,
-    path: fromProperty && failure.path ? failure.path : undefined,
-    counterexample: fromProperty ? redactor.optional(failure.counterexample) : undefined,
-    ...(failure.details.boundary ? { boundary: failure.details.boundary } : {}),
-    ...(response ? { response: redactExcerpt(response, redactor) } : {}),
-    reproduction: {
-      steps: shown.map((exchange) => api.session.reproduce(exchange)),
-      replay: `${env.config.replayPrefix} --seed ${seed} --only ${env.family}`,
-      exchanges: shown.map((exchange) => recordedStep(exchange, redactor)),
-      ...(failingStep >= 0 ? { failingStep } : {}),
-    },
-  };
 }

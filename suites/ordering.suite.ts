@@ -112,7 +112,7 @@ async function expectSorted(
   const at = outOfOrder(items, keyOf(column), wanted);
   const rule = order ? 'ordering/sorted' : 'ordering/default-order';
   const how = order ? `sort=${column.name}, order=${order}` : `sort=${column.name} without an order (the default is ${sort.defaultOrder})`;
-  expectThat(at < 0, rule, `${how}: position ${at} comes before position ${at - 1} would allow`, {
+  expectThat(run, at < 0, rule, `${how}: position ${at} comes before position ${at - 1} would allow`, {
     expected: `${column.name} ${wanted}`,
     actual: items.map((item) => `${item.id}: ${keyOf(column)(item)}`),
   });

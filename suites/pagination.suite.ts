@@ -27,20 +27,17 @@ const smallSizes = [
  * One scope per run holding one client more than the largest page, shared by the checks that read it
  * (creating it is the costly part).
  */
-const largeScopes = new Map<string, Promise<{ scope: string; ids: string[] }>>();
 function largeScope(run: CheckRun): Promise<{ scope: string; ids: string[] }> {
-  let made = largeScopes.get(run.config.runTag);
-  if (!made) {
+  return run.context.once('pagination:large-scope', async () => {
     const scope = run.scope();
     const size = run.api.capabilities.paging.maxPerPage.value + 1;
-    made = createAll(
+    const records = await createAll(
       run,
       scope,
       Array.from({ length: size }, (_, i) => someFields(run.api, `L${i}`)),
-    ).then((records) => ({ scope, ids: records.map((r) => r.id) }));
-    largeScopes.set(run.config.runTag, made);
-  }
-  return made;
+    );
+    return { scope, ids: records.map((r) => r.id) };
+  });
 }
 
 /**
@@ -55,45 +52,57 @@ async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly str
   const empty = api.capabilities.paging.emptyListPages;
   const capped = mayCap && first.perPage >= 1 && first.perPage < asked;
   const perPage = capped ? first.perPage : asked;
-  expectThat(first.total === count, 'pagination/total', `total is ${first.total} for ${plural(count, 'client')}`, {
+  expectThat(api.session, first.total === count, 'pagination/total', `total is ${first.total} for ${plural(count, 'client')}`, {
     expected: count,
     actual: first.total,
   });
-  expectThat(first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, {
+  expectThat(api.session, first.perPage === perPage, 'pagination/per-page', `per_page ${perPage} was answered as ${first.perPage}`, {
     expected: perPage,
     actual: first.perPage,
   });
   // Where the docs are silent on an empty list's page count, only non-empty lists are judged.
   if (count > 0) {
     const wanted = pageCount(count, perPage, 0);
-    expectThat(first.pages === wanted, 'pagination/pages', `pages must be ceil(${count}/${perPage})`, {
+    expectThat(api.session, first.pages === wanted, 'pagination/pages', `pages must be ceil(${count}/${perPage})`, {
       expected: wanted,
       actual: first.pages,
     });
   } else if (empty) {
-    expectThat(first.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
+    expectThat(api.session, first.pages === empty.value, 'contract/empty-list-pages', `an empty list must have pages: ${empty.value}`, {
       expected: empty.value,
       actual: first.pages,
     });
   }
   for (const page of pages) {
     const expected = expectedPageSize(count, perPage, page.page);
-    expectThat(page.items.length === expected, 'pagination/page-size', `page ${page.page} holds ${plural(page.items.length, 'client')}`, {
-      expected,
-      actual: page.items.length,
-    });
+    expectThat(
+      api.session,
+      page.items.length === expected,
+      'pagination/page-size',
+      `page ${page.page} holds ${plural(page.items.length, 'client')}`,
+      {
+        expected,
+        actual: page.items.length,
+      },
+    );
   }
   const seen = pages.flatMap((page) => page.items.map((item) => item.id));
   const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
-  expectThat(repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), {
+  expectThat(api.session, repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), {
     actual: seen,
   });
-  expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
-    expected: ids,
-    actual: seen,
-  });
+  expectThat(
+    api.session,
+    sameIds(new Set(seen), ids),
+    'pagination/each-once',
+    'the pages together do not hold exactly the clients created',
+    {
+      expected: ids,
+      actual: seen,
+    },
+  );
   // Last, as it rests on no document: a smaller page than asked, where no largest page is documented.
-  expectThat(!capped, 'pagination/per-page-cap', `per_page ${asked} was served as ${first.perPage}`, {
+  expectThat(api.session, !capped, 'pagination/per-page-cap', `per_page ${asked} was served as ${first.perPage}`, {
     expected: asked,
     actual: first.perPage,
   });
@@ -141,9 +150,9 @@ family('pagination', (env) => {
         const pages = await walkPages(run.api, { scope, filters: [], perPage }, count);
         const seen = pages.flatMap((page) => page.items.map((item) => item.id));
         const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
-        expectThat(repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), { actual: seen });
+        expectThat(run, repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), { actual: seen });
         const ids = created.map((c) => c.id);
-        expectThat(sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
+        expectThat(run, sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
           expected: ids,
           actual: seen,
         });
@@ -151,6 +160,7 @@ family('pagination', (env) => {
         const past = await run.api.tryList({ scope, filters: [], perPage, page: pages[0]!.pages + 1 }, 'pagination/past-the-end');
         if (past === 'rejected') return;
         expectThat(
+          run,
           past.items.length === 0,
           'pagination/past-the-end',
           `page ${pages[0]!.pages + 1} (past the end) holds ${plural(past.items.length, 'client')}`,
@@ -178,12 +188,13 @@ family('pagination', (env) => {
         const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;
         expectThat(
+          run,
           answer.items.length <= max && answer.perPage <= max,
           'pagination/per-page-cap',
           `per_page ${perPage} gave ${plural(answer.items.length, 'client')} (answered per_page ${answer.perPage})`,
           { expected: `<= ${max}`, actual: answer.items.length },
         );
-        expectThat(answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${plural(ids.length, 'client')}`, {
+        expectThat(run, answer.total === ids.length, 'pagination/total', `total is ${answer.total} for ${plural(ids.length, 'client')}`, {
           expected: ids.length,
           actual: answer.total,
         });
@@ -207,6 +218,7 @@ family('pagination', (env) => {
         const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
         if (answer === 'rejected') return;
         expectThat(
+          run,
           answer.items.length <= 2,
           'pagination/out-of-range-page',
           `page ${page} at per_page 2 holds ${plural(answer.items.length, 'client')}`,
@@ -214,6 +226,7 @@ family('pagination', (env) => {
         );
         if (page > 1)
           expectThat(
+            run,
             answer.items.length === 0,
             'pagination/past-the-end',
             `page ${page} (past the end) holds ${plural(answer.items.length, 'client')}`,
@@ -238,17 +251,24 @@ family('pagination', (env) => {
         Array.from({ length: size + 1 }, (_, i) => someFields(run.api, `d${i}`)),
       );
       const first = await run.api.list({ scope, filters: [], page: 1 });
-      expectThat(first.perPage === size, 'pagination/default-per-page', `without per_page the list answers per_page ${first.perPage}`, {
-        expected: size,
-        actual: first.perPage,
-      });
       expectThat(
+        run,
+        first.perPage === size,
+        'pagination/default-per-page',
+        `without per_page the list answers per_page ${first.perPage}`,
+        {
+          expected: size,
+          actual: first.perPage,
+        },
+      );
+      expectThat(
+        run,
         first.items.length === size,
         'pagination/default-page-size',
         `without per_page page 1 holds ${first.items.length} of ${size + 1} clients`,
         { expected: size, actual: first.items.length },
       );
-      expectThat(first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, {
+      expectThat(run, first.pages === 2, 'pagination/pages', `without per_page, ${size + 1} clients make ${first.pages} pages`, {
         expected: 2,
         actual: first.pages,
       });
@@ -271,7 +291,7 @@ family('pagination', (env) => {
         );
         const listed = (await walkPages(run.api, { scope, filters: [], perPage }, count)).flatMap((page) => page.items);
         const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
-        expectThat(at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
+        expectThat(run, at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
           expected: order.description,
           actual: listed.map((item) => item.id),
         });
@@ -287,11 +307,17 @@ family('pagination', (env) => {
       async (excess) => {
         const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;
-        expectThat(answer.perPage <= max, 'pagination/per-page-cap', `per_page ${max + excess} was honoured (answered ${answer.perPage})`, {
-          expected: `<= ${max}`,
-          actual: answer.perPage,
-        });
-        expectThat(answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${plural(answer.items.length, 'client')}`, {
+        expectThat(
+          run,
+          answer.perPage <= max,
+          'pagination/per-page-cap',
+          `per_page ${max + excess} was honoured (answered ${answer.perPage})`,
+          {
+            expected: `<= ${max}`,
+            actual: answer.perPage,
+          },
+        );
+        expectThat(run, answer.items.length <= max, 'pagination/per-page-cap', `a page holds ${plural(answer.items.length, 'client')}`, {
           expected: `<= ${max}`,
           actual: answer.items.length,
         });

@@ -70,7 +70,7 @@ family('partial-update', (env) => {
           after = await run.api.get(id);
         }
         const notApplied = fieldsDiffer(changes, after.fields, run.api.capabilities.fields);
-        expectThat(notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
+        expectThat(run, notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
           operation: 'update',
           expected: changes,
           actual: Object.fromEntries(notApplied.map((f) => [f, after.fields[f]])),
@@ -78,6 +78,7 @@ family('partial-update', (env) => {
         // Only the wire keys that carry the named fields may differ.
         const collateral = changedSnapshotKeys(before, after, run.api.wireKeys(Object.keys(changes)));
         expectThat(
+          run,
           collateral.length === 0,
           'partial-update/untouched',
           `the update also changed ${collateral.join(', ')}, which it did not name`,
@@ -89,6 +90,7 @@ family('partial-update', (env) => {
         );
         const created = before.timestamps?.created;
         expectThat(
+          run,
           created === after.timestamps?.created,
           'partial-update/untouched',
           'the update also changed when the client was created',
@@ -122,6 +124,7 @@ family('partial-update', (env) => {
           const expected = { ...initial, [field]: values.at(-1)! };
           const wrong = fieldsDiffer(expected, after.fields, run.api.capabilities.fields);
           expectThat(
+            run,
             wrong.length === 0,
             'partial-update/repeated',
             `after ${plural(values.length, 'update')} of ${field}, the client differs from what was sent in ${wrong.join(', ')}`,
@@ -152,7 +155,7 @@ family('partial-update', (env) => {
         }
         const after = await run.api.get(id);
         const changed = changedSnapshotKeys(before, after);
-        expectThat(changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
+        expectThat(run, changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
           operation: 'update',
           expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
           actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),

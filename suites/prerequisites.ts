@@ -22,6 +22,7 @@ export const SCOPE: Prerequisite = {
     // The items, not `total`: a wrong total is pagination's business, an unconfined list is this one's.
     const empty = await run.api.list({ scope: elsewhere, filters: [], page: 1, perPage: 5 });
     expectThat(
+      run,
       empty.items.length === 0,
       'prerequisite/scope',
       `a list confined to a scope no client has holds ${plural(empty.items.length, 'client')}: the scope filter is ignored`,
@@ -32,6 +33,7 @@ export const SCOPE: Prerequisite = {
     );
     const listed = await listedIds(run.api, { scope: mine, filters: [], perPage: 5 }, 1);
     expectThat(
+      run,
       listed.length === 1 && listed[0] === id,
       'prerequisite/scope',
       'a list confined to a scope does not hold exactly its one client',

@@ -59,10 +59,14 @@ class Create extends ClientCommand {
     const record = await api.create(this.fields, model.scope);
     const holder = model.state.clients.find((c) => c.id === record.id);
     const active = holder !== undefined && (holder.visibility ?? 'active') === 'active';
-    expectThat(!active, 'stateful/fresh-id', `create returned id ${record.id}, which another client has`, { actual: record.id });
+    expectThat(api.session, !active, 'stateful/fresh-id', `create returned id ${record.id}, which another client has`, {
+      actual: record.id,
+    });
     // An id a deleted client had: taken where a delete keeps the client, the API's choice where it may not.
     const had = holder !== undefined || model.state.gone.includes(record.id);
-    expectThat(!had, 'stateful/deleted-id', `create returned id ${record.id}, which a deleted client had`, { actual: record.id });
+    expectThat(api.session, !had, 'stateful/deleted-id', `create returned id ${record.id}, which a deleted client had`, {
+      actual: record.id,
+    });
     model.state = transition.created(model.state, record.id, this.fields, soft(api));
   }
 }
@@ -80,6 +84,7 @@ class Get extends ClientCommand {
     const actual = await api.get(expected.id, deleted ? 'stateful/deleted-read' : 'success');
     const wrong = fieldsDiffer(expected.fields, actual.fields, api.capabilities.fields);
     expectThat(
+      api.session,
       wrong.length === 0,
       deleted ? 'stateful/deleted-read' : 'stateful/get-fields',
       `get ${expected.id} differs from the model in ${wrong.join(', ')}`,
@@ -89,6 +94,7 @@ class Get extends ClientCommand {
       },
     );
     expectThat(
+      api.session,
       actual.visibility === expected.visibility,
       deleted ? 'stateful/deleted-read' : 'stateful/get-visibility',
       `get ${expected.id}: visibility differs from the model`,
@@ -158,10 +164,16 @@ class Restore extends ClientCommand {
     // A restore must bring the client back as it was; read it back at once.
     const actual = await api.get(target.id, 'stateful/restore-fields');
     const wrong = fieldsDiffer(target.fields, actual.fields, api.capabilities.fields);
-    expectThat(wrong.length === 0, 'stateful/restore-fields', `restore ${target.id} differs from the model in ${wrong.join(', ')}`, {
-      expected: target.fields,
-      actual: actual.fields,
-    });
+    expectThat(
+      api.session,
+      wrong.length === 0,
+      'stateful/restore-fields',
+      `restore ${target.id} differs from the model in ${wrong.join(', ')}`,
+      {
+        expected: target.fields,
+        actual: actual.fields,
+      },
+    );
   }
 }
 
@@ -182,7 +194,7 @@ class List extends ClientCommand {
     );
     const expected = transition.expectedList(model.state, [], api.capabilities.filters, this.visibility);
     const rule = this.visibility === 'deleted' ? 'stateful/deleted-list' : 'stateful/list';
-    expectThat(transition.listAgrees(listed, expected), rule, `the ${this.visibility ?? ''} list differs from the model`, {
+    expectThat(api.session, transition.listAgrees(listed, expected), rule, `the ${this.visibility ?? ''} list differs from the model`, {
       expected: expected.must,
       actual: listed,
     });

@@ -263,5 +263,8 @@ export function expectNamed(api: ClientApi, answer: Answer, fields: readonly str
   // Named fields are part of the documented refusal's form; a refusal with another status is judged as open.
   const exact = answer.httpStatus === undefined || (expectation.httpStatuses ?? []).includes(answer.httpStatus);
   const rule = exact ? expectation.rule : (expectation.lenient?.exactRule ?? `${expectation.rule}-status`);
-  expectThat(missing.length === 0, rule, `the refusal does not name ${missing.join(', ')}`, { expected: fields, actual: named });
+  expectThat(api.session, missing.length === 0, rule, `the refusal does not name ${missing.join(', ')}`, {
+    expected: fields,
+    actual: named,
+  });
 }

@@ -18,7 +18,7 @@ import { Session } from '../engine/session.js';
 import type { CredentialResolver, Transport, TransportOutcome } from '../engine/transport.js';
 import { verifyExchange } from '../engine/verify.js';
 import { BasisBook, type Basis } from '../engine/basis.js';
-import { closeTally, openTally } from '../engine/verdicts.js';
+import { Tally } from '../engine/verdicts.js';
 import type { SpecSource } from '../generators/spec.js';
 import { toCurl } from '../protocols/http/curl.js';
 
@@ -888,14 +888,10 @@ describe('severity follows the basis', () => {
   });
 
   it('the running check tally collects the rules judged and the warnings', () => {
-    const tally = openTally(assumedContentType(spec).basis);
-    try {
-      verifyExchange(assumedContentType(spec), htmlLabelled(), READ_OK, tally);
-      expect([...tally.rules]).toEqual(expect.arrayContaining(['success', 'content-type', 'response-schema']));
-      expect(tally.isWarning(new ConformanceFailure('content-type', 'x'))).toBe(true);
-      expect(tally.isWarning(new ConformanceFailure('expected-status', 'x', { basisRule: 'success' }))).toBe(false);
-    } finally {
-      closeTally();
-    }
+    const tally = new Tally(assumedContentType(spec).basis);
+    verifyExchange(assumedContentType(spec), htmlLabelled(), READ_OK, tally);
+    expect([...tally.rules]).toEqual(expect.arrayContaining(['success', 'content-type', 'response-schema']));
+    expect(tally.isWarning(new ConformanceFailure('content-type', 'x'))).toBe(true);
+    expect(tally.isWarning(new ConformanceFailure('expected-status', 'x', { basisRule: 'success' }))).toBe(false);
   });
 });

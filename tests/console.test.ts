@@ -2,9 +2,12 @@
  * What the console prints at the end of a run, through `main` as the CLI runs it: one verdict over every
  * API of an invocation, `promises` printing the matrix alone, colour only on a terminal without NO_COLOR or CI.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
+import { colourWanted } from '../cli/progress.js';
 import { tempDir } from './support/cli.js';
 
 const ESCAPE = /\u001b\[[0-9;]*m/;
@@ -27,37 +30,52 @@ async function run(args: readonly string[], env: NodeJS.ProcessEnv, tty: boolean
 }
 
 describe('the console at the end of a run', () => {
-  it('closes a run of every API with one verdict over all of them, coloured on a terminal', async () => {
+  it('closes a run of several targets with one verdict over all of them, coloured on a terminal', async () => {
     const dir = tempDir('verdict');
-    const { code, stdout } = await run(['run', '--only', 'contract', '--seed', '7', '--report-dir', dir], {}, true);
+    const config = join(dir, 'clientele.config.yaml');
+    writeFileSync(
+      config,
+      ['targets:', '  - api: growcrm', '  - api: freshbooks-rest', 'options:', '  only: [ordering, partial-update]', '  seed: 7', ''].join(
+        '\n',
+      ),
+    );
+    const { code, stdout } = await run(['run', '--config', config, '--report-dir', dir], {}, true);
     expect(code).toBe(0);
     const plain = stdout.replace(new RegExp(ESCAPE, 'g'), '');
-    const at = plain.indexOf('verdict over 4 runs: PASSED (4 of 4 passed; exit 0)');
+    const at = plain.indexOf('verdict over 2 runs: PASSED (2 of 2 passed; exit 0)');
     expect(at).toBeGreaterThan(0);
-    // After the four summaries, one line per API.
+    // After both summaries, one line per run.
     const tail = plain.slice(at).split('\n');
-    for (const api of ['freshbooks-rest', 'freshbooks-classic', 'freshbooks-mcp', 'growcrm'])
+    for (const api of ['growcrm', 'freshbooks-rest'])
       expect(tail.some((line) => new RegExp(`^ {2}${api} +PASSED {2}\\d+ passed`).test(line))).toBe(true);
     expect(stdout).toMatch(ESCAPE);
   });
 
-  it('prints no colour with NO_COLOR, in CI or when the output is not a terminal, and no verdict for one run', async () => {
-    for (const [env, tty] of [
-      [{ NO_COLOR: '1' }, true],
-      [{ CI: 'true' }, true],
-      [{}, false],
-    ] as const) {
-      const { code, stdout } = await run(['run', '--api', 'growcrm', '--only', 'contract', '--report-dir', tempDir('plain')], env, tty);
-      expect(code).toBe(0);
-      expect(stdout).not.toMatch(ESCAPE);
-      expect(stdout).not.toContain('verdict over');
-      expect(stdout).toMatch(/^ {2}contract {8}\d+ passed, \d+ skipped$/m);
-    }
+  it('colours only a terminal without NO_COLOR, CI or TERM=dumb, unless FORCE_COLOR says so', () => {
+    expect(colourWanted({ isTTY: true, env: {} })).toBe(true);
+    expect(colourWanted({ isTTY: false, env: {} })).toBe(false);
+    expect(colourWanted({ isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
+    expect(colourWanted({ isTTY: true, env: { CI: 'true' } })).toBe(false);
+    expect(colourWanted({ isTTY: true, env: { TERM: 'dumb' } })).toBe(false);
+    expect(colourWanted({ isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
+    expect(colourWanted({ isTTY: true, env: { NO_COLOR: '1', FORCE_COLOR: '1' } })).toBe(false);
+  });
+
+  it('prints no colour with NO_COLOR on a terminal, and no verdict for one run', async () => {
+    const { code, stdout } = await run(
+      ['run', '--api', 'growcrm', '--only', 'ordering', '--report-dir', tempDir('plain')],
+      { NO_COLOR: '1' },
+      true,
+    );
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(ESCAPE);
+    expect(stdout).not.toContain('verdict over');
+    expect(stdout).toMatch(/^ {2}ordering {8}1 passed$/m);
   });
 
   it('`promises` prints the matrix and nothing else', async () => {
     const { code, stdout } = await run(
-      ['promises', '--api', 'growcrm', '--only', 'contract', '--report-dir', tempDir('promises')],
+      ['promises', '--api', 'growcrm', '--only', 'ordering', '--report-dir', tempDir('promises')],
       {},
       false,
     );

@@ -11,7 +11,7 @@ import type { Credential } from '../engine/config.js';
 import { CLEANUP_MS, RunGuard, RunStopped } from '../engine/guard.js';
 import { Session } from '../engine/session.js';
 import type { Transport } from '../engine/transport.js';
-import { closeTally, openTally } from '../engine/verdicts.js';
+import { RunContext } from '../engine/run-context.js';
 import { HttpTransport, retryAfterMs } from '../protocols/http/transport.js';
 
 const limits = { timeoutMs: 2_000, maxBodyBytes: 1 << 20, connections: 1 };
@@ -152,9 +152,12 @@ describe('a target that echoes a credential', () => {
     close: async () => undefined,
   });
 
+  const runContext = () => new RunContext({ runTag: 'echo', deadline: Date.now() + 60_000, timeoutMs: 10_000, credentials: CREDENTIALS });
+
   it('is a finding (a warning) even when only a piece comes back, and the piece is redacted in the record', async () => {
-    const session = new Session(echoing(`{"error":"bad token ${TOKEN.slice(3, 15)}"}`), spec, CREDENTIALS);
-    const tally = openTally(spec.basis);
+    const context = runContext();
+    const session = new Session(echoing(`{"error":"bad token ${TOKEN.slice(3, 15)}"}`), spec, CREDENTIALS, context);
+    const tally = context.openTally(spec.basis);
     try {
       const answer = await session.call('getClient', {
         method: 'GET',
@@ -165,18 +168,19 @@ describe('a target that echoes a credential', () => {
       expect(answer.exchange.response?.body).toContain(TOKEN.slice(3, 15));
       expect(session.log.last()?.response?.body).not.toContain(TOKEN.slice(3, 15));
     } finally {
-      closeTally();
+      context.closeTally();
     }
   });
 
   it('is no finding when no piece of a credential comes back', async () => {
-    const session = new Session(echoing('{"error":"bad token"}'), spec, CREDENTIALS);
-    const tally = openTally(spec.basis);
+    const context = runContext();
+    const session = new Session(echoing('{"error":"bad token"}'), spec, CREDENTIALS, context);
+    const tally = context.openTally(spec.basis);
     try {
       await session.call('getClient', { method: 'GET', url: 'http://x.test/' });
       expect(tally.warnings).toEqual([]);
     } finally {
-      closeTally();
+      context.closeTally();
     }
   });
 });

@@ -30,7 +30,6 @@ import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js'
 import { buildXml, childElement, childText, type XmlBody, type XmlContent, type XmlElement } from '../../protocols/xml/codec.js';
 import { SPEC } from './spec.js';
 
-
 const WIRE_FIELD: Readonly<Record<string, string>> = {
   firstName: 'first_name',
   lastName: 'last_name',

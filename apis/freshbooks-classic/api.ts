@@ -1,6 +1,5 @@
 /** FreshBooks Classic: clients as XML over HTTP POST to one endpoint (seed 000). */
 import { randomBytes } from 'node:crypto';
-import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 import { SPEC } from './spec.js';
 
@@ -31,7 +30,7 @@ export const freshbooksClassic: ApiDescriptor = {
   transport: 'http',
   targetHelp: 'the xml-in endpoint (https://HOST.freshbooks.com/api/2.1/xml-in)',
   credentials: CREDENTIALS,
-  families: familiesExcept('ordering', 'actions'),
+  families: ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful', 'access'],
   async specView() {
     const { xmlSpecView } = await import('../../adapters/xml-spec-view.js');
     return xmlSpecView(SPEC.path);

@@ -24,7 +24,6 @@ import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, 
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { expectThat } from '../../engine/property.js';
 import { ConformanceFailure } from '../../engine/failures.js';
-import { currentTally } from '../../engine/verdicts.js';
 import { inputDrift } from '../../generators/schema-drift.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
@@ -37,6 +36,7 @@ import { assumed, documented, type Capabilities } from '../../model/capabilities
 import type { ClientRecord, ListPage, ListQuery, Visibility } from '../../model/client.js';
 import type { ClientFields, FieldSpec, FieldValue } from '../../model/fields.js';
 import { SPEC } from './spec.js';
+import type { Tally } from '../../engine/verdicts.js';
 
 const SOURCE: SpecSource = SPEC;
 
@@ -96,8 +96,7 @@ const INTERNAL_ERROR = -32603;
  * Records a broken rule as its basis grades it: a warning for an open rule (the check goes on), thrown
  * for a binding one.
  */
-function breach(failure: ConformanceFailure): void {
-  const tally = currentTally();
+function breach(tally: Tally | undefined, failure: ConformanceFailure): void {
   tally?.evaluated(failure.rule);
   if (tally?.isWarning(failure)) tally.warn(failure);
   else throw failure;
@@ -212,6 +211,7 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
     if (code === INVALID_PARAMS) return;
     const documented = rule === 'pagination/per-page-cap';
     breach(
+      this.session.tally,
       new ConformanceFailure(
         documented ? 'errors/per-page-above-max' : 'mcp/refusal-code',
         `client_list was refused with ${code ?? 'an error result without a code'} instead of ${INVALID_PARAMS} (invalid params)`,
@@ -377,17 +377,24 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
       const result = ((answer.body as Json | undefined)?.result ?? {}) as Json;
       const version = result.protocolVersion;
       expectThat(
+        this.session,
         typeof version === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(version),
         'self-description/handshake',
         `the server answered protocol version ${String(version)}, which the MCP SDK does not support`,
         { operation: 'initialize', expected: SUPPORTED_PROTOCOL_VERSIONS.join(' or '), actual: version },
       );
       const capabilities = (result.capabilities ?? {}) as Json;
-      expectThat(capabilities.tools !== undefined, 'self-description/handshake', 'the server does not declare the tools capability', {
-        operation: 'initialize',
-        expected: 'capabilities.tools',
-        actual: capabilities,
-      });
+      expectThat(
+        this.session,
+        capabilities.tools !== undefined,
+        'self-description/handshake',
+        'the server does not declare the tools capability',
+        {
+          operation: 'initialize',
+          expected: 'capabilities.tools',
+          actual: capabilities,
+        },
+      );
     },
     drift: async () => {
       const advertised = await this.advertised.list();
@@ -417,7 +424,7 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
       });
       const result = resultOf(answer.body);
       const refused = result === 'error' || result?.isError === true;
-      currentTally()?.evaluated('self-description/unknown-operation');
+      this.session.tally?.evaluated('self-description/unknown-operation');
       if (!refused)
         throw new ConformanceFailure('self-description/unknown-operation', 'a call of a tool the server does not have succeeded', {
           operation: 'clientele_no_such_tool',
@@ -460,7 +467,7 @@ export class FreshbooksMcpApi extends ClientApiBase implements ClientApi {
   private notInternalError(tool: string, answer: Answer, expected: readonly number[]): void {
     const code = answer.exchange.response?.rpcErrorCode;
     if (code === undefined || expected.includes(INTERNAL_ERROR)) return;
-    currentTally()?.evaluated('mcp/internal-error');
+    this.session.tally?.evaluated('mcp/internal-error');
     if (code !== INTERNAL_ERROR) return;
     throw new ConformanceFailure('mcp/internal-error', `${tool} answered ${INTERNAL_ERROR} (internal error): the server failed`, {
       operation: tool,

@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Answer, Session } from '../../engine/session.js';
 import { ConformanceFailure } from '../../engine/failures.js';
-import { currentTally } from '../../engine/verdicts.js';
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 
@@ -43,7 +42,7 @@ export class AdvertisedTools {
   /** Fails, or warns (the rule's basis decides), when a successful result's JSON breaks the schema its tool advertises. */
   async judge(tool: string, answer: Answer, payload: unknown): Promise<void> {
     const validate = (await this.validators()).get(tool);
-    const tally = currentTally();
+    const tally = this.session.tally;
     if (!validate) return;
     tally?.evaluated(RULE);
     if (validate(payload)) return;

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 import { PROJECT_ROOT, compiledIsFresh } from '../../engine/root.js';
 import { SPEC } from './spec.js';
@@ -30,7 +29,7 @@ export const freshbooksMcp: ApiDescriptor = {
   targetHelp: 'the Streamable HTTP endpoint (http://HOST:PORT/mcp), or --command "CMD" for stdio',
   credentials: CREDENTIALS,
   // No restricted user is documented for the client tools.
-  families: familiesExcept('ordering', 'actions', 'access'),
+  families: ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful'],
   async specView() {
     const { mcpSpecView } = await import('../../adapters/mcp-spec-view.js');
     return mcpSpecView(SPEC);

@@ -1,6 +1,5 @@
 /** FreshBooks REST: clients as JSON over HTTP (seed 001). */
 import { randomBytes } from 'node:crypto';
-import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 import { SPEC } from './spec.js';
 
@@ -18,7 +17,7 @@ export const freshbooksRest: ApiDescriptor = {
   targetHelp: 'the base URL in front of /accounting/... (https://api.freshbooks.com)',
   credentials: CREDENTIALS,
   // The REST docs describe no restricted user for the clients endpoints.
-  families: familiesExcept('ordering', 'actions', 'access'),
+  families: ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful'],
   async specView() {
     const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
     return openApiSpecView(SPEC);

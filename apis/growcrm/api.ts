@@ -1,6 +1,5 @@
 /** Grow CRM: clients as JSON over HTTP, form-encoded requests, a hard delete and tag/status/owner actions (seed 003). */
 import { randomBytes } from 'node:crypto';
-import { familiesExcept } from '../../engine/families.js';
 import { credentialsFrom, type ApiDescriptor, type CredentialOption } from '../descriptor.js';
 import { SPEC } from './spec.js';
 
@@ -17,7 +16,9 @@ export const growcrm: ApiDescriptor = {
   targetHelp: 'the API base URL, ending in /api (https://crm.example.com/api)',
   credentials: CREDENTIALS,
   // "All API keys are administrator-level ... there are no user-scoped keys": no restricted user.
-  families: familiesExcept('access'),
+  // The docs: required custom fields configured for clients must also be supplied, by their field name.
+  customFieldsExample: { client_custom_field_1: 'Retail' },
+  families: ['contract', 'pagination', 'ordering', 'filtering', 'partial-update', 'actions', 'deletion', 'stateful'],
   async specView() {
     const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
     return openApiSpecView(SPEC);

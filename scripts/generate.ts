@@ -1,18 +1,22 @@
 /**
  * `npm run generate`: for every API in the registry, writes `generated/<api>/validators.js` (standalone
  * ajv code for every schema of an OpenAPI spec, and `spec.json`, the spec parsed) or compiles its XSD,
- * so a broken spec fails the build, not a run. Generated files are rebuilt here, never edited, and kept out of git. A stamp of the inputs
- * makes a second run (npm ci's prepare, then npm test's pretest) a no-op.
+ * so a broken spec fails the build, not a run; and the published JSON Schemas of the report and the
+ * config file, their lists of families and APIs filled in from the code (`generated/schemas/`).
+ * Generated files are rebuilt here, never edited, and kept out of git. A stamp of the inputs makes a
+ * second run (npm ci's prepare, then npm test's pretest) a no-op.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIS } from '../apis/registry.js';
 import { ClienteleError, ConfigError, EXIT, describeError } from '../engine/failures.js';
-import { PROJECT_ROOT, parsedSpecPath, writeParsedSpec, type SpecSource } from './spec.js';
-import { compileAll, generatedValidatorsPath, writeStandalone } from './validators.js';
-import { loadXsdSpec } from './xsd.js';
-import { generateMcpValidators } from './mcp-tools.js';
+import { PROJECT_ROOT, parsedSpecPath, writeParsedSpec, type SpecSource } from '../generators/spec.js';
+import { compileAll, generatedValidatorsPath, writeStandalone } from '../generators/validators.js';
+import { loadXsdSpec } from '../generators/xsd.js';
+import { generateMcpValidators } from '../generators/mcp-tools.js';
+import { configSchema } from '../cli/config-file.js';
+import { reportSchema } from '../reports/schema.js';
 
 export function generate(source: SpecSource): string {
   let compiled;
@@ -26,6 +30,19 @@ export function generate(source: SpecSource): string {
 }
 
 const STAMP = join(PROJECT_ROOT, 'generated', 'inputs.sha256');
+const SCHEMAS = join(PROJECT_ROOT, 'generated', 'schemas');
+
+/** The schemas as published, complete: written every time (they are cheap), so a new API or family shows at once. */
+function writeSchemas(): void {
+  mkdirSync(SCHEMAS, { recursive: true });
+  for (const [name, schema] of [
+    ['report.schema.json', reportSchema()],
+    ['config.schema.json', configSchema()],
+  ] as const) {
+    writeFileSync(join(SCHEMAS, name), `${JSON.stringify(schema, null, 2)}\n`);
+    console.log(`generated generated/schemas/${name}`);
+  }
+}
 
 /** A hash of everything generation reads: the specs and the generator sources. */
 function inputsHash(): string {
@@ -49,6 +66,7 @@ function upToDate(hash: string): boolean {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)) {
   try {
+    writeSchemas();
     const hash = inputsHash();
     if (upToDate(hash) && !process.argv.includes('--force')) {
       console.log('generated/ is up to date');

@@ -1,0 +1,91 @@
+/**
+ * Everything one run owns while it runs, in one object passed explicitly: its guard (budget, late
+ * answers, interrupts), the redactor for its secrets, the transports its families share (a stdio server
+ * lives as long as the run), what its checks compute once and share (prerequisites, a large scope), and
+ * the tally of the check running now. Two runs in one process share nothing through it; what lives at
+ * module level elsewhere is caches of immutable data (parsed specs, compiled validators).
+ */
+import type { RunConfig } from './config.js';
+import { secretsOf } from './config.js';
+import { DEFAULT_GUARD, RunGuard } from './guard.js';
+import { Redactor } from './redact.js';
+import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from './transport.js';
+import type { ReproductionStep, WireRequest } from './exchange.js';
+import { Tally } from './verdicts.js';
+import type { BasisBook } from './basis.js';
+
+export class RunContext {
+  readonly guard: RunGuard;
+  readonly redactor: Redactor;
+  private readonly transports = new Map<string, Transport>();
+  private readonly computed = new Map<string, Promise<unknown>>();
+  private running?: Tally;
+  private numbered = 0;
+
+  /** `guard`: bounds other than a run's (a replay, which has no budget, shares one guard over its checks). */
+  constructor(
+    readonly config: Pick<RunConfig, 'runTag' | 'deadline' | 'timeoutMs' | 'credentials'>,
+    guard?: RunGuard,
+  ) {
+    this.guard = guard ?? new RunGuard({ ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
+    this.redactor = new Redactor(secretsOf(config));
+  }
+
+  /** What `make` computes, once per run: the first caller starts it, every later one waits for the same promise. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let made = this.computed.get(key) as Promise<T> | undefined;
+    if (!made) {
+      made = make();
+      this.computed.set(key, made);
+    }
+    return made;
+  }
+
+  /**
+   * A handle on the transport the run shares under `key` (made by `make` for its first user): a session
+   * lets go of its handle, the run's end closes the transport (`close`).
+   */
+  sharedTransport(key: string, make: () => Transport): Transport {
+    let shared = this.transports.get(key);
+    if (!shared) {
+      shared = make();
+      this.transports.set(key, shared);
+    }
+    const held = shared;
+    return {
+      send: (request: WireRequest, credentials: CredentialResolver, options?: SendOptions): Promise<TransportOutcome> =>
+        held.send(request, credentials, options),
+      reproduce: (request: WireRequest, credentials: CredentialResolver): ReproductionStep => held.reproduce(request, credentials),
+      serverLog: () => held.serverLog?.() ?? '',
+      close: async () => undefined,
+    };
+  }
+
+  /** 1, 2, 3, ...: numbers no other part of this run has drawn (scope names). */
+  nextNumber(): number {
+    this.numbered += 1;
+    return this.numbered;
+  }
+
+  /** Starts the tally of a check: one check runs at a time in a run. */
+  openTally(basis: BasisBook): Tally {
+    this.running = new Tally(basis);
+    return this.running;
+  }
+
+  closeTally(): void {
+    this.running = undefined;
+  }
+
+  /** The tally of the check running now, if any (a session used outside a check has none). */
+  get tally(): Tally | undefined {
+    return this.running;
+  }
+
+  /** Closes what the run shares beyond one family (its stdio servers): its last family is done, or it stopped. */
+  async close(): Promise<void> {
+    const open = [...this.transports.values()];
+    this.transports.clear();
+    await Promise.all(open.map((transport) => transport.close().catch(() => undefined)));
+  }
+}

@@ -4,7 +4,7 @@
  * validation, `generate`, redaction, `npm start`'s list, the tests' per-API lists and the bench are all
  * derived from the registry. Heavy parts (adapter, spec, target) load lazily, when a run needs them.
  */
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import type { SpecView } from '../engine/checks/types.js';
 import type { Credential, RunConfig, TargetAddress } from '../engine/config.js';
 import type { Family } from '../engine/families.js';

@@ -1,5 +1,5 @@
 /** Puts one API together for a run: its spec view, a transport, the engine-owned session, and the adapter on it. */
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import type { RunConfig } from '../engine/config.js';
 import type { RunContext } from '../engine/run-context.js';
 import { Session } from '../engine/session.js';

@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 import { openClientApi } from '../apis/open.js';
 import { APIS } from '../apis/registry.js';
 import { parseCli } from '../cli/args.js';
-import { embeddedRun } from '../cli/targets.js';
+import { embeddedRun } from '../cli/run-config.js';
 import type { Exchange } from '../engine/exchange.js';
 import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startTarget } from '../apis/freshbooks-mcp/target/index.js';
+import { startTarget } from '../apis/freshbooks-mcp/reference/index.js';
 import type { Credential, TargetAddress } from '../engine/config.js';
 import type { CredentialRef, WireRequest } from '../engine/exchange.js';
 import type { CredentialResolver } from '../engine/transport.js';
@@ -32,7 +32,7 @@ const ROW_BUDGET_MS = 120_000;
 const ACCOUNT_ID = 'bench-mcp';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const STDIO_SERVER = fileURLToPath(new URL('../apis/freshbooks-mcp/target/stdio.ts', import.meta.url));
+const STDIO_SERVER = fileURLToPath(new URL('../apis/freshbooks-mcp/reference/stdio.ts', import.meta.url));
 
 type Json = Record<string, unknown>;
 

@@ -14,7 +14,7 @@ process.on('SIGINT', hold);
 process.on('SIGTERM', hold);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['adapters', 'apis', 'cli', 'engine', 'generators', 'model', 'protocols', 'reports', 'runner', 'suites', 'targets'];
+const SOURCES = ['apis', 'cli', 'engine', 'generators', 'model', 'port', 'protocols', 'reference-kit', 'reports', 'runner', 'suites'];
 
 /** The newest modification time of the TypeScript sources (0 where there are none: an installed package). */
 function newestSource(dir) {

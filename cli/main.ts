@@ -6,8 +6,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ClientApi } from '../adapters/port.js';
-import { secretsOf, targetFromLabel, targetLabel, type RunConfig, type TargetAddress } from '../engine/config.js';
+import type { ClientApi } from '../port/port.js';
+import { secretsOf, targetLabel, type RunConfig, type RunTarget, type TargetAddress } from '../engine/config.js';
 import { oneOrMany, plural } from '../engine/words.js';
 import { EVERY_SCOPE } from '../model/client.js';
 import { readJournal, settleJournal, startJournal, type JournalHeader } from '../engine/journal.js';
@@ -32,7 +32,7 @@ import { consoleIo, type Io } from './io.js';
 import { checkReachable } from './reachable.js';
 import { Interrupts, SIGNAL_EXIT, type StopSignal } from './interrupts.js';
 import { preflight } from './preflight.js';
-import { embeddedRun, externalConfig } from './targets.js';
+import { embeddedRun, externalConfig } from './run-config.js';
 
 /** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
 const INTERRUPT_CLEANUP_MS = 30_000;
@@ -74,7 +74,8 @@ async function runOne(
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
     if (external?.kind === 'url' && options.preflight && !interrupts.signal)
       await preflight(config, api, () => interrupts.signal !== undefined);
-    const meta = { targetLabel: label, promises: spec.basis.promises() };
+    const where: RunTarget = external ?? { kind: 'embedded', ...(options.mutant ? { mutant: options.mutant } : {}), ...(options.stdio ? { stdio: true } : {}) };
+    const meta = { targetLabel: label, where, promises: spec.basis.promises() };
     const shard = options.shard && (await shardOf(await runner(), config, options));
     if (shard) config = shard.config;
     // A signal before the suites start (opening them takes a second) leaves nothing to run: no request goes.
@@ -134,7 +135,15 @@ function externalAddress(options: CliOptions): TargetAddress | undefined {
 
 function journalHeader(config: RunConfig, target: string): JournalHeader {
   const settings = Object.fromEntries(config.credentials.filter((c) => !c.secret).map((c) => [c.key, c.value]));
-  return { journal: 1, api: config.api, target, runTag: config.runTag, settings, startedAt: new Date().toISOString() };
+  const address = config.target;
+  return { journal: 1, api: config.api, target, address, runTag: config.runTag, settings, startedAt: new Date().toISOString() };
+}
+
+/** A journal's server: the address it keeps, or, in one written before it kept one, its label read back. */
+function journalAddress(header: JournalHeader): TargetAddress {
+  if (header.address) return header.address;
+  const command = 'command: ';
+  return header.target.startsWith(command) ? { kind: 'command', command: header.target.slice(command.length) } : { kind: 'url', url: header.target };
 }
 
 /**
@@ -200,7 +209,7 @@ async function cleanupCommand(options: CliOptions, io: Io): Promise<number> {
   }
   const api = findApi(header.api);
   const values = { ...header.settings, ...Object.fromEntries(Object.entries(options.credentials).filter(([, v]) => v)) };
-  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, targetFromLabel(header.target));
+  const config = externalConfig({ ...options, credentials: values, allowWrites: true }, api, journalAddress(header));
   const left = await cleanupJournal({ ...config, runTag: header.runTag }, path, options.maxDurationMs);
   if (left.length) {
     io.err(

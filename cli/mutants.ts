@@ -20,7 +20,7 @@ import { SuiteRunner } from '../runner/run.js';
 import { htmlFormat } from '../reports/formats/html.js';
 import type { CliOptions } from './args.js';
 import type { Io } from './io.js';
-import { embeddedRun } from './targets.js';
+import { embeddedRun } from './run-config.js';
 
 /** The reference (no id) and each mutant, each on a target of its own, in one batch of runs. */
 async function runAgainst(
@@ -35,7 +35,8 @@ async function runAgainst(
     for (const mutantId of mutantIds) {
       const { target, config } = await embeddedRun(options, findApi(api), mutantId);
       started.push(target);
-      runs.push({ config, meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference' } });
+      const where = { kind: 'embedded' as const, ...(mutantId ? { mutant: mutantId } : {}) };
+      runs.push({ config, meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference', where } });
     }
     return await runner.runBatch(runs);
   } finally {

@@ -3,11 +3,11 @@
  * names (a URL, a command over stdio, or an embedded reference or mutant, started again here).
  */
 import { credentialsFrom, type ApiDescriptor } from '../apis/descriptor.js';
-import type { Credential, TargetAddress } from '../engine/config.js';
+import type { Credential, RunTarget, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import type { RecordedStep } from '../engine/records.js';
 import { oneLine, visible } from '../reports/render.js';
-import { isLoopback } from './targets.js';
+import { isLoopback } from './run-config.js';
 
 /** One server to replay one failure against; `close` stops what was started for it. */
 export interface OpenedTarget {
@@ -27,6 +27,8 @@ export interface Destination {
 /** What the report says of where it ran, and what the replay was asked. */
 export interface DestinationInput {
   readonly reportTarget: string;
+  /** Where the report's run ran, as data; reports written before it was kept have only the label. */
+  readonly where?: RunTarget;
   /** The report's replay line (`npx clientele run ... --stdio ...`): it tells an embedded run over stdio. */
   readonly replayLine: string;
   readonly target?: string;
@@ -44,6 +46,15 @@ const COMMAND_LABEL = 'command: ';
 
 export function destination(api: ApiDescriptor, input: DestinationInput): Destination {
   if (input.target !== undefined) return external(api, input, { kind: 'url', url: checkedUrl(input.target) }, '--target');
+  const where = input.where;
+  if (where?.kind === 'embedded') return embeddedDestination(api, where.mutant, where.stdio === true);
+  if (where?.kind === 'url') return external(api, input, { kind: 'url', url: checkedUrl(where.url) }, where.url);
+  if (where?.kind === 'command') {
+    if (api.transport !== 'mcp')
+      throw new UsageError(`the report names a command, but --api ${api.id} is reached over HTTP; pass --target URL`);
+    return external(api, input, where, "the report's --command");
+  }
+  // A report from before `where` was kept: its label, read back.
   const label = input.reportTarget;
   if (label.startsWith(COMMAND_LABEL)) {
     if (api.transport !== 'mcp')

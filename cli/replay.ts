@@ -87,6 +87,7 @@ export async function replayCommand(options: ReplayOptions, io: Io): Promise<num
     const api = findApi(report.api);
     const where = destination(api, {
       reportTarget: report.target,
+      ...(report.where ? { where: report.where } : {}),
       replayLine: checks[0]!.failure.reproduction.replay ?? '',
       target: options.target,
       credentials: () => {

@@ -69,10 +69,12 @@ export function targetLabel(target: TargetAddress): string {
   return target.kind === 'url' ? target.url : `${COMMAND_LABEL}${target.command}`;
 }
 
-/** The address a label names again (a journal keeps the label): `targetLabel`'s inverse. */
-export function targetFromLabel(label: string): TargetAddress {
-  return label.startsWith(COMMAND_LABEL) ? { kind: 'command', command: label.slice(COMMAND_LABEL.length) } : { kind: 'url', url: label };
-}
+/**
+ * Where a run ran, as data: a server someone else runs (its address), or an embedded reference or
+ * mutant clientele started (over stdio or not). Reports and journals keep it, so replay and cleanup
+ * read it back instead of parsing the label.
+ */
+export type RunTarget = TargetAddress | { readonly kind: 'embedded'; readonly mutant?: string; readonly stdio?: boolean };
 
 declare module 'vitest' {
   export interface ProvidedContext {

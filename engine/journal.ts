@@ -4,11 +4,14 @@
  * can finish the job after a crash, a kill -9 or a target that stopped answering.
  */
 import { appendFileSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
+import type { TargetAddress } from './config.js';
 
 export interface JournalHeader {
   readonly journal: 1;
   readonly api: string;
   readonly target: string;
+  /** The server as data, for `clientele cleanup` (journals written before it was kept have only the label). */
+  readonly address?: TargetAddress;
   readonly runTag: string;
   /** The run's options that are no secret (an account id); secrets come from the environment again. */
   readonly settings: Readonly<Record<string, string>>;

@@ -4,12 +4,15 @@ import type { RunConfig } from '../engine/config.js';
 import { EXIT, type ClienteleError } from '../engine/failures.js';
 import { FAMILIES, type Family } from '../engine/families.js';
 import type { CheckResult, FamilySummary, Outcome, PromiseRow, RunReport } from './model.js';
+import type { RunTarget } from '../engine/config.js';
 
 export const VERSION = '0.1.0';
 
 export interface RunMeta {
   /** How the report names the target (never with credentials). */
   readonly targetLabel: string;
+  /** Where the run ran, as data (`RunReport.where`). */
+  readonly where?: RunTarget;
   /** The API's documented promises, for the traceability matrix. */
   readonly promises?: readonly BindingEntry[];
 }
@@ -96,6 +99,7 @@ export function buildReport(
     tool: { name: 'clientele', version: VERSION },
     api: config.api,
     target: meta.targetLabel,
+    ...(meta.where ? { where: meta.where } : {}),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),

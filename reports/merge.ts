@@ -59,6 +59,7 @@ export function mergeShards(reports: readonly RunReport[]): RunReport {
     { api: first.api, seed: first.seed, runs: first.runs, readOnly: reports.some((r) => r.readOnly), strict: first.strict, families },
     {
       targetLabel: first.target,
+      ...(first.where ? { where: first.where } : {}),
       promises: first.promises.map(({ grade, says, convention, source, operation, rules }) => ({
         grade,
         says,

@@ -5,6 +5,7 @@
 import type { BindingGrade, Severity } from '../engine/basis.js';
 import type { Family } from '../engine/families.js';
 import type { FailureRecord } from '../engine/records.js';
+import type { RunTarget } from '../engine/config.js';
 
 export { FAMILIES, type Family } from '../engine/families.js';
 export type { FailureRecord } from '../engine/records.js';
@@ -71,8 +72,10 @@ export interface PromiseRow {
 export interface RunReport {
   readonly tool: { readonly name: 'clientele'; readonly version: string };
   readonly api: string;
-  /** Target URL without credentials, or `embedded reference` / `mutant <id>`. */
+  /** Target URL without credentials, or `embedded reference` / `mutant <id>`: how the report names it. */
   readonly target: string;
+  /** Where the run ran, as data: `clientele replay` and `cleanup` read it, never the label. */
+  readonly where?: RunTarget;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;

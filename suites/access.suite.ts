@@ -5,7 +5,7 @@
  * list is part of the full user's. Runs only when the run was given the restricted credential.
  */
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import { check, family, prerequisiteCheck } from './harness.js';
 import { RESTRICTED_USER, SCOPE, restrictedUser } from './prerequisites.js';

@@ -7,7 +7,7 @@
  */
 import type { Tallied } from '../engine/verdicts.js';
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { ClientRecord } from '../model/client.js';
 import type { ClientFields } from '../model/fields.js';

@@ -5,7 +5,7 @@
  * operation and each documented error is exercised at least once.
  */
 import fc from 'fast-check';
-import type { AuthMode, ClientApi } from '../adapters/port.js';
+import type { AuthMode, ClientApi } from '../port/port.js';
 import { driftTable } from '../generators/schema-drift.js';
 import { openClientApi } from '../apis/open.js';
 import type { Expectation } from '../engine/checks/types.js';

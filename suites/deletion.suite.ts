@@ -5,7 +5,7 @@
  * not-found error, no list shows it, and no later create reuses its id.
  */
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { DeletionFacet } from '../model/capabilities.js';
 import { actionFields } from '../model/fields.js';

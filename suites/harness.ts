@@ -9,7 +9,7 @@
  */
 import { test as vitestTest, describe, inject } from 'vitest';
 import { openClientApi } from '../apis/open.js';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import type { RunConfig } from '../engine/config.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
 import { FAMILIES, familyBlockName, type Family } from '../engine/families.js';

@@ -7,7 +7,7 @@
  * the end, and one scope per run that holds more clients than the largest page.
  */
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { boundaryPhase, expectThat, forAll } from '../engine/property.js';
 import { expectedPageSize, pageCount } from '../model/semantics.js';
 import { check, family, type CheckRun } from './harness.js';

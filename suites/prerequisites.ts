@@ -2,7 +2,7 @@
  * What most checks rely on. When one of these fails, its dependants are reported blocked, naming it,
  * instead of as a cascade of unrelated failures.
  */
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { ConformanceFailure } from '../engine/failures.js';
 import { expectThat } from '../engine/property.js';
 import type { CheckRun, Prerequisite } from './harness.js';

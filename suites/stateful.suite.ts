@@ -5,7 +5,7 @@
  * the shortest one; the report prints its requests.
  */
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import type { Visibility } from '../model/client.js';
 import { actionFields, fieldsDiffer, type ClientFields, type FieldValue } from '../model/fields.js';

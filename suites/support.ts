@@ -1,6 +1,6 @@
 /** Arbitraries and steps the property suites share; all in terms of the port and the model. */
 import fc from 'fast-check';
-import type { ClientApi } from '../adapters/port.js';
+import type { ClientApi } from '../port/port.js';
 import { expectThat } from '../engine/property.js';
 import type { Expectation } from '../engine/exchange.js';
 import type { Answer } from '../engine/session.js';

@@ -6,8 +6,8 @@
  * (records, redacts, verifies and reproduces every exchange) on a fake transport.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openApiSpecView } from '../adapters/openapi-spec-view.js';
-import { xmlSpecView } from '../adapters/xml-spec-view.js';
+import { openApiSpecView } from '../port/openapi-spec-view.js';
+import { xmlSpecView } from '../port/xml-spec-view.js';
 import { EXCHANGE_CHECKS, pickChecks } from '../engine/checks/index.js';
 import { statusMatches, type CheckContext, type ExchangeCase, type ExchangeCheck, type SpecView } from '../engine/checks/types.js';
 import type { Credential } from '../engine/config.js';

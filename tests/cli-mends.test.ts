@@ -12,6 +12,9 @@ import { IdMap, sameAnswer } from '../cli/replay-answers.js';
 import type { Exchange } from '../engine/exchange.js';
 import type { RecordedStep } from '../engine/records.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
+import { findApi } from '../apis/registry.js';
+import type { RunTarget } from '../engine/config.js';
+import { destination, type DestinationInput } from '../cli/replay-target.js';
 
 /** A usage error as the user meets it: exit 2, exactly one line, no stack trace, a report saying why. */
 async function refused(args: readonly string[]): Promise<string> {
@@ -133,5 +136,34 @@ describe("replay's ids stay out of timestamps", () => {
     expect(ids.inAnswer('{"id":30,"updated":"2026-12-07T05:30:30Z","note":"30"}')).toBe(
       '{"id":4,"updated":"2026-12-07T05:30:30Z","note":"4"}',
     );
+  });
+});
+
+describe('where replay sends a report’s requests', () => {
+  const input = (reportTarget: string, where?: RunTarget): DestinationInput => ({
+    reportTarget,
+    ...(where ? { where } : {}),
+    replayLine: 'npx clientele run --api growcrm --seed 1',
+    credentials: () => ({ token: 't' }),
+    steps: [],
+    allowWrites: false,
+  });
+
+  it('reads the report’s typed target, whatever its label says', () => {
+    const api = findApi('growcrm');
+    expect(destination(api, input('a label no parser knows', { kind: 'embedded', mutant: 'tags-appended' })).label).toBe(
+      'embedded growcrm mutant tags-appended, started again',
+    );
+    expect(destination(api, input('a label no parser knows', { kind: 'url', url: 'http://127.0.0.1:9/api' })).label).toBe(
+      'http://127.0.0.1:9/api',
+    );
+  });
+
+  it('reads the label back only for a report written before the typed target was kept', () => {
+    const api = findApi('growcrm');
+    expect(destination(api, input('embedded growcrm mutant tags-appended')).label).toBe(
+      'embedded growcrm mutant tags-appended, started again',
+    );
+    expect(() => destination(api, input('a label no parser knows'))).toThrow(/no server to replay against/);
   });
 });

@@ -8,12 +8,12 @@ import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTarget as startClassic } from '../apis/freshbooks-classic/target/index.js';
-import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.js';
+import { startTarget as startClassic } from '../apis/freshbooks-classic/reference/index.js';
+import { startTarget as startRest } from '../apis/freshbooks-rest/reference/index.js';
 import { APIS, findApi } from '../apis/registry.js';
 import { FAMILIES } from '../engine/families.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
-import type { RunningTarget } from '../targets/types.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 import { lingering, readReport, runCli, runMain, tempDir } from './support/cli.js';
 
 const TOKEN = 'tok-9f8e7d6c5b4a-secret';

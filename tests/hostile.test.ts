@@ -6,7 +6,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTarget } from '../apis/freshbooks-rest/target/index.js';
+import { startTarget } from '../apis/freshbooks-rest/reference/index.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { lingering, readReport, runMain, tempDir } from './support/cli.js';
 import { GROWCRM, MCP, PROFILES, front, send } from './support/hostile.js';

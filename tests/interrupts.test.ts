@@ -11,9 +11,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTarget } from '../apis/freshbooks-rest/target/index.js';
+import { startTarget } from '../apis/freshbooks-rest/reference/index.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
-import type { RunningTarget } from '../targets/types.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
 
 // Random-looking, as real tokens are: every 6-character fragment of a secret is redacted wherever it appears.

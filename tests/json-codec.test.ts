@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeJson as viewDecodeJson } from '../adapters/openapi-spec-view.js';
+import { decodeJson as viewDecodeJson } from '../port/openapi-spec-view.js';
 import { DEFAULT_JSON_LIMITS, MAX_REPORTED_DUPLICATES, decodeJson, scanJson } from '../protocols/json/codec.js';
 
 const DEPTH_BOUND = `nesting deeper than ${DEFAULT_JSON_LIMITS.maxDepth} levels`;

@@ -6,9 +6,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTarget as startGrowCrm } from '../apis/growcrm/target/index.js';
-import { startTarget as startRest } from '../apis/freshbooks-rest/target/index.js';
-import type { RunningTarget } from '../targets/types.js';
+import { startTarget as startGrowCrm } from '../apis/growcrm/reference/index.js';
+import { startTarget as startRest } from '../apis/freshbooks-rest/reference/index.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
 
 const TOKEN = 'a41c9e07d25b8f63';

@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTarget } from '../apis/freshbooks-rest/target/index.js';
-import type { RunningTarget } from '../targets/types.js';
+import { startTarget } from '../apis/freshbooks-rest/reference/index.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
 
 // Random-looking, as real tokens are: every 6-character fragment of a secret is redacted wherever it appears.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findApi } from '../apis/registry.js';
 import { parseCli } from '../cli/args.js';
-import { embeddedRun } from '../cli/targets.js';
+import { embeddedRun } from '../cli/run-config.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { runSuites } from '../runner/run.js';
 

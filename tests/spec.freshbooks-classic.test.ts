@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { xmlSpecView } from '../adapters/xml-spec-view.js';
+import { xmlSpecView } from '../port/xml-spec-view.js';
 import { ConfigError } from '../engine/failures.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import type { WireResponse } from '../engine/exchange.js';

@@ -9,7 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiMetaSchema } from './support/openapi-meta.js';
 import { parse } from 'yaml';
-import { openApiSpecView } from '../adapters/openapi-spec-view.js';
+import { openApiSpecView } from '../port/openapi-spec-view.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { PROJECT_ROOT, specPath, type SpecSource } from '../generators/spec.js';
 import { requestKey, responseKey, runtimeValidators, standaloneValidators, type ValidatorSet } from '../generators/validators.js';

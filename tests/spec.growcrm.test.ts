@@ -11,7 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiMetaSchema } from './support/openapi-meta.js';
 import { parse } from 'yaml';
-import { openApiSpecView } from '../adapters/openapi-spec-view.js';
+import { openApiSpecView } from '../port/openapi-spec-view.js';
 import { BasisBook, type BasisEntry, type Grade } from '../engine/basis.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { PROJECT_ROOT, basisEntries, bundleId, indexOperations, oneLineText, specPath, type SpecSource } from '../generators/spec.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MUTANTS, startTarget } from '../apis/freshbooks-classic/target/index.js';
-import type { RunningTarget } from '../targets/types.js';
+import { MUTANTS, startTarget } from '../apis/freshbooks-classic/reference/index.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 
 const TOKEN = 'classic-admin-token-8d1e';
 const STAFF_TOKEN = 'classic-staff-token-51aa';

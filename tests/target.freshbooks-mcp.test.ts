@@ -10,7 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUTANTS, startTarget, type McpTargetOptions } from '../apis/freshbooks-mcp/target/index.js';
+import { MUTANTS, startTarget, type McpTargetOptions } from '../apis/freshbooks-mcp/reference/index.js';
 
 type Json = any;
 
@@ -20,7 +20,7 @@ const CREDENTIALS = { token: TOKEN, accountId: ACCOUNT };
 /** Every request is bounded: no single call may take longer than this. */
 const CALL_TIMEOUT_MS = 10_000;
 const TOOLS = JSON.parse(readFileSync(new URL('../specs/freshbooks-mcp/tools.json', import.meta.url), 'utf8')).tools as Json[];
-const STDIO_ENTRY = fileURLToPath(new URL('../apis/freshbooks-mcp/target/stdio.ts', import.meta.url));
+const STDIO_ENTRY = fileURLToPath(new URL('../apis/freshbooks-mcp/reference/stdio.ts', import.meta.url));
 
 type Running = Awaited<ReturnType<typeof startTarget>>;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { MUTANTS, startTarget } from '../apis/freshbooks-rest/target/index.js';
-import type { RunningTarget } from '../targets/types.js';
+import { MUTANTS, startTarget } from '../apis/freshbooks-rest/reference/index.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 
 const TOKEN = 'reference-token-3f9c';
 const ACCOUNT = 'LJArJ4';

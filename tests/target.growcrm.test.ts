@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { GROWCRM_CUSTOM_FIELD as CF, MUTANTS, startTarget } from '../apis/growcrm/target/index.js';
-import type { RunningTarget } from '../targets/types.js';
+import { GROWCRM_CUSTOM_FIELD as CF, MUTANTS, startTarget } from '../apis/growcrm/reference/index.js';
+import type { RunningTarget } from '../reference-kit/types.js';
 
 const TOKEN = 'growcrm-reference-key-7a1e';
 const UNAUTHORIZED = { message: 'Unauthorized. A valid API key is required.' };

@@ -7,9 +7,9 @@
  * of a fail envelope open, the expectations below are lenient (any 4xx breaks only the `-status` rule).
  */
 import fc from 'fast-check';
-import { isXmlBody } from '../../adapters/xml-spec-view.js';
-import { ClientApiBase, CreatedClients, checkedId, scopeTag } from '../../adapters/kit.js';
-import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
+import { isXmlBody } from '../../port/xml-spec-view.js';
+import { ClientApiBase, CreatedClients, checkedId, scopeTag } from '../../port/kit.js';
+import type { AuthMode, ClientApi, Expectations, Probe } from '../../port/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, CredentialRef, WireRequest } from '../../engine/exchange.js';

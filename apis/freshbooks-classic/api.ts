@@ -32,7 +32,7 @@ export const freshbooksClassic: ApiDescriptor = {
   credentials: CREDENTIALS,
   families: ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful', 'access'],
   async specView() {
-    const { xmlSpecView } = await import('../../adapters/xml-spec-view.js');
+    const { xmlSpecView } = await import('../../port/xml-spec-view.js');
     return xmlSpecView(SPEC.path);
   },
   async adapter(session, config) {
@@ -40,7 +40,7 @@ export const freshbooksClassic: ApiDescriptor = {
     return FreshbooksClassicApi.open(session, config);
   },
   async embedded() {
-    const target = await import('./target/index.js');
+    const target = await import('./reference/index.js');
     return {
       mutants: target.MUTANTS,
       async start(mutantId, port) {

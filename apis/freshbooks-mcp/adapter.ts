@@ -17,10 +17,10 @@
  * (`self-description/schema-limits`).
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, checkedId, snapshotAndTimes, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../adapters/kit.js';
-import { resultOf } from '../../adapters/mcp-spec-view.js';
+import { ClientApiBase, CreatedClients, checkedId, snapshotAndTimes, FieldSchemas, SCOPE_SUFFIX, scopeSuffix } from '../../port/kit.js';
+import { resultOf } from '../../port/mcp-spec-view.js';
 import { AdvertisedTools } from './advertised.js';
-import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../adapters/port.js';
+import type { AuthMode, ClientApi, DocumentedErrorCase, DriftRow, Expectations, Probe, SelfDescription } from '../../port/port.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { expectThat } from '../../engine/property.js';
 import { ConformanceFailure } from '../../engine/failures.js';

@@ -31,7 +31,7 @@ export const freshbooksMcp: ApiDescriptor = {
   // No restricted user is documented for the client tools.
   families: ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful'],
   async specView() {
-    const { mcpSpecView } = await import('../../adapters/mcp-spec-view.js');
+    const { mcpSpecView } = await import('../../port/mcp-spec-view.js');
     return mcpSpecView(SPEC);
   },
   async adapter(session, config) {
@@ -39,7 +39,7 @@ export const freshbooksMcp: ApiDescriptor = {
     return new FreshbooksMcpApi(session, config);
   },
   async embedded() {
-    const target = await import('./target/index.js');
+    const target = await import('./reference/index.js');
     return {
       mutants: target.MUTANTS,
       async start(mutantId, port) {
@@ -59,8 +59,8 @@ export const freshbooksMcp: ApiDescriptor = {
         [
           // Compiled (or from the sources with a fresh build beside them), plain node; else through tsx.
           compiledIsFresh()
-            ? `node ${JSON.stringify(join(PROJECT_ROOT, 'dist', 'apis', 'freshbooks-mcp', 'target', 'stdio.js'))}`
-            : `node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./target/stdio.ts', import.meta.url)))}`,
+            ? `node ${JSON.stringify(join(PROJECT_ROOT, 'dist', 'apis', 'freshbooks-mcp', 'reference', 'stdio.js'))}`
+            : `node --import ${JSON.stringify(import.meta.resolve('tsx'))} ${JSON.stringify(fileURLToPath(new URL('./reference/stdio.ts', import.meta.url)))}`,
           mutantId ? `--mutant ${mutantId}` : '',
           unauthenticated ? '--unauthenticated' : '',
         ]

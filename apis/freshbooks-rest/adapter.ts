@@ -4,8 +4,8 @@
  * `{response: {result: ...}}` envelopes, soft delete as `PUT vis_state: 1`, `search[...]` filters.
  */
 import type fc from 'fast-check';
-import { ClientApiBase, CreatedClients, checkedId, snapshotAndTimes, FieldSchemas, dig, scopeTag } from '../../adapters/kit.js';
-import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
+import { ClientApiBase, CreatedClients, checkedId, snapshotAndTimes, FieldSchemas, dig, scopeTag } from '../../port/kit.js';
+import type { AuthMode, ClientApi, Expectations, Probe } from '../../port/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import { credentialOf, type RunConfig } from '../../engine/config.js';
 import type { Auth, WireRequest } from '../../engine/exchange.js';

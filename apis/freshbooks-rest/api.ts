@@ -19,7 +19,7 @@ export const freshbooksRest: ApiDescriptor = {
   // The REST docs describe no restricted user for the clients endpoints.
   families: ['contract', 'pagination', 'filtering', 'partial-update', 'deletion', 'stateful'],
   async specView() {
-    const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
+    const { openApiSpecView } = await import('../../port/openapi-spec-view.js');
     return openApiSpecView(SPEC);
   },
   async adapter(session, config) {
@@ -27,7 +27,7 @@ export const freshbooksRest: ApiDescriptor = {
     return new FreshbooksRestApi(session, config);
   },
   async embedded() {
-    const target = await import('./target/index.js');
+    const target = await import('./reference/index.js');
     return {
       mutants: target.MUTANTS,
       async start(mutantId, port) {

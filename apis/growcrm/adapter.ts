@@ -5,7 +5,7 @@
  * delete, and the tags/status/owner actions under `/clients/{id}/`.
  *
  * Scoping: the only free-text filter is `search`, on the company name, so a client's scope rides at the
- * end of its company name, after a space: `Ψ` and the run tag and scope in Greek letters (adapters/kit).
+ * end of its company name, after a space: `Ψ` and the run tag and scope in Greek letters (port/kit).
  * A scoped list searches for the suffix; a scoped search for a needle searches for the needle followed
  * by the suffix, which reaches only values that end with the needle (FilterFacts.scopedAtEnd).
  * The primary user's email must be unique and is never answered back, so every create but the
@@ -21,8 +21,8 @@ import {
   SCOPE_SUFFIX,
   dig,
   scopeSuffix,
-} from '../../adapters/kit.js';
-import type { AuthMode, ClientApi, Expectations, Probe } from '../../adapters/port.js';
+} from '../../port/kit.js';
+import type { AuthMode, ClientApi, Expectations, Probe } from '../../port/port.js';
 import type { Expectation } from '../../engine/checks/types.js';
 import type { RunConfig } from '../../engine/config.js';
 import type { Auth, WireRequest } from '../../engine/exchange.js';

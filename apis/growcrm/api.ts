@@ -20,7 +20,7 @@ export const growcrm: ApiDescriptor = {
   customFieldsExample: { client_custom_field_1: 'Retail' },
   families: ['contract', 'pagination', 'ordering', 'filtering', 'partial-update', 'actions', 'deletion', 'stateful'],
   async specView() {
-    const { openApiSpecView } = await import('../../adapters/openapi-spec-view.js');
+    const { openApiSpecView } = await import('../../port/openapi-spec-view.js');
     return openApiSpecView(SPEC);
   },
   async adapter(session, config) {
@@ -28,7 +28,7 @@ export const growcrm: ApiDescriptor = {
     return new GrowcrmApi(session, config);
   },
   async embedded() {
-    const target = await import('./target/index.js');
+    const target = await import('./reference/index.js');
     return {
       mutants: target.MUTANTS,
       async start(mutantId, port) {

@@ -20,12 +20,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { request as undiciRequest } from 'undici';
-import { startTarget as startRest } from '../../apis/freshbooks-rest/target/index.js';
-import { startTarget as startClassic } from '../../apis/freshbooks-classic/target/index.js';
-import { GROWCRM_CUSTOM_FIELD, startTarget as startGrowcrm } from '../../apis/growcrm/target/index.js';
-import { startTarget as startMcp } from '../../apis/freshbooks-mcp/target/index.js';
+import { startTarget as startRest } from '../../apis/freshbooks-rest/reference/index.js';
+import { startTarget as startClassic } from '../../apis/freshbooks-classic/reference/index.js';
+import { GROWCRM_CUSTOM_FIELD, startTarget as startGrowcrm } from '../../apis/growcrm/reference/index.js';
+import { startTarget as startMcp } from '../../apis/freshbooks-mcp/reference/index.js';
 import { PROJECT_ROOT } from '../../generators/spec.js';
-import type { RunningTarget } from '../../targets/types.js';
+import type { RunningTarget } from '../../reference-kit/types.js';
 
 // ---------------------------------------------------------------------------------------------------
 // What an honest answer of each API looks like

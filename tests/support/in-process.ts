@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { findApi } from '../../apis/registry.js';
 import { parseCli } from '../../cli/args.js';
-import { embeddedRun } from '../../cli/targets.js';
+import { embeddedRun } from '../../cli/run-config.js';
 import type { RunReport } from '../../reports/model.js';
 import { SuiteRunner } from '../../runner/run.js';
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { findApi } from '../../apis/registry.js';
 import { parseCli } from '../../cli/args.js';
-import { externalConfig } from '../../cli/targets.js';
+import { externalConfig } from '../../cli/run-config.js';
 import type { RunReport } from '../../reports/model.js';
 import type { SuiteRunner } from '../../runner/run.js';
 

@@ -3,10 +3,10 @@
  * mutation testing. It follows growcrm-contract.md, including its "Embedded reference specifics".
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_BODY_LIMIT_BYTES, readBody, sendText } from '../../../targets/http.js';
-import { serveOnLoopback } from '../../../targets/loopback.js';
-import { paginate } from '../../../targets/paging.js';
-import type { RunningTarget } from '../../../targets/types.js';
+import { DEFAULT_BODY_LIMIT_BYTES, readBody, sendText } from '../../../reference-kit/http.js';
+import { serveOnLoopback } from '../../../reference-kit/loopback.js';
+import { paginate } from '../../../reference-kit/paging.js';
+import type { RunningTarget } from '../../../reference-kit/types.js';
 import {
   CLIENT_NOT_FOUND,
   MESSAGES,

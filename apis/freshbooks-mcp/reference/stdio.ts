@@ -1,6 +1,6 @@
 /**
  * The FreshBooks MCP reference over stdio:
- *   node --import tsx apis/freshbooks-mcp/target/stdio.ts [--mutant ID] [--unauthenticated]
+ *   node --import tsx apis/freshbooks-mcp/reference/stdio.ts [--mutant ID] [--unauthenticated]
  * stdout carries nothing but protocol messages; every log line goes to stderr.
  */
 import { createMcpServer, serveOverStdio } from './index.js';

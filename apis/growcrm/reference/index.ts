@@ -1,5 +1,5 @@
 /** The Grow CRM reference target and its mutants: what the CLI and the tests start. */
-import { faultsOf, type RunningTarget } from '../../../targets/types.js';
+import { faultsOf, type RunningTarget } from '../../../reference-kit/types.js';
 import { GROWCRM_MUTANTS } from './mutants.js';
 import { startGrowcrmTarget } from './server.js';
 

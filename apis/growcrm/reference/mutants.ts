@@ -1,4 +1,4 @@
-import type { Mutant } from '../../../targets/types.js';
+import type { Mutant } from '../../../reference-kit/types.js';
 import type { GrowcrmFaults } from './faults.js';
 
 /** Faulty variants of the Grow CRM reference; each enables exactly one fault. */

@@ -3,9 +3,9 @@
  * methods), with switchable faults for mutation testing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendText } from '../../../targets/http.js';
-import { serveOnLoopback } from '../../../targets/loopback.js';
-import type { RunningTarget } from '../../../targets/types.js';
+import { readBody, sendText } from '../../../reference-kit/http.js';
+import { serveOnLoopback } from '../../../reference-kit/loopback.js';
+import type { RunningTarget } from '../../../reference-kit/types.js';
 import { render, type Outcome } from './envelopes.js';
 import type { ClassicFaults } from './faults.js';
 import { classicDispatcher } from './methods.js';

@@ -1,6 +1,6 @@
 /** The client record of the FreshBooks Classic reference and the in-memory store of the account's clients. */
 import { randomBytes } from 'node:crypto';
-import { timestampNow } from '../../../targets/time.js';
+import { timestampNow } from '../../../reference-kit/time.js';
 
 /** Writable client fields, in the order client.get returns them. */
 export const CLIENT_FIELDS = [

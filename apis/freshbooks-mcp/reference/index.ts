@@ -7,10 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { readBody, sendText } from '../../../targets/http.js';
+import { readBody, sendText } from '../../../reference-kit/http.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { listenOnLoopback } from '../../../targets/loopback.js';
-import { faultsOf, type Mutant, type RunningTarget } from '../../../targets/types.js';
+import { listenOnLoopback } from '../../../reference-kit/loopback.js';
+import { faultsOf, type Mutant, type RunningTarget } from '../../../reference-kit/types.js';
 import type { McpFaults } from './faults.js';
 import { MCP_MUTANTS } from './mutants.js';
 import { buildServer } from './server.js';

@@ -1,9 +1,9 @@
 /** The FreshBooks REST reference target and its mutants: what the CLI and the tests start. */
-import { faultsOf, type RunningTarget, type TargetCredentials } from '../../../targets/types.js';
+import { faultsOf, type RunningTarget, type TargetCredentials } from '../../../reference-kit/types.js';
 import { FRESHBOOKS_MUTANTS } from './mutants.js';
 import { startFreshbooksTarget } from './server.js';
 
-export type { TargetCredentials } from '../../../targets/types.js';
+export type { TargetCredentials } from '../../../reference-kit/types.js';
 export { FRESHBOOKS_MUTANTS as MUTANTS } from './mutants.js';
 
 /** Starts the reference (no id) or the mutant with this id on 127.0.0.1 (ephemeral port unless given); the URL is the origin. */

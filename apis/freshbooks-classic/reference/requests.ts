@@ -7,7 +7,7 @@
  *   40404  client not found (also a client the staff user is not assigned to, so existence does not leak)
  */
 import { decodeXml, type XmlBody, type XmlElement } from '../../../protocols/xml/codec.js';
-import { TIMESTAMP_PATTERN } from '../../../targets/time.js';
+import { TIMESTAMP_PATTERN } from '../../../reference-kit/time.js';
 import { FOLDERS, type Folder } from './store.js';
 
 export const FailCode = {

@@ -1,9 +1,9 @@
 /** The FreshBooks Classic reference target and its mutants: what the CLI and the tests start. */
-import { faultsOf, type RunningTarget, type TargetCredentials } from '../../../targets/types.js';
+import { faultsOf, type RunningTarget, type TargetCredentials } from '../../../reference-kit/types.js';
 import { FRESHBOOKS_CLASSIC_MUTANTS } from './mutants.js';
 import { startFreshbooksClassicTarget } from './server.js';
 
-export type { TargetCredentials } from '../../../targets/types.js';
+export type { TargetCredentials } from '../../../reference-kit/types.js';
 export { FRESHBOOKS_CLASSIC_MUTANTS as MUTANTS } from './mutants.js';
 
 /**

@@ -1,7 +1,7 @@
 /** The `client.*` methods of the FreshBooks Classic reference, each scoped to the caller. */
 import type { XmlElement } from '../../../protocols/xml/codec.js';
-import { paginate } from '../../../targets/paging.js';
-import { timestampNow } from '../../../targets/time.js';
+import { paginate } from '../../../reference-kit/paging.js';
+import { timestampNow } from '../../../reference-kit/time.js';
 import { clientElement, element, ok, type Outcome, type Served } from './envelopes.js';
 import type { ClassicFaults } from './faults.js';
 import {

@@ -1,7 +1,7 @@
 /** The clients of the FreshBooks MCP reference: one in-memory store per accountId, with the list's filters and paging. */
-import { paginate } from '../../../targets/paging.js';
+import { paginate } from '../../../reference-kit/paging.js';
 import type { McpFaults } from './faults.js';
-import { WriteClock, isoSecondOf } from '../../../targets/time.js';
+import { WriteClock, isoSecondOf } from '../../../reference-kit/time.js';
 
 /** The writable text fields, in the seed's order; `null` only where the Client Object table says Nullable. */
 export const TEXT_FIELDS = [

@@ -1,6 +1,6 @@
 /** The client record of the FreshBooks REST reference and the in-memory store of one account's clients. */
 import { randomUUID } from 'node:crypto';
-import { WriteClock, timestampOf } from '../../../targets/time.js';
+import { WriteClock, timestampOf } from '../../../reference-kit/time.js';
 import type { FreshbooksFaults } from './faults.js';
 
 export const TEXT_FIELDS = [

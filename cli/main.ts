@@ -74,7 +74,11 @@ async function runOne(
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
     if (external?.kind === 'url' && options.preflight && !interrupts.signal)
       await preflight(config, api, () => interrupts.signal !== undefined);
-    const where: RunTarget = external ?? { kind: 'embedded', ...(options.mutant ? { mutant: options.mutant } : {}), ...(options.stdio ? { stdio: true } : {}) };
+    const where: RunTarget = external ?? {
+      kind: 'embedded',
+      ...(options.mutant ? { mutant: options.mutant } : {}),
+      ...(options.stdio ? { stdio: true } : {}),
+    };
     const meta = { targetLabel: label, where, promises: spec.basis.promises() };
     const shard = options.shard && (await shardOf(await runner(), config, options));
     if (shard) config = shard.config;
@@ -143,7 +147,9 @@ function journalHeader(config: RunConfig, target: string): JournalHeader {
 function journalAddress(header: JournalHeader): TargetAddress {
   if (header.address) return header.address;
   const command = 'command: ';
-  return header.target.startsWith(command) ? { kind: 'command', command: header.target.slice(command.length) } : { kind: 'url', url: header.target };
+  return header.target.startsWith(command)
+    ? { kind: 'command', command: header.target.slice(command.length) }
+    : { kind: 'url', url: header.target };
 }
 
 /**

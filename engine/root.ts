@@ -21,7 +21,19 @@ export const PROJECT_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
 export const MODULE_SUFFIX = fileURLToPath(import.meta.url).endsWith('.ts') ? '.ts' : '.js';
 
 /** The directories of TypeScript sources that `npm run build` compiles into `dist/` for the CLI. */
-const COMPILED_SOURCES = ['apis', 'cli', 'engine', 'generators', 'model', 'port', 'protocols', 'reference-kit', 'reports', 'runner', 'suites'];
+const COMPILED_SOURCES = [
+  'apis',
+  'cli',
+  'engine',
+  'generators',
+  'model',
+  'port',
+  'protocols',
+  'reference-kit',
+  'reports',
+  'runner',
+  'suites',
+];
 
 function newestSource(dir: string): number {
   if (!existsSync(dir)) return 0;

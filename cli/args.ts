@@ -379,7 +379,39 @@ function joinNegativeValues(argv: readonly string[], valued: ReadonlySet<string>
   return out;
 }
 
+/**
+ * What a command line or a config file says, option by option (by flag name), before defaults and
+ * checks. A config file's options become one of these directly, never a command line to parse again;
+ * layers merge with `mergeGiven`, and `resolveOptions` turns the result into `CliOptions`.
+ */
+export interface Given {
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** Later layers win option by option; `--custom-field` adds up, a later value for a field replacing an earlier one. */
+export function mergeGiven(...layers: readonly Given[]): Given {
+  const values: Record<string, string | boolean | readonly string[] | undefined> = {};
+  for (const layer of layers)
+    for (const [name, value] of Object.entries(layer.values)) {
+      if (value === undefined) continue;
+      if (name === 'custom-field' && Array.isArray(value)) {
+        const later = new Set(value.map((pair: string) => pair.slice(0, pair.indexOf('='))));
+        const earlier = ((values[name] as readonly string[] | undefined) ?? []).filter(
+          (pair) => !later.has(pair.slice(0, pair.indexOf('='))),
+        );
+        values[name] = [...earlier, ...value];
+      } else values[name] = value;
+    }
+  return { values, positionals: [...layers].reverse().find((layer) => layer.positionals.length > 0)?.positionals ?? [] };
+}
+
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+  return resolveOptions(readArgs(argv), env);
+}
+
+/** A command line as given values; an unknown option is one line with the nearest known one. */
+export function readArgs(argv: readonly string[]): Given {
   let parsed;
   const options = cliOptions();
   try {
@@ -405,9 +437,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     }
     throw new UsageError(message.replace(/\.$/, ''));
   }
-  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  return { values: parsed.values as Given['values'], positionals: parsed.positionals };
+}
+
+/** Given values as the options a command runs with: defaults filled in, every value checked. */
+export function resolveOptions(given: Given, env: NodeJS.ProcessEnv): CliOptions {
+  const values = given.values;
   const text = (name: string) => values[name] as string | undefined;
-  const [verb, ...extra] = parsed.positionals;
+  const [verb, ...extra] = given.positionals;
   const named = values.help ? 'help' : values.version ? 'version' : (verb ?? 'help');
   if (!(COMMANDS as readonly string[]).includes(named)) {
     const guess = closest(named, COMMANDS.slice(0, -2));

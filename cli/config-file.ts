@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { APIS, findApi } from '../apis/registry.js';
 import { ConfigError } from '../engine/failures.js';
 import { FAMILIES, FAMILY_ALIASES } from '../engine/families.js';
-import { closest, unitHint, type UnitOption } from './args.js';
+import { closest, mergeGiven, unitHint, type Given, type UnitOption } from './args.js';
 import template from './config.schema.json' with { type: 'json' };
 
 export const CONFIG_FILE = 'clientele.config.yaml';
@@ -188,67 +188,68 @@ export function targetName(targets: readonly ConfigTarget[], index: number): str
   return same.length > 1 ? `${api}-${same.indexOf(target) + 1}` : api;
 }
 
-/** Options as the command-line arguments that mean the same. */
-export function optionArgs(options: ConfigOptions | undefined): string[] {
-  if (!options) return [];
-  const args: string[] = [];
-  const value = (flag: string, v: string | number | undefined) => v !== undefined && args.push(`--${flag}`, String(v));
-  const flag = (name: string, on: boolean | undefined) => on && args.push(`--${name}`);
-  value('seed', options.seed);
-  value('runs', options.runs);
-  value('only', options.only?.join(','));
-  flag('read-only', options.readOnly);
-  flag('allow-writes', options.allowWrites);
-  flag('strict', options.strict);
-  flag('no-boundary', options.boundary === false);
-  flag('no-preflight', options.preflight === false);
-  value('timeout', options.timeout);
-  value('max-body', options.maxBody);
-  value('max-duration', options.maxDuration);
-  value('rate-limit', options.rateLimit);
-  return args;
+type Values = Record<string, string | boolean | readonly string[] | undefined>;
+
+/** A file's options as given values, by the flag that means the same (the command line's own names). */
+export function optionValues(options: ConfigOptions | undefined): Given {
+  if (!options) return { values: {}, positionals: [] };
+  const number = (value: number | undefined) => (value === undefined ? undefined : String(value));
+  const values: Values = {
+    seed: number(options.seed),
+    runs: number(options.runs),
+    only: options.only?.join(','),
+    'read-only': options.readOnly || undefined,
+    'allow-writes': options.allowWrites || undefined,
+    strict: options.strict || undefined,
+    'no-boundary': options.boundary === false || undefined,
+    'no-preflight': options.preflight === false || undefined,
+    timeout: number(options.timeout),
+    'max-body': number(options.maxBody),
+    'max-duration': options.maxDuration,
+    'rate-limit': options.rateLimit,
+  };
+  return { values, positionals: [] };
+}
+
+/** What a file says for every target alike: its options, report directory and baseline. */
+export function fileValues(config: ClienteleConfig): Given {
+  const options = optionValues(config.options);
+  return { values: { ...options.values, 'report-dir': config.reportDir, baseline: config.baseline }, positionals: [] };
 }
 
 /**
- * The arguments one target stands for, and the environment its tokens come from: each secret
+ * What one target says, as given values, and the environment its tokens come from: each secret
  * option's default variable (`CLIENTELE_TOKEN`) takes the value of the variable the file names, so a
- * token given on the command line still wins and no token ever becomes an argument.
+ * token given on the command line still wins and no token is ever written as an option.
  */
-export function targetArgs(
-  config: ClienteleConfig,
-  index: number,
-  env: NodeJS.ProcessEnv,
-  cliCustomFields: readonly string[],
-): { args: string[]; env: NodeJS.ProcessEnv } {
+export function targetValues(config: ClienteleConfig, index: number, env: NodeJS.ProcessEnv): { given: Given; env: NodeJS.ProcessEnv } {
   const target = config.targets[index]!;
-  const api = findApi(target.api);
   const credentials = targetCredentials(config, index, env);
-  const args = ['--api', api.id, ...optionArgs(config.options)];
-  if (config.reportDir !== undefined) args.push('--report-dir', config.reportDir);
-  if (config.baseline !== undefined) args.push('--baseline', config.baseline);
-  if (target.url !== undefined) args.push('--target', target.url);
-  if (target.command !== undefined) args.push('--command', target.command);
-  if (target.unauthenticatedUrl !== undefined) args.push('--unauthenticated-target', target.unauthenticatedUrl);
-  if (target.unauthenticatedCommand !== undefined) args.push('--unauthenticated-command', target.unauthenticatedCommand);
-  if (target.mutant !== undefined) args.push('--mutant', target.mutant);
-  if (target.stdio) args.push('--stdio');
-  args.push(...credentials.args);
-  for (const [name, value] of Object.entries(target.customFields ?? {}))
-    if (!cliCustomFields.includes(name)) args.push('--custom-field', `${name}=${value}`);
-  args.push(...optionArgs(target.options));
-  return { args, env: credentials.env };
+  const own: Values = {
+    api: findApi(target.api).id,
+    target: target.url,
+    command: target.command,
+    'unauthenticated-target': target.unauthenticatedUrl,
+    'unauthenticated-command': target.unauthenticatedCommand,
+    mutant: target.mutant,
+    stdio: target.stdio || undefined,
+    ...credentials.values,
+    'custom-field': Object.entries(target.customFields ?? {}).map(([name, value]) => `${name}=${value}`),
+  };
+  const given = mergeGiven(fileValues(config), { values: own, positionals: [] }, optionValues(target.options));
+  return { given, env: credentials.env };
 }
 
 /**
- * One target's credentials, for `run` and for `replay` alike: its account id as an argument, and the
- * environment with each secret option's default variable (`CLIENTELE_TOKEN`) taking the value of the
- * variable the file names.
+ * One target's credentials, for `run` and for `replay` alike: its settings (an account id) by their
+ * flag, and the environment with each secret option's default variable (`CLIENTELE_TOKEN`) taking the
+ * value of the variable the file names.
  */
 export function targetCredentials(
   config: ClienteleConfig,
   index: number,
   env: NodeJS.ProcessEnv,
-): { args: string[]; env: NodeJS.ProcessEnv } {
+): { values: Record<string, string>; env: NodeJS.ProcessEnv } {
   const target = config.targets[index]!;
   const at = `${config.file}: targets[${index}]`;
   const fromEnv = (key: string, name: string) => {
@@ -257,17 +258,17 @@ export function targetCredentials(
     return value;
   };
   const keys = target as unknown as Record<string, string | undefined>;
-  const args: string[] = [];
+  const values: Record<string, string> = {};
   const tokens: NodeJS.ProcessEnv = {};
   for (const option of findApi(target.api).credentials) {
     const named = keys[`${option.key}Env`];
     // A setting that is no secret may stand in the file; a secret only by the variable that holds it.
     if (!option.secret) {
       const value = keys[option.key] ?? (named !== undefined ? fromEnv(`${option.key}Env`, named) : undefined);
-      if (value !== undefined) args.push(`--${option.flag}`, value);
+      if (value !== undefined) values[option.flag] = value;
     } else if (named !== undefined && option.env) tokens[option.env] = fromEnv(`${option.key}Env`, named);
   }
-  return { args, env: { ...env, ...tokens } };
+  return { values, env: { ...env, ...tokens } };
 }
 
 /** Every secret the file's targets name, for redaction of everything the run prints. */

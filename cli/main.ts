@@ -20,8 +20,8 @@ import { renderPromises } from '../reports/promises.js';
 import type { RunReport } from '../reports/model.js';
 import { writeReports } from '../reports/writer.js';
 import type { SuiteRunner } from '../runner/run.js';
-import { commandHelp, helpText, parseCli, secretsGiven, type CliOptions } from './args.js';
-import { configSecrets, findConfig, loadConfig, optionArgs, targetArgs, targetName } from './config-file.js';
+import { commandHelp, helpText, mergeGiven, parseCli, readArgs, resolveOptions, secretsGiven, type CliOptions } from './args.js';
+import { configSecrets, fileValues, findConfig, loadConfig, targetName, targetValues } from './config-file.js';
 import { baselineCommand, initCommand, mergeCommand, recordedDurations } from './gate.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../reports/baseline.js';
 import { buildReport } from '../reports/build.js';
@@ -284,16 +284,11 @@ interface RunPlan {
 function runPlans(options: CliOptions, argv: readonly string[], env: NodeJS.ProcessEnv): RunPlan[] {
   const file = findConfig(options.config);
   const config = file === undefined ? undefined : loadConfig(file);
-  const given = options.target !== undefined || options.serverCommand !== undefined;
-  if (!config || given) {
-    const fileArgs = config
-      ? [
-          ...optionArgs(config.options),
-          ...(config.reportDir ? ['--report-dir', config.reportDir] : []),
-          ...(config.baseline ? ['--baseline', config.baseline] : []),
-        ]
-      : [];
-    const merged = fileArgs.length ? parseCli([...fileArgs, ...argv], env) : options;
+  const named = options.target !== undefined || options.serverCommand !== undefined;
+  // The command line's values, merged over the file's as objects: the command line wins, one resolver checks both.
+  const given = readArgs(argv);
+  if (!config || named) {
+    const merged = config ? resolveOptions(mergeGiven(fileValues(config), given), env) : options;
     const apis = merged.api ? [findApi(merged.api).id] : APIS.map((api) => api.id);
     const reportDir = resolve(merged.reportDir);
     return apis.map((api) => ({
@@ -308,8 +303,8 @@ function runPlans(options: CliOptions, argv: readonly string[], env: NodeJS.Proc
   if (indexes.length === 0) throw new UsageError(`${config.file} has no target of --api ${wanted}`);
   const shared = configSecrets(config, env);
   return indexes.map((i) => {
-    const target = targetArgs(config, i, env, Object.keys(options.customFields));
-    const planned = parseCli([...target.args, ...argv], target.env);
+    const target = targetValues(config, i, env);
+    const planned = resolveOptions(mergeGiven(target.given, given), target.env);
     const reportDir = resolve(planned.reportDir);
     const dir = indexes.length > 1 ? resolve(reportDir, targetName(config.targets, i)) : reportDir;
     return { options: planned, api: findApi(planned.api!).id, dir, secrets: [...shared, ...secretsGiven(planned)] };

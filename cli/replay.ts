@@ -28,7 +28,7 @@ import { RunContext } from '../engine/run-context.js';
 import { openTransport } from '../protocols/index.js';
 import type { CheckResult, RunReport } from '../reports/model.js';
 import { oneLine, visible } from '../reports/render.js';
-import { parseCli } from './args.js';
+import { mergeGiven, readArgs, resolveOptions } from './args.js';
 import { configSecrets, loadConfig, targetCredentials } from './config-file.js';
 import type { Io } from './io.js';
 import { checkReachable } from './reachable.js';
@@ -158,7 +158,7 @@ function configuredCredentials(
   const index = ofApi.find((i) => base(labelOf(i) ?? '') === base(address)) ?? (ofApi.length === 1 ? ofApi[0] : undefined);
   if (index === undefined) return given;
   const target = targetCredentials(config, index, env);
-  const credentials = parseCli([...target.args, ...argv], target.env).credentials;
+  const credentials = resolveOptions(mergeGiven({ values: target.values, positionals: [] }, readArgs(argv)), target.env).credentials;
   const secrets = api.credentials.filter((option) => option.secret).flatMap((option) => credentials[option.key] ?? []);
   return { credentials, secrets: [...secrets, ...configSecrets(config, env)] };
 }

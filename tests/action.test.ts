@@ -18,7 +18,7 @@ import { parseDocument } from 'yaml';
 import type { StartedTarget } from '../apis/descriptor.js';
 import { findApi } from '../apis/registry.js';
 import { basisText } from '../reports/render.js';
-import { loadConfig, targetArgs } from '../cli/config-file.js';
+import { loadConfig, targetValues } from '../cli/config-file.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import type { RunReport } from '../reports/model.js';
 
@@ -570,11 +570,9 @@ describe('action.yml and the example workflow, read as GitHub reads them', () =>
     expect(config.targets).toHaveLength(1);
     const [target] = config.targets;
     expect(target).toMatchObject({ api: 'freshbooks-rest', url: 'http://127.0.0.1:8080', tokenEnv: 'STAGING_TOKEN' });
-    const { args, env } = targetArgs(config, 0, { STAGING_TOKEN: 'not-a-real-token' }, []);
-    expect(args).toEqual(
-      expect.arrayContaining(['--api', 'freshbooks-rest', '--target', 'http://127.0.0.1:8080', '--account-id', 'ABC123']),
-    );
-    expect(args.join(' ')).not.toContain('not-a-real-token');
+    const { given, env } = targetValues(config, 0, { STAGING_TOKEN: 'not-a-real-token' });
+    expect(given.values).toMatchObject({ api: 'freshbooks-rest', target: 'http://127.0.0.1:8080', 'account-id': 'ABC123' });
+    expect(JSON.stringify(given)).not.toContain('not-a-real-token');
     expect(env.CLIENTELE_TOKEN).toBe('not-a-real-token');
     // Every job that runs the config exports the variable it names.
     for (const job of Object.values(workflow.jobs).filter((j) => j.steps.some((s) => s.uses === './'))) {

@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCli } from '../cli/args.js';
-import { loadConfig, optionArgs } from '../cli/config-file.js';
+import { mergeGiven, parseCli, readArgs, resolveOptions } from '../cli/args.js';
+import { loadConfig, optionValues } from '../cli/config-file.js';
 import { IdMap, sameAnswer } from '../cli/replay-answers.js';
 import type { Exchange } from '../engine/exchange.js';
 import type { RecordedStep } from '../engine/records.js';
@@ -99,10 +99,11 @@ describe('preflight: false in the config file', () => {
       configWith(['options:', '  preflight: false', 'targets:', '  - api: growcrm', '    options:', '      preflight: false']),
     );
     expect(config.options).toEqual({ preflight: false });
-    expect(optionArgs(config.options)).toEqual(['--no-preflight']);
-    expect(optionArgs(config.targets[0]!.options)).toEqual(['--no-preflight']);
-    expect(optionArgs({ preflight: true })).toEqual([]);
-    expect(parseCli(['run', ...optionArgs(config.options)], {}).preflight).toBe(false);
+    const set = (given: ReturnType<typeof optionValues>) => Object.entries(given.values).filter(([, value]) => value !== undefined);
+    expect(set(optionValues(config.options))).toEqual([['no-preflight', true]]);
+    expect(set(optionValues(config.targets[0]!.options))).toEqual([['no-preflight', true]]);
+    expect(set(optionValues({ preflight: true }))).toEqual([]);
+    expect(resolveOptions(mergeGiven(readArgs(['run']), optionValues(config.options)), {}).preflight).toBe(false);
     expect(parseCli(['run'], {}).preflight).toBe(true);
   });
 });

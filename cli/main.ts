@@ -317,16 +317,19 @@ const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteSt
 /**
  * The CLI. `held` is a signal that came while the code was loading (bin/clientele.js holds it): a run
  * then stops before its first request and still writes its report; any other command exits at once.
+ * `runner`: a SuiteRunner the caller keeps open across invocations (tests that run the CLI many times
+ * in one process); it is neither made nor closed here.
  */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   io: Io = consoleIo,
   held?: StopSignal,
+  runner?: SuiteRunner,
 ): Promise<number> {
   let options: CliOptions | undefined;
   let planSecrets: readonly string[] = [];
-  let suiteRunner: SuiteRunner | undefined;
+  let suiteRunner: SuiteRunner | undefined = runner;
   const interrupts = new Interrupts((signal) => {
     io.err(
       `clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`,
@@ -374,7 +377,7 @@ export async function main(
       const { serve } = await import('./serve.js');
       return await serve(options, findApi(options.api!), io);
     }
-    const runner = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
+    const suites = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
     const plans = runPlans(options, argv, env);
     const secrets = [...new Set(plans.flatMap((plan) => plan.secrets))];
     planSecrets = secrets;
@@ -402,7 +405,7 @@ export async function main(
       });
       let report: RunReport;
       try {
-        report = await runOne(runner, plan.options, plan.api, plan.dir, interrupts, io, progress.listener);
+        report = await runOne(suites, plan.options, plan.api, plan.dir, interrupts, io, progress.listener);
       } finally {
         progress.stop();
       }
@@ -438,6 +441,6 @@ export async function main(
     return known.exitCode;
   } finally {
     interrupts.uninstall();
-    await suiteRunner?.close();
+    if (suiteRunner !== runner) await suiteRunner?.close();
   }
 }

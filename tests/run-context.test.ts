@@ -51,7 +51,11 @@ describe('two runs in one process', () => {
     expect((await runMain(args('growcrm', alone.growcrm))).code).toBe(0);
     expect((await runMain(args('freshbooks-rest', alone.rest))).code).toBe(0);
     const together = { growcrm: tempDir('together-grow'), rest: tempDir('together-rest') };
-    const [grow, rest] = await Promise.all([runMain(args('growcrm', together.growcrm)), runMain(args('freshbooks-rest', together.rest))]);
+    const own = { ownRunner: true };
+    const [grow, rest] = await Promise.all([
+      runMain(args('growcrm', together.growcrm), {}, own),
+      runMain(args('freshbooks-rest', together.rest), {}, own),
+    ]);
     expect([grow.code, rest.code]).toEqual([0, 0]);
     expect(outcomes(together.growcrm)).toEqual(outcomes(alone.growcrm));
     expect(outcomes(together.rest)).toEqual(outcomes(alone.rest));

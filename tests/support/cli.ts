@@ -3,8 +3,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 import { main } from '../../cli/main.js';
+import { SuiteRunner } from '../../runner/run.js';
 import { PROJECT_ROOT } from '../../generators/spec.js';
 
 export interface CliResult {
@@ -14,12 +15,39 @@ export interface CliResult {
   readonly ms: number;
 }
 
-/** `clientele ARGS` in this process, with this environment, capturing what it prints. */
-export async function runMain(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const started = Date.now();
+/**
+ * One SuiteRunner for every in-process run of a test file, as `clientele mutants` keeps one for many
+ * runs: starting vitest costs about a second a run, and the runs share nothing but it (each has its
+ * own RunContext). Closed when the file's tests are done.
+ */
+let shared: Promise<SuiteRunner> | undefined;
+/** A SuiteRunner runs one run at a time: calls that share it wait their turn. */
+let turn: Promise<unknown> = Promise.resolve();
+afterAll(async () => {
+  const runner = shared;
+  shared = undefined;
+  await (await runner)?.close();
+});
+
+/**
+ * `clientele ARGS` in this process, with this environment, capturing what it prints. `ownRunner`: the
+ * run starts and closes its own SuiteRunner, as the CLI does (needed for runs at the same time).
+ */
+export async function runMain(args: readonly string[], env: Record<string, string> = {}, { ownRunner = false } = {}): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, env, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const io = { out: (line: string) => out.push(line), err: (line: string) => err.push(line) };
+  let started = Date.now();
+  let code: number;
+  if (ownRunner) code = await main(args, env, io);
+  else {
+    const mine = turn.then(async () => {
+      started = Date.now();
+      return main(args, env, io, undefined, await (shared ??= SuiteRunner.open()));
+    });
+    turn = mine.catch(() => undefined);
+    code = await mine;
+  }
   const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
   return { code, stdout: text(out), stderr: text(err), ms: Date.now() - started };
 }

@@ -241,7 +241,8 @@ async function publish(
   quiet = false,
 ): Promise<void> {
   const ranNothing = report.checks.length === 0 && report.error !== undefined;
-  if (!ranNothing && !quiet) io.out(renderSummary(report, { secrets, paint }));
+  if (!ranNothing && !quiet)
+    io.out(renderSummary(report, { secrets, paint, ...(io.progress?.isTTY && io.progress.columns ? { width: io.progress.columns } : {}) }));
   try {
     const written = await writeReports(dir, report, secrets);
     if (!ranNothing && !quiet) io.out(`reports: ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}`);

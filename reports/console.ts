@@ -88,18 +88,24 @@ export interface SummaryOptions {
   /** The run's secrets: redacted before lines are cut, so a cut can never leave half a secret behind. */
   readonly secrets?: readonly string[];
   readonly paint?: Paint;
+  /** The widest a line may be: a terminal's width, or 160 columns in a log. */
+  readonly width?: number;
 }
 
 /** The compact summary printed at the end of a run: plain text, coloured only when `paint` says so. */
-export function renderSummary(report: Readonly<RunReport>, { secrets = [], paint = PLAIN }: SummaryOptions = {}): string {
+export function renderSummary(
+  report: Readonly<RunReport>,
+  { secrets = [], paint = PLAIN, width: columns = MAX_LINE }: SummaryOptions = {},
+): string {
+  const widest = Math.max(60, Math.min(columns, MAX_LINE));
   const redactor = new Redactor(secrets);
   // Redacted before and after flattening: a secret with whitespace in it, or one a line break split.
   const oneLine = (text: string) => redactor.text(flatten(redactor.text(text)));
   const strict = report.strict ? ' — strict' : '';
-  const head = cut(`clientele ${oneLine(report.api)} — ${oneLine(report.target)} — seed ${report.seed}${strict} — `, MAX_LINE - 20);
+  const head = cut(`clientele ${oneLine(report.api)} — ${oneLine(report.target)} — seed ${report.seed}${strict} — `, widest - 20);
   const lines = [`${head}${paintOutcome(report.outcome, paint)}`];
-  if (report.error !== undefined) lines.push(cut(`error: ${oneLine(report.error)}`));
-  for (const line of gateLines(report)) lines.push(cut(oneLine(line)));
+  if (report.error !== undefined) lines.push(cut(`error: ${oneLine(report.error)}`, widest));
+  for (const line of gateLines(report)) lines.push(cut(oneLine(line), widest));
 
   const width = Math.max(...FAMILIES.map((family) => family.length));
   for (const [family, counts] of coveredFamilies(report))
@@ -108,7 +114,7 @@ export function renderSummary(report: Readonly<RunReport>, { secrets = [], paint
   /** A check's line: its mark and id whole, then as much of the message as fits, cut in the middle. */
   const checkLine = (mark: string, colour: (text: string) => string, id: string, message: string) => {
     const lead = `${mark}${oneLine(id)} — `;
-    return `${colour(mark)}${lead.slice(mark.length)}${cutMiddle(oneLine(message), Math.max(20, MAX_LINE - [...lead].length))}`;
+    return `${colour(mark)}${lead.slice(mark.length)}${cutMiddle(oneLine(message), Math.max(20, widest - [...lead].length))}`;
   };
   for (const check of problemChecks(report)) {
     const expected = check.expectedFailure ? ' (expected: in the baseline)' : '';
@@ -120,14 +126,15 @@ export function renderSummary(report: Readonly<RunReport>, { secrets = [], paint
   for (const check of blockedChecks(report)) {
     lines.push(checkLine(CONSOLE_MARKS.blocked, paint.warn, check.id, blockedLine(check)));
   }
-  if (report.fixFirst?.length) lines.push(cut(`Fix first: ${report.fixFirst.map(oneLine).join(', ')}`));
+  if (report.fixFirst?.length) lines.push(cut(`Fix first: ${report.fixFirst.map(oneLine).join(', ')}`, widest));
 
-  lines.push(paintCounts(promisesLine(report.promises), paint));
+  lines.push(paintCounts(cut(promisesLine(report.promises), widest), paint));
   const total = report.summary.total;
-  lines.push(
-    `${plural(checkCount(total), 'check')}: ${paintCounts(countsLine(total), paint)}; ` +
-      `${plural(report.summary.requests, 'request')} in ${formatDuration(report.durationMs)}`,
-  );
+  const totals = `${plural(checkCount(total), 'check')}: ${countsLine(total)}; ${plural(report.summary.requests, 'request')} in ${formatDuration(report.durationMs)}`;
+  // Too wide for the terminal: the totals on one line, the requests on the next, rather than cut.
+  const [counted, spent] = totals.split('; ');
+  if ([...totals].length <= widest) lines.push(paintCounts(totals, paint));
+  else lines.push(paintCounts(cut(`${counted};`, widest), paint), cut(`  ${spent}`, widest));
   return `${lines.join('\n')}\n`;
 }
 

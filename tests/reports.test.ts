@@ -572,6 +572,12 @@ describe('renderSummary', () => {
     expect([...line].length).toBeLessThanOrEqual(160);
   });
 
+  it('keeps every line within the width of a terminal when given one', () => {
+    const lines = renderSummary(REPORT, { width: 80 }).trimEnd().split('\n');
+    expect(lines.every((line) => [...line].length <= 80)).toBe(true);
+    expect(lines.find((line) => line.startsWith('✗ contract/'))).toMatch(/…/);
+  });
+
   it('colours marks, outcome and counts only when asked, after cutting', () => {
     const coloured = renderSummary(REPORT, { paint: COLOURS });
     expect(coloured).toMatch(/\u001b\[/);

@@ -102,7 +102,10 @@ describe('preflight: false in the config file', () => {
     const set = (given: ReturnType<typeof optionValues>) => Object.entries(given.values).filter(([, value]) => value !== undefined);
     expect(set(optionValues(config.options))).toEqual([['no-preflight', true]]);
     expect(set(optionValues(config.targets[0]!.options))).toEqual([['no-preflight', true]]);
-    expect(set(optionValues({ preflight: true }))).toEqual([]);
+    expect(set(optionValues({ preflight: true }))).toEqual([['no-preflight', false]]);
+    // A target's preflight: true undoes the file's false.
+    const undone = mergeGiven(readArgs(['run']), optionValues(config.options), optionValues({ preflight: true }));
+    expect(resolveOptions(undone, {}).preflight).toBe(true);
     expect(resolveOptions(mergeGiven(readArgs(['run']), optionValues(config.options)), {}).preflight).toBe(false);
     expect(parseCli(['run'], {}).preflight).toBe(true);
   });

@@ -15,6 +15,7 @@ import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';
 import { benchMcp } from './mcp.js';
 import { benchShards } from './shards.js';
+import { likeForLike } from './like-for-like.js';
 import { RunContext } from '../engine/run-context.js';
 
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
@@ -104,7 +105,7 @@ try {
   boundary:     ${boundaryLine}
   spec view:    ${page.operation} page of ${response.body.length} bytes: decode ${decodeRate}/s, validate ${validateRate}/s
   outcome:      ${report.outcome}, ${report.summary.total.passed} checks passed; rss ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB
-${mcp ? `${mcp.table}\n` : ''}`);
+${mcp ? `${mcp.table}\n` : ''}${await likeForLike(runner, descriptor)}\n`);
     } finally {
       await target.close();
     }

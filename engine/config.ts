@@ -50,6 +50,11 @@ export interface RunConfig {
   readonly journal?: string;
   /** How the report's replay line names the target (the real URL, or how to start the embedded one). */
   readonly replayPrefix: string;
+  /**
+   * A file every request of the run is appended to, one JSON line each, in the order sent (the bench's
+   * like-for-like replay). Requests name credentials by reference, so the file holds no secret.
+   */
+  readonly requestLog?: string;
 }
 
 /** The value of a credential option, or undefined when the run was not given it. */

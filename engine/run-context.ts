@@ -5,6 +5,7 @@
  * the tally of the check running now. Two runs in one process share nothing through it; what lives at
  * module level elsewhere is caches of immutable data (parsed specs, compiled validators).
  */
+import { appendFileSync } from 'node:fs';
 import type { RunConfig } from './config.js';
 import { secretsOf } from './config.js';
 import { DEFAULT_GUARD, RunGuard } from './guard.js';
@@ -24,7 +25,7 @@ export class RunContext {
 
   /** `guard`: bounds other than a run's (a replay, which has no budget, shares one guard over its checks). */
   constructor(
-    readonly config: Pick<RunConfig, 'runTag' | 'deadline' | 'timeoutMs' | 'credentials'>,
+    readonly config: Pick<RunConfig, 'runTag' | 'deadline' | 'timeoutMs' | 'credentials' | 'requestLog'>,
     guard?: RunGuard,
   ) {
     this.guard = guard ?? new RunGuard({ ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
@@ -59,6 +60,11 @@ export class RunContext {
       serverLog: () => held.serverLog?.() ?? '',
       close: async () => undefined,
     };
+  }
+
+  /** Appends a request as sent, and how long its answer took, to the run's request log when it keeps one (`RunConfig.requestLog`). */
+  logRequest(operation: string, request: WireRequest, elapsedMs: number): void {
+    if (this.config.requestLog) appendFileSync(this.config.requestLog, `${JSON.stringify({ operation, request, elapsedMs })}\n`);
   }
 
   /** 1, 2, 3, ...: numbers no other part of this run has drawn (scope names). */

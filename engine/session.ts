@@ -84,6 +84,7 @@ export class Session {
     const bounds = this.guard ? this.guard.sendBounds() : {};
     if (!bounds) throw new RunStopped(`${this.guard?.stopped}; no time was left to clean up`);
     const outcome = await this.transport.send(request, this.resolver, bounds);
+    this.context?.logRequest(operation, request, outcome.elapsedMs);
     // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.
     if (bounds.signal?.aborted) throw new RunStopped(this.guard!.stopped!);
     this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs);

@@ -3,6 +3,8 @@
  * nothing but caches of immutable data. Two different APIs run at the same time in this process give
  * the reports they give one after the other.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunContext } from '../engine/run-context.js';
 import type { Transport } from '../engine/transport.js';
@@ -39,6 +41,31 @@ describe('a run context', () => {
     expect(closed).toBe(0);
     await context.close();
     expect(closed).toBe(1);
+  });
+});
+
+describe('the request log (the bench replays it)', () => {
+  it('appends every request as sent, with its time, and never a credential', () => {
+    const log = join(tempDir('request-log'), 'requests.jsonl');
+    const secret = 'sk_live_9f8e7d6c5b4a';
+    const credentials = [{ key: 'token', value: secret, secret: true }];
+    const context = new RunContext({ runTag: 'r', deadline: Date.now() + 60_000, timeoutMs: 10_000, credentials, requestLog: log });
+    const request = {
+      method: 'GET',
+      url: 'http://127.0.0.1:9/clients',
+      auth: { scheme: 'bearer' as const, token: { credential: 'token' } },
+    };
+    context.logRequest('listClients', request, 12);
+    context.logRequest('getClient', { ...request, url: 'http://127.0.0.1:9/clients/1' }, 3);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.operation, line.elapsedMs])).toEqual([
+      ['listClients', 12],
+      ['getClient', 3],
+    ]);
+    expect(readFileSync(log, 'utf8')).not.toContain(secret);
   });
 });
 

@@ -415,6 +415,14 @@ function newJob(artifacts: string, matrix: Record<string, Scalar> = {}, github: 
   };
 }
 
+/** The steps of a job that failed, each with the end of what it printed: a failing job says why. */
+function failedSteps(job: JobState): string {
+  return job.records
+    .filter((r) => r.status === 'failure')
+    .map((r) => `${r.label}: ${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-8).join(' | ')}`)
+    .join('; ');
+}
+
 /** Everything a job printed and wrote where a reader of the run would see it. */
 function visibleText(job: JobState): string {
   return [...job.records.flatMap((r) => [r.stdout, r.stderr]), job.summary].join('\n');
@@ -965,7 +973,7 @@ describe('the example workflow, its jobs simulated on one machine', () => {
       for (const shard of workflow.jobs.sharded!.strategy!.matrix!.shard!) {
         const job = newJob(artifacts, { shard });
         checkout(job);
-        expect(await runJob('sharded', job), `shard ${shard}`).toBe(true);
+        expect(await runJob('sharded', job), `shard ${shard}: ${failedSteps(job)}`).toBe(true);
         servedToken(job);
         expect(await waitForPort(PORT, false, 15_000)).toBe(false);
       }

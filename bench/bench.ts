@@ -15,6 +15,7 @@ import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';
 import { benchMcp } from './mcp.js';
 import { benchShards } from './shards.js';
+import { benchDistance } from './distance.js';
 import { likeForLike } from './like-for-like.js';
 import { RunContext } from '../engine/run-context.js';
 
@@ -132,3 +133,7 @@ console.log(
 // straight on loopback and 20 ms away (a staging server across a network).
 await benchShards('growcrm', 20, [1, 2, 4], 0);
 await benchShards('growcrm', 20, [1, 2, 4], 20);
+
+// Distance with default options: the same Grow CRM run on loopback, 20 ms and 100 ms away; its checks
+// overlap their waits (--concurrency, chosen from how long the preflight's answers took).
+await benchDistance('growcrm', [20, 100]);

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../generators/spec.js';
 
 const CLI = join(PROJECT_ROOT, 'bin', 'clientele.js');
 
-function cli(args: readonly string[]): Promise<number> {
+export function cli(args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore', env: { ...process.env, CI: 'true' } });
     const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
@@ -25,7 +25,7 @@ function cli(args: readonly string[]): Promise<number> {
 }
 
 /** `clientele serve` in its own process; resolves with the run arguments its `try:` line names. */
-function serve(api: string): Promise<{ child: ChildProcess; target: string[] }> {
+export function serve(api: string): Promise<{ child: ChildProcess; target: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--api', api], { stdio: ['ignore', 'pipe', 'inherit'] });
     let seen = '';
@@ -49,7 +49,7 @@ function serve(api: string): Promise<{ child: ChildProcess; target: string[] }> 
 }
 
 /** A loopback proxy that forwards every request to `origin` after `delayMs`: a target far away. */
-function delayingProxy(origin: string, delayMs: number): Promise<{ url: string; server: Server }> {
+export function delayingProxy(origin: string, delayMs: number): Promise<{ url: string; server: Server }> {
   const upstream = new URL(origin);
   const server = createServer((req, res) => {
     setTimeout(() => {

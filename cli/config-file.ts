@@ -19,6 +19,7 @@ export const CONFIG_FILE = 'clientele.config.yaml';
 export interface ConfigOptions {
   readonly seed?: number;
   readonly runs?: number;
+  readonly concurrency?: number;
   readonly only?: readonly string[];
   readonly readOnly?: boolean;
   readonly allowWrites?: boolean;
@@ -197,6 +198,7 @@ export function optionValues(options: ConfigOptions | undefined): Given {
   const values: Values = {
     seed: number(options.seed),
     runs: number(options.runs),
+    concurrency: number(options.concurrency),
     only: options.only?.join(','),
     // A switch the file sets either way is given either way, so a target's `true` undoes the file's `false`.
     'read-only': options.readOnly,

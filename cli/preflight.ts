@@ -59,7 +59,12 @@ async function attempt(session: Session, work: () => Promise<unknown>): Promise<
 }
 
 /** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
-export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<void> {
+/** What the preflight saw of the target beyond its verdict: how long its slowest answer took (the distance to it). */
+export interface PreflightSeen {
+  readonly slowestAnswerMs: number;
+}
+
+export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<PreflightSeen> {
   // Its own context: the preflight's requests count against no check, and what it opens closes with it.
   const context = new RunContext(config);
   const { api: client, session } = await openClientSession(context, config);
@@ -68,10 +73,12 @@ export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: 
     const listed = await attempt(session, () => client.list({ scope: EVERY_SCOPE, filters: [], visibility, page: 1, perPage: 1 }));
     const wrong = diagnose(listed, api, config);
     if (wrong) throw new ConfigError(wrong);
-    if (config.readOnly || stopped()) return;
+    const seen = () => ({ slowestAnswerMs: Math.max(0, ...session.log.snapshot().map((exchange) => exchange.elapsedMs)) });
+    if (config.readOnly || stopped()) return seen();
     const created = await attempt(session, () => client.create({}, EVERY_SCOPE));
     const missing = missingCustomField(created) ?? diagnose(created, api, config);
     if (missing) throw new ConfigError(missing);
+    return seen();
   } finally {
     await client.cleanup().catch(() => undefined);
     await client.close().catch(() => undefined);

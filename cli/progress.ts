@@ -187,12 +187,10 @@ class LiveSink implements Sink {
         return;
       }
       case 'family-collected': {
-        const run = this.current();
-        // Families run one after another: the one starting now means every other running one is done.
-        for (const other of run.families.values()) if (other.state === 'running') other.state = 'finished';
-        const family = this.familyOf(run, event.family);
+        // Every family of a run is collected at once, and they run side by side: a family runs from its first finished check.
+        const family = this.familyOf(this.current(), event.family);
         family.total = event.checks;
-        family.state = family.done >= event.checks ? 'finished' : 'running';
+        if (family.done >= event.checks) family.state = 'finished';
         this.render();
         return;
       }

@@ -245,15 +245,13 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
   try {
     for (const [index, step] of steps.entries()) {
       const before = session.log.total;
-      const tally = run.openTally(spec.basis);
+      const tally = session.newTally();
       try {
         await session.call(step.operation, prepared(step.request, ids, rebase), step.expect);
       } catch (error) {
         if (error instanceof RunStopped) throw new TargetUnreachableError(`${context.where.label}: ${error.message}`);
         if (!(error instanceof ConformanceFailure)) throw error;
         broken.push({ step: index, failure: error });
-      } finally {
-        run.closeTally();
       }
       // Broken assumptions are not thrown: the tally kept them.
       for (const warning of tally.warnings) broken.push({ step: index, failure: warning });

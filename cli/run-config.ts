@@ -25,6 +25,7 @@ function makeConfig(
     ...(Object.keys(customFields).length > 0 ? { customFields } : {}),
     seed: options.seed,
     runs: options.runs,
+    concurrency: options.concurrency ?? defaultConcurrency(target),
     readOnly: options.readOnly,
     strict: options.strict,
     boundary: options.boundary,
@@ -38,6 +39,22 @@ function makeConfig(
     ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}),
     replayPrefix: `${replayPrefix}${options.runsGiven ? ` --runs ${options.runs}` : ''}`,
   };
+}
+
+/**
+ * How many checks send at once when the user does not say. On this machine client and server share the
+ * cores, and more checks in flight only take turns; a remote target's answers take their time on the
+ * way, which checks in flight overlap.
+ */
+export function defaultConcurrency(target: TargetAddress): number {
+  return target.kind === 'command' || isLoopback(target.url) ? NEAR : FAR;
+}
+const NEAR = 1;
+const FAR = 16;
+
+/** The same choice from how long the target took to answer (the preflight's slowest answer): a loopback address can front a distant server. */
+export function concurrencyAt(answerMs: number): number {
+  return answerMs >= 5 ? FAR : NEAR;
 }
 
 /** Whether a URL's host is this machine: a run may write there without --allow-writes. */

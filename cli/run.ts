@@ -30,7 +30,7 @@ import { SIGNAL_EXIT, type Interrupts } from './interrupts.js';
 import { preflight } from './preflight.js';
 import { ProgressView, colourWanted, progressMode } from './progress.js';
 import { checkReachable } from './reachable.js';
-import { embeddedRun, externalConfig } from './run-config.js';
+import { concurrencyAt, embeddedRun, externalConfig } from './run-config.js';
 
 /** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
 export const INTERRUPT_CLEANUP_MS = 30_000;
@@ -69,8 +69,10 @@ async function runOne(
       startJournal(journal, journalHeader(config, label), (text) => redactSecrets(text, secrets));
     }
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
-    if (external?.kind === 'url' && options.preflight && !interrupts.signal)
-      await preflight(config, api, () => interrupts.signal !== undefined);
+    if (external?.kind === 'url' && options.preflight && !interrupts.signal) {
+      const seen = await preflight(config, api, () => interrupts.signal !== undefined);
+      if (options.concurrency === undefined) config = { ...config, concurrency: concurrencyAt(seen.slowestAnswerMs) };
+    }
     const where: RunTarget = external ?? {
       kind: 'embedded',
       ...(options.mutant ? { mutant: options.mutant } : {}),

@@ -30,6 +30,8 @@ export interface RunConfig {
   readonly seed: number;
   /** fast-check runs per property. */
   readonly runs: number;
+  /** Checks of the run that send at once (`--concurrency`); what a run reports does not depend on it. */
+  readonly concurrency: number;
   readonly readOnly: boolean;
   /** Warnings (broken assumptions) fail the run too. */
   readonly strict: boolean;
@@ -67,6 +69,12 @@ export function credentialOf(config: Pick<RunConfig, 'credentials'>, key: string
 export function secretsOf(config: Pick<RunConfig, 'credentials'>): string[] {
   return config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
 }
+
+/**
+ * Where the runner tells the worker running the checks that runs were interrupted: a message naming
+ * their run tags. vitest's own cancel reaches one running test of a batch of concurrent ones at most.
+ */
+export const INTERRUPT_CHANNEL = 'clientele:interrupt';
 
 const COMMAND_LABEL = 'command: ';
 

@@ -1,4 +1,4 @@
-/** The check families: one vitest suite file each (`suites/<family>.suite.ts`), in the order they run. */
+/** The check families: one suite file each (`suites/<family>.suite.ts`), in the order reports list them. */
 export const FAMILIES = [
   'contract',
   'pagination',
@@ -20,8 +20,14 @@ export function familyBlockName(family: Family, run: number, runs: number): stri
   return runs === 1 ? family : `${family} #${run}`;
 }
 
-/** Which run of a batch a family's block belongs to (0 in a run of its own). */
-export function runOfBlock(blockName: string): number {
-  const found = / #(\d+)$/.exec(blockName);
-  return found ? Number(found[1]) : 0;
+/** The block that holds one run's families: `run`, or in a batch of runs `run #3`. */
+export function runBlockName(run: number, runs: number): string {
+  return runs === 1 ? 'run' : `run #${run}`;
+}
+
+/** The family and run of a family's block; undefined for any other block (a run's). */
+export function parseFamilyBlock(blockName: string): { readonly family: Family; readonly run: number } | undefined {
+  const found = /^(.+?)(?: #(\d+))?$/.exec(blockName);
+  const family = FAMILIES.find((name) => name === found?.[1]);
+  return family && { family, run: found?.[2] ? Number(found[2]) : 0 };
 }

@@ -40,7 +40,6 @@ export class RunGuard {
   /** The target stopped answering: cleanup requests would only wait out their deadlines too. */
   unresponsive = false;
   private lateInARow: Lateness[] = [];
-  private checkRequests = 0;
 
   constructor(readonly limits: GuardLimits) {}
 
@@ -65,13 +64,10 @@ export class RunGuard {
     return left > 0 ? { timeoutMs: left } : undefined;
   }
 
-  /** Called before each request: throws when the run is over or this check has spent its budget. */
+  /** Called before each request: throws when the run is over (a check's own budget is its session's to count). */
   beforeRequest(): void {
     if (!this.stoppedBecause && Date.now() > this.limits.deadline) this.stop('the run reached its time budget (--max-duration)');
     if (this.stoppedBecause) throw new RunStopped(this.stoppedBecause);
-    if (++this.checkRequests > this.limits.requestsPerCheck) {
-      throw new RunStopped(`the check sent ${this.limits.requestsPerCheck} requests, its budget, without finishing`);
-    }
   }
 
   /** Called after each request with how its answer came (`elapsedMs`: the last attempt's, retries aside). */
@@ -92,9 +88,5 @@ export class RunGuard {
           '(--timeout sets the pace allowed: half of it)',
       );
     }
-  }
-
-  startCheck(): void {
-    this.checkRequests = 0;
   }
 }

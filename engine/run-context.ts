@@ -1,9 +1,10 @@
 /**
  * Everything one run owns while it runs, in one object passed explicitly: its guard (budget, late
- * answers, interrupts), the redactor for its secrets, the transports its families share (a stdio server
- * lives as long as the run), what its checks compute once and share (prerequisites, a large scope), and
- * the tally of the check running now. Two runs in one process share nothing through it; what lives at
- * module level elsewhere is caches of immutable data (parsed specs, compiled validators).
+ * answers, interrupts), the redactor for its secrets, the slots its checks take turns on
+ * (`--concurrency`), the transports its checks share (one connection pool, one stdio server, one rate
+ * limit for the run), what its checks compute once and share (prerequisites, a large scope), and what
+ * must happen when it ends. Two runs in one process share nothing through it; what lives at module
+ * level elsewhere is caches of immutable data (parsed specs, compiled validators).
  */
 import { appendFileSync } from 'node:fs';
 import type { RunConfig } from './config.js';
@@ -12,24 +13,31 @@ import { DEFAULT_GUARD, RunGuard } from './guard.js';
 import { Redactor } from './redact.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from './transport.js';
 import type { ReproductionStep, WireRequest } from './exchange.js';
-import { Tally } from './verdicts.js';
-import type { BasisBook } from './basis.js';
+import { Slots } from './slots.js';
 
 export class RunContext {
   readonly guard: RunGuard;
   readonly redactor: Redactor;
   private readonly transports = new Map<string, Transport>();
   private readonly computed = new Map<string, Promise<unknown>>();
-  private running?: Tally;
-  private numbered = 0;
+  private readonly closing: (() => Promise<void>)[] = [];
+  /** The checks that send at once: each takes a slot while it runs. */
+  readonly slots: Slots;
 
   /** `guard`: bounds other than a run's (a replay, which has no budget, shares one guard over its checks). */
   constructor(
-    readonly config: Pick<RunConfig, 'runTag' | 'deadline' | 'timeoutMs' | 'credentials' | 'requestLog'>,
+    readonly config: Pick<RunConfig, 'runTag' | 'deadline' | 'timeoutMs' | 'credentials' | 'requestLog'> &
+      Partial<Pick<RunConfig, 'concurrency'>>,
     guard?: RunGuard,
   ) {
     this.guard = guard ?? new RunGuard({ ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
     this.redactor = new Redactor(secretsOf(config));
+    this.slots = new Slots(config.concurrency ?? 1);
+  }
+
+  /** Work for the run's end, before its transports close (the cleanup of what shared work created). */
+  onClose(work: () => Promise<void>): void {
+    this.closing.push(work);
   }
 
   /** What `make` computes, once per run: the first caller starts it, every later one waits for the same promise. */
@@ -67,29 +75,10 @@ export class RunContext {
     if (this.config.requestLog) appendFileSync(this.config.requestLog, `${JSON.stringify({ operation, request, elapsedMs })}\n`);
   }
 
-  /** 1, 2, 3, ...: numbers no other part of this run has drawn (scope names). */
-  nextNumber(): number {
-    this.numbered += 1;
-    return this.numbered;
-  }
-
-  /** Starts the tally of a check: one check runs at a time in a run. */
-  openTally(basis: BasisBook): Tally {
-    this.running = new Tally(basis);
-    return this.running;
-  }
-
-  closeTally(): void {
-    this.running = undefined;
-  }
-
-  /** The tally of the check running now, if any (a session used outside a check has none). */
-  get tally(): Tally | undefined {
-    return this.running;
-  }
-
-  /** Closes what the run shares beyond one family (its stdio servers): its last family is done, or it stopped. */
+  /** Ends the run's shared work (its `onClose` work first), then closes what its checks shared: its last check is done, or it stopped. */
   async close(): Promise<void> {
+    const closing = this.closing.splice(0);
+    for (const work of closing) await work().catch(() => undefined);
     const open = [...this.transports.values()];
     this.transports.clear();
     await Promise.all(open.map((transport) => transport.close().catch(() => undefined)));

@@ -22,7 +22,7 @@ import { Redactor } from './redact.js';
 import type { CredentialResolver, Transport, TransportOutcome } from './transport.js';
 import { RunStopped, type Lateness, type RunGuard } from './guard.js';
 import type { RunContext } from './run-context.js';
-import type { Tally } from './verdicts.js';
+import { Tally } from './verdicts.js';
 import { verifyExchange } from './verify.js';
 
 /** How much of a body the log keeps: a hostile 8 MiB body must not stay in memory two thousand times over. */
@@ -52,30 +52,47 @@ export class Session {
    * envelope to read has met the same assumed behaviour, not a new broken promise.
    */
   private unmet?: ConformanceFailure;
+  /** What the check sending through this session judged: the rules, the broken assumptions. */
+  private judged?: Tally;
+  private sent = 0;
 
+  /**
+   * `context`: the run this session belongs to (its guard bounds it); absent (unit tests): unbounded.
+   * `tally`: where what it judges is counted; a session of a run counts in a tally of its own unless
+   * it serves a check that has one already (a second target the check opens).
+   */
   constructor(
     private readonly transport: Transport,
     readonly spec: SpecView,
     credentials: readonly Credential[],
-    /** The run this session belongs to: its guard bounds it, its tally counts what it judged; absent (unit tests): unbounded. */
     readonly context?: RunContext,
+    tally?: Tally,
   ) {
     this.redactor = new Redactor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
     this.resolver = resolverOf(credentials);
+    this.judged = tally ?? (context ? new Tally(spec.basis) : undefined);
   }
 
   get guard(): RunGuard | undefined {
     return this.context?.guard;
   }
 
-  /** The tally of the check sending through this session now. */
+  /** The tally of the check sending through this session. */
   get tally(): Tally | undefined {
-    return this.context?.tally;
+    return this.judged;
+  }
+
+  /** A fresh tally, from now on (replay judges each step apart). */
+  newTally(): Tally {
+    this.judged = new Tally(this.spec.basis);
+    return this.judged;
   }
 
   /** Sends, records and verifies one message; throws ConformanceFailure when the answer breaks a rule. */
   call(operation: string, request: WireRequest, expect?: Expectation): Promise<Answer> {
     this.guard?.beforeRequest();
+    const cap = this.guard?.limits.requestsPerCheck;
+    if (cap !== undefined && ++this.sent > cap) throw new RunStopped(`the check sent ${cap} requests, its budget, without finishing`);
     return this.dispatch(operation, request, expect);
   }
 

@@ -1,7 +1,7 @@
 /**
  * What the running check has seen so far: the rules it evaluated (for the promises matrix) and the
  * broken assumptions (warnings), which never stop a check, so a warning cannot hide a failure found
- * later. One check runs at a time in a run; the run's context holds its tally (`RunContext.openTally`).
+ * later. Each check sends through a session of its own, which holds its tally (`Session.tally`).
  */
 import type { BasisBook } from './basis.js';
 import { severityOf } from './basis.js';

@@ -1,5 +1,5 @@
 /** The transports the engine can send through, by the name an API descriptor gives. */
-import type { RunConfig } from '../engine/config.js';
+import { targetLabel, type RunConfig } from '../engine/config.js';
 import type { Transport } from '../engine/transport.js';
 import { HttpTransport } from './http/transport.js';
 import { McpTransport } from './mcp/transport.js';
@@ -9,26 +9,30 @@ export type TransportKind = 'http' | 'mcp';
 
 /**
  * `retryCodes`: the JSON-RPC codes the API's docs say mean "come back later". `run`: the run the
- * transport serves; over stdio its families share one server process, which the run's end closes
- * (each would otherwise start and stop the server anew, and lose the state a real server keeps).
+ * transport serves. A run's checks share its transports: one connection pool per origin, sized for the
+ * checks that send at once, and one rate limit (`--rate-limit` counts every request of the run); over
+ * stdio one server process, which the run's end closes (each check would otherwise start and stop the
+ * server anew, and lose the state a real server keeps).
  */
 export function openTransport(
   kind: TransportKind,
-  config: Pick<RunConfig, 'target' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'>,
+  config: Pick<RunConfig, 'target' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'> & Partial<Pick<RunConfig, 'concurrency'>>,
   retryCodes: readonly number[] = [],
   run?: RunContext,
 ): Transport {
-  switch (kind) {
-    case 'http':
-      return new HttpTransport({
-        timeoutMs: config.timeoutMs,
-        maxBodyBytes: config.maxBodyBytes,
-        connections: 4,
-        ratePerSecond: config.ratePerSecond,
-      });
-    case 'mcp': {
-      const make = () => new McpTransport(config.target, { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, retryCodes });
-      return config.target.kind === 'command' && run ? run.sharedTransport(config.target.command, make) : make();
+  const make = (): Transport => {
+    switch (kind) {
+      case 'http':
+        return new HttpTransport({
+          timeoutMs: config.timeoutMs,
+          maxBodyBytes: config.maxBodyBytes,
+          connections: Math.max(4, config.concurrency ?? 1),
+          ratePerSecond: config.ratePerSecond,
+        });
+      case 'mcp':
+        return new McpTransport(config.target, { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, retryCodes });
     }
-  }
+  };
+  // HTTP pools per origin inside one transport; an MCP connection is to one address.
+  return run ? run.sharedTransport(kind === 'http' ? 'http' : `mcp ${targetLabel(config.target)}`, make) : make();
 }

@@ -3,7 +3,7 @@
  * test modules and the meta each check left behind (`suites/harness.ts`).
  */
 import type { TestCase, TestModule } from 'vitest/node';
-import { FAMILIES, runOfBlock, type Family } from '../engine/families.js';
+import { FAMILIES, parseFamilyBlock, type Family } from '../engine/families.js';
 import { checkId } from '../engine/records.js';
 import type { CheckResult } from '../reports/model.js';
 import type { CheckMeta } from '../suites/harness.js';
@@ -19,15 +19,10 @@ function firstLine(text: string | undefined): string | undefined {
   return text?.split('\n')[0];
 }
 
-/** `interrupted`: why checks that never ran did not (the run was cancelled): they are blocked, not errored. */
-/** The family a suite file's checks belong to, from its name (`contract.suite.ts`, or compiled `contract.suite.js`). */
-export function familyOfModule(moduleId: string): Family | undefined {
-  return FAMILIES.find((family) => moduleId.endsWith(`/${family}.suite.ts`) || moduleId.endsWith(`/${family}.suite.js`));
-}
-
 /**
  * The check results of each of `runs` runs that one vitest run carried out (each family's describe
- * block names its run, `suites/harness.ts`), with what went wrong in each.
+ * block names its family and run, `suites/harness.ts`), with what went wrong in each.
+ * `interrupted`: why checks that never ran did not (the run was cancelled): they are blocked, not errored.
  */
 export function collectResults(
   testModules: readonly TestModule[],
@@ -42,9 +37,12 @@ export function collectResults(
     // the run whose block it is. Their checks did not run, and saying "skipped" would hide that.
     const fileError = firstLine(module.errors()[0]?.message);
     for (const suite of module.children.allSuites()) {
-      const run = collected[runOfBlock(suite.name)];
+      const block = parseFamilyBlock(suite.name);
+      const run = block && collected[block.run];
       if (!run) continue;
-      const suiteError = fileError ?? firstLine(suite.errors()[0]?.message);
+      // The run's block holds its families: a hook of it that failed fails them all.
+      const runBlock = suite.parent.type === 'suite' ? suite.parent : undefined;
+      const suiteError = fileError ?? firstLine(suite.errors()[0]?.message) ?? firstLine(runBlock?.errors()[0]?.message);
       if (suiteError) run.problems.internal ??= `${file}: ${suiteError}`;
       for (const test of suite.children.allTests())
         run.results.push(toResult(test, interrupted ? undefined : suiteError, run.problems, interrupted));
@@ -68,7 +66,7 @@ export function toResult(testCase: TestCase, suiteError?: string, problems: RunP
     family,
     name: testCase.name,
     ...(meta?.claim ? { claim: meta.claim } : {}),
-    durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+    durationMs: meta?.ms ?? Math.round(testCase.diagnostic()?.duration ?? 0),
     requests: meta?.requests ?? 0,
     ...(meta?.rules?.length ? { rules: meta.rules } : {}),
     ...(meta?.warnings ? { warnings: meta.warnings } : {}),

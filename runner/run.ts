@@ -4,36 +4,28 @@
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVitest, type TestCase, type TestModule, type TestSpecification, type Vitest } from 'vitest/node';
-import { targetLabel, type RunConfig } from '../engine/config.js';
+import { createVitest, type TestCase, type TestModule, type Vitest } from 'vitest/node';
+import { INTERRUPT_CHANNEL, targetLabel, type RunConfig } from '../engine/config.js';
 import { InternalError, TargetUnreachableError } from '../engine/failures.js';
-import { FAMILIES, type Family } from '../engine/families.js';
+import { parseFamilyBlock, type Family } from '../engine/families.js';
 import { MODULE_SUFFIX, PROJECT_ROOT } from '../engine/root.js';
 import { buildReport, errorReport, type RunMeta } from '../reports/build.js';
 import type { RunReport } from '../reports/model.js';
 import { checkId } from '../engine/records.js';
-import { collectResults, familyOfModule, toResult } from './collector.js';
+import { collectResults, toResult } from './collector.js';
 import { emitTo, type RunListener } from './events.js';
 
-/** The suite files beside this runner: the TypeScript sources, or the compiled ones in `dist/`. */
+/** The suites beside this runner: the TypeScript sources, or the compiled ones in `dist/`. */
 const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..', 'suites');
+/** The one file vitest runs: it registers every run's families (`suites/run.ts`). */
+const ENTRY = join(SUITES, `run${MODULE_SUFFIX}`);
 
-function suiteFiles(families: readonly Family[]): string[] {
-  return families.map((family) => join(SUITES, `${family}.suite${MODULE_SUFFIX}`));
-}
-
-/** Families run in their documented order (contract first), whatever vitest's cache says of durations. */
-class FamilyOrder {
-  private static rank(spec: TestSpecification): number {
-    const family = familyOfModule(spec.moduleId);
-    return family ? FAMILIES.indexOf(family) : FAMILIES.length;
-  }
-  shard(files: TestSpecification[]): TestSpecification[] {
-    return files;
-  }
-  sort(files: TestSpecification[]): TestSpecification[] {
-    return [...files].sort((a, b) => FamilyOrder.rank(a) - FamilyOrder.rank(b));
-  }
+/** The families of a vitest module's blocks, with how many checks each registered. */
+function familyBlocks(module: TestModule): { family: Family; run: number; checks: number }[] {
+  return [...module.children.allSuites()].flatMap((suite) => {
+    const block = parseFamilyBlock(suite.name);
+    return block ? [{ ...block, checks: [...suite.children.allTests()].length }] : [];
+  });
 }
 
 /**
@@ -61,8 +53,7 @@ export class SuiteRunner {
       onTestModuleStart: stopIfCancelled,
       onTestModuleCollected(module: TestModule) {
         stopIfCancelled();
-        const family = familyOfModule(module.moduleId);
-        if (family) emitTo(runner?.listener, { type: 'family-collected', family, checks: [...module.children.allTests()].length });
+        for (const { family, checks } of familyBlocks(module)) emitTo(runner?.listener, { type: 'family-collected', family, checks });
       },
       onTestCaseResult(testCase: TestCase) {
         emitTo(runner?.listener, { type: 'check-finished', check: toResult(testCase) });
@@ -79,14 +70,14 @@ export class SuiteRunner {
       const vitest = await createVitest('test', {
         root: PROJECT_ROOT,
         config: false,
-        include: [`${relative(PROJECT_ROOT, SUITES)}/*.suite${MODULE_SUFFIX}`, 'tests/fixtures/*.suite.ts'],
+        include: [relative(PROJECT_ROOT, ENTRY), 'tests/fixtures/*.suite.ts'],
         watch: false,
         // Results are read from the run's outcome; vitest itself prints nothing.
         reporters: [progress],
-        // Suites share one target; one file at a time keeps their requests from interleaving. One
-        // worker for all files (no isolation) loads the adapter, validators and fast-check once.
+        // One worker (no isolation) loads the adapters, validators and fast-check once. A run's checks
+        // are all concurrent to vitest: the run's slots (`--concurrency`) say how many send at once.
         fileParallelism: false,
-        sequence: { sequencer: FamilyOrder },
+        maxConcurrency: 1024,
         isolate: false,
         pool: 'threads',
         testTimeout: 30 * 60_000,
@@ -94,7 +85,7 @@ export class SuiteRunner {
         silent: true,
         // Compiled, every module but the suite files loads as Node loads it: vitest's transform of
         // plain JavaScript costs start-up time and memory and gains nothing.
-        ...(MODULE_SUFFIX === '.js' ? { server: { deps: { external: [/\/dist\/(?!suites\/[^/]*\.suite\.js$)/] } } } : {}),
+        ...(MODULE_SUFFIX === '.js' ? { server: { deps: { external: [/\/dist\/(?!suites\/run\.js$)/] } } } : {}),
       });
       // Reporters and state ready, no test run yet: each `run` runs its own files.
       await vitest.standalone();
@@ -119,7 +110,7 @@ export class SuiteRunner {
   async listChecks(config: RunConfig): Promise<{ readonly id: string; readonly family: Family }[]> {
     const { checks: _all, ...whole } = config;
     this.vitest.provide('clientele', [whole]);
-    const files = suiteFiles(config.families);
+    const files = [ENTRY];
     const specifications = files.flatMap((file) => this.vitest.getModuleSpecifications(file));
     let outcome;
     try {
@@ -127,23 +118,22 @@ export class SuiteRunner {
     } catch (error) {
       throw new InternalError(`the suites could not be listed: ${(error as Error).message.split('\n')[0]}`);
     }
-    const order = (moduleId: string) => FAMILIES.indexOf(familyOfModule(moduleId) ?? FAMILIES[0]);
-    const modules = outcome.testModules
-      .filter((module) => files.includes(module.moduleId))
-      .sort((a, b) => order(a.moduleId) - order(b.moduleId));
+    const modules = outcome.testModules.filter((module) => files.includes(module.moduleId));
     const loadError = modules.flatMap((module) => module.errors())[0];
     if (loadError) throw new InternalError(`the suites could not be listed: ${loadError.message.split('\n')[0]}`);
-    return modules.flatMap((module) => {
-      const family = familyOfModule(module.moduleId)!;
-      return [...module.children.allTests()].map((test) => ({ id: checkId(family, test.name), family }));
-    });
+    return modules.flatMap((module) =>
+      [...module.children.allSuites()].flatMap((suite) => {
+        const block = parseFamilyBlock(suite.name);
+        return block ? [...suite.children.allTests()].map((test) => ({ id: checkId(block.family, test.name), family: block.family })) : [];
+      }),
+    );
   }
 
   /** Runs the families of `config` (or `files`, absolute paths, for the runner's own tests) against one target. */
   async run(
     config: RunConfig,
     meta: RunMeta = { targetLabel: targetLabel(config.target) },
-    files = suiteFiles(config.families),
+    files = [ENTRY],
     listener?: RunListener,
   ): Promise<RunReport> {
     const [report] = await this.runBatch([{ config, meta }], files, listener);
@@ -158,13 +148,14 @@ export class SuiteRunner {
    */
   async runBatch(
     runs: readonly { readonly config: RunConfig; readonly meta?: RunMeta }[],
-    files = suiteFiles(FAMILIES.filter((family) => runs.some(({ config }) => config.families.includes(family)))),
+    files = [ENTRY],
     listener?: RunListener,
   ): Promise<RunReport[]> {
     const startedAt = new Date();
     this.cancelled = false;
     this.listener = runs.length === 1 ? listener : undefined;
     const configs = runs.map(({ config }) => config);
+    this.running = configs.map((config) => config.runTag);
     const metas = runs.map(({ config, meta }) => meta ?? { targetLabel: targetLabel(config.target) });
     this.vitest.provide('clientele', configs);
     if (runs.length === 1)
@@ -204,10 +195,15 @@ export class SuiteRunner {
   }
 
   private cancelled = false;
+  /** The run tags of the runs under way, for the interrupt message. */
+  private running: readonly string[] = [];
 
-  /** Stops the run in progress: no new check starts, and the running one is told (its test signal aborts). */
+  /** Stops the runs in progress: no new check starts, and the running ones stop at their next request. */
   cancel(): Promise<void> {
     this.cancelled = true;
+    const channel = new BroadcastChannel(INTERRUPT_CHANNEL);
+    channel.postMessage(this.running);
+    channel.close();
     return this.vitest.cancelCurrentRun('keyboard-input');
   }
 

@@ -17,7 +17,7 @@ function everyId(api: ClientApi, scope?: string, atMost = Infinity): Promise<str
   return listedIds(api, { scope, filters: [], visibility, perPage: api.capabilities.paging.maxPerPage.value }, atMost);
 }
 
-family('access', (env) => {
+export default family('access', (env) => {
   prerequisiteCheck(env, RESTRICTED_USER, { writes: false });
 
   check(

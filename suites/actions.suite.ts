@@ -65,7 +65,7 @@ function expectUnchanged(on: Tallied, before: ClientRecord, after: ClientRecord,
   });
 }
 
-family('actions', (env) => {
+export default family('actions', (env) => {
   check(
     env,
     'set action replaces the set',

@@ -41,7 +41,7 @@ function hardDeletion(run: CheckRun): void {
   if (deletion.kind !== 'hard') run.skip(`the API documents a ${deletion.kind} delete: deleted clients are kept`);
 }
 
-family('deletion', (env) => {
+export default family('deletion', (env) => {
   check(
     env,
     'soft delete keeps the client',
@@ -75,7 +75,12 @@ family('deletion', (env) => {
   check(
     env,
     'deleted clients leave the active list',
-    { claim: 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)', writes: true, needs: [SCOPE] },
+    {
+      claim: 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)',
+      writes: true,
+      needs: [SCOPE],
+      alone: true,
+    },
     (run) =>
       forAll(run, population(run.api), async ({ clients, mask }) => {
         const { deletion, filters } = run.api.capabilities;
@@ -177,7 +182,7 @@ family('deletion', (env) => {
   check(
     env,
     'hard-deleted client is gone',
-    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true },
+    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true, alone: true },
     async (run) => {
       hardDeletion(run);
       await forAll(run, clientFields(run.api), async (fields) => {
@@ -206,7 +211,7 @@ family('deletion', (env) => {
   check(
     env,
     'deleted ids are not reused',
-    { claim: 'no later create reuses the id of a hard-deleted client', writes: true },
+    { claim: 'no later create reuses the id of a hard-deleted client', writes: true, alone: true },
     async (run) => {
       hardDeletion(run);
       await forAll(run, fc.integer({ min: 1, max: 4 }), async (count) => {

@@ -155,7 +155,7 @@ function boundaryFilters(run: CheckRun): NamedValue<{ clients: ClientFields[]; f
   return [...likeCases, ...equalsCases];
 }
 
-family('filtering', (env) => {
+export default family('filtering', (env) => {
   check(
     env,
     'like filters match substrings only',

@@ -1,18 +1,22 @@
 /**
  * The one place the suites meet vitest, on the worker side of the boundary. What crosses it: the run
  * configs (`inject('clientele')`, JSON) in, each check's `CheckMeta` (task meta, JSON) out. On this
- * side, each run gets one `RunContext`, held by a worker-scoped fixture (`runs`) so that every family
- * file of the run shares it and nothing of it lives at module level. `family()` opens the API for a
- * suite file; `check()` is a vitest test that turns what its body throws into a typed result: passed,
- * failed (a broken promise), warned (only broken assumptions), blocked (a prerequisite failed),
- * skipped, or errored. Suite files import this module, the port, the model and fast-check.
+ * side, each run gets one `RunContext`, held by a worker-scoped fixture (`runs`), so nothing of it
+ * lives at module level. A suite file defines its family (`family()`); `registerRuns()` (suites/run.ts)
+ * gives each run one block with its families side by side. `check()` is a vitest test: it waits for a
+ * slot of its run (`--concurrency`), opens the API on a session of its own, and turns what its body
+ * throws into a typed result: passed, failed (a broken promise), warned (only broken assumptions),
+ * blocked (a prerequisite failed), skipped, or errored. Nothing a check reports depends on which
+ * checks ran beside it: its scopes are named after it, and work checks share (a prerequisite, a large
+ * scope) runs on a session of its own, counted in the first check that declares it.
+ * Suite files import this module, the port, the model and fast-check.
  */
 import { test as vitestTest, describe, inject } from 'vitest';
-import { openClientApi } from '../apis/open.js';
+import { openClientSession } from '../apis/open.js';
 import type { ClientApi } from '../port/port.js';
-import type { RunConfig } from '../engine/config.js';
+import { INTERRUPT_CHANNEL, type RunConfig } from '../engine/config.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
-import { FAMILIES, familyBlockName, type Family } from '../engine/families.js';
+import { FAMILIES, familyBlockName, runBlockName, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
 import { toFailureRecord } from '../engine/failure-record.js';
 import { PropertyError, type PropertyRun } from '../engine/property.js';
@@ -21,6 +25,7 @@ import type { Redactor } from '../engine/redact.js';
 import { RunContext } from '../engine/run-context.js';
 import { RunStopped } from '../engine/guard.js';
 import type { Tally } from '../engine/verdicts.js';
+import type { Session } from '../engine/session.js';
 
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
@@ -35,6 +40,8 @@ export interface CheckMeta {
   /** The rule ids the check evaluated. */
   rules?: string[];
   boundary?: { cases: number; requests: number; ms: number };
+  /** How long the check ran once it had its slot (vitest's duration counts the wait too). */
+  ms?: number;
   rateLimit?: { retries: number; waitedMs: number };
   /** Set when the check could not judge the target: it crashed, or the target went away. */
   error?: { kind: 'internal' | 'unreachable'; message: string };
@@ -49,7 +56,7 @@ declare module 'vitest' {
   }
 }
 
-/** The contexts of the runs this vitest run carries, one per run config, made for the first family file that needs one. */
+/** The contexts of the runs this vitest run carries, one per run config, made when its block starts. */
 class RunContexts {
   private readonly byTag = new Map<string, RunContext>();
 
@@ -62,7 +69,12 @@ class RunContexts {
     return context;
   }
 
-  /** The run is over (its last family ended): what it shares goes now, and the context with it. */
+  /** Stops the runs with these tags (the runner's interrupt): their checks still to start are blocked, the running ones stop. */
+  interrupt(runTags: readonly string[]): void {
+    for (const tag of runTags) this.byTag.get(tag)?.guard.stop('the run was interrupted');
+  }
+
+  /** The run is over (its block ended): what it shares goes now, and the context with it. */
   async release(config: RunConfig): Promise<void> {
     const context = this.byTag.get(config.runTag);
     this.byTag.delete(config.runTag);
@@ -84,18 +96,70 @@ const test = vitestTest.extend(
   // eslint-disable-next-line no-empty-pattern
   async ({}, { onCleanup }) => {
     const runs = new RunContexts();
-    onCleanup(() => runs.closeAll());
+    const interrupts = new BroadcastChannel(INTERRUPT_CHANNEL);
+    interrupts.onmessage = (event) => runs.interrupt((event as MessageEvent<string[]>).data);
+    // The channel must not keep the worker alive.
+    (interrupts as unknown as { unref(): void }).unref();
+    onCleanup(() => {
+      interrupts.close();
+      return runs.closeAll();
+    });
     return runs;
   },
 );
 
-/** What a check body gets: the run's config and context, the API, and fresh scopes for the clients it creates. */
+/**
+ * Work several checks of a run rely on and that is done once (a prerequisite's probe, a scope of many
+ * clients): it runs on a session and adapter of its own, whose clients are cleaned up when the run
+ * ends, and its requests and judgements count in the first check that declares it (`needs`/`uses`).
+ */
+export interface SharedWork<T> {
+  /** Unique in the run. */
+  readonly key: string;
+  make(run: CheckRun): Promise<T>;
+}
+
+type SharedOutcome<T> = { readonly session: Session } & (
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown }
+);
+
+/**
+ * What a run's checks declare at registration, in the order they register: which check owns each
+ * shared work (the first to declare it) and the scope prefix the work's clients get. Made per run
+ * when its block is collected, so the same checks give the same owners whatever runs first.
+ */
+class SharedWorkPlan {
+  private readonly owners = new Map<string, { owner: string; prefix: string }>();
+
+  declare(key: string, checkId: string): void {
+    if (!this.owners.has(key)) this.owners.set(key, { owner: checkId, prefix: `s${this.owners.size + 1}` });
+  }
+
+  ownerOf(key: string): string | undefined {
+    return this.owners.get(key)?.owner;
+  }
+
+  prefixOf(key: string): string {
+    const planned = this.owners.get(key);
+    if (!planned) throw new Error(`shared work ${key} was used by a check that did not declare it`);
+    return planned.prefix;
+  }
+}
+
+/** What a check body gets: the run's config and context, the API on a session of its own, and fresh scopes for the clients it creates. */
 export class CheckRun implements PropertyRun {
+  private scopes = 0;
+  /** The shared work this check awaited, for its accounting and for finding where a failure was seen. */
+  readonly awaited = new Map<string, SharedOutcome<unknown>>();
+
   constructor(
     readonly config: RunConfig,
     readonly context: RunContext,
     readonly api: ClientApi,
     readonly family: Family,
+    private readonly plan: SharedWorkPlan,
+    /** What this check's scope names start with: the family and the check's place in it. */
+    private readonly scopePrefix: string,
   ) {}
 
   get log(): ExchangeLog {
@@ -104,7 +168,7 @@ export class CheckRun implements PropertyRun {
 
   /** The tally of this check: the rules it evaluated, the warnings it met. */
   get tally(): Tally | undefined {
-    return this.context.tally;
+    return this.api.session.tally;
   }
 
   /** Ends the check as skipped: the API's documents promise nothing to judge here, or the target has nothing to read. */
@@ -112,9 +176,50 @@ export class CheckRun implements PropertyRun {
     throw new SkipCheck(reason);
   }
 
-  /** A scope no other check or property case of this run uses, so lists can be confined to it. */
+  /** A scope no other check or property case of this run uses, named after this check, so lists can be confined to it. */
   scope(): string {
-    return `${this.family}-${this.context.nextNumber()}`;
+    this.scopes += 1;
+    return `${this.scopePrefix}-${this.scopes}`;
+  }
+
+  /** The value of shared work the check declared (`uses`), made by the first check of the run that needs it. */
+  async shared<T>(work: SharedWork<T>): Promise<T> {
+    const outcome = await this.outcomeOf(work);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  async outcomeOf<T>(work: SharedWork<T>): Promise<SharedOutcome<T>> {
+    const prefix = this.plan.prefixOf(work.key);
+    const outcome = await this.context.once(`shared:${work.key}`, async (): Promise<SharedOutcome<T>> => {
+      const { api, session } = await openClientSession(this.context, this.config);
+      this.context.onClose(async () => {
+        await api.cleanup().catch(() => undefined);
+        await api.close();
+      });
+      const run = new CheckRun(this.config, this.context, api, this.family, this.plan, prefix);
+      try {
+        return { ok: true, value: await work.make(run), session };
+      } catch (error) {
+        return { ok: false, error, session };
+      }
+    });
+    this.awaited.set(work.key, outcome);
+    return outcome;
+  }
+
+  /** The shared work this check owns: what it sent and judged is counted here. */
+  owned(checkId: string): SharedOutcome<unknown>[] {
+    return [...this.awaited.entries()].filter(([key]) => this.plan.ownerOf(key) === checkId).map(([, outcome]) => outcome);
+  }
+
+  /** The session whose log holds the exchange a failure names: this check's, or that of shared work it awaited. */
+  sessionOf(failure: ConformanceFailure): Session {
+    const culprit = failure.details.exchanges?.at(-1)?.request;
+    const sessions = [this.api.session, ...[...this.awaited.values()].map((outcome) => outcome.session)];
+    return (
+      (culprit && sessions.find((session) => session.log.snapshot().some((exchange) => exchange.request === culprit))) ?? this.api.session
+    );
   }
 }
 
@@ -124,8 +229,8 @@ class SkipCheck extends Error {
 
 /**
  * A behaviour other checks rely on (the scope filter confines a list; the restricted credential works).
- * It runs once per run, in the first check that needs it; when it fails, its dependants are reported
- * `blocked` with the reason, and its own check (see `prerequisiteCheck`) fails: fix that one first.
+ * It runs once per run, as shared work; when it fails, its dependants are reported `blocked` with the
+ * reason, and its own check (see `prerequisiteCheck`) fails: fix that one first.
  */
 export interface Prerequisite {
   /** The family, short title and full claim of the check that reports it. */
@@ -140,29 +245,31 @@ type PrerequisiteOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly failure: ConformanceFailure }
   | { readonly ok: 'unknown'; readonly reason: string };
+
+function prerequisiteWork(prerequisite: Prerequisite): SharedWork<void> {
+  return { key: `prerequisite:${checkId(prerequisite.family, prerequisite.name)}`, make: (run) => prerequisite.probe(run) };
+}
+
 /** A prerequisite's outcome, probed once per run by the first check that needs it. */
-function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise<PrerequisiteOutcome> {
-  return run.context.once(`prerequisite:${checkId(prerequisite.family, prerequisite.name)}`, () =>
-    prerequisite.probe(run).then(
-      (): PrerequisiteOutcome => ({ ok: true }),
-      (error): PrerequisiteOutcome => {
-        if (error instanceof SkipCheck) return { ok: 'unknown', reason: error.message };
-        if (error instanceof ConformanceFailure) return { ok: false, failure: error };
-        throw error;
-      },
-    ),
-  );
+async function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): Promise<PrerequisiteOutcome> {
+  const outcome = await run.outcomeOf(prerequisiteWork(prerequisite));
+  if (outcome.ok) return { ok: true };
+  if (outcome.error instanceof SkipCheck) return { ok: 'unknown', reason: outcome.error.message };
+  if (outcome.error instanceof ConformanceFailure) return { ok: false, failure: outcome.error };
+  throw outcome.error;
 }
 
 interface SuiteEnv {
   readonly config: RunConfig;
-  /** The run's context; set once the family's block starts. */
+  /** The run's context; set once the run's block starts. */
   readonly context: RunContext;
   readonly family: Family;
   /** Which run of the batch this is (0 for a single run). */
   readonly run: number;
-  /** Opened before the first check of the file, closed (after cleanup) after the last. */
-  readonly api: ClientApi;
+  /** The shared work of the run, by owner. */
+  readonly plan: SharedWorkPlan;
+  /** How many checks of the family registered before: names the next one's scopes. */
+  checks: number;
 }
 
 interface CheckOptions {
@@ -172,56 +279,58 @@ interface CheckOptions {
   readonly writes: boolean;
   /** Behaviours this check relies on; when one fails, the check is blocked instead of failing for its sake. */
   readonly needs?: readonly Prerequisite[];
+  /** Shared work the check reads (`run.shared`). */
+  readonly uses?: readonly SharedWork<unknown>[];
+  /**
+   * The check judges something every client of the target takes part in (the ids the server hands
+   * out next, a count over every client): no other check of the run sends while it runs.
+   */
+  readonly alone?: boolean;
 }
 
-/** The family whose file runs last in a run (the runner orders files as FAMILIES lists them). */
-function lastFamily(families: readonly Family[]): Family | undefined {
-  return [...families].sort((a, b) => FAMILIES.indexOf(a) - FAMILIES.indexOf(b)).at(-1);
+/** A family's checks, as its suite file defines them; registered once per run that covers the family (`registerRuns`). */
+export interface FamilyDefinition {
+  readonly name: Family;
+  readonly define: (env: SuiteEnv) => void;
+}
+
+export function family(name: Family, define: (env: SuiteEnv) => void): FamilyDefinition {
+  return { name, define };
 }
 
 /**
- * A family's checks, once for each run the vitest run carries (`SuiteRunner.runBatch`) that covers the
- * family: one describe block per run, each with its own adapter on its own target.
+ * Registers the runs this vitest run carries (`SuiteRunner.runBatch`), one after the other: each gets
+ * a block whose families run side by side, their checks taking turns on the run's slots. The run's
+ * context opens with the block and closes after its last check.
  */
-export function family(name: Family, define: (env: SuiteEnv) => void): void {
+export function registerRuns(families: readonly FamilyDefinition[]): void {
   const configs = inject('clientele');
+  const ordered = [...families].sort((a, b) => FAMILIES.indexOf(a.name) - FAMILIES.indexOf(b.name));
   configs.forEach((config, run) => {
-    if (config.families.includes(name)) familyOfRun(name, config, run, configs.length, define);
-  });
-}
-
-function familyOfRun(name: Family, config: RunConfig, run: number, runs: number, define: (env: SuiteEnv) => void): void {
-  let api: ClientApi | undefined;
-  let context: RunContext | undefined;
-  const env: SuiteEnv = {
-    config,
-    family: name,
-    run,
-    get context() {
-      if (!context) throw new Error('run context not open');
-      return context;
-    },
-    get api() {
-      if (!api) throw new Error('adapter not open');
-      return api;
-    },
-  };
-  describe(familyBlockName(name, run, runs), () => {
-    test.beforeAll(async ({ runs: contexts }) => {
-      context = contexts.of(config);
-      api = await openClientApi(context, config);
+    const mine = ordered.filter((definition) => config.families.includes(definition.name));
+    if (mine.length === 0) return;
+    let context: RunContext | undefined;
+    const plan = new SharedWorkPlan();
+    describe(runBlockName(run, configs.length), () => {
+      test.beforeAll(({ runs }) => {
+        context = runs.of(config);
+      });
+      test.afterAll(({ runs }) => runs.release(config));
+      for (const definition of mine) {
+        const env: SuiteEnv = {
+          config,
+          family: definition.name,
+          run,
+          plan,
+          checks: 0,
+          get context() {
+            if (!context) throw new Error('run context not open');
+            return context;
+          },
+        };
+        describe.concurrent(familyBlockName(definition.name, run, configs.length), () => definition.define(env));
+      }
     });
-    test.afterAll(async ({ runs: contexts }) => {
-      // Touch only what we created, and delete it as the API deletes, also when checks failed.
-      await api?.cleanup().catch(() => undefined);
-      const stopped = context?.guard.stopped !== undefined;
-      await api?.close();
-      // No family runs after the last one, nor after a stop: the run's shared servers go now. The
-      // context itself stays until the last family, so the families after a stop see that it stopped.
-      if (name === lastFamily(config.families)) await contexts.release(config);
-      else if (stopped) await context?.close();
-    });
-    define(env);
   });
 }
 
@@ -239,16 +348,23 @@ async function blockedBy(needs: readonly Prerequisite[], run: CheckRun, redactor
 /** The check that reports a prerequisite: it fails (and names itself as what to fix first) when the behaviour is not there. */
 export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, options: Omit<CheckOptions, 'claim'>): void {
   if (prerequisite.family !== env.family) throw new Error(`prerequisite ${prerequisite.name} belongs to ${prerequisite.family}`);
-  check(env, prerequisite.name, { ...options, claim: prerequisite.claim }, async (run) => {
+  check(env, prerequisite.name, { ...options, claim: prerequisite.claim, needs: [] }, async (run) => {
     const outcome = await prerequisiteOutcome(prerequisite, run);
     if (outcome.ok === false) throw outcome.failure;
     if (outcome.ok === 'unknown') run.skip(outcome.reason);
   });
+  // It owns its probe: registered before any dependant can declare it.
+  env.plan.declare(prerequisiteWork(prerequisite).key, checkId(env.family, prerequisite.name));
 }
 
 export function check(env: SuiteEnv, name: string, options: CheckOptions, body: (run: CheckRun) => Promise<void>): void {
+  const id = checkId(env.family, name);
   // Another shard's check is not registered at all: this run neither runs nor reports it.
-  if (env.config.checks && !env.config.checks.includes(checkId(env.family, name))) return;
+  if (env.config.checks && !env.config.checks.includes(id)) return;
+  env.checks += 1;
+  const scopePrefix = `${env.family}-${env.checks}`;
+  for (const prerequisite of options.needs ?? []) env.plan.declare(prerequisiteWork(prerequisite).key, id);
+  for (const work of options.uses ?? []) env.plan.declare(work.key, id);
   test(name, async ({ task, skip, signal }) => {
     const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };
     task.meta.clientele = meta;
@@ -257,73 +373,127 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       skip();
       return;
     }
-    const api = env.api;
-    const log = api.session.log;
-    const before = log.total;
-    log.clear();
     const context = env.context;
     const redactor = context.redactor;
-    const run = new CheckRun(env.config, context, api, env.family);
-    let blocked: CheckMeta['blocked'] = context.guard.stopped ? { reason: `blocked: ${context.guard.stopped}` } : undefined;
-    try {
-      blocked ??= await blockedBy(options.needs ?? [], run, redactor);
-    } catch (error) {
-      if (!(error instanceof RunStopped)) throw crashed(meta, error, redactor);
-      blocked = { reason: `blocked: ${error.message}` };
-    }
-    if (blocked) {
-      meta.blocked = blocked;
-      meta.requests = log.total - before;
+    // An interrupt cancels the run: checks waiting for a slot never start, the running ones stop at their next request.
+    signal.addEventListener('abort', () => context.guard.stop('the run was interrupted'), { once: true });
+    const release = options.alone ? await context.slots.acquireAll() : await context.slots.acquire();
+    if (context.guard.stopped) {
+      release();
+      meta.blocked = { reason: `blocked: ${context.guard.stopped}` };
       skip();
       return;
     }
-    const tally = context.openTally(api.session.spec.basis);
-    context.guard.startCheck();
-    // An interrupt cancels the run: the check stops at its next request instead of running its cases out.
-    signal.addEventListener('abort', () => context.guard.stop('the run was interrupted'), { once: true });
-    const scene = { session: api.session, config: env.config, family: env.family, redactor, tally };
+    const started = performance.now();
+    let api: ClientApi | undefined;
+    let run: CheckRun | undefined;
+    let outcome: 'skip' | undefined;
     try {
-      log.clear();
-      await body(run);
-      const [warning] = tally.warnings;
-      if (warning) meta.failure = toFailureRecord(warning, scene);
+      api = (await openClientSession(context, env.config)).api;
+      run = new CheckRun(env.config, context, api, env.family, env.plan, scopePrefix);
+      outcome = await judge(env, options, body, run, meta);
     } catch (error) {
-      if (error instanceof SkipCheck) {
-        meta.skipped = error.message;
-        skip();
-        return;
-      }
-      const stopped = error instanceof PropertyError ? error.cause : error;
-      if (stopped instanceof RunStopped) {
-        // The run stopped under this check: what it found so far stands only if it was a failure.
-        meta.blocked = { reason: `blocked: ${stopped.message}` };
-        skip();
-        return;
-      }
-      if (error instanceof ConformanceFailure) {
-        // A broken assumption thrown outside a property (which would have recorded it) is a warning too.
-        if (tally.isWarning(error)) {
-          tally.warn(error);
-          meta.failure = toFailureRecord(tally.warnings[0]!, scene);
-          return;
-        }
-        meta.failure = toFailureRecord(error, scene);
-        throw new Error(redactor.text(`${error.rule}: ${error.message}`), { cause: error });
-      }
       throw crashed(meta, error, redactor);
     } finally {
-      meta.requests = log.total - before;
-      meta.rules = [...tally.rules];
-      if (tally.warningCount) meta.warnings = tally.warningCount;
-      if (tally.boundary.cases) meta.boundary = { ...tally.boundary, ms: Math.round(tally.boundary.ms) };
-      if (tally.rateLimit.retries) meta.rateLimit = { ...tally.rateLimit };
-      context.closeTally();
+      // Touch only what the check created, and delete it as the API deletes, also when it failed.
+      await api?.cleanup().catch(() => undefined);
+      await api?.close();
+      release();
+      if (run) account(meta, run, id);
+      meta.ms = Math.round(performance.now() - started);
     }
+    if (outcome === 'skip') skip();
   });
+}
+
+/** Adds up what the check sent and judged, and the shared work it owns, into its meta. */
+function account(meta: CheckMeta, run: CheckRun, id: string): void {
+  const tally = run.tally!;
+  let requests = run.log.total;
+  for (const owned of run.owned(id)) {
+    requests += owned.session.log.total;
+    const shared = owned.session.tally!;
+    for (const rule of shared.rules) tally.evaluated(rule);
+    for (const warning of shared.warnings) tally.warn(warning);
+  }
+  meta.requests = requests;
+  meta.rules = [...tally.rules];
+  if (tally.warningCount) meta.warnings = tally.warningCount;
+  if (tally.boundary.cases) meta.boundary = { ...tally.boundary, ms: Math.round(tally.boundary.ms) };
+  if (tally.rateLimit.retries) meta.rateLimit = { ...tally.rateLimit };
+  if (!meta.failure && !meta.blocked && !meta.skipped && !meta.error) {
+    const [warning] = tally.warnings;
+    if (warning) meta.failure = toFailureRecord(warning, sceneOf(run, warning));
+  }
+}
+
+function sceneOf(run: CheckRun, failure: ConformanceFailure) {
+  return {
+    session: run.sessionOf(failure),
+    config: run.config,
+    family: run.family,
+    redactor: run.context.redactor,
+    tally: run.tally!,
+  };
+}
+
+/** Runs a check's body and writes its verdict into `meta`; 'skip' when the check ends skipped or blocked. */
+async function judge(
+  env: SuiteEnv,
+  options: CheckOptions,
+  body: (run: CheckRun) => Promise<void>,
+  run: CheckRun,
+  meta: CheckMeta,
+): Promise<'skip' | undefined> {
+  const context = env.context;
+  try {
+    const blocked = await blockedBy(options.needs ?? [], run, context.redactor);
+    if (blocked) {
+      meta.blocked = blocked;
+      return 'skip';
+    }
+  } catch (error) {
+    if (!(error instanceof RunStopped)) throw error;
+    meta.blocked = { reason: `blocked: ${error.message}` };
+    return 'skip';
+  }
+  try {
+    await body(run);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SkipCheck) {
+      meta.skipped = error.message;
+      return 'skip';
+    }
+    const stopped = error instanceof PropertyError ? error.cause : error;
+    if (stopped instanceof RunStopped) {
+      // The run stopped under this check: what it found so far stands only if it was a failure.
+      meta.blocked = { reason: `blocked: ${stopped.message}` };
+      return 'skip';
+    }
+    if (error instanceof ConformanceFailure) {
+      const tally = run.tally!;
+      // A broken assumption thrown outside a property (which would have recorded it) is a warning too.
+      if (tally.isWarning(error)) {
+        tally.warn(error);
+        meta.failure = toFailureRecord(error, sceneOf(run, error));
+        return undefined;
+      }
+      meta.failure = toFailureRecord(error, sceneOf(run, error));
+      throw new CheckFailed(context.redactor.text(`${error.rule}: ${error.message}`), { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** A check that found a broken promise: vitest marks it failed; its record is in the meta already. */
+class CheckFailed extends Error {
+  override readonly name = 'CheckFailed';
 }
 
 /** A check that could not judge the target: it crashed (our bug) or the target went away. */
 function crashed(meta: CheckMeta, error: unknown, redactor: Redactor): Error {
+  if (error instanceof CheckFailed) return error;
   const cause = error instanceof PropertyError ? error.cause : error;
   const seedNote = error instanceof PropertyError ? ` (seed ${error.seed}, path ${error.path})` : '';
   meta.error = {

@@ -118,7 +118,7 @@ async function expectSorted(
   });
 }
 
-family('ordering', (env) => {
+export default family('ordering', (env) => {
   check(
     env,
     'sorted lists come in order',

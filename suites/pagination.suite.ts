@@ -24,20 +24,22 @@ const smallSizes = [
 ];
 
 /**
- * One scope per run holding one client more than the largest page, shared by the checks that read it
- * (creating it is the costly part).
+ * A scope holding one client more than the largest page, made once for the boundary cases that read
+ * it (creating it is the costly part).
  */
-function largeScope(run: CheckRun): Promise<{ scope: string; ids: string[] }> {
-  return run.context.once('pagination:large-scope', async () => {
-    const scope = run.scope();
-    const size = run.api.capabilities.paging.maxPerPage.value + 1;
-    const records = await createAll(
-      run,
-      scope,
-      Array.from({ length: size }, (_, i) => someFields(run.api, `L${i}`)),
-    );
-    return { scope, ids: records.map((r) => r.id) };
-  });
+function largeScope(run: CheckRun): () => Promise<{ scope: string; ids: string[] }> {
+  let made: Promise<{ scope: string; ids: string[] }> | undefined;
+  return () =>
+    (made ??= (async () => {
+      const scope = run.scope();
+      const size = run.api.capabilities.paging.maxPerPage.value + 1;
+      const records = await createAll(
+        run,
+        scope,
+        Array.from({ length: size }, (_, i) => someFields(run.api, `L${i}`)),
+      );
+      return { scope, ids: records.map((r) => r.id) };
+    })());
 }
 
 /**
@@ -108,7 +110,7 @@ async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly str
   });
 }
 
-family('pagination', (env) => {
+export default family('pagination', (env) => {
   check(
     env,
     'counters agree with the pages',
@@ -179,12 +181,13 @@ family('pagination', (env) => {
       const mayCap = largest.basis !== 'documented';
       const max = largest.value;
       const sizes = [max - 1, max].map((perPage) => ({ name: `${max + 1} clients at page size ${perPage}`, value: perPage }));
+      const large = largeScope(run);
       await boundaryPhase(run, sizes, async (perPage) => {
-        const { scope, ids } = await largeScope(run);
+        const { scope, ids } = await large();
         await expectPagesAddUp(run.api, scope, ids, perPage, mayCap);
       });
       await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage) => {
-        const { scope, ids } = await largeScope(run);
+        const { scope, ids } = await large();
         const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;
         expectThat(

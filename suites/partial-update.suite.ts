@@ -32,7 +32,7 @@ interface Case {
   readonly waitForClock?: boolean;
 }
 
-family('partial-update', (env) => {
+export default family('partial-update', (env) => {
   check(env, 'update changes exactly what it names', { claim: 'an update changes exactly the fields it names', writes: true }, (run) => {
     const plain = plainClient(run.api);
     const fields = updatable(run.api);

@@ -232,11 +232,11 @@ function commandsFor(api: ClientApi): fc.Arbitrary<Command>[] {
   ];
 }
 
-family('stateful', (env) => {
+export default family('stateful', (env) => {
   check(
     env,
     'random sequences agree with the model',
-    { claim: 'random sequences of the documented operations agree with the model', writes: true, needs: [SCOPE] },
+    { claim: 'random sequences of the documented operations agree with the model', writes: true, needs: [SCOPE], alone: true },
     (run) => {
       const commands = fc.commands(commandsFor(run.api), { maxCommands: 20, size: '+1' });
       return forAll(run, commands, (cmds) =>

@@ -1,0 +1,42 @@
+/**
+ * How many checks of a run may send at once: a first-come, first-served counting semaphore. A check
+ * takes one slot; a check that needs the target to itself (an exact count over every client) takes
+ * them all, and waits for the ones before it. First come, first served: a check that wants every slot
+ * is never starved by smaller ones arriving after it.
+ */
+export class Slots {
+  private free: number;
+  private readonly waiting: { readonly weight: number; readonly grant: () => void }[] = [];
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`slots need a capacity of at least 1, not ${capacity}`);
+    this.free = capacity;
+  }
+
+  /** Waits for `weight` slots (at most the capacity) and gives back the function that returns them. */
+  async acquire(weight = 1): Promise<() => void> {
+    const wanted = Math.min(Math.max(1, weight), this.capacity);
+    if (this.waiting.length === 0 && this.free >= wanted) this.free -= wanted;
+    else await new Promise<void>((grant) => this.waiting.push({ weight: wanted, grant }));
+    let returned = false;
+    return () => {
+      if (returned) return;
+      returned = true;
+      this.free += wanted;
+      this.grantWaiting();
+    };
+  }
+
+  /** Everything: for a check that must be alone on the target. */
+  acquireAll(): Promise<() => void> {
+    return this.acquire(this.capacity);
+  }
+
+  private grantWaiting(): void {
+    while (this.waiting.length > 0 && this.free >= this.waiting[0]!.weight) {
+      const next = this.waiting.shift()!;
+      this.free -= next.weight;
+      next.grant();
+    }
+  }
+}

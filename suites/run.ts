@@ -1,0 +1,17 @@
+/**
+ * The one file vitest runs for a clientele run: it registers every run the vitest run carries, each
+ * with the families its config names, side by side (`registerRuns`). A new family is a suite file and
+ * a line here.
+ */
+import { registerRuns } from './harness.js';
+import contract from './contract.suite.js';
+import pagination from './pagination.suite.js';
+import ordering from './ordering.suite.js';
+import filtering from './filtering.suite.js';
+import partialUpdate from './partial-update.suite.js';
+import actions from './actions.suite.js';
+import deletion from './deletion.suite.js';
+import stateful from './stateful.suite.js';
+import access from './access.suite.js';
+
+registerRuns([contract, pagination, ordering, filtering, partialUpdate, actions, deletion, stateful, access]);

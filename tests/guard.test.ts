@@ -171,3 +171,33 @@ describe('a target that echoes a credential', () => {
     expect(session.tally!.warnings).toEqual([]);
   });
 });
+
+describe('a check’s request budget', () => {
+  const spec: SpecView = {
+    basis: new BasisBook([]),
+    checks: [],
+    documentedStatuses: () => ['200'],
+    mediaTypes: () => [],
+    validate: () => undefined,
+    decode: () => ({ ok: true, value: null }),
+    outcome: () => undefined,
+  };
+  const transport: Transport = {
+    send: async () => ({ response: { httpStatus: 200, headers: {}, body: '{}', truncated: false }, elapsedMs: 1 }),
+    reproduce: () => ({ kind: 'curl', command: 'curl' }),
+    close: async () => undefined,
+  };
+
+  it('is counted per session (each check has its own), and the run goes on for the others', async () => {
+    const guard = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000, requestsPerCheck: 2 });
+    const context = new RunContext({ runTag: 'budget', deadline: Date.now() + 60_000, timeoutMs: 10_000, credentials: [] }, guard);
+    const busy = new Session(transport, spec, [], context);
+    const request = { method: 'GET', url: 'http://x.test/' };
+    await busy.call('getClient', request).catch(() => undefined);
+    await busy.call('getClient', request).catch(() => undefined);
+    expect(() => busy.call('getClient', request)).toThrow(RunStopped);
+    expect(guard.stopped).toBeUndefined();
+    const other = new Session(transport, spec, [], context);
+    await expect(other.call('getClient', request).catch((error) => error)).resolves.not.toBeInstanceOf(RunStopped);
+  });
+});

@@ -17,6 +17,19 @@ import { HttpTransport, retryAfterMs } from '../protocols/http/transport.js';
 const limits = { timeoutMs: 2_000, maxBodyBytes: 1 << 20, connections: 1 };
 const GUARD = { maxConsecutiveTimeouts: 3, requestsPerCheck: 100, slowAnswerMs: 5_000 };
 
+/** A spec view that documents a 200 and judges nothing: what these tests look at is the session and its guard. */
+function bareSpec(): SpecView {
+  return {
+    basis: new BasisBook([]),
+    checks: [],
+    documentedStatuses: () => ['200'],
+    mediaTypes: () => [],
+    validate: () => undefined,
+    decode: () => ({ ok: true, value: null }),
+    outcome: () => undefined,
+  };
+}
+
 describe('the run guard', () => {
   it('stops the run after three timeouts in a row; an answer in between resets the count', () => {
     const guard = new RunGuard({ ...GUARD, deadline: Date.now() + 60_000 });
@@ -131,15 +144,7 @@ describe('rate limits in the HTTP transport', () => {
 describe('a target that echoes a credential', () => {
   const TOKEN = 'c0ffee1234abcd5678ef90aa';
   const CREDENTIALS: Credential[] = [{ key: 'token', value: TOKEN, secret: true, env: 'CLIENTELE_TOKEN' }];
-  const spec: SpecView = {
-    basis: new BasisBook([]),
-    checks: [],
-    documentedStatuses: () => ['200'],
-    mediaTypes: () => [],
-    validate: () => undefined,
-    decode: () => ({ ok: true, value: null }),
-    outcome: () => undefined,
-  };
+  const spec = bareSpec();
   const echoing = (body: string): Transport => ({
     send: async () => ({ response: { httpStatus: 200, headers: {}, body, truncated: false }, elapsedMs: 1 }),
     reproduce: () => ({ kind: 'curl', command: 'curl' }),
@@ -173,15 +178,7 @@ describe('a target that echoes a credential', () => {
 });
 
 describe('a check’s request budget', () => {
-  const spec: SpecView = {
-    basis: new BasisBook([]),
-    checks: [],
-    documentedStatuses: () => ['200'],
-    mediaTypes: () => [],
-    validate: () => undefined,
-    decode: () => ({ ok: true, value: null }),
-    outcome: () => undefined,
-  };
+  const spec = bareSpec();
   const transport: Transport = {
     send: async () => ({ response: { httpStatus: 200, headers: {}, body: '{}', truncated: false }, elapsedMs: 1 }),
     reproduce: () => ({ kind: 'curl', command: 'curl' }),

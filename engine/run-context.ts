@@ -2,7 +2,7 @@
  * Everything one run owns while it runs, in one object passed explicitly: its guard (budget, late
  * answers, interrupts), the redactor for its secrets, the slots its checks take turns on
  * (`--concurrency`), the transports its checks share (one connection pool, one stdio server, one rate
- * limit for the run), what its checks compute once and share (prerequisites, a large scope), and what
+ * limit for the run), what its checks compute once and share (prerequisites' probes), and what
  * must happen when it ends. Two runs in one process share nothing through it; what lives at module
  * level elsewhere is caches of immutable data (parsed specs, compiled validators).
  */

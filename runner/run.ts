@@ -20,11 +20,11 @@ const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..', 'suites');
 /** The one file vitest runs: it registers every run's families (`suites/run.ts`). */
 const ENTRY = join(SUITES, `run${MODULE_SUFFIX}`);
 
-/** The families of a vitest module's blocks, with how many checks each registered. */
-function familyBlocks(module: TestModule): { family: Family; run: number; checks: number }[] {
+/** The family blocks of a vitest module, with the checks each registered, in order. */
+function familyBlocks(module: TestModule): { family: Family; run: number; checks: TestCase[] }[] {
   return [...module.children.allSuites()].flatMap((suite) => {
     const block = parseFamilyBlock(suite.name);
-    return block ? [{ ...block, checks: [...suite.children.allTests()].length }] : [];
+    return block ? [{ ...block, checks: [...suite.children.allTests()] }] : [];
   });
 }
 
@@ -53,7 +53,8 @@ export class SuiteRunner {
       onTestModuleStart: stopIfCancelled,
       onTestModuleCollected(module: TestModule) {
         stopIfCancelled();
-        for (const { family, checks } of familyBlocks(module)) emitTo(runner?.listener, { type: 'family-collected', family, checks });
+        for (const { family, checks } of familyBlocks(module))
+          emitTo(runner?.listener, { type: 'family-collected', family, checks: checks.length });
       },
       onTestCaseResult(testCase: TestCase) {
         emitTo(runner?.listener, { type: 'check-finished', check: toResult(testCase) });
@@ -122,10 +123,7 @@ export class SuiteRunner {
     const loadError = modules.flatMap((module) => module.errors())[0];
     if (loadError) throw new InternalError(`the suites could not be listed: ${loadError.message.split('\n')[0]}`);
     return modules.flatMap((module) =>
-      [...module.children.allSuites()].flatMap((suite) => {
-        const block = parseFamilyBlock(suite.name);
-        return block ? [...suite.children.allTests()].map((test) => ({ id: checkId(block.family, test.name), family: block.family })) : [];
-      }),
+      familyBlocks(module).flatMap(({ family, checks }) => checks.map((test) => ({ id: checkId(family, test.name), family }))),
     );
   }
 

@@ -7,8 +7,8 @@
  * slot of its run (`--concurrency`), opens the API on a session of its own, and turns what its body
  * throws into a typed result: passed, failed (a broken promise), warned (only broken assumptions),
  * blocked (a prerequisite failed), skipped, or errored. Nothing a check reports depends on which
- * checks ran beside it: its scopes are named after it, and work checks share (a prerequisite, a large
- * scope) runs on a session of its own, counted in the first check that declares it.
+ * checks ran beside it: its scopes are named after it, and work checks share (a prerequisite's probe)
+ * runs on a session of its own, counted in the first check that declares it.
  * Suite files import this module, the port, the model and fast-check.
  */
 import { test as vitestTest, describe, inject } from 'vitest';
@@ -108,9 +108,9 @@ const test = vitestTest.extend(
 );
 
 /**
- * Work several checks of a run rely on and that is done once (a prerequisite's probe, a scope of many
- * clients): it runs on a session and adapter of its own, whose clients are cleaned up when the run
- * ends, and its requests and judgements count in the first check that declares it (`needs`/`uses`).
+ * Work several checks of a run rely on and that is done once (a prerequisite's probe): it runs on a
+ * session and adapter of its own, whose clients are cleaned up when the run ends, and its requests and
+ * judgements count in the first check that declares it (`needs`/`uses`).
  */
 export interface SharedWork<T> {
   /** Unique in the run. */
@@ -149,7 +149,7 @@ class SharedWorkPlan {
 export class CheckRun implements PropertyRun {
   private scopes = 0;
   /** The shared work this check awaited, for its accounting and for finding where a failure was seen. */
-  readonly awaited = new Map<string, SharedOutcome<unknown>>();
+  private readonly awaited = new Map<string, SharedOutcome<unknown>>();
 
   constructor(
     readonly config: RunConfig,
@@ -181,13 +181,7 @@ export class CheckRun implements PropertyRun {
     return `${this.scopePrefix}-${this.scopes}`;
   }
 
-  /** The value of shared work the check declared (`uses`), made by the first check of the run that needs it. */
-  async shared<T>(work: SharedWork<T>): Promise<T> {
-    const outcome = await this.outcomeOf(work);
-    if (!outcome.ok) throw outcome.error;
-    return outcome.value;
-  }
-
+  /** How shared work the check declared (`uses`, `needs`) came out, made by the first check of the run that needs it. */
   async outcomeOf<T>(work: SharedWork<T>): Promise<SharedOutcome<T>> {
     const prefix = this.plan.prefixOf(work.key);
     const outcome = await this.context.once(`shared:${work.key}`, async (): Promise<SharedOutcome<T>> => {
@@ -278,7 +272,7 @@ interface CheckOptions {
   readonly writes: boolean;
   /** Behaviours this check relies on; when one fails, the check is blocked instead of failing for its sake. */
   readonly needs?: readonly Prerequisite[];
-  /** Shared work the check reads (`run.shared`). */
+  /** Shared work the check relies on beyond its prerequisites: the first check of the run to declare a piece counts its requests and judgements. */
   readonly uses?: readonly SharedWork<unknown>[];
   /**
    * The check judges something every client of the target takes part in (the ids the server hands
@@ -347,13 +341,17 @@ async function blockedBy(needs: readonly Prerequisite[], run: CheckRun, redactor
 /** The check that reports a prerequisite: it fails (and names itself as what to fix first) when the behaviour is not there. */
 export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, options: Omit<CheckOptions, 'claim'>): void {
   if (prerequisite.family !== env.family) throw new Error(`prerequisite ${prerequisite.name} belongs to ${prerequisite.family}`);
-  check(env, prerequisite.name, { ...options, claim: prerequisite.claim, needs: [] }, async (run) => {
-    const outcome = await prerequisiteOutcome(prerequisite, run);
-    if (outcome.ok === false) throw outcome.failure;
-    if (outcome.ok === 'unknown') run.skip(outcome.reason);
-  });
-  // It owns its probe: registered before any dependant can declare it.
-  env.plan.declare(prerequisiteWork(prerequisite).key, checkId(env.family, prerequisite.name));
+  // It declares its probe (and so owns it, registered before its dependants) only where this run registers it.
+  check(
+    env,
+    prerequisite.name,
+    { ...options, claim: prerequisite.claim, needs: [], uses: [prerequisiteWork(prerequisite)] },
+    async (run) => {
+      const outcome = await prerequisiteOutcome(prerequisite, run);
+      if (outcome.ok === false) throw outcome.failure;
+      if (outcome.ok === 'unknown') run.skip(outcome.reason);
+    },
+  );
 }
 
 export function check(env: SuiteEnv, name: string, options: CheckOptions, body: (run: CheckRun) => Promise<void>): void {
@@ -475,7 +473,7 @@ async function judge(
       // A broken assumption thrown outside a property (which would have recorded it) is a warning too.
       if (tally.isWarning(error)) {
         tally.warn(error);
-        meta.failure = toFailureRecord(error, sceneOf(run, error));
+        meta.failure = toFailureRecord(tally.warnings[0]!, sceneOf(run, tally.warnings[0]!));
         return undefined;
       }
       meta.failure = toFailureRecord(error, sceneOf(run, error));

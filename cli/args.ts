@@ -107,6 +107,8 @@ Options:
   --allow-writes      let a run against a target that is not on loopback create, change and
                       delete clients (without it such a run is read-only)
   --strict            warnings (broken assumptions) fail the run too (exit 1)
+  --min-coverage      a documented operation or status the run never exercised fails it
+                      (exit 1); statuses no request can bring about are named, not counted
   --no-boundary       skip the boundary phase (the edge cases each property runs first)
   --no-preflight      run the checks even when the target does not look like the API as
                       configured (a refused token, HTML, 404, a required custom field)
@@ -192,6 +194,8 @@ export interface CliOptions {
   readonly readOnly: boolean;
   /** Warnings (broken assumptions) fail the run too. */
   readonly strict: boolean;
+  /** A documented operation or status never exercised fails the run. */
+  readonly minCoverage: boolean;
   /** Writing checks may run against a target that is not on loopback. */
   readonly allowWrites: boolean;
   /** Run each property's boundary phase (edge cases) before its random cases. */
@@ -323,6 +327,7 @@ function cliOptions() {
     only: { type: 'string' },
     'read-only': { type: 'boolean' },
     strict: { type: 'boolean' },
+    'min-coverage': { type: 'boolean' },
     'allow-writes': { type: 'boolean' },
     'no-boundary': { type: 'boolean' },
     'no-preflight': { type: 'boolean' },
@@ -524,6 +529,7 @@ export function resolveOptions(given: Given, env: NodeJS.ProcessEnv): CliOptions
     families: familiesFrom(text('only')),
     readOnly: values['read-only'] === true,
     strict: values.strict === true,
+    minCoverage: values['min-coverage'] === true,
     allowWrites: values['allow-writes'] === true,
     boundary: values['no-boundary'] !== true,
     preflight: values['no-preflight'] !== true,

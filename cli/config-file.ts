@@ -24,6 +24,7 @@ export interface ConfigOptions {
   readonly readOnly?: boolean;
   readonly allowWrites?: boolean;
   readonly strict?: boolean;
+  readonly minCoverage?: boolean;
   readonly boundary?: boolean;
   /** false: `--no-preflight`. */
   readonly preflight?: boolean;
@@ -204,6 +205,7 @@ export function optionValues(options: ConfigOptions | undefined): Given {
     'read-only': options.readOnly,
     'allow-writes': options.allowWrites,
     strict: options.strict,
+    'min-coverage': options.minCoverage,
     'no-boundary': options.boundary === undefined ? undefined : !options.boundary,
     'no-preflight': options.preflight === undefined ? undefined : !options.preflight,
     timeout: number(options.timeout),

@@ -168,6 +168,7 @@ export function starterConfig(apiName: string): string {
     '  # seed: 20261124         # a fixed seed runs the same cases every time',
     `  # only: [${api.families.slice(0, 2).join(', ')}]`,
     '  # strict: true           # broken assumptions fail the run too',
+    '  # minCoverage: true      # a documented operation or status never exercised fails the run',
     '# reportDir: reports/latest',
     '# baseline: clientele.baseline.yaml   # expected failures (clientele baseline --from ...)',
   ];

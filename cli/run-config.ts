@@ -28,6 +28,7 @@ function makeConfig(
     concurrency: options.concurrency ?? defaultConcurrency(target),
     readOnly: options.readOnly,
     strict: options.strict,
+    ...(options.minCoverage ? { minCoverage: true } : {}),
     boundary: options.boundary,
     // A family the API's documents give nothing to run is left out of its report, not listed as skipped.
     families: options.families.filter((family) => api.families.includes(family)),

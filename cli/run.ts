@@ -78,7 +78,7 @@ async function runOne(
       ...(options.mutant ? { mutant: options.mutant } : {}),
       ...(options.stdio ? { stdio: true } : {}),
     };
-    const meta = { targetLabel: label, where, promises: spec.basis.promises() };
+    const meta = { targetLabel: label, where, promises: spec.basis.promises(), ...(spec.surface ? { surface: spec.surface } : {}) };
     const shard = options.shard && (await shardOf(await runner(), config, options));
     if (shard) config = shard.config;
     // A signal before the suites start (opening them takes a second) leaves nothing to run: no request goes.

@@ -35,6 +35,8 @@ export interface RunConfig {
   readonly readOnly: boolean;
   /** Warnings (broken assumptions) fail the run too. */
   readonly strict: boolean;
+  /** A documented operation or status the run never exercised fails it (`--min-coverage`). */
+  readonly minCoverage?: boolean;
   /** Whether properties run their boundary phase before their random cases (on unless `--no-boundary`). */
   readonly boundary: boolean;
   readonly families: readonly Family[];

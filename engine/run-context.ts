@@ -14,6 +14,7 @@ import { Redactor } from './redact.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from './transport.js';
 import type { ReproductionStep, WireRequest } from './exchange.js';
 import { Slots } from './slots.js';
+import type { Facet } from './coverage.js';
 
 export class RunContext {
   readonly guard: RunGuard;
@@ -23,6 +24,8 @@ export class RunContext {
   private readonly closing: (() => Promise<void>)[] = [];
   /** The checks that send at once: each takes a slot while it runs. */
   readonly slots: Slots;
+  /** The semantic facets the API's documents promise (coverage), set by the first check that opens the API. */
+  documentedFacets?: readonly Facet[];
 
   /** `guard`: bounds other than a run's (a replay, which has no budget, shares one guard over its checks). */
   constructor(

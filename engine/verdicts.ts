@@ -6,6 +6,7 @@
 import type { BasisBook } from './basis.js';
 import { severityOf } from './basis.js';
 import type { ConformanceFailure } from './failures.js';
+import { SurfaceTally, facetKey, type Facet } from './coverage.js';
 
 const MAX_WARNINGS = 50;
 
@@ -17,6 +18,10 @@ export class Tally {
   readonly boundary = { cases: 0, requests: 0, ms: 0 };
   /** Rate-limit answers (429/503 with Retry-After) waited out and retried: not failures within the budget. */
   readonly rateLimit = { retries: 0, waitedMs: 0 };
+  /** What the check's exchanges exercised of the documented surface (coverage). */
+  readonly surface = new SurfaceTally();
+  /** The semantic facets the check judged, by key. */
+  readonly facets = new Map<string, Facet>();
 
   constructor(readonly basis: BasisBook) {}
 
@@ -27,6 +32,11 @@ export class Tally {
   /** Whether a broken rule is only a warning here (its basis is open). */
   isWarning(failure: ConformanceFailure): boolean {
     return severityOf(failure.basisIn(this.basis)) === 'warning';
+  }
+
+  /** The check judged these facets (a filter's soundness, a sort order, a deletion path). */
+  judged(...facets: readonly Facet[]): void {
+    for (const facet of facets) this.facets.set(facetKey(facet), facet);
   }
 
   rateLimited(retries: number, waitedMs: number): void {

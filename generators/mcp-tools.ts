@@ -19,6 +19,8 @@ interface ToolError {
   readonly code: number;
   readonly condition: string;
   readonly rule?: string;
+  /** Why no call a client makes can bring this error (the spec's `x-clientele-unreached`); absent when one can. */
+  readonly 'x-clientele-unreached'?: string;
 }
 
 export interface ToolSpec {

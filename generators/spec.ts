@@ -33,7 +33,17 @@ export interface OperationInfo {
   readonly method: string;
   readonly path: string;
   readonly requestSchema?: JsonSchema;
+  /** The request body's documented media types. */
+  readonly requestTypes: readonly string[];
+  /** Path, query and header parameters, references resolved (the path item's and the operation's). */
+  readonly parameters: readonly ParameterInfo[];
   readonly responses: ReadonlyMap<string, ResponseInfo>;
+}
+
+export interface ParameterInfo {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header' | 'cookie';
+  readonly schema?: JsonSchema;
 }
 
 interface OpenApiDoc {
@@ -168,12 +178,19 @@ export function indexOperations(source: SpecSource): ReadonlyMap<string, Operati
         const { mediaType, schema } = jsonContent(deref(doc, response).content);
         responses.set(status, { status, mediaType, schema: schema && (rebase(schema, api) as JsonSchema), annotated: schema });
       }
-      const body = op.requestBody ? jsonContent(deref(doc, op.requestBody).content).schema : undefined;
+      const requestBody = op.requestBody ? deref(doc, op.requestBody) : undefined;
+      const body = requestBody ? jsonContent(requestBody.content).schema : undefined;
+      const parameters = [...((item.parameters ?? []) as unknown[]), ...((op.parameters ?? []) as unknown[])].map((node) => {
+        const parameter = deref(doc, node) as { name: string; in: ParameterInfo['in']; schema?: JsonSchema };
+        return { name: parameter.name, in: parameter.in, schema: parameter.schema && (rebase(parameter.schema, api) as JsonSchema) };
+      });
       operations.set(operationId, {
         operationId,
         method: method.toUpperCase(),
         path,
         requestSchema: body && (rebase(body, api) as JsonSchema),
+        requestTypes: Object.keys((requestBody?.content ?? {}) as object).map((type) => type.toLowerCase()),
+        parameters,
         responses,
       });
     }

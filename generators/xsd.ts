@@ -54,6 +54,8 @@ export interface XsdSpec {
   stringSchema(typeName: string, element: string): Record<string, unknown>;
   /** The element names a complex type allows (e.g. the fields of a client). */
   elementNames(typeName: string): readonly string[];
+  /** The element names a complex type allows at any depth, through the complex types its elements have (coverage). */
+  elementTree(typeName: string): readonly string[];
   /**
    * What each rule rests on, as the schema records it in its `xs:appinfo`: `c:basis` entries (a grade,
    * what the documents say or show, the source), in document order; those inside a `c:operation` of the
@@ -378,6 +380,18 @@ export function compileXsd(path: string): XsdSpec {
       throw new InternalError(`XSD ${file}: element ${element} of ${typeName} has no simple type`);
     },
     basisEntries: () => basis.map((entry) => ({ ...entry, rules: [...entry.rules] })),
+    elementTree(typeName) {
+      const names = new Set<string>();
+      const walk = (name: string, seen: readonly string[]) => {
+        if (seen.includes(name) || !complexTypes.has(name)) return;
+        for (const element of descendants(complexType(name), (el) => el.namespace === XS && el.name === 'element')) {
+          if (element.attributes.name) names.add(element.attributes.name);
+          if (element.attributes.type) walk(element.attributes.type, [...seen, name]);
+        }
+      };
+      walk(typeName, []);
+      return [...names];
+    },
     elementNames(typeName) {
       const names = descendants(complexType(typeName), (el) => el.namespace === XS && el.name === 'element').map(
         (el) => el.attributes.name ?? '',

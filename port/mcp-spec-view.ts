@@ -11,6 +11,18 @@ import type { SpecSource } from '../generators/spec.js';
 import { mcpBasisEntries, outputKey, standaloneMcpValidators, toolOf } from '../generators/mcp-tools.js';
 import { localRef, openAlong, openOfAll } from '../generators/schema-grades.js';
 import { decodeJson } from '../protocols/json/codec.js';
+import {
+  caseClass,
+  presentPaths,
+  valueClass,
+  type DocumentedOperation,
+  type DocumentedSurface,
+  type Exercised,
+} from '../engine/coverage.js';
+import type { Exchange } from '../engine/exchange.js';
+import { loadMcpTools, type ToolSpec } from '../generators/mcp-tools.js';
+import { documentedParameter, schemaPaths } from '../generators/surface.js';
+import type { JsonSchema } from '../generators/spec.js';
 
 const MCP_CHECKS = pickChecks(['transport', ...CHECK_GROUPS.body, ...CHECK_GROUPS.json, ...CHECK_GROUPS.envelope, ...CHECK_GROUPS.rpc]);
 
@@ -46,7 +58,14 @@ export async function mcpSpecView(source: SpecSource): Promise<SpecView> {
     if (result === undefined) return undefined;
     return result === 'error' || result.isError ? 'fail' : 'ok';
   };
+  const surface: DocumentedSurface = { operations: loadMcpTools(source).tools.map(toolSurface) };
+  const byId = new Map(surface.operations.map((operation) => [operation.id, operation]));
   return {
+    surface,
+    exercised: (exchange, body) => {
+      const documented = byId.get(exchange.operation);
+      return documented && exercisedCall(documented, exchange, body);
+    },
     basis: new BasisBook(mcpBasisEntries(source)),
     checks: MCP_CHECKS,
     documentedStatuses: () => [],
@@ -65,5 +84,71 @@ export async function mcpSpecView(source: SpecSource): Promise<SpecView> {
     },
     decode: (response) => decodeJson(response.body),
     outcome: (_response, body) => outcome(body),
+  };
+}
+
+/** A tool as coverage counts it: its arguments, a result and each documented error code, its output's properties. */
+/** `$ref`s inside one tool's schema; one that leads nowhere reads as an empty schema. */
+const refsIn = (schema: JsonSchema) => {
+  const resolve = localRef(schema);
+  return (ref: string): JsonSchema => resolve(ref) ?? {};
+};
+
+function toolSurface(tool: ToolSpec): DocumentedOperation {
+  const resolve = refsIn(tool.inputSchema);
+  const input = (tool.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
+  const codes = new Map<number, string | undefined>();
+  for (const error of tool.errors) {
+    const why = error['x-clientele-unreached'];
+    // A code reachable by one documented condition is reachable.
+    codes.set(error.code, codes.has(error.code) ? codes.get(error.code) && why : why);
+  }
+  return {
+    id: tool.name,
+    path: 'tools/call',
+    params: Object.entries(input).map(([name, schema]) => documentedParameter(name, 'argument', schema, resolve)),
+    answers: [
+      { key: 'result', kind: 'outcome' },
+      ...[...codes].map(([code, why]) => ({ key: `error ${code}`, kind: 'rpc-code' as const, ...(why ? { unreachable: why } : {}) })),
+    ],
+    properties: tool.outputSchema ? schemaPaths(tool.outputSchema, refsIn(tool.outputSchema)) : [],
+    requestTypes: [],
+    responseTypes: [],
+  };
+}
+
+function exercisedCall(documented: DocumentedOperation, exchange: Exchange, body: unknown): Exercised {
+  const meant = caseClass(exchange.expect);
+  const message = exchange.request.body === undefined ? undefined : decodeJson(exchange.request.body);
+  // The request's body is the call's params (`{name, arguments}`), or a whole JSON-RPC message that holds them.
+  const sent = message?.ok ? (message.value as { arguments?: unknown; params?: { arguments?: unknown } }) : undefined;
+  const args = sent?.arguments ?? sent?.params?.arguments ?? {};
+  const params: Exercised['params'][number][] = [];
+  for (const parameter of documented.params) {
+    if (!args || typeof args !== 'object' || !(parameter.name in args)) continue;
+    const value = (args as Record<string, unknown>)[parameter.name];
+    const text = value === null || typeof value === 'object' ? undefined : String(value);
+    params.push({
+      name: parameter.name,
+      class: valueClass(parameter, value, meant),
+      ...(parameter.values && text !== undefined && parameter.values.includes(text) ? { value: text } : {}),
+    });
+  }
+  const result = resultOf(body);
+  const code = exchange.response?.rpcErrorCode;
+  const answers =
+    result !== undefined && result !== 'error' && !result.isError
+      ? ['result']
+      : code !== undefined && documented.answers.some((answer) => answer.key === `error ${code}`)
+        ? [`error ${code}`]
+        : [];
+  const succeeded = answers[0] === 'result';
+  const payload = succeeded && typeof result === 'object' ? result.payload : undefined;
+  return {
+    operation: documented.id,
+    params,
+    answers,
+    succeeded,
+    properties: [...presentPaths(payload, new Set(documented.properties))],
   };
 }

@@ -3,19 +3,32 @@ import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { statusMatches } from '../engine/checks/types.js';
-import { flattenSchema } from '../generators/arbitraries.js';
+import { flattenSchema, type RefResolver } from '../generators/arbitraries.js';
 import {
   basisEntries,
   indexOperations,
   resolveBundleRef,
   specRefResolver,
   type JsonSchema,
+  type OperationInfo,
   type ResponseInfo,
   type SpecSource,
 } from '../generators/spec.js';
 import { openAlong, openOfAll } from '../generators/schema-grades.js';
 import { responseKey, standaloneValidators } from '../generators/validators.js';
 import { decodeJson } from '../protocols/json/codec.js';
+import { contentTypeOf, type Exchange } from '../engine/exchange.js';
+import {
+  caseClass,
+  presentPaths,
+  valueClass,
+  type DocumentedAnswer,
+  type DocumentedOperation,
+  type DocumentedParameter,
+  type DocumentedSurface,
+  type Exercised,
+} from '../engine/coverage.js';
+import { documentedParameter, schemaAt, schemaPaths } from '../generators/surface.js';
 
 /** The bounded JSON codec (depth, values, string length; duplicate keys noted): nothing downstream recurses over an unbounded body. */
 export { decodeJson };
@@ -48,7 +61,24 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     }
     return messages.get(documented);
   };
+  const surface = openApiSurface(operations, resolve);
+  const byId = new Map(surface.operations.map((operation) => [operation.id, operation]));
+  const properties = new Map(surface.operations.map((operation) => [operation.id, new Set(operation.properties)]));
   return {
+    surface,
+    exercised: (exchange, body) => {
+      const documented = byId.get(exchange.operation);
+      return (
+        documented &&
+        exercisedOver(
+          documented,
+          properties.get(documented.id)!,
+          exchange,
+          body,
+          (status) => responseFor(exchange.operation, status)?.status,
+        )
+      );
+    },
     basis: new BasisBook(basisEntries(source)),
     documentedMessage: (operation, response) => messageOf(responseFor(operation, response.httpStatus)),
     checks: HTTP_JSON_CHECKS,
@@ -71,4 +101,121 @@ export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
     // JSON over HTTP says ok or not with the status alone.
     outcome: () => undefined,
   };
+}
+
+/** Why a documented status cannot be counted on: no request a client sends is meant to bring it. */
+export function unreachableStatus(status: string): string | undefined {
+  if (status === 'default') return 'the catch-all answer: it comes only when the server answers a status the documents do not list';
+  if (/^[1-5]XX$/i.test(status))
+    return `a range for statuses the documents do not list one by one: reached only when the server answers one of them`;
+  if (status.startsWith('5')) return 'a server fault: no well-formed request is meant to bring it';
+  if (status === '429') return 'rate limiting: bringing it about would mean flooding the target';
+  return undefined;
+}
+
+function openApiSurface(operations: ReadonlyMap<string, OperationInfo>, resolve: RefResolver): DocumentedSurface {
+  return {
+    operations: [...operations.values()].map((operation): DocumentedOperation => {
+      const params: DocumentedParameter[] = operation.parameters
+        .filter((parameter) => parameter.in === 'path' || parameter.in === 'query')
+        .map((parameter) => documentedParameter(parameter.name, parameter.in as 'path' | 'query', parameter.schema, resolve));
+      const request = operation.requestSchema;
+      if (request)
+        for (const path of schemaPaths(request, resolve, true))
+          params.push(documentedParameter(path, 'body', schemaAt(request, path, resolve), resolve));
+      const answers: DocumentedAnswer[] = [...operation.responses.keys()].map((status) => {
+        const unreachable = unreachableStatus(status);
+        return { key: status, kind: 'status', ...(unreachable ? { unreachable } : {}) };
+      });
+      const successes = [...operation.responses.values()].filter((response) => response.status.startsWith('2'));
+      return {
+        id: operation.operationId,
+        method: operation.method,
+        path: operation.path,
+        params,
+        answers,
+        properties: [...new Set(successes.flatMap((response) => (response.schema ? schemaPaths(response.schema, resolve) : [])))],
+        requestTypes: operation.requestTypes,
+        responseTypes: [...new Set(successes.flatMap((response) => (response.mediaType ? [response.mediaType.toLowerCase()] : [])))],
+      };
+    }),
+  };
+}
+
+/** What one HTTP exchange exercised: the parameters its URL and body carried, the status it matched, the properties it showed. */
+function exercisedOver(
+  documented: DocumentedOperation,
+  properties: ReadonlySet<string>,
+  exchange: Exchange,
+  body: unknown,
+  matched: (status: number) => string | undefined,
+): Exercised {
+  const meant = caseClass(exchange.expect);
+  const named = new Map(documented.params.map((parameter) => [`${parameter.in} ${parameter.name}`, parameter]));
+  const params: Exercised['params'][number][] = [];
+  const sent = (where: DocumentedParameter['in'], name: string, value: unknown) => {
+    const parameter = named.get(`${where} ${name}`);
+    if (!parameter) return;
+    const text = value === null || typeof value === 'object' ? undefined : String(value);
+    params.push({
+      name,
+      class: valueClass(parameter, value, meant),
+      ...(parameter.values && text !== undefined && parameter.values.includes(text) ? { value: text } : {}),
+    });
+  };
+  let url: URL | undefined;
+  try {
+    url = new URL(exchange.request.url ?? '');
+  } catch {
+    url = undefined;
+  }
+  if (url) {
+    for (const [name, value] of url.searchParams) sent('query', name, value);
+    const template = (documented.path ?? '').split('/');
+    const actual = url.pathname.split('/').slice(-template.length);
+    template.forEach((part, index) => {
+      const name = /^\{(.+)\}$/.exec(part)?.[1];
+      if (name && actual[index] !== undefined) sent('path', name, decodeURIComponent(actual[index]));
+    });
+  }
+  const headers = exchange.request.headers ?? {};
+  const requestType = (headers['Content-Type'] ?? headers['content-type'])?.split(';')[0]!.trim().toLowerCase();
+  const text = exchange.request.body;
+  if (text !== undefined && requestType === 'application/x-www-form-urlencoded') {
+    // A form names a list's items `key[]`: the parameter is the list.
+    for (const [name, value] of new URLSearchParams(text)) sent('body', name.replace(/\[\]$/, ''), value);
+  } else if (text !== undefined) {
+    const requestBody = decodeJson(text);
+    if (requestBody.ok) walkLeaves(requestBody.value, '', (path, value) => sent('body', path, value));
+  }
+  const status = exchange.response?.httpStatus;
+  const key = status === undefined ? undefined : matched(status);
+  const succeeded = status !== undefined && status >= 200 && status < 300 && key !== undefined;
+  return {
+    operation: documented.id,
+    params,
+    answers: key ? [key] : [],
+    succeeded,
+    properties: succeeded ? [...presentPaths(body, properties)] : [],
+    ...(requestType ? { requestType } : {}),
+    ...(exchange.response && contentTypeOf(exchange.response) ? { responseType: contentTypeOf(exchange.response) } : {}),
+  };
+}
+
+/** Calls `visit` with every leaf of a request body (a value that is not an object), arrays as `[]`. */
+export function walkLeaves(value: unknown, prefix: string, visit: (path: string, value: unknown) => void, depth = 0): void {
+  if (depth > 8) return;
+  if (Array.isArray(value)) {
+    // A list of plain values is one parameter (`tags`); a list of objects has leaves of its own.
+    if (value.every((item) => item === null || typeof item !== 'object')) {
+      if (prefix) visit(prefix, value);
+    } else for (const item of value.slice(0, 50)) walkLeaves(item, `${prefix}[]`, visit, depth + 1);
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, member] of Object.entries(value as Record<string, unknown>))
+      walkLeaves(member, prefix ? `${prefix}.${key}` : key, visit, depth + 1);
+    return;
+  }
+  if (prefix) visit(prefix, value);
 }

@@ -3,7 +3,9 @@ import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
 import type { Outcome, SpecView } from '../engine/checks/types.js';
 import { loadXsdSpec } from '../generators/xsd.js';
-import { decodeXml, type XmlBody } from '../protocols/xml/codec.js';
+import { decodeXml, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
+import { caseClass, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
+import type { Exchange } from '../engine/exchange.js';
 
 export function isXmlBody(body: unknown): body is XmlBody {
   return (
@@ -18,7 +20,32 @@ export async function xmlSpecView(path: string): Promise<SpecView> {
   const spec = loadXsdSpec(path);
   const hasBody = (operation: string, status: number | undefined): boolean =>
     status !== undefined && (spec.operations.get(operation)?.bodyStatuses.includes(String(status)) ?? false);
+  const surface: DocumentedSurface = {
+    operations: [...spec.operations.values()].map((operation): DocumentedOperation => ({
+      id: operation.name,
+      params: spec.elementTree(operation.requestType).map((name) => ({ name, in: 'body' })),
+      answers: [
+        { key: 'ok', kind: 'outcome' },
+        { key: 'fail', kind: 'outcome' },
+        ...operation.statuses.map((status) => ({
+          key: status,
+          kind: 'status' as const,
+          // The documents let a fail envelope come with any of these: one of them is all a server needs.
+          ...(status !== '200' && operation.bodyStatuses.includes(status) ? { alternativeOf: 'fail' } : {}),
+        })),
+      ],
+      properties: spec.elementTree(operation.responseType),
+      requestTypes: [],
+      responseTypes: operation.mediaTypes,
+    })),
+  };
+  const byId = new Map(surface.operations.map((operation) => [operation.id, operation]));
   return {
+    surface,
+    exercised: (exchange, body) => {
+      const documented = byId.get(exchange.operation);
+      return documented && exercisedXml(documented, exchange, body);
+    },
     basis: new BasisBook(spec.basisEntries()),
     checks: HTTP_XML_CHECKS,
     documentedStatuses: (operation) => spec.operations.get(operation)?.statuses ?? [],
@@ -34,5 +61,39 @@ export async function xmlSpecView(path: string): Promise<SpecView> {
       const status = body.root.attributes.status;
       return status === 'ok' || status === 'fail' ? status : undefined;
     },
+  };
+}
+
+/** The names of the elements under a root, at any depth (the XSD documents them by name). */
+function elementNames(root: XmlElement, into = new Set<string>(), depth = 0): Set<string> {
+  if (depth > 8) return into;
+  for (const child of root.children) {
+    if (child.children.length > 0 || child.text !== '') into.add(child.name);
+    elementNames(child, into, depth + 1);
+  }
+  return into;
+}
+
+function exercisedXml(documented: DocumentedOperation, exchange: Exchange, body: unknown): Exercised {
+  const meant = caseClass(exchange.expect);
+  const request = exchange.request.body === undefined ? undefined : decodeXml(exchange.request.body);
+  const sent = request?.ok && isXmlBody(request.value) ? elementNames(request.value.root) : new Set<string>();
+  const status = exchange.response?.httpStatus;
+  const verdict = isXmlBody(body) ? body.root.attributes.status : undefined;
+  const answers = [
+    ...(status !== undefined && documented.answers.some((answer) => answer.key === String(status)) ? [String(status)] : []),
+    ...(verdict === 'ok' || verdict === 'fail' ? [verdict] : []),
+  ];
+  const succeeded = verdict === 'ok' && status === 200;
+  const known = new Set(documented.properties);
+  return {
+    operation: documented.id,
+    params: documented.params.filter((parameter) => sent.has(parameter.name)).map((parameter) => ({ name: parameter.name, class: meant })),
+    answers,
+    succeeded,
+    properties: succeeded && isXmlBody(body) ? [...elementNames(body.root)].filter((name) => known.has(name)) : [],
+    ...(exchange.response?.headers?.['content-type']
+      ? { responseType: exchange.response.headers['content-type'].split(';')[0]!.trim().toLowerCase() }
+      : {}),
   };
 }

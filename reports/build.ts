@@ -5,6 +5,8 @@ import { EXIT, type ClienteleError } from '../engine/failures.js';
 import { FAMILIES, type Family } from '../engine/families.js';
 import type { CheckResult, FamilySummary, Outcome, PromiseRow, RunReport } from './model.js';
 import type { RunTarget } from '../engine/config.js';
+import type { DocumentedSurface, RunExercised } from '../engine/coverage.js';
+import { belowMinimum, coverageSection } from './coverage.js';
 
 export const VERSION = '0.1.0';
 
@@ -15,6 +17,8 @@ export interface RunMeta {
   readonly where?: RunTarget;
   /** The API's documented promises, for the traceability matrix. */
   readonly promises?: readonly BindingEntry[];
+  /** What the API's spec documents that a run can exercise, for the coverage section. */
+  readonly surface?: DocumentedSurface;
 }
 
 function summarize(checks: readonly CheckResult[], covered: readonly Family[] = FAMILIES): RunReport['summary'] {
@@ -54,7 +58,7 @@ function promiseRows(promises: readonly BindingEntry[], checks: readonly CheckRe
   });
 }
 
-type ReportConfig = Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly' | 'strict'> & Partial<Pick<RunConfig, 'families'>>;
+type ReportConfig = Pick<RunConfig, 'api' | 'seed' | 'runs' | 'readOnly' | 'strict'> & Partial<Pick<RunConfig, 'families' | 'minCoverage'>>;
 
 export function errorReport(
   config: ReportConfig,
@@ -62,10 +66,11 @@ export function errorReport(
   startedAt: Date,
   error: ClienteleError,
   checks: readonly CheckResult[] = [],
+  exercised?: RunExercised,
 ): RunReport {
   const outcome: Outcome =
     error.exitCode === EXIT.usage ? 'usage-error' : error.exitCode === EXIT.unreachable ? 'target-unreachable' : 'internal-error';
-  return buildReport(config, meta, startedAt, checks, undefined, { outcome, exitCode: error.exitCode, error: error.message });
+  return buildReport(config, meta, startedAt, checks, undefined, { outcome, exitCode: error.exitCode, error: error.message }, exercised);
 }
 
 /** Why checks could not run, when the run's stop (not a failed prerequisite) blocked some: `N checks could not run: reason`. */
@@ -83,11 +88,15 @@ export function buildReport(
   checks: readonly CheckResult[],
   internal?: string,
   override?: { outcome: Outcome; exitCode: number; error: string },
+  exercised: RunExercised = { operations: [], facets: [] },
 ): RunReport {
   const finishedAt = new Date();
   const summary = summarize(checks, config.families);
+  const coverage = meta.surface && coverageSection(meta.surface, exercised, checks);
+  // A gate that asks for it (--min-coverage) fails a run that left a documented operation or status unexercised.
+  const uncovered = config.minCoverage && coverage ? belowMinimum(coverage) : undefined;
   // Warnings (broken open rules) fail the run only under --strict.
-  const failing = summary.total.failed > 0 || (config.strict && summary.total.warned > 0);
+  const failing = summary.total.failed > 0 || (config.strict && summary.total.warned > 0) || uncovered !== undefined;
   // A run that could not test is not a pass: checks the run's stop kept from running (a target too slow
   // to answer, the budget spent, a target that vanished) make it exit 3 when nothing failed.
   const unusable = failing || internal ? undefined : couldNotRun(checks);
@@ -109,10 +118,11 @@ export function buildReport(
     strict: config.strict,
     outcome,
     exitCode,
-    ...((override?.error ?? internal ?? unusable) ? { error: override?.error ?? internal ?? unusable } : {}),
+    ...((override?.error ?? internal ?? unusable ?? uncovered) ? { error: override?.error ?? internal ?? unusable ?? uncovered } : {}),
     summary,
     checks,
     promises: promiseRows(meta.promises ?? [], checks),
     ...(fixFirst.length ? { fixFirst } : {}),
+    ...(coverage ? { coverage } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   formatDuration,
   problemChecks,
   promisesLine,
+  coverageLine,
   visible,
   warnedChecks,
   coveredFamilies,
@@ -129,6 +130,7 @@ export function renderSummary(
   if (report.fixFirst?.length) lines.push(cut(`Fix first: ${report.fixFirst.map(oneLine).join(', ')}`, widest));
 
   lines.push(paintCounts(cut(promisesLine(report.promises), widest), paint));
+  if (report.coverage) lines.push(cut(coverageLine(report.coverage), widest));
   const total = report.summary.total;
   const totals = `${plural(checkCount(total), 'check')}: ${countsLine(total)}; ${plural(report.summary.requests, 'request')} in ${formatDuration(report.durationMs)}`;
   // Too wide for the terminal: the totals on one line, the requests on the next, rather than cut.

@@ -6,6 +6,7 @@ import type { BindingGrade, Severity } from '../engine/basis.js';
 import type { Family } from '../engine/families.js';
 import type { FailureRecord } from '../engine/records.js';
 import type { RunTarget } from '../engine/config.js';
+import type { FacetKind, ValueClass } from '../engine/coverage.js';
 
 export { FAMILIES, type Family } from '../engine/families.js';
 export type { FailureRecord } from '../engine/records.js';
@@ -109,6 +110,83 @@ export interface RunReport {
   readonly mergedFrom?: number;
   /** `clientele mutants`: the reference run's report carries the kill matrix. */
   readonly killMatrix?: KillMatrix;
+  /** What the run exercised of what the spec documents; absent where the spec view does not describe its surface. */
+  readonly coverage?: CoverageReport;
+}
+
+export type CriterionName =
+  'paths' | 'operations' | 'content-types' | 'parameters' | 'status-classes' | 'parameter-values' | 'statuses' | 'properties' | 'flows';
+
+export interface CoverageCriterion {
+  readonly name: CriterionName;
+  /** The test coverage level (1 to 7) this criterion belongs to. */
+  readonly level: number;
+  readonly what: string;
+  readonly covered: number;
+  readonly total: number;
+  /** The first items not covered, and how many more there are. */
+  readonly missing?: readonly string[];
+  readonly more?: number;
+  /** Why the criterion could not be counted at all. */
+  readonly unknown?: string;
+}
+
+export interface OperationCoverage {
+  readonly id: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly calls: number;
+  /** Answers that were a documented success. */
+  readonly succeeded: number;
+  readonly exercised: boolean;
+  /** Why it was not exercised. */
+  readonly why?: string;
+  readonly params: readonly {
+    readonly name: string;
+    readonly in: 'query' | 'path' | 'body' | 'argument';
+    readonly sent: boolean;
+    readonly classes: readonly ValueClass[];
+    readonly values?: { readonly documented: readonly string[]; readonly sent: readonly string[] };
+  }[];
+  readonly answers: readonly {
+    readonly key: string;
+    readonly kind: 'status' | 'rpc-code' | 'outcome';
+    readonly seen: boolean;
+    /** Why no client request can be expected to bring it. */
+    readonly unreachable?: string;
+    /** The documents allow it in place of another answer (`fail`). */
+    readonly alternativeOf?: string;
+  }[];
+  /** The documented success properties: how many, and those never seen present and not null. */
+  readonly properties?: { readonly documented: number; readonly missing: readonly string[] };
+  readonly contentTypes: {
+    readonly request: { readonly documented: readonly string[]; readonly used: readonly string[] };
+    readonly response: { readonly documented: readonly string[]; readonly used: readonly string[] };
+  };
+}
+
+export interface FacetCoverage {
+  readonly kind: FacetKind;
+  readonly subject: string;
+  readonly aspect?: string;
+  readonly judged: boolean;
+  /** The checks that judged it. */
+  readonly checks: readonly string[];
+  /** Why it was not judged: the checks that did not run, or no case drew it. */
+  readonly why?: string;
+}
+
+/** What the run exercised against what the spec documents (see reports/coverage.ts). */
+export interface CoverageReport {
+  /** The test coverage level reached, 0 to 7 (Martin-Lopez, Segura and Ruiz-Cortes, 2019). */
+  readonly level: number;
+  /** The next level and what it lacks, criterion by criterion. */
+  readonly next?: { readonly level: number; readonly missing: readonly string[] };
+  readonly criteria: readonly CoverageCriterion[];
+  readonly operations: readonly OperationCoverage[];
+  readonly facets: readonly FacetCoverage[];
+  /** Checks that did not run to the end: the coverage they cost shows in the items above. */
+  readonly lost: readonly { readonly check: string; readonly status: CheckStatus; readonly note?: string }[];
 }
 
 interface ShardInfo {

@@ -8,6 +8,8 @@ import {
   type CheckResult,
   type Family,
   type FamilySummary,
+  type CoverageReport,
+  type OperationCoverage,
   type PromiseRow,
   type RunReport,
 } from './model.js';
@@ -187,6 +189,43 @@ export function promiseCounts(promises: readonly PromiseRow[]): Record<PromiseRo
 }
 
 /** `promises: 4 kept, 1 broken, 2 untested`, leaving out the counts that are zero. */
+/** The coverage in one line: the level reached, then the main criteria's counts (`statuses 19/28`). */
+export function coverageLine(coverage: CoverageReport): string {
+  const shown: Partial<Record<CoverageReport['criteria'][number]['name'], string>> = {
+    operations: 'operations',
+    statuses: 'statuses',
+    parameters: 'parameters',
+    properties: 'properties',
+    flows: 'facets',
+  };
+  const counts = coverage.criteria
+    .filter((criterion) => criterion.total > 0 && shown[criterion.name])
+    .map((criterion) => `${shown[criterion.name]} ${criterion.covered}/${criterion.total}`);
+  return `coverage: level ${coverage.level} of 7; ${counts.join(', ')}`;
+}
+
+/** What the next coverage level lacks, as a sentence; undefined at level 7. */
+export function nextLevelLine(coverage: CoverageReport): string | undefined {
+  return coverage.next && `level ${coverage.next.level} needs ${coverage.next.missing.join('; ')}`;
+}
+
+/** An operation's answers as coverage shows them: seen ones plain, missed ones with why, unreachable ones with why. */
+export function answerNotes(operation: OperationCoverage): { key: string; note?: string; seen: boolean }[] {
+  return operation.answers.map((answer) => ({
+    key: answer.key,
+    seen: answer.seen,
+    ...(answer.seen
+      ? {}
+      : {
+          note:
+            answer.unreachable ??
+            (answer.alternativeOf
+              ? `allowed in place of another ${answer.alternativeOf} answer; this server used another`
+              : 'not observed'),
+        }),
+  }));
+}
+
 export function promisesLine(promises: readonly PromiseRow[]): string {
   const counts = promiseCounts(promises);
   return `promises: ${nonZero(

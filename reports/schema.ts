@@ -4,6 +4,7 @@
  * it to `generated/schemas/report.schema.json`.
  */
 import { FAMILIES } from '../engine/families.js';
+import { FACET_KINDS } from '../engine/coverage.js';
 import template from './report.schema.json' with { type: 'json' };
 
 type SchemaNode = Record<string, unknown>;
@@ -13,5 +14,9 @@ export function reportSchema(): SchemaNode {
   const family = schema.$defs.family!;
   delete family.$comment;
   family.enum = [...FAMILIES];
+  const facets = schema.$defs.coverage!.properties as Record<string, { items: { properties: Record<string, SchemaNode> } }>;
+  const kind = facets.facets!.items.properties.kind!;
+  delete kind.$comment;
+  kind.enum = [...FACET_KINDS];
   return schema;
 }

@@ -7,6 +7,7 @@ import { FAMILIES, parseFamilyBlock, type Family } from '../engine/families.js';
 import { checkId } from '../engine/records.js';
 import type { CheckResult } from '../reports/model.js';
 import type { CheckMeta } from '../suites/harness.js';
+import { runExercised, type Facet, type OperationUse, type RunExercised } from '../engine/coverage.js';
 
 export interface RunProblems {
   /** The target went away mid-run. */
@@ -29,8 +30,13 @@ export function collectResults(
   unhandledErrors: readonly unknown[],
   runs: number,
   interrupted?: string,
-): { results: CheckResult[]; problems: RunProblems }[] {
-  const collected = Array.from({ length: runs }, () => ({ results: [] as CheckResult[], problems: {} as RunProblems }));
+): { results: CheckResult[]; problems: RunProblems; exercised: RunExercised }[] {
+  const collected = Array.from({ length: runs }, () => ({
+    results: [] as CheckResult[],
+    problems: {} as RunProblems,
+    uses: [] as { id: string; exercised?: OperationUse[]; facets?: Facet[] }[],
+    documentedFacets: undefined as Facet[] | undefined,
+  }));
   for (const module of testModules) {
     const file = module.moduleId.replace(/^.*\//, '');
     // A file that failed to load fails every run; a beforeAll that failed (the adapter could not open)
@@ -44,8 +50,13 @@ export function collectResults(
       const runBlock = suite.parent.type === 'suite' ? suite.parent : undefined;
       const suiteError = fileError ?? firstLine(suite.errors()[0]?.message) ?? firstLine(runBlock?.errors()[0]?.message);
       if (suiteError) run.problems.internal ??= `${file}: ${suiteError}`;
-      for (const test of suite.children.allTests())
-        run.results.push(toResult(test, interrupted ? undefined : suiteError, run.problems, interrupted));
+      run.documentedFacets ??= runBlock?.meta().clienteleRun?.documentedFacets;
+      for (const test of suite.children.allTests()) {
+        const result = toResult(test, interrupted ? undefined : suiteError, run.problems, interrupted);
+        run.results.push(result);
+        const meta = test.meta().clientele as CheckMeta | undefined;
+        if (meta?.exercised || meta?.facets) run.uses.push({ id: result.id, exercised: meta.exercised, facets: meta.facets });
+      }
     }
     if (fileError && [...module.children.allSuites()].length === 0)
       for (const run of collected) run.problems.internal ??= `${file}: ${fileError}`;
@@ -53,7 +64,11 @@ export function collectResults(
   const [first] = unhandledErrors;
   if (first && !interrupted)
     for (const run of collected) run.problems.internal ??= `unhandled: ${firstLine((first as Error).message) ?? String(first)}`;
-  return collected;
+  return collected.map(({ results, problems, uses, documentedFacets }) => ({
+    results,
+    problems,
+    exercised: runExercised(uses, documentedFacets),
+  }));
 }
 
 /** One finished test as a check result (also for progress events, where run-level problems do not matter yet). */

@@ -182,13 +182,14 @@ export class SuiteRunner {
       this.cancelled ? 'the run was interrupted before this check ran' : undefined,
     );
     return configs.map((config, i) => {
-      const { results, problems } = collected[i]!;
+      const { results, problems, exercised } = collected[i]!;
       const meta = metas[i]!;
       if (crashes.length)
         problems.internal = `the worker running the checks died (${describeCrash(crashes[0])}); the checks it had not reported are errored`;
       // The target went away mid-run: keep what was checked until then, and say so (exit 3).
-      if (problems.unreachable) return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results);
-      return buildReport(config, meta, startedAt, results, problems.internal);
+      if (problems.unreachable)
+        return errorReport(config, meta, startedAt, new TargetUnreachableError(problems.unreachable), results, exercised);
+      return buildReport(config, meta, startedAt, results, problems.internal, undefined, exercised);
     });
   }
 

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { ClientApi } from '../port/port.js';
 import { expectThat, forAll } from '../engine/property.js';
 import { check, family, prerequisiteCheck } from './harness.js';
+import { accessFacet } from './facets.js';
 import { RESTRICTED_USER, SCOPE, restrictedUser } from './prerequisites.js';
 import { changedSnapshotKeys, clientFields, createAll, listedIds } from './support.js';
 
@@ -29,6 +30,7 @@ export default family('access', (env) => {
       await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients) => {
         const scope = run.scope();
         const created = await createAll(run, scope, clients);
+        run.judged(accessFacet('restricted list'));
         const seen = await everyId(staff, scope, created.length);
         const leaked = created.map((c) => c.id).filter((id) => seen.includes(id));
         expectThat(
@@ -51,6 +53,7 @@ export default family('access', (env) => {
       await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }) => {
         const { id } = await run.api.create(fields, run.scope());
         const before = await run.api.get(id);
+        run.judged(accessFacet('restricted write'));
         for (const probe of [{ op: 'get', id } as const, { op: 'update', id, fields: changes } as const, { op: 'delete', id } as const]) {
           // The restricted view shares the run's session, so a failure's reproduction shows these too.
           await staff.probe(probe, 'valid', staff.expectations.notPermitted);
@@ -75,6 +78,7 @@ export default family('access', (env) => {
     },
     async (run) => {
       const staff = restrictedUser(run);
+      run.judged(accessFacet('restricted read'));
       const mine = await everyId(staff);
       const all = await everyId(run.api);
       const unknown = mine.filter((id) => !all.includes(id));

@@ -13,6 +13,7 @@ import type { ClientRecord } from '../model/client.js';
 import type { ClientFields } from '../model/fields.js';
 import { actionFields, sameValue, type FieldSpec, type FieldValue } from '../model/fields.js';
 import { check, family, type CheckRun } from './harness.js';
+import { actionFacet } from './facets.js';
 import { changedSnapshotKeys, clientFields, expectNamed, plainActions, refusalFor, setValue, someFields } from './support.js';
 
 /** The action fields of a kind, or a skip saying the API has none. */
@@ -99,6 +100,7 @@ export default family('actions', (env) => {
               `a create with ${field.name} ${JSON.stringify(onCreate)}`,
             );
           for (const set of sets) {
+            run.judged(actionFacet(field.name, set.length === 0 ? 'the empty set' : 'a new set'));
             await run.api.act!(id, field.name, set);
             const after = await run.api.get(id);
             const why = `setting ${field.name} to ${JSON.stringify(set)}`;
@@ -132,6 +134,7 @@ export default family('actions', (env) => {
           const id = await createWithOtherActions(run, initial, field.name);
           let before = await run.api.get(id);
           for (const value of values) {
+            run.judged(actionFacet(field.name, value));
             await run.api.act!(id, field.name, value);
             const after = await run.api.get(id);
             const why = `setting ${field.name} to ${JSON.stringify(value)}`;
@@ -175,11 +178,13 @@ export default family('actions', (env) => {
           const own = before.fields[field.name];
           const foreign = other.fields[field.name];
           if (typeof own !== 'string' || typeof foreign !== 'string') return run.skip(`get does not show ${field.name}`);
+          run.judged(actionFacet(field.name, "the client's own"));
           await run.api.act!(id, field.name, own);
           const kept = await run.api.get(id);
           expectValue(run, field.name, kept, own, 'actions/own-ref-kept', `setting ${field.name} to the client's own ${own}`);
           expectUntouched(run.api, field.name, before, kept, `setting ${field.name} to the client's own ${own}`);
           if (!refusal || own === foreign) return;
+          run.judged(actionFacet(field.name, "another client's"));
           const expectation = refusalFor(refusal, 'actions/foreign-ref-refused', `${field.name} ${foreign} belongs to another client`);
           const answer = await run.api.probe({ op: 'act', id, field: field.name, value: foreign }, 'valid', expectation);
           expectNamed(run.api, answer, [field.name], expectation);

@@ -13,6 +13,7 @@ import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer } from '../model/fields.js';
 import { check, family, prerequisiteCheck, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
+import { accessFacet } from './facets.js';
 import { boundaryFields, clientFields, expectNamed, plainClient, refusalFor, required, someFields, updateFields } from './support.js';
 
 /** A client to read: one this run creates, or under --read-only the first one the target lists. */
@@ -330,6 +331,7 @@ export default family('contract', (env) => {
     if (run.api.capabilities.auth !== 'session') run.skip('each request carries its credential: the token checks below cover it');
     const other = run.config.unauthenticatedTarget;
     if (!other) run.skip('needs a second target started without credentials (--unauthenticated-command or --unauthenticated-target)');
+    run.judged(accessFacet('no credential'));
     const api = await openClientApi(run.context, { ...run.config, target: other! });
     try {
       await expectRefused(api, 'valid', api.unknownId(), api.expectations.unauthorized);
@@ -340,11 +342,13 @@ export default family('contract', (env) => {
 
   check(env, 'missing token refused', { claim: 'a request without a token is refused', writes: false }, async (run) => {
     perRequestAuth(run);
+    run.judged(accessFacet('no credential'));
     await expectRefused(run.api, 'missing', await someClientId(run), run.api.expectations.unauthorized);
   });
 
   check(env, 'wrong token refused', { claim: 'a request with a wrong token is refused', writes: false }, async (run) => {
     perRequestAuth(run);
+    run.judged(accessFacet('wrong credential'));
     await expectRefused(run.api, 'wrong', await someClientId(run), run.api.expectations.unauthorized);
   });
 

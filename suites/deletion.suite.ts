@@ -12,6 +12,7 @@ import { actionFields } from '../model/fields.js';
 import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, listAgrees, type ModelState } from '../model/state.js';
 import { plural } from '../engine/words.js';
 import { check, family, type CheckRun } from './harness.js';
+import { deletionFacet, restoreFacet } from './facets.js';
 import { SCOPE } from './prerequisites.js';
 import {
   actionProbeValue,
@@ -52,6 +53,7 @@ export default family('deletion', (env) => {
         const { id } = await run.api.create(fields, run.scope());
         const before = await run.api.get(id);
         await run.api.delete(id);
+        run.judged(deletionFacet('get'));
         const after = await run.api.get(id, 'deletion/kept-as-deleted');
         expectThat(
           run,
@@ -100,6 +102,7 @@ export default family('deletion', (env) => {
           created.length,
         );
         const active = activePages.flatMap((page) => page.items.map((item) => item.id));
+        run.judged(deletionFacet('active list'), ...(soft ? [deletionFacet('deleted list')] : []));
         const expectedActive = expectedList(state, [], filters, soft ? 'active' : undefined);
         expectThat(
           run,
@@ -159,6 +162,7 @@ export default family('deletion', (env) => {
         await run.api.update(id, changes);
         const before = await run.api.get(id);
         await run.api.delete(id);
+        run.judged(restoreFacet);
         await restore(id);
         const after = await run.api.get(id, 'deletion/restored');
         expectThat(run, after.visibility === 'active', 'deletion/restored', `after restore, get shows the client as ${after.visibility}`, {
@@ -189,6 +193,7 @@ export default family('deletion', (env) => {
         const { id } = await run.api.create(fields, run.scope());
         await run.api.delete(id);
         const gone = run.api.expectations.unknownId;
+        run.judged(deletionFacet('get'), deletionFacet('update'), deletionFacet('delete again'));
         await run.api.probe({ op: 'get', id }, 'valid', { ...gone, why: `a deleted client is gone (${gone.why})` });
         await run.api.probe({ op: 'update', id, fields: updateFields(run.api, 'ghost') }, 'valid', {
           ...gone,
@@ -197,6 +202,7 @@ export default family('deletion', (env) => {
         for (const field of actionFields(run.api.capabilities.fields)) {
           // A ref that must belong to the client has no value valid for a gone one: validation may answer first.
           const value = actionProbeValue(field);
+          if (value !== undefined) run.judged(deletionFacet('action'));
           if (value !== undefined)
             await run.api.probe({ op: 'act', id, field: field.name, value }, 'valid', {
               ...gone,
@@ -228,6 +234,7 @@ export default family('deletion', (env) => {
           Array.from({ length: count }, (_, i) => someFields(run.api, `n${i}`)),
         );
         const reused = later.map((c) => c.id).filter((id) => first.some((c) => c.id === id));
+        run.judged(deletionFacet('id not reused'));
         expectThat(run, reused.length === 0, 'deletion/id-not-reused', `a new client got the id of a deleted one: ${reused.join(', ')}`, {
           expected: 'fresh ids',
           actual: reused,

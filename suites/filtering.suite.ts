@@ -12,6 +12,8 @@ import { matchBounds } from '../model/semantics.js';
 import type { NamedValue } from '../generators/arbitraries.js';
 import { fieldSpec, type FilterFacts } from '../model/capabilities.js';
 import { check, family, type CheckRun } from './harness.js';
+import { filterFacet, type FilterAspect } from './facets.js';
+import type { Facet } from '../engine/coverage.js';
 import { SCOPE } from './prerequisites.js';
 import { COLLIDING, EMAILS, clientFields, createAll, plainClient, sameIds, someFields, walkPages } from './support.js';
 
@@ -31,6 +33,11 @@ async function expectFiltered(run: CheckRun, all: readonly ClientFields[], filte
   await judgeFiltered(run, scope, await createAll(run, scope, all), filter, perPage);
 }
 
+/** The facet a filter's judgement covers. */
+function facetOf(filter: Filter, aspect: FilterAspect): Facet {
+  return filter.kind === 'ids' ? filterFacet('ids', undefined, aspect) : filterFacet(filter.kind, filter.field, aspect);
+}
+
 /** A filtered list of a scope holds exactly the clients of `created` (as they are now) that match. */
 async function judgeFiltered(
   run: CheckRun,
@@ -48,6 +55,7 @@ async function judgeFiltered(
   const must = created.filter((c) => matchBounds(c, filter, open).must).map((c) => c.id);
   const may = created.filter((c) => matchBounds(c, filter, open).may).map((c) => c.id);
   const stray = listed.filter((item) => !may.includes(item.id));
+  run.judged(facetOf(filter, 'sound'), facetOf(filter, 'complete'));
   expectThat(run, stray.length === 0, 'filtering/only-matches', `${describeFilter(filter)} listed clients that do not match`, {
     expected: `only clients with ${describeFilter(filter)}`,
     actual: stray.map((s) => s.fields),
@@ -88,6 +96,7 @@ async function judgeOne(run: CheckRun, client: ClientRecord, filter: Filter): Pr
   const bounds = matchBounds(client, filter, facts);
   const page = await run.api.list({ filters: [filter], page: 1, perPage: run.api.capabilities.paging.maxPerPage.value });
   const listed = page.items.some((item) => item.id === client.id);
+  run.judged(facetOf(filter, 'sound'));
   expectThat(
     run,
     bounds.may || !listed,
@@ -324,6 +333,7 @@ export default family('filtering', (env) => {
           if (wanted.length === 0) return;
           const pages = await walkPages(run.api, { scope, filters: [{ kind: 'ids', ids: wanted }], perPage: 100 }, created.length);
           const listed = pages.flatMap((p) => p.items.map((i) => i.id));
+          run.judged(filterFacet('ids', undefined, 'sound'), filterFacet('ids', undefined, 'complete'));
           expectThat(run, sameIds(listed, wanted), 'filtering/ids', 'the id filter did not list exactly the ids asked for', {
             expected: wanted,
             actual: listed,
@@ -381,6 +391,7 @@ export default family('filtering', (env) => {
           const nothing: Filter = { kind: 'equals', field: spec.name, value: run.api.unknownId() };
           const answer = await run.api.tryList({ scope, filters: [nothing], page: 1, perPage }, 'filtering/only-matches');
           if (answer === 'rejected') return;
+          run.judged(facetOf(nothing, 'sound'));
           expectThat(
             run,
             answer.items.length === 0,

@@ -26,6 +26,8 @@ import { RunContext } from '../engine/run-context.js';
 import { RunStopped } from '../engine/guard.js';
 import type { Tally } from '../engine/verdicts.js';
 import type { Session } from '../engine/session.js';
+import type { Facet, OperationUse } from '../engine/coverage.js';
+import { documentedFacets } from './facets.js';
 
 /** What a check leaves for the collector. JSON only: it crosses from the worker to the main process. */
 export interface CheckMeta {
@@ -48,11 +50,21 @@ export interface CheckMeta {
   skipped?: string;
   /** `by`: the prerequisite check that failed; absent when the run itself stopped (budget, unresponsive target, interrupt). */
   blocked?: { by?: string; reason: string };
+  /** What the check's exchanges exercised of the documented surface, operation by operation (coverage). */
+  exercised?: OperationUse[];
+  /** The semantic facets the check judged (coverage). */
+  facets?: Facet[];
+}
+
+/** What a run leaves on its block for the collector: the semantic facets its API's documents promise. */
+export interface RunBlockMeta {
+  documentedFacets?: Facet[];
 }
 
 declare module 'vitest' {
   interface TaskMeta {
     clientele?: CheckMeta;
+    clienteleRun?: RunBlockMeta;
   }
 }
 
@@ -168,6 +180,11 @@ export class CheckRun implements PropertyRun {
   /** The tally of this check: the rules it evaluated, the warnings it met. */
   get tally(): Tally | undefined {
     return this.api.session.tally;
+  }
+
+  /** The check judges these semantic facets (coverage): named before the judgement, so a failed one counts too. */
+  judged(...facets: readonly Facet[]): void {
+    this.tally?.judged(...facets);
   }
 
   /** Ends the check as skipped: the API's documents promise nothing to judge here, or the target has nothing to read. */
@@ -308,7 +325,11 @@ export function registerRuns(families: readonly FamilyDefinition[]): void {
       test.beforeAll(({ runs }) => {
         context = runs.of(config);
       });
-      test.afterAll(({ runs }) => runs.release(config));
+      test.afterAll(({ runs }, block) => {
+        const facets = context?.documentedFacets;
+        if (facets) block.meta.clienteleRun = { documentedFacets: [...facets] };
+        return runs.release(config);
+      });
       for (const definition of mine) {
         const env: SuiteEnv = {
           config,
@@ -387,6 +408,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
     let outcome: 'skip' | undefined;
     try {
       api = (await openClientSession(context, env.config)).api;
+      context.documentedFacets ??= documentedFacets(api);
       run = new CheckRun(env.config, context, api, env.family, env.plan, scopePrefix);
       outcome = await judge(env, options, body, run, meta);
     } catch (error) {
@@ -412,7 +434,11 @@ function account(meta: CheckMeta, run: CheckRun, id: string): void {
     const shared = owned.session.tally!;
     for (const rule of shared.rules) tally.evaluated(rule);
     for (const warning of shared.warnings) tally.warn(warning);
+    tally.surface.merge(shared.surface.toJSON());
+    tally.judged(...shared.facets.values());
   }
+  meta.exercised = tally.surface.toJSON();
+  if (tally.facets.size > 0) meta.facets = [...tally.facets.values()];
   meta.requests = requests;
   meta.rules = [...tally.rules];
   if (tally.warningCount) meta.warnings = tally.warningCount;

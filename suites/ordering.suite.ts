@@ -10,6 +10,7 @@ import type { SortColumn } from '../model/capabilities.js';
 import type { ClientRecord, SortOrder } from '../model/client.js';
 import { outOfOrder } from '../model/semantics.js';
 import { check, family, type CheckRun } from './harness.js';
+import { sortFacet } from './facets.js';
 import { SCOPE } from './prerequisites.js';
 import { editable, someFields, untilTheClockMoves, updatable, walkPages, withRequired } from './support.js';
 
@@ -111,6 +112,7 @@ async function expectSorted(
   const wanted = order ?? sort.defaultOrder;
   const at = outOfOrder(items, keyOf(column), wanted);
   const rule = order ? 'ordering/sorted' : 'ordering/default-order';
+  run.judged(sortFacet(column.name, order ?? 'default'));
   const how = order ? `sort=${column.name}, order=${order}` : `sort=${column.name} without an order (the default is ${sort.defaultOrder})`;
   expectThat(run, at < 0, rule, `${how}: position ${at} comes before position ${at - 1} would allow`, {
     expected: `${column.name} ${wanted}`,

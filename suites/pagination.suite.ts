@@ -11,6 +11,8 @@ import type { ClientApi } from '../port/port.js';
 import { boundaryPhase, expectThat, forAll } from '../engine/property.js';
 import { expectedPageSize, pageCount } from '../model/semantics.js';
 import { check, family, type CheckRun } from './harness.js';
+import { pageSizeFacet, pagingFacet } from './facets.js';
+import type { Facet } from '../engine/coverage.js';
 import { SCOPE } from './prerequisites.js';
 import { createAll, sameIds, someFields, walkPages } from './support.js';
 import { oneOrMany, plural } from '../engine/words.js';
@@ -42,6 +44,16 @@ function largeScope(run: CheckRun): () => Promise<{ scope: string; ids: string[]
     })());
 }
 
+/** The page-size classes a page size falls in: 1, the largest documented, above it. */
+function sizeFacets(api: ClientApi, perPage: number): Facet[] {
+  const max = api.capabilities.paging.maxPerPage.value;
+  return [
+    ...(perPage === 1 ? [pageSizeFacet('1')] : []),
+    ...(perPage === max ? [pageSizeFacet('maximum')] : []),
+    ...(perPage > max ? [pageSizeFacet('above maximum')] : []),
+  ];
+}
+
 /**
  * What a walk of every page must show for `count` clients at `perPage`: counters, page sizes, each client
  * once. `mayCap`: `perPage` is above any largest page the docs name (they name none), so a server may
@@ -49,6 +61,7 @@ function largeScope(run: CheckRun): () => Promise<{ scope: string; ids: string[]
  */
 async function expectPagesAddUp(api: ClientApi, scope: string, ids: readonly string[], asked: number, mayCap = false): Promise<void> {
   const count = ids.length;
+  api.session.tally?.judged(pagingFacet('pages partition the list'), ...sizeFacets(api, asked));
   const pages = await walkPages(api, { scope, filters: [], perPage: asked }, count);
   const first = pages[0]!;
   const empty = api.capabilities.paging.emptyListPages;
@@ -152,6 +165,7 @@ export default family('pagination', (env) => {
         const pages = await walkPages(run.api, { scope, filters: [], perPage }, count);
         const seen = pages.flatMap((page) => page.items.map((item) => item.id));
         const repeated = seen.filter((id, i) => seen.indexOf(id) !== i);
+        run.judged(pagingFacet('pages partition the list'), ...sizeFacets(run.api, perPage));
         expectThat(run, repeated.length === 0, 'pagination/no-repeats', repeatedLine(repeated), { actual: seen });
         const ids = created.map((c) => c.id);
         expectThat(run, sameIds(new Set(seen), ids), 'pagination/each-once', 'the pages together do not hold exactly the clients created', {
@@ -159,6 +173,7 @@ export default family('pagination', (env) => {
           actual: seen,
         });
         // A page past the end holds no client: served empty, or refused (frameworks differ, the docs do not say).
+        run.judged(pagingFacet('past the end'));
         const past = await run.api.tryList({ scope, filters: [], perPage, page: pages[0]!.pages + 1 }, 'pagination/past-the-end');
         if (past === 'rejected') return;
         expectThat(
@@ -188,6 +203,7 @@ export default family('pagination', (env) => {
       });
       await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage) => {
         const { scope, ids } = await large();
+        run.judged(...sizeFacets(run.api, perPage));
         const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;
         expectThat(
@@ -218,6 +234,7 @@ export default family('pagination', (env) => {
       );
       const pages = [0, -1, 1000].map((page) => ({ name: `page ${page}`, value: page }));
       await boundaryPhase(run, pages, async (page) => {
+        if (page > 1) run.judged(pagingFacet('past the end'));
         const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
         if (answer === 'rejected') return;
         expectThat(
@@ -253,6 +270,7 @@ export default family('pagination', (env) => {
         scope,
         Array.from({ length: size + 1 }, (_, i) => someFields(run.api, `d${i}`)),
       );
+      run.judged(pageSizeFacet('default'));
       const first = await run.api.list({ scope, filters: [], page: 1 });
       expectThat(
         run,
@@ -294,6 +312,7 @@ export default family('pagination', (env) => {
         );
         const listed = (await walkPages(run.api, { scope, filters: [], perPage }, count)).flatMap((page) => page.items);
         const at = listed.findIndex((item, i) => i > 0 && !order.inOrder(listed[i - 1]!, item));
+        run.judged(pagingFacet('order kept across pages'));
         expectThat(run, at < 0, 'pagination/order', `the list is not in ${order.description} order at position ${at}`, {
           expected: order.description,
           actual: listed.map((item) => item.id),
@@ -308,6 +327,7 @@ export default family('pagination', (env) => {
       run,
       fc.integer({ min: 1, max: 400 }),
       async (excess) => {
+        run.judged(pageSizeFacet('above maximum'));
         const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;
         expectThat(

@@ -9,6 +9,7 @@ import { expectThat, forAll } from '../engine/property.js';
 import { fieldsDiffer, type ClientFields } from '../model/fields.js';
 import { plural } from '../engine/words.js';
 import { check, family } from './harness.js';
+import { updateFacet } from './facets.js';
 import {
   actionState,
   plainActions,
@@ -70,6 +71,7 @@ export default family('partial-update', (env) => {
           after = await run.api.get(id);
         }
         const notApplied = fieldsDiffer(changes, after.fields, run.api.capabilities.fields);
+        run.judged(updateFacet('named fields only'));
         expectThat(run, notApplied.length === 0, 'partial-update/applied', `the update did not store ${notApplied.join(', ')}`, {
           operation: 'update',
           expected: changes,

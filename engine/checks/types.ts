@@ -1,5 +1,6 @@
 import type { BasisBook } from '../basis.js';
 import type { Exchange, Expectation, Outcome, WireResponse } from '../exchange.js';
+import type { DocumentedSurface, Exercised } from '../coverage.js';
 
 /** What one exchange was meant to show; `expect` narrows what the spec documents to what this case wants. */
 export interface ExchangeCase {
@@ -68,6 +69,10 @@ export interface SpecView {
   decode(response: WireResponse): Decoded;
   /** The verdict a decoded answer carries besides the HTTP status; undefined when the protocol has none. */
   outcome(response: WireResponse, body: unknown): Outcome | undefined;
+  /** What the spec documents that a run can exercise (coverage); absent for a spec view that does not say. */
+  readonly surface?: DocumentedSurface;
+  /** What one exchange exercised of the surface (`body`: the decoded answer); undefined for an undocumented operation. */
+  exercised?(exchange: Exchange, body: unknown): Exercised | undefined;
 }
 
 export interface CheckContext {

@@ -2,13 +2,15 @@
  * The HTML report: one self-contained page (inline style and script, nothing fetched, a CSP that forbids
  * anything else) with the Markdown report's content, laid out to be scanned: the verdict and the broken
  * promises, then the failures in full, warnings, blocked checks, the passed and skipped ones a line
- * each, and, folded under their counts, the run's facts per family, the kill matrix and the promises.
+ * each, and, folded under their counts, the run's facts per family, the kill matrix, the coverage and
+ * the promises.
  */
 import type { ReportFormat } from '../format.js';
 import type { RunReport } from '../model.js';
 import { coveredFamilies, visible } from '../render.js';
 import { cardAnchors, checksSection } from './html/checks.js';
 import { killMatrixSection } from './html/kill-matrix.js';
+import { coverageSection } from './html/coverage.js';
 import { escapeHtml, plural } from './html/markup.js';
 import { SCRIPT } from './html/script.js';
 import { STYLE } from './html/style.js';
@@ -75,6 +77,7 @@ export const htmlFormat: ReportFormat = {
     if (report.killMatrix !== undefined) sections.push(killMatrixSection(report.killMatrix));
     const baseline = baselineSection(report);
     if (baseline !== undefined) sections.push(baseline);
+    if (report.coverage !== undefined) sections.push(coverageSection(report.coverage));
     sections.push(promisesSection(report.promises));
     // Every value went through `escapeHtml`; `visible` over the whole is the net for any that did not.
     return visible(

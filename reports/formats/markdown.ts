@@ -1,11 +1,13 @@
 import type { Basis } from '../../engine/basis.js';
 import type { ResponseExcerpt } from '../../engine/records.js';
 import { plural } from '../../engine/words.js';
-import type { CheckResult, FailureRecord, PromiseRow, RunReport } from '../model.js';
+import type { CheckResult, CoverageReport, FailureRecord, PromiseRow, RunReport } from '../model.js';
 import type { ReportFormat } from '../format.js';
 import {
   SUMMARY_COLUMNS,
+  answerNotes,
   basisLead,
+  nextLevelLine,
   conventionNote,
   blockedChecks,
   blockedLine,
@@ -161,6 +163,55 @@ function cellCode(text: string): string {
   return codeSpan(oneLine(text)).replace(/\|/g, '\\|');
 }
 
+/** The coverage: the level and its criteria, each operation's answers, the facets and what went unjudged. */
+function coverageSection(coverage: CoverageReport): string[] {
+  const next = nextLevelLine(coverage);
+  const out = [
+    `Test coverage level **${coverage.level} of 7** (the levels of Martin-Lopez, Segura and Ruiz-Cortés, 2019).` +
+      (next ? ` To reach the next: ${escapeMarkdown(next)}.` : ''),
+    [
+      '| Criterion | Level | Covered | Not covered |',
+      '| --- | ---: | ---: | --- |',
+      ...coverage.criteria.map(
+        (c) =>
+          `| ${escapeMarkdown(c.what)} | ${c.level} | ${c.covered}/${c.total} | ${escapeMarkdown(
+            c.unknown ?? [...(c.missing ?? []), ...(c.more ? [`${c.more} more`] : [])].join(', '),
+          )} |`,
+      ),
+    ].join('\n'),
+    [
+      '| Operation | Calls | Successes | Answers seen | Not seen, and why |',
+      '| --- | ---: | ---: | --- | --- |',
+      ...coverage.operations.map((operation) => {
+        const answers = answerNotes(operation);
+        const seen = answers.filter((a) => a.seen).map((a) => codeSpan(a.key));
+        const unseen = answers.filter((a) => !a.seen).map((a) => `${codeSpan(a.key)} (${escapeMarkdown(a.note ?? '')})`);
+        const name = [operation.method, operation.path].filter(Boolean).join(' ');
+        const why = operation.why ? ` — ${escapeMarkdown(operation.why)}` : '';
+        return `| ${codeSpan(operation.id)}${name ? ` ${escapeMarkdown(name)}` : ''}${why} | ${operation.calls} | ${operation.succeeded} | ${seen.join(', ')} | ${unseen.join(', ')} |`;
+      }),
+    ].join('\n'),
+  ];
+  if (coverage.facets.length > 0) {
+    const judged = coverage.facets.filter((facet) => facet.judged).length;
+    out.push(`Semantic facets judged: ${judged} of ${coverage.facets.length}.`);
+    const unjudged = coverage.facets.filter((facet) => !facet.judged);
+    if (unjudged.length > 0)
+      out.push(
+        unjudged
+          .map((f) => `- ${escapeMarkdown([f.kind, f.subject, f.aspect].filter(Boolean).join(' '))}: ${escapeMarkdown(f.why ?? '')}`)
+          .join('\n'),
+      );
+  }
+  if (coverage.lost.length > 0)
+    out.push(
+      `Checks that did not run to the end, whose coverage is missing above: ${coverage.lost
+        .map((lost) => `${codeSpan(lost.check)} (${lost.status})`)
+        .join(', ')}.`,
+    );
+  return out;
+}
+
 function promisesTable(promises: readonly PromiseRow[]): string[] {
   const counts = promiseCounts(promises);
   const rows = [
@@ -234,6 +285,8 @@ export const markdownFormat: ReportFormat = {
         skipped.map((check) => `- ${codeSpan(check.id)}: ${escapeMarkdown((check.note ?? 'skipped').replace(/\s+/g, ' '))}`).join('\n'),
       );
     }
+
+    if (report.coverage) parts.push('## Coverage', ...coverageSection(report.coverage));
 
     parts.push('## Promises');
     if (report.promises.length === 0) parts.push('No documented promises recorded for this API.');

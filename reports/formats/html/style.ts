@@ -115,6 +115,9 @@ table.families tr.total td { font-weight: 700; border-bottom: 0; border-top: 2px
 details.fold > summary { cursor: pointer; color: var(--accent); font-weight: 600; }
 details.fold[open] > summary { margin-bottom: .5rem; }
 table.promises { min-width: 44rem; table-layout: fixed; }
+table.coverage td { vertical-align: top; overflow-wrap: anywhere; }
+table.coverage tr.coverage-complete td:nth-child(3) { color: var(--passed); }
+table.coverage tr.coverage-partial td:nth-child(3) { color: var(--warned); }
 table.promises col.promise-says { width: 34%; } table.promises col.promise-source { width: 24%; }
 table.promises col.promise-checks { width: 32%; } table.promises col.promise-verdict { width: 7rem; }
 table.promises th { white-space: nowrap; overflow-wrap: normal; }

@@ -1,0 +1,211 @@
+/**
+ * The coverage section: what the run exercised set against what the spec documents, criterion by
+ * criterion, and the test coverage level it reached. The criteria and their levels are those of
+ * Martin-Lopez, Segura and Ruiz-Cortes ("Test Coverage Criteria for RESTful Web APIs", 2019), read for
+ * any protocol (a JSON-RPC error code is a status there, an envelope verdict too); operation flows are
+ * the semantic facets, each a documented sequence of operations a check judged.
+ */
+import { facetKey, type DocumentedSurface, type Facet, type FacetKind, type RunExercised } from '../engine/coverage.js';
+import type { Family } from '../engine/families.js';
+import type { CheckResult, CoverageCriterion, CoverageReport, CriterionName, FacetCoverage, OperationCoverage } from './model.js';
+
+/** Which level each criterion belongs to: a level is reached when its criteria and every lower level's are complete. */
+export const CRITERIA: readonly { readonly name: CriterionName; readonly level: number; readonly what: string }[] = [
+  { name: 'paths', level: 1, what: 'paths requested' },
+  { name: 'operations', level: 2, what: 'operations answered with a documented success' },
+  { name: 'content-types', level: 3, what: 'documented request and response media types used' },
+  { name: 'parameters', level: 4, what: 'documented parameters sent' },
+  { name: 'status-classes', level: 4, what: 'classes of documented statuses observed' },
+  { name: 'parameter-values', level: 5, what: 'values of enum and boolean parameters sent' },
+  { name: 'statuses', level: 5, what: 'documented statuses, error codes and verdicts observed' },
+  { name: 'properties', level: 6, what: 'documented response properties seen present and not null' },
+  { name: 'flows', level: 7, what: 'semantic facets judged (documented operation flows)' },
+];
+
+/** The family whose checks judge a facet kind: where to look when one went unjudged. */
+const FAMILY_OF: Readonly<Record<FacetKind, readonly Family[]>> = {
+  filter: ['filtering'],
+  sort: ['ordering'],
+  'page-size': ['pagination'],
+  paging: ['pagination'],
+  update: ['partial-update'],
+  action: ['actions'],
+  deletion: ['deletion'],
+  restore: ['deletion'],
+  access: ['access', 'contract'],
+};
+
+const LOST: readonly CheckResult['status'][] = ['skipped', 'blocked', 'errored'];
+
+/** How many of the first items a criterion names as missing. */
+const NAMED = 8;
+
+export function coverageSection(surface: DocumentedSurface, exercised: RunExercised, checks: readonly CheckResult[]): CoverageReport {
+  const lost = checks.filter((check) => LOST.includes(check.status));
+  const operations = surface.operations.map((documented): OperationCoverage => {
+    const use = exercised.operations.find((candidate) => candidate.operation === documented.id);
+    const calls = use?.calls ?? 0;
+    const succeeded = use?.succeeded ?? 0;
+    const seenProperties = new Set(use?.properties ?? []);
+    const why =
+      succeeded > 0
+        ? undefined
+        : calls > 0
+          ? `called ${calls === 1 ? 'once' : `${calls} times`}; no answer was a documented success`
+          : `never called${lost.length > 0 ? `; ${lost.length === 1 ? '1 check' : `${lost.length} checks`} did not run to the end` : ''}`;
+    return {
+      id: documented.id,
+      ...(documented.method ? { method: documented.method } : {}),
+      ...(documented.path ? { path: documented.path } : {}),
+      calls,
+      succeeded,
+      exercised: succeeded > 0,
+      ...(why ? { why } : {}),
+      params: documented.params.map((param) => {
+        const sent = use?.params.find((candidate) => candidate.name === param.name);
+        return {
+          name: param.name,
+          in: param.in,
+          sent: sent !== undefined,
+          classes: [...(sent?.classes ?? [])],
+          ...(param.values ? { values: { documented: [...param.values], sent: [...(sent?.values ?? [])] } } : {}),
+        };
+      }),
+      answers: documented.answers.map((answer) => ({
+        key: answer.key,
+        kind: answer.kind,
+        seen: use?.answers.includes(answer.key) ?? false,
+        ...(answer.unreachable ? { unreachable: answer.unreachable } : {}),
+        ...(answer.alternativeOf ? { alternativeOf: answer.alternativeOf } : {}),
+      })),
+      ...(documented.properties
+        ? { properties: { documented: documented.properties.length, missing: documented.properties.filter((p) => !seenProperties.has(p)) } }
+        : {}),
+      contentTypes: {
+        request: { documented: [...documented.requestTypes], used: [...(use?.requestTypes ?? [])] },
+        response: { documented: [...documented.responseTypes], used: [...(use?.responseTypes ?? [])] },
+      },
+    };
+  });
+  const facets = facetCoverage(exercised, lost);
+  return summarize(operations, facets, lost, exercised.documentedFacets !== undefined);
+}
+
+function facetCoverage(exercised: RunExercised, lost: readonly CheckResult[]): FacetCoverage[] {
+  const judged = new Map(exercised.facets.map((entry) => [facetKey(entry.facet), entry]));
+  return (exercised.documentedFacets ?? []).map((facet: Facet) => {
+    const entry = judged.get(facetKey(facet));
+    if (entry) return { ...facet, judged: true, checks: [...entry.checks] };
+    const cost = lost.filter((check) => FAMILY_OF[facet.kind].includes(check.family));
+    const why =
+      cost.length > 0
+        ? `not judged: ${cost.map((check) => `${check.id} was ${check.status}`).join('; ')}`
+        : 'not judged: no case of this run drew it (another seed or more --runs may)';
+    return { ...facet, judged: false, checks: [], why };
+  });
+}
+
+/** The criteria counted over the operations and facets, the level reached and what the next one lacks. */
+export function summarize(
+  operations: readonly OperationCoverage[],
+  facets: readonly FacetCoverage[],
+  lost: readonly Pick<CheckResult, 'id' | 'status' | 'note'>[],
+  facetsKnown: boolean,
+): CoverageReport {
+  const counts = new Map<CriterionName, { covered: number; total: number; missing: string[] }>(
+    CRITERIA.map((criterion) => [criterion.name, { covered: 0, total: 0, missing: [] }]),
+  );
+  const add = (criterion: CriterionName, name: string, covered: boolean) => {
+    const count = counts.get(criterion)!;
+    count.total += 1;
+    if (covered) count.covered += 1;
+    else count.missing.push(name);
+  };
+  const paths = new Map<string, boolean>();
+  for (const operation of operations) {
+    const path = operation.path ?? 'the endpoint';
+    paths.set(path, (paths.get(path) ?? false) || operation.calls > 0);
+    add('operations', operation.id, operation.exercised);
+    for (const [direction, types] of Object.entries(operation.contentTypes))
+      if (types.documented.length > 0)
+        add(
+          'content-types',
+          `${operation.id} ${direction}`,
+          types.used.some((type) => types.documented.includes(type)),
+        );
+    for (const param of operation.params) {
+      add('parameters', `${operation.id} ${param.name}`, param.sent);
+      for (const value of param.values?.documented ?? [])
+        add('parameter-values', `${operation.id} ${param.name}=${value}`, param.values!.sent.includes(value));
+    }
+    const required = operation.answers.filter((answer) => !answer.unreachable && !answer.alternativeOf);
+    for (const answer of required) add('statuses', `${operation.id} ${answer.key}`, answer.seen);
+    const classes = new Map<string, boolean>();
+    for (const answer of operation.answers.filter((answer) => answer.kind === 'status' && !answer.unreachable)) {
+      const kind = `${answer.key[0]}xx`;
+      classes.set(kind, (classes.get(kind) ?? false) || answer.seen);
+    }
+    for (const [kind, seen] of classes) add('status-classes', `${operation.id} ${kind}`, seen);
+    if (operation.properties) {
+      const count = counts.get('properties')!;
+      count.total += operation.properties.documented;
+      count.covered += operation.properties.documented - operation.properties.missing.length;
+      count.missing.push(...operation.properties.missing.map((property) => `${operation.id} ${property}`));
+    }
+  }
+  for (const [path, covered] of paths) add('paths', path, covered);
+  for (const facet of facets) add('flows', facetKey(facet), facet.judged);
+  const criteria: CoverageCriterion[] = CRITERIA.map((criterion) => {
+    const { covered, total, missing } = counts.get(criterion.name)!;
+    return {
+      name: criterion.name,
+      level: criterion.level,
+      what: criterion.what,
+      covered,
+      total,
+      ...(missing.length > 0 ? { missing: missing.slice(0, NAMED), more: Math.max(0, missing.length - NAMED) } : {}),
+      ...(criterion.name === 'flows' && !facetsKnown ? { unknown: 'no check opened the API, so the documented facets are unknown' } : {}),
+    };
+  });
+  const complete = (level: number) => criteria.filter((c) => c.level === level).every((c) => c.covered === c.total && !c.unknown);
+  let level = 0;
+  while (level < 7 && complete(level + 1)) level++;
+  const next =
+    level < 7
+      ? {
+          level: level + 1,
+          missing: criteria
+            .filter((c) => c.level === level + 1 && (c.covered < c.total || c.unknown))
+            .map(
+              (c) =>
+                c.unknown ?? `${c.name}: ${c.total - c.covered} of ${c.total} (${[...(c.missing ?? [])].join(', ')}${c.more ? ', …' : ''})`,
+            ),
+        }
+      : undefined;
+  return {
+    level,
+    ...(next ? { next } : {}),
+    criteria,
+    operations: [...operations],
+    facets: [...facets],
+    lost: lost.map((check) => ({ check: check.id, status: check.status, ...(check.note ? { note: check.note } : {}) })),
+  };
+}
+
+/** What `--min-coverage` asks for: every documented operation, and every status one can bring about, exercised. */
+export function belowMinimum(coverage: CoverageReport): string | undefined {
+  const operations = coverage.operations.filter((operation) => !operation.exercised).map((operation) => operation.id);
+  const statuses = coverage.operations.flatMap((operation) =>
+    operation.answers
+      .filter((answer) => !answer.seen && !answer.unreachable && !answer.alternativeOf)
+      .map((answer) => `${operation.id} ${answer.key}`),
+  );
+  if (operations.length === 0 && statuses.length === 0) return undefined;
+  const parts = [
+    operations.length > 0 ? `${operations.length === 1 ? 'operation' : 'operations'} ${operations.join(', ')}` : '',
+    statuses.length > 0
+      ? `${statuses.length === 1 ? 'status' : 'statuses'} ${statuses.slice(0, NAMED).join(', ')}${statuses.length > NAMED ? ', …' : ''}`
+      : '',
+  ].filter(Boolean);
+  return `coverage below --min-coverage: ${parts.join('; ')} never exercised`;
+}

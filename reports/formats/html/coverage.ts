@@ -1,0 +1,68 @@
+/** The HTML report's coverage panel: the level and its criteria in view, operations and facets folded. */
+import type { CoverageReport } from '../../model.js';
+import { answerNotes, nextLevelLine } from '../../render.js';
+import { code, escapeHtml } from './markup.js';
+
+export function coverageSection(coverage: CoverageReport): string {
+  const next = nextLevelLine(coverage);
+  const criteria = coverage.criteria.map((c) => {
+    const missing = c.unknown ?? [...(c.missing ?? []), ...(c.more ? [`${c.more} more`] : [])].join(', ');
+    const complete = c.covered === c.total && !c.unknown;
+    return (
+      `<tr class="${complete ? 'coverage-complete' : 'coverage-partial'}"><td>${escapeHtml(c.what)}</td><td>${c.level}</td>` +
+      `<td>${c.covered}/${c.total}</td><td>${escapeHtml(missing)}</td></tr>`
+    );
+  });
+  const operations = coverage.operations.map((operation) => {
+    const answers = answerNotes(operation);
+    const seen = answers.filter((a) => a.seen).map((a) => code(a.key));
+    const unseen = answers.filter((a) => !a.seen).map((a) => `${code(a.key)} <span class="muted">${escapeHtml(a.note ?? '')}</span>`);
+    const name = [operation.method, operation.path].filter(Boolean).join(' ');
+    return (
+      `<tr><td>${code(operation.id)}${name ? ` <span class="muted">${escapeHtml(name)}</span>` : ''}` +
+      `${operation.why ? `<br>${escapeHtml(operation.why)}` : ''}</td><td>${operation.calls}</td><td>${operation.succeeded}</td>` +
+      `<td>${seen.join(' ')}</td><td>${unseen.join('<br>')}</td></tr>`
+    );
+  });
+  const judged = coverage.facets.filter((facet) => facet.judged).length;
+  const facets = coverage.facets.map(
+    (facet) =>
+      `<tr><td>${escapeHtml([facet.kind, facet.subject, facet.aspect].filter(Boolean).join(' '))}</td>` +
+      `<td>${facet.judged ? facet.checks.map(code).join(' ') : escapeHtml(facet.why ?? '')}</td></tr>`,
+  );
+  const out = [
+    '<section class="panel" id="coverage">',
+    '<h2>Coverage</h2>',
+    `<p>Test coverage level <strong>${coverage.level} of 7</strong> (the levels of Martin-Lopez, Segura and Ruiz-Cortés, 2019)` +
+      `${next ? `. To reach the next: ${escapeHtml(next)}` : ''}.</p>`,
+    '<div class="scroll" tabindex="0" role="region" aria-label="Coverage criteria">',
+    '<table class="coverage">\n<thead><tr><th>Criterion</th><th>Level</th><th>Covered</th><th>Not covered</th></tr></thead>\n' +
+      `<tbody>\n${criteria.join('\n')}\n</tbody>\n</table>`,
+    '</div>',
+    '<details class="fold" id="coverage-operations">',
+    `<summary>Show the ${coverage.operations.length} operations: calls, successes and the answers seen</summary>`,
+    '<div class="scroll" tabindex="0" role="region" aria-label="Operations">',
+    '<table class="coverage">\n<thead><tr><th>Operation</th><th>Calls</th><th>Successes</th><th>Seen</th><th>Not seen, and why</th></tr></thead>\n' +
+      `<tbody>\n${operations.join('\n')}\n</tbody>\n</table>`,
+    '</div>',
+    '</details>',
+  ];
+  if (coverage.facets.length > 0)
+    out.push(
+      '<details class="fold" id="coverage-facets">',
+      `<summary>Show the semantic facets: ${judged} of ${coverage.facets.length} judged</summary>`,
+      '<div class="scroll" tabindex="0" role="region" aria-label="Semantic facets">',
+      '<table class="coverage">\n<thead><tr><th>Facet</th><th>Judged by, or why not</th></tr></thead>\n' +
+        `<tbody>\n${facets.join('\n')}\n</tbody>\n</table>`,
+      '</div>',
+      '</details>',
+    );
+  if (coverage.lost.length > 0)
+    out.push(
+      `<p class="muted">Checks that did not run to the end, whose coverage is missing above: ${coverage.lost
+        .map((lost) => `${code(lost.check)} (${escapeHtml(lost.status)})`)
+        .join(', ')}.</p>`,
+    );
+  out.push('</section>');
+  return out.join('\n');
+}

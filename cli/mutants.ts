@@ -36,7 +36,11 @@ async function runAgainst(
       const { target, config } = await embeddedRun(options, findApi(api), mutantId);
       started.push(target);
       const where = { kind: 'embedded' as const, ...(mutantId ? { mutant: mutantId } : {}) };
-      runs.push({ config, meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference', where } });
+      const { surface } = await findApi(api).specView();
+      runs.push({
+        config,
+        meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference', where, ...(surface ? { surface } : {}) },
+      });
     }
     return await runner.runBatch(runs);
   } finally {

@@ -24,7 +24,10 @@ export interface DocumentedAnswer {
   readonly kind: 'status' | 'rpc-code' | 'outcome';
   /** Why no client request can be expected to bring this answer (a server fault, a catch-all range); absent when one can. */
   readonly unreachable?: string;
-  /** The documents allow this answer in place of another (`fail`: any of these statuses may carry a fail envelope). */
+  /**
+   * The documents allow this answer in place of another (`fail`: any of these statuses may carry a fail
+   * envelope; `200`: a create may answer 201 instead): the other is covered when either is seen.
+   */
   readonly alternativeOf?: string;
 }
 

@@ -139,11 +139,17 @@ export class Session {
         ),
       );
     }
-    const { body, warnings } = verifyExchange(this.spec, exchange, { operation, expect }, tally);
+    let verified: ReturnType<typeof verifyExchange> | undefined;
+    try {
+      verified = verifyExchange(this.spec, exchange, { operation, expect }, tally);
+    } finally {
+      // What the exchange exercised counts whatever its verdict (coverage): a refused call was still made.
+      const exercised = tally && this.spec.exercised?.(exchange, verified?.body);
+      if (exercised) tally!.surface.add(exercised);
+    }
+    const { body, warnings } = verified;
     for (const warning of warnings) tally?.warn(warning);
     if (exchange.retries) tally?.rateLimited(exchange.retries, exchange.waitedMs ?? 0);
-    const exercised = tally && this.spec.exercised?.(exchange, body);
-    if (exercised) tally!.surface.add(exercised);
     this.unmet = warnings.find((warning) => expect !== undefined && warning.basisRule === expect.rule);
     const response = exchange.response;
     return { exchange, body, httpStatus: response?.httpStatus, outcome: response && this.spec.outcome(response, body) };

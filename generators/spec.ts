@@ -37,6 +37,11 @@ export interface OperationInfo {
   readonly requestTypes: readonly string[];
   /** Path, query and header parameters, references resolved (the path item's and the operation's). */
   readonly parameters: readonly ParameterInfo[];
+  /**
+   * Statuses the documents allow in place of each other (`x-clientele-alternatives`: a create's 200 or
+   * 201): one of a group is all a server needs to answer. The first of each group stands for it.
+   */
+  readonly alternatives: readonly (readonly string[])[];
   readonly responses: ReadonlyMap<string, ResponseInfo>;
 }
 
@@ -191,6 +196,7 @@ export function indexOperations(source: SpecSource): ReadonlyMap<string, Operati
         requestSchema: body && (rebase(body, api) as JsonSchema),
         requestTypes: Object.keys((requestBody?.content ?? {}) as object).map((type) => type.toLowerCase()),
         parameters,
+        alternatives: ((op['x-clientele-alternatives'] ?? []) as string[][]).map((group) => group.map(String)),
         responses,
       });
     }

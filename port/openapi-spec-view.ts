@@ -125,7 +125,9 @@ function openApiSurface(operations: ReadonlyMap<string, OperationInfo>, resolve:
           params.push(documentedParameter(path, 'body', schemaAt(request, path, resolve), resolve));
       const answers: DocumentedAnswer[] = [...operation.responses.keys()].map((status) => {
         const unreachable = unreachableStatus(status);
-        return { key: status, kind: 'status', ...(unreachable ? { unreachable } : {}) };
+        const group = operation.alternatives.find((statuses) => statuses.includes(status));
+        const alternativeOf = group && group[0] !== status ? group[0] : undefined;
+        return { key: status, kind: 'status', ...(unreachable ? { unreachable } : {}), ...(alternativeOf ? { alternativeOf } : {}) };
       });
       const successes = [...operation.responses.values()].filter((response) => response.status.startsWith('2'));
       return {

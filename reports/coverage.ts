@@ -138,8 +138,13 @@ export function summarize(
       for (const value of param.values?.documented ?? [])
         add('parameter-values', `${operation.id} ${param.name}=${value}`, param.values!.sent.includes(value));
     }
+    // An answer and those the documents allow in its place count once: one of them seen covers it.
     const required = operation.answers.filter((answer) => !answer.unreachable && !answer.alternativeOf);
-    for (const answer of required) add('statuses', `${operation.id} ${answer.key}`, answer.seen);
+    for (const answer of required) {
+      const group = operation.answers.filter((other) => other.alternativeOf === answer.key);
+      const name = group.length > 0 ? `${answer.key} (or ${group.map((other) => other.key).join(', ')})` : answer.key;
+      add('statuses', `${operation.id} ${name}`, answer.seen || group.some((other) => other.seen));
+    }
     const classes = new Map<string, boolean>();
     for (const answer of operation.answers.filter((answer) => answer.kind === 'status' && !answer.unreachable)) {
       const kind = `${answer.key[0]}xx`;
@@ -192,14 +197,21 @@ export function summarize(
   };
 }
 
-/** What `--min-coverage` asks for: every documented operation, and every status one can bring about, exercised. */
-export function belowMinimum(coverage: CoverageReport): string | undefined {
+/** The documented operations not exercised, and the answers one can bring about (an alternative of each aside) not seen. */
+export function unexercised(coverage: CoverageReport): { operations: string[]; statuses: string[] } {
   const operations = coverage.operations.filter((operation) => !operation.exercised).map((operation) => operation.id);
   const statuses = coverage.operations.flatMap((operation) =>
     operation.answers
       .filter((answer) => !answer.seen && !answer.unreachable && !answer.alternativeOf)
+      .filter((answer) => !operation.answers.some((other) => other.alternativeOf === answer.key && other.seen))
       .map((answer) => `${operation.id} ${answer.key}`),
   );
+  return { operations, statuses };
+}
+
+/** What `--min-coverage` asks for: every documented operation, and every status one can bring about, exercised. */
+export function belowMinimum(coverage: CoverageReport): string | undefined {
+  const { operations, statuses } = unexercised(coverage);
   if (operations.length === 0 && statuses.length === 0) return undefined;
   const parts = [
     operations.length > 0 ? `${operations.length === 1 ? 'operation' : 'operations'} ${operations.join(', ')}` : '',
@@ -208,4 +220,75 @@ export function belowMinimum(coverage: CoverageReport): string | undefined {
       : '',
   ].filter(Boolean);
   return `coverage below --min-coverage: ${parts.join('; ')} never exercised`;
+}
+
+/** The coverage of a run put together from its shards' (`clientele merge`): an item is covered when any shard covered it. */
+export function mergeCoverage(coverages: readonly CoverageReport[], checks: readonly CheckResult[]): CoverageReport | undefined {
+  const [first] = coverages;
+  if (!first) return undefined;
+  const lost = checks.filter((check) => LOST.includes(check.status));
+  const union = <T>(lists: readonly (readonly T[])[]): T[] => [...new Set(lists.flat())];
+  const operations = first.operations.map((operation): OperationCoverage => {
+    const same = coverages.map((coverage) => coverage.operations.find((other) => other.id === operation.id) ?? operation);
+    const calls = same.reduce((sum, other) => sum + other.calls, 0);
+    const succeeded = same.reduce((sum, other) => sum + other.succeeded, 0);
+    const { why: _why, ...rest } = operation;
+    const why =
+      succeeded > 0
+        ? undefined
+        : calls > 0
+          ? `called ${calls === 1 ? 'once' : `${calls} times`}; no answer was a documented success`
+          : 'never called';
+    return {
+      ...rest,
+      calls,
+      succeeded,
+      exercised: succeeded > 0,
+      ...(why ? { why } : {}),
+      params: operation.params.map((param, i) => ({
+        ...param,
+        sent: same.some((other) => other.params[i]?.sent),
+        classes: union(same.map((other) => other.params[i]?.classes ?? [])),
+        ...(param.values
+          ? { values: { documented: param.values.documented, sent: union(same.map((other) => other.params[i]?.values?.sent ?? [])) } }
+          : {}),
+      })),
+      answers: operation.answers.map((answer, i) => ({ ...answer, seen: same.some((other) => other.answers[i]?.seen) })),
+      ...(operation.properties
+        ? {
+            properties: {
+              documented: operation.properties.documented,
+              missing: operation.properties.missing.filter((property) =>
+                same.every((other) => other.properties?.missing.includes(property)),
+              ),
+            },
+          }
+        : {}),
+      contentTypes: {
+        request: {
+          documented: operation.contentTypes.request.documented,
+          used: union(same.map((other) => other.contentTypes.request.used)),
+        },
+        response: {
+          documented: operation.contentTypes.response.documented,
+          used: union(same.map((other) => other.contentTypes.response.used)),
+        },
+      },
+    };
+  });
+  const facetsKnown = (coverage: CoverageReport) => !coverage.criteria.some((criterion) => criterion.unknown);
+  // A shard none of whose checks opened the API does not know the documented facets; another may.
+  const known = coverages.find(facetsKnown) ?? first;
+  const facets = known.facets.map((facet) => {
+    const same = coverages.flatMap((coverage) => coverage.facets.filter((other) => facetKey(other) === facetKey(facet)));
+    const judged = same.some((other) => other.judged);
+    const { why, ...rest } = facet;
+    return {
+      ...rest,
+      judged,
+      checks: union(same.map((other) => other.checks)),
+      ...(judged ? {} : { why: same.find((other) => other.why)?.why ?? why ?? 'not judged' }),
+    };
+  });
+  return summarize(operations, facets, lost, facetsKnown(known));
 }

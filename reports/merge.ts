@@ -1,11 +1,12 @@
 /**
  * `clientele merge`: the reports of one run's shards (`--shard I/N`) put back together into the report
  * the whole run would have written: every check once, the summary, promises and fix-first list
- * recomputed, and the worst outcome of any shard kept (a shard that crashed or lost its target is not
+ * recomputed, coverage united (an item any shard covered is covered), and the worst outcome of any shard kept (a shard that crashed or lost its target is not
  * hidden by the others passing).
  */
 import { FAMILIES, type Family } from '../engine/families.js';
 import { buildReport } from './build.js';
+import { mergeCoverage } from './coverage.js';
 import type { CheckResult, Outcome, RunReport } from './model.js';
 
 /** Outcomes a gate must not turn into a pass, worst first. */
@@ -83,8 +84,13 @@ export function mergeShards(reports: readonly RunReport[]): RunReport {
   const finishedAt = new Date(Math.max(...reports.map((report) => Date.parse(report.finishedAt))));
   // A merged report is a whole run's; a baseline is applied to it afresh by the caller.
   const { shard: _shard, baseline: _baseline, ...whole } = merged;
+  const coverage = mergeCoverage(
+    reports.flatMap((report) => (report.coverage ? [report.coverage] : [])),
+    checks,
+  );
   return {
     ...whole,
+    ...(coverage ? { coverage } : {}),
     finishedAt: finishedAt.toISOString(),
     // Shards run side by side: the run took as long as its longest shard.
     durationMs: Math.max(...reports.map((report) => report.durationMs)),

@@ -217,13 +217,19 @@ export function answerNotes(operation: OperationCoverage): { key: string; note?:
     ...(answer.seen
       ? {}
       : {
-          note:
-            answer.unreachable ??
-            (answer.alternativeOf
-              ? `allowed in place of another ${answer.alternativeOf} answer; this server used another`
-              : 'not observed'),
+          note: answer.unreachable ?? noteOfUnseen(operation, answer),
         }),
   }));
+}
+
+/** Why an answer one can bring about was not seen: another of its group stood in for it, or no check of the run brought it. */
+function noteOfUnseen(operation: OperationCoverage, answer: OperationCoverage['answers'][number]): string {
+  const group = operation.answers.filter(
+    (other) => other !== answer && (other.key === answer.alternativeOf || other.alternativeOf === (answer.alternativeOf ?? answer.key)),
+  );
+  const stood = group.find((other) => other.seen);
+  if (stood) return `the documents allow ${stood.key} in its place, and this server answered ${stood.key}`;
+  return 'no check of this run brought it about';
 }
 
 export function promisesLine(promises: readonly PromiseRow[]): string {

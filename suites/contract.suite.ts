@@ -10,11 +10,21 @@ import { driftTable } from '../generators/schema-drift.js';
 import { openClientApi } from '../apis/open.js';
 import type { Expectation } from '../engine/checks/types.js';
 import { expectThat, forAll } from '../engine/property.js';
-import { fieldsDiffer } from '../model/fields.js';
+import { actionFields, fieldsDiffer } from '../model/fields.js';
 import { check, family, prerequisiteCheck, type CheckRun } from './harness.js';
 import { SCOPE } from './prerequisites.js';
 import { accessFacet } from './facets.js';
-import { boundaryFields, clientFields, expectNamed, plainClient, refusalFor, required, someFields, updateFields } from './support.js';
+import {
+  actionProbeValue,
+  boundaryFields,
+  clientFields,
+  expectNamed,
+  plainClient,
+  refusalFor,
+  required,
+  someFields,
+  updateFields,
+} from './support.js';
 
 /** A client to read: one this run creates, or under --read-only the first one the target lists. */
 async function someClientId(run: CheckRun): Promise<string> {
@@ -25,9 +35,34 @@ async function someClientId(run: CheckRun): Promise<string> {
   return first.id;
 }
 
-async function expectRefused(api: ClientApi, auth: AuthMode, id: string, expect: Expectation): Promise<void> {
+/**
+ * Every operation refuses the request: the reads always; with `scope` (the run may write) the writes
+ * too, on `id`, a client of the check's own (a refused write changes nothing, so none is left behind).
+ */
+async function expectRefused(api: ClientApi, auth: AuthMode, id: string, expect: Expectation, scope?: string): Promise<void> {
   await api.probe({ op: 'list' }, auth, expect);
   await api.probe({ op: 'get', id }, auth, expect);
+  if (scope === undefined) return;
+  await api.probe({ op: 'create', fields: someFields(api, 'refused'), scope }, auth, expect).catch(async (error: unknown) => {
+    // A target that took the create anyway made a client: found by its scope, cleanup deletes it.
+    const page = await api.list({ scope, filters: [], page: 1, perPage: 10 }).catch(() => undefined);
+    if (page?.items.length) api.adopt(page.items.map((item) => item.id));
+    throw error;
+  });
+  await api.probe({ op: 'update', id, fields: updateFields(api, 'refused') }, auth, expect);
+  const fields = api.act ? actionFields(api.capabilities.fields) : [];
+  // A reference takes the client's own value: a valid one, so only the credential is wrong.
+  const current = fields.some((field) => actionProbeValue(field) === undefined) ? (await api.get(id)).fields : {};
+  for (const field of fields) {
+    const value = actionProbeValue(field) ?? current[field.name];
+    if (value !== undefined && value !== null) await api.probe({ op: 'act', id, field: field.name, value }, auth, expect);
+  }
+  await api.probe({ op: 'delete', id }, auth, expect);
+}
+
+/** A scope for the writes a refusal check sends, where the run may write. */
+function writable(run: CheckRun): string | undefined {
+  return run.config.readOnly ? undefined : run.scope();
 }
 
 function perRequestAuth(run: CheckRun): void {
@@ -340,16 +375,16 @@ export default family('contract', (env) => {
     }
   });
 
-  check(env, 'missing token refused', { claim: 'a request without a token is refused', writes: false }, async (run) => {
+  check(env, 'missing token refused', { claim: 'every operation refuses a request without a token', writes: false }, async (run) => {
     perRequestAuth(run);
     run.judged(accessFacet('no credential'));
-    await expectRefused(run.api, 'missing', await someClientId(run), run.api.expectations.unauthorized);
+    await expectRefused(run.api, 'missing', await someClientId(run), run.api.expectations.unauthorized, writable(run));
   });
 
-  check(env, 'wrong token refused', { claim: 'a request with a wrong token is refused', writes: false }, async (run) => {
+  check(env, 'wrong token refused', { claim: 'every operation refuses a request with a wrong token', writes: false }, async (run) => {
     perRequestAuth(run);
     run.judged(accessFacet('wrong credential'));
-    await expectRefused(run.api, 'wrong', await someClientId(run), run.api.expectations.unauthorized);
+    await expectRefused(run.api, 'wrong', await someClientId(run), run.api.expectations.unauthorized, writable(run));
   });
 
   check(env, 'wrongly typed body refused', { claim: 'a body with a wrongly typed field is rejected', writes: true }, (run) =>

@@ -192,6 +192,12 @@ describe('sharding', () => {
     expect(report.shard).toBeUndefined();
     expect(ids(report).sort()).toEqual(ids(whole).sort());
     for (const file of ['report.junit.xml', 'report.md', 'report.html']) expect(existsSync(join(dir, 'merged', file))).toBe(true);
+    // Merged shards merge coverage: what either shard covered, as the whole run covered it.
+    const counted = (r: Record<string, any>) =>
+      (r.coverage.criteria as { name: string; covered: number; total: number }[]).map((c) => [c.name, c.covered, c.total]);
+    expect(counted(report)).toEqual(counted(whole));
+    expect(counted(s1)).not.toEqual(counted(whole));
+    expect(report.coverage.level).toBe(whole.coverage.level);
 
     // Balanced by the durations the whole run recorded: still disjoint and whole.
     const timed = await Promise.all(

@@ -257,7 +257,7 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
       case 'delete':
         return this.session.call('deleteClient', this.form('DELETE', this.clientUrl(probe.id), undefined, auth), expect);
       case 'act':
-        return this.actRequest(probe.id, probe.field, probe.value, this.refusal(expect));
+        return this.actRequest(probe.id, probe.field, probe.value, this.refusal(expect), auth);
       case 'create':
       case 'create-raw': {
         const request =
@@ -305,15 +305,15 @@ export class GrowcrmApi extends ClientApiBase implements ClientApi {
     return `${this.base}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
   }
 
-  private actRequest(id: string, field: string, value: FieldValue, expect: Expectation): Promise<Answer> {
+  private actRequest(id: string, field: string, value: FieldValue, expect: Expectation, auth: AuthMode = 'valid'): Promise<Answer> {
     const action = ACTION_PATH[field];
     if (!action) throw new Error(`growcrm has no action that sets ${field}`);
     const url = this.clientUrl(id, action.path);
     // An empty array has no form encoding ("tags[]=" is one empty tag); the docs call the API a JSON API.
     const request =
       Array.isArray(value) && value.length === 0
-        ? this.json('PUT', url, { [action.key]: [] })
-        : this.form('PUT', url, { [action.key]: value });
+        ? this.json('PUT', url, { [action.key]: [] }, auth)
+        : this.form('PUT', url, { [action.key]: value }, auth);
     return this.session.call(action.operation, request, expect);
   }
 

@@ -8,6 +8,7 @@ import { parseCli } from '../../cli/args.js';
 import { embeddedRun } from '../../cli/run-config.js';
 import type { RunReport } from '../../reports/model.js';
 import { SuiteRunner } from '../../runner/run.js';
+import { targetLabel } from '../../engine/config.js';
 
 /** Seeds spread over the whole range, fixed so a failure names its seed and reproduces. */
 export const SEEDS = Array.from({ length: 20 }, (_, i) => (i * 2_654_435_761 + 97) % 2 ** 31);
@@ -52,7 +53,11 @@ export async function runEmbeddedBatch(runner: SuiteRunner, api: string, runs: r
       const { target, config } = await embeddedRun(parseCli(['run', ...args], {}), findApi(api), mutantId);
       started.push(target);
       const families = checks ? config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) : config.families;
-      configs.push({ config: checks ? { ...config, checks, families } : config });
+      const { surface } = await findApi(api).specView();
+      configs.push({
+        config: checks ? { ...config, checks, families } : config,
+        meta: { targetLabel: targetLabel(config.target), ...(surface ? { surface } : {}) },
+      });
     }
     return await runner.runBatch(configs);
   } finally {

@@ -13,6 +13,7 @@ import { APIS, findApi } from '../../apis/registry.js';
 import { killText, readRecord } from '../../cli/kill-record.js';
 import { killsOf } from '../../cli/mutants.js';
 import type { RunReport } from '../../reports/model.js';
+import { unexercised } from '../../reports/coverage.js';
 import { runEmbedded, runEmbeddedBatch, sharedRunner } from './in-process.js';
 
 const reported = (report: RunReport) => report.checks.filter((c) => c.status === 'failed' || c.status === 'warned').map((c) => c.id);
@@ -27,6 +28,26 @@ const NO_MUTANT_REACHES: Readonly<Record<string, string>> = {
     'pages of the right sizes that repeat no client yet are not the list must hold a client from outside it, and which ' +
     'one depends on the other clients in the account: a mutant breaks it on this rule in a full run and on ' +
     'pagination/no-repeats in a targeted one (later-pages-drop-filters did), so no kill record can hold it',
+};
+
+/**
+ * Documented answers no check brings about from the embedded reference yet, and why: each run's
+ * coverage names them. One more here is coverage lost; one fewer, coverage gained.
+ */
+const UNREACHED: Readonly<Record<string, readonly string[]>> = {
+  // No check sends a tag set the docs would refuse, nor an owner action on an unknown client.
+  growcrm: ['setClientTags 422', 'setClientOwner 404'],
+  // No check sends an update whose values are refused.
+  'freshbooks-rest': ['updateClient 422'],
+  'freshbooks-classic': [],
+  // A wrongly typed create may be refused -32602 or -32013 (errors/invalid-body): the reference answers -32602.
+  'freshbooks-mcp': ['client_create error -32013'],
+};
+
+/** Semantic facets the record's seed draws no case for (another seed may): each run's coverage names them. */
+const UNJUDGED: Readonly<Record<string, readonly string[]>> = {
+  // Its cases filter on a category no client has, which proves the filter sound only.
+  growcrm: ['filter category (equals) complete'],
 };
 
 /** The tests of one API's catalogue, in a file of their own (`conformance.mutants.<api>.test.ts`): the two workers share the load. */
@@ -70,6 +91,12 @@ export function mutantCatalogue(apiId: string): void {
       async () => {
         const report = await runEmbedded(runner(), api.id, args);
         expect(report.summary.total).toMatchObject({ failed: 0, warned: 0, errored: 0 });
+        // Its coverage: every documented operation, every answer but those it names, every facet judged.
+        const missed = unexercised(report.coverage!);
+        expect(missed.operations).toEqual([]);
+        expect(missed.statuses.sort()).toEqual([...UNREACHED[api.id]!].sort());
+        const unjudged = report.coverage!.facets.filter((facet) => !facet.judged).map((f) => [f.kind, f.subject, f.aspect].join(' '));
+        expect(unjudged).toEqual(UNJUDGED[api.id] ?? []);
         const embedded = await api.embedded();
         const global = new Set(embedded.mutants.filter((m) => m.global).map((m) => m.id));
         const killed = new Set(record!.mutants.filter((m) => !global.has(m.id)).flatMap((m) => m.kills.map((kill) => kill.check)));

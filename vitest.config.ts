@@ -24,6 +24,7 @@ const INTEGRATION = [
   'tests/console.test.ts',
   'tests/run-context.test.ts',
   'tests/fixture-api.test.ts',
+  'tests/package.test.ts',
 ];
 const FULL = ['tests/full/*.test.ts'];
 

@@ -244,6 +244,11 @@ describe('installed into an empty project, offline', () => {
   it('npx clientele init writes the starter config into the project', async () => {
     const result = await run('npx', ['clientele', 'init', '--api', 'growcrm'], project, 30_000);
     expect(result.code, said(result)).toBe(0);
-    expect(readFileSync(join(project, 'clientele.config.yaml'), 'utf8')).toMatch(/^ {4}api: growcrm$/m);
+    const config = readFileSync(join(project, 'clientele.config.yaml'), 'utf8');
+    expect(config).toMatch(/^ {4}api: growcrm$/m);
+    // The schema it names is there, seen from the project.
+    const schema = /Schema: (\S+)\.$/m.exec(config)?.[1];
+    expect(schema).toBe('node_modules/clientele/generated/schemas/config.schema.json');
+    expect(existsSync(join(project, schema!))).toBe(true);
   });
 });

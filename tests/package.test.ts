@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIS } from '../apis/registry.js';
 import { compiledIsFresh } from '../engine/root.js';
@@ -37,13 +37,16 @@ interface Result {
 
 /**
  * The environment of a user's shell: npm's own variables from `npm test` (its lifecycle, its package's
- * name and prefix) left out, so npm in the project sees the project only; the cache kept, and no token.
+ * name and prefix) and the node_modules/.bin directories it put on PATH left out, so npm and npx in the
+ * project see the project only; the cache kept, and no token.
  */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) && key !== 'CLIENTELE_TOKEN') env[key] = value;
+  const path = (process.env.PATH ?? '').split(delimiter).filter((dir) => !/[\\/]node_modules[\\/]\.bin$/.test(dir));
   return {
     ...env,
+    PATH: path.join(delimiter),
     ...(process.env.npm_config_cache ? { npm_config_cache: process.env.npm_config_cache } : {}),
     npm_config_offline: 'true',
     npm_config_audit: 'false',

@@ -25,6 +25,7 @@ const INTEGRATION = [
   'tests/run-context.test.ts',
   'tests/fixture-api.test.ts',
   'tests/coverage-run.test.ts',
+  'tests/package.test.ts',
 ];
 const FULL = ['tests/full/*.test.ts'];
 

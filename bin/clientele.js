@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (dist/, built by npm run build on install, start, test and pack). Where it is
-// missing, or older than a source file of a checkout being worked on, the TypeScript sources run
-// instead, through tsx, so a change is never tested stale.
+// Runs the compiled CLI (dist/, built by npm run build on install, start, test and pack). In a checkout
+// where it is missing, or older than a source file being worked on, the TypeScript sources run instead,
+// through tsx (a dev dependency), so a change is never tested stale. An installed package has no
+// TypeScript sources: it always runs dist/.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,13 +29,28 @@ function newestSource(dir) {
   return newest;
 }
 
+/** One line on stderr and exit code 4 (internal error): what is missing and what to do, never a stack trace. */
+function broken(message) {
+  process.stderr.write(`clientele: ${message}\n`);
+  process.exit(4);
+}
+
+const compiled = join(root, 'dist', 'cli', 'main.js');
 const built = join(root, 'dist', '.built');
-const fresh = existsSync(built) && statSync(built).mtimeMs >= Math.max(...SOURCES.map((dir) => newestSource(join(root, dir))));
+const sources = Math.max(...SOURCES.map((dir) => newestSource(join(root, dir))));
+const fresh = existsSync(compiled) && (sources === 0 || (existsSync(built) && statSync(built).mtimeMs >= sources));
 let main;
 if (fresh) {
   ({ main } = await import('../dist/cli/main.js'));
+} else if (sources === 0) {
+  broken(`the compiled CLI is missing (${compiled}): reinstall the clientele package`);
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    broken('dist/ is missing or older than the TypeScript sources, and tsx is not installed: run npm ci, then npm run build');
+  }
   register();
   ({ main } = await import('../cli/main.ts'));
 }

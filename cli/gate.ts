@@ -3,9 +3,10 @@
  * from a report), `merge` (shard reports into one) and what they share: reading reports back.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { APIS, findApi } from '../apis/registry.js';
 import { EXIT, UsageError, describeError } from '../engine/failures.js';
+import { PROJECT_ROOT } from '../engine/root.js';
 import { applyBaseline, baselineFrom, loadBaseline } from '../reports/baseline.js';
 import { MergeProblem, mergeShards, runKey } from '../reports/merge.js';
 import type { RunReport } from '../reports/model.js';
@@ -127,13 +128,16 @@ export async function mergeCommand(
   return exitCode;
 }
 
-/** A commented starter config for one API. */
-export function starterConfig(apiName: string): string {
+/** Where the published config schema is: in clientele's own directory (a clone, or node_modules/clientele). */
+export const CONFIG_SCHEMA = join(PROJECT_ROOT, 'generated', 'schemas', 'config.schema.json');
+
+/** A commented starter config for one API; `schema`, the schema's path as the config's reader finds it. */
+export function starterConfig(apiName: string, schema = 'generated/schemas/config.schema.json'): string {
   const api = findApi(apiName);
   const mcp = api.transport === 'mcp';
   const example = /\((https?:[^)\s]+)\)/.exec(api.targetHelp)?.[1] ?? 'https://staging.example.com';
   const lines = [
-    `# ${CONFIG_FILE}: what \`npx clientele run\` checks. Schema: generated/schemas/config.schema.json.`,
+    `# ${CONFIG_FILE}: what \`npx clientele run\` checks. Schema: ${schema}.`,
     '# Command-line options override what this file says. Tokens never go in this file:',
     '# each target names the environment variable that holds its token.',
     'targets:',
@@ -178,7 +182,9 @@ export function starterConfig(apiName: string): string {
 /** `clientele init`: writes the starter config. */
 export function initCommand(options: CliOptions, io: Io): number {
   const out = options.out ?? CONFIG_FILE;
-  writeOnce(out, starterConfig(options.api ?? APIS[0]!.id), options, io);
+  // Relative to the config: in a project that installed clientele, node_modules/clientele/generated/...
+  const schema = relative(out === '-' ? process.cwd() : dirname(resolve(out)), CONFIG_SCHEMA);
+  writeOnce(out, starterConfig(options.api ?? APIS[0]!.id, schema), options, io);
   if (out !== '-')
     io.out(
       `init: wrote ${out}; set the token variables it names, then run: npx clientele run${out === CONFIG_FILE ? '' : ` --config ${out}`}`,

@@ -8,10 +8,21 @@
  * over as they would on GitHub.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -385,6 +396,12 @@ function temp(prefix: string): string {
   return dir;
 }
 
+/**
+ * The runner's tool cache (RUNNER_TOOL_CACHE), one for every job of this file, as on a machine that
+ * runs them one after another: the action installs clientele there once and every later use reuses it.
+ */
+let toolCache: string | undefined;
+
 /** A fresh runner: workspace, RUNNER_TEMP, and the environment GitHub gives every step. */
 function newJob(artifacts: string, matrix: Record<string, Scalar> = {}, github: Record<string, string> = {}): JobState {
   const root = temp('job');
@@ -401,6 +418,11 @@ function newJob(artifacts: string, matrix: Record<string, Scalar> = {}, github: 
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: (toolCache ??= temp('tool-cache')),
+    // No network here: npm takes everything from the cache `npm ci` filled, or fails at once.
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+    ...(process.env.npm_config_cache ? { npm_config_cache: process.env.npm_config_cache } : {}),
   };
   return {
     workspace,
@@ -661,8 +683,22 @@ describe('the action, run step by step as GitHub would (local simulation)', () =
         ['Add the reports to the job summary', 'success'],
         ['Fail the job on a non-zero exit code', 'success'],
       ]);
-      // node_modules is there: the install step is a no-op, not a second npm ci.
-      expect(recordOf(run.records, /^Install/).stdout).toContain('already installed');
+      // The checkout's node_modules is there: no second npm ci of it, only the pack and its install (one
+      // npm ci), once per content for the whole file (a later use of the action reuses it).
+      const install = recordOf(run.records, /^Install/);
+      expect(install.stdout.match(/^added \d+ packages/gm) ?? []).toHaveLength(install.stdout.includes('already installed') ? 0 : 1);
+      const installed = /^clientele: (?:installed clientele-[\d.]+\.tgz into|clientele-[\d.]+\.tgz already installed in) (.+)$/m.exec(
+        install.stdout,
+      );
+      expect(installed, install.stdout).not.toBeNull();
+      const tool = installed![1]!;
+      expect(install.outputs).toEqual({ bin: join(tool, 'node_modules', '.bin', 'clientele') });
+      expect(readdirSync(join(toolCache!, 'clientele'))).toEqual([basename(tool)]);
+      // The run used the installed package, which carries its build and needs no dev dependency.
+      expect(realpathSync(install.outputs.bin!)).toBe(join(realpathSync(tool), 'node_modules', 'clientele', 'bin', 'clientele.js'));
+      for (const present of ['dist/cli/main.js', 'generated/freshbooks-rest/validators.js', 'specs/freshbooks-rest/openapi.yaml'])
+        expect(existsSync(join(tool, 'node_modules', 'clientele', present)), present).toBe(true);
+      for (const dev of ['typescript', 'tsx', 'eslint']) expect(existsSync(join(tool, 'node_modules', dev)), dev).toBe(false);
       expect(recordOf(run.records, /^Set up Node/).with).toEqual({ 'node-version': '20' });
 
       for (const file of ['report.json', 'report.junit.xml', 'report.md', 'report.html'])

@@ -4,12 +4,12 @@
  * `init`, and an unreachable target. Every run goes through `main`, in this process.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedTarget } from '../apis/descriptor.js';
 import { findApi } from '../apis/registry.js';
 import { loadConfig } from '../cli/config-file.js';
-import { starterConfig } from '../cli/gate.js';
+import { CONFIG_SCHEMA, starterConfig } from '../cli/gate.js';
 import { readReport, runCli, runMain, tempDir } from './support/cli.js';
 
 const QUICK = ['--runs', '3', '--seed', '7'];
@@ -234,7 +234,7 @@ describe('init', () => {
       expect(loadConfig(file).targets[0]!.api).toBe(api);
       // The live-safety default stays on: the placeholder remote target is not written to.
       expect(loadConfig(file).targets[0]!.options?.allowWrites).toBe(false);
-      expect(starterConfig(api)).toBe(readFileSync(file, 'utf8'));
+      expect(starterConfig(api, relative(dir, CONFIG_SCHEMA))).toBe(readFileSync(file, 'utf8'));
       const again = await runMain(['init', '--api', api, '--out', file]);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/exists; pass --force/);

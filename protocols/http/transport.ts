@@ -10,7 +10,7 @@ import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse 
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
-import { sleep } from '../wait.js';
+import { sleep, windowSignal } from '../wait.js';
 import { plural } from '../../engine/words.js';
 
 export interface HttpLimits {
@@ -29,13 +29,6 @@ export interface HttpLimits {
 }
 
 const DEFAULT_HTTP_LIMITS: HttpLimits = { timeoutMs: 10_000, maxBodyBytes: 8 * 1024 * 1024, connections: 4 };
-
-/** What bounds the wait for a place in the run's window: the interrupt, and the deadline of a send in cleanup time. */
-function waitSignal(options: SendOptions): AbortSignal | undefined {
-  const deadline = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-  if (deadline && options.signal) return AbortSignal.any([deadline, options.signal]);
-  return deadline ?? options.signal;
-}
 
 /** Retry-After as milliseconds: delay-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
@@ -99,7 +92,7 @@ export class HttpTransport implements Transport {
   async send(request: WireRequest, credentials?: CredentialResolver, options: SendOptions = {}): Promise<TransportOutcome> {
     const retries = this.limits.retries ?? 3;
     const cap = Math.min(this.limits.maxRetryAfterMs ?? 30_000, options.timeoutMs ?? Infinity);
-    const permit = options.window && (await options.window.acquire(waitSignal(options)));
+    const permit = options.window && (await options.window.acquire(windowSignal(options)));
     if (options.window && !permit)
       return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
     let waitedMs = 0;

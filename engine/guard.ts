@@ -45,7 +45,7 @@ export interface Reception {
 
 /**
  * The run stops for its pace only when the checks left need more than this many times what is left of
- * the budget: the projection is a lower bound, and a correct target must never be stopped by a guess.
+ * the budget: the projection is an estimate, and a target that could finish must not be stopped by it.
  */
 const OVERRUN_MARGIN = 2;
 

@@ -1,9 +1,9 @@
 /**
  * Everything one run owns while it runs, in one object passed explicitly: its guard (budget, late
  * answers, interrupts, pace), the redactor for its secrets, the slots its checks take turns on
- * (`--concurrency`), the window its requests in flight keep within (narrowed by pushback), the transports its checks share (one connection pool, one stdio server, one rate
- * limit for the run), what its checks compute once and share (prerequisites' probes), and what
- * must happen when it ends. Two runs in one process share nothing through it; what lives at module
+ * (`--concurrency`), the window its requests in flight keep within (narrowed by pushback), the
+ * transports its checks share (one connection pool, one stdio server, one rate limit for the run),
+ * what its checks compute once and share (prerequisites' probes), and what must happen when it ends. Two runs in one process share nothing through it; what lives at module
  * level elsewhere is caches of immutable data (parsed specs, compiled validators).
  */
 import { appendFileSync } from 'node:fs';

@@ -182,7 +182,7 @@ export class RunGuard {
     const paced = Math.max(0.1, Math.floor(rate * 10) / 10);
     this.stop(
       `the target's pace overruns the run's budget: it accepted ${shown} requests/s while it pushed back (429/503), ` +
-        `at which the ${plural(projection.checksLeft, 'check')} left need at least ${roughly(projection.ms)}, with ${roughly(left)} left; ` +
+        `at which the ${plural(projection.checksLeft, 'check')} left need about ${roughly(projection.ms)}, with ${roughly(left)} left; ` +
         `pass a --max-duration above ${minutes}m, --rate-limit ${paced}/s, or fewer families with --only`,
     );
   }

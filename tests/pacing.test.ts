@@ -223,7 +223,7 @@ describe('the guard and the pace of a target that pushes back', () => {
     const { guard, elapsed } = simulate(true, 60_000);
     expect(elapsed).toBeLessThan(20_000);
     expect(guard.stopped).toMatch(
-      /^the target's pace overruns the run's budget: it accepted 1\.0 requests\/s while it pushed back \(429\/503\), at which the \d+ checks left need at least \d+ (s|min), with \d+ s left; pass a --max-duration above \d+m, --rate-limit 1\/s, or fewer families with --only$/,
+      /^the target's pace overruns the run's budget: it accepted 1\.0 requests\/s while it pushed back \(429\/503\), at which the \d+ checks left need about \d+ (s|min), with \d+ s left; pass a --max-duration above \d+m, --rate-limit 1\/s, or fewer families with --only$/,
     );
     expect(guard.stopped).not.toContain('\n');
     expect(() => guard.beforeRequest()).toThrow(/pace overruns/);

@@ -12,6 +12,7 @@ const INTEGRATION = [
   'tests/target.freshbooks-mcp.test.ts',
   'tests/cli.test.ts',
   'tests/hostile.test.ts',
+  'tests/pushback.test.ts',
   'tests/runner.test.ts',
   'tests/prerequisites.test.ts',
   'tests/preflight.test.ts',

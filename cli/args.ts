@@ -125,7 +125,9 @@ Options:
   --max-duration D    the whole run's budget, e.g. 90s, 15m (default 15m); checks still to run
                       then are reported blocked, and the run ends with its report
   --rate-limit N/s    send at most N requests per second (429/503 with Retry-After are
-                      waited out and retried, up to 3 times and 30 s, in any case)
+                      waited out and retried, up to 3 times and 30 s, in any case; a target
+                      that pushes back gets fewer requests in flight, and a pace that cannot
+                      finish within --max-duration stops the run early, exit 3)
   --mutant ID         (run) test one embedded mutant instead of the reference
   --record            (mutants) write the matrix to apis/<id>/kill-matrix.json: the evidence
                       npm test checks mutant by mutant

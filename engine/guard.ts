@@ -1,11 +1,16 @@
 /**
  * What keeps a run bounded whatever the target does: the run's deadline (`--max-duration`), a target
  * that stops answering or answers too slowly to be tested (a few late answers in a row), one that
- * keeps rate limiting past what clientele waits, an interrupt (Ctrl-C, SIGTERM), and a check that
- * would send far more requests than its work needs. Once the guard has stopped the run, every request
- * still to go and every check still to run is refused with the reason, and reported `blocked`; what
- * the run created gets `CLEANUP_MS` more to be deleted, each request cut to what is left of it.
+ * keeps rate limiting past what clientele waits, one whose pace while it pushes back (429, 503) cannot
+ * finish the run within its budget, an interrupt (Ctrl-C, SIGTERM), and a check that would send far
+ * more requests than its work needs. Once the guard has stopped the run, every request still to go and
+ * every check still to run is refused with the reason, and reported `blocked`; what the run created
+ * gets `CLEANUP_MS` more to be deleted, each request cut to what is left of it.
  */
+import { setMaxListeners } from 'node:events';
+import { PaceMeter, projectOverrun, roughly, type RunProgress } from './pacing.js';
+import { plural } from './words.js';
+
 export class RunStopped extends Error {
   override readonly name = 'RunStopped';
 }
@@ -32,6 +37,21 @@ export const CLEANUP_MS = 20_000;
 /** How an answer came, as the guard counts it. */
 export type Lateness = 'on-time' | 'timeout' | 'slow' | 'rate-limited';
 
+/** How the target met a request: whether it pushed back on an attempt, whether it accepted the last one. */
+export interface Reception {
+  readonly pushedBack: boolean;
+  readonly accepted: boolean;
+}
+
+/**
+ * The run stops for its pace only when the checks left need more than this many times what is left of
+ * the budget: the projection is an estimate, and a target that could finish must not be stopped by it.
+ */
+const OVERRUN_MARGIN = 2;
+
+/** How long the pace is watched before it is judged: a twentieth of the budget, within these bounds. */
+const PACE_WINDOW_MS = { min: 10_000, max: 60_000 };
+
 export class RunGuard {
   private stoppedBecause?: string;
   private stoppedAt = 0;
@@ -40,8 +60,23 @@ export class RunGuard {
   /** The target stopped answering: cleanup requests would only wait out their deadlines too. */
   unresponsive = false;
   private lateInARow: Lateness[] = [];
+  private readonly startedAt: number;
+  /** The pace the target allowed while it pushed back. */
+  private readonly pace: PaceMeter;
+  private readonly progress = { planned: 0, ended: 0, running: 0, judged: 0, judgedRequests: 0, endedRequests: 0, sent: 0 };
 
-  constructor(readonly limits: GuardLimits) {}
+  /** `clock`: epoch milliseconds now (tests step it). */
+  constructor(
+    readonly limits: GuardLimits,
+    private readonly clock: () => number = Date.now,
+  ) {
+    // Every send in flight, every wait for a retry and for a place in the window listens to it: as
+    // many as the run's concurrency allows, or more while the target pushes back. Not a leak.
+    setMaxListeners(0, this.inFlight.signal);
+    this.startedAt = clock();
+    const budget = limits.deadline - this.startedAt;
+    this.pace = new PaceMeter(Math.min(PACE_WINDOW_MS.max, Math.max(PACE_WINDOW_MS.min, budget / 20)));
+  }
 
   get stopped(): string | undefined {
     return this.stoppedBecause;
@@ -50,7 +85,7 @@ export class RunGuard {
   stop(reason: string): void {
     if (this.stoppedBecause) return;
     this.stoppedBecause = reason;
-    this.stoppedAt = Date.now();
+    this.stoppedAt = this.clock();
     this.inFlight.abort();
   }
 
@@ -60,18 +95,49 @@ export class RunGuard {
    */
   sendBounds(): { signal?: AbortSignal; timeoutMs?: number } | undefined {
     if (!this.stoppedBecause) return { signal: this.inFlight.signal };
-    const left = this.stoppedAt + CLEANUP_MS - Date.now();
+    const left = this.stoppedAt + CLEANUP_MS - this.clock();
     return left > 0 ? { timeoutMs: left } : undefined;
   }
 
   /** Called before each request: throws when the run is over (a check's own budget is its session's to count). */
   beforeRequest(): void {
-    if (!this.stoppedBecause && Date.now() > this.limits.deadline) this.stop('the run reached its time budget (--max-duration)');
+    if (!this.stoppedBecause && this.clock() > this.limits.deadline) this.stop('the run reached its time budget (--max-duration)');
     if (this.stoppedBecause) throw new RunStopped(this.stoppedBecause);
   }
 
-  /** Called after each request with how its answer came (`elapsedMs`: the last attempt's, retries aside). */
-  afterRequest(lateness: Lateness, elapsedMs = 0): void {
+  /** The run registered this many checks (its pace is projected over them). */
+  planChecks(count: number): void {
+    this.progress.planned = count;
+  }
+
+  /** A check took its slot. */
+  checkBegan(): void {
+    this.progress.running += 1;
+  }
+
+  /** A check is over: `judged` when it reached a verdict (passed, failed, warned); `began` unless it ended before taking a slot. */
+  checkEnded(judged: boolean, requests: number, began = true): void {
+    const progress = this.progress;
+    if (began) progress.running -= 1;
+    progress.ended += 1;
+    progress.endedRequests += requests;
+    if (judged) {
+      progress.judged += 1;
+      progress.judgedRequests += requests;
+    }
+    this.judgePace();
+  }
+
+  /**
+   * Called after each request with how its answer came (`elapsedMs`: the last attempt's, retries
+   * aside) and how the target met it (`reception`: by default, accepted when it came in time).
+   */
+  afterRequest(lateness: Lateness, elapsedMs = 0, reception?: Reception): void {
+    const now = this.clock();
+    this.progress.sent += 1;
+    if (reception?.pushedBack) this.pace.pushedBack(now);
+    if (reception?.accepted ?? lateness === 'on-time') this.pace.accepted(now);
+    this.judgePace();
     const late: Lateness = lateness === 'on-time' && elapsedMs >= this.limits.slowAnswerMs ? 'slow' : lateness;
     this.lateInARow = late === 'on-time' ? [] : [...this.lateInARow, late];
     const count = this.lateInARow.length;
@@ -88,5 +154,36 @@ export class RunGuard {
           '(--timeout sets the pace allowed: half of it)',
       );
     }
+  }
+
+  /**
+   * Stops the run early when the pace the target allows while it pushes back clearly cannot finish the
+   * checks left within the budget: better one line now than a CI job killed, or a budget sat out.
+   */
+  private judgePace(): void {
+    if (this.stoppedBecause) return;
+    const now = this.clock();
+    const rate = this.pace.rate(now);
+    if (rate === undefined) return;
+    const { planned, ended, running, judged, judgedRequests, endedRequests, sent } = this.progress;
+    const progress: RunProgress = {
+      planned,
+      ended,
+      running,
+      judged,
+      judgedRequests,
+      runningRequests: Math.max(0, sent - endedRequests),
+    };
+    const projection = projectOverrun(progress, rate);
+    const left = this.limits.deadline - now;
+    if (!projection || left <= 0 || projection.ms <= OVERRUN_MARGIN * left) return;
+    const shown = rate >= 10 ? String(Math.round(rate)) : rate.toFixed(1);
+    const minutes = Math.ceil((now - this.startedAt + projection.ms) / 60_000);
+    const paced = Math.max(0.1, Math.floor(rate * 10) / 10);
+    this.stop(
+      `the target's pace overruns the run's budget: it accepted ${shown} requests/s while it pushed back (429/503), ` +
+        `at which the ${plural(projection.checksLeft, 'check')} left need about ${roughly(projection.ms)}, with ${roughly(left)} left; ` +
+        `pass a --max-duration above ${minutes}m, --rate-limit ${paced}/s, or fewer families with --only`,
+    );
   }
 }

@@ -1,9 +1,9 @@
 /**
  * Everything one run owns while it runs, in one object passed explicitly: its guard (budget, late
- * answers, interrupts), the redactor for its secrets, the slots its checks take turns on
- * (`--concurrency`), the transports its checks share (one connection pool, one stdio server, one rate
- * limit for the run), what its checks compute once and share (prerequisites' probes), and what
- * must happen when it ends. Two runs in one process share nothing through it; what lives at module
+ * answers, interrupts, pace), the redactor for its secrets, the slots its checks take turns on
+ * (`--concurrency`), the window its requests in flight keep within (narrowed by pushback), the
+ * transports its checks share (one connection pool, one stdio server, one rate limit for the run),
+ * what its checks compute once and share (prerequisites' probes), and what must happen when it ends. Two runs in one process share nothing through it; what lives at module
  * level elsewhere is caches of immutable data (parsed specs, compiled validators).
  */
 import { appendFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { CredentialResolver, SendOptions, Transport, TransportOutcome } fro
 import type { ReproductionStep, WireRequest } from './exchange.js';
 import { Slots } from './slots.js';
 import type { Facet } from './coverage.js';
+import { RequestWindow } from './pacing.js';
 
 export class RunContext {
   readonly guard: RunGuard;
@@ -22,8 +23,10 @@ export class RunContext {
   private readonly transports = new Map<string, Transport>();
   private readonly computed = new Map<string, Promise<unknown>>();
   private readonly closing: (() => Promise<void>)[] = [];
-  /** The checks that send at once: each takes a slot while it runs. */
+  /** The checks that send at once: each takes a slot while it runs (no more than the window while the target pushes back). */
   readonly slots: Slots;
+  /** The requests in flight, narrowed while the target pushes back (AIMD), up to the run's concurrency. */
+  readonly window: RequestWindow;
   /** The semantic facets the API's documents promise (coverage), set by the first check that opens the API. */
   documentedFacets?: readonly Facet[];
 
@@ -35,7 +38,10 @@ export class RunContext {
   ) {
     this.guard = guard ?? new RunGuard({ ...DEFAULT_GUARD, deadline: config.deadline, slowAnswerMs: config.timeoutMs / 2 });
     this.redactor = new Redactor(secretsOf(config));
-    this.slots = new Slots(config.concurrency ?? 1);
+    // While the target pushes back, checks begin only as the window allows: the run finishes what it
+    // began rather than spread a narrow window over every check at once.
+    this.window = new RequestWindow(config.concurrency ?? 1, () => this.slots.reconsider());
+    this.slots = new Slots(config.concurrency ?? 1, () => this.window.window.limit);
   }
 
   /** Work for the run's end, before its transports close (the cleanup of what shared work created). */

@@ -20,7 +20,7 @@ import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
 import { Redactor } from './redact.js';
 import type { CredentialResolver, Transport, TransportOutcome } from './transport.js';
-import { RunStopped, type Lateness, type RunGuard } from './guard.js';
+import { RunStopped, type Lateness, type Reception, type RunGuard } from './guard.js';
 import type { RunContext } from './run-context.js';
 import { Tally } from './verdicts.js';
 import { verifyExchange } from './verify.js';
@@ -100,11 +100,12 @@ export class Session {
     // Unguarded (unit tests): no bounds beyond the transport's. Guarded and out of cleanup time: nothing goes.
     const bounds = this.guard ? this.guard.sendBounds() : {};
     if (!bounds) throw new RunStopped(`${this.guard?.stopped}; no time was left to clean up`);
-    const outcome = await this.transport.send(request, this.resolver, bounds);
+    const window = this.context?.window;
+    const outcome = await this.transport.send(request, this.resolver, window ? { ...bounds, window } : bounds);
     this.context?.logRequest(operation, request, outcome.elapsedMs);
     // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.
     if (bounds.signal?.aborted) throw new RunStopped(this.guard!.stopped!);
-    this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs);
+    this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs, receptionOf(outcome));
     const echoed = outcome.response !== undefined && this.echoesCredential(outcome.response);
     // Judged as it came: redaction could cut into the target's own data (an id, a uuid that happens to
     // hold a piece of a token) and fail it for our sake. What is recorded, and every record that leaves
@@ -223,6 +224,13 @@ export class Session {
 function latenessOf(outcome: TransportOutcome): Lateness {
   const kind = outcome.transportError?.kind;
   return kind === 'timeout' ? 'timeout' : kind === 'rate-limited' ? 'rate-limited' : 'on-time';
+}
+
+/** Pushed back on an attempt; accepted when an answer came that was no refusal (a 429 or 503 that stood, a rate limit past the retries). */
+function receptionOf(outcome: TransportOutcome): Reception {
+  const status = outcome.response?.httpStatus;
+  const refused = status === 429 || status === 503;
+  return { pushedBack: (outcome.pushedBack ?? 0) > 0, accepted: !outcome.transportError && outcome.response !== undefined && !refused };
 }
 
 function resolverOf(credentials: readonly Credential[]): CredentialResolver {

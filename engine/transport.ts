@@ -1,4 +1,5 @@
 import type { CredentialRef, ReproductionStep, TransportError, WireRequest, WireResponse } from './exchange.js';
+import type { RequestWindow } from './pacing.js';
 
 export type ShellValue = { readonly variable: string } | { readonly text: string };
 
@@ -6,9 +7,11 @@ export interface TransportOutcome {
   readonly response?: WireResponse;
   readonly transportError?: TransportError;
   readonly elapsedMs: number;
-  /** Retries after a rate-limit answer (429/503 with Retry-After), and the time waited for them. */
+  /** Retries after a rate-limit answer (a 429, a 503 with Retry-After, a "come back later" code), and the time waited for them. */
   readonly retries?: number;
   readonly waitedMs?: number;
+  /** Attempts the target pushed back (429, 503, "come back later"), the last one included when it still did. */
+  readonly pushedBack?: number;
 }
 
 /** Turns a credential reference into its value at send time, and into its name for a reproduction. */
@@ -24,6 +27,8 @@ export interface SendOptions {
   readonly timeoutMs?: number;
   /** Aborts the send (and any wait for a retry) when the run is interrupted. */
   readonly signal?: AbortSignal;
+  /** The run's requests in flight: the send holds a place in it from its first attempt to its last answer, and tells it of pushback. */
+  readonly window?: RequestWindow;
 }
 
 /**

@@ -16,7 +16,7 @@ export class Tally {
   warningCount = 0;
   /** The boundary phases of the check's properties: cases run, requests sent, time taken. */
   readonly boundary = { cases: 0, requests: 0, ms: 0 };
-  /** Rate-limit answers (429/503 with Retry-After) waited out and retried: not failures within the budget. */
+  /** Rate-limit answers (a 429, a 503 with Retry-After) waited out and retried: not failures within the budget. */
   readonly rateLimit = { retries: 0, waitedMs: 0 };
   /** What the check's exchanges exercised of the documented surface (coverage). */
   readonly surface = new SurfaceTally();

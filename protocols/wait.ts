@@ -1,4 +1,5 @@
 /** Bounded waits every transport shares: nothing a target does may hold a run past its deadline or an interrupt. */
+import type { SendOptions } from '../engine/transport.js';
 
 export type Bounded<T> = { readonly value: T } | { readonly timeout: true } | { readonly aborted: true };
 
@@ -24,4 +25,11 @@ export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal)
 /** Waits `ms`, or less when `signal` aborts first. */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   await within(new Promise(() => undefined), ms, signal);
+}
+
+/** What bounds a send's wait for a place in the run's window: the interrupt, and a send's shorter deadline (cleanup time). */
+export function windowSignal(options: SendOptions): AbortSignal | undefined {
+  const deadline = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  if (deadline && options.signal) return AbortSignal.any([deadline, options.signal]);
+  return deadline ?? options.signal;
 }

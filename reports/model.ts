@@ -94,7 +94,7 @@ export interface RunReport {
     readonly families: Readonly<Partial<Record<Family, FamilySummary>>>;
     readonly total: FamilySummary;
     readonly requests: number;
-    /** Rate-limit answers (429/503 with Retry-After) waited out and retried across the run. */
+    /** Rate-limit answers (a 429, a 503 with Retry-After) waited out and retried across the run. */
     readonly rateLimit: { readonly retries: number; readonly waitedMs: number };
   };
   readonly checks: readonly CheckResult[];

@@ -321,9 +321,12 @@ export function registerRuns(families: readonly FamilyDefinition[]): void {
     if (mine.length === 0) return;
     let context: RunContext | undefined;
     const plan = new SharedWorkPlan();
+    const envs: SuiteEnv[] = [];
     describe(runBlockName(run, configs.length), () => {
       test.beforeAll(({ runs }) => {
         context = runs.of(config);
+        // Collected by now: the guard projects the run's pace over every check it registered.
+        context.guard.planChecks(envs.reduce((sum, env) => sum + env.checks, 0));
       });
       test.afterAll(({ runs }, block) => {
         const facets = context?.documentedFacets;
@@ -342,6 +345,7 @@ export function registerRuns(families: readonly FamilyDefinition[]): void {
             return context;
           },
         };
+        envs.push(env);
         describe.concurrent(familyBlockName(definition.name, run, configs.length), () => definition.define(env));
       }
     });
@@ -386,22 +390,26 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
   test(name, async ({ task, skip, signal }) => {
     const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };
     task.meta.clientele = meta;
+    const context = env.context;
+    const guard = context.guard;
     if (options.writes && env.config.readOnly) {
       meta.skipped = 'writes to the target (--read-only)';
+      guard.checkEnded(false, 0, false);
       skip();
       return;
     }
-    const context = env.context;
     const redactor = context.redactor;
     // An interrupt cancels the run: checks waiting for a slot never start, the running ones stop at their next request.
-    signal.addEventListener('abort', () => context.guard.stop('the run was interrupted'), { once: true });
+    signal.addEventListener('abort', () => guard.stop('the run was interrupted'), { once: true });
     const release = options.alone ? await context.slots.acquireAll() : await context.slots.acquire();
-    if (context.guard.stopped) {
+    if (guard.stopped) {
       release();
-      meta.blocked = { reason: `blocked: ${context.guard.stopped}` };
+      meta.blocked = { reason: `blocked: ${guard.stopped}` };
+      guard.checkEnded(false, 0, false);
       skip();
       return;
     }
+    guard.checkBegan();
     const started = performance.now();
     let api: ClientApi | undefined;
     let run: CheckRun | undefined;
@@ -420,6 +428,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       release();
       if (run) account(meta, run, id);
       meta.ms = Math.round(performance.now() - started);
+      guard.checkEnded(run !== undefined && !meta.skipped && !meta.blocked && !meta.error, meta.requests);
     }
     if (outcome === 'skip') skip();
   });

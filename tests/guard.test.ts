@@ -1,7 +1,7 @@
 /**
  * What keeps a run bounded and safe whatever the target does, unit by unit: the run guard (deadline,
- * an unresponsive target, a check's request budget), Retry-After handling and pacing in the HTTP
- * transport, and the credential-echo finding of the session.
+ * an unresponsive target, a check's request budget), Retry-After handling, back-off, the window of
+ * requests in flight and pacing in the HTTP transport, and the credential-echo finding of the session.
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { Session } from '../engine/session.js';
 import type { Transport } from '../engine/transport.js';
 import { RunContext } from '../engine/run-context.js';
 import { HttpTransport, retryAfterMs } from '../protocols/http/transport.js';
+import { RequestWindow } from '../engine/pacing.js';
 
 const limits = { timeoutMs: 2_000, maxBodyBytes: 1 << 20, connections: 1 };
 const GUARD = { maxConsecutiveTimeouts: 3, requestsPerCheck: 100, slowAnswerMs: 5_000 };
@@ -128,6 +129,44 @@ describe('rate limits in the HTTP transport', () => {
     const patient = await serve([{ status: 429, headers: { 'retry-after': '3600' } }]);
     const refused = await new HttpTransport(limits).send({ method: 'GET', url: patient });
     expect(refused.transportError).toMatchObject({ kind: 'rate-limited', message: expect.stringContaining('more than the 30 s') });
+  });
+
+  it('retries a 429 without Retry-After after a short back-off; a 503 without it stands; both count as pushback', async () => {
+    const url = await serve([{ status: 429 }, { status: 429 }, { status: 200 }]);
+    const transport = new HttpTransport({ ...limits, backoffMs: 1 });
+    const outcome = await transport.send({ method: 'GET', url });
+    expect(outcome).toMatchObject({ response: { httpStatus: 200 }, retries: 2, pushedBack: 2 });
+    expect(outcome.transportError).toBeUndefined();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+    const unavailable = await serve([{ status: 503 }, { status: 200 }]);
+    const stands = await new HttpTransport({ ...limits, backoffMs: 1 }).send({ method: 'GET', url: unavailable });
+    expect(stands).toMatchObject({ response: { httpStatus: 503 }, pushedBack: 1 });
+    expect(stands.retries).toBeUndefined();
+    expect(stands.transportError).toBeUndefined();
+  });
+
+  it('a 429 without Retry-After past the retries is rate limiting, said so', async () => {
+    const url = await serve([{ status: 429 }]);
+    const outcome = await new HttpTransport({ ...limits, retries: 2, backoffMs: 1 }).send({ method: 'GET', url });
+    expect(outcome).toMatchObject({
+      retries: 2,
+      pushedBack: 3,
+      transportError: { kind: 'rate-limited', message: expect.stringContaining('still 429 after 2 retries (no Retry-After; backed off)') },
+    });
+  });
+
+  it("narrows the run's window of requests in flight when the target pushes back", async () => {
+    const url = await serve([{ status: 429, headers: { 'retry-after': '0' } }, { status: 200 }]);
+    const window = new RequestWindow(8);
+    const transport = new HttpTransport(limits);
+    expect(window.window.limit).toBe(Infinity);
+    const outcome = await transport.send({ method: 'GET', url }, undefined, { window });
+    expect(outcome).toMatchObject({ response: { httpStatus: 200 }, retries: 1, pushedBack: 1 });
+    // One request in flight, pushed back: one at a time; its accepted retry widens it by one.
+    expect(window.window.limit).toBe(2);
+    expect(window.sending).toBe(0);
+    await transport.close();
   });
 
   it('paces requests to --rate-limit', async () => {

@@ -8,6 +8,7 @@ import type { WireRequest } from '../engine/exchange.js';
 import { groupAlive } from '../protocols/mcp/process-group.js';
 import { McpTransport, type McpLimits } from '../protocols/mcp/transport.js';
 import { startHttpServer, type HttpFixture } from './fixtures/mcp-tools.js';
+import { RequestWindow } from '../engine/pacing.js';
 
 const TOKEN = 'mcp-test-token-3f9c2a7b51d84e06';
 const credentials: CredentialResolver = {
@@ -113,6 +114,47 @@ describe.each([
     expect(parsed(flaky).result.content[0].text).toBe('ok after 3 attempts');
     const stubborn = await send(transport, call('flaky', { key: `s-${json}`, failures: 99 }));
     expect(stubborn).toMatchObject({ retries: 3, transportError: { kind: 'rate-limited' }, response: { rpcErrorCode: -32004 } });
+  });
+
+  it('retries a POST refused with 429, and tells the run’s window of the pushback', async () => {
+    let echoes = 0;
+    const told: Record<string, string> = { 'retry-after': '0' };
+    const refusing = await startHttpServer(TOKEN, {
+      json,
+      // Every other echo refused: a 429 with Retry-After: 0, then one without.
+      refuse: (tool) => (tool === 'echo' && ++echoes % 2 === 1 ? { status: 429, headers: echoes === 1 ? told : {} } : undefined),
+    });
+    const gated = new McpTransport({ kind: 'url', url: refusing.url }, LIMITS);
+    try {
+      const window = new RequestWindow(4);
+      expect((await send(gated, initialize)).transportError).toBeUndefined();
+      const first = await send(gated, call('echo', { text: 'once' }), { window });
+      expect(first).toMatchObject({ retries: 1, pushedBack: 1 });
+      expect(parsed(first).result.structuredContent.echo).toBe('once');
+      expect(window.window.limit).toBe(2);
+      const second = await send(gated, call('echo', { text: 'twice' }), { window });
+      expect(second).toMatchObject({ retries: 1, pushedBack: 1 });
+      expect(second.transportError).toBeUndefined();
+      expect(window.sending).toBe(0);
+      // A 503 that does not say when stands, as the answer it was.
+      const unavailable = await startHttpServer(TOKEN, { json, refuse: () => ({ status: 503 }) });
+      const down = new McpTransport({ kind: 'url', url: unavailable.url }, LIMITS);
+      try {
+        await send(down, initialize);
+        const refused = await send(down, call('echo', { text: 'no' }));
+        expect(refused).toMatchObject({
+          pushedBack: 1,
+          transportError: { kind: 'protocol', message: expect.stringContaining('HTTP 503') },
+        });
+        expect(refused.retries).toBeUndefined();
+      } finally {
+        await down.close();
+        await unavailable.close();
+      }
+    } finally {
+      await gated.close();
+      await refusing.close();
+    }
   });
 
   it('times out on its own deadline, never as -32001, and goes on afterwards', async () => {

@@ -1,15 +1,16 @@
 /**
  * HTTP through one undici keep-alive pool per origin, with a per-request deadline and a response-size
  * cap: a target that hangs, trickles or sends an endless body yields a transport error, never a hang.
- * A 429 or 503 with Retry-After is waited out and retried, within a bound; `ratePerSecond` paces every
- * request (a vendor's production API deserves it).
+ * A 429 or 503 with Retry-After is waited out and retried, a 429 without it after a short back-off,
+ * within a bound; the run's window keeps fewer requests in flight while the target pushes back, and
+ * `ratePerSecond` paces every request (a vendor's production API deserves it).
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
-import { sleep } from '../wait.js';
+import { sleep, windowSignal } from '../wait.js';
 import { plural } from '../../engine/words.js';
 
 export interface HttpLimits {
@@ -17,12 +18,14 @@ export interface HttpLimits {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly connections: number;
-  /** How often a 429/503 with Retry-After is retried before the answer stands (default 3). */
+  /** How often a 429 (or a 503 with Retry-After) is retried before the answer stands (default 3). */
   readonly retries?: number;
   /** The longest Retry-After honoured (default 30 s); a longer one is not waited for. */
   readonly maxRetryAfterMs?: number;
   /** Requests per second at most; absent: as fast as the target answers. */
   readonly ratePerSecond?: number;
+  /** The first wait before retrying a 429 without Retry-After (default 500 ms), doubled at each retry. */
+  readonly backoffMs?: number;
 }
 
 const DEFAULT_HTTP_LIMITS: HttpLimits = { timeoutMs: 10_000, maxBodyBytes: 8 * 1024 * 1024, connections: 4 };
@@ -78,36 +81,63 @@ export class HttpTransport implements Transport {
   }
 
   /**
-   * Sends, paced to `ratePerSecond`; a 429 or 503 that says when to come back (Retry-After, up to the
-   * cap) is retried up to `retries` times, and the outcome counts the retries and the time waited. When
-   * the target still refuses, the last answer stands with a transport error that says so.
+   * Sends, paced to `ratePerSecond`, within the run's window of requests in flight (`options.window`),
+   * which hears of every answer the target pushed back (429, 503). A refusal that says when to come
+   * back (Retry-After, up to the cap) is retried then; a 429 that does not say is retried after a short
+   * back-off that doubles (429 means too many requests, whoever sends it); a 503 without Retry-After
+   * stands, as the answer judged. Up to `retries` times; the outcome counts the retries, the time waited
+   * and the pushback. When the target still refuses, the last answer stands with a transport error
+   * that says so.
    */
   async send(request: WireRequest, credentials?: CredentialResolver, options: SendOptions = {}): Promise<TransportOutcome> {
     const retries = this.limits.retries ?? 3;
     const cap = Math.min(this.limits.maxRetryAfterMs ?? 30_000, options.timeoutMs ?? Infinity);
+    const permit = options.window && (await options.window.acquire(windowSignal(options)));
+    if (options.window && !permit)
+      return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
     let waitedMs = 0;
-    for (let attempt = 0; ; attempt++) {
-      await this.pace();
-      const outcome = await this.sendOnce(request, credentials, options);
-      const status = outcome.response?.httpStatus;
-      if (status !== 429 && status !== 503) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
-      const wait = retryAfterMs(outcome.response?.headers?.['retry-after']);
-      if (wait === undefined) return attempt ? { ...outcome, retries: attempt, waitedMs } : outcome;
-      if (attempt >= retries || wait > cap || options.signal?.aborted) {
-        const why =
-          wait > cap
-            ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
-            : `still ${status} after ${plural(attempt, 'retry', 'retries')}`;
-        return {
-          ...outcome,
-          retries: attempt,
-          waitedMs,
-          transportError: { kind: 'rate-limited', message: `the target is rate limiting: ${why} (Retry-After)` },
-        };
+    let pushedBack = 0;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        await this.pace();
+        permit?.sending();
+        const outcome = await this.sendOnce(request, credentials, options);
+        const status = outcome.response?.httpStatus;
+        const refused = status === 429 || status === 503;
+        permit?.answered(refused);
+        if (refused) pushedBack += 1;
+        const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
+        if (!refused) return { ...outcome, ...counted };
+        const told = retryAfterMs(outcome.response?.headers?.['retry-after']);
+        const wait = told ?? (status === 429 ? this.backoff(attempt) : undefined);
+        if (wait === undefined) return { ...outcome, ...counted };
+        if (attempt >= retries || wait > cap || options.signal?.aborted) {
+          const why =
+            wait > cap
+              ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
+              : `still ${status} after ${plural(attempt, 'retry', 'retries')}`;
+          return {
+            ...outcome,
+            retries: attempt,
+            waitedMs,
+            pushedBack,
+            transportError: {
+              kind: 'rate-limited',
+              message: `the target is rate limiting: ${why} (${told === undefined ? 'no Retry-After; backed off' : 'Retry-After'})`,
+            },
+          };
+        }
+        await sleep(wait, options.signal);
+        waitedMs += wait;
       }
-      await sleep(wait, options.signal);
-      waitedMs += wait;
+    } finally {
+      permit?.release();
     }
+  }
+
+  /** The wait before retry `attempt + 1` of a 429 that does not say how long: short, doubling. */
+  private backoff(attempt: number): number {
+    return (this.limits.backoffMs ?? 500) * 2 ** attempt;
   }
 
   /** Waits for this request's turn under `ratePerSecond`. */

@@ -3,19 +3,22 @@
  * performs the initialize handshake; every request then goes through `client.request` with a permissive
  * result schema, and what is recorded is the JSON-RPC response as received (see recorder.ts). Every wait
  * is bounded by our own deadline, told apart from anything the server says: a server's -32001 is its
- * answer, our deadline is `timeout`. Codes that mean "come back later" are retried after a back-off.
+ * answer, our deadline is `timeout`. Codes that mean "come back later" are retried after a back-off,
+ * as is a POST refused with 429 (or a 503 that says when, Retry-After); either is pushback the run's
+ * window of requests in flight hears of.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport as SdkTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { TargetAddress } from '../../engine/config.js';
 import type { ReproductionStep, TransportError, WireRequest } from '../../engine/exchange.js';
 import { describeError } from '../../engine/failures.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
-import { sleep, within } from '../wait.js';
+import { sleep, windowSignal, within } from '../wait.js';
 import { classify, rounded } from './bounds.js';
-import { HttpSide } from './http.js';
+import { HttpSide, type Refusal } from './http.js';
 import { Recorder, type Settled } from './recorder.js';
 import { GroupStdioTransport } from './stdio.js';
 import { CLIENT_INFO, authorizationOf, paramsOf, reproduceHttp, reproduceStdio, responseOf } from './wire.js';
@@ -35,6 +38,12 @@ export interface McpLimits {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+
+/** The SDK's error for a POST the server refused with 429 or 503: the target pushing back. */
+function refusedStatus(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && (error.code === 429 || error.code === 503);
+}
+
 const CLOSE_BOUND_MS = 3000;
 
 interface Connection {
@@ -84,33 +93,58 @@ export class McpTransport implements Transport {
     if (request.method === 'initialize') return connected.handshake!;
     const codes = new Set(this.limits.retryCodes ?? []);
     const retries = this.limits.retries ?? 3;
+    const permit = options.window && (await options.window.acquire(windowSignal(options)));
+    if (options.window && !permit)
+      return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
     let waitedMs = 0;
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(connected, request.method, params, timeoutMs, options.signal);
-      const code = outcome.response?.rpcErrorCode;
-      const counted = attempt ? { retries: attempt, waitedMs } : {};
-      if (outcome.transportError || code === undefined || !codes.has(code)) return { ...outcome, ...counted };
-      const wait = Math.min((this.limits.backoffMs ?? 1000) * 2 ** attempt, MAX_BACKOFF_MS);
-      if (attempt >= retries || options.signal?.aborted || wait > (options.timeoutMs ?? Infinity)) {
-        const message = `the server still answers ${code} (come back later) after ${plural(attempt, 'retry', 'retries')}`;
-        return { ...outcome, retries: attempt, waitedMs, transportError: { kind: 'rate-limited', message } };
+    let pushedBack = 0;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        permit?.sending();
+        const { outcome, refusal } = await this.attempt(connected, request.method, params, timeoutMs, options.signal);
+        const code = outcome.response?.rpcErrorCode;
+        const later = code !== undefined && codes.has(code);
+        permit?.answered(later || refusal !== undefined);
+        if (later || refusal) pushedBack += 1;
+        const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
+        // A come-back-later code, or a POST refused with 429 (a 503 only when it says when).
+        const wait = later
+          ? this.backoff(attempt)
+          : (refusal?.retryAfterMs ?? (refusal?.status === 429 ? this.backoff(attempt) : undefined));
+        if (wait === undefined || (outcome.transportError && !refusal)) return { ...outcome, ...counted };
+        const cap = Math.min(MAX_BACKOFF_MS, options.timeoutMs ?? Infinity);
+        if (attempt >= retries || options.signal?.aborted || wait > cap) {
+          const what = refusal ? `HTTP ${refusal.status}` : String(code);
+          const message =
+            wait > cap
+              ? `the server answers ${what} and asks to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
+              : `the server still answers ${what} (come back later) after ${plural(attempt, 'retry', 'retries')}`;
+          return { ...outcome, retries: attempt, waitedMs, pushedBack, transportError: { kind: 'rate-limited', message } };
+        }
+        const started = performance.now();
+        await sleep(wait, options.signal);
+        waitedMs += Math.round(performance.now() - started);
       }
-      const started = performance.now();
-      await sleep(wait, options.signal);
-      waitedMs += Math.round(performance.now() - started);
+    } finally {
+      permit?.release();
     }
   }
 
-  /** One request and its answer, as received, within the deadline. */
+  /** The wait before retry `attempt + 1`: doubling from `backoffMs`, capped. */
+  private backoff(attempt: number): number {
+    return Math.min((this.limits.backoffMs ?? 1000) * 2 ** attempt, MAX_BACKOFF_MS);
+  }
+
+  /** One request and its answer, as received, within the deadline; `refusal`: its POST was refused with 429 or 503. */
   private async attempt(
     conn: Connection,
     method: string,
     params: Record<string, unknown> | undefined,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<TransportOutcome> {
+  ): Promise<{ outcome: TransportOutcome; refusal?: Refusal }> {
     const problem = conn.recorder.takeProblem() ?? conn.recorder.dead;
-    if (problem) return { transportError: problem, elapsedMs: 0 };
+    if (problem) return { outcome: { transportError: problem, elapsedMs: 0 } };
     const started = performance.now();
     const waiter = conn.recorder.arm(method);
     const abort = new AbortController();
@@ -128,11 +162,13 @@ export class McpTransport implements Transport {
       abort.abort(new Error('clientele stopped waiting')); // the SDK tells the server: notifications/cancelled
       const message =
         'timeout' in settled ? `no complete response within ${timeoutMs} ms` : 'the send was aborted before a complete response';
-      return { transportError: { kind: 'timeout', message }, elapsedMs };
+      return { outcome: { transportError: { kind: 'timeout', message }, elapsedMs } };
     }
+    // Read before the release, which forgets it.
+    const refusal = 'error' in settled.value && refusedStatus(settled.value.error) ? this.http?.refusal(waiter.id) : undefined;
     conn.recorder.release(waiter, !('message' in settled.value));
     if ('problem' in settled.value) abort.abort(new Error('clientele stopped waiting'));
-    return { ...this.outcomeOf(settled.value), elapsedMs };
+    return { outcome: { ...this.outcomeOf(settled.value), elapsedMs }, ...(refusal ? { refusal } : {}) };
   }
 
   private outcomeOf(settled: Settled): Omit<TransportOutcome, 'elapsedMs'> {

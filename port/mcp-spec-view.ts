@@ -51,7 +51,17 @@ function payloadOf(result: Record<string, unknown>): unknown {
   return decoded.ok ? decoded.value : undefined;
 }
 
-export async function mcpSpecView(source: SpecSource): Promise<SpecView> {
+/** One view per spec, made once: every check's session reads the same immutable view. */
+const views = new Map<string, Promise<SpecView>>();
+
+export function mcpSpecView(source: SpecSource): Promise<SpecView> {
+  const key = `${source.api}\u0000${source.path}`;
+  let view = views.get(key);
+  if (!view) views.set(key, (view = makeMcpSpecView(source)));
+  return view;
+}
+
+async function makeMcpSpecView(source: SpecSource): Promise<SpecView> {
   const validators = await standaloneMcpValidators(source);
   const outcome = (body: unknown): Outcome | undefined => {
     const result = resultOf(body);

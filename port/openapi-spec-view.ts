@@ -35,7 +35,17 @@ export { decodeJson };
 
 const HTTP_JSON_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.json]);
 
-export async function openApiSpecView(source: SpecSource): Promise<SpecView> {
+/** One view per spec, made once: every check's session reads the same immutable view. */
+const views = new Map<string, Promise<SpecView>>();
+
+export function openApiSpecView(source: SpecSource): Promise<SpecView> {
+  const key = `${source.api}\u0000${source.path}`;
+  let view = views.get(key);
+  if (!view) views.set(key, (view = makeOpenApiSpecView(source)));
+  return view;
+}
+
+async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {
   const operations = indexOperations(source);
   const validators = await standaloneValidators(source);
   const responseFor = (operation: string, status: number | undefined): ResponseInfo | undefined => {

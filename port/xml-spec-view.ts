@@ -16,7 +16,16 @@ export function isXmlBody(body: unknown): body is XmlBody {
 const HTTP_XML_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.envelope]);
 
 /** `path`: the XSD, relative to the project root. */
-export async function xmlSpecView(path: string): Promise<SpecView> {
+/** One view per spec, made once: every check's session reads the same immutable view. */
+const views = new Map<string, Promise<SpecView>>();
+
+export function xmlSpecView(path: string): Promise<SpecView> {
+  let view = views.get(path);
+  if (!view) views.set(path, (view = makeXmlSpecView(path)));
+  return view;
+}
+
+async function makeXmlSpecView(path: string): Promise<SpecView> {
   const spec = loadXsdSpec(path);
   const hasBody = (operation: string, status: number | undefined): boolean =>
     status !== undefined && (spec.operations.get(operation)?.bodyStatuses.includes(String(status)) ?? false);

@@ -22,6 +22,9 @@ const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   'cli.test.ts': 30,
   'gate.test.ts': 30,
   'hostile.test.ts': 25,
+  'pushback.test.ts': 25,
+  'concurrency.test.ts': 16,
+  'interrupts.test.ts': 16,
 };
 
 const expected = (spec: TestSpecification) => EXPECTED_SECONDS[spec.moduleId.replace(/^.*\//, '')] ?? 1;

@@ -14,6 +14,11 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     faults: { getMessageWrong: true },
   },
   {
+    id: 'actions-without-key',
+    description: 'The tags, status and owner actions are served without a valid API key.',
+    faults: { actionsWithoutKey: true },
+  },
+  {
     id: 'unauthorized-403',
     description: 'A missing or invalid API key is answered 403 (same body) instead of 401.',
     faults: { unauthorized403: true },

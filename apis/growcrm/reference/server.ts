@@ -174,8 +174,9 @@ export function startGrowcrmTarget(options: GrowcrmTargetOptions): Promise<Runni
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Auth comes first, on every path.
-    if (!isAuthorized(req.headers.authorization)) {
+    // Auth comes first, on every path (but the action routes, for the mutant that leaves them open).
+    const open = faults.actionsWithoutKey && /\/clients\/[^/]+\/(tags|status|owner)$/.test(req.url?.split('?')[0] ?? '');
+    if (!open && !isAuthorized(req.headers.authorization)) {
       const message = faults.unauthorizedMessageWrong ? 'Unauthenticated.' : UNAUTHORIZED_MESSAGE;
       return send(res, faults.unauthorized403 ? 403 : 401, messageBody(message));
     }

@@ -4,7 +4,7 @@
  * (`--concurrency`), the window its requests in flight keep within (narrowed by pushback), the
  * transports its checks share (one connection pool, one stdio server, one rate limit for the run),
  * what its checks compute once and share (prerequisites' probes), and what must happen when it ends. Two runs in one process share nothing through it; what lives at module
- * level elsewhere is caches of immutable data (parsed specs, compiled validators).
+ * level elsewhere is caches of immutable data (parsed specs, spec views, compiled validators).
  */
 import { appendFileSync } from 'node:fs';
 import type { RunConfig } from './config.js';

@@ -23,6 +23,7 @@ import type { Exchange } from '../engine/exchange.js';
 import { loadMcpTools, type ToolSpec } from '../generators/mcp-tools.js';
 import { documentedParameter, schemaPaths } from '../generators/surface.js';
 import type { JsonSchema } from '../generators/spec.js';
+import { sharedView } from './view-cache.js';
 
 const MCP_CHECKS = pickChecks(['transport', ...CHECK_GROUPS.body, ...CHECK_GROUPS.json, ...CHECK_GROUPS.envelope, ...CHECK_GROUPS.rpc]);
 
@@ -51,14 +52,8 @@ function payloadOf(result: Record<string, unknown>): unknown {
   return decoded.ok ? decoded.value : undefined;
 }
 
-/** One view per spec, made once: every check's session reads the same immutable view. */
-const views = new Map<string, Promise<SpecView>>();
-
 export function mcpSpecView(source: SpecSource): Promise<SpecView> {
-  const key = `${source.api}\u0000${source.path}`;
-  let view = views.get(key);
-  if (!view) views.set(key, (view = makeMcpSpecView(source)));
-  return view;
+  return sharedView(`mcp ${source.api} ${source.path}`, () => makeMcpSpecView(source));
 }
 
 async function makeMcpSpecView(source: SpecSource): Promise<SpecView> {

@@ -29,20 +29,15 @@ import {
   type Exercised,
 } from '../engine/coverage.js';
 import { documentedParameter, schemaAt, schemaPaths } from '../generators/surface.js';
+import { sharedView } from './view-cache.js';
 
 /** The bounded JSON codec (depth, values, string length; duplicate keys noted): nothing downstream recurses over an unbounded body. */
 export { decodeJson };
 
 const HTTP_JSON_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.json]);
 
-/** One view per spec, made once: every check's session reads the same immutable view. */
-const views = new Map<string, Promise<SpecView>>();
-
 export function openApiSpecView(source: SpecSource): Promise<SpecView> {
-  const key = `${source.api}\u0000${source.path}`;
-  let view = views.get(key);
-  if (!view) views.set(key, (view = makeOpenApiSpecView(source)));
-  return view;
+  return sharedView(`openapi ${source.api} ${source.path}`, () => makeOpenApiSpecView(source));
 }
 
 async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {

@@ -6,6 +6,7 @@ import { loadXsdSpec } from '../generators/xsd.js';
 import { decodeXml, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
 import { caseClass, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
 import type { Exchange } from '../engine/exchange.js';
+import { sharedView } from './view-cache.js';
 
 export function isXmlBody(body: unknown): body is XmlBody {
   return (
@@ -16,13 +17,8 @@ export function isXmlBody(body: unknown): body is XmlBody {
 const HTTP_XML_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.envelope]);
 
 /** `path`: the XSD, relative to the project root. */
-/** One view per spec, made once: every check's session reads the same immutable view. */
-const views = new Map<string, Promise<SpecView>>();
-
 export function xmlSpecView(path: string): Promise<SpecView> {
-  let view = views.get(path);
-  if (!view) views.set(path, (view = makeXmlSpecView(path)));
-  return view;
+  return sharedView(`xsd ${path}`, () => makeXmlSpecView(path));
 }
 
 async function makeXmlSpecView(path: string): Promise<SpecView> {

@@ -1,5 +1,5 @@
 /**
- * Coverage as a user sees it: a target whose owner action is gone (every PUT /clients/{id}/owner answers
+ * Coverage as a user sees it: the mutant whose owner action is gone (every PUT /clients/{id}/owner answers
  * 404) shows the operation unexercised in report.json, report.md, report.html and on the console; and
  * `--min-coverage` fails a run that leaves a documented operation unexercised.
  */
@@ -7,58 +7,40 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport, runMain, tempDir } from './support/cli.js';
-import { GROWCRM, freshToken, front, send, text } from './support/hostile.js';
-
-const OWNER = /^PUT .*\/clients\/[^/]+\/owner$/;
 
 describe('coverage in the reports', () => {
-  it('names an operation the target made unreachable, with why, in every report and on the console', async () => {
-    const token = freshToken();
-    const accountId = 'acc1';
-    const served = await front({ profile: GROWCRM, token, accountId }, async ({ res, request, forward }) => {
-      const line = `${request.method} ${request.url.split('?')[0]}`;
-      if (OWNER.test(line)) return send(res, text(404, 'application/json', GROWCRM.errorBody('Not found')));
-      send(res, await forward());
-    });
+  it('names an operation a mutant made unreachable (owner-route-missing), with why, in every report and on the console', async () => {
     const dir = tempDir('coverage-owner');
-    try {
-      const result = await runMain(
-        [
-          'run',
-          '--api',
-          'growcrm',
-          '--target',
-          served.target,
-          ...GROWCRM.args(accountId),
-          '--only',
-          'actions',
-          '--runs',
-          '2',
-          '--seed',
-          '7',
-          '--report-dir',
-          dir,
-        ],
-        { CLIENTELE_TOKEN: token },
-      );
-      expect(result.code).toBe(1);
-      const report = readReport(dir);
-      const owner = report.coverage.operations.find((operation: { id: string }) => operation.id === 'setClientOwner');
-      expect(owner).toMatchObject({ exercised: false, succeeded: 0 });
-      expect(owner.calls).toBeGreaterThan(0);
-      expect(owner.why).toMatch(/^called \d+ times; no answer was a documented success$/);
-      expect(report.coverage.criteria.find((c: { name: string }) => c.name === 'operations').missing).toContain('setClientOwner');
-      expect(report.coverage.level).toBeLessThan(2);
-      expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(
-        /## Coverage[\s\S]*`setClientOwner` PUT \/clients\/\{id\}\/owner — called \d+ times/,
-      );
-      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(
-        /id="coverage"[\s\S]*<code>setClientOwner<\/code>[\s\S]*no answer was a documented success/,
-      );
-      expect(result.stdout).toMatch(/^coverage: level 1 of 7; operations [0-7]\/8, /m);
-    } finally {
-      await served.close();
-    }
+    const result = await runMain([
+      'run',
+      '--api',
+      'growcrm',
+      '--mutant',
+      'owner-route-missing',
+      '--only',
+      'actions',
+      '--runs',
+      '2',
+      '--seed',
+      '7',
+      '--report-dir',
+      dir,
+    ]);
+    expect(result.code).toBe(1);
+    const report = readReport(dir);
+    const owner = report.coverage.operations.find((operation: { id: string }) => operation.id === 'setClientOwner');
+    expect(owner).toMatchObject({ exercised: false, succeeded: 0 });
+    expect(owner.calls).toBeGreaterThan(0);
+    expect(owner.why).toMatch(/^called \d+ times; no answer was a documented success$/);
+    expect(report.coverage.criteria.find((c: { name: string }) => c.name === 'operations').missing).toContain('setClientOwner');
+    expect(report.coverage.level).toBeLessThan(2);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(
+      /## Coverage[\s\S]*`setClientOwner` PUT \/clients\/\{id\}\/owner — called \d+ times/,
+    );
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(
+      /id="coverage"[\s\S]*<code>setClientOwner<\/code>[\s\S]*no answer was a documented success/,
+    );
+    expect(result.stdout).toMatch(/^coverage: level 1 of 7; operations [0-7]\/8, /m);
   });
 
   it('--min-coverage fails a run that never exercised a documented operation; without it the same run passes', async () => {

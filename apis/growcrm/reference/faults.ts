@@ -6,6 +6,8 @@ export interface GrowcrmFaults {
   getMessageWrong?: boolean;
   /** A missing or invalid key is answered 403 (same body). */
   unauthorized403?: boolean;
+  /** The owner action's route is missing: every PUT /clients/{id}/owner answers 404 (a documented operation unreachable). */
+  ownerRouteMissing?: boolean;
   /** The action routes (tags, status, owner) are served without a valid key, as a route group left outside the auth middleware. */
   actionsWithoutKey?: boolean;
   /** The 401 body's message is "Unauthenticated.". */

@@ -14,6 +14,11 @@ export const GROWCRM_MUTANTS: readonly Mutant<GrowcrmFaults>[] = [
     faults: { getMessageWrong: true },
   },
   {
+    id: 'owner-route-missing',
+    description: 'The owner action has no route: every PUT /clients/{id}/owner answers 404.',
+    faults: { ownerRouteMissing: true },
+  },
+  {
     id: 'actions-without-key',
     description: 'The tags, status and owner actions are served without a valid API key.',
     faults: { actionsWithoutKey: true },

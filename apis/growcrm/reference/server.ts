@@ -182,7 +182,8 @@ export function startGrowcrmTarget(options: GrowcrmTargetOptions): Promise<Runni
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = matchRoute(url.pathname);
-    if (!route) return sendNotFound(res, ROUTE_NOT_FOUND);
+    if (!route || (faults.ownerRouteMissing && route.kind === 'action' && route.action === 'owner'))
+      return sendNotFound(res, ROUTE_NOT_FOUND);
     // HEAD is served as GET (Node leaves the body out), as Laravel's GET routes do.
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const allowed = ALLOWED_METHODS[route.kind];

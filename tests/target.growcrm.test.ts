@@ -639,6 +639,22 @@ const PROBES: Record<string, Probe> = {
     reference: { phone: '1', city: 'Harare' },
     mutant: { phone: null, city: null },
   },
+  'owner-route-missing': {
+    async observe(api) {
+      const c = await api.create({ first_name: 'Ann', last_name: 'One' });
+      return (await api.action(c.id, 'owner', { owner: 1001 })).status;
+    },
+    reference: 200,
+    mutant: 404,
+  },
+  'actions-without-key': {
+    async observe(api) {
+      const c = await api.create();
+      return (await api.request('PUT', `/clients/${c.id}/status`, { form: 'status=suspended', auth: null })).status;
+    },
+    reference: 401,
+    mutant: 200,
+  },
   'owner-any-user': {
     async observe(api) {
       const c = await api.create({ first_name: 'Ann', last_name: 'One' });

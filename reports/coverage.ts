@@ -87,19 +87,22 @@ export function coverageSection(surface: DocumentedSurface, exercised: RunExerci
       },
     };
   });
-  const facets = facetCoverage(exercised, lost);
+  const facets = facetCoverage(exercised, checks);
   return summarize(operations, facets, lost, exercised.documentedFacets !== undefined);
 }
 
-function facetCoverage(exercised: RunExercised, lost: readonly CheckResult[]): FacetCoverage[] {
+function facetCoverage(exercised: RunExercised, checks: readonly CheckResult[]): FacetCoverage[] {
   const judged = new Map(exercised.facets.map((entry) => [facetKey(entry.facet), entry]));
   return (exercised.documentedFacets ?? []).map((facet: Facet) => {
     const entry = judged.get(facetKey(facet));
     if (entry) return { ...facet, judged: true, checks: [...entry.checks] };
-    const cost = lost.filter((check) => FAMILY_OF[facet.kind].includes(check.family));
+    // A check that did not run, or that failed (it stops at its first broken rule), may have judged it.
+    const cost = checks.filter(
+      (check) => FAMILY_OF[facet.kind].includes(check.family) && (LOST.includes(check.status) || check.status === 'failed'),
+    );
     const why =
       cost.length > 0
-        ? `not judged: ${cost.map((check) => `${check.id} was ${check.status}`).join('; ')}`
+        ? `not judged: ${cost.map((check) => `${check.id} ${check.status === 'failed' ? 'failed first' : `was ${check.status}`}`).join('; ')}`
         : 'not judged: no case of this run drew it (another seed or more --runs may)';
     return { ...facet, judged: false, checks: [], why };
   });

@@ -9,8 +9,8 @@ export function coverageSection(coverage: CoverageReport): string {
     const missing = c.unknown ?? [...(c.missing ?? []), ...(c.more ? [`${c.more} more`] : [])].join(', ');
     const complete = c.covered === c.total && !c.unknown;
     return (
-      `<tr class="${complete ? 'coverage-complete' : 'coverage-partial'}"><td>${escapeHtml(c.what)}</td><td>${c.level}</td>` +
-      `<td>${c.covered}/${c.total}</td><td>${escapeHtml(missing)}</td></tr>`
+      `<tr class="${complete ? 'coverage-complete' : 'coverage-partial'}"><td>${escapeHtml(c.what)}</td><td class="count">${c.level}</td>` +
+      `<td class="count">${c.covered}/${c.total}</td><td>${escapeHtml(missing)}</td></tr>`
     );
   });
   const operations = coverage.operations.map((operation) => {
@@ -20,7 +20,7 @@ export function coverageSection(coverage: CoverageReport): string {
     const name = [operation.method, operation.path].filter(Boolean).join(' ');
     return (
       `<tr><td>${code(operation.id)}${name ? ` <span class="muted">${escapeHtml(name)}</span>` : ''}` +
-      `${operation.why ? `<br>${escapeHtml(operation.why)}` : ''}</td><td>${operation.calls}</td><td>${operation.succeeded}</td>` +
+      `${operation.why ? `<br>${escapeHtml(operation.why)}` : ''}</td><td class="count">${operation.calls}</td><td class="count">${operation.succeeded}</td>` +
       `<td>${seen.join(' ')}</td><td>${unseen.join('<br>')}</td></tr>`
     );
   });

@@ -116,6 +116,7 @@ details.fold > summary { cursor: pointer; color: var(--accent); font-weight: 600
 details.fold[open] > summary { margin-bottom: .5rem; }
 table.promises { min-width: 44rem; table-layout: fixed; }
 table.coverage td { vertical-align: top; overflow-wrap: anywhere; }
+table.coverage th, table.coverage td.count { white-space: nowrap; overflow-wrap: normal; }
 table.coverage tr.coverage-complete td:nth-child(3) { color: var(--passed); }
 table.coverage tr.coverage-partial td:nth-child(3) { color: var(--warned); }
 table.promises col.promise-says { width: 34%; } table.promises col.promise-source { width: 24%; }

@@ -23,6 +23,9 @@ import { consoleIo, type Io } from './io.js';
 import { INTERRUPT_CLEANUP_MS, publish, runCommand } from './run.js';
 
 /** When the arguments do not parse, the report still goes where the user asked for it. */
+/** Commands that write no report, so their errors leave none. */
+const NO_REPORT: readonly string[] = ['init', 'serve', 'cleanup', 'baseline', 'help', 'version'];
+
 function reportDirFrom(argv: readonly string[]): string {
   const at = argv.findIndex((a) => a === '--report-dir' || a.startsWith('--report-dir='));
   if (at < 0) return 'reports/latest';
@@ -112,7 +115,10 @@ export async function main(
     const secrets = [...(options ? secretsGiven(options) : secretsFrom(argv, env)), ...planSecrets];
     io.err(redactSecrets(`clientele: ${flatten(redactSecrets(known.message, secrets))}`, secrets));
     if (env.CLIENTELE_DEBUG && error instanceof Error) io.err(redactSecrets(error.stack ?? '', secrets));
-    // Even a run that never started leaves a report saying why.
+    // Even a run that never started leaves a report saying why; a command that writes no report
+    // (init, serve, cleanup, baseline) leaves none in the user's directory either.
+    const command = options?.command ?? argv.find((arg) => !arg.startsWith('-'));
+    if (command !== undefined && NO_REPORT.includes(command)) return known.exitCode;
     const report = errorReport(
       {
         api: options?.api ?? 'unknown',

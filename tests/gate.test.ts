@@ -235,9 +235,11 @@ describe('init', () => {
       // The live-safety default stays on: the placeholder remote target is not written to.
       expect(loadConfig(file).targets[0]!.options?.allowWrites).toBe(false);
       expect(starterConfig(api, relative(dir, CONFIG_SCHEMA))).toBe(readFileSync(file, 'utf8'));
-      const again = await runMain(['init', '--api', api, '--out', file]);
+      const again = await runMain(['init', '--api', api, '--out', file, '--report-dir', join(dir, 'reports')]);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/exists; pass --force/);
+      // init is no run: its error leaves no run report behind (not even where one is asked for).
+      expect(existsSync(join(dir, 'reports'))).toBe(false);
     }
   });
 });

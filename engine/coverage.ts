@@ -111,6 +111,16 @@ export function valueClass(parameter: DocumentedParameter | undefined, value: un
   return meant;
 }
 
+/** A documented parameter as a case sent it: its value's class, and the value itself where the documents list every value it may take. */
+export function paramUse(parameter: DocumentedParameter, value: unknown, meant: ValueClass): Exercised['params'][number] {
+  const text = value === null || typeof value === 'object' ? undefined : String(value);
+  return {
+    name: parameter.name,
+    class: valueClass(parameter, value, meant),
+    ...(parameter.values && text !== undefined && parameter.values.includes(text) ? { value: text } : {}),
+  };
+}
+
 /** The property paths present and not null in a JSON value, as `a.b`, `a[].b`; bounded in depth and breadth. */
 export function presentPaths(value: unknown, within: ReadonlySet<string>, prefix = '', out = new Set<string>(), depth = 0): Set<string> {
   if (value === null || value === undefined || depth > 8) return out;
@@ -160,23 +170,27 @@ export class SurfaceTally {
     return use;
   }
 
+  /** One exchange: one call of its operation. */
   add(exercised: Exercised): void {
-    const use = this.use(exercised.operation);
-    use.calls += 1;
-    if (exercised.succeeded) use.succeeded += 1;
-    for (const param of exercised.params) {
-      let seen = use.params.get(param.name);
-      if (!seen) use.params.set(param.name, (seen = { classes: new Set(), values: new Set() }));
-      seen.classes.add(param.class);
-      if (param.value !== undefined) seen.values.add(param.value);
-    }
-    for (const answer of exercised.answers) use.answers.add(answer);
-    for (const property of exercised.properties) use.properties.add(property);
-    if (exercised.requestType) use.requestTypes.add(exercised.requestType);
-    if (exercised.responseType) use.responseTypes.add(exercised.responseType);
+    this.merge([
+      {
+        operation: exercised.operation,
+        calls: 1,
+        succeeded: exercised.succeeded ? 1 : 0,
+        params: exercised.params.map((param) => ({
+          name: param.name,
+          classes: [param.class],
+          values: param.value === undefined ? [] : [param.value],
+        })),
+        answers: exercised.answers,
+        properties: exercised.properties,
+        requestTypes: exercised.requestType ? [exercised.requestType] : [],
+        responseTypes: exercised.responseType ? [exercised.responseType] : [],
+      },
+    ]);
   }
 
-  /** Adds another tally's uses (shared work a check owns). */
+  /** Adds uses up: another tally's (shared work a check owns), or one exchange's. */
   merge(uses: readonly OperationUse[]): void {
     for (const other of uses) {
       const use = this.use(other.operation);

@@ -106,8 +106,12 @@ export const SHOWN_HEADERS: readonly string[] = [
   'mcp-session-id',
 ];
 
-export function contentTypeOf(response: WireResponse): string {
-  return (response.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+/** A request's or a response's media type (lower-case, no parameters), or '' without a Content-Type. */
+export function contentTypeOf(message: Pick<WireResponse, 'headers'>): string {
+  const headers = message.headers ?? {};
+  // Answers' header names are lower-case; a request's are as the adapter wrote them.
+  const value = headers['content-type'] ?? Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  return value.split(';')[0]!.trim().toLowerCase();
 }
 
 /** What a person runs or sends to replay one exchange, by kind, so each report format can show it fittingly. */

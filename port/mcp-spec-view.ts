@@ -11,14 +11,7 @@ import type { SpecSource } from '../generators/spec.js';
 import { mcpBasisEntries, outputKey, standaloneMcpValidators, toolOf } from '../generators/mcp-tools.js';
 import { localRef, openAlong, openOfAll } from '../generators/schema-grades.js';
 import { decodeJson } from '../protocols/json/codec.js';
-import {
-  caseClass,
-  presentPaths,
-  valueClass,
-  type DocumentedOperation,
-  type DocumentedSurface,
-  type Exercised,
-} from '../engine/coverage.js';
+import { caseClass, presentPaths, paramUse, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
 import type { Exchange } from '../engine/exchange.js';
 import { loadMcpTools, type ToolSpec } from '../generators/mcp-tools.js';
 import { documentedParameter, schemaPaths } from '../generators/surface.js';
@@ -131,13 +124,7 @@ function exercisedCall(documented: DocumentedOperation, exchange: Exchange, body
   const params: Exercised['params'][number][] = [];
   for (const parameter of documented.params) {
     if (!args || typeof args !== 'object' || !(parameter.name in args)) continue;
-    const value = (args as Record<string, unknown>)[parameter.name];
-    const text = value === null || typeof value === 'object' ? undefined : String(value);
-    params.push({
-      name: parameter.name,
-      class: valueClass(parameter, value, meant),
-      ...(parameter.values && text !== undefined && parameter.values.includes(text) ? { value: text } : {}),
-    });
+    params.push(paramUse(parameter, (args as Record<string, unknown>)[parameter.name], meant));
   }
   const result = resultOf(body);
   const code = exchange.response?.rpcErrorCode;

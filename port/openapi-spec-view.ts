@@ -21,7 +21,7 @@ import { contentTypeOf, type Exchange } from '../engine/exchange.js';
 import {
   caseClass,
   presentPaths,
-  valueClass,
+  paramUse,
   type DocumentedAnswer,
   type DocumentedOperation,
   type DocumentedParameter,
@@ -67,22 +67,22 @@ async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {
     return messages.get(documented);
   };
   const surface = openApiSurface(operations, resolve);
-  const byId = new Map(surface.operations.map((operation) => [operation.id, operation]));
-  const properties = new Map(surface.operations.map((operation) => [operation.id, new Set(operation.properties)]));
+  // Made once per operation: every exchange is read against them.
+  const readings = new Map(
+    surface.operations.map((documented) => [
+      documented.id,
+      {
+        documented,
+        properties: new Set(documented.properties),
+        named: new Map(documented.params.map((parameter) => [`${parameter.in} ${parameter.name}`, parameter])),
+      },
+    ]),
+  );
   return {
     surface,
     exercised: (exchange, body) => {
-      const documented = byId.get(exchange.operation);
-      return (
-        documented &&
-        exercisedOver(
-          documented,
-          properties.get(documented.id)!,
-          exchange,
-          body,
-          (status) => responseFor(exchange.operation, status)?.status,
-        )
-      );
+      const reading = readings.get(exchange.operation);
+      return reading && exercisedOver(reading, exchange, body, (status) => responseFor(exchange.operation, status)?.status);
     },
     basis: new BasisBook(basisEntries(source)),
     documentedMessage: (operation, response) => messageOf(responseFor(operation, response.httpStatus)),
@@ -149,26 +149,25 @@ function openApiSurface(operations: ReadonlyMap<string, OperationInfo>, resolve:
   };
 }
 
+/** An operation as each of its exchanges is read: its documented surface, its properties and parameters by name. */
+interface OperationReading {
+  readonly documented: DocumentedOperation;
+  readonly properties: ReadonlySet<string>;
+  readonly named: ReadonlyMap<string, DocumentedParameter>;
+}
+
 /** What one HTTP exchange exercised: the parameters its URL and body carried, the status it matched, the properties it showed. */
 function exercisedOver(
-  documented: DocumentedOperation,
-  properties: ReadonlySet<string>,
+  { documented, properties, named }: OperationReading,
   exchange: Exchange,
   body: unknown,
   matched: (status: number) => string | undefined,
 ): Exercised {
   const meant = caseClass(exchange.expect);
-  const named = new Map(documented.params.map((parameter) => [`${parameter.in} ${parameter.name}`, parameter]));
   const params: Exercised['params'][number][] = [];
   const sent = (where: DocumentedParameter['in'], name: string, value: unknown) => {
     const parameter = named.get(`${where} ${name}`);
-    if (!parameter) return;
-    const text = value === null || typeof value === 'object' ? undefined : String(value);
-    params.push({
-      name,
-      class: valueClass(parameter, value, meant),
-      ...(parameter.values && text !== undefined && parameter.values.includes(text) ? { value: text } : {}),
-    });
+    if (parameter) params.push(paramUse(parameter, value, meant));
   };
   let url: URL | undefined;
   try {
@@ -185,8 +184,7 @@ function exercisedOver(
       if (name && actual[index] !== undefined) sent('path', name, decodeURIComponent(actual[index]));
     });
   }
-  const headers = exchange.request.headers ?? {};
-  const requestType = (headers['Content-Type'] ?? headers['content-type'])?.split(';')[0]!.trim().toLowerCase();
+  const requestType = contentTypeOf(exchange.request);
   const text = exchange.request.body;
   if (text !== undefined && requestType === 'application/x-www-form-urlencoded') {
     // A form names a list's items `key[]`: the parameter is the list.

@@ -5,7 +5,7 @@ import type { Outcome, SpecView } from '../engine/checks/types.js';
 import { loadXsdSpec } from '../generators/xsd.js';
 import { decodeXml, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
 import { caseClass, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
-import type { Exchange } from '../engine/exchange.js';
+import { contentTypeOf, type Exchange } from '../engine/exchange.js';
 import { sharedView } from './view-cache.js';
 
 export function isXmlBody(body: unknown): body is XmlBody {
@@ -97,8 +97,6 @@ function exercisedXml(documented: DocumentedOperation, exchange: Exchange, body:
     answers,
     succeeded,
     properties: succeeded && isXmlBody(body) ? [...elementNames(body.root)].filter((name) => known.has(name)) : [],
-    ...(exchange.response?.headers?.['content-type']
-      ? { responseType: exchange.response.headers['content-type'].split(';')[0]!.trim().toLowerCase() }
-      : {}),
+    ...(exchange.response && contentTypeOf(exchange.response) ? { responseType: contentTypeOf(exchange.response) } : {}),
   };
 }

@@ -40,6 +40,20 @@ const LOST: readonly CheckResult['status'][] = ['skipped', 'blocked', 'errored']
 /** How many of the first items a criterion names as missing. */
 const NAMED = 8;
 
+type Answer = OperationCoverage['answers'][number];
+
+/** The answers the documents allow in place of this one: one of them seen covers it. */
+function alternativesOf(operation: OperationCoverage, answer: Answer): Answer[] {
+  return operation.answers.filter((other) => other.alternativeOf === answer.key);
+}
+
+/** Why an operation counts as not exercised; undefined when it was. */
+function operationWhy(calls: number, succeeded: number, lost: number): string | undefined {
+  if (succeeded > 0) return undefined;
+  if (calls > 0) return `called ${calls === 1 ? 'once' : `${calls} times`}; no answer was a documented success`;
+  return `never called${lost > 0 ? `; ${lost === 1 ? '1 check' : `${lost} checks`} did not run to the end` : ''}`;
+}
+
 export function coverageSection(surface: DocumentedSurface, exercised: RunExercised, checks: readonly CheckResult[]): CoverageReport {
   const lost = checks.filter((check) => LOST.includes(check.status));
   const operations = surface.operations.map((documented): OperationCoverage => {
@@ -47,12 +61,7 @@ export function coverageSection(surface: DocumentedSurface, exercised: RunExerci
     const calls = use?.calls ?? 0;
     const succeeded = use?.succeeded ?? 0;
     const seenProperties = new Set(use?.properties ?? []);
-    const why =
-      succeeded > 0
-        ? undefined
-        : calls > 0
-          ? `called ${calls === 1 ? 'once' : `${calls} times`}; no answer was a documented success`
-          : `never called${lost.length > 0 ? `; ${lost.length === 1 ? '1 check' : `${lost.length} checks`} did not run to the end` : ''}`;
+    const why = operationWhy(calls, succeeded, lost.length);
     return {
       id: documented.id,
       ...(documented.method ? { method: documented.method } : {}),
@@ -144,7 +153,7 @@ export function summarize(
     // An answer and those the documents allow in its place count once: one of them seen covers it.
     const required = operation.answers.filter((answer) => !answer.unreachable && !answer.alternativeOf);
     for (const answer of required) {
-      const group = operation.answers.filter((other) => other.alternativeOf === answer.key);
+      const group = alternativesOf(operation, answer);
       const name = group.length > 0 ? `${answer.key} (or ${group.map((other) => other.key).join(', ')})` : answer.key;
       add('statuses', `${operation.id} ${name}`, answer.seen || group.some((other) => other.seen));
     }
@@ -206,7 +215,7 @@ export function unexercised(coverage: CoverageReport): { operations: string[]; s
   const statuses = coverage.operations.flatMap((operation) =>
     operation.answers
       .filter((answer) => !answer.seen && !answer.unreachable && !answer.alternativeOf)
-      .filter((answer) => !operation.answers.some((other) => other.alternativeOf === answer.key && other.seen))
+      .filter((answer) => !alternativesOf(operation, answer).some((other) => other.seen))
       .map((answer) => `${operation.id} ${answer.key}`),
   );
   return { operations, statuses };
@@ -236,12 +245,7 @@ export function mergeCoverage(coverages: readonly CoverageReport[], checks: read
     const calls = same.reduce((sum, other) => sum + other.calls, 0);
     const succeeded = same.reduce((sum, other) => sum + other.succeeded, 0);
     const { why: _why, ...rest } = operation;
-    const why =
-      succeeded > 0
-        ? undefined
-        : calls > 0
-          ? `called ${calls === 1 ? 'once' : `${calls} times`}; no answer was a documented success`
-          : 'never called';
+    const why = operationWhy(calls, succeeded, lost.length);
     return {
       ...rest,
       calls,

@@ -6,7 +6,14 @@
  * `ratePerSecond` paces every request (a vendor's production API deserves it).
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
+import {
+  contentTypeOf,
+  type Auth,
+  type ReproductionStep,
+  type TransportError,
+  type WireRequest,
+  type WireResponse,
+} from '../../engine/exchange.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
@@ -217,7 +224,7 @@ export class HttpTransport implements Transport {
   }
 
   reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep {
-    const type = (request.headers?.['Content-Type'] ?? request.headers?.['content-type'] ?? '').toLowerCase();
+    const type = contentTypeOf(request);
     const language = type.includes('xml') ? 'xml' : type.includes('form') ? 'form' : 'json';
     return { kind: 'curl', command: toCurl(request, credentials), ...(request.body !== undefined ? { body: request.body, language } : {}) };
   }

@@ -1,5 +1,6 @@
 /** Bounded waits every transport shares: nothing a target does may hold a run past its deadline or an interrupt. */
-import type { SendOptions } from '../engine/transport.js';
+import type { WindowPermit } from '../engine/pacing.js';
+import type { SendOptions, TransportOutcome } from '../engine/transport.js';
 
 export type Bounded<T> = { readonly value: T } | { readonly timeout: true } | { readonly aborted: true };
 
@@ -28,8 +29,27 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** What bounds a send's wait for a place in the run's window: the interrupt, and a send's shorter deadline (cleanup time). */
-export function windowSignal(options: SendOptions): AbortSignal | undefined {
+function windowSignal(options: SendOptions): AbortSignal | undefined {
   const deadline = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
   if (deadline && options.signal) return AbortSignal.any([deadline, options.signal]);
   return deadline ?? options.signal;
+}
+
+/**
+ * A send holding a place in the run's window of requests in flight (`options.window`, when the run has
+ * one) from its first attempt to its last answer, released however it ends. A send stopped while it
+ * waited for a place goes nowhere.
+ */
+export async function inWindow(
+  options: SendOptions,
+  send: (permit: WindowPermit | undefined) => Promise<TransportOutcome>,
+): Promise<TransportOutcome> {
+  if (!options.window) return send(undefined);
+  const permit = await options.window.acquire(windowSignal(options));
+  if (!permit) return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
+  try {
+    return await send(permit);
+  } finally {
+    permit.release();
+  }
 }

@@ -17,7 +17,8 @@ import {
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
-import { sleep, windowSignal } from '../wait.js';
+import { inWindow, sleep } from '../wait.js';
+import type { WindowPermit } from '../../engine/pacing.js';
 import { plural } from '../../engine/words.js';
 
 export interface HttpLimits {
@@ -97,48 +98,51 @@ export class HttpTransport implements Transport {
    * that says so.
    */
   async send(request: WireRequest, credentials?: CredentialResolver, options: SendOptions = {}): Promise<TransportOutcome> {
+    return inWindow(options, (permit) => this.sendRetrying(request, credentials, options, permit));
+  }
+
+  /** One request, its retries and their waits, holding `permit` (the run's window, when it has one). */
+  private async sendRetrying(
+    request: WireRequest,
+    credentials: CredentialResolver | undefined,
+    options: SendOptions,
+    permit: WindowPermit | undefined,
+  ): Promise<TransportOutcome> {
     const retries = this.limits.retries ?? 3;
     const cap = Math.min(this.limits.maxRetryAfterMs ?? 30_000, options.timeoutMs ?? Infinity);
-    const permit = options.window && (await options.window.acquire(windowSignal(options)));
-    if (options.window && !permit)
-      return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
     let waitedMs = 0;
     let pushedBack = 0;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        await this.pace();
-        permit?.sending();
-        const outcome = await this.sendOnce(request, credentials, options);
-        const status = outcome.response?.httpStatus;
-        const refused = status === 429 || status === 503;
-        permit?.answered(refused);
-        if (refused) pushedBack += 1;
-        const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
-        if (!refused) return { ...outcome, ...counted };
-        const told = retryAfterMs(outcome.response?.headers?.['retry-after']);
-        const wait = told ?? (status === 429 ? this.backoff(attempt) : undefined);
-        if (wait === undefined) return { ...outcome, ...counted };
-        if (attempt >= retries || wait > cap || options.signal?.aborted) {
-          const why =
-            wait > cap
-              ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
-              : `still ${status} after ${plural(attempt, 'retry', 'retries')}`;
-          return {
-            ...outcome,
-            retries: attempt,
-            waitedMs,
-            pushedBack,
-            transportError: {
-              kind: 'rate-limited',
-              message: `the target is rate limiting: ${why} (${told === undefined ? 'no Retry-After; backed off' : 'Retry-After'})`,
-            },
-          };
-        }
-        await sleep(wait, options.signal);
-        waitedMs += wait;
+    for (let attempt = 0; ; attempt++) {
+      await this.pace();
+      permit?.sending();
+      const outcome = await this.sendOnce(request, credentials, options);
+      const status = outcome.response?.httpStatus;
+      const refused = status === 429 || status === 503;
+      permit?.answered(refused);
+      if (refused) pushedBack += 1;
+      const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
+      if (!refused) return { ...outcome, ...counted };
+      const told = retryAfterMs(outcome.response?.headers?.['retry-after']);
+      const wait = told ?? (status === 429 ? this.backoff(attempt) : undefined);
+      if (wait === undefined) return { ...outcome, ...counted };
+      if (attempt >= retries || wait > cap || options.signal?.aborted) {
+        const why =
+          wait > cap
+            ? `asked to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
+            : `still ${status} after ${plural(attempt, 'retry', 'retries')}`;
+        return {
+          ...outcome,
+          retries: attempt,
+          waitedMs,
+          pushedBack,
+          transportError: {
+            kind: 'rate-limited',
+            message: `the target is rate limiting: ${why} (${told === undefined ? 'no Retry-After; backed off' : 'Retry-After'})`,
+          },
+        };
       }
-    } finally {
-      permit?.release();
+      await sleep(wait, options.signal);
+      waitedMs += wait;
     }
   }
 

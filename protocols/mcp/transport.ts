@@ -16,7 +16,8 @@ import type { TargetAddress } from '../../engine/config.js';
 import type { ReproductionStep, TransportError, WireRequest } from '../../engine/exchange.js';
 import { describeError } from '../../engine/failures.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
-import { sleep, windowSignal, within } from '../wait.js';
+import { inWindow, sleep, within } from '../wait.js';
+import type { WindowPermit } from '../../engine/pacing.js';
 import { classify, rounded } from './bounds.js';
 import { HttpSide, type Refusal } from './http.js';
 import { Recorder, type Settled } from './recorder.js';
@@ -91,42 +92,45 @@ export class McpTransport implements Transport {
     const connected = await this.connect(timeoutMs, options.signal);
     if (!('client' in connected)) return connected;
     if (request.method === 'initialize') return connected.handshake!;
+    return inWindow(options, (permit) => this.sendRetrying(connected, request.method, params, timeoutMs, options, permit));
+  }
+
+  /** One call, its retries and their back-offs, holding `permit` (the run's window, when it has one). */
+  private async sendRetrying(
+    connected: Connection,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    timeoutMs: number,
+    options: SendOptions,
+    permit: WindowPermit | undefined,
+  ): Promise<TransportOutcome> {
     const codes = new Set(this.limits.retryCodes ?? []);
     const retries = this.limits.retries ?? 3;
-    const permit = options.window && (await options.window.acquire(windowSignal(options)));
-    if (options.window && !permit)
-      return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
     let waitedMs = 0;
     let pushedBack = 0;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        permit?.sending();
-        const { outcome, refusal } = await this.attempt(connected, request.method, params, timeoutMs, options.signal);
-        const code = outcome.response?.rpcErrorCode;
-        const later = code !== undefined && codes.has(code);
-        permit?.answered(later || refusal !== undefined);
-        if (later || refusal) pushedBack += 1;
-        const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
-        // A come-back-later code, or a POST refused with 429 (a 503 only when it says when).
-        const wait = later
-          ? this.backoff(attempt)
-          : (refusal?.retryAfterMs ?? (refusal?.status === 429 ? this.backoff(attempt) : undefined));
-        if (wait === undefined || (outcome.transportError && !refusal)) return { ...outcome, ...counted };
-        const cap = Math.min(MAX_BACKOFF_MS, options.timeoutMs ?? Infinity);
-        if (attempt >= retries || options.signal?.aborted || wait > cap) {
-          const what = refusal ? `HTTP ${refusal.status}` : String(code);
-          const message =
-            wait > cap
-              ? `the server answers ${what} and asks to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
-              : `the server still answers ${what} (come back later) after ${plural(attempt, 'retry', 'retries')}`;
-          return { ...outcome, retries: attempt, waitedMs, pushedBack, transportError: { kind: 'rate-limited', message } };
-        }
-        const started = performance.now();
-        await sleep(wait, options.signal);
-        waitedMs += Math.round(performance.now() - started);
+    for (let attempt = 0; ; attempt++) {
+      permit?.sending();
+      const { outcome, refusal } = await this.attempt(connected, method, params, timeoutMs, options.signal);
+      const code = outcome.response?.rpcErrorCode;
+      const later = code !== undefined && codes.has(code);
+      permit?.answered(later || refusal !== undefined);
+      if (later || refusal) pushedBack += 1;
+      const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
+      // A come-back-later code, or a POST refused with 429 (a 503 only when it says when).
+      const wait = later ? this.backoff(attempt) : (refusal?.retryAfterMs ?? (refusal?.status === 429 ? this.backoff(attempt) : undefined));
+      if (wait === undefined || (outcome.transportError && !refusal)) return { ...outcome, ...counted };
+      const cap = Math.min(MAX_BACKOFF_MS, options.timeoutMs ?? Infinity);
+      if (attempt >= retries || options.signal?.aborted || wait > cap) {
+        const what = refusal ? `HTTP ${refusal.status}` : String(code);
+        const message =
+          wait > cap
+            ? `the server answers ${what} and asks to wait ${Math.round(wait / 1000)} s, more than the ${Math.round(cap / 1000)} s clientele waits`
+            : `the server still answers ${what} (come back later) after ${plural(attempt, 'retry', 'retries')}`;
+        return { ...outcome, retries: attempt, waitedMs, pushedBack, transportError: { kind: 'rate-limited', message } };
       }
-    } finally {
-      permit?.release();
+      const started = performance.now();
+      await sleep(wait, options.signal);
+      waitedMs += Math.round(performance.now() - started);
     }
   }
 

@@ -3,6 +3,16 @@ import type { CoverageReport } from '../../model.js';
 import { answerNotes, nextLevelLine } from '../../render.js';
 import { code, escapeHtml } from './markup.js';
 
+/** A coverage table in a region of its own that scrolls rather than widen the page; `rows` are HTML already escaped. */
+function scrolling(label: string, heads: readonly string[], rows: readonly string[]): string {
+  return [
+    `<div class="scroll" tabindex="0" role="region" aria-label="${escapeHtml(label)}">`,
+    `<table class="coverage">\n<thead><tr>${heads.map((head) => `<th>${escapeHtml(head)}</th>`).join('')}</tr></thead>`,
+    `<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+    '</div>',
+  ].join('\n');
+}
+
 export function coverageSection(coverage: CoverageReport): string {
   const next = nextLevelLine(coverage);
   const criteria = coverage.criteria.map((c) => {
@@ -35,26 +45,17 @@ export function coverageSection(coverage: CoverageReport): string {
     '<h2>Coverage</h2>',
     `<p>Test coverage level <strong>${coverage.level} of 7</strong> (the levels of Martin-Lopez, Segura and Ruiz-Cortés, 2019)` +
       `${next ? `. To reach the next: ${escapeHtml(next)}` : ''}.</p>`,
-    '<div class="scroll" tabindex="0" role="region" aria-label="Coverage criteria">',
-    '<table class="coverage">\n<thead><tr><th>Criterion</th><th>Level</th><th>Covered</th><th>Not covered</th></tr></thead>\n' +
-      `<tbody>\n${criteria.join('\n')}\n</tbody>\n</table>`,
-    '</div>',
+    scrolling('Coverage criteria', ['Criterion', 'Level', 'Covered', 'Not covered'], criteria),
     '<details class="fold" id="coverage-operations">',
     `<summary>Show the ${coverage.operations.length} operations: calls, successes and the answers seen</summary>`,
-    '<div class="scroll" tabindex="0" role="region" aria-label="Operations">',
-    '<table class="coverage">\n<thead><tr><th>Operation</th><th>Calls</th><th>Successes</th><th>Seen</th><th>Not seen, and why</th></tr></thead>\n' +
-      `<tbody>\n${operations.join('\n')}\n</tbody>\n</table>`,
-    '</div>',
+    scrolling('Operations', ['Operation', 'Calls', 'Successes', 'Seen', 'Not seen, and why'], operations),
     '</details>',
   ];
   if (coverage.facets.length > 0)
     out.push(
       '<details class="fold" id="coverage-facets">',
       `<summary>Show the semantic facets: ${judged} of ${coverage.facets.length} judged</summary>`,
-      '<div class="scroll" tabindex="0" role="region" aria-label="Semantic facets">',
-      '<table class="coverage">\n<thead><tr><th>Facet</th><th>Judged by, or why not</th></tr></thead>\n' +
-        `<tbody>\n${facets.join('\n')}\n</tbody>\n</table>`,
-      '</div>',
+      scrolling('Semantic facets', ['Facet', 'Judged by, or why not'], facets),
       '</details>',
     );
   if (coverage.lost.length > 0)

@@ -23,13 +23,17 @@ export class Slots {
     const wanted = Math.min(Math.max(1, weight), this.capacity);
     if (this.waiting.length === 0 && this.grantable(wanted)) this.free -= wanted;
     else await new Promise<void>((grant) => this.waiting.push({ weight: wanted, grant }));
-    let returned = false;
-    return () => {
-      if (returned) return;
-      returned = true;
-      this.free += wanted;
-      this.grantWaiting();
-    };
+    return this.releaser(wanted);
+  }
+
+  /**
+   * One slot now, or none: for a check that would spread its cases over more slots (`CheckRun.lanes`)
+   * while they are free. Checks waiting for a slot come first.
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.waiting.length > 0 || !this.grantable(1)) return undefined;
+    this.free -= 1;
+    return this.releaser(1);
   }
 
   /** Everything: for a check that must be alone on the target. */
@@ -40,6 +44,17 @@ export class Slots {
   /** The limit `admits` gives may have widened: grant what it now allows. */
   reconsider(): void {
     this.grantWaiting();
+  }
+
+  /** Gives `weight` taken slots back, once. */
+  private releaser(weight: number): () => void {
+    let returned = false;
+    return () => {
+      if (returned) return;
+      returned = true;
+      this.free += weight;
+      this.grantWaiting();
+    };
   }
 
   /** Free slots enough, and within what `admits` allows (a check that wants every slot needs only that none is taken). */

@@ -54,6 +54,16 @@ export class Tally {
     this.warningCount++;
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push(failure);
   }
+
+  /** Counts what another tally saw here too (a property case run on a lane, shared work this check owns). */
+  absorb(other: Tally): void {
+    for (const rule of other.rules) this.evaluated(rule);
+    for (const warning of other.warnings) this.warn(warning);
+    this.warningCount += other.warningCount - other.warnings.length;
+    this.surface.merge(other.surface.toJSON());
+    this.judged(...other.facets.values());
+    this.rateLimited(other.rateLimit.retries, other.rateLimit.waitedMs);
+  }
 }
 
 /** What carries the tally of the check running now: the check's run, or the session it sends through. */

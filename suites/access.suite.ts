@@ -27,7 +27,7 @@ export default family('access', (env) => {
     { claim: 'a restricted user never lists a client that is not assigned to them', writes: true, needs: [RESTRICTED_USER, SCOPE] },
     async (run) => {
       const staff = restrictedUser(run);
-      await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients) => {
+      await forAll(run, fc.array(clientFields(run.api), { minLength: 1, maxLength: 4 }), async (clients, run) => {
         const scope = run.scope();
         const created = await createAll(run, scope, clients);
         run.judged(accessFacet('restricted list'));
@@ -50,7 +50,7 @@ export default family('access', (env) => {
     { claim: 'a restricted user cannot read, change or delete a client not assigned to them', writes: true, needs: [RESTRICTED_USER] },
     async (run) => {
       const staff = restrictedUser(run);
-      await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }) => {
+      await forAll(run, fc.record({ fields: clientFields(run.api), changes: clientFields(run.api) }), async ({ fields, changes }, run) => {
         const { id } = await run.api.create(fields, run.scope());
         const before = await run.api.get(id);
         run.judged(accessFacet('restricted write'));

@@ -86,7 +86,7 @@ export default family('actions', (env) => {
       await forAll(
         run,
         fc.record({ field: fc.constantFrom(...fields), initial: clientFields(run.api), onCreate: setValue(), steps }),
-        async ({ field, initial, onCreate, steps: sets }) => {
+        async ({ field, initial, onCreate, steps: sets }, run) => {
           const withSet = field.onCreate ? { ...initial, [field.name]: onCreate } : initial;
           const id = await createWithOtherActions(run, withSet, field.name);
           let before = await run.api.get(id);
@@ -130,7 +130,7 @@ export default family('actions', (env) => {
             values: fc.array(fc.constantFrom(...field.values!), { minLength: 1, maxLength: 3 }),
           }),
         ),
-        async ({ field, initial, values }) => {
+        async ({ field, initial, values }, run) => {
           const id = await createWithOtherActions(run, initial, field.name);
           let before = await run.api.get(id);
           for (const value of values) {
@@ -170,7 +170,7 @@ export default family('actions', (env) => {
       await forAll(
         run,
         fc.record({ field: fc.constantFrom(...fields), mine: clientFields(run.api), theirs: clientFields(run.api) }),
-        async ({ field, mine, theirs }) => {
+        async ({ field, mine, theirs }, run) => {
           const scope = run.scope();
           const id = await createWithOtherActions(run, mine, field.name, scope);
           const other = await run.api.get((await run.api.create(theirs, scope)).id);

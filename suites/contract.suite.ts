@@ -129,7 +129,7 @@ export default family('contract', (env) => {
     return forAll(
       run,
       clientFields(run.api),
-      async (fields) => {
+      async (fields, run) => {
         const created = await run.api.create(fields, run.scope());
         const wrongOnCreate = fieldsDiffer(fields, created.fields, specs);
         expectThat(
@@ -171,7 +171,7 @@ export default family('contract', (env) => {
   check(env, 'create defaults', { claim: 'keys a create leaves out take their documented defaults', writes: true }, async (run) => {
     const defaults = run.api.capabilities.createDefaults;
     if (defaults.length === 0) return run.skip('the docs name no default taken from other fields');
-    await forAll(run, clientFields(run.api), async (all) => {
+    await forAll(run, clientFields(run.api), async (all, run) => {
       for (const { key, from, omit } of defaults) {
         const fields = omit ? Object.fromEntries(Object.entries(all).filter(([field]) => field !== omit)) : all;
         const read = await run.api.get((await run.api.create(fields, run.scope())).id);
@@ -216,7 +216,7 @@ export default family('contract', (env) => {
       const unique = run.api.capabilities.fields.filter((field) => field.unique && field.kind === 'text').map((field) => field.name);
       const refusal = run.api.expectations.invalid;
       if (unique.length === 0 || !refusal) return run.skip('the docs name no unique field, or no refusal for a taken value');
-      await forAll(run, clientFields(run.api), async (generated) => {
+      await forAll(run, clientFields(run.api), async (generated, run) => {
         const scope = run.scope();
         // Prefixed with the scope's number, so no other case of the run (nor a value drawn twice) holds it yet.
         const tag = `u${scope.replace(/\D/g, '')}`;
@@ -388,7 +388,7 @@ export default family('contract', (env) => {
   });
 
   check(env, 'wrongly typed body refused', { claim: 'a body with a wrongly typed field is rejected', writes: true }, (run) =>
-    forAll(run, run.api.invalidCreateBodies(), async (invalid) => {
+    forAll(run, run.api.invalidCreateBodies(), async (invalid, run) => {
       const expect = run.api.expectations.invalidBody;
       await run.api.probe({ op: 'create-raw', body: invalid.body }, 'valid', {
         ...expect,

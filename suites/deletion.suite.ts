@@ -13,7 +13,7 @@ import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, 
 import { plural } from '../engine/words.js';
 import { check, family, type CheckRun } from './harness.js';
 import { deletionFacet, restoreFacet } from './facets.js';
-import { SCOPE } from './prerequisites.js';
+import { IDS_REUSED, SCOPE } from './prerequisites.js';
 import {
   actionProbeValue,
   changedSnapshotKeys,
@@ -49,7 +49,7 @@ export default family('deletion', (env) => {
     { claim: 'a soft-deleted client is kept, shown as deleted, with its fields intact', writes: true },
     async (run) => {
       const { visibilityKeys } = softDeletion(run);
-      await forAll(run, clientFields(run.api), async (fields) => {
+      await forAll(run, clientFields(run.api), async (fields, run) => {
         const { id } = await run.api.create(fields, run.scope());
         const before = await run.api.get(id);
         await run.api.delete(id);
@@ -81,10 +81,10 @@ export default family('deletion', (env) => {
       claim: 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)',
       writes: true,
       needs: [SCOPE],
-      alone: true,
+      alone: IDS_REUSED,
     },
     (run) =>
-      forAll(run, population(run.api), async ({ clients, mask }) => {
+      forAll(run, population(run.api), async ({ clients, mask }, run) => {
         const { deletion, filters } = run.api.capabilities;
         const scope = run.scope();
         const created = await createAll(run, scope, clients);
@@ -155,7 +155,7 @@ export default family('deletion', (env) => {
       softDeletion(run);
       const restore = run.api.restore?.bind(run.api);
       if (!restore) return run.skip('the API documents no way to restore a deleted client');
-      await forAll(run, fc.record({ fields: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ fields, changes }) => {
+      await forAll(run, fc.record({ fields: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ fields, changes }, run) => {
         const scope = run.scope();
         const { id } = await run.api.create(fields, scope);
         // An update first: "unchanged" means as it was just before the delete, not as created.
@@ -186,10 +186,10 @@ export default family('deletion', (env) => {
   check(
     env,
     'hard-deleted client is gone',
-    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true, alone: true },
+    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true, alone: IDS_REUSED },
     async (run) => {
       hardDeletion(run);
-      await forAll(run, clientFields(run.api), async (fields) => {
+      await forAll(run, clientFields(run.api), async (fields, run) => {
         const { id } = await run.api.create(fields, run.scope());
         await run.api.delete(id);
         const gone = run.api.expectations.unknownId;
@@ -217,10 +217,10 @@ export default family('deletion', (env) => {
   check(
     env,
     'deleted ids are not reused',
-    { claim: 'no later create reuses the id of a hard-deleted client', writes: true, alone: true },
+    { claim: 'no later create reuses the id of a hard-deleted client', writes: true, alone: IDS_REUSED },
     async (run) => {
       hardDeletion(run);
-      await forAll(run, fc.integer({ min: 1, max: 4 }), async (count) => {
+      await forAll(run, fc.integer({ min: 1, max: 4 }), async (count, run) => {
         const scope = run.scope();
         const first = await createAll(
           run,

@@ -192,7 +192,7 @@ export default family('filtering', (env) => {
             const needle = flipCase(source.slice(from, from + length), caseMask);
             return { clients, filter: likeFilter(run, field, needle) };
           }),
-        ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
+        ({ clients, filter }, run) => expectFiltered(run, clients, filter, 100),
         boundaryFilters(run).filter(({ value }) => value.filter.kind === 'like'),
       );
     },
@@ -217,7 +217,7 @@ export default family('filtering', (env) => {
             clients,
             filter: { kind: 'equals', field, value: clients[pick % clients.length]![field] as string } as Filter,
           })),
-        ({ clients, filter }) => expectFiltered(run, clients, filter, 100),
+        ({ clients, filter }, run) => expectFiltered(run, clients, filter, 100),
         boundaryFilters(run).filter(({ value }) => value.filter.kind === 'equals'),
       );
     },
@@ -242,7 +242,7 @@ export default family('filtering', (env) => {
           pick: fc.nat(),
           perPage: fc.integer({ min: 1, max: 3 }),
         }),
-        ({ field, clients, needle, pick, perPage }) => {
+        ({ field, clients, needle, pick, perPage }, run) => {
           const filter =
             kind === 'like'
               ? likeFilter(run, field, needle)
@@ -304,7 +304,7 @@ export default family('filtering', (env) => {
       );
       if (cases.length === 0) run.skip('no other field holds a value its filters could be asked for');
       let client: Promise<ClientRecord> | undefined;
-      await boundaryPhase(run, cases, async (filter) => {
+      await boundaryPhase(run, cases, async (filter, run) => {
         client ??= run.api.create(plain, run.scope()).then((made) => run.api.get(made.id));
         await judgeOne(run, await client, filter);
       });
@@ -322,7 +322,7 @@ export default family('filtering', (env) => {
       await forAll(
         run,
         fc.record({ count: fc.integer({ min: 1, max: 6 }), mask: fc.nat({ max: 63 }) }),
-        async ({ count, mask }) => {
+        async ({ count, mask }, run) => {
           const scope = run.scope();
           const created = await createAll(
             run,
@@ -366,7 +366,7 @@ export default family('filtering', (env) => {
           unknown: fc.boolean(),
           perPage: fc.integer({ min: 1, max: 3 }),
         }),
-        async ({ spec, states, pick, unknown, perPage }) => {
+        async ({ spec, states, pick, unknown, perPage }, run) => {
           const scope = run.scope();
           const created = await createAll(
             run,

@@ -19,7 +19,7 @@ import type { ExchangeLog } from '../engine/exchange-log.js';
 import { FAMILIES, familyBlockName, runBlockName, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
 import { toFailureRecord } from '../engine/failure-record.js';
-import { PropertyError, type PropertyRun } from '../engine/property.js';
+import { PropertyError, type CaseLanes, type LanedRun } from '../engine/property.js';
 import { checkId, type FailureRecord } from '../engine/records.js';
 import type { Redactor } from '../engine/redact.js';
 import { RunContext } from '../engine/run-context.js';
@@ -127,6 +127,8 @@ const test = vitestTest.extend(
 export interface SharedWork<T> {
   /** Unique in the run. */
   readonly key: string;
+  /** Made with the target to itself: no other check sends meanwhile. */
+  readonly alone?: boolean;
   make(run: CheckRun): Promise<T>;
 }
 
@@ -141,9 +143,17 @@ type SharedOutcome<T> = { readonly session: Session } & (
  */
 class SharedWorkPlan {
   private readonly owners = new Map<string, { owner: string; prefix: string }>();
+  /** Shared work made alone, with the family of the check that declared it first: made before any check starts. */
+  readonly aloneFirst: { readonly work: SharedWork<unknown>; readonly family: Family }[] = [];
 
   declare(key: string, checkId: string): void {
     if (!this.owners.has(key)) this.owners.set(key, { owner: checkId, prefix: `s${this.owners.size + 1}` });
+  }
+
+  /** Shared work made alone: made in the run's first moments, when it waits for no check's slot. */
+  declareAlone(work: SharedWork<unknown>, checkId: string, family: Family): void {
+    if (!this.owners.has(work.key)) this.aloneFirst.push({ work, family });
+    this.declare(work.key, checkId);
   }
 
   ownerOf(key: string): string | undefined {
@@ -157,11 +167,19 @@ class SharedWorkPlan {
   }
 }
 
+/** The most lanes one check's property cases take at once; each beyond the first takes a free slot of the run. */
+const MAX_LANES = 8;
+
 /** What a check body gets: the run's config and context, the API on a session of its own, and fresh scopes for the clients it creates. */
-export class CheckRun implements PropertyRun {
+export class CheckRun implements LanedRun<CheckRun> {
   private scopes = 0;
   /** The shared work this check awaited, for its accounting and for finding where a failure was seen. */
   private readonly awaited = new Map<string, SharedOutcome<unknown>>();
+  /** The sessions of the lanes this check's property cases ran on, and the requests they sent, cleanup included. */
+  private readonly laneSessions: Session[] = [];
+  private laneRequests = 0;
+
+  readonly lanes: CaseLanes<CheckRun> = { each: (cases, body) => this.eachCase(cases, body) };
 
   constructor(
     readonly config: RunConfig,
@@ -169,8 +187,10 @@ export class CheckRun implements PropertyRun {
     readonly api: ClientApi,
     readonly family: Family,
     private readonly plan: SharedWorkPlan,
-    /** What this check's scope names start with: the family and the check's place in it. */
-    private readonly scopePrefix: string,
+    /** What this check's scope names start with: the family and the check's place in it (and a lane's case). */
+    private scopePrefix: string,
+    /** The check a lane runs cases of: shared work is awaited, and counted, there. */
+    private readonly parent?: CheckRun,
   ) {}
 
   get log(): ExchangeLog {
@@ -180,6 +200,11 @@ export class CheckRun implements PropertyRun {
   /** The tally of this check: the rules it evaluated, the warnings it met. */
   get tally(): Tally | undefined {
     return this.api.session.tally;
+  }
+
+  /** Requests this check's lanes sent, their cleanup included. */
+  get requestsOnLanes(): number {
+    return this.laneRequests;
   }
 
   /** The check judges these semantic facets (coverage): named before the judgement, so a failed one counts too. */
@@ -198,22 +223,69 @@ export class CheckRun implements PropertyRun {
     return `${this.scopePrefix}-${this.scopes}`;
   }
 
+  /**
+   * Runs property cases side by side: the first lane on this check's slot, one more on each slot of the
+   * run free meanwhile (up to MAX_LANES), each lane taking the next case when it is done with one. A
+   * lane has an API session of its own, a fresh tally per case (counted here in the order of the cases,
+   * whichever lane ran them) and scopes named after the case; it cleans up what it created at the end.
+   */
+  private async eachCase(cases: readonly string[], body: (index: number, lane: CheckRun) => Promise<void>): Promise<number> {
+    const tallies: Tally[] = [];
+    const lanes: CheckRun[] = [];
+    const running: Promise<void>[] = [];
+    let next = 0;
+    let requests = 0;
+    const lane = async (release?: () => void): Promise<void> => {
+      try {
+        const { api } = await openClientSession(this.context, this.config);
+        const on = new CheckRun(this.config, this.context, api, this.family, this.plan, this.scopePrefix, this);
+        lanes.push(on);
+        while (next < cases.length) {
+          const index = next++;
+          on.scopePrefix = `${this.scopePrefix}-${cases[index]}`;
+          on.scopes = 0;
+          tallies[index] = api.session.newTally();
+          const before = on.log.total;
+          widen();
+          try {
+            await body(index, on);
+          } finally {
+            requests += on.log.total - before;
+          }
+        }
+      } finally {
+        release?.();
+      }
+    };
+    const widen = () => {
+      while (running.length < MAX_LANES && next < cases.length) {
+        const release = this.context.slots.tryAcquire();
+        if (!release) return;
+        running.push(lane(release));
+      }
+    };
+    running.push(lane());
+    let failed: unknown;
+    for (let i = 0; i < running.length; i++) await running[i]!.catch((error: unknown) => (failed ??= error));
+    await Promise.all(
+      lanes.map(async (on) => {
+        const cleanup = on.api.session.newTally();
+        await on.api.cleanup().catch(() => undefined);
+        await on.api.close();
+        tallies.push(cleanup);
+        this.laneRequests += on.log.total;
+        this.laneSessions.push(on.api.session);
+      }),
+    );
+    for (const tally of tallies) if (tally) this.tally?.absorb(tally);
+    if (failed) throw failed;
+    return requests;
+  }
+
   /** How shared work the check declared (`uses`, `needs`) came out, made by the first check of the run that needs it. */
   async outcomeOf<T>(work: SharedWork<T>): Promise<SharedOutcome<T>> {
-    const prefix = this.plan.prefixOf(work.key);
-    const outcome = await this.context.once(`shared:${work.key}`, async (): Promise<SharedOutcome<T>> => {
-      const { api, session } = await openClientSession(this.context, this.config);
-      this.context.onClose(async () => {
-        await api.cleanup().catch(() => undefined);
-        await api.close();
-      });
-      const run = new CheckRun(this.config, this.context, api, this.family, this.plan, prefix);
-      try {
-        return { ok: true, value: await work.make(run), session };
-      } catch (error) {
-        return { ok: false, error, session };
-      }
-    });
+    if (this.parent) return this.parent.outcomeOf(work);
+    const outcome = await sharedOutcome(this.context, this.config, this.family, this.plan, work);
     this.awaited.set(work.key, outcome);
     return outcome;
   }
@@ -226,11 +298,38 @@ export class CheckRun implements PropertyRun {
   /** The session whose log holds the exchange a failure names: this check's, or that of shared work it awaited. */
   sessionOf(failure: ConformanceFailure): Session {
     const culprit = failure.details.exchanges?.at(-1)?.request;
-    const sessions = [this.api.session, ...[...this.awaited.values()].map((outcome) => outcome.session)];
+    const sessions = [this.api.session, ...this.laneSessions, ...[...this.awaited.values()].map((outcome) => outcome.session)];
     return (
       (culprit && sessions.find((session) => session.log.snapshot().some((exchange) => exchange.request === culprit))) ?? this.api.session
     );
   }
+}
+
+/** Shared work, made once per run on a session and adapter of its own (cleaned up when the run ends). */
+function sharedOutcome<T>(
+  context: RunContext,
+  config: RunConfig,
+  family: Family,
+  plan: SharedWorkPlan,
+  work: SharedWork<T>,
+): Promise<SharedOutcome<T>> {
+  const prefix = plan.prefixOf(work.key);
+  return context.once(`shared:${work.key}`, async (): Promise<SharedOutcome<T>> => {
+    const { api, session } = await openClientSession(context, config);
+    context.onClose(async () => {
+      await api.cleanup().catch(() => undefined);
+      await api.close();
+    });
+    const run = new CheckRun(config, context, api, family, plan, prefix);
+    const release = work.alone ? await context.slots.acquireAll() : undefined;
+    try {
+      return { ok: true, value: await work.make(run), session };
+    } catch (error) {
+      return { ok: false, error, session };
+    } finally {
+      release?.();
+    }
+  });
 }
 
 class SkipCheck extends Error {
@@ -292,10 +391,13 @@ interface CheckOptions {
   /** Shared work the check relies on beyond its prerequisites: the first check of the run to declare a piece counts its requests and judgements. */
   readonly uses?: readonly SharedWork<unknown>[];
   /**
-   * The check judges something every client of the target takes part in (the ids the server hands
-   * out next, a count over every client): no other check of the run sends while it runs.
+   * `true`: the check judges something every client of the target takes part in (the ids the server
+   * hands out next, a count over every client): no other check of the run sends while it runs, and its
+   * cases run one at a time. Shared work: alone when it comes out true (IDS_REUSED: the check touches
+   * ids it deleted, which a server that reuses ids may give to another check's client meanwhile). It is
+   * made before the check takes its slot, so a shared work that is made alone waits for no one.
    */
-  readonly alone?: boolean;
+  readonly alone?: boolean | SharedWork<boolean>;
 }
 
 /** A family's checks, as its suite file defines them; registered once per run that covers the family (`registerRuns`). */
@@ -323,10 +425,13 @@ export function registerRuns(families: readonly FamilyDefinition[]): void {
     const plan = new SharedWorkPlan();
     const envs: SuiteEnv[] = [];
     describe(runBlockName(run, configs.length), () => {
-      test.beforeAll(({ runs }) => {
+      test.beforeAll(async ({ runs }) => {
         context = runs.of(config);
         // Collected by now: the guard projects the run's pace over every check it registered.
         context.guard.planChecks(envs.reduce((sum, env) => sum + env.checks, 0));
+        // Shared work made alone goes first, while no check holds a slot: it would wait for every one.
+        const opened = context;
+        for (const { work, family } of plan.aloneFirst) await sharedOutcome(opened, config, family, plan, work);
       });
       test.afterAll(({ runs }, block) => {
         const facets = context?.documentedFacets;
@@ -387,6 +492,8 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
   const scopePrefix = `${env.family}-${env.checks}`;
   for (const prerequisite of options.needs ?? []) env.plan.declare(prerequisiteWork(prerequisite).key, id);
   for (const work of options.uses ?? []) env.plan.declare(work.key, id);
+  const gate = typeof options.alone === 'object' ? options.alone : undefined;
+  if (gate && !(options.writes && env.config.readOnly)) env.plan.declareAlone(gate, id, env.family);
   test(name, async ({ task, skip, signal }) => {
     const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };
     task.meta.clientele = meta;
@@ -401,7 +508,10 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
     const redactor = context.redactor;
     // An interrupt cancels the run: checks waiting for a slot never start, the running ones stop at their next request.
     signal.addEventListener('abort', () => guard.stop('the run was interrupted'), { once: true });
-    const release = options.alone ? await context.slots.acquireAll() : await context.slots.acquire();
+    // Made before any check began (`declareAlone`). One that could not tell keeps the check alone.
+    const gated = gate && (await sharedOutcome(context, env.config, env.family, env.plan, gate));
+    const alone = options.alone === true || (gated !== undefined && (!gated.ok || gated.value));
+    const release = alone ? await context.slots.acquireAll() : await context.slots.acquire();
     if (guard.stopped) {
       release();
       meta.blocked = { reason: `blocked: ${guard.stopped}` };
@@ -418,6 +528,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       api = (await openClientSession(context, env.config)).api;
       context.documentedFacets ??= documentedFacets(api);
       run = new CheckRun(env.config, context, api, env.family, env.plan, scopePrefix);
+      if (gate) await run.outcomeOf(gate);
       outcome = await judge(env, options, body, run, meta);
     } catch (error) {
       throw crashed(meta, error, redactor);
@@ -437,14 +548,10 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
 /** Adds up what the check sent and judged, and the shared work it owns, into its meta. */
 function account(meta: CheckMeta, run: CheckRun, id: string): void {
   const tally = run.tally!;
-  let requests = run.log.total;
+  let requests = run.log.total + run.requestsOnLanes;
   for (const owned of run.owned(id)) {
     requests += owned.session.log.total;
-    const shared = owned.session.tally!;
-    for (const rule of shared.rules) tally.evaluated(rule);
-    for (const warning of shared.warnings) tally.warn(warning);
-    tally.surface.merge(shared.surface.toJSON());
-    tally.judged(...shared.facets.values());
+    tally.absorb(owned.session.tally!);
   }
   meta.exercised = tally.surface.toJSON();
   if (tally.facets.size > 0) meta.facets = [...tally.facets.values()];

@@ -138,7 +138,7 @@ export default family('ordering', (env) => {
       const cases = sort.columns.flatMap((column) =>
         orders.map((order) => ({ name: `sort=${column.name}${order ? `, order=${order}` : ', no order'}`, value: { column, order } })),
       );
-      await boundaryPhase(run, cases, async ({ column, order }) => {
+      await boundaryPhase(run, cases, async ({ column, order }, run) => {
         fixture ??= apart(run);
         await expectSorted(run, await fixture, FIXTURE.values.length, column, order, 3);
       });
@@ -157,7 +157,7 @@ export default family('ordering', (env) => {
           order: fc.constantFrom(...orders),
           perPage: fc.integer({ min: 1, max: 4 }),
         }),
-        async ({ layout: l, column, order, perPage }) => {
+        async ({ layout: l, column, order, perPage }, run) => {
           await expectSorted(run, await build(run, l), l.values.length, column, order, perPage);
         },
       );

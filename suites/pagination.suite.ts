@@ -132,7 +132,7 @@ export default family('pagination', (env) => {
       forAll(
         run,
         layout,
-        async ({ count, perPage }) => {
+        async ({ count, perPage }, run) => {
           const scope = run.scope();
           const created = await createAll(
             run,
@@ -155,7 +155,7 @@ export default family('pagination', (env) => {
     'each client once across pages',
     { claim: 'walking every page yields each client exactly once, and the page past the end is empty', writes: true, needs: [SCOPE] },
     (run) =>
-      forAll(run, layout, async ({ count, perPage }) => {
+      forAll(run, layout, async ({ count, perPage }, run) => {
         const scope = run.scope();
         const created = await createAll(
           run,
@@ -197,11 +197,11 @@ export default family('pagination', (env) => {
       const max = largest.value;
       const sizes = [max - 1, max].map((perPage) => ({ name: `${max + 1} clients at page size ${perPage}`, value: perPage }));
       const large = largeScope(run);
-      await boundaryPhase(run, sizes, async (perPage) => {
+      await boundaryPhase(run, sizes, async (perPage, run) => {
         const { scope, ids } = await large();
         await expectPagesAddUp(run.api, scope, ids, perPage, mayCap);
       });
-      await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage) => {
+      await boundaryPhase(run, [{ name: `${max + 1} clients at page size ${max + 1}`, value: max + 1 }], async (perPage, run) => {
         const { scope, ids } = await large();
         run.judged(...sizeFacets(run.api, perPage));
         const answer = await run.api.tryList({ scope, filters: [], page: 1, perPage }, 'pagination/per-page-cap');
@@ -233,7 +233,7 @@ export default family('pagination', (env) => {
         Array.from({ length: 3 }, (_, i) => someFields(run.api, `r${i}`)),
       );
       const pages = [0, -1, 1000].map((page) => ({ name: `page ${page}`, value: page }));
-      await boundaryPhase(run, pages, async (page) => {
+      await boundaryPhase(run, pages, async (page, run) => {
         if (page > 1) run.judged(pagingFacet('past the end'));
         const answer = await run.api.tryList({ scope, filters: [], page, perPage: 2 }, 'pagination/out-of-range-page');
         if (answer === 'rejected') return;
@@ -303,7 +303,7 @@ export default family('pagination', (env) => {
     async (run) => {
       const order = run.api.capabilities.order;
       if (!order) return run.skip('the docs name no list order');
-      await forAll(run, layout, async ({ count, perPage }) => {
+      await forAll(run, layout, async ({ count, perPage }, run) => {
         const scope = run.scope();
         await createAll(
           run,
@@ -326,7 +326,7 @@ export default family('pagination', (env) => {
     return forAll(
       run,
       fc.integer({ min: 1, max: 400 }),
-      async (excess) => {
+      async (excess, run) => {
         run.judged(pageSizeFacet('above maximum'));
         const answer = await run.api.tryList({ filters: [], page: 1, perPage: max + excess }, 'pagination/per-page-cap');
         if (answer === 'rejected') return;

@@ -57,7 +57,7 @@ export default family('partial-update', (env) => {
     return forAll(
       run,
       fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api), actions: actionState(run.api) }),
-      async ({ initial, changes, actions, waitForClock }: Case) => {
+      async ({ initial, changes, actions, waitForClock }: Case, run) => {
         const { id } = await run.api.create({ ...initial, ...actions.onCreate }, run.scope());
         for (const [field, value] of Object.entries(actions.viaAction)) await run.api.act!(id, field, value);
         const before = await run.api.get(id);
@@ -119,7 +119,7 @@ export default family('partial-update', (env) => {
               fc.record({ field: fc.constant(field), values: fc.array(run.api.fieldArbitrary(field), { minLength: 1, maxLength: 3 }) }),
             ),
         }),
-        async ({ initial, change: { field, values } }) => {
+        async ({ initial, change: { field, values } }, run) => {
           const { id } = await run.api.create(initial, run.scope());
           for (const value of values) await run.api.update(id, withRequired(run.api, { [field]: value }, initial));
           const after = await run.api.get(id);
@@ -144,25 +144,29 @@ export default family('partial-update', (env) => {
       const fields = required(run.api, 'update');
       const refusal = run.api.expectations.invalid;
       if (fields.length === 0 || !refusal) return run.skip('the docs require no field on update, or name no refusal for one left out');
-      await forAll(run, fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }), async ({ initial, changes }) => {
-        const { id } = await run.api.create(initial, run.scope());
-        const before = await run.api.get(id);
-        for (const field of fields) {
-          const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
-          await run.api.probe(
-            { op: 'update', id, fields: without },
-            'valid',
-            refusalFor(refusal, 'errors/required-field', `an update without ${field} is refused`),
-          );
-        }
-        const after = await run.api.get(id);
-        const changed = changedSnapshotKeys(before, after);
-        expectThat(run, changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
-          operation: 'update',
-          expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
-          actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),
-        });
-      });
+      await forAll(
+        run,
+        fc.record({ initial: clientFields(run.api), changes: fieldChanges(run.api) }),
+        async ({ initial, changes }, run) => {
+          const { id } = await run.api.create(initial, run.scope());
+          const before = await run.api.get(id);
+          for (const field of fields) {
+            const without = Object.fromEntries(Object.entries(changes).filter(([name]) => name !== field));
+            await run.api.probe(
+              { op: 'update', id, fields: without },
+              'valid',
+              refusalFor(refusal, 'errors/required-field', `an update without ${field} is refused`),
+            );
+          }
+          const after = await run.api.get(id);
+          const changed = changedSnapshotKeys(before, after);
+          expectThat(run, changed.length === 0, 'partial-update/refused-unchanged', `a refused update changed ${changed.join(', ')}`, {
+            operation: 'update',
+            expected: Object.fromEntries(changed.map((k) => [k, before.snapshot[k]])),
+            actual: Object.fromEntries(changed.map((k) => [k, after.snapshot[k]])),
+          });
+        },
+      );
     },
   );
 });

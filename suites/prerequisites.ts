@@ -5,7 +5,7 @@
 import type { ClientApi } from '../port/port.js';
 import { ConformanceFailure } from '../engine/failures.js';
 import { expectThat } from '../engine/property.js';
-import type { CheckRun, Prerequisite } from './harness.js';
+import type { CheckRun, Prerequisite, SharedWork } from './harness.js';
 import { listedIds, someFields } from './support.js';
 import { plural } from '../engine/words.js';
 
@@ -39,6 +39,25 @@ export const SCOPE: Prerequisite = {
       'a list confined to a scope does not hold exactly its one client',
       { expected: [id], actual: listed },
     );
+  },
+};
+
+/**
+ * Whether the target hands the id of a hard-deleted client out again, found once per run with the
+ * target to itself: two clients created, both deleted, two more created. A server that reuses ids may
+ * give a freed id to a client another check creates meanwhile; the checks that touch deleted ids then
+ * run alone, one case at a time (`alone: IDS_REUSED`). Soft-deleted clients keep their ids.
+ */
+export const IDS_REUSED: SharedWork<boolean> = {
+  key: 'ids-reused',
+  alone: true,
+  async make(run) {
+    if (run.api.capabilities.deletion.kind !== 'hard') return false;
+    const scope = run.scope();
+    const first = [await run.api.create(someFields(run.api, 'r0'), scope), await run.api.create(someFields(run.api, 'r1'), scope)];
+    for (const { id } of first) await run.api.delete(id);
+    const later = [await run.api.create(someFields(run.api, 'r2'), scope), await run.api.create(someFields(run.api, 'r3'), scope)];
+    return later.some(({ id }) => first.some((gone) => gone.id === id));
   },
 };
 

@@ -3,7 +3,11 @@
  * depend on N: the same seed gives the same checks, in the same order, with the same verdicts, requests
  * and rules. What the server assigns (ids, ports, run tags in request bodies) is a run's own in any case.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ExchangeLog } from '../engine/exchange-log.js';
+import { ConformanceFailure } from '../engine/failures.js';
+import { PropertyFailure, forAll, type CaseLanes, type LanedRun, type PropertyRun } from '../engine/property.js';
 import { Slots } from '../engine/slots.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
 
@@ -32,6 +36,76 @@ describe('the slots a run’s checks take turns on', () => {
     (await waiting[1]!)();
     expect(order).toEqual(['a', 'b', 'alone', 'c']);
     expect(() => new Slots(0)).toThrow(RangeError);
+  });
+});
+
+describe('a check’s property cases on lanes', () => {
+  it('take a free slot only when no check waits for one', async () => {
+    const slots = new Slots(3);
+    const first = await slots.acquire();
+    const extra = slots.tryAcquire();
+    expect(extra).toBeDefined();
+    const all = slots.acquireAll();
+    // A check waits for every slot: a lane takes none, even though one is free.
+    expect(slots.tryAcquire()).toBeUndefined();
+    first();
+    extra!();
+    (await all)();
+    expect(slots.tryAcquire()).toBeDefined();
+  });
+
+  /** A run whose lanes start every case at once and let the later ones finish first. */
+  function lanedRun(runs: number): LanedRun<PropertyRun> & PropertyRun & { ran: number[] } {
+    const ran: number[] = [];
+    const lanes: CaseLanes<PropertyRun> = {
+      async each(cases, body) {
+        await Promise.all(
+          cases.map(async (_, index) => {
+            await new Promise((resolve) => setTimeout(resolve, (cases.length - index) * 2));
+            ran.push(index);
+            await body(index, { config: run.config, log: new ExchangeLog() });
+          }),
+        );
+        return 0;
+      },
+    };
+    const run = { config: { seed: 7, runs, boundary: true }, log: new ExchangeLog(), lanes, ran };
+    return run;
+  }
+
+  it('run every case whatever the others do, and shrink the first that fails, by index, alone', async () => {
+    const run = lanedRun(30);
+    const seen: number[] = [];
+    const failure = await forAll(run, fc.integer({ min: 0, max: 1000 }), async (value) => {
+      seen.push(value);
+      if (value >= 100) throw new ConformanceFailure('pagination/each-once', `${value} is too large`);
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PropertyFailure);
+    expect(run.ran).toHaveLength(30);
+    // The same counterexample and path as fast-check finds running the cases one after the other.
+    const sequential = await fc.check(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1000 }), async (value) => {
+        if (value >= 100) throw new Error('too large');
+      }),
+      { seed: 7, numRuns: 30 },
+    );
+    expect((failure as PropertyFailure).counterexample).toBe(fc.stringify(sequential.counterexample![0]));
+    expect((failure as PropertyFailure).path).toBe(sequential.counterexamplePath);
+  });
+
+  it('name a boundary that fails first by its place, not by when it failed', async () => {
+    const run = lanedRun(1);
+    const boundaries = [0, 1, 2, 3].map((n) => ({ name: `case ${n}`, value: n }));
+    const failure = await forAll(
+      run,
+      fc.constant(0),
+      async (value) => {
+        if (value >= 2) throw new ConformanceFailure('pagination/each-once', `${value} breaks it`);
+      },
+      boundaries,
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PropertyFailure);
+    expect((failure as PropertyFailure).counterexample).toBe('boundary: case 2');
   });
 });
 
@@ -106,6 +180,15 @@ describe('the same seed at N = 1 and N = 8', () => {
     expect(one.code).toBe(0);
     expect(eight.code).toBe(0);
     expect(withoutTimings(eight.report)).toEqual(withoutTimings(one.report));
+  });
+
+  it('growcrm handing deleted ids out again: the checks that touch them run alone, so nothing fails at N = 8 either', async () => {
+    const args = ['--api', 'growcrm', '--mutant', 'ids-reused', '--only', 'deletion,stateful', '--runs', '5'];
+    const one = await report(args, 1);
+    const eight = await report(args, 8);
+    expect(eight.code).toBe(0);
+    expect(verdicts(eight.report)).toEqual(verdicts(one.report));
+    expect(verdicts(eight.report).filter((check) => check.warnings).length).toBeGreaterThan(0);
   });
 
   it('growcrm against a mutant: the same checks fail, on the same rules, seeds and paths', async () => {

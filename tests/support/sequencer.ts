@@ -23,7 +23,7 @@ const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   'gate.test.ts': 18,
   'hostile.test.ts': 18,
   'pushback.test.ts': 20,
-  'concurrency.test.ts': 14,
+  'concurrency.test.ts': 19,
   'interrupts.test.ts': 14,
   'replay.test.ts': 11,
 };

@@ -175,8 +175,7 @@ export class CheckRun implements LanedRun<CheckRun> {
   private scopes = 0;
   /** The shared work this check awaited, for its accounting and for finding where a failure was seen. */
   private readonly awaited = new Map<string, SharedOutcome<unknown>>();
-  /** The sessions of the lanes this check's property cases ran on, and the requests they sent, cleanup included. */
-  private readonly laneSessions: Session[] = [];
+  /** The requests the lanes of this check's property cases sent, cleanup included. */
   private laneRequests = 0;
 
   readonly lanes: CaseLanes<CheckRun> = { each: (cases, body) => this.eachCase(cases, body) };
@@ -274,7 +273,6 @@ export class CheckRun implements LanedRun<CheckRun> {
         await on.api.close();
         tallies.push(cleanup);
         this.laneRequests += on.log.total;
-        this.laneSessions.push(on.api.session);
       }),
     );
     for (const tally of tallies) if (tally) this.tally?.absorb(tally);
@@ -298,7 +296,7 @@ export class CheckRun implements LanedRun<CheckRun> {
   /** The session whose log holds the exchange a failure names: this check's, or that of shared work it awaited. */
   sessionOf(failure: ConformanceFailure): Session {
     const culprit = failure.details.exchanges?.at(-1)?.request;
-    const sessions = [this.api.session, ...this.laneSessions, ...[...this.awaited.values()].map((outcome) => outcome.session)];
+    const sessions = [this.api.session, ...[...this.awaited.values()].map((outcome) => outcome.session)];
     return (
       (culprit && sessions.find((session) => session.log.snapshot().some((exchange) => exchange.request === culprit))) ?? this.api.session
     );

@@ -1,9 +1,12 @@
 /**
- * The like-for-like overhead figure: a run records every request it sends (`RunConfig.requestLog`), then
- * a bare undici client sends the same requests, in the same order, one at a time, to a fresh embedded
- * target. ratio = bare time / clientele's time for the run: 1 would mean clientele adds nothing to the
- * wire. The rest is split into the time spent waiting for answers (the wire, as the transport measured
- * it) and the time in clientele itself: decoding, validating, recording, redacting, the model and the
+ * The like-for-like overhead figure: a run against the API's reference served by a process of its own
+ * (`clientele serve`, as a user's server is) records every request it sends (`RunConfig.requestLog`);
+ * then a bare undici client sends the same requests, in the same order, one at a time, to a freshly
+ * served reference. Both face the same arrangement: the target in another process, over loopback.
+ * ratio = bare time / clientele's time for the run: 1 would mean clientele adds nothing to the wire.
+ * The rest is split into the time spent waiting for answers (the wire, as the transport measured it;
+ * answers awaited together, as a cleanup's deletes are, count once)
+ * and the time in clientele itself: decoding, validating, recording, redacting, the model and the
  * suites. HTTP APIs only; bench/mcp.ts measures the MCP SDK client against bare SDK clients.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +15,8 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import { parseCli } from '../cli/args.js';
-import { embeddedRun } from '../cli/run-config.js';
+import { externalConfig } from '../cli/run-config.js';
+import { serve } from './shards.js';
 import type { Credential } from '../engine/config.js';
 import type { CredentialRef, WireRequest } from '../engine/exchange.js';
 import type { SuiteRunner } from '../runner/run.js';
@@ -21,6 +25,21 @@ interface Logged {
   readonly operation: string;
   readonly request: WireRequest;
   readonly elapsedMs: number;
+  readonly answeredAt: number;
+}
+
+/** How long at least one request was waiting for its answer: requests in flight together count once. */
+function waitingMs(logged: readonly Logged[]): number {
+  const spans = logged.map((entry) => [entry.answeredAt - entry.elapsedMs, entry.answeredAt] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = [-Infinity, -Infinity];
+  for (const [start, end] of spans) {
+    if (start > to) {
+      if (to > from) total += to - from;
+      [from, to] = [start, end];
+    } else to = Math.max(to, end);
+  }
+  return to > from ? total + to - from : total;
 }
 
 /** The request as a bare client sends it: its credential resolved, its origin moved to the fresh target. */
@@ -38,38 +57,40 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   if (descriptor.transport !== 'http') return `like for like: ${descriptor.id} is not HTTP (bench/mcp.ts compares the MCP clients)`;
   const dir = mkdtempSync(join(tmpdir(), 'clientele-bench-'));
   const requestLog = join(dir, 'requests.jsonl');
-  const options = parseCli(['run', '--seed', '1'], {});
-  const recorded = await embeddedRun(options, descriptor, undefined);
+  const served = await serve(descriptor.id);
   let clienteleMs: number;
   try {
-    const report = await runner.run({ ...recorded.config, requestLog }, { targetLabel: 'bench' });
+    const options = parseCli([...served.target, '--seed', '1', '--no-preflight'], {});
+    const config = externalConfig(options, descriptor, { kind: 'url', url: options.target! });
+    const report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
     clienteleMs = report.durationMs;
   } finally {
-    await recorded.target.close();
+    served.child.kill('SIGTERM');
   }
   const logged = readFileSync(requestLog, 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Logged);
   rmSync(dir, { recursive: true, force: true });
-  const wireMs = logged.reduce((sum, entry) => sum + entry.elapsedMs, 0);
+  const wireMs = waitingMs(logged);
 
-  const fresh = await embeddedRun(options, descriptor, undefined);
+  const fresh = await serve(descriptor.id);
   let bareMs: number;
   try {
-    const url = fresh.config.target.kind === 'url' ? fresh.config.target.url : '';
-    const origin = new URL(url).origin;
+    const options = parseCli([...fresh.target], {});
+    const credentials = externalConfig(options, descriptor, { kind: 'url', url: options.target! }).credentials;
+    const origin = new URL(options.target!).origin;
     const pool = new Pool(origin, { connections: 1 });
     const started = performance.now();
     for (const { request } of logged) {
-      const sent = bare(request, origin, fresh.config.credentials);
+      const sent = bare(request, origin, credentials);
       const res = await pool.request({ path: sent.path, method: sent.method as 'GET', headers: sent.headers, body: sent.body });
       await res.body.text();
     }
     bareMs = performance.now() - started;
     await pool.close();
   } finally {
-    await fresh.target.close();
+    fresh.child.kill('SIGTERM');
   }
   const share = (part: number) => `${((100 * part) / clienteleMs).toFixed(0)}%`;
   const inClientele = Math.max(0, clienteleMs - wireMs);
@@ -79,4 +100,16 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
     `  where clientele's time goes: waiting for answers ${Math.round(wireMs)} ms (${share(wireMs)}), ` +
     `clientele itself ${Math.round(inClientele)} ms (${share(inClientele)}: decode, validate, record, redact, model, suites, vitest)`
   );
+}
+
+if (process.argv[1]?.endsWith('like-for-like.ts')) {
+  const { SuiteRunner } = await import('../runner/run.js');
+  const { APIS } = await import('../apis/registry.js');
+  const runner = await SuiteRunner.open();
+  try {
+    for (const descriptor of APIS)
+      if (descriptor.transport === 'http') console.log(`${descriptor.id}: ${await likeForLike(runner, descriptor)}`);
+  } finally {
+    await runner.close();
+  }
 }

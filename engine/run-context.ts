@@ -79,9 +79,13 @@ export class RunContext {
     };
   }
 
-  /** Appends a request as sent, and how long its answer took, to the run's request log when it keeps one (`RunConfig.requestLog`). */
+  /**
+   * Appends a request as sent, how long its answer took and when it came (ms on this thread's clock: requests
+   * in flight together overlap), to the run's request log when it keeps one (`RunConfig.requestLog`).
+   */
   logRequest(operation: string, request: WireRequest, elapsedMs: number): void {
-    if (this.config.requestLog) appendFileSync(this.config.requestLog, `${JSON.stringify({ operation, request, elapsedMs })}\n`);
+    if (this.config.requestLog)
+      appendFileSync(this.config.requestLog, `${JSON.stringify({ operation, request, elapsedMs, answeredAt: performance.now() })}\n`);
   }
 
   /** Ends the run's shared work (its `onClose` work first), then closes what its checks shared: its last check is done, or it stopped. */

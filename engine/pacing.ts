@@ -2,9 +2,9 @@
  * Pacing that listens to the target, per run. Two pieces, both owned by the run's context and guard:
  *
  * - `RequestWindow`: how many requests the run has in flight, AIMD as TCP does with its congestion
- *   window. Until the target first pushes back (an HTTP 429 or 503, an MCP "come back later") it is
- *   the run's concurrency. Then the window is half of what was in flight (at least 1), halved again at
- *   each later pushback, and one wider after each window's worth of answers accepted, up to the run's
+ *   window. Until the target first pushes back (an HTTP 429 or 503, an MCP "come back later") it
+ *   limits nothing. Then the window is half of what was in flight (at least 1), halved again at each
+ *   later pushback, and one wider after each window's worth of answers accepted, up to the run's
  *   concurrency. `--rate-limit` paces each attempt on top of it, unchanged.
  * - `PaceMeter` and `projectOverrun`: the pace (requests accepted per second) the target allowed
  *   while it pushed back, and whether the checks still to run fit in what is left of the budget at
@@ -13,6 +13,7 @@
 
 /** The AIMD rule alone: no waiting, no clock. */
 export class AimdWindow {
+  private open = true;
   private size: number;
   private acceptedSince = 0;
   private epoch = 0;
@@ -23,9 +24,9 @@ export class AimdWindow {
     this.size = ceiling;
   }
 
-  /** Requests that may be in flight: the ceiling until the target first pushed back. */
+  /** Requests that may be in flight: unbounded until the target first pushed back. */
   get limit(): number {
-    return this.size;
+    return this.open ? Infinity : this.size;
   }
 
   /** Bumped at each decrease; a request is stamped with it as it goes. */
@@ -41,13 +42,14 @@ export class AimdWindow {
   pushedBack(inFlight: number, sentAt = this.epoch): void {
     if (sentAt < this.epoch) return;
     this.size = Math.max(1, Math.floor(Math.min(this.size, inFlight) / 2));
+    this.open = false;
     this.epoch += 1;
     this.acceptedSince = 0;
   }
 
   /** An answer the target did not push back: a window's worth of them widens the window by one. */
   accepted(): void {
-    if (this.size >= this.ceiling) return;
+    if (this.open || this.size >= this.ceiling) return;
     this.acceptedSince += 1;
     if (this.acceptedSince >= this.size) {
       this.size += 1;

@@ -392,8 +392,8 @@ interface CheckOptions {
    * `true`: the check judges something every client of the target takes part in (the ids the server
    * hands out next, a count over every client): no other check of the run sends while it runs, and its
    * cases run one at a time. Shared work: alone when it comes out true (IDS_REUSED: the check touches
-   * ids it deleted, which a server that reuses ids may give to another check's client meanwhile). It is
-   * made before the check takes its slot, so a shared work that is made alone waits for no one.
+   * ids it deleted, which a server that reuses ids may give to another check's client meanwhile). The
+   * shared work is made alone when the run's block begins, before any check holds a slot.
    */
   readonly alone?: boolean | SharedWork<boolean>;
 }

@@ -174,7 +174,14 @@ export class HttpSide {
       throw new TypeError('fetch failed', { cause: error });
     }
     const status = answer.statusCode;
-    const responseHeaders = headersOf(answer.headers);
+    let responseHeaders: Headers;
+    try {
+      responseHeaders = headersOf(answer.headers);
+    } catch (error) {
+      // A header Headers refuses: no answer to give, as fetch gives none for a response it cannot read.
+      answer.body.destroy();
+      throw new TypeError('fetch failed', { cause: error });
+    }
     if (post && (status === 429 || status === 503)) {
       const wait = retryAfterMs(responseHeaders.get('retry-after') ?? undefined);
       for (const id of ids) this.refused.set(id, { status, ...(wait === undefined ? {} : { retryAfterMs: wait }) });

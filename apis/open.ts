@@ -15,7 +15,7 @@ export async function openClientSession(context: RunContext, config: RunConfig):
   const descriptor = findApi(config.api);
   const spec = await descriptor.specView();
   const session = new Session(
-    openTransport(descriptor.transport, config, descriptor.retryCodes, context),
+    await openTransport(descriptor.transport, config, descriptor.retryCodes, context),
     spec,
     config.credentials,
     context,

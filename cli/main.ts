@@ -6,6 +6,7 @@
  * every case, and no secret reaches it or the terminal. The runner (vitest), the adapters and the
  * targets load only when a run needs them, so `--help` stays instant.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { APIS, findApi } from '../apis/registry.js';
 import { ClienteleError, EXIT, InternalError, UsageError, describeError } from '../engine/failures.js';
@@ -59,12 +60,13 @@ export async function main(
 ): Promise<number> {
   let options: CliOptions | undefined;
   let planSecrets: readonly string[] = [];
-  let suiteRunner: SuiteRunner | undefined = runner;
+  /** The suite runners open: the caller's, or the ones opened here (one per lane of runs side by side). */
+  const opened: SuiteRunner[] = runner ? [runner] : [];
   const interrupts = new Interrupts((signal) => {
     io.err(
       `clientele: ${signal}: stopping; cleaning up what the run created (at most ${INTERRUPT_CLEANUP_MS / 1000} s; press it again to exit at once)`,
     );
-    void suiteRunner?.cancel();
+    for (const open of opened) void open.cancel();
   });
   try {
     options = parseCli(argv, env);
@@ -107,8 +109,28 @@ export async function main(
       const { serve } = await import('./serve.js');
       return await serve(options, findApi(options.api!), io);
     }
-    const suites = async () => (suiteRunner ??= await (await import('../runner/run.js')).SuiteRunner.open());
-    return await runCommand(options, argv, env, io, interrupts, suites, (secrets) => (planSecrets = secrets));
+    // Runs against embedded targets go two at a time on two cores, each on a runner (a vitest worker) of
+    // its own: a run keeps one core busy, its target in this thread takes a fraction of the other.
+    // The caller's runner carries one run at a time.
+    const lanes = runner ? 1 : Math.min(2, availableParallelism());
+    const runners = new Map<number, Promise<SuiteRunner>>(runner ? [[0, Promise.resolve(runner)]] : []);
+    // One opens at a time: opening vitest stands in for process.once while it starts.
+    let opening: Promise<unknown> = Promise.resolve();
+    const suites = (lane: number): Promise<SuiteRunner> => {
+      let open = runners.get(lane);
+      if (open === undefined) {
+        open = opening.then(async () => {
+          const started = await (await import('../runner/run.js')).SuiteRunner.open();
+          opened.push(started);
+          return started;
+        });
+        // A runner that did not open is tried again by the lane's next run.
+        opening = open.catch(() => void runners.delete(lane));
+        runners.set(lane, open);
+      }
+      return open;
+    };
+    return await runCommand(options, argv, env, io, interrupts, suites, (secrets) => (planSecrets = secrets), lanes);
   } catch (error) {
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);
     // The tokens a config file's variables hold count too, once the plans knew them.
@@ -135,6 +157,6 @@ export async function main(
     return known.exitCode;
   } finally {
     interrupts.uninstall();
-    if (suiteRunner !== runner) await suiteRunner?.close();
+    await Promise.all(opened.filter((open) => open !== runner).map((open) => open.close()));
   }
 }

@@ -231,7 +231,7 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
     { runTag, deadline: Number.MAX_SAFE_INTEGER, timeoutMs: options.timeoutMs, credentials: target.credentials },
     context.guard,
   );
-  const transport = openTransport(
+  const transport = await openTransport(
     api.transport,
     { target: target.address, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes },
     api.retryCodes,

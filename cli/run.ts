@@ -26,6 +26,7 @@ import { cleanupJournal } from './cleanup.js';
 import { configSecrets, fileValues, findConfig, loadConfig, targetName, targetValues } from './config-file.js';
 import { recordedDurations } from './gate.js';
 import type { Io } from './io.js';
+import { InTurnIo } from './in-turn.js';
 import { SIGNAL_EXIT, type Interrupts } from './interrupts.js';
 import { preflight } from './preflight.js';
 import { ProgressView, colourWanted, progressMode } from './progress.js';
@@ -224,8 +225,11 @@ function runPlans(options: CliOptions, argv: readonly string[], env: NodeJS.Proc
 const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
 
 /**
- * Runs every plan of the invocation in turn. `knownSecrets` learns the secrets the plans hold as soon
- * as they are known, so an error after that is redacted too; a signal ends the loop with its exit code.
+ * Runs every plan of the invocation: one after the other, or, when every target is embedded (nothing
+ * the user runs is loaded twice over), side by side on `lanes` suite runners (`suites(lane)`: a vitest
+ * worker each; the targets answer from this thread), their output printed in turn as if they had run
+ * one after the other. `knownSecrets` learns the secrets the plans hold as soon as they are known, so an
+ * error after that is redacted too; a signal starts no further plan and ends with its exit code.
  */
 export async function runCommand(
   options: CliOptions,
@@ -233,8 +237,9 @@ export async function runCommand(
   env: NodeJS.ProcessEnv,
   io: Io,
   interrupts: Interrupts,
-  suites: () => Promise<SuiteRunner>,
+  suites: (lane: number) => Promise<SuiteRunner>,
   knownSecrets: (secrets: readonly string[]) => void,
+  lanes = 1,
 ): Promise<number> {
   const plans = runPlans(options, argv, env);
   const secrets = [...new Set(plans.flatMap((plan) => plan.secrets))];
@@ -249,31 +254,91 @@ export async function runCommand(
       )
       .get(file)!;
   for (const plan of plans) if (plan.options.baseline) baselineOf(plan.options.baseline);
-  let exitCode: number = EXIT.ok;
   const isTTY = io.progress?.isTTY === true;
   const paint = colourWanted({ isTTY, env }) ? COLOURS : PLAIN;
   // `promises` prints the matrix and nothing else: no progress, no summary.
   const matrixOnly = options.command === 'promises';
-  const reports: RunReport[] = [];
-  for (const plan of plans) {
+  const runPlan = async (plan: RunPlan, out: Io, lane: number): Promise<RunReport> => {
     const progress = new ProgressView({
       mode: progressMode({ quiet: plan.options.quiet || matrixOnly, isTTY, env }),
-      stream: io.progress ?? nowhere,
+      stream: out.progress ?? nowhere,
       secrets,
     });
     let report: RunReport;
     try {
-      report = await runOne(suites, plan.options, plan.api, plan.dir, interrupts, io, progress.listener);
+      report = await runOne(() => suites(lane), plan.options, plan.api, plan.dir, interrupts, out, progress.listener);
     } finally {
       progress.stop();
     }
     if (plan.options.baseline) report = applyBaseline(report, baselineOf(plan.options.baseline));
-    await publish(report, plan.dir, secrets, io, paint, matrixOnly);
-    if (matrixOnly) io.out(renderPromises(report));
-    reports.push(report);
-    if (interrupts.signal) return report.exitCode;
-    exitCode = Math.max(exitCode, report.exitCode);
+    await publish(report, plan.dir, secrets, out, paint, matrixOnly);
+    if (matrixOnly) out.out(renderPromises(report));
+    return report;
+  };
+  const sideBySide = lanes > 1 && plans.length > 1 && plans.every((plan) => externalAddress(plan.options) === undefined);
+  const reports = sideBySide ? await inLanes(plans, Math.min(lanes, plans.length), io, interrupts, runPlan) : [];
+  if (!sideBySide) {
+    for (const plan of plans) {
+      const report = await runPlan(plan, io, 0);
+      reports.push(report);
+      if (interrupts.signal) return report.exitCode;
+    }
+  } else if (interrupts.signal) {
+    return (reports.find((report) => report.outcome === 'interrupted') ?? reports.at(-1))?.exitCode ?? EXIT.ok;
   }
+  const exitCode = Math.max(EXIT.ok, ...reports.map((report) => report.exitCode));
   if (reports.length > 1 && !matrixOnly) io.out(renderVerdict(reports, exitCode, { secrets, paint }));
   return exitCode;
+}
+
+/**
+ * The plans on `lanes` lanes, each taking the next plan in order when its run is done; each plan's
+ * output held until the plans before it are done (InTurnIo). A signal starts no further plan. The
+ * reports of the plans that ran, in plan order.
+ */
+async function inLanes(
+  plans: readonly RunPlan[],
+  lanes: number,
+  io: Io,
+  interrupts: Interrupts,
+  runPlan: (plan: RunPlan, out: Io, lane: number) => Promise<RunReport>,
+): Promise<RunReport[]> {
+  const outs = plans.map((_, i) => (i === 0 ? undefined : new InTurnIo(io)));
+  const settled = plans.map(() => settlement<RunReport | undefined>());
+  const reports: (RunReport | undefined)[] = [];
+  let next = 0;
+  const lane = async (n: number) => {
+    while (next < plans.length) {
+      const i = next++;
+      // Stopped: the plans not yet started never start (as one after the other, the loop would end).
+      if (interrupts.signal) {
+        settled[i]!.settle(undefined);
+        continue;
+      }
+      try {
+        reports[i] = await runPlan(plans[i]!, outs[i] ?? io, n);
+        settled[i]!.settle(reports[i]);
+      } catch (error) {
+        settled[i]!.fail(error);
+        throw error;
+      }
+    }
+  };
+  const inTurn = (async () => {
+    for (let i = 0; i < plans.length; i++) {
+      await settled[i]!.done;
+      outs[i + 1]?.release();
+    }
+  })();
+  await Promise.all([...Array.from({ length: lanes }, (_, n) => lane(n)), inTurn]);
+  return reports.filter((report): report is RunReport => report !== undefined);
+}
+
+/** A promise settled from outside; a failure is the lane's to report, never an unhandled rejection. */
+function settlement<T>(): { done: Promise<T>; settle(value: T): void; fail(error: unknown): void } {
+  let settle!: (value: T) => void;
+  let fail!: (error: unknown) => void;
+  const done = new Promise<T>((resolve, reject) => ((settle = resolve), (fail = reject)));
+  done.catch(() => undefined);
+  return { done, settle, fail };
 }

@@ -2,7 +2,6 @@
 import { targetLabel, type RunConfig } from '../engine/config.js';
 import type { Transport } from '../engine/transport.js';
 import { HttpTransport } from './http/transport.js';
-import { McpTransport } from './mcp/transport.js';
 import type { RunContext } from '../engine/run-context.js';
 
 export type TransportKind = 'http' | 'mcp';
@@ -12,27 +11,26 @@ export type TransportKind = 'http' | 'mcp';
  * transport serves. A run's checks share its transports: one connection pool per origin, sized for the
  * checks that send at once, and one rate limit (`--rate-limit` counts every request of the run); over
  * stdio one server process, which the run's end closes (each check would otherwise start and stop the
- * server anew, and lose the state a real server keeps).
+ * server anew, and lose the state a real server keeps). The MCP transport loads when a run first asks
+ * for it: the MCP SDK and zod are the largest modules a run's worker would otherwise load for nothing.
  */
-export function openTransport(
+export async function openTransport(
   kind: TransportKind,
   config: Pick<RunConfig, 'target' | 'timeoutMs' | 'maxBodyBytes' | 'ratePerSecond'> & Partial<Pick<RunConfig, 'concurrency'>>,
   retryCodes: readonly number[] = [],
   run?: RunContext,
-): Transport {
-  const make = (): Transport => {
-    switch (kind) {
-      case 'http':
-        return new HttpTransport({
+): Promise<Transport> {
+  // Loaded before `make`, which a run's sharedTransport calls synchronously.
+  const Mcp = kind === 'mcp' ? (await import('./mcp/transport.js')).McpTransport : undefined;
+  const make = (): Transport =>
+    Mcp
+      ? new Mcp(config.target, { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, retryCodes })
+      : new HttpTransport({
           timeoutMs: config.timeoutMs,
           maxBodyBytes: config.maxBodyBytes,
           connections: Math.max(4, config.concurrency ?? 1),
           ratePerSecond: config.ratePerSecond,
         });
-      case 'mcp':
-        return new McpTransport(config.target, { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, retryCodes });
-    }
-  };
   // HTTP pools per origin inside one transport; an MCP connection is to one address.
   return run ? run.sharedTransport(kind === 'http' ? 'http' : `mcp ${targetLabel(config.target)}`, make) : make();
 }

@@ -3,8 +3,9 @@
  * ajv code for every schema of an OpenAPI spec, and `spec.json`, the spec parsed) or compiles its XSD,
  * so a broken spec fails the build, not a run; and the published JSON Schemas of the report and the
  * config file, their lists of families and APIs filled in from the code (`generated/schemas/`).
- * Generated files are rebuilt here, never edited, and kept out of git. A stamp of the inputs makes a
- * second run (npm ci's prepare, then npm test's pretest) a no-op.
+ * Generated files are rebuilt here, never edited, and kept out of git. A stamp of the specs and the
+ * generators skips the validators when only other code changed. `npm run generate` is
+ * `scripts/generate.mjs`, which runs this only when some input changed since the last generation.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

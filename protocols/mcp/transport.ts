@@ -288,6 +288,7 @@ export class McpTransport implements Transport {
       const conn = this.connection;
       if (conn) await this.teardown(conn);
       if (this.stdio) await this.stdio.close();
+      await this.http?.close();
     })();
     return this.closing;
   }

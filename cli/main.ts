@@ -60,7 +60,7 @@ export async function main(
 ): Promise<number> {
   let options: CliOptions | undefined;
   let planSecrets: readonly string[] = [];
-  /** The suite runners open: the caller's, or the ones opened here (one per lane of runs side by side). */
+  /** The suite runners open: the caller's, or the ones opened here (one per run side by side). */
   const opened: SuiteRunner[] = runner ? [runner] : [];
   const interrupts = new Interrupts((signal) => {
     io.err(
@@ -112,25 +112,25 @@ export async function main(
     // Runs against embedded targets go two at a time on two cores, each on a runner (a vitest worker) of
     // its own: a run keeps one core busy, its target in this thread takes a fraction of the other.
     // The caller's runner carries one run at a time.
-    const lanes = runner ? 1 : Math.min(2, availableParallelism());
+    const runnerCount = runner ? 1 : Math.min(2, availableParallelism());
     const runners = new Map<number, Promise<SuiteRunner>>(runner ? [[0, Promise.resolve(runner)]] : []);
     // One opens at a time: opening vitest stands in for process.once while it starts.
     let opening: Promise<unknown> = Promise.resolve();
-    const suites = (lane: number): Promise<SuiteRunner> => {
-      let open = runners.get(lane);
+    const suites = (runnerIndex: number): Promise<SuiteRunner> => {
+      let open = runners.get(runnerIndex);
       if (open === undefined) {
         open = opening.then(async () => {
           const started = await (await import('../runner/run.js')).SuiteRunner.open();
           opened.push(started);
           return started;
         });
-        // A runner that did not open is tried again by the lane's next run.
-        opening = open.catch(() => void runners.delete(lane));
-        runners.set(lane, open);
+        // A runner that did not open is tried again by that runner's next run.
+        opening = open.catch(() => void runners.delete(runnerIndex));
+        runners.set(runnerIndex, open);
       }
       return open;
     };
-    return await runCommand(options, argv, env, io, interrupts, suites, (secrets) => (planSecrets = secrets), lanes);
+    return await runCommand(options, argv, env, io, interrupts, suites, (secrets) => (planSecrets = secrets), runnerCount);
   } catch (error) {
     const known = error instanceof ClienteleError ? error : new InternalError(`internal error: ${describeError(error)}`);
     // The tokens a config file's variables hold count too, once the plans knew them.

@@ -226,7 +226,7 @@ const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteSt
 
 /**
  * Runs every plan of the invocation: one after the other, or, when every target is embedded (nothing
- * the user runs is loaded twice over), side by side on `lanes` suite runners (`suites(lane)`: a vitest
+ * the user runs is loaded twice over), side by side on `runnerCount` suite runners (`suites(i)`: a vitest
  * worker each; the targets answer from this thread), their output printed in turn as if they had run
  * one after the other. `knownSecrets` learns the secrets the plans hold as soon as they are known, so an
  * error after that is redacted too; a signal starts no further plan and ends with its exit code.
@@ -237,9 +237,9 @@ export async function runCommand(
   env: NodeJS.ProcessEnv,
   io: Io,
   interrupts: Interrupts,
-  suites: (lane: number) => Promise<SuiteRunner>,
+  suites: (runnerIndex: number) => Promise<SuiteRunner>,
   knownSecrets: (secrets: readonly string[]) => void,
-  lanes = 1,
+  runnerCount = 1,
 ): Promise<number> {
   const plans = runPlans(options, argv, env);
   const secrets = [...new Set(plans.flatMap((plan) => plan.secrets))];
@@ -258,7 +258,7 @@ export async function runCommand(
   const paint = colourWanted({ isTTY, env }) ? COLOURS : PLAIN;
   // `promises` prints the matrix and nothing else: no progress, no summary.
   const matrixOnly = options.command === 'promises';
-  const runPlan = async (plan: RunPlan, out: Io, lane: number): Promise<RunReport> => {
+  const runPlan = async (plan: RunPlan, out: Io, runnerIndex: number): Promise<RunReport> => {
     const progress = new ProgressView({
       mode: progressMode({ quiet: plan.options.quiet || matrixOnly, isTTY, env }),
       stream: out.progress ?? nowhere,
@@ -266,7 +266,7 @@ export async function runCommand(
     });
     let report: RunReport;
     try {
-      report = await runOne(() => suites(lane), plan.options, plan.api, plan.dir, interrupts, out, progress.listener);
+      report = await runOne(() => suites(runnerIndex), plan.options, plan.api, plan.dir, interrupts, out, progress.listener);
     } finally {
       progress.stop();
     }
@@ -275,8 +275,8 @@ export async function runCommand(
     if (matrixOnly) out.out(renderPromises(report));
     return report;
   };
-  const sideBySide = lanes > 1 && plans.length > 1 && plans.every((plan) => externalAddress(plan.options) === undefined);
-  const reports = sideBySide ? await inLanes(plans, Math.min(lanes, plans.length), io, interrupts, runPlan) : [];
+  const sideBySide = runnerCount > 1 && plans.length > 1 && plans.every((plan) => externalAddress(plan.options) === undefined);
+  const reports = sideBySide ? await onRunners(plans, Math.min(runnerCount, plans.length), io, interrupts, runPlan) : [];
   if (!sideBySide) {
     for (const plan of plans) {
       const report = await runPlan(plan, io, 0);
@@ -292,22 +292,22 @@ export async function runCommand(
 }
 
 /**
- * The plans on `lanes` lanes, each taking the next plan in order when its run is done; each plan's
+ * The plans on `runnerCount` suite runners, each taking the next plan in order when its run is done; each plan's
  * output held until the plans before it are done (InTurnIo). A signal starts no further plan. The
  * reports of the plans that ran, in plan order.
  */
-async function inLanes(
+async function onRunners(
   plans: readonly RunPlan[],
-  lanes: number,
+  runnerCount: number,
   io: Io,
   interrupts: Interrupts,
-  runPlan: (plan: RunPlan, out: Io, lane: number) => Promise<RunReport>,
+  runPlan: (plan: RunPlan, out: Io, runnerIndex: number) => Promise<RunReport>,
 ): Promise<RunReport[]> {
   const outs = plans.map((_, i) => (i === 0 ? undefined : new InTurnIo(io)));
   const settled = plans.map(() => settlement<RunReport | undefined>());
   const reports: (RunReport | undefined)[] = [];
   let next = 0;
-  const lane = async (n: number) => {
+  const drive = async (n: number) => {
     while (next < plans.length) {
       const i = next++;
       // Stopped: the plans not yet started never start (as one after the other, the loop would end).
@@ -330,11 +330,11 @@ async function inLanes(
       outs[i + 1]?.release();
     }
   })();
-  await Promise.all([...Array.from({ length: lanes }, (_, n) => lane(n)), inTurn]);
+  await Promise.all([...Array.from({ length: runnerCount }, (_, n) => drive(n)), inTurn]);
   return reports.filter((report): report is RunReport => report !== undefined);
 }
 
-/** A promise settled from outside; a failure is the lane's to report, never an unhandled rejection. */
+/** A promise settled from outside; a failure is its runner's to report, never an unhandled rejection. */
 function settlement<T>(): { done: Promise<T>; settle(value: T): void; fail(error: unknown): void } {
   let settle!: (value: T) => void;
   let fail!: (error: unknown) => void;

@@ -101,7 +101,7 @@ Options:
   --seed N            fast-check seed (default: random, printed); same seed, same cases
   --runs N            runs per property check (default 20)
   --concurrency N     checks and property cases sending at once (default 1 on this machine,
-                      32 elsewhere); the report is the same for every N
+                      48 elsewhere); the report is the same for every N
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
   --read-only         skip every check that creates, updates or deletes
   --allow-writes      let a run against a target that is not on loopback create, change and

@@ -51,7 +51,7 @@ export function defaultConcurrency(target: TargetAddress): number {
   return target.kind === 'command' || isLoopback(target.url) ? NEAR : FAR;
 }
 const NEAR = 1;
-const FAR = 32;
+const FAR = 48;
 
 /** The same choice from how long the target took to answer (the preflight's slowest answer): a loopback address can front a distant server. */
 export function concurrencyAt(answerMs: number): number {

@@ -89,6 +89,13 @@ export class RequestWindow {
     return this.inFlight;
   }
 
+  /** A place in flight now, or undefined when a request would have to wait for one. */
+  tryAcquire(): WindowPermit | undefined {
+    if (this.waiting.length > 0 || this.inFlight >= this.window.limit) return undefined;
+    this.inFlight += 1;
+    return this.permit();
+  }
+
   /** A place in flight, or undefined when `signal` aborted first (an interrupt, the cleanup time spent). */
   async acquire(signal?: AbortSignal): Promise<WindowPermit | undefined> {
     if (signal?.aborted) return undefined;

@@ -181,7 +181,7 @@ export class Session {
   /** A failure that the answer's shape does not allow what the adapter needs from it (an envelope gap). */
   envelopeGap(operation: string, what: string, actual: unknown): ConformanceFailure {
     if (this.unmet) return this.unmet;
-    const last = this.log.snapshot().at(-1);
+    const last = this.log.last();
     const shown = typeof actual === 'string' ? actual : JSON.stringify(actual);
     return new ConformanceFailure('envelope', `${operation} response has no ${what}`, {
       operation,

@@ -82,7 +82,7 @@ export class CreatedClients {
    * `path` in the JSON of the session's last answer, if it was a success.
    */
   addAccepted(session: Session, path: readonly string[]): void {
-    const response = session.log.snapshot().at(-1)?.response;
+    const response = session.log.last()?.response;
     if (!response || (response.httpStatus ?? 500) >= 300) return;
     try {
       let node: unknown = JSON.parse(response.body);

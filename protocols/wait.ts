@@ -45,7 +45,8 @@ export async function inWindow(
   send: (permit: WindowPermit | undefined) => Promise<TransportOutcome>,
 ): Promise<TransportOutcome> {
   if (!options.window) return send(undefined);
-  const permit = await options.window.acquire(windowSignal(options));
+  // The signal that bounds a wait is made only for a send that has to wait.
+  const permit = options.window.tryAcquire() ?? (await options.window.acquire(windowSignal(options)));
   if (!permit) return { transportError: { kind: 'timeout', message: 'the send was stopped before it went' }, elapsedMs: 0 };
   try {
     return await send(permit);

@@ -27,7 +27,8 @@ type Command = fc.AsyncCommand<Model, Real>;
 
 /** After it ran, a command reads as the request it sent (credentials named, never written); before, as its intent. */
 abstract class ClientCommand implements Command {
-  private sent?: string;
+  /** What it sent last, written out only if the command is ever read (a counterexample is). */
+  private sent?: () => string;
   abstract check(model: Readonly<Model>): boolean;
   protected abstract execute(model: Model, real: Real): Promise<void>;
   protected abstract intent(): string;
@@ -35,12 +36,13 @@ abstract class ClientCommand implements Command {
     try {
       await this.execute(model, real);
     } finally {
-      const last = real.api.session.log.snapshot().at(-1);
-      this.sent = last ? real.api.session.reproduce(last).command : undefined;
+      const { session } = real.api;
+      const last = session.log.last();
+      this.sent = last ? () => session.reproduce(last).command : undefined;
     }
   }
   toString(): string {
-    return this.sent ? `${this.intent()}: ${this.sent}` : this.intent();
+    return this.sent ? `${this.intent()}: ${this.sent()}` : this.intent();
   }
 }
 

@@ -340,7 +340,7 @@ export class FreshbooksClassicApi extends ClientApiBase implements ClientApi {
 
   /** A raw create the target accepted is ours to clean up, whatever the suite expected of it. */
   private trackAccidentalCreate(): void {
-    const response = this.session.log.snapshot().at(-1)?.response;
+    const response = this.session.log.last()?.response;
     if (!response || response.httpStatus !== 200) return;
     const decoded = this.session.spec.decode(response);
     if (!decoded.ok) return;

@@ -8,21 +8,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The directories of TypeScript sources the CLI is compiled from (as engine/root.ts lists them). */
-const COMPILED_SOURCES = [
-  'apis',
-  'cli',
-  'engine',
-  'generators',
-  'model',
-  'port',
-  'protocols',
-  'reference-kit',
-  'reports',
-  'runner',
-  'suites',
-];
-
 /** Never inputs: installed, generated, built or written by runs. */
 const SKIPPED = new Set(['node_modules', 'generated', 'dist', 'reports/latest', '.git', '.scratch']);
 
@@ -51,17 +36,16 @@ function hashOf(root, files, extra = '') {
   return hash.digest('hex');
 }
 
-const SOURCE_SUFFIXES = ['.ts', '.mts', '.cts', '.js', '.mjs', '.json'];
-
 /**
- * Everything `npm run generate` reads: the specs, the sources it imports (the registry, the report and
- * config schemas, the generators), itself, the lockfile (ajv's version shapes the standalone code), and
- * `CLIENTELE_APIS`, which adds APIs to the registry.
+ * Everything `npm run generate` reads: the specs, the sources (it imports the registry, the report and
+ * config schemas and the generators; the files tsc compiles stand for them, so the list is tsconfig's
+ * alone), itself, the lockfile (ajv's version shapes the standalone code), and `CLIENTELE_APIS`, which
+ * adds APIs to the registry.
  */
 export function generateInputsHash(root) {
   const files = [
     ...filesUnder(root, 'specs', ['']),
-    ...COMPILED_SOURCES.flatMap((dir) => filesUnder(root, dir, SOURCE_SUFFIXES)),
+    ...compiledFiles(root),
     'scripts/generate.ts',
     'scripts/generate.mjs',
     'scripts/inputs.mjs',
@@ -70,11 +54,8 @@ export function generateInputsHash(root) {
   return hashOf(root, files, `CLIENTELE_APIS=${process.env.CLIENTELE_APIS ?? ''}`);
 }
 
-/**
- * Everything `tsc` reads: the files of tsconfig.json's `include` (TypeScript and the JSON modules it
- * imports), tsconfig.json, package.json and the lockfile (TypeScript's version and the type packages).
- */
-export function buildInputsHash(root) {
+/** The files of tsconfig.json's `include`: TypeScript and the JSON modules it imports. */
+function compiledFiles(root) {
   const config = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
   const files = (config.include ?? []).flatMap((entry) =>
     entry.includes('*')
@@ -83,5 +64,13 @@ export function buildInputsHash(root) {
           .map((file) => file.name)
       : filesUnder(root, entry, ['.ts', '.mts', '.cts', '.json']),
   );
-  return hashOf(root, [...new Set(files)].sort().concat(['tsconfig.json', 'package.json', 'package-lock.json']));
+  return [...new Set(files)].sort();
+}
+
+/**
+ * Everything `tsc` reads: the files of tsconfig.json's `include`, tsconfig.json, package.json and the
+ * lockfile (TypeScript's version and the type packages).
+ */
+export function buildInputsHash(root) {
+  return hashOf(root, compiledFiles(root).concat(['tsconfig.json', 'package.json', 'package-lock.json']));
 }

@@ -53,9 +53,12 @@ export function defaultConcurrency(target: TargetAddress): number {
 const NEAR = 1;
 const FAR = 48;
 
-/** The same choice from how long the target took to answer (the preflight's slowest answer): a loopback address can front a distant server. */
+/**
+ * The same choice from how long the target took to answer (the preflight's fastest answer): a loopback
+ * address can front a distant server. No answer seen: as for a target on this machine.
+ */
 export function concurrencyAt(answerMs: number): number {
-  return answerMs >= 5 ? FAR : NEAR;
+  return answerMs >= 5 && Number.isFinite(answerMs) ? FAR : NEAR;
 }
 
 /** Whether a URL's host is this machine: a run may write there without --allow-writes. */

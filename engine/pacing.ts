@@ -2,31 +2,41 @@
  * Pacing that listens to the target, per run. Two pieces, both owned by the run's context and guard:
  *
  * - `RequestWindow`: how many requests the run has in flight, AIMD as TCP does with its congestion
- *   window. Until the target first pushes back (an HTTP 429 or 503, an MCP "come back later") it
- *   limits nothing. Then the window is half of what was in flight (at least 1), halved again at each
- *   later pushback, and one wider after each window's worth of answers accepted, up to the run's
+ *   window. Until the target first pushes back (an HTTP 429 or 503, an MCP "come back later") it is
+ *   `requestsInFlight(concurrency)`. Then the window is half of what was in flight (at least 1), halved again at
+ *   each later pushback, and one wider after each window's worth of answers accepted, up to the run's
  *   concurrency. `--rate-limit` paces each attempt on top of it, unchanged.
  * - `PaceMeter` and `projectOverrun`: the pace (requests accepted per second) the target allowed
  *   while it pushed back, and whether the checks still to run fit in what is left of the budget at
  *   that pace. The guard stops the run early when they clearly do not.
  */
 
+/**
+ * The requests a run keeps in flight at most: its concurrency, and never fewer than 4, so a check's
+ * cleanup overlaps its deletes. The HTTP transport opens as many connections: a request waits here,
+ * where an interrupt or the end of cleanup time reaches it, never in the pool's queue, where nothing
+ * would stop it from going out after the run stopped.
+ */
+export function requestsInFlight(concurrency: number): number {
+  return Math.max(MIN_IN_FLIGHT, concurrency);
+}
+const MIN_IN_FLIGHT = 4;
+
 /** The AIMD rule alone: no waiting, no clock. */
 export class AimdWindow {
-  private open = true;
   private size: number;
   private acceptedSince = 0;
   private epoch = 0;
 
-  /** `ceiling`: the run's concurrency, the widest the window grows back to once it closed. */
+  /** `ceiling`: the run's requests in flight (`requestsInFlight`), the widest the window grows back to once it closed. */
   constructor(readonly ceiling: number) {
     if (!Number.isInteger(ceiling) || ceiling < 1) throw new RangeError(`a request window needs a ceiling of at least 1, not ${ceiling}`);
     this.size = ceiling;
   }
 
-  /** Requests that may be in flight: unbounded until the target first pushed back. */
+  /** Requests that may be in flight: the ceiling until the target first pushed back. */
   get limit(): number {
-    return this.open ? Infinity : this.size;
+    return this.size;
   }
 
   /** Bumped at each decrease; a request is stamped with it as it goes. */
@@ -42,14 +52,13 @@ export class AimdWindow {
   pushedBack(inFlight: number, sentAt = this.epoch): void {
     if (sentAt < this.epoch) return;
     this.size = Math.max(1, Math.floor(Math.min(this.size, inFlight) / 2));
-    this.open = false;
     this.epoch += 1;
     this.acceptedSince = 0;
   }
 
   /** An answer the target did not push back: a window's worth of them widens the window by one. */
   accepted(): void {
-    if (this.open || this.size >= this.ceiling) return;
+    if (this.size >= this.ceiling) return;
     this.acceptedSince += 1;
     if (this.acceptedSince >= this.size) {
       this.size += 1;

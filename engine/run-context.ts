@@ -15,7 +15,7 @@ import type { CredentialResolver, SendOptions, Transport, TransportOutcome } fro
 import type { ReproductionStep, WireRequest } from './exchange.js';
 import { Slots } from './slots.js';
 import type { Facet } from './coverage.js';
-import { RequestWindow } from './pacing.js';
+import { RequestWindow, requestsInFlight } from './pacing.js';
 
 export class RunContext {
   readonly guard: RunGuard;
@@ -40,7 +40,7 @@ export class RunContext {
     this.redactor = new Redactor(secretsOf(config));
     // While the target pushes back, checks begin only as the window allows: the run finishes what it
     // began rather than spread a narrow window over every check at once.
-    this.window = new RequestWindow(config.concurrency ?? 1, () => this.slots.reconsider());
+    this.window = new RequestWindow(requestsInFlight(config.concurrency ?? 1), () => this.slots.reconsider());
     this.slots = new Slots(config.concurrency ?? 1, () => this.window.window.limit);
   }
 

@@ -1,6 +1,7 @@
 /** The transports the engine can send through, by the name an API descriptor gives. */
 import { targetLabel, type RunConfig } from '../engine/config.js';
 import type { Transport } from '../engine/transport.js';
+import { requestsInFlight } from '../engine/pacing.js';
 import { HttpTransport } from './http/transport.js';
 import type { RunContext } from '../engine/run-context.js';
 
@@ -28,7 +29,7 @@ export async function openTransport(
       : new HttpTransport({
           timeoutMs: config.timeoutMs,
           maxBodyBytes: config.maxBodyBytes,
-          connections: Math.max(4, config.concurrency ?? 1),
+          connections: requestsInFlight(config.concurrency ?? 1),
           ratePerSecond: config.ratePerSecond,
         });
   // HTTP pools per origin inside one transport; an MCP connection is to one address.

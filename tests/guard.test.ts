@@ -160,7 +160,7 @@ describe('rate limits in the HTTP transport', () => {
     const url = await serve([{ status: 429, headers: { 'retry-after': '0' } }, { status: 200 }]);
     const window = new RequestWindow(8);
     const transport = new HttpTransport(limits);
-    expect(window.window.limit).toBe(Infinity);
+    expect(window.window.limit).toBe(8);
     const outcome = await transport.send({ method: 'GET', url }, undefined, { window });
     expect(outcome).toMatchObject({ response: { httpStatus: 200 }, retries: 1, pushedBack: 1 });
     // One request in flight, pushed back: one at a time; its accepted retry widens it by one.

@@ -12,11 +12,11 @@ import { Slots } from '../engine/slots.js';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('the AIMD window', () => {
-  it('limits nothing until the target pushes back, then halves what was in flight, at least 1', () => {
+  it('holds the run’s concurrency until the target pushes back, then halves what was in flight, at least 1', () => {
     const window = new AimdWindow(8);
-    expect(window.limit).toBe(Infinity);
+    expect(window.limit).toBe(8);
     window.accepted();
-    expect(window.limit).toBe(Infinity);
+    expect(window.limit).toBe(8);
     window.pushedBack(8);
     expect(window.limit).toBe(4);
     window.pushedBack(4);

@@ -20,7 +20,9 @@
 export function requestsInFlight(concurrency: number): number {
   return Math.max(MIN_IN_FLIGHT, concurrency);
 }
-const MIN_IN_FLIGHT = 4;
+
+/** What a run may always have in flight, whatever its concurrency: as many as a cleanup sends at once. */
+export const MIN_IN_FLIGHT = 4;
 
 /** The AIMD rule alone: no waiting, no clock. */
 export class AimdWindow {
@@ -108,23 +110,22 @@ export class RequestWindow {
   /** A place in flight, or undefined when `signal` aborted first (an interrupt, the cleanup time spent). */
   async acquire(signal?: AbortSignal): Promise<WindowPermit | undefined> {
     if (signal?.aborted) return undefined;
-    if (this.waiting.length > 0 || this.inFlight >= this.window.limit) {
-      const granted = await new Promise<boolean>((resolve) => {
-        const grant = () => {
-          signal?.removeEventListener('abort', abandon);
-          resolve(true);
-        };
-        const abandon = () => {
-          const at = this.waiting.indexOf(grant);
-          if (at >= 0) this.waiting.splice(at, 1);
-          resolve(false);
-        };
-        signal?.addEventListener('abort', abandon, { once: true });
-        this.waiting.push(grant);
-      });
-      if (!granted) return undefined;
-    } else this.inFlight += 1;
-    return this.permit();
+    const now = this.tryAcquire();
+    if (now) return now;
+    const granted = await new Promise<boolean>((resolve) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', abandon);
+        resolve(true);
+      };
+      const abandon = () => {
+        const at = this.waiting.indexOf(grant);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', abandon, { once: true });
+      this.waiting.push(grant);
+    });
+    return granted ? this.permit() : undefined;
   }
 
   private permit(): WindowPermit {

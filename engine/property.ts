@@ -113,7 +113,7 @@ async function runCases<T, R extends PropertyRun>(
       try {
         if (breakdown) throw breakdown;
         const { name, value } = cases[index]!;
-        await judged(lane, predicate, fc.hasCloneMethod(value) ? (value[fc.cloneMethod]() as T) : value, boundary ? name : undefined);
+        await judged(lane, predicate, unused(value), boundary ? name : undefined);
       } catch (error) {
         if (isTransportBreakdown(error)) breakdown ??= error;
         if (!first || index < first.index) first = { index, error, exchanges: lane.log.snapshot() };
@@ -124,9 +124,9 @@ async function runCases<T, R extends PropertyRun>(
 }
 
 /**
- * A boundary phase: the hand-picked cases, side by side on the check's lanes; the first (in order)
- * that breaks a promise fails at once, named (`boundary: update to empty string`), since a hand-picked
- * case needs no shrinking. Checks whose cases are all hand-picked (and costly, like a list larger than
+ * A boundary phase: the hand-picked cases, side by side on the check's lanes; once all have run, the
+ * first (in order) that broke a promise fails the check, named (`boundary: update to empty string`),
+ * since a hand-picked case needs no shrinking. Checks whose cases are all hand-picked (and costly, like a list larger than
  * a page) run only this.
  */
 export async function boundaryPhase<T, R extends PropertyRun>(
@@ -202,7 +202,7 @@ export async function forAll<T, R extends PropertyRun>(
   let error: unknown = details.errorInstance;
   let exchanges: readonly Exchange[] = [];
   try {
-    await predicate(fc.hasCloneMethod(shrunk) ? (shrunk[fc.cloneMethod]() as T) : shrunk, run);
+    await predicate(unused(shrunk), run);
   } catch (replayed) {
     error = replayed;
     exchanges = run.log.snapshot();
@@ -210,6 +210,11 @@ export async function forAll<T, R extends PropertyRun>(
   if (!(error instanceof ConformanceFailure)) throw new PropertyError(error, details.seed, path);
   const counterexample = fc.stringify(shrunk);
   throw new PropertyFailure(error, details.seed, path, counterexample, exchanges.length ? exchanges : (error.details.exchanges ?? []));
+}
+
+/** A value as fast-check drew it, never run before: a copy of one that remembers its runs (command sequences). */
+function unused<T>(value: T): T {
+  return fc.hasCloneMethod(value) ? (value[fc.cloneMethod]() as T) : value;
 }
 
 function isTransportBreakdown(error: unknown): boolean {

@@ -2,6 +2,7 @@
 import type fc from 'fast-check';
 import { ConformanceFailure } from '../engine/failures.js';
 import { journalCreated, journalDeleted } from '../engine/journal.js';
+import { MIN_IN_FLIGHT } from '../engine/pacing.js';
 import {
   DEFAULT_STRINGS,
   boundaryStrings,
@@ -107,11 +108,10 @@ export class CreatedClients {
     const worker = async () => {
       for (let id = next(); id !== undefined; id = next()) if (await remove(id)) journalDeleted(this.journal, id, this.redact);
     };
-    await Promise.all(Array.from({ length: CLEANUP_IN_FLIGHT }, worker));
+    // As many as the run's window always admits, so none waits for a place while others could go.
+    await Promise.all(Array.from({ length: MIN_IN_FLIGHT }, worker));
   }
 }
-
-const CLEANUP_IN_FLIGHT = 4;
 
 /**
  * The text a scoped client carries (REST `note`, Classic `notes`): the run tag makes the client this

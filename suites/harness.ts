@@ -526,6 +526,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       api = (await openClientSession(context, env.config)).api;
       context.documentedFacets ??= documentedFacets(api);
       run = new CheckRun(env.config, context, api, env.family, env.plan, scopePrefix);
+      // Made already: awaited again on the check's run, so the check that owns it counts its requests.
       if (gate) await run.outcomeOf(gate);
       outcome = await judge(env, options, body, run, meta);
     } catch (error) {

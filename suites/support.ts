@@ -76,8 +76,9 @@ export function someFields(api: ClientApi, value: string): ClientFields {
 }
 
 /**
- * Creates the clients in one scope, a few at a time (never more than the run's concurrency): the creates
- * are independent, and a distant target's round trips overlap. The records come back in the order asked.
+ * Creates the clients in one scope, a few at a time: the creates are independent, and a distant
+ * target's round trips overlap. Never more than the run's concurrency: at one, they go in the order
+ * asked, as a reproduction then lists them. The records come back in the order asked.
  */
 export async function createAll(run: CheckRun, scope: string, all: readonly ClientFields[]): Promise<ClientRecord[]> {
   const records: ClientRecord[] = new Array(all.length);

@@ -4,6 +4,7 @@
  * A target that is not gives one diagnosis naming the cause and the fix (exit 2: a configuration the
  * user must change), instead of a column of failures whose cause only the report's bodies show.
  */
+import { cpus } from 'node:os';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import type { RunConfig } from '../engine/config.js';
 import type { Exchange } from '../engine/exchange.js';
@@ -61,27 +62,70 @@ async function attempt(session: Session, work: () => Promise<unknown>): Promise<
 /** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
 /**
  * What the preflight saw of the target beyond its verdict: how long its fastest answer took, the
- * distance to it (every answer crosses it; the first may be slow for reasons of its own, a cold server).
+ * distance to it (every answer crosses it; the first may be slow for reasons of its own, a cold server),
+ * and how busy the other processes of this machine kept its cores meanwhile. An answer slow while they
+ * idle crossed a distance; one slow while they were busy waited for a core (a server on a loaded CI
+ * machine), and more requests in flight would only queue there.
  */
 export interface PreflightSeen {
   readonly fastestAnswerMs: number;
+  /** The share (0 to 1) of all cores' time that other processes used; undefined when the counters did not move. */
+  readonly othersBusyShare: number | undefined;
+}
+
+/** Watched at least this long, as far as a few more cheap lists go: the cores' counters move in 10 ms ticks. */
+const WATCH_MS = 100;
+const MAX_MORE_LISTS = 4;
+
+/** The cores' time (all of them, ms) and this process's own, from a first reading on. */
+function machineWatch(): { elapsedMs: () => number; othersBusyShare: () => number | undefined } {
+  const machine = () => {
+    let idle = 0;
+    let total = 0;
+    for (const { times } of cpus()) {
+      idle += times.idle;
+      total += times.user + times.nice + times.sys + times.idle + times.irq;
+    }
+    return { idle, total };
+  };
+  const started = performance.now();
+  const before = machine();
+  const ownBefore = process.cpuUsage();
+  return {
+    elapsedMs: () => performance.now() - started,
+    othersBusyShare: () => {
+      const now = machine();
+      const total = now.total - before.total;
+      if (total <= 0) return undefined;
+      const own = process.cpuUsage(ownBefore);
+      const busy = total - (now.idle - before.idle) - (own.user + own.system) / 1000;
+      return Math.min(1, Math.max(0, busy / total));
+    },
+  };
 }
 
 export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<PreflightSeen> {
   // Its own context: the preflight's requests count against no check, and what it opens closes with it.
   const context = new RunContext(config);
   const { api: client, session } = await openClientSession(context, config);
+  const watch = machineWatch();
   try {
     const visibility = client.capabilities.deletion.kind === 'soft' ? ('active' as const) : undefined;
-    const listed = await attempt(session, () => client.list({ scope: EVERY_SCOPE, filters: [], visibility, page: 1, perPage: 1 }));
-    const wrong = diagnose(listed, api, config);
+    const list = () => attempt(session, () => client.list({ scope: EVERY_SCOPE, filters: [], visibility, page: 1, perPage: 1 }));
+    const wrong = diagnose(await list(), api, config);
     if (wrong) throw new ConfigError(wrong);
-    const seen = () => ({ fastestAnswerMs: Math.min(...session.log.snapshot().map((exchange) => exchange.elapsedMs), Infinity) });
-    if (config.readOnly || stopped()) return seen();
+    const seen = async (): Promise<PreflightSeen> => {
+      for (let more = 0; more < MAX_MORE_LISTS && watch.elapsedMs() < WATCH_MS && !stopped(); more++) await list();
+      return {
+        fastestAnswerMs: Math.min(...session.log.snapshot().map((exchange) => exchange.elapsedMs), Infinity),
+        othersBusyShare: watch.othersBusyShare(),
+      };
+    };
+    if (config.readOnly || stopped()) return await seen();
     const created = await attempt(session, () => client.create({}, EVERY_SCOPE));
     const missing = missingCustomField(created) ?? diagnose(created, api, config);
     if (missing) throw new ConfigError(missing);
-    return seen();
+    return await seen();
   } finally {
     await client.cleanup().catch(() => undefined);
     await client.close().catch(() => undefined);

@@ -54,12 +54,17 @@ const NEAR = 1;
 const FAR = 48;
 
 /**
- * The same choice from how long the target took to answer (the preflight's fastest answer): a loopback
- * address can front a distant server. No answer seen: as for a target on this machine.
+ * The same choice from what the preflight saw: a loopback address can front a distant server, and a
+ * distant server answers slowly while the other processes of this machine leave its cores alone
+ * (`othersBusyShare`; unknown: as if they did). A slow answer while they kept the cores busy waited for
+ * one, as a server on a loaded machine does. No answer seen: as for a target on this machine.
  */
-export function concurrencyAt(answerMs: number): number {
-  return answerMs >= 5 && Number.isFinite(answerMs) ? FAR : NEAR;
+export function concurrencyAt(seen: { fastestAnswerMs: number; othersBusyShare: number | undefined }): number {
+  const slow = seen.fastestAnswerMs >= 5 && Number.isFinite(seen.fastestAnswerMs);
+  return slow && (seen.othersBusyShare ?? 0) < BUSY ? FAR : NEAR;
 }
+/** Other processes busy this share of the cores' time or more: a slow answer waited for a core. */
+const BUSY = 0.5;
 
 /** Whether a URL's host is this machine: a run may write there without --allow-writes. */
 export function isLoopback(url: string): boolean {

@@ -72,7 +72,7 @@ async function runOne(
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
     if (external?.kind === 'url' && options.preflight && !interrupts.signal) {
       const seen = await preflight(config, api, () => interrupts.signal !== undefined);
-      if (options.concurrency === undefined) config = { ...config, concurrency: concurrencyAt(seen.fastestAnswerMs) };
+      if (options.concurrency === undefined) config = { ...config, concurrency: concurrencyAt(seen) };
     }
     const where: RunTarget = external ?? {
       kind: 'embedded',

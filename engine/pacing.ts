@@ -2,10 +2,10 @@
  * Pacing that listens to the target, per run. Two pieces, both owned by the run's context and guard:
  *
  * - `RequestWindow`: how many requests the run has in flight, AIMD as TCP does with its congestion
- *   window. Until the target first pushes back (an HTTP 429 or 503, an MCP "come back later") it is
- *   `requestsInFlight(concurrency)`. Then the window is half of what was in flight (at least 1), halved again at
- *   each later pushback, and one wider after each window's worth of answers accepted, up to the run's
- *   concurrency. `--rate-limit` paces each attempt on top of it, unchanged.
+ *   window. Until the target first pushes back (an HTTP 429 or 503, an MCP "come back later") or
+ *   answers slowly (`isSlow`) it is `requestsInFlight(concurrency)`. Then the window is half of what was
+ *   in flight (at least 1), halved again at each later episode, and one wider after each window's worth
+ *   of answers accepted, up to the run's concurrency. `--rate-limit` paces each attempt on top of it.
  * - `PaceMeter` and `projectOverrun`: the pace (requests accepted per second) the target allowed
  *   while it pushed back, and whether the checks still to run fit in what is left of the budget at
  *   that pace. The guard stops the run early when they clearly do not.
@@ -23,6 +23,19 @@ export function requestsInFlight(concurrency: number): number {
 
 /** What a run may always have in flight, whatever its concurrency: as many as a cleanup sends at once. */
 export const MIN_IN_FLIGHT = 4;
+
+/** How the target met one attempt, as the window hears it. */
+export type Reply = 'accepted' | 'pushed-back' | 'slow';
+
+/**
+ * An answer that took a quarter of its deadline or more is slow. Requests in flight queue somewhere (at
+ * the target, or in this process, reading the answers before it): fewer in flight before one of them
+ * runs out its deadline, which would be judged the target's fault. A quarter leaves room for the
+ * requests already out; the guard's own slow mark is half the deadline.
+ */
+export function isSlow(elapsedMs: number, timeoutMs: number): boolean {
+  return elapsedMs >= timeoutMs / 4;
+}
 
 /** The AIMD rule alone: no waiting, no clock. */
 export class AimdWindow {
@@ -47,11 +60,11 @@ export class AimdWindow {
   }
 
   /**
-   * The target pushed back on a request sent at generation `sentAt`, with `inFlight` requests out (it
-   * among them). Requests sent before the last decrease met the same congestion that decrease answered:
-   * one halving per episode, not one per request caught in it.
+   * The target pushed back on a request sent at generation `sentAt`, or answered it slowly, with
+   * `inFlight` requests out (it among them). Requests sent before the last decrease met the same
+   * congestion that decrease answered: one halving per episode, not one per request caught in it.
    */
-  pushedBack(inFlight: number, sentAt = this.epoch): void {
+  narrow(inFlight: number, sentAt = this.epoch): void {
     if (sentAt < this.epoch) return;
     this.size = Math.max(1, Math.floor(Math.min(this.size, inFlight) / 2));
     this.epoch += 1;
@@ -73,8 +86,8 @@ export class AimdWindow {
 export interface WindowPermit {
   /** An attempt goes out now. */
   sending(): void;
-  /** The attempt's answer: whether the target pushed back (429, 503, a "come back later" code). */
-  answered(pushedBack: boolean): void;
+  /** How the target met the attempt: accepted it, pushed back (429, 503, a "come back later" code), or answered slowly. */
+  answered(reply: Reply): void;
   /** The request is done; idempotent. */
   release(): void;
 }
@@ -135,8 +148,8 @@ export class RequestWindow {
       sending: () => {
         sentAt = this.window.generation;
       },
-      answered: (pushedBack) => {
-        if (pushedBack) this.window.pushedBack(this.inFlight, sentAt);
+      answered: (reply) => {
+        if (reply !== 'accepted') this.window.narrow(this.inFlight, sentAt);
         else {
           const before = this.window.limit;
           this.window.accepted();

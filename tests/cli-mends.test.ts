@@ -13,6 +13,7 @@ import type { Exchange } from '../engine/exchange.js';
 import type { RecordedStep } from '../engine/records.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
 import { findApi } from '../apis/registry.js';
+import { concurrencyAt } from '../cli/run-config.js';
 import type { RunTarget } from '../engine/config.js';
 import { destination, type DestinationInput } from '../cli/replay-target.js';
 
@@ -169,5 +170,19 @@ describe('where replay sends a report’s requests', () => {
       'embedded growcrm mutant tags-appended, started again',
     );
     expect(() => destination(api, input('a label no parser knows'))).toThrow(/no server to replay against/);
+  });
+});
+
+describe('the concurrency a run picks when the user does not say', () => {
+  it('is high for a target whose answers cross a distance while other processes leave the cores alone, one for one on this machine', () => {
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.1 })).toBeGreaterThan(1);
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: undefined })).toBeGreaterThan(1);
+    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.1 })).toBe(1);
+    expect(concurrencyAt({ fastestAnswerMs: Infinity, othersBusyShare: 0 })).toBe(1);
+  });
+
+  it('is one when the answers were slow because other processes kept the cores busy (a loaded machine), not far', () => {
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.9 })).toBe(1);
+    expect(concurrencyAt({ fastestAnswerMs: 400, othersBusyShare: 0.7 })).toBe(1);
   });
 });

@@ -90,13 +90,15 @@ describe('rate limits in the HTTP transport', () => {
     await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   });
 
-  async function serve(answers: { status: number; headers?: Record<string, string> }[]): Promise<string> {
+  async function serve(answers: { status: number; headers?: Record<string, string>; delayMs?: number }[]): Promise<string> {
     let i = 0;
     server = createServer((req, res) => {
       req.resume();
       const answer = answers[Math.min(i++, answers.length - 1)]!;
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end('{}');
+      setTimeout(() => {
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end('{}');
+      }, answer.delayMs ?? 0);
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
@@ -166,6 +168,20 @@ describe('rate limits in the HTTP transport', () => {
     // One request in flight, pushed back: one at a time; its accepted retry widens it by one.
     expect(window.window.limit).toBe(2);
     expect(window.sending).toBe(0);
+    await transport.close();
+  });
+
+  it("narrows the run's window when an answer takes a quarter of its deadline, and counts no pushback", async () => {
+    const url = await serve([{ status: 200, delayMs: 150 }, { status: 200 }]);
+    const window = new RequestWindow(8);
+    const transport = new HttpTransport({ ...limits, timeoutMs: 400 });
+    const slow = await transport.send({ method: 'GET', url }, undefined, { window });
+    expect(slow.response?.httpStatus).toBe(200);
+    expect(slow.pushedBack).toBeUndefined();
+    expect(window.window.limit).toBe(1);
+    const quick = await transport.send({ method: 'GET', url }, undefined, { window });
+    expect(quick.response?.httpStatus).toBe(200);
+    expect(window.window.limit).toBe(2);
     await transport.close();
   });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RunGuard } from '../engine/guard.js';
-import { AimdWindow, MIN_JUDGED, PaceMeter, RequestWindow, projectOverrun, type RunProgress } from '../engine/pacing.js';
+import { AimdWindow, MIN_JUDGED, PaceMeter, RequestWindow, isSlow, projectOverrun, type RunProgress } from '../engine/pacing.js';
 import { Slots } from '../engine/slots.js';
 
 /** Lets pending promise callbacks run (no timer involved). */
@@ -17,37 +17,37 @@ describe('the AIMD window', () => {
     expect(window.limit).toBe(8);
     window.accepted();
     expect(window.limit).toBe(8);
-    window.pushedBack(8);
+    window.narrow(8);
     expect(window.limit).toBe(4);
-    window.pushedBack(4);
+    window.narrow(4);
     expect(window.limit).toBe(2);
-    window.pushedBack(2);
-    window.pushedBack(1);
-    window.pushedBack(1);
+    window.narrow(2);
+    window.narrow(1);
+    window.narrow(1);
     expect(window.limit).toBe(1);
   });
 
   it('halves what is in flight when that is less than the window', () => {
     const window = new AimdWindow(16);
-    window.pushedBack(6);
+    window.narrow(6);
     expect(window.limit).toBe(3);
   });
 
   it('halves once for requests caught in the same congestion: those sent before the last decrease', () => {
     const window = new AimdWindow(8);
     const before = window.generation;
-    window.pushedBack(8, before);
-    window.pushedBack(8, before);
-    window.pushedBack(8, before);
+    window.narrow(8, before);
+    window.narrow(8, before);
+    window.narrow(8, before);
     expect(window.limit).toBe(4);
-    window.pushedBack(4, window.generation);
+    window.narrow(4, window.generation);
     expect(window.limit).toBe(2);
   });
 
   it('grows by one after a window’s worth of accepted answers, back up to the ceiling and no further', () => {
     const window = new AimdWindow(4);
-    window.pushedBack(4);
-    window.pushedBack(2);
+    window.narrow(4);
+    window.narrow(2);
     expect(window.limit).toBe(1);
     window.accepted();
     expect(window.limit).toBe(2);
@@ -61,7 +61,7 @@ describe('the AIMD window', () => {
     expect(window.limit).toBe(4);
     // A pushback after a partial count starts the count again.
     window.accepted();
-    window.pushedBack(4);
+    window.narrow(4);
     window.accepted();
     expect(window.limit).toBe(2);
   });
@@ -78,7 +78,7 @@ describe('the requests in flight', () => {
     const held = await Promise.all([requests.acquire(), requests.acquire(), requests.acquire()]);
     expect(requests.sending).toBe(3);
     held[0]!.sending();
-    held[0]!.answered(true);
+    held[0]!.answered('pushed-back');
     // Three in flight, one pushed back: one may be.
     expect(requests.window.limit).toBe(1);
     const order: string[] = [];
@@ -88,7 +88,7 @@ describe('the requests in flight', () => {
     expect(order).toEqual(['d']);
     const d = await later[0]!;
     d!.sending();
-    d!.answered(false);
+    d!.answered('accepted');
     // A window's worth (one) accepted: two may be in flight, and e goes.
     expect(requests.window.limit).toBe(2);
     expect(widened).toBe(1);
@@ -100,10 +100,34 @@ describe('the requests in flight', () => {
     expect(requests.sending).toBe(0);
   });
 
+  it('narrow on a slow answer as on a pushback, once per episode, and widen again on answers in time', async () => {
+    const requests = new RequestWindow(8);
+    const held = await Promise.all(Array.from({ length: 8 }, () => requests.acquire()));
+    for (const permit of held) permit!.sending();
+    held[0]!.answered('slow');
+    expect(requests.window.limit).toBe(4);
+    // Sent before that decrease: the same queue, already answered.
+    held[1]!.answered('slow');
+    expect(requests.window.limit).toBe(4);
+    for (const permit of held) permit!.release();
+    const next = await requests.acquire();
+    next!.sending();
+    for (let i = 0; i < 4; i++) next!.answered('accepted');
+    expect(requests.window.limit).toBe(5);
+    next!.release();
+  });
+
+  it('call an answer slow from a quarter of its deadline on', () => {
+    expect(isSlow(2_499, 10_000)).toBe(false);
+    expect(isSlow(2_500, 10_000)).toBe(true);
+    expect(isSlow(10_000, 10_000)).toBe(true);
+    expect(isSlow(120, 400)).toBe(true);
+  });
+
   it('a wait for a place ends when its signal aborts (an interrupt)', async () => {
     const requests = new RequestWindow(1);
     const first = await requests.acquire();
-    first!.answered(true);
+    first!.answered('pushed-back');
     const stop = new AbortController();
     const waiting = requests.acquire(stop.signal);
     stop.abort();

@@ -18,7 +18,7 @@ import type { CredentialResolver, SendOptions, Transport, TransportOutcome } fro
 import { InternalError } from '../../engine/failures.js';
 import { toCurl } from './curl.js';
 import { inWindow, sleep } from '../wait.js';
-import type { WindowPermit } from '../../engine/pacing.js';
+import { isSlow, type WindowPermit } from '../../engine/pacing.js';
 import { plural } from '../../engine/words.js';
 
 export interface HttpLimits {
@@ -118,7 +118,7 @@ export class HttpTransport implements Transport {
       const outcome = await this.sendOnce(request, credentials, options);
       const status = outcome.response?.httpStatus;
       const refused = status === 429 || status === 503;
-      permit?.answered(refused);
+      permit?.answered(refused ? 'pushed-back' : isSlow(outcome.elapsedMs, this.timeoutOf(options)) ? 'slow' : 'accepted');
       if (refused) pushedBack += 1;
       const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
       if (!refused) return { ...outcome, ...counted };
@@ -144,6 +144,11 @@ export class HttpTransport implements Transport {
       await sleep(wait, options.signal);
       waitedMs += wait;
     }
+  }
+
+  /** One attempt's deadline: the run's, or what is left of the time a request was given when that is less. */
+  private timeoutOf(options: SendOptions): number {
+    return Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
   }
 
   /** The wait before retry `attempt + 1` of a 429 that does not say how long: short, doubling. */
@@ -181,7 +186,7 @@ export class HttpTransport implements Transport {
       ...request.headers,
       ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}),
     };
-    const timeoutMs = Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
+    const timeoutMs = this.timeoutOf(options);
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
     try {

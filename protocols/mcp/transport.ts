@@ -17,7 +17,7 @@ import type { ReproductionStep, TransportError, WireRequest } from '../../engine
 import { describeError } from '../../engine/failures.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from '../../engine/transport.js';
 import { inWindow, sleep, within } from '../wait.js';
-import type { WindowPermit } from '../../engine/pacing.js';
+import { isSlow, type WindowPermit } from '../../engine/pacing.js';
 import { classify, rounded } from './bounds.js';
 import { HttpSide, type Refusal } from './http.js';
 import { Recorder, type Settled } from './recorder.js';
@@ -113,7 +113,7 @@ export class McpTransport implements Transport {
       const { outcome, refusal } = await this.attempt(connected, method, params, timeoutMs, options.signal);
       const code = outcome.response?.rpcErrorCode;
       const later = code !== undefined && codes.has(code);
-      permit?.answered(later || refusal !== undefined);
+      permit?.answered(later || refusal !== undefined ? 'pushed-back' : isSlow(outcome.elapsedMs, timeoutMs) ? 'slow' : 'accepted');
       if (later || refusal) pushedBack += 1;
       const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
       // A come-back-later code, or a POST refused with 429 (a 503 only when it says when).

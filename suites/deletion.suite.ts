@@ -13,7 +13,7 @@ import { created as createdIn, deleted as deletedIn, EMPTY_STATE, expectedList, 
 import { plural } from '../engine/words.js';
 import { check, family, type CheckRun } from './harness.js';
 import { deletionFacet, restoreFacet } from './facets.js';
-import { IDS_REUSED, SCOPE } from './prerequisites.js';
+import { SCOPE } from './prerequisites.js';
 import {
   actionProbeValue,
   changedSnapshotKeys,
@@ -81,7 +81,6 @@ export default family('deletion', (env) => {
       claim: 'deleted clients leave the active list (and appear in the deleted list, for a soft delete)',
       writes: true,
       needs: [SCOPE],
-      alone: IDS_REUSED,
     },
     (run) =>
       forAll(run, population(run.api), async ({ clients, mask }, run) => {
@@ -186,7 +185,7 @@ export default family('deletion', (env) => {
   check(
     env,
     'hard-deleted client is gone',
-    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true, alone: IDS_REUSED },
+    { claim: 'a hard-deleted client is gone: get, update, actions and a second delete answer not found', writes: true },
     async (run) => {
       hardDeletion(run);
       await forAll(run, clientFields(run.api), async (fields, run) => {
@@ -217,7 +216,7 @@ export default family('deletion', (env) => {
   check(
     env,
     'deleted ids are not reused',
-    { claim: 'no later create reuses the id of a hard-deleted client', writes: true, alone: IDS_REUSED },
+    { claim: 'no later create reuses the id of a hard-deleted client', writes: true },
     async (run) => {
       hardDeletion(run);
       await forAll(run, fc.integer({ min: 1, max: 4 }), async (count, run) => {

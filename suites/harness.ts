@@ -177,6 +177,8 @@ export class CheckRun implements LanedRun<CheckRun> {
   private readonly awaited = new Map<string, SharedOutcome<unknown>>();
   /** The requests the lanes of this check's property cases sent, cleanup included. */
   private laneRequests = 0;
+  /** The check runs alone: nothing of it goes side by side (its cases, its creates), as at --concurrency 1. */
+  private runsAlone = false;
 
   readonly lanes: CaseLanes<CheckRun> = { each: (cases, body) => this.eachCase(cases, body) };
 
@@ -199,6 +201,15 @@ export class CheckRun implements LanedRun<CheckRun> {
   /** The tally of this check: the rules it evaluated, the warnings it met. */
   get tally(): Tally | undefined {
     return this.api.session.tally;
+  }
+
+  /** Whether the check runs alone (`CheckOptions.alone`): what it sends goes one request at a time. */
+  get alone(): boolean {
+    return this.parent?.alone ?? this.runsAlone;
+  }
+
+  set alone(value: boolean) {
+    this.runsAlone = value;
   }
 
   /** Requests this check's lanes sent, their cleanup included. */
@@ -377,6 +388,8 @@ interface SuiteEnv {
   readonly plan: SharedWorkPlan;
   /** How many checks of the family registered before: names the next one's scopes. */
   checks: number;
+  /** Shared work that, when it comes out true, makes every check of the run run alone (`registerRuns`). */
+  readonly aloneWhen?: SharedWork<boolean>;
 }
 
 interface CheckOptions {
@@ -389,13 +402,11 @@ interface CheckOptions {
   /** Shared work the check relies on beyond its prerequisites: the first check of the run to declare a piece counts its requests and judgements. */
   readonly uses?: readonly SharedWork<unknown>[];
   /**
-   * `true`: the check judges something every client of the target takes part in (the ids the server
-   * hands out next, a count over every client): no other check of the run sends while it runs, and its
-   * cases run one at a time. Shared work: alone when it comes out true (IDS_REUSED: the check touches
-   * ids it deleted, which a server that reuses ids may give to another check's client meanwhile). The
-   * shared work is made alone when the run's block begins, before any check holds a slot.
+   * The check judges something every client of the target takes part in (the ids the server hands out
+   * next, a count over every client): no other check of the run sends while it runs, and its cases run
+   * one at a time. Every check is alone when the run's `aloneWhen` came out true.
    */
-  readonly alone?: boolean | SharedWork<boolean>;
+  readonly alone?: boolean;
 }
 
 /** A family's checks, as its suite file defines them; registered once per run that covers the family (`registerRuns`). */
@@ -411,9 +422,11 @@ export function family(name: Family, define: (env: SuiteEnv) => void): FamilyDef
 /**
  * Registers the runs this vitest run carries (`SuiteRunner.runBatch`), one after the other: each gets
  * a block whose families run side by side, their checks taking turns on the run's slots. The run's
- * context opens with the block and closes after its last check.
+ * context opens with the block and closes after its last check. `aloneWhen`: shared work, made with the
+ * target to itself before any check starts, that says the checks cannot share it (a server that hands
+ * out ids again lets one check's create take the id of another's client): each then runs alone.
  */
-export function registerRuns(families: readonly FamilyDefinition[]): void {
+export function registerRuns(families: readonly FamilyDefinition[], options: { aloneWhen?: SharedWork<boolean> } = {}): void {
   const configs = inject('clientele');
   const ordered = [...families].sort((a, b) => FAMILIES.indexOf(a.name) - FAMILIES.indexOf(b.name));
   configs.forEach((config, run) => {
@@ -443,6 +456,7 @@ export function registerRuns(families: readonly FamilyDefinition[]): void {
           run,
           plan,
           checks: 0,
+          ...(options.aloneWhen ? { aloneWhen: options.aloneWhen } : {}),
           get context() {
             if (!context) throw new Error('run context not open');
             return context;
@@ -490,8 +504,9 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
   const scopePrefix = `${env.family}-${env.checks}`;
   for (const prerequisite of options.needs ?? []) env.plan.declare(prerequisiteWork(prerequisite).key, id);
   for (const work of options.uses ?? []) env.plan.declare(work.key, id);
-  const gate = typeof options.alone === 'object' ? options.alone : undefined;
-  if (gate && !(options.writes && env.config.readOnly)) env.plan.declareAlone(gate, id, env.family);
+  // Under --read-only nothing is created: no id to hand out again, and no probe either.
+  const gate = env.config.readOnly ? undefined : env.aloneWhen;
+  if (gate) env.plan.declareAlone(gate, id, env.family);
   test(name, async ({ task, skip, signal }) => {
     const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };
     task.meta.clientele = meta;
@@ -526,6 +541,7 @@ export function check(env: SuiteEnv, name: string, options: CheckOptions, body: 
       api = (await openClientSession(context, env.config)).api;
       context.documentedFacets ??= documentedFacets(api);
       run = new CheckRun(env.config, context, api, env.family, env.plan, scopePrefix);
+      run.alone = alone;
       // Made already: awaited again on the check's run, so the check that owns it counts its requests.
       if (gate) await run.outcomeOf(gate);
       outcome = await judge(env, options, body, run, meta);

@@ -43,16 +43,15 @@ export const SCOPE: Prerequisite = {
 };
 
 /**
- * Whether the target hands the id of a hard-deleted client out again, found once per run with the
- * target to itself: two clients created, both deleted, two more created. A server that reuses ids may
- * give a freed id to a client another check creates meanwhile; the checks that touch deleted ids then
- * run alone, one case at a time (`alone: IDS_REUSED`). Soft-deleted clients keep their ids.
+ * Whether the target hands the id of a deleted client out again, found once per run with the target to
+ * itself: two clients created, both deleted, two more created. A server that reuses ids may give a freed
+ * id to a client another check creates meanwhile (after a soft delete, two clients then share it): the
+ * run's checks then run alone, one case at a time (`registerRuns`), so none sees another's.
  */
 export const IDS_REUSED: SharedWork<boolean> = {
   key: 'ids-reused',
   alone: true,
   async make(run) {
-    if (run.api.capabilities.deletion.kind !== 'hard') return false;
     const scope = run.scope();
     const first = [await run.api.create(someFields(run.api, 'r0'), scope), await run.api.create(someFields(run.api, 'r1'), scope)];
     for (const { id } of first) await run.api.delete(id);

@@ -11,7 +11,7 @@ import type { Visibility } from '../model/client.js';
 import { actionFields, fieldsDiffer, type ClientFields, type FieldValue } from '../model/fields.js';
 import * as transition from '../model/state.js';
 import { check, family, type CheckRun } from './harness.js';
-import { IDS_REUSED, SCOPE } from './prerequisites.js';
+import { SCOPE } from './prerequisites.js';
 import { clientFields, fieldChanges, listedIds, setValue, withRequired } from './support.js';
 
 /** fast-check's model is mutable; it holds the pure state and replaces it at each step. */
@@ -238,7 +238,7 @@ export default family('stateful', (env) => {
   check(
     env,
     'random sequences agree with the model',
-    { claim: 'random sequences of the documented operations agree with the model', writes: true, needs: [SCOPE], alone: IDS_REUSED },
+    { claim: 'random sequences of the documented operations agree with the model', writes: true, needs: [SCOPE] },
     (run) => {
       const commands = fc.commands(commandsFor(run.api), { maxCommands: 20, size: '+1' });
       return forAll(run, commands, (cmds, run) =>

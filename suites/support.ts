@@ -77,8 +77,8 @@ export function someFields(api: ClientApi, value: string): ClientFields {
 
 /**
  * Creates the clients in one scope, a few at a time: the creates are independent, and a distant
- * target's round trips overlap. Never more than the run's concurrency: at one, they go in the order
- * asked, as a reproduction then lists them. The records come back in the order asked.
+ * target's round trips overlap. Never more than the run's concurrency, one for a check that runs alone:
+ * then they go in the order asked, as a reproduction lists them. The records come back in the order asked.
  */
 export async function createAll(run: CheckRun, scope: string, all: readonly ClientFields[]): Promise<ClientRecord[]> {
   const records: ClientRecord[] = new Array(all.length);
@@ -86,7 +86,8 @@ export async function createAll(run: CheckRun, scope: string, all: readonly Clie
   const worker = async () => {
     for (let i = next++; i < all.length; i = next++) records[i] = await run.api.create(all[i]!, scope);
   };
-  await Promise.all(Array.from({ length: Math.min(CREATES_IN_FLIGHT, run.config.concurrency, all.length) }, worker));
+  const width = run.alone ? 1 : Math.min(CREATES_IN_FLIGHT, run.config.concurrency, all.length);
+  await Promise.all(Array.from({ length: width }, worker));
   return records;
 }
 

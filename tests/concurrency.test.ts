@@ -182,13 +182,22 @@ describe('the same seed at N = 1 and N = 8', () => {
     expect(withoutTimings(eight.report)).toEqual(withoutTimings(one.report));
   });
 
-  it('growcrm handing deleted ids out again: the checks that touch them run alone, so nothing fails at N = 8 either', async () => {
+  it('growcrm handing deleted ids out again: every check runs alone, so nothing fails at N = 8 either', async () => {
     const args = ['--api', 'growcrm', '--mutant', 'ids-reused', '--only', 'deletion,stateful', '--runs', '5'];
     const one = await report(args, 1);
     const eight = await report(args, 8);
     expect(eight.code).toBe(0);
     expect(verdicts(eight.report)).toEqual(verdicts(one.report));
     expect(verdicts(eight.report).filter((check) => check.warnings).length).toBeGreaterThan(0);
+  });
+
+  it("REST handing a soft-deleted client's id to a new one: every check runs alone, the same checks fail at N = 8", async () => {
+    const args = ['--api', 'freshbooks-rest', '--mutant', 'id-from-active-count', '--runs', '5'];
+    const one = await report(args, 1);
+    const eight = await report(args, 8);
+    expect(one.code).toBe(1);
+    expect(eight.code).toBe(1);
+    expect(verdicts(eight.report)).toEqual(verdicts(one.report));
   });
 
   it('growcrm against a mutant: the same checks fail, on the same rules, seeds and paths', async () => {

@@ -147,7 +147,8 @@ describe('a target that goes away mid-run', () => {
   it('exits 3 with one line, and the report keeps the checks run until then', async () => {
     const reference = await startTarget({ token: TOKEN, accountId: 'ABC123' });
     let served = 0;
-    // A front that forwards 15 requests to the reference, then stops listening for good.
+    // A front that forwards 25 requests to the reference, then stops listening for good: the preflight
+    // and the run's first probe (does the target reuse ids?) take about 10 of them.
     const front = createServer(async (req, res) => {
       const body: Buffer[] = [];
       for await (const chunk of req) body.push(chunk as Buffer);
@@ -160,7 +161,7 @@ describe('a target that goes away mid-run', () => {
       });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
       res.end(await answer.text());
-      if (served === 15) {
+      if (served === 25) {
         front.close();
         front.closeAllConnections();
       }

@@ -59,7 +59,6 @@ async function attempt(session: Session, work: () => Promise<unknown>): Promise<
   return session.log.snapshot().at(-1);
 }
 
-/** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
 /**
  * What the preflight saw of the target beyond its verdict: how long its fastest answer took, the
  * distance to it (every answer crosses it; the first may be slow for reasons of its own, a cold server),
@@ -109,6 +108,7 @@ function machineWatch(): { elapsedMs: () => number; othersBusyShare: () => numbe
   };
 }
 
+/** Throws a ConfigError with the diagnosis when the target is not the API as configured; `stopped`: a signal came. */
 export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: () => boolean): Promise<PreflightSeen> {
   // Its own context: the preflight's requests count against no check, and what it opens closes with it.
   const context = new RunContext(config);

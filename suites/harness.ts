@@ -203,7 +203,7 @@ export class CheckRun implements LanedRun<CheckRun> {
     return this.api.session.tally;
   }
 
-  /** Whether the check runs alone (`CheckOptions.alone`): what it sends goes one request at a time. */
+  /** Whether the check runs alone (`CheckOptions.alone`): its cases, and the clients it creates, go one at a time. */
   get alone(): boolean {
     return this.parent?.alone ?? this.runsAlone;
   }

@@ -240,18 +240,37 @@ export class Redactor {
   }
 
   text(text: string): string {
+    return this.redact(text).text;
+  }
+
+  /**
+   * The text redacted, and whether anything was cut from it. A text nothing was cut from holds no
+   * secret and no piece of one in any form, so `finds` would find nothing in it either.
+   */
+  redact(text: string): { text: string; cut: boolean } {
+    let cut = false;
     // Header values go whatever the secrets list says: a credential never belongs in a report.
-    let out = text.replace(AUTHORIZATION, `$1${REDACTED}`);
-    if (this.trie === undefined) return out;
+    let out = text.replace(AUTHORIZATION, (_match, prefix: string) => {
+      cut = true;
+      return `${prefix}${REDACTED}`;
+    });
+    if (this.trie === undefined) return { text: out, cut };
     // `Basic <base64>` outside a header line: decode and drop it when it carries a secret.
     out = out.replace(BASIC_CREDENTIALS, (match, prefix: string, encoded: string) => {
       if (encoded.length < MIN_SECRET_LENGTH) return match;
       const decoded = decodeBase64(encoded);
-      return this.usable.some((secret) => decoded.includes(secret)) || this.holdsFragment(decoded) ? `${prefix}${REDACTED}` : match;
+      if (!this.usable.some((secret) => decoded.includes(secret)) && !this.holdsFragment(decoded)) return match;
+      cut = true;
+      return `${prefix}${REDACTED}`;
     });
     // Any other base64 run, or a piece of one: decoded at each alignment, dropped whole when it carries a fragment.
-    out = out.replace(BASE64_RUN, (run) => (this.decodesToFragment(run) ? REDACTED : run));
-    return this.fragments(out);
+    out = out.replace(BASE64_RUN, (run) => {
+      if (!this.decodesToFragment(run)) return run;
+      cut = true;
+      return REDACTED;
+    });
+    const rest = this.fragments(out);
+    return { text: rest, cut: cut || rest !== out };
   }
 
   optional(text: string | undefined): string | undefined {

@@ -106,7 +106,7 @@ export class Session {
     // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.
     if (bounds.signal?.aborted) throw new RunStopped(this.guard!.stopped!);
     this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs, receptionOf(outcome));
-    const echoed = outcome.response !== undefined && this.echoesCredential(outcome.response);
+    const kept = outcome.response && this.keep(outcome.response);
     // Judged as it came: redaction could cut into the target's own data (an id, a uuid that happens to
     // hold a piece of a token) and fail it for our sake. What is recorded, and every record that leaves
     // a check (harness, report writer), is redacted.
@@ -121,12 +121,12 @@ export class Session {
     };
     this.log.add({
       ...exchange,
-      response: outcome.response && this.redactResponse(outcome.response, KEPT_BODY),
+      response: kept?.response,
       transportError: outcome.transportError && { ...outcome.transportError, message: this.redactor.text(outcome.transportError.message) },
     });
     const tally = this.tally;
     tally?.evaluated('credential-echo');
-    if (echoed) {
+    if (kept?.echoed) {
       tally?.warn(
         new ConformanceFailure(
           'credential-echo',
@@ -201,23 +201,30 @@ export class Session {
     return this.transport.close();
   }
 
-  /** A security finding: a target that sends a credential back can leak it to whatever logs its answers. */
-  private echoesCredential(response: WireResponse): boolean {
-    return (
-      this.redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body) ||
-      Object.values(response.headers ?? {}).some((value) => this.redactor.finds(value))
-    );
-  }
-
-  /** The copy the log keeps: the body's first `keep` characters (all the log ever shows), redacted. */
-  private redactResponse(response: WireResponse, keep: number): WireResponse {
+  /**
+   * The copy of an answer the log keeps (the body's first `KEPT_BODY` characters, all the log ever
+   * shows, redacted), and whether the answer carries a credential of the run back: a security finding,
+   * since a target that does can leak it to whatever logs its answers. The search runs only where the
+   * redaction cut something, or past what is kept: a text nothing was cut from holds no piece of one.
+   */
+  private keep(response: WireResponse): { response: WireResponse; echoed: boolean } {
     const { redactor } = this;
-    const cut = response.body.length > keep;
-    const body = cut ? detachedPrefix(response.body, keep) : response.body;
-    if (redactor.secrets.length === 0) return cut ? { ...response, body, truncated: true } : response;
+    const cut = response.body.length > KEPT_BODY;
+    const body = cut ? detachedPrefix(response.body, KEPT_BODY) : response.body;
+    if (redactor.secrets.length === 0) return { response: cut ? { ...response, body, truncated: true } : response, echoed: false };
+    let echoed = false;
     const headers =
-      response.headers && Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
-    return { ...response, headers, body: redactor.text(body), ...(cut ? { truncated: true } : {}) };
+      response.headers &&
+      Object.fromEntries(
+        Object.entries(response.headers).map(([name, value]) => {
+          const redacted = redactor.redact(value);
+          echoed ||= redacted.cut && redactor.finds(value);
+          return [name, redacted.text];
+        }),
+      );
+    const kept = redactor.redact(body);
+    echoed ||= (cut || kept.cut) && redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body);
+    return { response: { ...response, headers, body: kept.text, ...(cut ? { truncated: true } : {}) }, echoed };
   }
 }
 

@@ -125,6 +125,28 @@ describe('fragments of a secret', () => {
       { numRuns: 300, seed: 42 },
     );
   });
+
+  it('says it cut nothing only of a text it left as it was and that holds no piece of the token in any form (property)', () => {
+    const piece = fc.oneof(
+      fc.tuple(fc.nat(TOKEN.length - 1), fc.integer({ min: 1, max: 20 })).map(([start, length]) => TOKEN.slice(start, start + length)),
+      fc.tuple(fc.nat(TOKEN.length - 1), fc.integer({ min: 6, max: 20 })).map(([start, length]) => b64(TOKEN.slice(start, start + length))),
+      fc.string({ unit: fc.constantFrom(...'tok_0123456789abcdef []"\\'.split('')), maxLength: 8 }),
+      fc.constantFrom('Authorization: Bearer x', ' Basic ', '%5F', '&amp;'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        const { text: out, cut } = redactor.redact(text);
+        expect(out).toBe(redactor.text(text));
+        if (!cut) {
+          expect(out).toBe(text);
+          expect(redactor.finds(text)).toBe(false);
+          expect(redactor.finds(text, MIN_FRAGMENT_LENGTH)).toBe(false);
+        }
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
 });
 
 describe('whole secrets and headers, as before', () => {

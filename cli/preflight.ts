@@ -73,7 +73,12 @@ export interface PreflightSeen {
 }
 
 /** An answer this slow may have crossed a distance: below it, the target is on this machine or next to it. */
-export const DISTANT_ANSWER_MS = 5;
+const DISTANT_ANSWER_MS = 5;
+
+/** Whether the fastest answer seen took long enough to have crossed a distance (none seen: it did not). */
+export function slowEnoughForDistance(fastestAnswerMs: number): boolean {
+  return fastestAnswerMs >= DISTANT_ANSWER_MS && Number.isFinite(fastestAnswerMs);
+}
 /**
  * When every answer was that slow, the cores are watched at least this long, as far as a few more cheap
  * lists go: their counters move in 10 ms ticks.
@@ -121,8 +126,8 @@ export async function preflight(config: RunConfig, api: ApiDescriptor, stopped: 
     if (wrong) throw new ConfigError(wrong);
     const fastest = () => Math.min(...session.log.snapshot().map((exchange) => exchange.elapsedMs), Infinity);
     const seen = async (): Promise<PreflightSeen> => {
-      const slow = () => fastest() >= DISTANT_ANSWER_MS && Number.isFinite(fastest());
-      for (let more = 0; more < MAX_MORE_LISTS && slow() && watch.elapsedMs() < WATCH_MS && !stopped(); more++) await list();
+      for (let more = 0; more < MAX_MORE_LISTS && slowEnoughForDistance(fastest()) && watch.elapsedMs() < WATCH_MS && !stopped(); more++)
+        await list();
       return { fastestAnswerMs: fastest(), othersBusyShare: watch.othersBusyShare() };
     };
     if (config.readOnly || stopped()) return await seen();

@@ -5,7 +5,7 @@ import type { Credential, RunConfig, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import { shellQuote } from '../protocols/http/curl.js';
 import type { CliOptions } from './args.js';
-import { DISTANT_ANSWER_MS } from './preflight.js';
+import { slowEnoughForDistance } from './preflight.js';
 
 function makeConfig(
   options: CliOptions,
@@ -61,8 +61,7 @@ const FAR = 48;
  * one, as a server on a loaded machine does. No answer seen: as for a target on this machine.
  */
 export function concurrencyAt(seen: { fastestAnswerMs: number; othersBusyShare: number | undefined }): number {
-  const slow = seen.fastestAnswerMs >= DISTANT_ANSWER_MS && Number.isFinite(seen.fastestAnswerMs);
-  return slow && (seen.othersBusyShare ?? 0) < BUSY ? FAR : NEAR;
+  return slowEnoughForDistance(seen.fastestAnswerMs) && (seen.othersBusyShare ?? 0) < BUSY ? FAR : NEAR;
 }
 /** Other processes busy this share of the cores' time or more: a slow answer waited for a core. */
 const BUSY = 0.5;

@@ -59,6 +59,23 @@ export function mutantCatalogue(apiId: string): void {
     const args = record ? ['--seed', String(record.seed), '--runs', String(record.runs)] : [];
     /** MCP under `npm test`: every mutant's kill proved over stdio, the protocol-level ones over HTTP too. */
     const mcpCheap = api.transport === 'mcp' && !process.env.CLIENTELE_FULL;
+    /** The options of a targeted run: over stdio where the API has it under `npm test` (stdio carries the same checks at a third of the CPU). */
+    const cheapest = mcpCheap ? ['--stdio', ...args] : args;
+    const recordedKills = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
+    /** A mutant's run against the checks its record names (every check, for one that breaks every answer). */
+    const targeted = (mutant: { readonly id: string; readonly global?: boolean }, runArgs: readonly string[]) => ({
+      args: runArgs,
+      mutantId: mutant.id,
+      ...(mutant.global ? {} : { checks: recordedKills(mutant.id).map((kill) => kill.check) }),
+    });
+    /** How a run's kills differ from the record's (`where`: the transport, when it is not the usual one); empty when they do not. */
+    const unlikeRecord = (mutantId: string, report: RunReport, where = ''): string[] => {
+      const kills = killsOf(report).map(killText).sort();
+      const expected = recordedKills(mutantId).map(killText).sort();
+      return JSON.stringify(kills) === JSON.stringify(expected)
+        ? []
+        : [`${mutantId}${where}: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`];
+    };
 
     it('has at least 12 mutants with one-line descriptions (the HTTP APIs: 6 of them reached only by the boundary phase)', async () => {
       const { mutants } = await api.embedded();
@@ -72,7 +89,7 @@ export function mutantCatalogue(apiId: string): void {
       const { mutants } = await api.embedded();
       expect(record!.mutants.map((m) => m.id).sort()).toEqual(mutants.map((m) => m.id).sort());
       const wrong = mutants.flatMap((mutant) => {
-        const kills = record!.mutants.find((m) => m.id === mutant.id)!.kills;
+        const kills = recordedKills(mutant.id);
         const fails = kills.some((kill) => kill.severity === 'failure');
         if (kills.length === 0) return [`${mutant.id} survives`];
         if (mutant.open && fails) return [`${mutant.id} breaks an open rule, yet fails`];
@@ -124,26 +141,15 @@ export function mutantCatalogue(apiId: string): void {
       async () => {
         const wrong: string[] = [];
         const mutants = (await api.embedded()).mutants.filter((m) => !m.open);
-        const killsOfRecord = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
-        // MCP: over stdio, which carries the same checks at a third of the CPU of an in-process
-        // Streamable HTTP server; the test below holds HTTP to the record too.
+        // MCP over stdio; the test below holds Streamable HTTP to the record too.
         const reports = await runEmbeddedBatch(
           runner(),
           api.id,
-          mutants.map((mutant) => ({
-            args: mcpCheap ? ['--stdio', ...args] : args,
-            mutantId: mutant.id,
-            ...(mutant.global ? {} : { checks: killsOfRecord(mutant.id).map((kill) => kill.check) }),
-          })),
+          mutants.map((mutant) => targeted(mutant, cheapest)),
         );
         for (const [i, mutant] of mutants.entries()) {
-          const recorded = killsOfRecord(mutant.id);
-          const report = reports[i]!;
-          const kills = killsOf(report).map(killText).sort();
-          const expected = recorded.map(killText).sort();
-          if (JSON.stringify(kills) !== JSON.stringify(expected))
-            wrong.push(`${mutant.id}: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
-          for (const crash of errored(report)) wrong.push(`${mutant.id}: ${crash}`);
+          wrong.push(...unlikeRecord(mutant.id, reports[i]!));
+          for (const crash of errored(reports[i]!)) wrong.push(`${mutant.id}: ${crash}`);
         }
         expect(wrong.join('\n')).toBe('');
       },
@@ -155,31 +161,18 @@ export function mutantCatalogue(apiId: string): void {
       async () => {
         const wrong: string[] = [];
         const mutants = (await api.embedded()).mutants.filter((m) => m.open);
-        const checksOf = (id: string) => record!.mutants.find((m) => m.id === id)!.kills.map((kill) => kill.check);
         // Targeted as the kill test above: that no other check fails on such a mutant is the record's
         // (checked above: an open mutant that fails is refused), held to a full run by `npm run test:full`.
-        // Over stdio where the API has it, as above (the test below and test:full hold Streamable HTTP).
-        const over = api.transport === 'mcp' && !process.env.CLIENTELE_FULL ? ['--stdio', ...args] : args;
         const runAll = (extra: readonly string[]) =>
           runEmbeddedBatch(
             runner(),
             api.id,
-            mutants.map((mutant) => ({
-              args: [...over, ...extra],
-              mutantId: mutant.id,
-              ...(mutant.global ? {} : { checks: checksOf(mutant.id) }),
-            })),
+            mutants.map((mutant) => targeted(mutant, [...cheapest, ...extra])),
           );
         const [reports, strict] = [await runAll([]), await runAll(['--strict'])];
         for (const [i, mutant] of mutants.entries()) {
           const report = reports[i]!;
-          const kills = killsOf(report).map(killText).sort();
-          const expected = record!.mutants
-            .find((m) => m.id === mutant.id)!
-            .kills.map(killText)
-            .sort();
-          if (JSON.stringify(kills) !== JSON.stringify(expected))
-            wrong.push(`${mutant.id}: reported by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
+          wrong.push(...unlikeRecord(mutant.id, report));
           const warned = report.checks.filter((c) => c.status === 'warned');
           if (report.exitCode !== 0 || warned.length === 0) wrong.push(`${mutant.id}: exit ${report.exitCode}, ${warned.length} warned`);
           for (const check of warned)
@@ -198,7 +191,7 @@ export function mutantCatalogue(apiId: string): void {
       async () => {
         const wrong: string[] = [];
         const mutants = (await api.embedded()).mutants.filter((m) => m.boundaryOnly);
-        const checksOf = (id: string) => record!.mutants.find((m) => m.id === id)!.kills.map((kill) => kill.check);
+        const checksOf = (id: string) => recordedKills(id).map((kill) => kill.check);
         const reports = await runEmbeddedBatch(
           runner(),
           api.id,
@@ -223,9 +216,8 @@ export function mutantCatalogue(apiId: string): void {
     const other = mcpCheap ? 'Streamable HTTP' : 'stdio';
     it.runIf(api.transport === 'mcp')(`kills each mutant over ${other} with the same checks and rules`, { timeout: 600_000 }, async () => {
       const wrong: string[] = [];
-      const killsOfRecord = (id: string) => record!.mutants.find((m) => m.id === id)!.kills;
       const mutants = (await api.embedded()).mutants.filter(
-        (m) => process.env.CLIENTELE_FULL || m.global || killsOfRecord(m.id).some((kill) => kill.check.startsWith('contract/')),
+        (m) => process.env.CLIENTELE_FULL || m.global || recordedKills(m.id).some((kill) => kill.check.startsWith('contract/')),
       );
       const reports = await runEmbeddedBatch(
         runner(),
@@ -233,15 +225,10 @@ export function mutantCatalogue(apiId: string): void {
         mutants.map((mutant) => ({
           args: mcpCheap ? args : ['--stdio', ...args],
           mutantId: mutant.id,
-          checks: killsOfRecord(mutant.id).map((k) => k.check),
+          checks: recordedKills(mutant.id).map((k) => k.check),
         })),
       );
-      for (const [i, mutant] of mutants.entries()) {
-        const kills = killsOf(reports[i]!).map(killText).sort();
-        const expected = killsOfRecord(mutant.id).map(killText).sort();
-        if (JSON.stringify(kills) !== JSON.stringify(expected))
-          wrong.push(`${mutant.id} over ${other}: killed by ${kills.join('; ') || 'nothing'}; recorded ${expected.join('; ')}`);
-      }
+      for (const [i, mutant] of mutants.entries()) wrong.push(...unlikeRecord(mutant.id, reports[i]!, ` over ${other}`));
       expect(wrong.join('\n')).toBe('');
     });
   });

@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,8 +55,8 @@ export interface ApiProfile {
   startReference(token: string, accountId: string): Promise<RunningTarget>;
   /** `--target` for a server listening at `origin`. */
   target(origin: string): string;
-  /** The API's options besides the token (`--account-id`). */
-  args(accountId: string): string[];
+  /** The API's settings besides the token, as a config file's target gives them (`accountId`). */
+  settings(accountId: string): Record<string, unknown>;
   readonly mediaType: string;
   /** An error answer body in the API's own format, carrying `message`. */
   errorBody(message: string): string;
@@ -125,7 +125,7 @@ export const REST: ApiProfile = {
   id: 'freshbooks-rest',
   startReference: (token, accountId) => startRest({ token, accountId }),
   target: (origin) => origin,
-  args: (accountId) => ['--account-id', accountId],
+  settings: (accountId) => ({ accountId }),
   mediaType: 'application/json; charset=utf-8',
   errorBody: (message) => JSON.stringify({ code: 13, message, details: [] }),
   unauthorized: () => ({
@@ -186,7 +186,7 @@ export const CLASSIC: ApiProfile = {
   id: 'freshbooks-classic',
   startReference: (token, accountId) => startClassic({ token, accountId }),
   target: (origin) => `${origin}/api/2.1/xml-in`,
-  args: () => [],
+  settings: () => ({}),
   mediaType: 'application/xml; charset=utf-8',
   errorBody: (message) =>
     `${XML_DECLARATION}<response xmlns="${CLASSIC_NAMESPACE}" status="fail"><error>${xmlText(message)}</error><code>40010</code></response>`,
@@ -236,7 +236,7 @@ export const GROWCRM: ApiProfile = {
   startReference: (token) => startGrowcrm({ token }),
   target: (origin) => `${origin}/api`,
   // The reference requires one client custom field on every create and update, as a configured CRM may.
-  args: () => ['--custom-field', `${GROWCRM_CUSTOM_FIELD}=clientele`],
+  settings: () => ({ customFields: { [GROWCRM_CUSTOM_FIELD]: 'clientele' } }),
   mediaType: 'application/json',
   errorBody: (message) => JSON.stringify({ message }),
   unauthorized: () => ({
@@ -360,7 +360,7 @@ export const MCP: ApiProfile = {
   id: 'freshbooks-mcp',
   startReference: (token, accountId) => startMcp({ token, accountId }),
   target: (origin) => `${origin}/mcp`,
-  args: (accountId) => ['--account-id', accountId],
+  settings: (accountId) => ({ accountId }),
   // A server may answer a POST with one JSON message instead of an event stream.
   mediaType: 'application/json',
   // The reference's own answer to a request it cannot take: a JSON-RPC error without an id.
@@ -786,7 +786,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'endless body (past the 8 MiB cap)',
     wire: true,
     exits: FAILS,
-    expectedSeconds: 12,
     serve: (ctx) =>
       alone(ctx, (_req, res) => {
         res.writeHead(200, { 'content-type': ctx.profile.mediaType });
@@ -884,7 +883,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'a 7 MB XML attribute',
     exits: FAILS,
     apis: ['freshbooks-classic'],
-    expectedSeconds: 30,
+    expectedSeconds: 10,
     serve: (ctx) => {
       const attribute = ` junk="${'A'.repeat(7 * 1000 * 1000)}"`;
       return front(ctx, async ({ res, forward }) => {
@@ -1163,6 +1162,19 @@ export const HOSTILE_TARGETS: readonly HostileTarget[] = BEHAVIOURS.flatMap((beh
 /** A random-looking secret: 32 hex characters. */
 export const freshToken = (): string => randomBytes(16).toString('hex');
 
+/** One target of a child run: a row of the catalogue served on loopback, with its own credentials. */
+export interface ChildTarget {
+  /** Its name in the config file: its reports go to `<reportDir>/<name>`. */
+  readonly name: string;
+  readonly api: ApiId;
+  /** `--target`. */
+  readonly url: string;
+  readonly token: string;
+  readonly accountId: string;
+  readonly runs?: number;
+  readonly only?: string;
+}
+
 export interface ChildRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -1173,7 +1185,10 @@ export interface ChildRun {
   readonly peakRssMiB?: number;
   /** The child outlived `killAfterMs` and was stopped. */
   readonly killed: boolean;
-  readonly reportDir: string;
+  /** Where each target's reports are, by name. */
+  readonly reportDirs: ReadonlyMap<string, string>;
+  /** The directory the child wrote into (its config file and every report). */
+  readonly workDir: string;
 }
 
 const OUTPUT_CAP = 32 * 1024 * 1024;
@@ -1189,39 +1204,38 @@ function vmHwmKiB(pid: number): number | undefined {
 }
 
 /**
- * `node bin/clientele.js run --api API --target URL [API options] --report-dir DIR [extra]` with the
- * token in CLIENTELE_TOKEN, as a user runs it. Peak RSS is polled every 100 ms; a child still running
- * after `killAfterMs` gets SIGTERM (it then has `graceMs` to clean up and write its report), then SIGKILL.
+ * `node bin/clientele.js run --config FILE`, as a user runs several targets at once: the file lists
+ * `targets`, one after the other, each naming the variable that holds its token (a user's shell's
+ * environment, none of the test runner's own variables). One process for several targets pays
+ * clientele's start-up once. Peak RSS is polled every 100 ms; a child still running after `killAfterMs`
+ * gets SIGTERM (it then has `graceMs` to clean up and write its reports), then SIGKILL.
  */
-export function runClientele(options: {
-  api: ApiId;
-  target: string;
-  token: string;
-  accountId: string;
-  extra?: readonly string[];
-  killAfterMs: number;
-  graceMs: number;
-}): Promise<ChildRun> {
-  const profile = PROFILES[options.api];
-  const reportDir = mkdtempSync(join(tmpdir(), 'clientele-hostile-'));
-  const args = [
-    join(PROJECT_ROOT, 'bin', 'clientele.js'),
-    'run',
-    '--api',
-    options.api,
-    '--target',
-    options.target,
-    ...profile.args(options.accountId),
-    '--report-dir',
-    reportDir,
-    ...(options.extra ?? []),
-  ];
-  // The child sees what a user's shell would: none of the test runner's own variables.
+export function runClientele(targets: readonly ChildTarget[], bounds: { killAfterMs: number; graceMs: number }): Promise<ChildRun> {
+  const workDir = mkdtempSync(join(tmpdir(), 'clientele-hostile-'));
+  const reportDir = join(workDir, 'reports');
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(VITEST|CLIENTELE_)/.test(name) && name !== 'NODE_OPTIONS') env[name] = value;
   }
-  env.CLIENTELE_TOKEN = options.token;
+  const config = {
+    reportDir,
+    targets: targets.map((target, i) => {
+      env[`HOSTILE_TOKEN_${i}`] = target.token;
+      return {
+        name: target.name,
+        api: target.api,
+        url: target.url,
+        tokenEnv: `HOSTILE_TOKEN_${i}`,
+        ...PROFILES[target.api].settings(target.accountId),
+        options: { ...(target.runs === undefined ? {} : { runs: target.runs }), ...(target.only ? { only: [target.only] } : {}) },
+      };
+    }),
+  };
+  const configFile = join(workDir, 'clientele.config.yaml');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  // One target's reports go straight into the report directory; several, one directory each.
+  const reportDirs = new Map(targets.map((target) => [target.name, targets.length > 1 ? join(reportDir, target.name) : reportDir]));
+  const args = [join(PROJECT_ROOT, 'bin', 'clientele.js'), 'run', '--config', configFile];
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -1247,8 +1261,8 @@ export function runClientele(options: {
     const deadline = setTimeout(() => {
       killed = true;
       child.kill('SIGTERM');
-      hardKill = setTimeout(() => child.kill('SIGKILL'), options.graceMs);
-    }, options.killAfterMs);
+      hardKill = setTimeout(() => child.kill('SIGKILL'), bounds.graceMs);
+    }, bounds.killAfterMs);
     child.on('close', (code, signal) => {
       clearInterval(poller);
       clearTimeout(deadline);
@@ -1261,7 +1275,8 @@ export function runClientele(options: {
         seconds: (performance.now() - started) / 1000,
         peakRssMiB: peak === undefined ? undefined : peak / 1024,
         killed,
-        reportDir,
+        reportDirs,
+        workDir,
       });
     });
     child.on('error', () => undefined);
@@ -1318,30 +1333,45 @@ export const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F
 
 const STACK_TRACE = /\n\s+at /;
 
-/** Everything wrong with what a run left behind, as lines; empty when it behaved. */
-export function judge(
-  run: ChildRun,
-  token: string,
-  limits: { seconds: number; rssMiB: number; exits: readonly number[]; failsOn?: readonly string[] },
-): string[] {
+/** Where `text` holds a form of a token or a raw control character, as lines naming `path`. */
+function leaksIn(path: string, body: string, forms: readonly { form: string; needle: string }[]): string[] {
+  const problems: string[] = [];
+  const leaks = forms.filter(({ needle }) => body.includes(needle));
+  for (const { form, needle } of leaks.slice(0, 3)) {
+    const at = body.indexOf(needle);
+    problems.push(`${path} holds ${form}: ${JSON.stringify(body.slice(Math.max(0, at - 80), at + needle.length + 40))}`);
+  }
+  if (leaks.length > 3) problems.push(`${path} holds ${leaks.length - 3} more forms of a token`);
+  const control = RAW_CONTROL.exec(body);
+  if (control) {
+    const count = body.match(new RegExp(RAW_CONTROL.source, 'g'))!.length;
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    problems.push(
+      `${path} holds ${count} raw control character(s), first U+${code}: ${JSON.stringify(body.slice(Math.max(0, control.index - 60), control.index + 40))}`,
+    );
+  }
+  return problems;
+}
+
+/** Every form of every token of the child's targets (`secretForms`), each labelled with its target. */
+function formsOf(targets: readonly ChildTarget[]): { form: string; needle: string }[] {
+  return targets.flatMap((target) => secretForms(target.token).map(({ form, needle }) => ({ form: `${target.name}'s ${form}`, needle })));
+}
+
+/**
+ * Everything wrong with what a child left behind as a whole, as lines; empty when it behaved: it ended
+ * within `seconds` (unkilled) with the worst exit code of its targets' reports (never 4, clientele's own
+ * crash), printed no stack trace, no form of any target's token and no raw control character, and
+ * stayed under `rssMiB`.
+ */
+export function judgeChild(run: ChildRun, targets: readonly ChildTarget[], limits: { seconds: number; rssMiB: number }): string[] {
   const problems: string[] = [];
   if (run.killed) problems.push(`still running after the test's bound: killed (${run.signal ?? run.code})`);
-  if (!(run.seconds < limits.seconds)) problems.push(`took ${run.seconds.toFixed(1)} s (bound ${limits.seconds} s)`);
-  if (run.code === null || !limits.exits.includes(run.code)) {
-    problems.push(`exit ${run.code ?? run.signal} (expected one of ${limits.exits.join(', ')}); stderr: ${run.stderr.slice(0, 400)}`);
-  }
-  const reportPath = join(run.reportDir, 'report.json');
-  if (!existsSync(reportPath)) problems.push('no report.json');
-  else {
-    try {
-      const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { checks?: { failure?: { rule?: string } }[] };
-      const broken = new Set((report.checks ?? []).flatMap((check) => (check.failure?.rule ? [check.failure.rule] : [])));
-      if (limits.failsOn && !limits.failsOn.some((rule) => broken.has(rule)))
-        problems.push(`no failure breaks ${limits.failsOn.join(' or ')} (the rules broken: ${[...broken].join(', ') || 'none'})`);
-    } catch (error) {
-      problems.push(`report.json does not parse: ${(error as Error).message}`);
-    }
-  }
+  if (!(run.seconds < limits.seconds)) problems.push(`the child took ${run.seconds.toFixed(1)} s (bound ${limits.seconds} s)`);
+  const exits = targets.map((target) => reportOf(run, target.name)?.exitCode);
+  const worst = exits.every((code) => code !== undefined) ? Math.max(...(exits as number[])) : undefined;
+  if (run.code === null || run.code !== worst)
+    problems.push(`exit ${run.code ?? run.signal}, the targets' reports say ${exits.join(', ')}; stderr: ${run.stderr.slice(0, 400)}`);
   for (const [stream, textOf] of [
     ['stdout', run.stdout],
     ['stderr', run.stderr],
@@ -1352,27 +1382,52 @@ export function judge(
   }
   if (run.peakRssMiB !== undefined && !(run.peakRssMiB < limits.rssMiB))
     problems.push(`peak RSS ${run.peakRssMiB.toFixed(0)} MiB (bound ${limits.rssMiB} MiB)`);
-  const texts = [
-    { path: 'stdout', text: run.stdout },
-    { path: 'stderr', text: run.stderr },
-    ...filesUnder(run.reportDir).map((file) => ({ ...file, path: file.path.slice(run.reportDir.length + 1) })),
-  ];
-  const forms = secretForms(token);
-  for (const { path, text: body } of texts) {
-    const leaks = forms.filter(({ needle }) => body.includes(needle));
-    for (const { form, needle } of leaks.slice(0, 3)) {
-      const at = body.indexOf(needle);
-      problems.push(`${path} holds ${form}: ${JSON.stringify(body.slice(Math.max(0, at - 80), at + needle.length + 40))}`);
-    }
-    if (leaks.length > 3) problems.push(`${path} holds ${leaks.length - 3} more forms of the token`);
-    const control = RAW_CONTROL.exec(body);
-    if (control) {
-      const count = body.match(new RegExp(RAW_CONTROL.source, 'g'))!.length;
-      const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-      problems.push(
-        `${path} holds ${count} raw control character(s), first U+${code}: ${JSON.stringify(body.slice(Math.max(0, control.index - 60), control.index + 40))}`,
-      );
-    }
+  const forms = formsOf(targets);
+  problems.push(...leaksIn('stdout', run.stdout, forms), ...leaksIn('stderr', run.stderr, forms));
+  return problems;
+}
+
+interface TargetReport {
+  readonly exitCode?: number;
+  readonly durationMs?: number;
+  readonly checks?: readonly { readonly failure?: { readonly rule?: string } }[];
+}
+
+/** The target's report.json, parsed; undefined when it is missing or does not parse. */
+export function reportOf(run: ChildRun, name: string): TargetReport | undefined {
+  const path = join(run.reportDirs.get(name)!, 'report.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as TargetReport;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Everything wrong with what one target's run left behind, as lines; empty when it behaved: a report
+ * that parses, the run within `seconds`, an exit code of `exits`, a failure on a rule of `failsOn`, and
+ * no form of any token of the child's targets nor a raw control character in any file of its reports.
+ */
+export function judgeTarget(
+  run: ChildRun,
+  name: string,
+  targets: readonly ChildTarget[],
+  limits: { seconds: number; exits: readonly number[]; failsOn?: readonly string[] },
+): string[] {
+  const problems: string[] = [];
+  const dir = run.reportDirs.get(name)!;
+  const report = reportOf(run, name);
+  if (!report) problems.push(existsSync(join(dir, 'report.json')) ? 'report.json does not parse' : 'no report.json');
+  else {
+    const seconds = (report.durationMs ?? Infinity) / 1000;
+    if (!(seconds < limits.seconds)) problems.push(`took ${seconds.toFixed(1)} s (bound ${limits.seconds} s)`);
+    if (report.exitCode === undefined || !limits.exits.includes(report.exitCode))
+      problems.push(`exit ${report.exitCode} (expected one of ${limits.exits.join(', ')}); stderr: ${run.stderr.slice(0, 400)}`);
+    const broken = new Set((report.checks ?? []).flatMap((check) => (check.failure?.rule ? [check.failure.rule] : [])));
+    if (limits.failsOn && !limits.failsOn.some((rule) => broken.has(rule)))
+      problems.push(`no failure breaks ${limits.failsOn.join(' or ')} (the rules broken: ${[...broken].join(', ') || 'none'})`);
+  }
+  const forms = formsOf(targets);
+  for (const file of filesUnder(dir)) problems.push(...leaksIn(file.path.slice(dir.length + 1), file.text, forms));
   return problems;
 }

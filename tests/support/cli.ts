@@ -3,10 +3,11 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { main } from '../../cli/main.js';
 import { SuiteRunner } from '../../runner/run.js';
 import { PROJECT_ROOT } from '../../generators/spec.js';
+import { sharedSuiteRunner } from './shared-runner.js';
 
 export interface CliResult {
   readonly code: number;
@@ -15,19 +16,8 @@ export interface CliResult {
   readonly ms: number;
 }
 
-/**
- * One SuiteRunner for every in-process run of a test file, as `clientele mutants` keeps one for many
- * runs: starting vitest costs about a second a run, and the runs share nothing but it (each has its
- * own RunContext). Closed when the file's tests are done.
- */
-let shared: Promise<SuiteRunner> | undefined;
 /** A SuiteRunner runs one run at a time: calls that share it wait their turn. */
 let turn: Promise<unknown> = Promise.resolve();
-afterAll(async () => {
-  const runner = shared;
-  shared = undefined;
-  await (await runner)?.close();
-});
 
 /**
  * `clientele ARGS` in this process, with this environment, capturing what it prints. `ownRunner`: the
@@ -43,7 +33,7 @@ export async function runMain(args: readonly string[], env: Record<string, strin
   else {
     const mine = turn.then(async () => {
       started = Date.now();
-      return main(args, env, io, undefined, await (shared ??= SuiteRunner.open()));
+      return main(args, env, io, undefined, await sharedSuiteRunner(() => SuiteRunner.open()));
     });
     turn = mine.catch(() => undefined);
     code = await mine;

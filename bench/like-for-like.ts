@@ -5,9 +5,10 @@
  * served reference. Both face the same arrangement: the target in another process, over loopback.
  * ratio = bare time / clientele's time for the run: 1 would mean clientele adds nothing to the wire.
  * The rest is split into the time spent waiting for answers (the wire, as the transport measured it;
- * answers awaited together, as a cleanup's deletes are, count once)
- * and the time in clientele itself: decoding, validating, recording, redacting, the model and the
- * suites. HTTP APIs only; bench/mcp.ts measures the MCP SDK client against bare SDK clients.
+ * answers awaited together, as a cleanup's deletes are, count once) and the time in clientele itself:
+ * what the session measured of each exchange (recording and redacting, decoding, the exchange checks
+ * with their validation, coverage), and what is left (the adapter, the model, the suites, fast-check,
+ * vitest). HTTP APIs only; bench/mcp.ts measures the MCP SDK client against bare SDK clients.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,14 +20,10 @@ import { externalConfig } from '../cli/run-config.js';
 import { serve } from './shards.js';
 import type { Credential } from '../engine/config.js';
 import type { CredentialRef, WireRequest } from '../engine/exchange.js';
+import type { ExchangeTimings } from '../engine/run-context.js';
 import type { SuiteRunner } from '../runner/run.js';
 
-interface Logged {
-  readonly operation: string;
-  readonly request: WireRequest;
-  readonly elapsedMs: number;
-  readonly answeredAt: number;
-}
+type Logged = ExchangeTimings & { readonly operation: string; readonly request: WireRequest };
 
 /** How long at least one request was waiting for its answer: requests in flight together count once. */
 function waitingMs(logged: readonly Logged[]): number {
@@ -94,11 +91,21 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   }
   const share = (part: number) => `${((100 * part) / clienteleMs).toFixed(0)}%`;
   const inClientele = Math.max(0, clienteleMs - wireMs);
+  const sum = (stage: keyof ExchangeTimings) => logged.reduce((total, entry) => total + (entry[stage] ?? 0), 0);
+  const stages = [
+    ['recording and redacting', sum('recordMs')],
+    ['decoding', sum('decodeMs')],
+    ['exchange checks and validation', sum('checksMs')],
+    ['coverage', sum('coverageMs')],
+  ] as const;
+  const measured = stages.reduce((total, [, ms]) => total + ms, 0);
+  const part = (label: string, ms: number) => `${label} ${Math.round(ms)} ms (${share(ms)})`;
   return (
     `like for like: ${logged.length} requests of the run replayed in order by bare undici in ${Math.round(bareMs)} ms; ` +
     `clientele ${clienteleMs} ms; ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}\n` +
-    `  where clientele's time goes: waiting for answers ${Math.round(wireMs)} ms (${share(wireMs)}), ` +
-    `clientele itself ${Math.round(inClientele)} ms (${share(inClientele)}: decode, validate, record, redact, model, suites, vitest)`
+    `  where clientele's time goes: ${part('waiting for answers', wireMs)}; clientele itself ${Math.round(inClientele)} ms (${share(inClientele)}):\n` +
+    `    ${stages.map(([label, ms]) => part(label, ms)).join(', ')};\n` +
+    `    ${part('the rest (adapter, model, suites, fast-check, vitest)', Math.max(0, inClientele - measured))}`
   );
 }
 

@@ -23,6 +23,7 @@ export class RunContext {
   private readonly transports = new Map<string, Transport>();
   private readonly computed = new Map<string, Promise<unknown>>();
   private readonly closing: (() => Promise<void>)[] = [];
+  private readonly requestLines: string[] = [];
   /** The checks that send at once: each takes a slot while it runs (no more than the window while the target pushes back). */
   readonly slots: Slots;
   /** The requests in flight, narrowed while the target pushes back (AIMD), up to the run's concurrency. */
@@ -80,20 +81,44 @@ export class RunContext {
   }
 
   /**
-   * Appends a request as sent, how long its answer took and when it came (ms on this thread's clock: requests
-   * in flight together overlap), to the run's request log when it keeps one (`RunConfig.requestLog`).
+   * Keeps a request as sent, when its answer came (ms on this thread's clock: requests in flight
+   * together overlap) and where clientele's time on it went, for the run's request log when it keeps
+   * one (`RunConfig.requestLog`); written when the run closes, so keeping it costs the run no file
+   * write per request.
    */
-  logRequest(operation: string, request: WireRequest, elapsedMs: number): void {
-    if (this.config.requestLog)
-      appendFileSync(this.config.requestLog, `${JSON.stringify({ operation, request, elapsedMs, answeredAt: performance.now() })}\n`);
+  logRequest(operation: string, request: WireRequest, timings: ExchangeTimings): void {
+    if (this.config.requestLog) this.requestLines.push(JSON.stringify({ operation, request, ...timings }));
   }
 
   /** Ends the run's shared work (its `onClose` work first), then closes what its checks shared: its last check is done, or it stopped. */
   async close(): Promise<void> {
     const closing = this.closing.splice(0);
     for (const work of closing) await work().catch(() => undefined);
+    this.flushRequestLog();
     const open = [...this.transports.values()];
     this.transports.clear();
     await Promise.all(open.map((transport) => transport.close().catch(() => undefined)));
   }
+
+  /** Writes the request log's lines kept so far (`logRequest`). */
+  flushRequestLog(): void {
+    if (this.config.requestLog && this.requestLines.length > 0)
+      appendFileSync(this.config.requestLog, `${this.requestLines.splice(0).join('\n')}\n`);
+  }
+}
+
+/** When an exchange's answer came, and how long each part of clientele's work on it took (ms). */
+export interface ExchangeTimings {
+  /** Sent to answered, as the transport measured it. */
+  readonly elapsedMs: number;
+  /** `performance.now()` when the answer came. */
+  readonly answeredAt: number;
+  /** Redacting the copy the log keeps, and searching it for an echoed credential. */
+  readonly recordMs: number;
+  /** Decoding the body (JSON, XML, JSON-RPC). */
+  readonly decodeMs: number;
+  /** The exchange checks: the schema or XSD validation and the protocol's rules. */
+  readonly checksMs: number;
+  /** Reading what the exchange exercised (coverage). */
+  readonly coverageMs: number;
 }

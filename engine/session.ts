@@ -102,9 +102,19 @@ export class Session {
     if (!bounds) throw new RunStopped(`${this.guard?.stopped}; no time was left to clean up`);
     const window = this.context?.window;
     const outcome = await this.transport.send(request, this.resolver, window ? { ...bounds, window } : bounds);
-    this.context?.logRequest(operation, request, outcome.elapsedMs);
+    const answeredAt = performance.now();
     // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.
-    if (bounds.signal?.aborted) throw new RunStopped(this.guard!.stopped!);
+    if (bounds.signal?.aborted) {
+      this.context?.logRequest(operation, request, {
+        elapsedMs: outcome.elapsedMs,
+        answeredAt,
+        recordMs: 0,
+        decodeMs: 0,
+        checksMs: 0,
+        coverageMs: 0,
+      });
+      throw new RunStopped(this.guard!.stopped!);
+    }
     this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs, receptionOf(outcome));
     const kept = outcome.response && this.keep(outcome.response);
     // Judged as it came: redaction could cut into the target's own data (an id, a uuid that happens to
@@ -140,13 +150,25 @@ export class Session {
         ),
       );
     }
+    const recorded = performance.now();
     let verified: ReturnType<typeof verifyExchange> | undefined;
+    let checked = recorded;
     try {
       verified = verifyExchange(this.spec, exchange, { operation, expect }, tally);
     } finally {
+      checked = performance.now();
       // What the exchange exercised counts whatever its verdict (coverage): a refused call was still made.
       const exercised = tally && this.spec.exercised?.(exchange, verified?.body);
       if (exercised) tally!.surface.add(exercised);
+      const decodeMs = verified?.decodeMs ?? 0;
+      this.context?.logRequest(operation, request, {
+        elapsedMs: outcome.elapsedMs,
+        answeredAt,
+        recordMs: recorded - answeredAt,
+        decodeMs,
+        checksMs: checked - recorded - decodeMs,
+        coverageMs: performance.now() - checked,
+      });
     }
     const { body, warnings } = verified;
     for (const warning of warnings) tally?.warn(warning);

@@ -9,6 +9,8 @@ export interface Verification {
   readonly body: unknown;
   /** Rules broken whose basis is an assumption: reported, never thrown. */
   readonly warnings: readonly ConformanceFailure[];
+  /** How long decoding the body took (ms): the rest of the verification is the checks'. */
+  readonly decodeMs: number;
 }
 
 /**
@@ -19,8 +21,10 @@ export interface Verification {
 export function verifyExchange(spec: SpecView, exchange: Exchange, kase: ExchangeCase, tally?: Tally): Verification {
   // Only a body the spec documents must parse: a 401 may come as plain text from a proxy or the server.
   const response = exchange.response;
+  const decodeStarted = performance.now();
   const body: Decoded | undefined =
     response && spec.mediaTypes(exchange.operation, response).length > 0 ? spec.decode(response) : undefined;
+  const decodeMs = performance.now() - decodeStarted;
   const ctx: CheckContext = { spec, body };
   const failures: ConformanceFailure[] = [];
   const warnings: ConformanceFailure[] = [];
@@ -43,5 +47,5 @@ export function verifyExchange(spec: SpecView, exchange: Exchange, kase: Exchang
     if (others.length === 0) throw first;
     throw new ConformanceFailure(first.rule, `${first.message} (also: ${others.map((f) => f.rule).join(', ')})`, first.details);
   }
-  return { body: body?.ok ? body.value : undefined, warnings };
+  return { body: body?.ok ? body.value : undefined, warnings, decodeMs };
 }

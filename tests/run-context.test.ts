@@ -3,7 +3,7 @@
  * nothing but caches of immutable data. Two different APIs run at the same time in this process give
  * the reports they give one after the other.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunContext } from '../engine/run-context.js';
@@ -44,7 +44,7 @@ describe('a run context', () => {
 });
 
 describe('the request log (the bench replays it)', () => {
-  it('appends every request as sent, with its time, and never a credential', () => {
+  it('keeps every request as sent, with its times, writes them when the run closes, and never a credential', async () => {
     const log = join(tempDir('request-log'), 'requests.jsonl');
     const secret = 'sk_live_9f8e7d6c5b4a';
     const credentials = [{ key: 'token', value: secret, secret: true }];
@@ -54,15 +54,19 @@ describe('the request log (the bench replays it)', () => {
       url: 'http://127.0.0.1:9/clients',
       auth: { scheme: 'bearer' as const, token: { credential: 'token' } },
     };
-    context.logRequest('listClients', request, 12);
-    context.logRequest('getClient', { ...request, url: 'http://127.0.0.1:9/clients/1' }, 3);
+    const timings = { answeredAt: 100, recordMs: 0.1, decodeMs: 0.2, checksMs: 0.3, coverageMs: 0.05 };
+    context.logRequest('listClients', request, { ...timings, elapsedMs: 12 });
+    context.logRequest('getClient', { ...request, url: 'http://127.0.0.1:9/clients/1' }, { ...timings, elapsedMs: 3 });
+    // Nothing is written per request: the lines go when the run closes.
+    expect(existsSync(log)).toBe(false);
+    await context.close();
     const lines = readFileSync(log, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines.map((line) => [line.operation, line.elapsedMs])).toEqual([
-      ['listClients', 12],
-      ['getClient', 3],
+    expect(lines.map((line) => [line.operation, line.elapsedMs, line.decodeMs])).toEqual([
+      ['listClients', 12, 0.2],
+      ['getClient', 3, 0.2],
     ]);
     expect(readFileSync(log, 'utf8')).not.toContain(secret);
   });

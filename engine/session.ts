@@ -152,11 +152,10 @@ export class Session {
     }
     const recorded = performance.now();
     let verified: ReturnType<typeof verifyExchange> | undefined;
-    let checked = recorded;
     try {
       verified = verifyExchange(this.spec, exchange, { operation, expect }, tally);
     } finally {
-      checked = performance.now();
+      const checked = performance.now();
       // What the exchange exercised counts whatever its verdict (coverage): a refused call was still made.
       const exercised = tally && this.spec.exercised?.(exchange, verified?.body);
       if (exercised) tally!.surface.add(exercised);

@@ -5,6 +5,7 @@
  * within a bound; the run's window keeps fewer requests in flight while the target pushes back, and
  * `ratePerSecond` paces every request (a vendor's production API deserves it).
  */
+import type { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors } from 'undici';
 import {
   contentTypeOf,
@@ -187,8 +188,12 @@ export class HttpTransport implements Transport {
       ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}),
     };
     const timeoutMs = this.timeoutOf(options);
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+    // The whole exchange's deadline (undici's own timeouts bound the wait for headers and between body
+    // chunks, not a body that drips): a timer cleared at the answer, where AbortSignal.timeout would
+    // leave one pending per request for the deadline's length.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
     try {
       const res = await this.pool(url.origin).request({
         path: url.pathname + url.search,
@@ -197,18 +202,7 @@ export class HttpTransport implements Transport {
         body: request.body,
         signal,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.limits.maxBodyBytes) {
-          truncated = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(chunk as Buffer);
-      }
+      const { chunks, truncated } = await readBounded(res.body, this.limits.maxBodyBytes);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -216,7 +210,7 @@ export class HttpTransport implements Transport {
       const response: WireResponse = {
         httpStatus: res.statusCode,
         headers,
-        body: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)),
+        body: UTF8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
         truncated,
       };
       if (truncated) {
@@ -229,6 +223,8 @@ export class HttpTransport implements Transport {
       return { response, elapsedMs: elapsed() };
     } catch (error) {
       return { transportError: classify(error, timeoutMs), elapsedMs: elapsed() };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -243,6 +239,34 @@ export class HttpTransport implements Transport {
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
   }
+}
+
+/** Decodes answers: not fatal (a malformed sequence becomes U+FFFD, judged by the checks), stateless between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * A body's chunks, read until its end or past `maxBytes` (then the body is destroyed and `truncated`
+ * says so). Events rather than an async iterator: an answer is often one chunk, and the iterator costs a
+ * promise a chunk.
+ */
+function readBounded(body: Readable, maxBytes: number): Promise<{ chunks: Buffer[]; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        body.off('data', onData);
+        body.destroy();
+        resolve({ chunks, truncated: true });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve({ chunks, truncated: false }));
+    body.once('error', reject);
+  });
 }
 
 /** The Authorization header value of a credential reference, resolved at send time. */

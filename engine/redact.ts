@@ -191,10 +191,13 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return redactorFor(secrets).text(text);
 }
 
-// The console and the writer redact many texts with the same secrets: the pattern is built once.
+// The console, the writer and every session of a run (a check's, each property case's) redact with the
+// same secrets: the pattern is built once, and what it learned of repeated base64 runs is kept. Both
+// are functions of the secrets alone, so sharing them shares no state of a run.
 const cache = new Map<string, Redactor>();
 
-function redactorFor(secrets: readonly string[]): Redactor {
+/** The redactor for `secrets`, built once for as long as it is among the last 8 asked for. */
+export function redactorFor(secrets: readonly string[]): Redactor {
   const key = JSON.stringify(secrets);
   let redactor = cache.get(key);
   if (redactor === undefined) {

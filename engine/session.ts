@@ -18,7 +18,7 @@ import {
 } from './exchange.js';
 import { ExchangeLog } from './exchange-log.js';
 import { ConformanceFailure, InternalError } from './failures.js';
-import { Redactor } from './redact.js';
+import { redactorFor, type Redactor } from './redact.js';
 import type { CredentialResolver, Transport, TransportOutcome } from './transport.js';
 import { RunStopped, type Lateness, type Reception, type RunGuard } from './guard.js';
 import type { RunContext } from './run-context.js';
@@ -68,7 +68,7 @@ export class Session {
     readonly context?: RunContext,
     tally?: Tally,
   ) {
-    this.redactor = new Redactor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
+    this.redactor = redactorFor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
     this.resolver = resolverOf(credentials);
     this.judged = tally ?? (context ? new Tally(spec.basis) : undefined);
   }

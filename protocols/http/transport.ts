@@ -188,12 +188,16 @@ export class HttpTransport implements Transport {
       ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}),
     };
     const timeoutMs = this.timeoutOf(options);
-    // The whole exchange's deadline (undici's own timeouts bound the wait for headers and between body
-    // chunks, not a body that drips): a timer cleared at the answer, where AbortSignal.timeout would
-    // leave one pending per request for the deadline's length.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
+    // One signal ends the exchange: its whole deadline (undici's own timeouts bound the wait for headers
+    // and between body chunks, not a body that drips) or the run's stop. A timer cleared at the answer
+    // and a listener taken off: AbortSignal.timeout and AbortSignal.any left a timer and a weakly held
+    // signal per request behind them, for the collector.
+    const ending = new AbortController();
+    const timer = setTimeout(() => ending.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const stop = () => ending.abort(options.signal!.reason);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+    const signal = ending.signal;
     try {
       const res = await this.pool(url.origin).request({
         path: url.pathname + url.search,
@@ -225,6 +229,7 @@ export class HttpTransport implements Transport {
       return { transportError: classify(error, timeoutMs), elapsedMs: elapsed() };
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
     }
   }
 

@@ -1,6 +1,9 @@
 /**
  * Before the families, against a target the user named: a few requests establish that it is the API
- * (the credential accepted, the base path right, no HTML where the docs give data, a create accepted).
+ * (the credential accepted, the base path right, no HTML where the docs give data) and that a create
+ * does not need a custom field the run was not given. That create sends no field: an API that requires
+ * some (Grow CRM: names and email) refuses it, and the refusal is read only for a custom field it names
+ * (Laravel-style validation names every missing field at once) and for the same causes as the list.
  * A target that is not gives one diagnosis naming the cause and the fix (exit 2: a configuration the
  * user must change), instead of a column of failures whose cause only the report's bodies show.
  */

@@ -101,7 +101,9 @@ beforeAll(async () => {
     built ? 60_000 : 240_000,
   );
   expect(pack.code, said(pack)).toBe(0);
-  [packed] = JSON.parse(pack.stdout) as [typeof packed & { filename: string }];
+  // `prepare` (when it runs) prints to the same stdout before npm's JSON, which starts on a line of its own.
+  const json = pack.stdout.slice(Math.max(0, pack.stdout.search(/^\[$/m)));
+  [packed] = JSON.parse(json) as [typeof packed & { filename: string }];
   tarball = join(temp, (packed as typeof packed & { filename: string }).filename);
 
   // As a new user would: an empty project, then the install (of the lockfile's versions, see above).

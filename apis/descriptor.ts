@@ -53,8 +53,14 @@ export interface EmbeddedTarget {
   readonly mutants: readonly MutantInfo[];
   /** Checks (by id) that no non-global mutant can fail, each with the reason; keep it short. */
   readonly evidenceAllowList?: Readonly<Record<string, string>>;
-  /** Starts the reference (no id) or the mutant with this id; `port` for `clientele serve --port` (default ephemeral). */
-  start(mutantId?: string, port?: number): Promise<StartedTarget>;
+  /** Fresh values for the credentials a start takes, by option key (secrets random, settings as the target expects). */
+  credentialValues(): Readonly<Record<string, string>>;
+  /**
+   * Starts the reference (no id) or the mutant with this id; `port` for `clientele serve --port`
+   * (default ephemeral); `values`: the credentials it accepts (default `credentialValues()`), when the
+   * caller made them first (a run whose worker starts the target).
+   */
+  start(mutantId?: string, port?: number, values?: Readonly<Record<string, string>>): Promise<StartedTarget>;
   /** Serves over this process's stdin/stdout until stdin closes (`clientele serve --stdio`), where the API has a stdio transport. */
   serveStdio?(mutantId?: string): Promise<void>;
   /** The shell command that serves the reference (or a mutant) over stdio, for `--command`. */

@@ -1,6 +1,6 @@
 /** Puts one API together for a run: its spec view, a transport, the engine-owned session, and the adapter on it. */
 import type { ClientApi } from '../port/port.js';
-import type { RunConfig } from '../engine/config.js';
+import type { RunConfig, RunRequest } from '../engine/config.js';
 import type { RunContext } from '../engine/run-context.js';
 import { Session } from '../engine/session.js';
 import { openTransport } from '../protocols/index.js';
@@ -21,4 +21,34 @@ export async function openClientSession(context: RunContext, config: RunConfig):
     context,
   );
   return { api: await descriptor.adapter(session, config), session };
+}
+
+/** A run's config with its target where it listens, and what stops the target the run started (nothing, for another's). */
+export interface ServedRun {
+  readonly config: RunConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Where a run's checks reach its target: the address it names, or, for an embedded target, the API's
+ * reference (or mutant) started here, with the run's credentials, on the thread that runs the checks.
+ * Its custom fields go under the run's own (the command line's win), as the CLI's do for a target it
+ * starts.
+ */
+export async function serveRun(request: RunRequest): Promise<ServedRun> {
+  const { target } = request;
+  if (target.kind !== 'embedded') return { config: { ...request, target }, close: async () => undefined };
+  const embedded = await findApi(request.api).embedded();
+  const values = Object.fromEntries(request.credentials.map((credential) => [credential.key, credential.value]));
+  const started = await embedded.start(target.mutant, undefined, values);
+  const customFields = { ...started.customFields, ...request.customFields };
+  return {
+    config: {
+      ...request,
+      target: started.address,
+      ...(started.unauthenticated ? { unauthenticatedTarget: started.unauthenticated } : {}),
+      ...(Object.keys(customFields).length > 0 ? { customFields } : {}),
+    },
+    close: () => started.close(),
+  };
 }

@@ -110,7 +110,7 @@ export async function main(
       return await serve(options, findApi(options.api!), io);
     }
     // Runs against embedded targets go two at a time on two cores, each on a runner (a vitest worker) of
-    // its own: a run keeps one core busy, its target in this thread takes a fraction of the other.
+    // its own, which serves the run's target on its own thread: a run keeps one core busy.
     // The caller's runner carries one run at a time.
     const runnerCount = runner ? 1 : Math.min(2, availableParallelism());
     const runners = new Map<number, Promise<SuiteRunner>>(runner ? [[0, Promise.resolve(runner)]] : []);

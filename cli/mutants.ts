@@ -20,32 +20,26 @@ import { SuiteRunner } from '../runner/run.js';
 import { htmlFormat } from '../reports/formats/html.js';
 import type { CliOptions } from './args.js';
 import type { Io } from './io.js';
-import { embeddedRun } from './run-config.js';
+import { embeddedRequest } from './run-config.js';
 
-/** The reference (no id) and each mutant, each on a target of its own, in one batch of runs. */
+/** The reference (no id) and each mutant, each on a target of its own (started by the worker, run by run), in one batch of runs. */
 async function runAgainst(
   runner: SuiteRunner,
   options: CliOptions,
   api: string,
   mutantIds: readonly (string | undefined)[],
 ): Promise<RunReport[]> {
-  const started: { close(): Promise<void> }[] = [];
-  try {
-    const runs = [];
-    for (const mutantId of mutantIds) {
-      const { target, config } = await embeddedRun(options, findApi(api), mutantId);
-      started.push(target);
-      const where = { kind: 'embedded' as const, ...(mutantId ? { mutant: mutantId } : {}) };
-      const { surface } = await findApi(api).specView();
-      runs.push({
-        config,
-        meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference', where, ...(surface ? { surface } : {}) },
-      });
-    }
-    return await runner.runBatch(runs);
-  } finally {
-    await Promise.all(started.map((target) => target.close()));
+  const runs = [];
+  for (const mutantId of mutantIds) {
+    const config = await embeddedRequest(options, findApi(api), mutantId);
+    const where = { kind: 'embedded' as const, ...(mutantId ? { mutant: mutantId } : {}) };
+    const { surface } = await findApi(api).specView();
+    runs.push({
+      config,
+      meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference', where, ...(surface ? { surface } : {}) },
+    });
   }
+  return runner.runBatch(runs);
 }
 
 export async function killMatrix(

@@ -1,21 +1,21 @@
 /** How a run gets its target and config: an external URL with the user's credentials, or an embedded reference or mutant. */
 import { randomBytes } from 'node:crypto';
 import { credentialsFrom, type ApiDescriptor, type EmbeddedTarget, type StartedTarget } from '../apis/descriptor.js';
-import type { Credential, RunConfig, TargetAddress } from '../engine/config.js';
+import type { Credential, EmbeddedServe, RunConfig, RunRequest, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import { shellQuote } from '../protocols/http/curl.js';
 import type { CliOptions } from './args.js';
 import { slowEnoughForDistance } from './preflight.js';
 
-function makeConfig(
+function makeConfig<T extends TargetAddress | EmbeddedServe>(
   options: CliOptions,
   api: Pick<ApiDescriptor, 'id' | 'families'>,
-  target: TargetAddress,
+  target: T,
   credentials: readonly Credential[],
   replayPrefix: string,
   unauthenticated = options.unauthenticated,
   targetCustomFields: Readonly<Record<string, string>> = {},
-): RunConfig {
+): Omit<RunConfig, 'target'> & { readonly target: T } {
   // The embedded target's own custom fields, unless the command line names them otherwise.
   const customFields = { ...targetCustomFields, ...options.customFields };
   return {
@@ -48,8 +48,8 @@ function makeConfig(
  * cores, and more checks in flight only take turns; a remote target's answers take their time on the
  * way, which checks in flight overlap.
  */
-export function defaultConcurrency(target: TargetAddress): number {
-  return target.kind === 'command' || isLoopback(target.url) ? NEAR : FAR;
+export function defaultConcurrency(target: TargetAddress | EmbeddedServe): number {
+  return target.kind !== 'url' || isLoopback(target.url) ? NEAR : FAR;
 }
 const NEAR = 1;
 const FAR = 48;
@@ -108,20 +108,39 @@ function overStdio(api: ApiDescriptor, embedded: EmbeddedTarget, mutantId: strin
   };
 }
 
-/** Starts the embedded reference (or a mutant) of an API and the config to run against it. */
+/** The API's embedded target, once `mutantId` (when given) is known to be one of its mutants. */
+async function embeddedOf(api: ApiDescriptor, mutantId: string | undefined): Promise<EmbeddedTarget> {
+  const embedded = await api.embedded();
+  if (mutantId !== undefined && !embedded.mutants.some((m) => m.id === mutantId)) {
+    throw new UsageError(`unknown --mutant '${mutantId}' for ${api.id} (see clientele mutants --api ${api.id})`);
+  }
+  return embedded;
+}
+
+/** Starts the embedded reference (or a mutant) of an API, in this thread, and the config to run against it. */
 export async function embeddedRun(
   options: CliOptions,
   api: ApiDescriptor,
   mutantId: string | undefined,
 ): Promise<{ target: StartedTarget; config: RunConfig }> {
-  const embedded = await api.embedded();
-  if (mutantId !== undefined && !embedded.mutants.some((m) => m.id === mutantId)) {
-    throw new UsageError(`unknown --mutant '${mutantId}' for ${api.id} (see clientele mutants --api ${api.id})`);
-  }
+  const embedded = await embeddedOf(api, mutantId);
   const target = options.stdio ? overStdio(api, embedded, mutantId) : await embedded.start(mutantId);
   const replay = `npx clientele run --api ${api.id}${options.stdio ? ' --stdio' : ''}${mutantId ? ` --mutant ${mutantId}` : ''}`;
   return {
     target,
     config: makeConfig(options, api, target.address, target.credentials, replay, target.unauthenticated, target.customFields),
   };
+}
+
+/**
+ * The run of an embedded reference (or a mutant) the worker that runs the checks starts, on its own
+ * thread (`apis/open.ts` `serveRun`), with the credentials made here: this thread knows every secret
+ * it redacts. Over stdio the target is a process of its own: `embeddedRun`.
+ */
+export async function embeddedRequest(options: CliOptions, api: ApiDescriptor, mutantId: string | undefined): Promise<RunRequest> {
+  if (options.stdio) return (await embeddedRun(options, api, mutantId)).config;
+  const embedded = await embeddedOf(api, mutantId);
+  const target: EmbeddedServe = { kind: 'embedded', ...(mutantId ? { mutant: mutantId } : {}) };
+  const replay = `npx clientele run --api ${api.id}${mutantId ? ` --mutant ${mutantId}` : ''}`;
+  return makeConfig(options, api, target, credentialsFrom(api.credentials, embedded.credentialValues()), replay);
 }

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import { APIS, findApi } from '../apis/registry.js';
-import { secretsOf, targetLabel, type RunConfig, type RunTarget, type TargetAddress } from '../engine/config.js';
+import { secretsOf, targetLabel, type RunConfig, type RunRequest, type RunTarget, type TargetAddress } from '../engine/config.js';
 import { ClienteleError, EXIT, UsageError, describeError } from '../engine/failures.js';
 import { settleJournal, startJournal, type JournalHeader } from '../engine/journal.js';
 import { redactSecrets } from '../engine/redact.js';
@@ -31,7 +31,7 @@ import { SIGNAL_EXIT, type Interrupts } from './interrupts.js';
 import { preflight } from './preflight.js';
 import { ProgressView, colourWanted, progressMode } from './progress.js';
 import { checkReachable } from './reachable.js';
-import { concurrencyAt, embeddedRun, externalConfig } from './run-config.js';
+import { concurrencyAt, embeddedRequest, externalConfig } from './run-config.js';
 
 /** How long an interrupted run may spend deleting what it created before it writes its report and exits. */
 export const INTERRUPT_CLEANUP_MS = 30_000;
@@ -48,10 +48,14 @@ async function runOne(
 ): Promise<RunReport> {
   const started = new Date();
   const external = externalAddress(options);
-  const embedded = external ? undefined : await embeddedRun(options, api, options.mutant);
   // An external target keeps what the run creates after the process is gone: journal it until cleaned up.
-  const journal = embedded ? undefined : resolve(reportDir, `journal.${api.id}.jsonl`);
-  let config = embedded?.config ?? { ...externalConfig(options, api, external!), journal };
+  const externalRun: RunConfig | undefined = external && {
+    ...externalConfig(options, api, external),
+    journal: resolve(reportDir, `journal.${api.id}.jsonl`),
+  };
+  const journal = externalRun?.journal;
+  // An embedded target is started by the worker that runs the checks, on their thread.
+  let config: RunRequest = externalRun ?? (await embeddedRequest(options, api, options.mutant));
   if (config.readOnly && !options.readOnly)
     io.err(
       `clientele: ${options.target} is not on this machine: the run is read-only (pass --allow-writes to let it create, change and delete clients there)`,
@@ -64,14 +68,13 @@ async function runOne(
   try {
     const spec = await api.specView();
     if (config.target.kind === 'url' && !interrupts.signal) await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
-    if (journal) {
+    if (externalRun && journal) {
       await mkdir(reportDir, { recursive: true });
-      const secrets = config.credentials.filter((c) => c.secret && c.value).map((c) => c.value);
-      startJournal(journal, journalHeader(config, label), (text) => redactSecrets(text, secrets));
+      startJournal(journal, journalHeader(externalRun, label), (text) => redactSecrets(text, secretsOf(externalRun)));
     }
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
-    if (external?.kind === 'url' && options.preflight && !interrupts.signal) {
-      const seen = await preflight(config, api, () => interrupts.signal !== undefined);
+    if (externalRun && external?.kind === 'url' && options.preflight && !interrupts.signal) {
+      const seen = await preflight(externalRun, api, () => interrupts.signal !== undefined);
       if (options.concurrency === undefined) config = { ...config, concurrency: concurrencyAt(seen) };
     }
     const where: RunTarget = external ?? {
@@ -87,7 +90,7 @@ async function runOne(
     const ran = suites !== undefined && !interrupts.signal;
     let report = ran ? await suites.run(config, meta, undefined, listener) : buildReport(config, meta, new Date(), []);
     if (shard) report = { ...report, shard: shard.info };
-    if (interrupts.signal) report = await interrupted(report, config, interrupts, ran);
+    if (interrupts.signal) report = await interrupted(report, externalRun, interrupts, ran);
     // The error may quote the target (an SDK message holds the body it got): one line, escapes shown, secrets out.
     const safe = (text: string) => redactSecrets(flatten(redactSecrets(text, secretsOf(config))), secretsOf(config));
     if (report.outcome === 'target-unreachable' || report.outcome === 'target-unusable' || report.outcome === 'internal-error')
@@ -104,17 +107,15 @@ async function runOne(
     io.err(`clientele: ${redactSecrets(flatten(error.message), secretsOf(config))}`);
     settleJournal(journal);
     return errorReport(config, { targetLabel: label }, started, error);
-  } finally {
-    await embedded?.target.close();
   }
 }
 
 /** This shard's part of the run (`--shard I/N`): only its checks, and only the families they are in. */
 async function shardOf(
   runner: SuiteRunner,
-  config: RunConfig,
+  config: RunRequest,
   options: CliOptions,
-): Promise<{ config: RunConfig; info: NonNullable<RunReport['shard']> }> {
+): Promise<{ config: RunRequest; info: NonNullable<RunReport['shard']> }> {
   const { index, count } = options.shard!;
   const listed = await runner.listChecks(config);
   const durations = options.durations ? recordedDurations(options.durations, config.api) : undefined;
@@ -148,11 +149,12 @@ function journalHeader(config: RunConfig, target: string): JournalHeader {
  * still lists gets the rest of the cleanup time, counted from the signal. The report says so (with no
  * check at all when the signal came before the suites started).
  */
-async function interrupted(report: RunReport, config: RunConfig, interrupts: Interrupts, ran: boolean): Promise<RunReport> {
+async function interrupted(report: RunReport, external: RunConfig | undefined, interrupts: Interrupts, ran: boolean): Promise<RunReport> {
   const signal = interrupts.signal!;
   const left = interrupts.signalledAt + INTERRUPT_CLEANUP_MS - Date.now();
-  // Stopped before the suites started: nothing was sent, so nothing is to be cleaned up.
-  if (ran && config.journal && left > 1_000) await cleanupJournal(config, config.journal, left).catch(() => undefined);
+  // Stopped before the suites started: nothing was sent, so nothing is to be cleaned up. An embedded
+  // target keeps no journal: what the run made there goes with it.
+  if (ran && external?.journal && left > 1_000) await cleanupJournal(external, external.journal, left).catch(() => undefined);
   return { ...report, outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], error: `interrupted by ${signal}` };
 }
 
@@ -227,7 +229,7 @@ const nowhere = { write: () => true, isTTY: false } as unknown as NodeJS.WriteSt
 /**
  * Runs every plan of the invocation: one after the other, or, when every target is embedded (nothing
  * the user runs is loaded twice over), side by side on `runnerCount` suite runners (`suites(i)`: a vitest
- * worker each; the targets answer from this thread), their output printed in turn as if they had run
+ * worker each, which starts its runs' targets on its own thread), their output printed in turn as if they had run
  * one after the other. `knownSecrets` learns the secrets the plans hold as soon as they are known, so an
  * error after that is redacted too; a signal starts no further plan and ends with its exit code.
  */

@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { createVitest, type TestCase, type TestModule, type Vitest } from 'vitest/node';
-import { INTERRUPT_CHANNEL, targetLabel, type RunConfig } from '../engine/config.js';
+import { INTERRUPT_CHANNEL, targetLabel, type RunRequest } from '../engine/config.js';
 import { InternalError, TargetUnreachableError } from '../engine/failures.js';
 import { parseFamilyBlock, type Family } from '../engine/families.js';
 import { MODULE_SUFFIX, PROJECT_ROOT } from '../engine/root.js';
@@ -118,7 +118,7 @@ export class SuiteRunner {
    * file is loaded and its checks registered (what registers depends on the config only, never on the
    * target). Sharding splits this list.
    */
-  async listChecks(config: RunConfig): Promise<{ readonly id: string; readonly family: Family }[]> {
+  async listChecks(config: RunRequest): Promise<{ readonly id: string; readonly family: Family }[]> {
     const { checks: _all, ...whole } = config;
     this.vitest.provide('clientele', [whole]);
     const files = [ENTRY];
@@ -139,7 +139,7 @@ export class SuiteRunner {
 
   /** Runs the families of `config` (or `files`, absolute paths, for the runner's own tests) against one target. */
   async run(
-    config: RunConfig,
+    config: RunRequest,
     meta: RunMeta = { targetLabel: targetLabel(config.target) },
     files = [ENTRY],
     listener?: RunListener,
@@ -155,7 +155,7 @@ export class SuiteRunner {
    * matrix and the tests' sweeps run their many small runs this way.
    */
   async runBatch(
-    runs: readonly { readonly config: RunConfig; readonly meta?: RunMeta }[],
+    runs: readonly { readonly config: RunRequest; readonly meta?: RunMeta }[],
     files = [ENTRY],
     listener?: RunListener,
   ): Promise<RunReport[]> {
@@ -227,7 +227,7 @@ function describeCrash(error: unknown): string {
 }
 
 /** One run on a vitest of its own. */
-export async function runSuites(config: RunConfig, meta?: RunMeta, files?: string[]): Promise<RunReport> {
+export async function runSuites(config: RunRequest, meta?: RunMeta, files?: string[]): Promise<RunReport> {
   const runner = await SuiteRunner.open();
   try {
     return await runner.run(config, meta, files);

@@ -12,9 +12,9 @@
  * Suite files import this module, the port, the model and fast-check.
  */
 import { test as vitestTest, describe, inject } from 'vitest';
-import { openClientSession } from '../apis/open.js';
+import { openClientSession, serveRun, type ServedRun } from '../apis/open.js';
 import type { ClientApi } from '../port/port.js';
-import { INTERRUPT_CHANNEL, type RunConfig } from '../engine/config.js';
+import { INTERRUPT_CHANNEL, type RunConfig, type RunRequest } from '../engine/config.js';
 import type { ExchangeLog } from '../engine/exchange-log.js';
 import { FAMILIES, familyBlockName, runBlockName, type Family } from '../engine/families.js';
 import { ConformanceFailure, TargetUnreachableError, describeError } from '../engine/failures.js';
@@ -68,35 +68,39 @@ declare module 'vitest' {
   }
 }
 
-/** The contexts of the runs this vitest run carries, one per run config, made when its block starts. */
+/**
+ * The runs this vitest run carries, each opened when its block starts: its target served (an embedded
+ * one started on this thread, `serveRun`) and its context made for the config that reaches it.
+ */
 class RunContexts {
-  private readonly byTag = new Map<string, RunContext>();
+  private readonly byTag = new Map<string, { readonly context: RunContext; readonly served: ServedRun }>();
 
-  of(config: RunConfig): RunContext {
-    let context = this.byTag.get(config.runTag);
-    if (!context) {
-      context = new RunContext(config);
-      this.byTag.set(config.runTag, context);
+  async open(request: RunRequest): Promise<{ context: RunContext; config: RunConfig }> {
+    let open = this.byTag.get(request.runTag);
+    if (!open) {
+      const served = await serveRun(request);
+      open = { context: new RunContext(served.config), served };
+      this.byTag.set(request.runTag, open);
     }
-    return context;
+    return { context: open.context, config: open.served.config };
   }
 
   /** Stops the runs with these tags (the runner's interrupt): their checks still to start are blocked, the running ones stop. */
   interrupt(runTags: readonly string[]): void {
-    for (const tag of runTags) this.byTag.get(tag)?.guard.stop('the run was interrupted');
+    for (const tag of runTags) this.byTag.get(tag)?.context.guard.stop('the run was interrupted');
   }
 
-  /** The run is over (its block ended): what it shares goes now, and the context with it. */
-  async release(config: RunConfig): Promise<void> {
-    const context = this.byTag.get(config.runTag);
-    this.byTag.delete(config.runTag);
-    await context?.close();
+  /** The run is over (its block ended): what it shares goes now (its cleanup first, on a target still up), then the target it started. */
+  async release(runTag: string): Promise<void> {
+    const open = this.byTag.get(runTag);
+    this.byTag.delete(runTag);
+    await open?.context.close();
+    await open?.served.close();
   }
 
   async closeAll(): Promise<void> {
-    const open = [...this.byTag.values()];
-    this.byTag.clear();
-    await Promise.all(open.map((context) => context.close()));
+    const tags = [...this.byTag.keys()];
+    await Promise.all(tags.map((tag) => this.release(tag)));
   }
 }
 
@@ -378,6 +382,9 @@ async function prerequisiteOutcome(prerequisite: Prerequisite, run: CheckRun): P
 }
 
 interface SuiteEnv {
+  /** The run as the runner asked for it: what registers depends on it alone (its target may be still to start). */
+  readonly request: RunRequest;
+  /** The run's config, its target where it listens; set once the run's block starts. */
   readonly config: RunConfig;
   /** The run's context; set once the run's block starts. */
   readonly context: RunContext;
@@ -429,37 +436,42 @@ export function family(name: Family, define: (env: SuiteEnv) => void): FamilyDef
 export function registerRuns(families: readonly FamilyDefinition[], options: { aloneWhen?: SharedWork<boolean> } = {}): void {
   const configs = inject('clientele');
   const ordered = [...families].sort((a, b) => FAMILIES.indexOf(a.name) - FAMILIES.indexOf(b.name));
-  configs.forEach((config, run) => {
-    const mine = ordered.filter((definition) => config.families.includes(definition.name));
+  configs.forEach((request, run) => {
+    const mine = ordered.filter((definition) => request.families.includes(definition.name));
     if (mine.length === 0) return;
-    let context: RunContext | undefined;
+    let opened: { context: RunContext; config: RunConfig } | undefined;
     const plan = new SharedWorkPlan();
     const envs: SuiteEnv[] = [];
     describe(runBlockName(run, configs.length), () => {
       test.beforeAll(async ({ runs }) => {
-        context = runs.of(config);
+        const { context, config } = (opened = await runs.open(request));
         // Collected by now: the guard projects the run's pace over every check it registered.
         context.guard.planChecks(envs.reduce((sum, env) => sum + env.checks, 0));
         // Shared work made alone goes first, while no check holds a slot: it would wait for every one.
-        const opened = context;
-        for (const { work, family } of plan.aloneFirst) await sharedOutcome(opened, config, family, plan, work);
+        for (const { work, family } of plan.aloneFirst) await sharedOutcome(context, config, family, plan, work);
       });
       test.afterAll(({ runs }, block) => {
-        const facets = context?.documentedFacets;
+        const facets = opened?.context.documentedFacets;
         if (facets) block.meta.clienteleRun = { documentedFacets: [...facets] };
-        return runs.release(config);
+        return runs.release(request.runTag);
       });
+      const open = () => {
+        if (!opened) throw new Error('run context not open');
+        return opened;
+      };
       for (const definition of mine) {
         const env: SuiteEnv = {
-          config,
+          request,
+          get config() {
+            return open().config;
+          },
           family: definition.name,
           run,
           plan,
           checks: 0,
           ...(options.aloneWhen ? { aloneWhen: options.aloneWhen } : {}),
           get context() {
-            if (!context) throw new Error('run context not open');
-            return context;
+            return open().context;
           },
         };
         envs.push(env);
@@ -499,13 +511,13 @@ export function prerequisiteCheck(env: SuiteEnv, prerequisite: Prerequisite, opt
 export function check(env: SuiteEnv, name: string, options: CheckOptions, body: (run: CheckRun) => Promise<void>): void {
   const id = checkId(env.family, name);
   // Another shard's check is not registered at all: this run neither runs nor reports it.
-  if (env.config.checks && !env.config.checks.includes(id)) return;
+  if (env.request.checks && !env.request.checks.includes(id)) return;
   env.checks += 1;
   const scopePrefix = `${env.family}-${env.checks}`;
   for (const prerequisite of options.needs ?? []) env.plan.declare(prerequisiteWork(prerequisite).key, id);
   for (const work of options.uses ?? []) env.plan.declare(work.key, id);
   // Under --read-only nothing is created: no id to hand out again, and no probe either.
-  const gate = env.config.readOnly ? undefined : env.aloneWhen;
+  const gate = env.request.readOnly ? undefined : env.aloneWhen;
   if (gate) env.plan.declareAlone(gate, id, env.family);
   test(name, async ({ task, skip, signal }) => {
     const meta: CheckMeta = { family: env.family, claim: options.claim, run: env.run, requests: 0 };

@@ -41,12 +41,14 @@ export const freshbooksClassic: ApiDescriptor = {
   },
   async embedded() {
     const target = await import('./reference/index.js');
+    const fresh = () => randomBytes(16).toString('hex');
+    // Classic has no account id in its URLs: the endpoint names the account.
+    const credentialValues = () => ({ token: fresh(), staffToken: fresh(), accountId: '' });
     return {
       mutants: target.MUTANTS,
-      async start(mutantId, port) {
-        const fresh = () => randomBytes(16).toString('hex');
-        // Classic has no account id in its URLs: the endpoint names the account.
-        const values = { token: fresh(), staffToken: fresh(), accountId: '' };
+      credentialValues,
+      async start(mutantId, port, given) {
+        const values = { ...credentialValues(), ...given };
         const running = await target.startTarget(values, mutantId, port);
         return {
           address: { kind: 'url', url: running.url },

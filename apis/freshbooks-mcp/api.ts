@@ -40,10 +40,12 @@ export const freshbooksMcp: ApiDescriptor = {
   },
   async embedded() {
     const target = await import('./reference/index.js');
+    const credentialValues = () => ({ token: randomBytes(16).toString('hex'), accountId: 'ABC123' });
     return {
       mutants: target.MUTANTS,
-      async start(mutantId, port) {
-        const values = { token: randomBytes(16).toString('hex'), accountId: 'ABC123' };
+      credentialValues,
+      async start(mutantId, port, given) {
+        const values = { ...credentialValues(), ...given };
         const running = await target.startTarget(values, mutantId, { port });
         // The -32001 check needs a server without FreshBooks credentials beside it.
         const bare = await target.startTarget(values, mutantId, { authenticated: false });

@@ -28,10 +28,12 @@ export const freshbooksRest: ApiDescriptor = {
   },
   async embedded() {
     const target = await import('./reference/index.js');
+    const credentialValues = () => ({ token: randomBytes(16).toString('hex'), accountId: 'ABC123' });
     return {
       mutants: target.MUTANTS,
-      async start(mutantId, port) {
-        const values = { token: randomBytes(16).toString('hex'), accountId: 'ABC123' };
+      credentialValues,
+      async start(mutantId, port, given) {
+        const values = { ...credentialValues(), ...given };
         const running = await target.startTarget(values, mutantId, port);
         return {
           address: { kind: 'url', url: running.url },

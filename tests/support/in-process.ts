@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { findApi } from '../../apis/registry.js';
 import { parseCli } from '../../cli/args.js';
-import { embeddedRun } from '../../cli/run-config.js';
+import { embeddedRequest } from '../../cli/run-config.js';
 import type { RunReport } from '../../reports/model.js';
 import { SuiteRunner } from '../../runner/run.js';
 import { targetLabel } from '../../engine/config.js';
@@ -43,26 +43,21 @@ export interface EmbeddedRun {
 
 /**
  * Runs against embedded references (or mutants), each on its own target, all in one vitest run
- * (`SuiteRunner.runBatch`): the suites' worker starts once for the lot.
+ * (`SuiteRunner.runBatch`): the suites' worker starts once for the lot, and each run's target in it.
  */
 export async function runEmbeddedBatch(runner: SuiteRunner, api: string, runs: readonly EmbeddedRun[]): Promise<RunReport[]> {
-  const started: { close(): Promise<void> }[] = [];
-  try {
-    const configs = [];
-    for (const { args, mutantId, checks } of runs) {
-      const { target, config } = await embeddedRun(parseCli(['run', ...args], {}), findApi(api), mutantId);
-      started.push(target);
-      const families = checks ? config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) : config.families;
-      const { surface } = await findApi(api).specView();
-      configs.push({
-        config: checks ? { ...config, checks, families } : config,
-        meta: { targetLabel: targetLabel(config.target), ...(surface ? { surface } : {}) },
-      });
-    }
-    return await runner.runBatch(configs);
-  } finally {
-    await Promise.all(started.map((target) => target.close()));
+  const configs = [];
+  for (const { args, mutantId, checks } of runs) {
+    // The worker starts each run's target, on its own thread, as the CLI's runs have it.
+    const config = await embeddedRequest(parseCli(['run', ...args], {}), findApi(api), mutantId);
+    const families = checks ? config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) : config.families;
+    const { surface } = await findApi(api).specView();
+    configs.push({
+      config: checks ? { ...config, checks, families } : config,
+      meta: { targetLabel: targetLabel(config.target), ...(surface ? { surface } : {}) },
+    });
   }
+  return runner.runBatch(configs);
 }
 
 /** One run against an embedded reference (or mutant), with command-line options as a user would give them. */

@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 import { openClientApi } from '../apis/open.js';
 import { APIS } from '../apis/registry.js';
 import { parseCli } from '../cli/args.js';
-import { embeddedRun } from '../cli/run-config.js';
+import { embeddedRequest, embeddedRun } from '../cli/run-config.js';
 import type { Exchange } from '../engine/exchange.js';
 import { decodeXml } from '../protocols/xml/codec.js';
 import { SuiteRunner } from '../runner/run.js';
@@ -54,10 +54,12 @@ async function bareLoop(request: ReturnType<typeof bareRequest>, count: number):
 const runner = await SuiteRunner.open();
 try {
   for (const descriptor of APIS) {
-    const { target, config } = await embeddedRun(parseCli(['run', '--seed', '1'], {}), descriptor, undefined);
+    const options = parseCli(['run', '--seed', '1'], {});
+    // The steps below talk to the target themselves: it runs in this thread.
+    const { target, config } = await embeddedRun(options, descriptor, undefined);
     try {
-      // 1. The whole suite, one run, as `clientele run` does it.
-      const report = await runner.run(config, { targetLabel: 'bench' });
+      // 1. The whole suite, one run, as `clientele run` does it: on a target the worker starts beside the checks.
+      const report = await runner.run(await embeddedRequest(options, descriptor, undefined), { targetLabel: 'bench' });
       const inChecks = report.checks.reduce((sum, c) => sum + c.durationMs, 0);
 
       // 2. The adapter's own list request (a 15-client page), then the same request in a bare keep-alive loop.

@@ -34,8 +34,13 @@ const MAX_SECONDS = 90;
 const MAX_RSS_MIB = 1024;
 /** Exit codes a target can cause: 4 is clientele's own crash, never the target's fault. */
 const DOCUMENTED_EXITS = [0, 1, 2, 3] as const;
-/** Past this per target the child gets SIGTERM, and SIGKILL if it is still there `GRACE_MS` later: the bound on every child's wait. */
+/** Past this (a child of one target) the child gets SIGTERM, and SIGKILL if it is still there `GRACE_MS` later: the bound on every child's wait. */
 const KILL_AFTER_MS = 100_000;
+/**
+ * What each further row of a child adds to that bound: a row that computes ends in seconds (the longest,
+ * a 7 MB attribute, in about 10), so a child that hangs is stopped within minutes, not rows x 100 s.
+ */
+const KILL_AFTER_EACH_MORE_MS = 30_000;
 /** An interrupted run says it cleans up for at most 30 s before it writes its report. */
 const GRACE_MS = 45_000;
 const CHILDREN_AT_ONCE = 2;
@@ -136,8 +141,9 @@ async function runChild(child: Child): Promise<ChildOutcome> {
           ...(target.only ? { only: target.only } : {}),
         });
       }
-      const run = await runClientele(targets, { killAfterMs: KILL_AFTER_MS * targets.length, graceMs: GRACE_MS });
-      const problems = judgeChild(run, targets, { seconds: MAX_SECONDS * targets.length, rssMiB: MAX_RSS_MIB });
+      const killAfterMs = KILL_AFTER_MS + KILL_AFTER_EACH_MORE_MS * (targets.length - 1);
+      const run = await runClientele(targets, { killAfterMs, graceMs: GRACE_MS });
+      const problems = judgeChild(run, targets, { seconds: killAfterMs / 1000, rssMiB: MAX_RSS_MIB });
       if (run.peakRssMiB === undefined && process.platform === 'linux') problems.push('no VmHWM read from /proc');
       return { run, targets, problems };
     } finally {

@@ -3,7 +3,7 @@
  * test modules and the meta each check left behind (`suites/harness.ts`).
  */
 import type { TestCase, TestModule } from 'vitest/node';
-import { FAMILIES, parseFamilyBlock, type Family } from '../engine/families.js';
+import { parseFamilyBlock, type Family } from '../engine/families.js';
 import { checkId } from '../engine/records.js';
 import type { CheckResult } from '../reports/model.js';
 import type { CheckMeta } from '../suites/harness.js';
@@ -75,7 +75,9 @@ export function collectResults(
 export function toResult(testCase: TestCase, suiteError?: string, problems: RunProblems = {}, interrupted?: string): CheckResult {
   const meta = testCase.meta().clientele as CheckMeta | undefined;
   const result = testCase.result();
-  const family: Family = meta?.family ?? FAMILIES.find((f) => testCase.fullName.startsWith(f)) ?? 'contract';
+  // A check that never ran left no meta: its family is the block it sits in.
+  const block = testCase.parent.type === 'suite' ? parseFamilyBlock(testCase.parent.name) : undefined;
+  const family: Family = meta?.family ?? block?.family ?? 'contract';
   const base = {
     id: checkId(family, testCase.name),
     family,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findApi } from '../apis/registry.js';
 import { parseCli } from '../cli/args.js';
-import { embeddedRun } from '../cli/run-config.js';
+import { embeddedRequest, embeddedRun } from '../cli/run-config.js';
 import { PROJECT_ROOT } from '../generators/spec.js';
 import { runSuites } from '../runner/run.js';
 
@@ -26,6 +26,27 @@ describe('the runner', () => {
     expect(report.outcome).toBe('internal-error');
     expect(report.exitCode).toBe(4);
     expect(report.error).toMatch(/a-check-with-a-bug/);
+  });
+});
+
+describe('an embedded target the worker cannot start', () => {
+  it('fails every check of the run as not run, each under its own family, and ends as an internal error', { timeout: 60_000 }, async () => {
+    // The CLI checks a mutant id before the run: a request made by hand reaches the worker with one it lacks.
+    const request = await embeddedRequest(
+      parseCli(['run', '--seed', '1', '--only', 'ordering,actions'], {}),
+      findApi('growcrm'),
+      undefined,
+    );
+    const report = await runSuites({ ...request, target: { kind: 'embedded', mutant: 'no-such-mutant' } }, { targetLabel: 'fixture' });
+    expect(report.checks.length).toBeGreaterThan(0);
+    for (const check of report.checks) {
+      expect(check.status).toBe('errored');
+      expect(check.note).toMatch(/^did not run: .*unknown mutant 'no-such-mutant'/);
+      expect(check.id.startsWith(`${check.family}/`)).toBe(true);
+    }
+    expect(new Set(report.checks.map((check) => check.family))).toEqual(new Set(['ordering', 'actions']));
+    expect(report.outcome).toBe('internal-error');
+    expect(report.exitCode).toBe(4);
   });
 });
 

@@ -111,15 +111,17 @@ export class HttpTransport implements Transport {
   ): Promise<TransportOutcome> {
     const retries = this.limits.retries ?? 3;
     const cap = Math.min(this.limits.maxRetryAfterMs ?? 30_000, options.timeoutMs ?? Infinity);
+    // Each attempt's deadline: the run's, or what is left of the time a request was given when that is less.
+    const timeoutMs = Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
     let waitedMs = 0;
     let pushedBack = 0;
     for (let attempt = 0; ; attempt++) {
       await this.pace();
       permit?.sending();
-      const outcome = await this.sendOnce(request, credentials, options);
+      const outcome = await this.sendOnce(request, credentials, options, timeoutMs);
       const status = outcome.response?.httpStatus;
       const refused = status === 429 || status === 503;
-      permit?.answered(refused ? 'pushed-back' : isSlow(outcome.elapsedMs, this.timeoutOf(options)) ? 'slow' : 'accepted');
+      permit?.answered(refused ? 'pushed-back' : isSlow(outcome.elapsedMs, timeoutMs) ? 'slow' : 'accepted');
       if (refused) pushedBack += 1;
       const counted = { ...(attempt ? { retries: attempt, waitedMs } : {}), ...(pushedBack ? { pushedBack } : {}) };
       if (!refused) return { ...outcome, ...counted };
@@ -147,11 +149,6 @@ export class HttpTransport implements Transport {
     }
   }
 
-  /** One attempt's deadline: the run's, or what is left of the time a request was given when that is less. */
-  private timeoutOf(options: SendOptions): number {
-    return Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
-  }
-
   /** The wait before retry `attempt + 1` of a 429 that does not say how long: short, doubling. */
   private backoff(attempt: number): number {
     return (this.limits.backoffMs ?? 500) * 2 ** attempt;
@@ -171,6 +168,7 @@ export class HttpTransport implements Transport {
     request: WireRequest,
     credentials: CredentialResolver | undefined,
     options: SendOptions,
+    timeoutMs: number,
   ): Promise<TransportOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
@@ -187,7 +185,6 @@ export class HttpTransport implements Transport {
       ...request.headers,
       ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}),
     };
-    const timeoutMs = this.timeoutOf(options);
     // One signal ends the exchange: its whole deadline (undici's own timeouts bound the wait for headers
     // and between body chunks, not a body that drips) or the run's stop. A timer cleared at the answer
     // and a listener taken off: AbortSignal.timeout and AbortSignal.any left a timer and a weakly held

@@ -68,9 +68,10 @@ async function runOne(
   try {
     const spec = await api.specView();
     if (config.target.kind === 'url' && !interrupts.signal) await checkReachable(config.target.url, Math.min(config.timeoutMs, 5_000));
-    if (externalRun && journal) {
+    if (externalRun?.journal) {
       await mkdir(reportDir, { recursive: true });
-      startJournal(journal, journalHeader(externalRun, label), (text) => redactSecrets(text, secretsOf(externalRun)));
+      const secrets = secretsOf(externalRun);
+      startJournal(externalRun.journal, journalHeader(externalRun, label), (text) => redactSecrets(text, secrets));
     }
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
     if (externalRun && external?.kind === 'url' && options.preflight && !interrupts.signal) {

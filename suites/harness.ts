@@ -75,14 +75,12 @@ declare module 'vitest' {
 class RunContexts {
   private readonly byTag = new Map<string, { readonly context: RunContext; readonly served: ServedRun }>();
 
+  /** Opens a run when its block starts (once: its block's `beforeAll`). */
   async open(request: RunRequest): Promise<{ context: RunContext; config: RunConfig }> {
-    let open = this.byTag.get(request.runTag);
-    if (!open) {
-      const served = await serveRun(request);
-      open = { context: new RunContext(served.config), served };
-      this.byTag.set(request.runTag, open);
-    }
-    return { context: open.context, config: open.served.config };
+    const served = await serveRun(request);
+    const context = new RunContext(served.config);
+    this.byTag.set(request.runTag, { context, served });
+    return { context, config: served.config };
   }
 
   /** Stops the runs with these tags (the runner's interrupt): their checks still to start are blocked, the running ones stop. */

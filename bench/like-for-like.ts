@@ -20,13 +20,12 @@ import { externalConfig } from '../cli/run-config.js';
 import { serve } from './shards.js';
 import type { Credential } from '../engine/config.js';
 import type { CredentialRef, WireRequest } from '../engine/exchange.js';
-import type { ExchangeTimings } from '../engine/run-context.js';
+import type { ClienteleWork, LoggedRequest } from '../engine/run-context.js';
 import type { SuiteRunner } from '../runner/run.js';
-
-type Logged = ExchangeTimings & { readonly operation: string; readonly request: WireRequest };
+import type { RunReport } from '../reports/model.js';
 
 /** How long at least one request was waiting for its answer: requests in flight together count once. */
-function waitingMs(logged: readonly Logged[]): number {
+function waitingMs(logged: readonly LoggedRequest[]): number {
   const spans = logged.map((entry) => [entry.answeredAt - entry.elapsedMs, entry.answeredAt] as const).sort((a, b) => a[0] - b[0]);
   let total = 0;
   let [from, to] = [-Infinity, -Infinity];
@@ -55,23 +54,20 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   const dir = mkdtempSync(join(tmpdir(), 'clientele-bench-'));
   const requestLog = join(dir, 'requests.jsonl');
   const served = await serve(descriptor.id);
-  let clienteleMs: number;
+  let report: RunReport;
   try {
     const options = parseCli([...served.target, '--seed', '1', '--no-preflight'], {});
     const config = externalConfig(options, descriptor, { kind: 'url', url: options.target! });
-    // The worker loads the suites once, on its first run: loaded first (no request goes), so the API
-    // measured first does not carry it and the figure is what clientele adds to each exchange.
-    await runner.listChecks(config);
-    const report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
-    clienteleMs = report.durationMs;
+    report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
   } finally {
     served.child.kill('SIGTERM');
   }
   const logged = readFileSync(requestLog, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as Logged);
+    .map((line) => JSON.parse(line) as LoggedRequest);
   rmSync(dir, { recursive: true, force: true });
+  const clienteleMs = report.durationMs;
   const wireMs = waitingMs(logged);
 
   const fresh = await serve(descriptor.id);
@@ -93,26 +89,33 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
     fresh.child.kill('SIGTERM');
   }
   const share = (part: number) => `${((100 * part) / clienteleMs).toFixed(0)}%`;
-  const inClientele = Math.max(0, clienteleMs - wireMs);
-  const sum = (stage: keyof ExchangeTimings) => logged.reduce((total, entry) => total + (entry[stage] ?? 0), 0);
+  const part = (label: string, ms: number) => `${label} ${Math.round(ms)} ms (${share(ms)})`;
+  // Before the first request: the suites' worker starts and loads them, the run opens. After the last
+  // answer: the report is built and the worker stops.
+  const firstSent = Math.min(...logged.map((entry) => entry.answeredAt - entry.elapsedMs));
+  const lastAnswered = Math.max(...logged.map((entry) => entry.answeredAt));
+  const startMs = Math.max(0, firstSent - Date.parse(report.startedAt));
+  const endMs = Math.max(0, Date.parse(report.finishedAt) - lastAnswered);
+  const between = Math.max(0, clienteleMs - startMs - endMs - wireMs);
+  const sum = (stage: keyof ClienteleWork) => logged.reduce((total, entry) => total + entry[stage], 0);
   const stages = [
-    ['recording and redacting', sum('recordMs')],
+    ['searching answers for echoed credentials', sum('recordMs')],
     ['decoding', sum('decodeMs')],
     ['exchange checks and validation', sum('checksMs')],
     ['coverage', sum('coverageMs')],
   ] as const;
   const measured = stages.reduce((total, [, ms]) => total + ms, 0);
-  const part = (label: string, ms: number) => `${label} ${Math.round(ms)} ms (${share(ms)})`;
   return (
     `like for like: ${logged.length} requests of the run replayed in order by bare undici in ${Math.round(bareMs)} ms; ` +
     `clientele ${clienteleMs} ms; ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}\n` +
-    `  where clientele's time goes: ${part('waiting for answers', wireMs)}; clientele itself ${Math.round(inClientele)} ms (${share(inClientele)}):\n` +
+    `  where clientele's time goes: ${part('starting (worker, suites loaded, run opened)', startMs)}; ${part('waiting for answers', wireMs)}; ` +
+    `${part('ending (report, worker stopped)', endMs)}; between answers ${Math.round(between)} ms (${share(between)}):\n` +
     `    ${stages.map(([label, ms]) => part(label, ms)).join(', ')};\n` +
-    `    ${part('the rest (adapter, model, suites, fast-check, vitest)', Math.max(0, inClientele - measured))}`
+    `    ${part('the rest (adapter, model, suites, fast-check, vitest)', Math.max(0, between - measured))}`
   );
 }
 
-if (process.argv[1]?.endsWith('like-for-like.ts')) {
+if (/like-for-like\.[jt]s$/.test(process.argv[1] ?? '')) {
   const { SuiteRunner } = await import('../runner/run.js');
   const { APIS } = await import('../apis/registry.js');
   const runner = await SuiteRunner.open();

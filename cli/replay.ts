@@ -255,8 +255,8 @@ async function replayOne(check: Replayable, context: ReplayContext): Promise<Ver
       }
       // Broken assumptions are not thrown: the tally kept them.
       for (const warning of tally.warnings) broken.push({ step: index, failure: warning });
-      // The log's copy is redacted: it is what gets compared and described.
-      const seen = session.log.total > before ? session.log.last() : undefined;
+      // Redacted as the recorded answers are: it is what gets compared and described.
+      const seen = session.log.total > before ? session.redactedCopy(session.log.last()!) : undefined;
       observed.push(seen);
       if (step.answer && seen?.response && sameKind(step.answer, seen.response)) ids.learn(step.answer.body, seen.response.body);
     }

@@ -102,7 +102,7 @@ export function toFailureRecord(failure: ConformanceFailure, { session, config, 
   const serverLog = session.serverLog();
   const cut = excerpt(culprit);
   const shown = exchanges.slice(-MAX_REPRODUCTION_STEPS);
-  // The log keeps redacted copies of the exchanges a failure holds; the request object is the same one.
+  // The log may keep a shortened copy of an exchange a failure holds; the request object is the same one.
   const failingStep = culprit ? shown.map((exchange) => exchange.request).lastIndexOf(culprit.request) : -1;
   const response = cut && serverLog ? { ...cut, serverLog } : cut;
   return {

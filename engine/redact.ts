@@ -1,6 +1,7 @@
 /**
- * The one redactor. Credentials never leave the process: the session passes every exchange through it,
- * the suites every failure text, and the report writer and console every rendered line, as a last pass.
+ * The one redactor. Credentials never leave the process: what leaves a check passes through it (a
+ * failure's record, its texts, its exchanges), and the report writer and console every rendered line, as
+ * a last pass. The session searches every answer for a credential the target echoed (`finds`).
  *
  * A hostile target can reflect a secret in pieces (a parse error quoting part of a body), so what goes
  * is every fragment of a secret of `MIN_FRAGMENT_LENGTH` characters or more, in every form a report or
@@ -52,6 +53,11 @@ const AUTHORIZATION = new RegExp(String.raw`(authorization${QUOTE}?\s*[:=]\s*${Q
 const BASIC_CREDENTIALS = /\b(basic\s+)([A-Za-z0-9+/_-]+={0,2})/gi;
 // A run is decoded whole, so a reflected piece of a base64 text counts too.
 const BASE64_RUN = /[A-Za-z0-9+/_-]+={0,2}/g;
+/** The code units of BASE64_RUN's alphabet, looked up when a scan needs only the runs' bounds. */
+const BASE64_UNITS = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_UNITS[char.charCodeAt(0)] = 1;
+const isBase64Unit = (unit: number) => unit < 128 && BASE64_UNITS[unit] === 1;
+const EQUALS = 0x3d;
 
 function base64(text: string): string {
   // Unpadded, so the form matches whether or not the text that holds it kept the padding.
@@ -186,6 +192,31 @@ class FragmentTrie {
   }
 }
 
+/** The length of the pieces of text `GramTable` knows. */
+const GRAM = 6;
+
+/**
+ * Every `GRAM` characters that occur in a form of a secret, as a table of their hashes: a text's piece
+ * whose hash is not in it occurs in no form. A hash shared by chance only costs an exact look.
+ */
+class GramTable {
+  private readonly seen = new Uint8Array(1 << 16);
+
+  add(form: string): void {
+    for (let at = 0; at + GRAM <= form.length; at++) this.seen[gramHash(form, at)] = 1;
+  }
+
+  holds(text: string, at: number): boolean {
+    return this.seen[gramHash(text, at)] === 1;
+  }
+}
+
+function gramHash(text: string, at: number): number {
+  let hash = 0;
+  for (let k = at; k < at + GRAM; k++) hash = (Math.imul(hash, 31) + text.charCodeAt(k)) | 0;
+  return (hash ^ (hash >>> 16)) & 0xffff;
+}
+
 /** Removes every secret, in every form, and any credential in an Authorization header line, from a text. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   return redactorFor(secrets).text(text);
@@ -212,6 +243,7 @@ export function redactorFor(secrets: readonly string[]): Redactor {
 export class Redactor {
   private readonly usable: readonly string[];
   private readonly trie?: FragmentTrie;
+  private readonly grams = new GramTable();
   private readonly decoded = new Map<string, number>();
 
   constructor(readonly secrets: readonly string[]) {
@@ -230,6 +262,7 @@ export class Redactor {
       const chars = [...secret];
       for (const form of CHAR_FORMS) {
         const pieces = chars.map(form);
+        this.grams.add(pieces.join(''));
         // The whole secret, whatever its length (4 and 5 too)...
         addOnce([pieces.join('')], 1);
         // ...and every fragment of MIN_FRAGMENT_LENGTH characters or more: the paths of all its suffixes.
@@ -237,7 +270,10 @@ export class Redactor {
           addOnce(pieces.slice(start, start + MAX_FRAGMENT_LENGTH), MIN_FRAGMENT_LENGTH);
         }
       }
-      for (const form of encodedForms(secret)) if (form.length >= MIN_SECRET_LENGTH) addOnce([form], 1);
+      for (const form of encodedForms(secret)) {
+        if (form.length >= MIN_SECRET_LENGTH) addOnce([form], 1);
+        this.grams.add(form);
+      }
     }
     this.trie = trie;
   }
@@ -288,8 +324,22 @@ export class Redactor {
    */
   finds(text: string, minLength = ECHO_FRAGMENT_LENGTH): boolean {
     if (this.trie === undefined) return false;
-    if (this.holdsFragment(text, minLength)) return true;
-    for (const [run] of text.matchAll(BASE64_RUN)) if (this.decodesToFragment(run, minLength)) return true;
+    if (minLength >= 2 * GRAM - 1 ? this.holdsLongFragment(text, minLength) : this.holdsFragment(text, minLength)) return true;
+    // A fragment of `minLength` characters takes at least as many bytes, so a shorter base64 run cannot
+    // decode to one: most runs (words, numbers, short ids) are passed over without a slice or a decode.
+    const shortest = Math.max(MIN_BASE64_RUN, Math.ceil((minLength * 4) / 3));
+    for (let i = 0; i < text.length;) {
+      if (!isBase64Unit(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < text.length && isBase64Unit(text.charCodeAt(end))) end++;
+      const body = end - i;
+      for (let pad = 0; pad < 2 && text.charCodeAt(end) === EQUALS; pad++) end++;
+      if (body >= shortest && this.decodesToFragment(text.slice(i, end), minLength)) return true;
+      i = end;
+    }
     return false;
   }
 
@@ -317,6 +367,20 @@ export class Redactor {
   private holdsFragment(text: string, minLength = MIN_FRAGMENT_LENGTH): boolean {
     const trie = this.trie!;
     for (let i = 0; i < text.length; i++) if (trie.longestAt(text, i) - i >= minLength) return true;
+    return false;
+  }
+
+  /**
+   * As `holdsFragment`, for pieces of `2 * GRAM - 1` characters or more, looking at every `GRAM`-th
+   * position only: such a piece holds a whole `GRAM` that starts at one of them, and that `GRAM` is one
+   * of the secrets' forms'. Only where one is found is the trie walked, from the positions before it.
+   */
+  private holdsLongFragment(text: string, minLength: number): boolean {
+    const trie = this.trie!;
+    for (let at = 0; at + GRAM <= text.length; at += GRAM) {
+      if (!this.grams.holds(text, at)) continue;
+      for (let start = Math.max(0, at - GRAM + 1); start <= at; start++) if (trie.longestAt(text, start) - start >= minLength) return true;
+    }
     return false;
   }
 

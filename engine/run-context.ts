@@ -81,13 +81,15 @@ export class RunContext {
   }
 
   /**
-   * Keeps a request as sent, when its answer came (ms on this thread's clock: requests in flight
-   * together overlap) and where clientele's time on it went, for the run's request log when it keeps
-   * one (`RunConfig.requestLog`); written when the run closes, so keeping it costs the run no file
-   * write per request.
+   * Keeps a request as sent, when its answer came and where clientele's time on it went, for the run's
+   * request log when it keeps one (`RunConfig.requestLog`); written when the run closes, so keeping it
+   * costs the run no file write per request. `answeredAt` is this thread's `performance.now()`.
    */
-  logRequest(operation: string, request: WireRequest, timings: ExchangeTimings): void {
-    if (this.config.requestLog) this.requestLines.push(JSON.stringify({ operation, request, ...timings }));
+  logRequest(operation: string, request: WireRequest, elapsedMs: number, answeredAt: number, work: ClienteleWork): void {
+    if (this.config.requestLog)
+      this.requestLines.push(
+        JSON.stringify({ operation, request, elapsedMs, answeredAt: performance.timeOrigin + answeredAt, ...work } satisfies LoggedRequest),
+      );
   }
 
   /** Ends the run's shared work (its `onClose` work first), then closes what its checks shared: its last check is done, or it stopped. */
@@ -107,13 +109,9 @@ export class RunContext {
   }
 }
 
-/** When an exchange's answer came, and how long each part of clientele's work on it took (ms). */
-export interface ExchangeTimings {
-  /** Sent to answered, as the transport measured it. */
-  readonly elapsedMs: number;
-  /** `performance.now()` when the answer came. */
-  readonly answeredAt: number;
-  /** Redacting the copy the log keeps, and searching it for an echoed credential. */
+/** How long each part of clientele's work on an exchange's answer took (ms). */
+export interface ClienteleWork {
+  /** Searching the answer for an echoed credential, and keeping its copy. */
   readonly recordMs: number;
   /** Decoding the body (JSON, XML, JSON-RPC). */
   readonly decodeMs: number;
@@ -121,4 +119,14 @@ export interface ExchangeTimings {
   readonly checksMs: number;
   /** Reading what the exchange exercised (coverage). */
   readonly coverageMs: number;
+}
+
+/** A line of the request log: the request, when its answer came and what clientele did with it. */
+export interface LoggedRequest extends ClienteleWork {
+  readonly operation: string;
+  readonly request: WireRequest;
+  /** Sent to answered, as the transport measured it. */
+  readonly elapsedMs: number;
+  /** When the answer came, in ms since the epoch with a fraction (comparable across threads and with a report's times). */
+  readonly answeredAt: number;
 }

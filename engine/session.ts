@@ -1,6 +1,6 @@
 /**
  * The engine-owned session: the only way an adapter reaches its target. `call` sends a message through
- * the transport, records the exchange (redacted), verifies it against the spec view with the case's
+ * the transport, records the exchange (searched for an echoed credential), verifies it against the spec view with the case's
  * expectation, and hands back the decoded answer. An adapter describes messages; it cannot skip the
  * record or the verification.
  */
@@ -105,21 +105,14 @@ export class Session {
     const answeredAt = performance.now();
     // Cut short by an interrupt: the check is blocked, not failed for an answer it never waited for.
     if (bounds.signal?.aborted) {
-      this.context?.logRequest(operation, request, {
-        elapsedMs: outcome.elapsedMs,
-        answeredAt,
-        recordMs: 0,
-        decodeMs: 0,
-        checksMs: 0,
-        coverageMs: 0,
-      });
+      this.context?.logRequest(operation, request, outcome.elapsedMs, answeredAt, NO_WORK);
       throw new RunStopped(this.guard!.stopped!);
     }
     this.guard?.afterRequest(latenessOf(outcome), outcome.elapsedMs, receptionOf(outcome));
     const kept = outcome.response && this.keep(outcome.response);
-    // Judged as it came: redaction could cut into the target's own data (an id, a uuid that happens to
-    // hold a piece of a token) and fail it for our sake. What is recorded, and every record that leaves
-    // a check (harness, report writer), is redacted.
+    // Judged and kept as it came: redaction could cut into the target's own data (an id, a uuid that
+    // happens to hold a piece of a token) and fail it for our sake. Every record that leaves a check
+    // (its failure's record, the report writer) is redacted.
     const exchange: Exchange = {
       operation,
       request,
@@ -129,11 +122,7 @@ export class Session {
       elapsedMs: outcome.elapsedMs,
       ...(outcome.retries ? { retries: outcome.retries, waitedMs: outcome.waitedMs ?? 0 } : {}),
     };
-    this.log.add({
-      ...exchange,
-      response: kept?.response,
-      transportError: outcome.transportError && { ...outcome.transportError, message: this.redactor.text(outcome.transportError.message) },
-    });
+    this.log.add(kept && kept.response !== exchange.response ? { ...exchange, response: kept.response } : exchange);
     const tally = this.tally;
     tally?.evaluated('credential-echo');
     if (kept?.echoed) {
@@ -160,9 +149,7 @@ export class Session {
       const exercised = tally && this.spec.exercised?.(exchange, verified?.body);
       if (exercised) tally!.surface.add(exercised);
       const decodeMs = verified?.decodeMs ?? 0;
-      this.context?.logRequest(operation, request, {
-        elapsedMs: outcome.elapsedMs,
-        answeredAt,
+      this.context?.logRequest(operation, request, outcome.elapsedMs, answeredAt, {
         recordMs: recorded - answeredAt,
         decodeMs,
         checksMs: checked - recorded - decodeMs,
@@ -191,6 +178,27 @@ export class Session {
       if (error instanceof ConformanceFailure || error instanceof RunStopped) return undefined;
       throw error;
     }
+  }
+
+  /** An exchange of the log as it may leave the session: its answer and any transport error redacted. */
+  redactedCopy(exchange: Exchange): Exchange {
+    const { redactor } = this;
+    const { response, transportError } = exchange;
+    return {
+      ...exchange,
+      ...(response
+        ? {
+            response: {
+              ...response,
+              ...(response.headers
+                ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)])) }
+                : {}),
+              body: redactor.text(response.body),
+            },
+          }
+        : {}),
+      ...(transportError ? { transportError: { ...transportError, message: redactor.text(transportError.message) } } : {}),
+    };
   }
 
   /** The shortest thing a person can replay an exchange with; credentials named, never written. */
@@ -224,30 +232,24 @@ export class Session {
 
   /**
    * The copy of an answer the log keeps (the body's first `KEPT_BODY` characters, all the log ever
-   * shows, redacted), and whether the answer carries a credential of the run back: a security finding,
-   * since a target that does can leak it to whatever logs its answers. The search runs only where the
-   * redaction cut something, or past what is kept: a text nothing was cut from holds no piece of one.
+   * shows), and whether the answer carries a credential of the run back: a security finding, since a
+   * target that does can leak it to whatever logs its answers. The copy is kept as it came, as the
+   * checks judged it: nothing leaves a check but through its failure's record, which redacts it.
    */
   private keep(response: WireResponse): { response: WireResponse; echoed: boolean } {
     const { redactor } = this;
     const cut = response.body.length > KEPT_BODY;
-    const body = cut ? detachedPrefix(response.body, KEPT_BODY) : response.body;
-    if (redactor.secrets.length === 0) return { response: cut ? { ...response, body, truncated: true } : response, echoed: false };
-    let echoed = false;
-    const headers =
-      response.headers &&
-      Object.fromEntries(
-        Object.entries(response.headers).map(([name, value]) => {
-          const redacted = redactor.redact(value);
-          echoed ||= redacted.cut && redactor.finds(value);
-          return [name, redacted.text];
-        }),
-      );
-    const kept = redactor.redact(body);
-    echoed ||= (cut || kept.cut) && redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body);
-    return { response: { ...response, headers, body: kept.text, ...(cut ? { truncated: true } : {}) }, echoed };
+    const kept = cut ? { ...response, body: detachedPrefix(response.body, KEPT_BODY), truncated: true } : response;
+    if (redactor.secrets.length === 0) return { response: kept, echoed: false };
+    const echoed =
+      Object.values(response.headers ?? {}).some((value) => redactor.finds(value)) ||
+      redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body);
+    return { response: kept, echoed };
   }
 }
+
+/** An exchange cut short by an interrupt: clientele did nothing with its answer. */
+const NO_WORK = { recordMs: 0, decodeMs: 0, checksMs: 0, coverageMs: 0 } as const;
 
 function latenessOf(outcome: TransportOutcome): Lateness {
   const kind = outcome.transportError?.kind;

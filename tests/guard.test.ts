@@ -10,6 +10,8 @@ import type { SpecView } from '../engine/checks/types.js';
 import type { Credential } from '../engine/config.js';
 import { CLEANUP_MS, RunGuard, RunStopped } from '../engine/guard.js';
 import { Session } from '../engine/session.js';
+import { toFailureRecord } from '../engine/failure-record.js';
+import { REDACTED } from '../engine/redact.js';
 import type { Transport } from '../engine/transport.js';
 import { RunContext } from '../engine/run-context.js';
 import { HttpTransport, retryAfterMs } from '../protocols/http/transport.js';
@@ -208,7 +210,7 @@ describe('a target that echoes a credential', () => {
 
   const runContext = () => new RunContext({ runTag: 'echo', deadline: Date.now() + 60_000, timeoutMs: 10_000, credentials: CREDENTIALS });
 
-  it('is a finding (a warning) even when only a piece comes back, and the piece is redacted in the record', async () => {
+  it('is a finding (a warning) even when only a piece comes back, and the piece is redacted in its record', async () => {
     const context = runContext();
     const session = new Session(echoing(`{"error":"bad token ${TOKEN.slice(3, 15)}"}`), spec, CREDENTIALS, context);
     const tally = session.tally!;
@@ -220,7 +222,16 @@ describe('a target that echoes a credential', () => {
       });
       expect(tally.warnings.map((w) => w.rule)).toEqual(['credential-echo']);
       expect(answer.exchange.response?.body).toContain(TOKEN.slice(3, 15));
-      expect(session.log.last()?.response?.body).not.toContain(TOKEN.slice(3, 15));
+      const scene = {
+        session,
+        config: { seed: 1, replayPrefix: 'npx clientele run' },
+        family: 'contract',
+        redactor: context.redactor,
+        tally,
+      };
+      const record = toFailureRecord(tally.warnings[0]!, scene);
+      expect(record.response?.body).toContain(REDACTED);
+      expect(JSON.stringify(record)).not.toContain(TOKEN.slice(3, 15));
     }
   });
 

@@ -149,6 +149,46 @@ describe('fragments of a secret', () => {
   });
 });
 
+describe('an echoed credential (Redactor.finds, run on every answer)', () => {
+  const redactor = new Redactor([TOKEN, SPECIAL]);
+  const noise = fc.string({ unit: fc.constantFrom(...'xyz QRS-_.:,{}"'.split('')), maxLength: 40 });
+  const piece = (secret: string, min: number, max: number) =>
+    fc.tuple(fc.nat(secret.length - min), fc.integer({ min, max })).map(([start, length]) => secret.slice(start, start + length));
+  const forms = [
+    (text: string) => text,
+    (text: string) => JSON.stringify(text).slice(1, -1),
+    (text: string) => encodeURIComponent(text),
+    (text: string) => b64(`${text}`),
+    (text: string) => `Basic ${b64(`${text}:X`)}`,
+  ];
+
+  it('finds a piece of 12 characters or more wherever it sits, in any form (property)', () => {
+    fc.assert(
+      fc.property(
+        noise,
+        fc.oneof(piece(TOKEN, 12, 30), piece(SPECIAL, 12, 20)),
+        fc.nat(forms.length - 1),
+        noise,
+        (before, found, form, after) => {
+          expect(redactor.finds(`${before}${forms[form]!(found)}${after}`)).toBe(true);
+        },
+      ),
+      { numRuns: 400, seed: 11 },
+    );
+  });
+
+  it('finds nothing in a text that holds only pieces shorter than 12 characters (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(noise, fc.oneof(piece(TOKEN, 1, 11), piece(SPECIAL, 1, 11))), { maxLength: 6 }), (parts) => {
+        // Noise of at least one character between pieces, so two pieces never join into a longer one.
+        const text = parts.map(([gap, found]) => `${gap}|${found}|`).join('');
+        expect(redactor.finds(text)).toBe(false);
+      }),
+      { numRuns: 300, seed: 12 },
+    );
+  });
+});
+
 describe('whole secrets and headers, as before', () => {
   it('redacts the whole token raw, JSON-escaped, entity- and Markdown-escaped, URL-encoded, as one [REDACTED]', () => {
     const special = new Redactor([SPECIAL]);

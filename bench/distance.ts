@@ -36,4 +36,4 @@ export async function benchDistance(api: string, delays: readonly number[] = [20
   }
 }
 
-if (process.argv[1]?.endsWith('distance.ts')) await benchDistance(process.argv[2] ?? 'growcrm', [20, 100], process.argv.slice(3));
+if (/distance\.[jt]s$/.test(process.argv[1] ?? '')) await benchDistance(process.argv[2] ?? 'growcrm', [20, 100], process.argv.slice(3));

@@ -18,6 +18,7 @@ import type { Credential, TargetAddress } from '../engine/config.js';
 import type { CredentialRef, WireRequest } from '../engine/exchange.js';
 import type { CredentialResolver } from '../engine/transport.js';
 import { McpTransport } from '../protocols/mcp/transport.js';
+import { MODULE_SUFFIX, PROJECT_ROOT } from '../engine/root.js';
 
 const CALLS = 500;
 const WARMUP = 50;
@@ -31,8 +32,10 @@ const ROW_BUDGET_MS = 120_000;
 /** A store of its own on a shared target (the suite's clients live under another accountId). */
 const ACCOUNT_ID = 'bench-mcp';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const STDIO_SERVER = fileURLToPath(new URL('../apis/freshbooks-mcp/reference/stdio.ts', import.meta.url));
+const ROOT = PROJECT_ROOT;
+// The reference's stdio server as this bench runs: compiled (npm run bench), or TypeScript through tsx.
+const STDIO_SERVER = fileURLToPath(new URL(`../apis/freshbooks-mcp/reference/stdio${MODULE_SUFFIX}`, import.meta.url));
+const STDIO_ARGS = MODULE_SUFFIX === '.ts' ? ['--import', 'tsx', STDIO_SERVER] : [STDIO_SERVER];
 
 type Json = Record<string, unknown>;
 
@@ -133,7 +136,7 @@ function alive(pid: number): boolean {
   }
 }
 
-const stdioCommand = () => [process.execPath, '--import', 'tsx', STDIO_SERVER].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+const stdioCommand = () => [process.execPath, ...STDIO_ARGS].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
 
 // --- the loop ------------------------------------------------------------------------------------
 
@@ -222,7 +225,7 @@ export async function benchMcp(on?: { readonly target: TargetAddress; readonly c
         viaSdk(
           new StdioClientTransport({
             command: process.execPath,
-            args: ['--import', 'tsx', STDIO_SERVER],
+            args: STDIO_ARGS,
             cwd: ROOT,
             env: process.env as Record<string, string>,
             stderr: 'ignore',

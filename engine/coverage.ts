@@ -121,21 +121,89 @@ export function paramUse(parameter: DocumentedParameter, value: unknown, meant: 
   };
 }
 
-/** The property paths present and not null in a JSON value, as `a.b`, `a[].b`; bounded in depth and breadth. */
-export function presentPaths(value: unknown, within: ReadonlySet<string>, prefix = '', out = new Set<string>(), depth = 0): Set<string> {
-  if (value === null || value === undefined || depth > 8) return out;
-  if (Array.isArray(value)) {
-    for (const item of value.slice(0, 50)) presentPaths(item, within, `${prefix}[]`, out, depth + 1);
-    return out;
+/**
+ * An operation's documented property paths (`client.billing.city`, `clients[].id`) as a tree: a key
+ * per object member, `[]` for any item of a list. An answer is walked along it, so nothing the documents
+ * do not name is visited, and a branch whose paths have all been seen is left (a list's other items).
+ */
+export class PropertyTree {
+  private readonly members: Map<string, number>[] = [new Map()];
+  private readonly items: number[] = [-1];
+  private readonly parents: number[] = [-1];
+  /** The documented path a node is, when it is one (a member; never a bare `[]`). */
+  private readonly paths: (string | undefined)[] = [undefined];
+  /** How many documented paths each node and those below it hold. */
+  private readonly held: number[] = [0];
+
+  constructor(paths: Iterable<string>) {
+    for (const path of paths) {
+      let node = 0;
+      let member = false;
+      for (const segment of path.split('.')) {
+        const [, key, brackets] = /^(.*?)((?:\[\])*)$/.exec(segment)!;
+        // A list at the top (`[].id`) has no key before its brackets.
+        if (key !== '') node = this.member(node, key);
+        for (let i = 0; i < brackets!.length / 2; i++) node = this.item(node);
+        member = brackets === '';
+      }
+      if (!member || this.paths[node] !== undefined) continue;
+      this.paths[node] = path;
+      for (let at = node; at >= 0; at = this.parents[at]!) this.held[at]! += 1;
+    }
   }
-  if (typeof value !== 'object') return out;
-  for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (member === null || member === undefined) continue;
-    if (within.has(path)) out.add(path);
-    presentPaths(member, within, path, out, depth + 1);
+
+  /** The documented paths present and not null in a JSON value; bounded in depth (8) and in items per list (50). */
+  present(value: unknown): string[] {
+    const found: string[] = [];
+    if (this.held[0] === 0) return found;
+    this.walk(value, 0, 0, { found, left: this.held.slice(), seen: new Uint8Array(this.held.length) });
+    return found;
   }
-  return out;
+
+  private walk(value: unknown, node: number, depth: number, state: { found: string[]; left: number[]; seen: Uint8Array }): void {
+    if (value === null || value === undefined || depth > 8 || state.left[node] === 0) return;
+    if (Array.isArray(value)) {
+      const items = this.items[node]!;
+      if (items < 0) return;
+      for (let i = 0; i < value.length && i < 50 && state.left[items]! > 0; i++) this.walk(value[i], items, depth + 1, state);
+      return;
+    }
+    if (typeof value !== 'object') return;
+    for (const [key, child] of this.members[node]!) {
+      if (!Object.hasOwn(value, key)) continue;
+      const member = (value as Record<string, unknown>)[key];
+      if (member === null || member === undefined) continue;
+      const path = this.paths[child];
+      if (path !== undefined && state.seen[child] === 0) {
+        state.seen[child] = 1;
+        state.found.push(path);
+        for (let at = child; at >= 0; at = this.parents[at]!) state.left[at]! -= 1;
+      }
+      this.walk(member, child, depth + 1, state);
+    }
+  }
+
+  private member(node: number, key: string): number {
+    const known = this.members[node]!.get(key);
+    if (known !== undefined) return known;
+    const made = this.add(node);
+    this.members[node]!.set(key, made);
+    return made;
+  }
+
+  private item(node: number): number {
+    if (this.items[node]! < 0) this.items[node] = this.add(node);
+    return this.items[node]!;
+  }
+
+  private add(parent: number): number {
+    this.members.push(new Map());
+    this.items.push(-1);
+    this.parents.push(parent);
+    this.paths.push(undefined);
+    this.held.push(0);
+    return this.members.length - 1;
+  }
 }
 
 /** A check's exercised surface as it adds up, operation by operation. */

@@ -11,7 +11,7 @@ import type { SpecSource } from '../generators/spec.js';
 import { mcpBasisEntries, outputKey, standaloneMcpValidators, toolOf } from '../generators/mcp-tools.js';
 import { localRef, openAlong, openOfAll } from '../generators/schema-grades.js';
 import { decodeJson } from '../protocols/json/codec.js';
-import { caseClass, presentPaths, paramUse, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
+import { caseClass, PropertyTree, paramUse, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
 import type { Exchange } from '../engine/exchange.js';
 import { loadMcpTools, type ToolSpec } from '../generators/mcp-tools.js';
 import { documentedParameter, schemaPaths } from '../generators/surface.js';
@@ -57,12 +57,18 @@ async function makeMcpSpecView(source: SpecSource): Promise<SpecView> {
     return result === 'error' || result.isError ? 'fail' : 'ok';
   };
   const surface: DocumentedSurface = { operations: loadMcpTools(source).tools.map(toolSurface) };
-  const byId = new Map(surface.operations.map((operation) => [operation.id, operation]));
+  // Read once per tool: every exchange is read against them.
+  const byId = new Map(
+    surface.operations.map((operation) => [
+      operation.id,
+      { documented: operation, properties: new PropertyTree(operation.properties ?? []) },
+    ]),
+  );
   return {
     surface,
     exercised: (exchange, body) => {
-      const documented = byId.get(exchange.operation);
-      return documented && exercisedCall(documented, exchange, body);
+      const reading = byId.get(exchange.operation);
+      return reading && exercisedCall(reading, exchange, body);
     },
     basis: new BasisBook(mcpBasisEntries(source)),
     checks: MCP_CHECKS,
@@ -115,7 +121,11 @@ function toolSurface(tool: ToolSpec): DocumentedOperation {
   };
 }
 
-function exercisedCall(documented: DocumentedOperation, exchange: Exchange, body: unknown): Exercised {
+function exercisedCall(
+  { documented, properties }: { documented: DocumentedOperation; properties: PropertyTree },
+  exchange: Exchange,
+  body: unknown,
+): Exercised {
   const meant = caseClass(exchange.expect);
   const message = exchange.request.body === undefined ? undefined : decodeJson(exchange.request.body);
   // The request's body is the call's params (`{name, arguments}`), or a whole JSON-RPC message that holds them.
@@ -141,6 +151,6 @@ function exercisedCall(documented: DocumentedOperation, exchange: Exchange, body
     params,
     answers,
     succeeded,
-    properties: [...presentPaths(payload, new Set(documented.properties))],
+    properties: properties.present(payload),
   };
 }

@@ -20,7 +20,7 @@ import { decodeJson } from '../protocols/json/codec.js';
 import { contentTypeOf, type Exchange } from '../engine/exchange.js';
 import {
   caseClass,
-  presentPaths,
+  PropertyTree,
   paramUse,
   type DocumentedAnswer,
   type DocumentedOperation,
@@ -73,7 +73,7 @@ async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {
       documented.id,
       {
         documented,
-        properties: new Set(documented.properties),
+        properties: new PropertyTree(documented.properties ?? []),
         named: new Map(documented.params.map((parameter) => [`${parameter.in} ${parameter.name}`, parameter])),
       },
     ]),
@@ -152,7 +152,7 @@ function openApiSurface(operations: ReadonlyMap<string, OperationInfo>, resolve:
 /** An operation as each of its exchanges is read: its documented surface, its properties and parameters by name. */
 interface OperationReading {
   readonly documented: DocumentedOperation;
-  readonly properties: ReadonlySet<string>;
+  readonly properties: PropertyTree;
   readonly named: ReadonlyMap<string, DocumentedParameter>;
 }
 
@@ -201,7 +201,7 @@ function exercisedOver(
     params,
     answers: key ? [key] : [],
     succeeded,
-    properties: succeeded ? [...presentPaths(body, properties)] : [],
+    properties: succeeded ? properties.present(body) : [],
     ...(requestType ? { requestType } : {}),
     ...(exchange.response && contentTypeOf(exchange.response) ? { responseType: contentTypeOf(exchange.response) } : {}),
   };

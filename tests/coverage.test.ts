@@ -2,7 +2,9 @@
  * Coverage, piece by piece: what each spec view reads an exchange as having exercised, how criteria add
  * up to a level, what `--min-coverage` counts, and how shards' coverage merges.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PropertyTree } from '../engine/coverage.js';
 import { findApi } from '../apis/registry.js';
 import type { Exchange } from '../engine/exchange.js';
 import { belowMinimum, mergeCoverage, summarize, unexercised } from '../reports/coverage.js';
@@ -142,6 +144,56 @@ const facet = (subject: string, judged: boolean): FacetCoverage => ({
   subject,
   judged,
   checks: judged ? ['filtering/x'] : [],
+});
+
+describe('the documented properties an answer shows (PropertyTree)', () => {
+  const documented = ['clients', 'clients[].id', 'clients[].billing', 'clients[].billing.city', 'clients[].tags', 'page', '[].id'];
+  const tree = new PropertyTree(documented);
+
+  /** Every path of a JSON value as `a.b`, `a[].b`, present and not null: what "shows a property" means. */
+  function shown(value: unknown, prefix = '', out = new Set<string>(), depth = 0): Set<string> {
+    if (value === null || value === undefined || depth > 8) return out;
+    if (Array.isArray(value)) value.slice(0, 50).forEach((item) => shown(item, `${prefix}[]`, out, depth + 1));
+    else if (typeof value === 'object')
+      for (const [key, member] of Object.entries(value)) {
+        if (member === null || member === undefined) continue;
+        const path = prefix ? `${prefix}.${key}` : key;
+        out.add(path);
+        shown(member, path, out, depth + 1);
+      }
+    return out;
+  }
+
+  it('finds exactly the documented paths an answer holds, not null, whatever else it holds (property)', () => {
+    const leaf = fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 3 }));
+    const key = fc.constantFrom('clients', 'id', 'billing', 'city', 'tags', 'page', 'other');
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, tie('object'), tie('list')),
+      object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+      list: fc.array(tie('value'), { maxLength: 4 }),
+    })).value;
+    fc.assert(
+      fc.property(json, (value) => {
+        const expected = [...shown(value)].filter((path) => documented.includes(path)).sort();
+        expect([...tree.present(value)].sort()).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 5 },
+    );
+  });
+
+  it('reads each path once, and past the first items of a list only what is still unseen', () => {
+    const clients = Array.from({ length: 40 }, (_, i) => ({ id: i, billing: i === 30 ? { city: 'Oslo' } : null, tags: [] }));
+    expect(tree.present({ clients, page: 1 }).sort()).toEqual([
+      'clients',
+      'clients[].billing',
+      'clients[].billing.city',
+      'clients[].id',
+      'clients[].tags',
+      'page',
+    ]);
+    expect(tree.present([{ id: 1 }, { id: 2 }])).toEqual(['[].id']);
+    expect(new PropertyTree([]).present({ clients })).toEqual([]);
+  });
 });
 
 describe('criteria and levels', () => {

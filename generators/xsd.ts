@@ -6,6 +6,7 @@
  * `xs:appinfo`, and simple types are described for value generation.
  */
 import { readFileSync } from 'node:fs';
+import { TextMemo } from '../engine/memo.js';
 import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -228,6 +229,10 @@ function compileRoot(schemaUrl: string, rootName: string, typeName: string, name
 
 type Direction = 'request' | 'response' | 'fail';
 
+/** Documents up to this long have their verdicts remembered, up to `MEMO_LIMIT` of them. */
+const MEMO_DOCUMENT = 2048;
+const MEMO_LIMIT = 2000;
+
 /** Compiles an XSD file (any path); `loadXsdSpec` is the cached way in for the project's specs. */
 export function compileXsd(path: string): XsdSpec {
   const file = displayPath(path);
@@ -280,7 +285,15 @@ export function compileXsd(path: string): XsdSpec {
     throw new ConfigError(`XSD ${file} does not compile: ${where}${oneLine(detail?.message ?? (error as Error).message)}`);
   }
 
+  // Many answers are the same text (every delete's and update's `<response status="ok"/>`): a short
+  // document's verdict, a function of the document alone, is looked up rather than parsed again.
+  const verdicts = new TextMemo<ValidationResult>(MEMO_LIMIT);
   function validate(direction: 'request' | 'response', operation: string, document: string): ValidationResult {
+    if (document.length > MEMO_DOCUMENT) return validateNow(direction, operation, document);
+    return verdicts.get(`${direction} ${operation}\n${document}`, () => validateNow(direction, operation, document));
+  }
+
+  function validateNow(direction: 'request' | 'response', operation: string, document: string): ValidationResult {
     if (!table.operations.has(operation)) throw new InternalError(`XSD ${file} has no operation ${operation}`);
     const refusal = refuseDtd(document);
     if (refusal) return { ok: false, errors: [refusal] };

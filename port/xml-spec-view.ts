@@ -1,7 +1,8 @@
 /** The SpecView of an XML-over-HTTP API described by an XML Schema (FreshBooks Classic): the envelope carries the verdict. */
 import { BasisBook } from '../engine/basis.js';
 import { CHECK_GROUPS, pickChecks } from '../engine/checks/index.js';
-import type { Outcome, SpecView } from '../engine/checks/types.js';
+import type { Decoded, Outcome, SpecView } from '../engine/checks/types.js';
+import { TextMemo } from '../engine/memo.js';
 import { loadXsdSpec } from '../generators/xsd.js';
 import { decodeXml, type XmlBody, type XmlElement } from '../protocols/xml/codec.js';
 import { caseClass, type DocumentedOperation, type DocumentedSurface, type Exercised } from '../engine/coverage.js';
@@ -13,6 +14,10 @@ export function isXmlBody(body: unknown): body is XmlBody {
     typeof body === 'object' && body !== null && typeof (body as XmlBody).text === 'string' && typeof (body as XmlBody).root === 'object'
   );
 }
+
+/** Documents up to this long are decoded once, up to `MEMO_LIMIT` of them. */
+const MEMO_DOCUMENT = 2048;
+const MEMO_LIMIT = 2000;
 
 const HTTP_XML_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.envelope]);
 
@@ -44,12 +49,19 @@ async function makeXmlSpecView(path: string): Promise<SpecView> {
       responseTypes: operation.mediaTypes,
     })),
   };
-  const byId = new Map(surface.operations.map((operation) => [operation.id, operation]));
+  // Read once per operation: every exchange is read against them.
+  const byId = new Map(
+    surface.operations.map((operation) => [operation.id, { documented: operation, known: new Set(operation.properties) }]),
+  );
+  // Requests and answers repeat (a page asked for again, every delete's `<response status="ok"/>`): a
+  // short document is decoded once. Decoding is a function of the text, and what it makes is read-only.
+  const decoded = new TextMemo<Decoded>(MEMO_LIMIT);
+  const decode = (text: string): Decoded => (text.length > MEMO_DOCUMENT ? decodeXml(text) : decoded.get(text, () => decodeXml(text)));
   return {
     surface,
     exercised: (exchange, body) => {
-      const documented = byId.get(exchange.operation);
-      return documented && exercisedXml(documented, exchange, body);
+      const reading = byId.get(exchange.operation);
+      return reading && exercisedXml(reading, exchange, body, decode);
     },
     basis: new BasisBook(spec.basisEntries()),
     checks: HTTP_XML_CHECKS,
@@ -60,7 +72,7 @@ async function makeXmlSpecView(path: string): Promise<SpecView> {
       if (!isXmlBody(body)) return { ok: false, errors: ['the body is not a decoded XML document'] };
       return spec.validateResponse(operation, body.text);
     },
-    decode: (response) => decodeXml(response.body),
+    decode: (response) => decode(response.body),
     outcome(_response, body): Outcome | undefined {
       if (!isXmlBody(body)) return undefined;
       const status = body.root.attributes.status;
@@ -79,9 +91,14 @@ function elementNames(root: XmlElement, into = new Set<string>(), depth = 0): Se
   return into;
 }
 
-function exercisedXml(documented: DocumentedOperation, exchange: Exchange, body: unknown): Exercised {
+function exercisedXml(
+  { documented, known }: { documented: DocumentedOperation; known: ReadonlySet<string> },
+  exchange: Exchange,
+  body: unknown,
+  decode: (text: string) => Decoded,
+): Exercised {
   const meant = caseClass(exchange.expect);
-  const request = exchange.request.body === undefined ? undefined : decodeXml(exchange.request.body);
+  const request = exchange.request.body === undefined ? undefined : decode(exchange.request.body);
   const sent = request?.ok && isXmlBody(request.value) ? elementNames(request.value.root) : new Set<string>();
   const status = exchange.response?.httpStatus;
   const verdict = isXmlBody(body) ? body.root.attributes.status : undefined;
@@ -90,7 +107,6 @@ function exercisedXml(documented: DocumentedOperation, exchange: Exchange, body:
     ...(verdict === 'ok' || verdict === 'fail' ? [verdict] : []),
   ];
   const succeeded = verdict === 'ok' && status === 200;
-  const known = new Set(documented.properties);
   return {
     operation: documented.id,
     params: documented.params.filter((parameter) => sent.has(parameter.name)).map((parameter) => ({ name: parameter.name, class: meant })),

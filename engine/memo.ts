@@ -1,0 +1,20 @@
+/**
+ * A bounded memory of a pure function's results by a text key: a run meets the same short answers
+ * over and over (every delete's `<response status="ok"/>`), and parsing one again tells nothing new.
+ * When full it forgets everything at once: cheaper than tracking use, and a run's repeats come back.
+ */
+export class TextMemo<T> {
+  private readonly known = new Map<string, T>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string, make: () => T): T {
+    let value = this.known.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.known.size >= this.limit) this.known.clear();
+      this.known.set(key, value);
+    }
+    return value;
+  }
+}

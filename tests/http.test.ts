@@ -240,6 +240,43 @@ describe('HttpTransport', () => {
     for (const res of pending) res.destroy();
   });
 
+  it('ends a body that drips within the deadline of the whole exchange, not only between chunks', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const { origin } = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      timers.push(setInterval(() => res.write('0,'), 50));
+      res.on('close', () => timers.forEach(clearInterval));
+    });
+    const started = Date.now();
+    const outcome = await transport({ timeoutMs: 400 }).send({ method: 'GET', url: `${origin}/drip`, headers: {} });
+    const wall = Date.now() - started;
+    expect(outcome.transportError?.kind).toBe('timeout');
+    expect(outcome.transportError?.message).toContain('400 ms');
+    expect(wall).toBeGreaterThanOrEqual(350);
+    expect(wall).toBeLessThan(1_500);
+  });
+
+  it('ends the requests in flight when the run stops, and sends again afterwards (cleanup)', async () => {
+    const pending: ServerResponse[] = [];
+    const { origin } = await startServer((req, res) => (req.url === '/hang' ? void pending.push(res) : res.end('{}')));
+    const t = transport({ timeoutMs: 5_000 });
+    const run = new AbortController();
+    const started = Date.now();
+    const inFlight = t.send({ method: 'GET', url: `${origin}/hang`, headers: {} }, undefined, { signal: run.signal });
+    await waitFor(() => pending.length === 1, 2_000);
+    run.abort();
+    const outcome = await inFlight;
+    expect(outcome.response).toBeUndefined();
+    expect(outcome.transportError?.kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(
+      (await t.send({ method: 'GET', url: `${origin}/hang`, headers: {} }, undefined, { signal: run.signal })).transportError,
+    ).toBeDefined();
+    expect((await t.send({ method: 'GET', url: `${origin}/ok`, headers: {} })).response?.httpStatus).toBe(200);
+    for (const res of pending) res.destroy();
+  });
+
   it('cuts an endless body at maxBodyBytes with too-large, and the server sees the socket close', async () => {
     const chunk = Buffer.alloc(8 * 1024, 'x');
     let writes = 0;

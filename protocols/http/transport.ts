@@ -69,6 +69,7 @@ function classify(error: unknown, timeoutMs: number): TransportError {
 
 export class HttpTransport implements Transport {
   private readonly pools = new Map<string, Pool>();
+  private readonly watched = new WeakSet<AbortSignal>();
   requests = 0;
   private nextSlot = 0;
 
@@ -185,25 +186,30 @@ export class HttpTransport implements Transport {
       ...request.headers,
       ...(request.auth && credentials ? { authorization: authorization(request.auth, credentials) } : {}),
     };
-    // One signal ends the exchange: its whole deadline (undici's own timeouts bound the wait for headers
-    // and between body chunks, not a body that drips) or the run's stop. A timer cleared at the answer
-    // and a listener taken off: AbortSignal.timeout and AbortSignal.any left a timer and a weakly held
-    // signal per request behind them, for the collector.
-    const ending = new AbortController();
-    const timer = setTimeout(() => ending.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    const stop = () => ending.abort(options.signal!.reason);
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop, { once: true });
-    const signal = ending.signal;
+    // The run's stop ends every exchange in flight at once (`watch`): a signal handed to undici costs
+    // each request a listener taken on and off, about a tenth of what the transport spends on it.
+    const stop = options.signal;
+    if (stop?.aborted) return { transportError: classify(stop.reason, timeoutMs), elapsedMs: elapsed() };
+    if (stop) this.watch(stop);
+    // One deadline for the whole exchange: undici's headersTimeout bounds the wait for headers, then
+    // what is left of it the body (bodyTimeout bounds only the wait between chunks: a body can drip).
+    const wait = Math.max(1, timeoutMs);
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     try {
       const res = await this.pool(url.origin).request({
         path: url.pathname + url.search,
         method: request.method as 'GET',
         headers: sent,
         body: request.body,
-        signal,
+        headersTimeout: wait,
+        bodyTimeout: wait,
       });
-      const { chunks, truncated } = await readBounded(res.body, this.limits.maxBodyBytes);
+      const body = res.body;
+      deadline = setTimeout(
+        () => body.destroy(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+        Math.max(0, started + wait - performance.now()),
+      );
+      const { chunks, truncated } = await readBounded(body, this.limits.maxBodyBytes);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -225,9 +231,26 @@ export class HttpTransport implements Transport {
     } catch (error) {
       return { transportError: classify(error, timeoutMs), elapsedMs: elapsed() };
     } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', stop);
+      clearTimeout(deadline);
     }
+  }
+
+  /**
+   * Ends every request in flight when `signal` aborts (the run stopped): the pools go, with their
+   * connections, and the next request (cleanup) opens a new one. Once per signal.
+   */
+  private watch(signal: AbortSignal): void {
+    if (this.watched.has(signal)) return;
+    this.watched.add(signal);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const pools = [...this.pools.values()];
+        this.pools.clear();
+        for (const pool of pools) void pool.destroy(new undiciErrors.RequestAbortedError()).catch(() => undefined);
+      },
+      { once: true },
+    );
   }
 
   reproduce(request: WireRequest, credentials: CredentialResolver): ReproductionStep {

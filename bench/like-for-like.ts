@@ -1,25 +1,27 @@
 /**
  * The like-for-like overhead figure: a run against the API's reference served by a process of its own
  * (`clientele serve`, as a user's server is) records every request it sends (`RunConfig.requestLog`);
- * then a bare undici client sends the same requests, in the same order, one at a time, to a freshly
- * served reference. Both face the same arrangement: the target in another process, over loopback.
- * ratio = bare time / clientele's time for the run: 1 would mean clientele adds nothing to the wire.
- * The rest is split into the time spent waiting for answers (the wire, as the transport measured it;
- * answers awaited together, as a cleanup's deletes are, count once) and the time in clientele itself:
- * what the session measured of each exchange (recording and redacting, decoding, the exchange checks
+ * then a bare undici client, in a process of its own (`bare-replay`), sends the same requests, in the
+ * same order, one at a time, to a freshly served reference. Both face the same arrangement: the target
+ * in another process, over loopback. ratio = bare time / clientele's time for the run: 1 would mean
+ * clientele adds nothing. clientele's time is split into its start (the suites' worker starts and loads
+ * them: every run starts one), the time spent waiting for answers (as the transport measured it;
+ * answers awaited together, as a cleanup's deletes are, count once), its end, and the time between
+ * answers: what the session measured of each exchange (the echo search, decoding, the exchange checks
  * with their validation, coverage), and what is left (the adapter, the model, the suites, fast-check,
  * vitest). HTTP APIs only; bench/mcp.ts measures the MCP SDK client against bare SDK clients.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { ApiDescriptor } from '../apis/descriptor.js';
 import { parseCli } from '../cli/args.js';
 import { externalConfig } from '../cli/run-config.js';
 import { serve } from './shards.js';
 import type { Credential } from '../engine/config.js';
-import type { CredentialRef, WireRequest } from '../engine/exchange.js';
+import { MODULE_SUFFIX } from '../engine/root.js';
 import type { ClienteleWork, LoggedRequest } from '../engine/run-context.js';
 import type { SuiteRunner } from '../runner/run.js';
 import type { RunReport } from '../reports/model.js';
@@ -38,15 +40,17 @@ function waitingMs(logged: readonly LoggedRequest[]): number {
   return to > from ? total + to - from : total;
 }
 
-/** The request as a bare client sends it: its credential resolved, its origin moved to the fresh target. */
-function bare(request: WireRequest, origin: string, credentials: readonly Credential[]) {
-  const url = new URL(request.url!);
-  const headers: Record<string, string> = { ...request.headers };
-  const value = (ref: CredentialRef) => ('literal' in ref ? ref.literal : (credentials.find((c) => c.key === ref.credential)?.value ?? ''));
-  const auth = request.auth;
-  if (auth?.scheme === 'bearer') headers.authorization = `Bearer ${value(auth.token)}`;
-  if (auth?.scheme === 'basic') headers.authorization = `Basic ${Buffer.from(`${value(auth.user)}:${auth.password}`).toString('base64')}`;
-  return { origin, path: url.pathname + url.search, method: request.method, headers, body: request.body };
+/** The log sent again by `bare-replay` in a process of its own; its time in ms. */
+function bareReplay(log: string, origin: string, credentials: readonly Credential[]): Promise<number> {
+  const script = fileURLToPath(new URL(`./bare-replay${MODULE_SUFFIX}`, import.meta.url));
+  const args = [...(MODULE_SUFFIX === '.ts' ? ['--import', 'tsx'] : []), script, log, origin];
+  const env = { ...process.env, CLIENTELE_BARE_CREDENTIALS: JSON.stringify(Object.fromEntries(credentials.map((c) => [c.key, c.value]))) };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env, timeout: 10 * 60_000 }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve((JSON.parse(stdout) as { ms: number }).ms);
+    });
+  });
 }
 
 export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor): Promise<string> {
@@ -66,7 +70,6 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as LoggedRequest);
-  rmSync(dir, { recursive: true, force: true });
   const clienteleMs = report.durationMs;
   const wireMs = waitingMs(logged);
 
@@ -75,18 +78,10 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   try {
     const options = parseCli([...fresh.target], {});
     const credentials = externalConfig(options, descriptor, { kind: 'url', url: options.target! }).credentials;
-    const origin = new URL(options.target!).origin;
-    const pool = new Pool(origin, { connections: 1 });
-    const started = performance.now();
-    for (const { request } of logged) {
-      const sent = bare(request, origin, credentials);
-      const res = await pool.request({ path: sent.path, method: sent.method as 'GET', headers: sent.headers, body: sent.body });
-      await res.body.text();
-    }
-    bareMs = performance.now() - started;
-    await pool.close();
+    bareMs = await bareReplay(requestLog, new URL(options.target!).origin, credentials);
   } finally {
     fresh.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
   }
   const share = (part: number) => `${((100 * part) / clienteleMs).toFixed(0)}%`;
   const part = (label: string, ms: number) => `${label} ${Math.round(ms)} ms (${share(ms)})`;
@@ -106,7 +101,7 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   ] as const;
   const measured = stages.reduce((total, [, ms]) => total + ms, 0);
   return (
-    `like for like: ${logged.length} requests of the run replayed in order by bare undici in ${Math.round(bareMs)} ms; ` +
+    `like for like: ${logged.length} requests of the run replayed in order by bare undici (a process of its own) in ${Math.round(bareMs)} ms; ` +
     `clientele ${clienteleMs} ms; ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}\n` +
     `  where clientele's time goes: ${part('starting (worker, suites loaded, run opened)', startMs)}; ${part('waiting for answers', wireMs)}; ` +
     `${part('ending (report, worker stopped)', endMs)}; between answers ${Math.round(between)} ms (${share(between)}):\n` +

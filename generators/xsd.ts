@@ -229,9 +229,9 @@ function compileRoot(schemaUrl: string, rootName: string, typeName: string, name
 
 type Direction = 'request' | 'response' | 'fail';
 
-/** Documents up to this long have their verdicts remembered, up to `MEMO_LIMIT` of them. */
+/** Documents up to this long have their verdicts remembered, up to `MEMO_LIMIT` of them (a few MiB at most). */
 const MEMO_DOCUMENT = 2048;
-const MEMO_LIMIT = 2000;
+const MEMO_LIMIT = 256;
 
 /** Compiles an XSD file (any path); `loadXsdSpec` is the cached way in for the project's specs. */
 export function compileXsd(path: string): XsdSpec {

@@ -15,9 +15,9 @@ export function isXmlBody(body: unknown): body is XmlBody {
   );
 }
 
-/** Documents up to this long are decoded once, up to `MEMO_LIMIT` of them. */
+/** Documents up to this long are decoded once, up to `MEMO_LIMIT` of them (a few MiB at most). */
 const MEMO_DOCUMENT = 2048;
-const MEMO_LIMIT = 2000;
+const MEMO_LIMIT = 256;
 
 const HTTP_XML_CHECKS = pickChecks([...CHECK_GROUPS.http, ...CHECK_GROUPS.body, ...CHECK_GROUPS.envelope]);
 

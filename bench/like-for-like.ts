@@ -53,15 +53,25 @@ function bareReplay(log: string, origin: string, credentials: readonly Credentia
   });
 }
 
+/**
+ * The figure at the default concurrency (2 checks at once for a server on this machine), then at one
+ * check at a time, where every exchange waits for the one before it as the bare replay's do.
+ */
 export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor): Promise<string> {
   if (descriptor.transport !== 'http') return `like for like: ${descriptor.id} is not HTTP (bench/mcp.ts compares the MCP clients)`;
+  return `${await measure(runner, descriptor, [])}\n${await measure(runner, descriptor, ['--concurrency', '1'])}`;
+}
+
+async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-bench-'));
   const requestLog = join(dir, 'requests.jsonl');
   const served = await serve(descriptor.id);
   let report: RunReport;
+  let concurrency: number;
   try {
-    const options = parseCli([...served.target, '--seed', '1', '--no-preflight'], {});
+    const options = parseCli([...served.target, '--seed', '1', '--no-preflight', ...args], {});
     const config = externalConfig(options, descriptor, { kind: 'url', url: options.target! });
+    concurrency = config.concurrency;
     report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
   } finally {
     served.child.kill('SIGTERM');
@@ -100,9 +110,14 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
     ['coverage', sum('coverageMs')],
   ] as const;
   const measured = stages.reduce((total, [, ms]) => total + ms, 0);
+  const headline =
+    `like for like, --concurrency ${concurrency}${args.length === 0 ? ' (the default)' : ''}: ` +
+    `${logged.length} requests of the run replayed in order by bare undici (a process of its own) in ${Math.round(bareMs)} ms; ` +
+    `clientele ${clienteleMs} ms; ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}`;
+  // Checks side by side overlap clientele's work with the waits: the split below means something one at a time.
+  if (concurrency > 1) return `${headline}\n  (${part('starting', startMs)}; the split of the rest is at --concurrency 1)`;
   return (
-    `like for like: ${logged.length} requests of the run replayed in order by bare undici (a process of its own) in ${Math.round(bareMs)} ms; ` +
-    `clientele ${clienteleMs} ms; ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}\n` +
+    `${headline}\n` +
     `  where clientele's time goes: ${part('starting (worker, suites loaded, run opened)', startMs)}; ${part('waiting for answers', wireMs)}; ` +
     `${part('ending (report, worker stopped)', endMs)}; between answers ${Math.round(between)} ms (${share(between)}):\n` +
     `    ${stages.map(([label, ms]) => part(label, ms)).join(', ')};\n` +

@@ -44,24 +44,30 @@ function makeConfig<T extends TargetAddress | EmbeddedServe>(
 }
 
 /**
- * How many checks send at once when the user does not say. On this machine client and server share the
- * cores, and more checks in flight only take turns; a remote target's answers take their time on the
- * way, which checks in flight overlap.
+ * How many checks send at once when the user does not say. A target in clientele's own thread (the
+ * embedded reference), or one process over stdio, gets one. A server of its own on this machine gets
+ * two: it computes one check's answer while clientele judges the other's (on two cores, 11-15% faster
+ * than one, `bench/like-for-like.ts`; more only take turns). A remote target's answers take their time
+ * on the way, which many checks in flight overlap.
  */
 export function defaultConcurrency(target: TargetAddress | EmbeddedServe): number {
-  return target.kind !== 'url' || isLoopback(target.url) ? NEAR : FAR;
+  if (target.kind !== 'url') return ONE;
+  return isLoopback(target.url) ? BESIDE : FAR;
 }
-const NEAR = 1;
+const ONE = 1;
+const BESIDE = 2;
 const FAR = 48;
 
 /**
  * The same choice from what the preflight saw: a loopback address can front a distant server, and a
  * distant server answers slowly while the other processes of this machine leave its cores alone
  * (`othersBusyShare`; unknown: as if they did). A slow answer while they kept the cores busy waited for
- * one, as a server on a loaded machine does. No answer seen: as for a target on this machine.
+ * one, as a server on a loaded machine does: one then, as when no answer was seen. A server that
+ * answers fast is on this machine: two.
  */
 export function concurrencyAt(seen: { fastestAnswerMs: number; othersBusyShare: number | undefined }): number {
-  return slowEnoughForDistance(seen.fastestAnswerMs) && (seen.othersBusyShare ?? 0) < BUSY ? FAR : NEAR;
+  if (seen.fastestAnswerMs === Infinity || (seen.othersBusyShare ?? 0) >= BUSY) return ONE;
+  return slowEnoughForDistance(seen.fastestAnswerMs) ? FAR : BESIDE;
 }
 /** Other processes busy this share of the cores' time or more: a slow answer waited for a core. */
 const BUSY = 0.5;

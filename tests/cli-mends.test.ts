@@ -13,7 +13,7 @@ import type { Exchange } from '../engine/exchange.js';
 import type { RecordedStep } from '../engine/records.js';
 import { readReport, runMain, tempDir } from './support/cli.js';
 import { findApi } from '../apis/registry.js';
-import { concurrencyAt } from '../cli/run-config.js';
+import { concurrencyAt, defaultConcurrency } from '../cli/run-config.js';
 import type { RunTarget } from '../engine/config.js';
 import { destination, type DestinationInput } from '../cli/replay-target.js';
 
@@ -174,11 +174,19 @@ describe('where replay sends a report’s requests', () => {
 });
 
 describe('the concurrency a run picks when the user does not say', () => {
-  it('is high for a target whose answers cross a distance while other processes leave the cores alone, one for one on this machine', () => {
-    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.1 })).toBeGreaterThan(1);
-    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: undefined })).toBeGreaterThan(1);
-    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.1 })).toBe(1);
+  it('is high for a target whose answers cross a distance while other processes leave the cores alone, two for one on this machine', () => {
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.1 })).toBeGreaterThan(2);
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: undefined })).toBeGreaterThan(2);
+    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.1 })).toBe(2);
     expect(concurrencyAt({ fastestAnswerMs: Infinity, othersBusyShare: 0 })).toBe(1);
+  });
+
+  it('is two for a server on this machine, one for the embedded reference or a command, high for one elsewhere', () => {
+    expect(defaultConcurrency({ kind: 'url', url: 'http://127.0.0.1:8080/api' })).toBe(2);
+    expect(defaultConcurrency({ kind: 'url', url: 'http://localhost:8080/api' })).toBe(2);
+    expect(defaultConcurrency({ kind: 'embedded' })).toBe(1);
+    expect(defaultConcurrency({ kind: 'command', command: 'node server.js' })).toBe(1);
+    expect(defaultConcurrency({ kind: 'url', url: 'https://api.example.com/' })).toBeGreaterThan(2);
   });
 
   it('is one when the answers were slow because other processes kept the cores busy (a loaded machine), not far', () => {

@@ -141,8 +141,11 @@ export function changedSnapshotKeys(before: ClientRecord, after: ClientRecord, i
   return [...keys].filter((k) => !skip.has(k) && JSON.stringify(before.snapshot[k]) !== JSON.stringify(after.snapshot[k]));
 }
 
-/** Plain values already drawn, per adapter: someFields runs once per client a check creates. */
-const plainValues = new WeakMap<ClientApi, Map<string, string>>();
+/**
+ * Plain values already drawn, per API (its fields and its spec view, both shared by every check that
+ * opens it): they are a function of those alone (a fixed seed), and every check of every run wants them.
+ */
+const plainValues = new WeakMap<object, WeakMap<object, Map<string, string>>>();
 
 /** Whether two values could stand for one another in a comparison or a match: equal, or one inside the other, in any case. */
 function overlaps(a: string, b: string): boolean {
@@ -165,12 +168,14 @@ export function freshValue(api: ClientApi, field: string, avoid: readonly string
  * wrong field shows whichever field it touches.
  */
 function plainValuesOf(api: ClientApi): Map<string, string> {
-  let drawn = plainValues.get(api);
+  let bySpec = plainValues.get(api.capabilities.fields);
+  if (!bySpec) plainValues.set(api.capabilities.fields, (bySpec = new WeakMap()));
+  let drawn = bySpec.get(api.session.spec);
   if (!drawn) {
     drawn = new Map<string, string>();
     for (const field of new Set([...required(api, 'create'), ...editable(api)]))
       drawn.set(field, freshValue(api, field, [...drawn.values()]));
-    plainValues.set(api, drawn);
+    bySpec.set(api.session.spec, drawn);
   }
   return drawn;
 }

@@ -70,8 +70,8 @@ export class RunGuard {
     readonly limits: GuardLimits,
     private readonly clock: () => number = Date.now,
   ) {
-    // Every send in flight, every wait for a retry and for a place in the window listens to it: as
-    // many as the run's concurrency allows, or more while the target pushes back. Not a leak.
+    // Every wait for a retry and for a place in the window listens to it (a transport, once): as many
+    // as the run's concurrency allows, or more while the target pushes back. Not a leak.
     setMaxListeners(0, this.inFlight.signal);
     this.startedAt = clock();
     const budget = limits.deadline - this.startedAt;

@@ -1,8 +1,8 @@
 /**
  * The engine-owned session: the only way an adapter reaches its target. `call` sends a message through
- * the transport, records the exchange (searched for an echoed credential), verifies it against the spec view with the case's
- * expectation, and hands back the decoded answer. An adapter describes messages; it cannot skip the
- * record or the verification.
+ * the transport, records the exchange (searched for an echoed credential), verifies it against the spec
+ * view with the case's expectation, and hands back the decoded answer. An adapter describes messages;
+ * it cannot skip the record or the verification.
  */
 import type { SpecView } from './checks/types.js';
 import type { Credential } from './config.js';

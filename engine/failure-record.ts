@@ -39,10 +39,9 @@ function excerpt(exchange: Exchange | undefined): ResponseExcerpt | undefined {
 
 /** The excerpt as it may leave the check: the target's body, headers and error text with every secret redacted. */
 function redactExcerpt(response: ResponseExcerpt, redactor: Redactor): ResponseExcerpt {
-  const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)]));
   return {
     ...response,
-    headers,
+    headers: redactor.record(response.headers),
     ...(response.contentType !== undefined ? { contentType: redactor.text(response.contentType) } : {}),
     body: redactor.text(response.body),
     ...(response.transportError !== undefined ? { transportError: redactor.text(response.transportError) } : {}),
@@ -58,9 +57,7 @@ function recordedStep(exchange: Exchange, redactor: Redactor): RecordedStep {
       ...request,
       ...(request.url !== undefined ? { url: redactor.text(request.url) } : {}),
       ...(request.body !== undefined ? { body: redactor.text(request.body) } : {}),
-      ...(request.headers
-        ? { headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, redactor.text(value)])) }
-        : {}),
+      ...(request.headers ? { headers: redactor.record(request.headers) } : {}),
     },
     ...(exchange.expect ? { expect: exchange.expect } : {}),
     ...(response

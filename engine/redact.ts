@@ -316,6 +316,11 @@ export class Redactor {
     return text === undefined ? undefined : this.text(text);
   }
 
+  /** Every value of a record (headers) redacted, under the same names. */
+  record(values: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, this.text(value)]));
+  }
+
   /**
    * Whether a text holds a secret, or a piece of one of at least `minLength` characters, in any form: a
    * target that echoes a credential. Longer than the redaction's 6: random data (ids, uuids) holds a

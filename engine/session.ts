@@ -190,9 +190,7 @@ export class Session {
         ? {
             response: {
               ...response,
-              ...(response.headers
-                ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, redactor.text(value)])) }
-                : {}),
+              ...(response.headers ? { headers: redactor.record(response.headers) } : {}),
               body: redactor.text(response.body),
             },
           }

@@ -29,11 +29,12 @@ async function runAgainst(
   api: string,
   mutantIds: readonly (string | undefined)[],
 ): Promise<RunReport[]> {
+  const descriptor = findApi(api);
+  const { surface } = await descriptor.specView();
   const runs = [];
   for (const mutantId of mutantIds) {
-    const config = await embeddedRequest(options, findApi(api), mutantId);
+    const config = await embeddedRequest(options, descriptor, mutantId);
     const where = { kind: 'embedded' as const, ...(mutantId ? { mutant: mutantId } : {}) };
-    const { surface } = await findApi(api).specView();
     runs.push({
       config,
       meta: { targetLabel: mutantId ? `mutant ${mutantId}` : 'embedded reference', where, ...(surface ? { surface } : {}) },

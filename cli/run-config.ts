@@ -131,7 +131,7 @@ export async function embeddedRun(
 ): Promise<{ target: StartedTarget; config: RunConfig }> {
   const embedded = await embeddedOf(api, mutantId);
   const target = options.stdio ? overStdio(api, embedded, mutantId) : await embedded.start(mutantId);
-  const replay = `npx clientele run --api ${api.id}${options.stdio ? ' --stdio' : ''}${mutantId ? ` --mutant ${mutantId}` : ''}`;
+  const replay = embeddedReplay(api, mutantId, options.stdio);
   return {
     target,
     config: makeConfig(options, api, target.address, target.credentials, replay, target.unauthenticated, target.customFields),
@@ -147,6 +147,16 @@ export async function embeddedRequest(options: CliOptions, api: ApiDescriptor, m
   if (options.stdio) return (await embeddedRun(options, api, mutantId)).config;
   const embedded = await embeddedOf(api, mutantId);
   const target: EmbeddedServe = { kind: 'embedded', ...(mutantId ? { mutant: mutantId } : {}) };
-  const replay = `npx clientele run --api ${api.id}${mutantId ? ` --mutant ${mutantId}` : ''}`;
-  return makeConfig(options, api, target, credentialsFrom(api.credentials, embedded.credentialValues()), replay);
+  return makeConfig(
+    options,
+    api,
+    target,
+    credentialsFrom(api.credentials, embedded.credentialValues()),
+    embeddedReplay(api, mutantId, false),
+  );
+}
+
+/** The command line that runs the embedded reference (or a mutant) again. */
+function embeddedReplay(api: ApiDescriptor, mutantId: string | undefined, stdio: boolean): string {
+  return `npx clientele run --api ${api.id}${stdio ? ' --stdio' : ''}${mutantId ? ` --mutant ${mutantId}` : ''}`;
 }

@@ -90,7 +90,6 @@ interface Child {
 
 interface ChildOutcome {
   readonly run: ChildRun;
-  readonly targets: readonly ChildTarget[];
   /** What is wrong with the child as a whole: every row of it shows them. */
   readonly problems: readonly string[];
 }
@@ -145,7 +144,7 @@ async function runChild(child: Child): Promise<ChildOutcome> {
       const run = await runClientele(targets, { killAfterMs, graceMs: GRACE_MS });
       const problems = judgeChild(run, targets, { seconds: killAfterMs / 1000, rssMiB: MAX_RSS_MIB });
       if (run.peakRssMiB === undefined && process.platform === 'linux') problems.push('no VmHWM read from /proc');
-      return { run, targets, problems };
+      return { run, problems };
     } finally {
       await Promise.all(served.map((one) => one.close()));
     }
@@ -168,10 +167,10 @@ describe.concurrent('hostile targets: a bounded run, a report, a documented exit
       it(
         `${row.target.name} (${row.target.api})`,
         async ({ expect }) => {
-          const { run, targets, problems: childProblems } = await outcomes.get(childOf.get(row)!)!;
+          const { run, problems: childProblems } = await outcomes.get(childOf.get(row)!)!;
           const problems = [
             ...childProblems,
-            ...judgeTarget(run, row.name, targets, {
+            ...judgeTarget(run, row.name, {
               seconds: MAX_SECONDS,
               exits: row.target.exits ?? DOCUMENTED_EXITS,
               failsOn: row.target.failsOn,

@@ -1189,6 +1189,8 @@ export interface ChildRun {
   readonly reportDirs: ReadonlyMap<string, string>;
   /** The directory the child wrote into (its config file and every report). */
   readonly workDir: string;
+  /** Every form of every token of its targets (`secretForms`), each labelled with its target: none may leave it. */
+  readonly tokenForms: readonly { readonly form: string; readonly needle: string }[];
 }
 
 const OUTPUT_CAP = 32 * 1024 * 1024;
@@ -1277,6 +1279,9 @@ export function runClientele(targets: readonly ChildTarget[], bounds: { killAfte
         killed,
         reportDirs,
         workDir,
+        tokenForms: targets.flatMap((target) =>
+          secretForms(target.token).map(({ form, needle }) => ({ form: `${target.name}'s ${form}`, needle })),
+        ),
       });
     });
     child.on('error', () => undefined);
@@ -1334,7 +1339,7 @@ export const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F
 const STACK_TRACE = /\n\s+at /;
 
 /** Where `text` holds a form of a token or a raw control character, as lines naming `path`. */
-function leaksIn(path: string, body: string, forms: readonly { form: string; needle: string }[]): string[] {
+function leaksIn(path: string, body: string, forms: ChildRun['tokenForms']): string[] {
   const problems: string[] = [];
   const leaks = forms.filter(({ needle }) => body.includes(needle));
   for (const { form, needle } of leaks.slice(0, 3)) {
@@ -1351,11 +1356,6 @@ function leaksIn(path: string, body: string, forms: readonly { form: string; nee
     );
   }
   return problems;
-}
-
-/** Every form of every token of the child's targets (`secretForms`), each labelled with its target. */
-function formsOf(targets: readonly ChildTarget[]): { form: string; needle: string }[] {
-  return targets.flatMap((target) => secretForms(target.token).map(({ form, needle }) => ({ form: `${target.name}'s ${form}`, needle })));
 }
 
 /**
@@ -1382,8 +1382,7 @@ export function judgeChild(run: ChildRun, targets: readonly ChildTarget[], limit
   }
   if (run.peakRssMiB !== undefined && !(run.peakRssMiB < limits.rssMiB))
     problems.push(`peak RSS ${run.peakRssMiB.toFixed(0)} MiB (bound ${limits.rssMiB} MiB)`);
-  const forms = formsOf(targets);
-  problems.push(...leaksIn('stdout', run.stdout, forms), ...leaksIn('stderr', run.stderr, forms));
+  problems.push(...leaksIn('stdout', run.stdout, run.tokenForms), ...leaksIn('stderr', run.stderr, run.tokenForms));
   return problems;
 }
 
@@ -1411,7 +1410,6 @@ export function reportOf(run: ChildRun, name: string): TargetReport | undefined 
 export function judgeTarget(
   run: ChildRun,
   name: string,
-  targets: readonly ChildTarget[],
   limits: { seconds: number; exits: readonly number[]; failsOn?: readonly string[] },
 ): string[] {
   const problems: string[] = [];
@@ -1427,7 +1425,6 @@ export function judgeTarget(
     if (limits.failsOn && !limits.failsOn.some((rule) => broken.has(rule)))
       problems.push(`no failure breaks ${limits.failsOn.join(' or ')} (the rules broken: ${[...broken].join(', ') || 'none'})`);
   }
-  const forms = formsOf(targets);
-  for (const file of filesUnder(dir)) problems.push(...leaksIn(file.path.slice(dir.length + 1), file.text, forms));
+  for (const file of filesUnder(dir)) problems.push(...leaksIn(file.path.slice(dir.length + 1), file.text, run.tokenForms));
   return problems;
 }

@@ -46,12 +46,13 @@ export interface EmbeddedRun {
  * (`SuiteRunner.runBatch`): the suites' worker starts once for the lot, and each run's target in it.
  */
 export async function runEmbeddedBatch(runner: SuiteRunner, api: string, runs: readonly EmbeddedRun[]): Promise<RunReport[]> {
+  const descriptor = findApi(api);
+  const { surface } = await descriptor.specView();
   const configs = [];
   for (const { args, mutantId, checks } of runs) {
     // The worker starts each run's target, on its own thread, as the CLI's runs have it.
-    const config = await embeddedRequest(parseCli(['run', ...args], {}), findApi(api), mutantId);
+    const config = await embeddedRequest(parseCli(['run', ...args], {}), descriptor, mutantId);
     const families = checks ? config.families.filter((f) => checks.some((c) => c.startsWith(`${f}/`))) : config.families;
-    const { surface } = await findApi(api).specView();
     configs.push({
       config: checks ? { ...config, checks, families } : config,
       meta: { targetLabel: targetLabel(config.target), ...(surface ? { surface } : {}) },

@@ -10,7 +10,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { BasisEntry } from '../engine/basis.js';
 import { ConfigError } from '../engine/failures.js';
 import { entriesAt, specPath, type JsonSchema, type SpecSource } from './spec.js';
-import { exportName, loadStandalone, writeStandalone, type ValidatorSet } from './validators.js';
+import { writeStandalone } from './compile-validators.js';
+import { exportName, loadStandalone, type ValidatorSet } from './validators.js';
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 

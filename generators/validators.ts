@@ -1,22 +1,17 @@
 /**
- * Compiled validators for every request body and response schema in an OpenAPI spec. The same
- * `ValidatorSet` interface is served two ways: compiled in memory now (`runtimeValidators`), or from the
- * standalone module `npm run generate` writes (`standaloneValidators`, what the suites use). The test
- * suite runs against both, so the generated code is held to the same contract.
+ * Validators for every request body and response schema in an OpenAPI spec. The same `ValidatorSet`
+ * interface is served two ways: from the standalone module `npm run generate` writes
+ * (`standaloneValidators`, what the suites use), or compiled in memory (`compile-validators.ts`, which
+ * loads ajv's compiler). The test suite runs against both, so the generated code is held to the same
+ * contract.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ValidateFunction, ErrorObject } from 'ajv/dist/2020.js';
 import type { SchemaLocation, ValidationResult } from '../engine/checks/types.js';
 import { ConfigError, InternalError } from '../engine/failures.js';
-import { PROJECT_ROOT, indexOperations, schemaBundle, type JsonSchema, type SpecSource } from './spec.js';
-
-// ajv-formats is CommonJS with `module.exports = plugin`; require() gives the function itself.
-const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
-// CommonJS with `module.exports = standaloneCode`; require() gives the function itself.
-const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js').default;
+import { PROJECT_ROOT, indexOperations, type JsonSchema, type SpecSource } from './spec.js';
 
 export type { ValidationResult };
 
@@ -42,7 +37,7 @@ export function generatedValidatorsPath(api: string): string {
 }
 
 /** Every schema of the spec, keyed as above, with its own `$id` so standalone code can name it. */
-function collectSchemas(source: SpecSource): Map<string, JsonSchema> {
+export function collectSchemas(source: SpecSource): Map<string, JsonSchema> {
   const schemas = new Map<string, JsonSchema>();
   for (const op of indexOperations(source).values()) {
     if (op.requestSchema) schemas.set(requestKey(op.operationId), op.requestSchema);
@@ -51,29 +46,6 @@ function collectSchemas(source: SpecSource): Map<string, JsonSchema> {
     }
   }
   return schemas;
-}
-
-export function createAjv(source: SpecSource, forStandalone: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
-    strict: true,
-    allErrors: true,
-    code: forStandalone ? { source: true, esm: true } : undefined,
-  });
-  addFormats(ajv);
-  ajv.addSchema(schemaBundle(source));
-  return ajv;
-}
-
-export function compileAll(source: SpecSource, forStandalone: boolean) {
-  const { api } = source;
-  const ajv = createAjv(source, forStandalone);
-  const ids: Record<string, string> = {};
-  for (const [key, schema] of collectSchemas(source)) {
-    const id = `${key}`;
-    ajv.addSchema({ ...schema, $id: `https://clientele.dev/specs/${api}/${exportName(key)}.json` }, id);
-    ids[exportName(key)] = id;
-  }
-  return { ajv, ids };
 }
 
 function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
@@ -91,7 +63,7 @@ function locationsOf(errors: readonly ErrorObject[] | null | undefined): SchemaL
   }));
 }
 
-function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
+export function wrapValidators(functions: Map<string, ValidateFunction>): ValidatorSet {
   return {
     keys: [...functions.keys()],
     has: (key) => functions.has(key),
@@ -103,13 +75,6 @@ function wrap(functions: Map<string, ValidateFunction>): ValidatorSet {
       return { ok, errors: formatErrors(fn.errors), locations: locationsOf(fn.errors) };
     },
   };
-}
-
-export function runtimeValidators(source: SpecSource): ValidatorSet {
-  const { ajv, ids } = compileAll(source, false);
-  const functions = new Map<string, ValidateFunction>();
-  for (const id of Object.values(ids)) functions.set(id, ajv.getSchema(id)!);
-  return wrap(functions);
 }
 
 const loaded = new Map<string, Promise<ValidatorSet>>();
@@ -128,7 +93,7 @@ export function loadStandalone(api: string, keys: () => Iterable<string>): Promi
         if (!fn) throw new ConfigError(`generated validators are stale (${key} missing); run npm run generate`);
         functions.set(key, fn);
       }
-      return wrap(functions);
+      return wrapValidators(functions);
     })();
     loaded.set(api, set);
   }
@@ -137,17 +102,4 @@ export function loadStandalone(api: string, keys: () => Iterable<string>): Promi
 
 export function standaloneValidators(source: SpecSource): Promise<ValidatorSet> {
   return loadStandalone(source.api, () => collectSchemas(source).keys());
-}
-
-/** Writes the standalone module of every schema `ajv` holds under `ids` (export name → key): `npm run generate`. */
-export function writeStandalone(source: SpecSource, ajv: Ajv2020, ids: Record<string, string>): string {
-  const file = generatedValidatorsPath(source.api);
-  mkdirSync(dirname(file), { recursive: true });
-  const code = standaloneCode(ajv, ids);
-  // ajv's ESM output still reaches its runtime helpers (ucs2length for minLength) through require().
-  const preamble = code.includes('require(')
-    ? `import { createRequire } from 'node:module';const require = createRequire(import.meta.url);\n`
-    : '';
-  writeFileSync(file, `// Generated by npm run generate from ${source.path}. Do not edit.\n${preamble}${code}`);
-  return file;
 }

@@ -16,7 +16,8 @@ import {
   type StringConstraints,
 } from '../generators/arbitraries.js';
 import { indexOperations, resolveBundleRef, type JsonSchema, type SpecSource } from '../generators/spec.js';
-import { requestKey, runtimeValidators, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
+import { runtimeValidators } from '../generators/compile-validators.js';
+import { requestKey, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats').default;
 

@@ -12,7 +12,8 @@ import { parse } from 'yaml';
 import { openApiSpecView } from '../port/openapi-spec-view.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { PROJECT_ROOT, specPath, type SpecSource } from '../generators/spec.js';
-import { requestKey, responseKey, runtimeValidators, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
+import { runtimeValidators } from '../generators/compile-validators.js';
+import { requestKey, responseKey, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
 
 type Json = any;
 

@@ -15,15 +15,8 @@ import { openApiSpecView } from '../port/openapi-spec-view.js';
 import { BasisBook, type BasisEntry, type Grade } from '../engine/basis.js';
 import type { SpecView } from '../engine/checks/types.js';
 import { PROJECT_ROOT, basisEntries, bundleId, indexOperations, oneLineText, specPath, type SpecSource } from '../generators/spec.js';
-import {
-  createAjv,
-  generatedValidatorsPath,
-  requestKey,
-  responseKey,
-  runtimeValidators,
-  standaloneValidators,
-  type ValidatorSet,
-} from '../generators/validators.js';
+import { createAjv, runtimeValidators } from '../generators/compile-validators.js';
+import { generatedValidatorsPath, requestKey, responseKey, standaloneValidators, type ValidatorSet } from '../generators/validators.js';
 
 type Json = any;
 

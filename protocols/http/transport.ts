@@ -5,8 +5,9 @@
  * within a bound; the run's window keeps fewer requests in flight while the target pushes back, and
  * `ratePerSecond` paces every request (a vendor's production API deserves it).
  */
-import type { Readable } from 'node:stream';
-import { Pool, errors as undiciErrors } from 'undici';
+import { createRequire } from 'node:module';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher, Pool as UndiciPool, errors as UndiciErrors } from 'undici';
 import {
   contentTypeOf,
   type Auth,
@@ -21,6 +22,14 @@ import { toCurl } from './curl.js';
 import { inWindow, sleep } from '../wait.js';
 import { isSlow, type WindowPermit } from '../../engine/pacing.js';
 import { plural } from '../../engine/words.js';
+
+// undici's index loads all of undici (fetch, WebSocket, caches, mocks): about 40 ms of every thread
+// that starts a run, for the pool and the errors this transport uses. Both modules are CommonJS that
+// export the class, and the error classes, themselves.
+const require = createRequire(import.meta.url);
+const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
+type Pool = UndiciPool;
+const undiciErrors = require('undici/lib/core/errors.js') as typeof UndiciErrors;
 
 export interface HttpLimits {
   /** Whole request, headers and body included. */
@@ -194,33 +203,33 @@ export class HttpTransport implements Transport {
     // One deadline for the whole exchange: undici's headersTimeout bounds the wait for headers, then
     // what is left of it the body (bodyTimeout bounds only the wait between chunks: a body can drip).
     const wait = Math.max(1, timeoutMs);
-    let deadline: ReturnType<typeof setTimeout> | undefined;
     try {
-      const res = await this.pool(url.origin).request({
-        path: url.pathname + url.search,
-        method: request.method as 'GET',
-        headers: sent,
-        body: request.body,
-        headersTimeout: wait,
-        bodyTimeout: wait,
-      });
-      const body = res.body;
-      deadline = setTimeout(
-        () => body.destroy(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
-        Math.max(0, started + wait - performance.now()),
+      const answer = await exchange(
+        this.pool(url.origin),
+        {
+          path: url.pathname + url.search,
+          method: request.method,
+          headers: sent,
+          body: request.body,
+          headersTimeout: wait,
+          bodyTimeout: wait,
+        },
+        this.limits.maxBodyBytes,
+        () => Math.max(0, started + wait - performance.now()),
+        timeoutMs,
       );
-      const { chunks, truncated } = await readBounded(body, this.limits.maxBodyBytes);
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(res.headers)) {
+      for (const [name, value] of Object.entries(answer.headers)) {
         if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
+      const chunks = answer.chunks;
       const response: WireResponse = {
-        httpStatus: res.statusCode,
+        httpStatus: answer.status,
         headers,
         body: UTF8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
-        truncated,
+        truncated: answer.truncated,
       };
-      if (truncated) {
+      if (answer.truncated) {
         return {
           response,
           transportError: { kind: 'too-large', message: `response body exceeds ${this.limits.maxBodyBytes} bytes` },
@@ -230,8 +239,6 @@ export class HttpTransport implements Transport {
       return { response, elapsedMs: elapsed() };
     } catch (error) {
       return { transportError: classify(error, timeoutMs), elapsedMs: elapsed() };
-    } finally {
-      clearTimeout(deadline);
     }
   }
 
@@ -269,28 +276,70 @@ export class HttpTransport implements Transport {
 /** Decodes answers: not fatal (a malformed sequence becomes U+FFFD, judged by the checks), stateless between calls. */
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  chunks: Buffer[];
+  /** The body went past the size cap: the exchange was ended there, and `chunks` hold what came before. */
+  truncated: boolean;
+}
+
 /**
- * A body's chunks, read until its end or past `maxBytes` (then the body is destroyed and `truncated`
- * says so). Events rather than an async iterator: an answer is often one chunk, and the iterator costs a
- * promise a chunk.
+ * One exchange through undici's dispatch API: the answer's chunks are collected as they arrive, until
+ * its end or past `maxBytes` (the exchange is then ended and `truncated` says so). `request()` would
+ * wrap every answer in a stream, read back here chunk by chunk: about a tenth of a run's CPU on
+ * loopback. undici's headersTimeout bounds the wait for headers; once they are in, a timer ends the
+ * exchange at what is left of its deadline (`remainingMs`), since bodyTimeout bounds only the wait
+ * between chunks and a body can drip.
  */
-function readBounded(body: Readable, maxBytes: number): Promise<{ chunks: Buffer[]; truncated: boolean }> {
+function exchange(
+  pool: Pool,
+  options: Dispatcher.DispatchOptions,
+  maxBytes: number,
+  remainingMs: () => number,
+  timeoutMs: number,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const answer: Answer = { status: 0, headers: {}, chunks: [], truncated: false };
     let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        body.off('data', onData);
-        body.destroy();
-        resolve({ chunks, truncated: true });
-        return;
-      }
-      chunks.push(chunk);
+    let settled = false;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      if (error) reject(error);
+      else resolve(answer);
     };
-    body.on('data', onData);
-    body.once('end', () => resolve({ chunks, truncated: false }));
-    body.once('error', reject);
+    const handler: Dispatcher.DispatchHandler = {
+      // undici tells its handler API from the older one by this method: it must be there.
+      onRequestStart() {},
+      onResponseStart(controller, status, headers) {
+        // Called again after a 1xx: the final answer's status and headers are the ones kept.
+        answer.status = status;
+        answer.headers = headers;
+        clearTimeout(deadline);
+        deadline = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), remainingMs());
+      },
+      onResponseData(controller, chunk) {
+        if (settled) return;
+        size += chunk.length;
+        if (size > maxBytes) {
+          answer.truncated = true;
+          settle();
+          controller.abort(new undiciErrors.ResponseExceededMaxSizeError(`response body exceeds ${maxBytes} bytes`));
+          return;
+        }
+        answer.chunks.push(chunk);
+      },
+      onResponseEnd: () => settle(),
+      onResponseError: (_controller, error) => settle(error),
+    };
+    try {
+      pool.dispatch(options, handler);
+    } catch (error) {
+      settle(error as Error);
+    }
   });
 }
 

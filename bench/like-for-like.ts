@@ -40,7 +40,11 @@ function waitingMs(logged: readonly LoggedRequest[]): number {
   return to > from ? total + to - from : total;
 }
 
-const BARE_TRIES = 3;
+/**
+ * Rounds of a run and then its bare replay. This machine's speed drifts by a fifth from one minute to
+ * the next: each replay follows the run it replays, and each side's figure is the median of its rounds.
+ */
+const ROUNDS = 3;
 
 /** The log sent again by `bare-replay` in a process of its own; its time in ms. */
 function bareReplay(log: string, origin: string, credentials: readonly Credential[]): Promise<number> {
@@ -64,45 +68,50 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   return `${await measure(runner, descriptor, [])}\n${await measure(runner, descriptor, ['--concurrency', '1'])}`;
 }
 
-async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[]): Promise<string> {
+/** One run against a served reference, recording its requests; then the bare replay of them against a fresh one. */
+async function round(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-bench-'));
   const requestLog = join(dir, 'requests.jsonl');
-  const served = await serve(descriptor.id);
-  let report: RunReport;
-  let concurrency: number;
   try {
-    const options = parseCli([...served.target, '--seed', '1', '--no-preflight', ...args], {});
-    const config = externalConfig(options, descriptor, { kind: 'url', url: options.target! });
-    concurrency = config.concurrency;
-    report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
-  } finally {
-    served.child.kill('SIGTERM');
-  }
-  const logged = readFileSync(requestLog, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as LoggedRequest);
-  const clienteleMs = report.durationMs;
-  const wireMs = waitingMs(logged);
-
-  // The bare replay moves by about a tenth from one try to the next: the median of three, each against
-  // a freshly served reference (the run's requests expect its state as it was).
-  const tries: number[] = [];
-  try {
-    for (let i = 0; i < BARE_TRIES; i++) {
-      const fresh = await serve(descriptor.id);
-      try {
-        const options = parseCli([...fresh.target], {});
-        const credentials = externalConfig(options, descriptor, { kind: 'url', url: options.target! }).credentials;
-        tries.push(await bareReplay(requestLog, new URL(options.target!).origin, credentials));
-      } finally {
-        fresh.child.kill('SIGTERM');
-      }
+    const served = await serve(descriptor.id);
+    let report: RunReport;
+    let concurrency: number;
+    try {
+      const options = parseCli([...served.target, '--seed', '1', '--no-preflight', ...args], {});
+      const config = externalConfig(options, descriptor, { kind: 'url', url: options.target! });
+      concurrency = config.concurrency;
+      report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    const logged = readFileSync(requestLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LoggedRequest);
+    // A fresh reference: the run's requests expect its state as it was.
+    const fresh = await serve(descriptor.id);
+    try {
+      const options = parseCli([...fresh.target], {});
+      const credentials = externalConfig(options, descriptor, { kind: 'url', url: options.target! }).credentials;
+      return { report, concurrency, logged, bareMs: await bareReplay(requestLog, new URL(options.target!).origin, credentials) };
+    } finally {
+      fresh.child.kill('SIGTERM');
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const bareMs = [...tries].sort((a, b) => a - b)[Math.floor(tries.length / 2)]!;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[]): Promise<string> {
+  const rounds: Awaited<ReturnType<typeof round>>[] = [];
+  for (let i = 0; i < ROUNDS; i++) rounds.push(await round(runner, descriptor, args));
+  const bareMs = median(rounds.map((r) => r.bareMs));
+  const clienteleMs = median(rounds.map((r) => r.report.durationMs));
+  // The split is the median run's.
+  const { report, concurrency, logged } = rounds.find((r) => r.report.durationMs === clienteleMs)!;
+  const wireMs = waitingMs(logged);
   const share = (part: number) => `${((100 * part) / clienteleMs).toFixed(0)}%`;
   const part = (label: string, ms: number) => `${label} ${Math.round(ms)} ms (${share(ms)})`;
   // Before the first request: the suites' worker starts and loads them, the run opens. After the last
@@ -122,9 +131,9 @@ async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: rea
   const measured = stages.reduce((total, [, ms]) => total + ms, 0);
   const headline =
     `like for like, --concurrency ${concurrency}${args.length === 0 ? ' (the default)' : ''}: ` +
-    `${logged.length} requests of the run replayed in order by bare undici (a process of its own) in ${Math.round(bareMs)} ms ` +
-    `(median of ${tries.map(Math.round).join(', ')}); ` +
-    `clientele ${clienteleMs} ms; ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}`;
+    `${logged.length} requests of the run replayed in order by bare undici (a process of its own); ` +
+    `${ROUNDS} rounds of a run and its replay: bare ${Math.round(bareMs)} ms (median of ${rounds.map((r) => Math.round(r.bareMs)).join(', ')}), ` +
+    `clientele ${clienteleMs} ms (median of ${rounds.map((r) => r.report.durationMs).join(', ')}); ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}`;
   // Checks side by side overlap clientele's work with the waits: the split below means something one at a time.
   if (concurrency > 1) return `${headline}\n  (${part('starting', startMs)}; the split of the rest is at --concurrency 1)`;
   return (

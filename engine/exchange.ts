@@ -108,10 +108,19 @@ export const SHOWN_HEADERS: readonly string[] = [
 
 /** A request's or a response's media type (lower-case, no parameters), or '' without a Content-Type. */
 export function contentTypeOf(message: Pick<WireResponse, 'headers'>): string {
-  const headers = message.headers ?? {};
+  const headers = message.headers;
+  if (!headers) return '';
   // Answers' header names are lower-case; a request's are as the adapter wrote them.
-  const value = headers['content-type'] ?? Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-  return value.split(';')[0]!.trim().toLowerCase();
+  let value = headers['content-type'];
+  if (value === undefined)
+    for (const name in headers)
+      if (name.length === 12 && name.toLowerCase() === 'content-type') {
+        value = headers[name];
+        break;
+      }
+  if (!value) return '';
+  const end = value.indexOf(';');
+  return (end < 0 ? value : value.slice(0, end)).trim().toLowerCase();
 }
 
 /** What a person runs or sends to replay one exchange, by kind, so each report format can show it fittingly. */

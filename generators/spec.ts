@@ -177,7 +177,23 @@ function jsonContent(content: unknown): { mediaType?: string; schema?: JsonSchem
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
+const indexes = new Map<string, ReadonlyMap<string, OperationInfo>>();
+
+/**
+ * The spec's operations, read once per spec (every check's adapter asks for them): shared, so never
+ * changed by a reader.
+ */
 export function indexOperations(source: SpecSource): ReadonlyMap<string, OperationInfo> {
+  const key = `${source.api} ${specPath(source)}`;
+  let index = indexes.get(key);
+  if (!index) {
+    index = readOperations(source);
+    indexes.set(key, index);
+  }
+  return index;
+}
+
+function readOperations(source: SpecSource): ReadonlyMap<string, OperationInfo> {
   const { api } = source;
   const doc = loadOpenApi(source);
   const operations = new Map<string, OperationInfo>();

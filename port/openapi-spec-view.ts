@@ -68,16 +68,7 @@ async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {
   };
   const surface = openApiSurface(operations, resolve);
   // Made once per operation: every exchange is read against them.
-  const readings = new Map(
-    surface.operations.map((documented) => [
-      documented.id,
-      {
-        documented,
-        properties: new PropertyTree(documented.properties ?? []),
-        named: new Map(documented.params.map((parameter) => [`${parameter.in} ${parameter.name}`, parameter])),
-      },
-    ]),
-  );
+  const readings = new Map(surface.operations.map((documented) => [documented.id, operationReading(documented)]));
   return {
     surface,
     exercised: (exchange, body) => {
@@ -153,20 +144,62 @@ function openApiSurface(operations: ReadonlyMap<string, OperationInfo>, resolve:
 interface OperationReading {
   readonly documented: DocumentedOperation;
   readonly properties: PropertyTree;
-  readonly named: ReadonlyMap<string, DocumentedParameter>;
+  readonly query: ReadonlyMap<string, DocumentedParameter>;
+  readonly body: ReadonlyMap<string, DocumentedParameter>;
+  /** The path template's segment count, and its documented parameters by segment. */
+  readonly segments: number;
+  readonly pathParams: readonly { readonly index: number; readonly parameter: DocumentedParameter }[];
+}
+
+function operationReading(documented: DocumentedOperation): OperationReading {
+  const byName = (where: DocumentedParameter['in']) =>
+    new Map(documented.params.filter((parameter) => parameter.in === where).map((parameter) => [parameter.name, parameter]));
+  const path = byName('path');
+  const template = (documented.path ?? '').split('/');
+  return {
+    documented,
+    properties: new PropertyTree(documented.properties ?? []),
+    query: byName('query'),
+    body: byName('body'),
+    segments: template.length,
+    pathParams: template.flatMap((part, index) => {
+      const parameter = path.get(/^\{(.+)\}$/.exec(part)?.[1] ?? '');
+      return parameter ? [{ index, parameter }] : [];
+    }),
+  };
+}
+
+/** The name and value pairs of a form body (`a=1&tags[]=x`), decoded as a server decodes them; a broken escape is left as written. */
+function formPairs(text: string): [string, string][] {
+  const decode = (part: string) => {
+    const spaced = part.includes('+') ? part.replace(/\+/g, ' ') : part;
+    if (!spaced.includes('%')) return spaced;
+    try {
+      return decodeURIComponent(spaced);
+    } catch {
+      return spaced;
+    }
+  };
+  const pairs: [string, string][] = [];
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const at = pair.indexOf('=');
+    pairs.push(at < 0 ? [decode(pair), ''] : [decode(pair.slice(0, at)), decode(pair.slice(at + 1))]);
+  }
+  return pairs;
 }
 
 /** What one HTTP exchange exercised: the parameters its URL and body carried, the status it matched, the properties it showed. */
 function exercisedOver(
-  { documented, properties, named }: OperationReading,
+  reading: OperationReading,
   exchange: Exchange,
   body: unknown,
   matched: (status: number) => string | undefined,
 ): Exercised {
+  const { documented, properties } = reading;
   const meant = caseClass(exchange.expect);
   const params: Exercised['params'][number][] = [];
-  const sent = (where: DocumentedParameter['in'], name: string, value: unknown) => {
-    const parameter = named.get(`${where} ${name}`);
+  const sent = (parameter: DocumentedParameter | undefined, value: unknown) => {
     if (parameter) params.push(paramUse(parameter, value, meant));
   };
   let url: URL | undefined;
@@ -176,26 +209,26 @@ function exercisedOver(
     url = undefined;
   }
   if (url) {
-    for (const [name, value] of url.searchParams) sent('query', name, value);
-    const template = (documented.path ?? '').split('/');
-    const actual = url.pathname.split('/').slice(-template.length);
-    template.forEach((part, index) => {
-      const name = /^\{(.+)\}$/.exec(part)?.[1];
-      if (name && actual[index] !== undefined) sent('path', name, decodeURIComponent(actual[index]));
-    });
+    if (url.search !== '') for (const [name, value] of url.searchParams) sent(reading.query.get(name), value);
+    const actual = url.pathname.split('/').slice(-reading.segments);
+    for (const { index, parameter } of reading.pathParams) {
+      const segment = actual[index];
+      if (segment !== undefined) sent(parameter, decodeURIComponent(segment));
+    }
   }
   const requestType = contentTypeOf(exchange.request);
   const text = exchange.request.body;
   if (text !== undefined && requestType === 'application/x-www-form-urlencoded') {
     // A form names a list's items `key[]`: the parameter is the list.
-    for (const [name, value] of new URLSearchParams(text)) sent('body', name.replace(/\[\]$/, ''), value);
+    for (const [name, value] of formPairs(text)) sent(reading.body.get(name.endsWith('[]') ? name.slice(0, -2) : name), value);
   } else if (text !== undefined) {
     const requestBody = decodeJson(text);
-    if (requestBody.ok) walkLeaves(requestBody.value, '', (path, value) => sent('body', path, value));
+    if (requestBody.ok) walkLeaves(requestBody.value, '', (path, value) => sent(reading.body.get(path), value));
   }
   const status = exchange.response?.httpStatus;
   const key = status === undefined ? undefined : matched(status);
   const succeeded = status !== undefined && status >= 200 && status < 300 && key !== undefined;
+  const responseType = exchange.response && contentTypeOf(exchange.response);
   return {
     operation: documented.id,
     params,
@@ -203,7 +236,7 @@ function exercisedOver(
     succeeded,
     properties: succeeded ? properties.present(body) : [],
     ...(requestType ? { requestType } : {}),
-    ...(exchange.response && contentTypeOf(exchange.response) ? { responseType: contentTypeOf(exchange.response) } : {}),
+    ...(responseType ? { responseType } : {}),
   };
 }
 

@@ -62,12 +62,17 @@ export function modelNameOf(key: string): string {
 /** The client object with nested objects flattened to dotted keys (`billing.street`, `owner.id`). */
 export function flatten(value: Readonly<Record<string, unknown>>, prefix = ''): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
+  flattenInto(flat, value, prefix);
+  return flat;
+}
+
+function flattenInto(flat: Record<string, unknown>, value: Readonly<Record<string, unknown>>, prefix: string): void {
+  for (const key of Object.keys(value)) {
+    const inner = value[key];
     if (inner && typeof inner === 'object' && !Array.isArray(inner))
-      Object.assign(flat, flatten(inner as Record<string, unknown>, `${prefix}${key}.`));
+      flattenInto(flat, inner as Record<string, unknown>, `${prefix}${key}.`);
     else flat[`${prefix}${key}`] = inner;
   }
-  return flat;
 }
 
 /** The model's fields as a flattened client object shows them; `unscoped` takes the scope off the company name. */

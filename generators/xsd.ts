@@ -299,7 +299,9 @@ export function compileXsd(path: string): XsdSpec {
     if (refusal) return { ok: false, errors: [refusal] };
     let doc: XmlDocument;
     try {
-      doc = XmlDocument.fromString(document, { option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE });
+      // The same UTF-8 bytes fromString would hand libxml2, encoded natively: fromString encodes them a
+      // character at a time in JavaScript (about a tenth of every validation).
+      doc = XmlDocument.fromBuffer(Buffer.from(document, 'utf8'), { option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE });
     } catch (error) {
       return { ok: false, errors: libxmlErrors(error) };
     }

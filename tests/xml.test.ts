@@ -1,6 +1,7 @@
 /**
- * The XML codec (`protocols/xml/codec.ts`): round trips, strictness where fast-xml-parser is lenient,
- * namespaces, and the refusal of any DTD before a parser runs (entity bombs, external entities).
+ * The XML codec (`protocols/xml/codec.ts`): round trips, strict XML 1.0 (one root, nothing after it,
+ * only the predefined entities), namespaces, and the refusal of any DTD before a parser runs (entity
+ * bombs, external entities).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +136,15 @@ describe('decodeXml', () => {
     ['an illegal character', '<response status="ok">\u0001</response>'],
   ])('refuses %s', (_why, text) => {
     expect(decodeError(text)).toMatch(/^malformed XML: /);
+  });
+
+  it('says where a document breaks: the line and column, or the text around a bare &', () => {
+    expect(decodeError('<response status="ok">\n  <client></response>')).toMatch(/^malformed XML: .* \(line 2, column \d+\)$/);
+    expect(decodeError(`<response status="ok"><error>${'x'.repeat(100)} fish & chips</error></response>`)).toBe(
+      `malformed XML: unescaped '&' in "${'x'.repeat(14)} fish & chips</error></resp"`,
+    );
+    // An & in a comment or a CDATA section is text, not a reference.
+    expect(decodeOk('<r><!-- a & b --><![CDATA[c & d]]></r>').text).toBe('c & d');
   });
 
   it('refuses an empty body', () => {

@@ -1,11 +1,13 @@
 /**
- * The XML codec of the FreshBooks Classic API, on fast-xml-parser. Decoding is strict where the parser
- * is lenient (one root, no junk after it, only the five predefined entities and character references)
- * and refuses any DTD before a parser sees the text, so entity bombs and external entities never run.
+ * The XML codec of the FreshBooks Classic API: documents are read by saxes (strict XML 1.0 with
+ * namespaces: one root, nothing after it, only the five predefined entities and character references)
+ * and written by fast-xml-parser's builder. Any DTD is refused before a parser sees the text, so entity
+ * bombs and external entities never run.
  * A linear scan bounds the document first (nesting depth, element count, text runs, attribute values,
  * start tags), so a hostile body is refused in milliseconds instead of feeding the parser for minutes.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
 import type { Decoded } from '../../engine/checks/types.js';
 
 export interface XmlElement {
@@ -31,7 +33,6 @@ export type XmlContent = string | { readonly [name: string]: XmlContent | readon
 export const DOCTYPE_REFUSED =
   'DOCTYPE refused: FreshBooks responses carry no DTD (entity expansion and external entities are never processed)';
 
-const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 // Characters XML 1.0 cannot carry, not even as a character reference.
 const ILLEGAL_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -166,35 +167,6 @@ export function scanXmlBounds(text: string, limits: XmlLimits = DEFAULT_XML_LIMI
   return undefined;
 }
 
-const PARSER_OPTIONS = {
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  // Entities are decoded here, not by the parser: only the predefined five and character references.
-  processEntities: false,
-  htmlEntities: false,
-  cdataPropName: '#cdata',
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-} as const;
-
-// fast-xml-parser has a nesting bound of its own (100 by default); it is set to ours, which the scan
-// enforces first, so the failure names clientele's bound.
-const parsers = new Map<number, XMLParser>();
-function parserFor(maxDepth: number): XMLParser {
-  let parser = parsers.get(maxDepth);
-  if (!parser) {
-    parser = new XMLParser({ ...PARSER_OPTIONS, maxNestedTags: maxDepth });
-    parsers.set(maxDepth, parser);
-  }
-  return parser;
-}
-
-type OrderedNode = Record<string, unknown>;
-
 export function decodeXml(text: string, limits: Partial<XmlLimits> = {}): Decoded {
   // Not text.trim(): no copy of the body just to learn it is blank.
   if (!/\S/.test(text)) return { ok: false, error: 'empty body' };
@@ -209,138 +181,97 @@ export function decodeXml(text: string, limits: Partial<XmlLimits> = {}): Decode
       ok: false,
       error: `malformed XML: illegal character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
     };
-  // XML parsers see a single line feed for every line break.
-  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const verdict = XMLValidator.validate(source);
-  if (verdict !== true) {
-    return { ok: false, error: `malformed XML: ${verdict.err.msg} (line ${verdict.err.line}, column ${verdict.err.col})` };
-  }
+  const source = text.replace(/^\uFEFF/, '');
   try {
-    checkEpilog(source);
-    const nodes = parserFor(bounds.maxDepth).parse(source) as OrderedNode[];
-    const roots = nodes.filter((node) => elementName(node) !== undefined);
-    if (roots.length !== 1) throw new MalformedXml(`expected one root element, found ${roots.length}`);
-    return { ok: true, value: { text, root: toElement(roots[0]!, new Map([['xml', XML_NAMESPACE]])) } satisfies XmlBody };
+    return { ok: true, value: { text, root: parseTree(source) } satisfies XmlBody };
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
-    return { ok: false, error: error instanceof MalformedXml ? `malformed XML: ${message}` : `XML not decoded: ${message}` };
+    if (!(error instanceof MalformedXml)) return { ok: false, error: `XML not decoded: ${(error as Error).message.split('\n')[0]}` };
+    // saxes names a broken reference vaguely (a bare '&' only at the end, as an unclosed tag): the
+    // reference itself is named when there is one.
+    return { ok: false, error: `malformed XML: ${brokenReference(source) ?? error.message}` };
   }
 }
 
-function elementName(node: OrderedNode): string | undefined {
-  return Object.keys(node).find((key) => key !== ':@' && key !== '#text' && key !== '#cdata');
+/** An element as it is read: its text in parts, since whitespace between child elements is left out once it has some. */
+interface OpenElement {
+  readonly name: string;
+  readonly namespace: string;
+  readonly attributes: Record<string, string>;
+  readonly children: XmlElement[];
+  readonly texts: string[];
+  /** Which of `texts` came from CDATA sections (kept even when blank); null while there are none. */
+  cdata: Set<number> | null;
 }
 
-function toElement(node: OrderedNode, outerScope: ReadonlyMap<string, string>): XmlElement {
-  const qualifiedName = elementName(node)!;
-  const rawAttributes = (node[':@'] ?? {}) as Record<string, string>;
-  const scope = new Map(outerScope);
-  const attributes: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(rawAttributes)) {
-    if (raw.includes('<')) throw new MalformedXml(`'<' in the value of attribute ${name} of <${qualifiedName}>`);
-    // Attribute-value normalization: literal tabs and line breaks read as spaces.
-    const value = decodeReferences(raw.replace(/[\t\n]/g, ' '));
-    if (name === 'xmlns') scope.set('', value);
-    else if (name.startsWith('xmlns:')) scope.set(name.slice(6), value);
-    else attributes[name] = value;
-  }
-  for (const name of Object.keys(attributes)) {
-    const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : undefined;
-    if (prefix !== undefined && !scope.get(prefix)) throw new MalformedXml(`unbound namespace prefix ${prefix} on attribute ${name}`);
-  }
-  const colon = qualifiedName.indexOf(':');
-  const prefix = colon >= 0 ? qualifiedName.slice(0, colon) : '';
-  const namespace = scope.get(prefix) || undefined;
-  if (prefix && !namespace) throw new MalformedXml(`unbound namespace prefix ${prefix} on <${qualifiedName}>`);
-
-  const children: XmlElement[] = [];
-  const textParts: { readonly value: string; readonly cdata: boolean }[] = [];
-  for (const child of node[qualifiedName] as OrderedNode[]) {
-    if ('#text' in child) {
-      const raw = String(child['#text']);
-      if (raw.includes(']]>')) throw new MalformedXml(`']]>' in the text of <${qualifiedName}>`);
-      textParts.push({ value: decodeReferences(raw), cdata: false });
-    } else if ('#cdata' in child) {
-      for (const part of child['#cdata'] as OrderedNode[]) textParts.push({ value: String(part['#text'] ?? ''), cdata: true });
-    } else if (elementName(child) !== undefined) {
-      children.push(toElement(child, scope));
+/** The document's root element, read in one pass; MalformedXml (with its line and column) for anything XML 1.0 refuses. */
+function parseTree(source: string): XmlElement {
+  const parser = new SaxesParser({ xmlns: true });
+  const open: OpenElement[] = [];
+  let root: XmlElement | undefined;
+  parser.on('error', (error) => {
+    // saxes writes `line:column: reason`.
+    const [, line, column, reason] = /^(\d+):(\d+): ([^]*)$/.exec(error.message) ?? [];
+    throw new MalformedXml(reason === undefined ? error.message : `${reason.replace(/\.$/, '')} (line ${line}, column ${column})`);
+  });
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    const attributes: Record<string, string> = {};
+    for (const name in tag.attributes) {
+      const attribute = tag.attributes[name]!;
+      // Namespace declarations are not attributes of the element.
+      if (attribute.name !== 'xmlns' && attribute.prefix !== 'xmlns') attributes[name] = attribute.value;
     }
-  }
-  const kept = children.length > 0 ? textParts.filter((part) => part.cdata || part.value.trim() !== '') : textParts;
-  const element: XmlElement = {
-    name: colon >= 0 ? qualifiedName.slice(colon + 1) : qualifiedName,
-    ...(namespace === undefined ? {} : { namespace }),
-    attributes,
-    children,
-    text: kept.map((part) => part.value).join(''),
-  };
-  return element;
+    open.push({ name: tag.local, namespace: tag.uri, attributes, children: [], texts: [], cdata: null });
+  });
+  parser.on('text', (value) => open[open.length - 1]?.texts.push(value));
+  parser.on('cdata', (value) => {
+    const top = open[open.length - 1];
+    if (!top) return;
+    (top.cdata ??= new Set()).add(top.texts.length);
+    top.texts.push(value);
+  });
+  parser.on('closetag', () => {
+    const { name, namespace, attributes, children, texts, cdata } = open.pop()!;
+    const kept = children.length > 0 ? texts.filter((value, index) => cdata?.has(index) || value.trim() !== '') : texts;
+    const text = kept.length === 0 ? '' : kept.length === 1 ? kept[0]! : kept.join('');
+    const done: XmlElement = namespace ? { name, namespace, attributes, children, text } : { name, attributes, children, text };
+    if (open.length > 0) open[open.length - 1]!.children.push(done);
+    else root = done;
+  });
+  parser.write(source).close();
+  if (!root) throw new MalformedXml('no root element');
+  return root;
 }
 
-function decodeReferences(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  return raw.replace(/&([^;&<\s]*)(;?)/g, (_match, name: string, semicolon: string) => {
-    if (!name || !semicolon) throw new MalformedXml(`unescaped '&' in "${raw.slice(0, 40)}"`);
+/** The first reference outside comments, CDATA sections and processing instructions that XML without a DTD refuses, described. */
+function brokenReference(source: string): string | undefined {
+  if (!source.includes('&')) return undefined;
+  const markup = /<!--[^]*?-->|<!\[CDATA\[[^]*?\]\]>|<\?[^]*?\?>/g;
+  let at = 0;
+  for (const skipped of [...source.matchAll(markup), undefined]) {
+    const end = skipped?.index ?? source.length;
+    try {
+      decodeReferences(source.slice(at, end));
+    } catch (error) {
+      if (error instanceof MalformedXml) return error.message;
+      throw error;
+    }
+    if (!skipped) break;
+    at = end + skipped[0].length;
+  }
+  return undefined;
+}
+
+/** Throws MalformedXml for the first reference in `raw` XML without a DTD refuses: a bare '&', an unknown entity, a character XML cannot carry. */
+function decodeReferences(raw: string): void {
+  for (const { 0: found, 1: name, 2: semicolon, index } of raw.matchAll(/&([^;&<\s]*)(;?)/g)) {
+    if (!name || !semicolon) throw new MalformedXml(`unescaped '&' in "${raw.slice(Math.max(0, index - 20), index + found.length + 20)}"`);
     if (name.startsWith('#')) {
       const code = /^#x[0-9a-fA-F]+$/.test(name) ? parseInt(name.slice(2), 16) : /^#[0-9]+$/.test(name) ? parseInt(name.slice(1), 10) : NaN;
       const char = Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
       if (!char || ILLEGAL_CHARACTER.test(char) || (code >= 0xd800 && code <= 0xdfff))
         throw new MalformedXml(`invalid character reference &${name};`);
-      return char;
-    }
-    const value = PREDEFINED_ENTITIES[name];
-    if (value === undefined) throw new MalformedXml(`undefined entity &${name}; (documents carry no DTD)`);
-    return value;
-  });
-}
-
-/**
- * fast-xml-parser's validator stops at the end of the root element; anything after it but whitespace,
- * comments and processing instructions makes the document malformed.
- */
-function checkEpilog(source: string): void {
-  const after = (marker: string, from: number): number => {
-    const found = source.indexOf(marker, from);
-    if (found < 0) throw new MalformedXml(`unterminated markup at offset ${from}`);
-    return found + marker.length;
-  };
-  let at = 0;
-  let depth = 0;
-  let rootSeen = false;
-  while (at < source.length) {
-    const open = source.indexOf('<', at);
-    if (rootSeen && depth === 0) {
-      const gap = source.slice(at, open < 0 ? source.length : open);
-      if (gap.trim() !== '') throw new MalformedXml('content after the root element');
-    }
-    if (open < 0) return;
-    if (source.startsWith('<!--', open)) at = after('-->', open + 4);
-    else if (source.startsWith('<![CDATA[', open)) at = after(']]>', open + 9);
-    else if (source.startsWith('<?', open)) at = after('?>', open + 2);
-    else if (source.startsWith('</', open)) {
-      at = after('>', open + 2);
-      depth -= 1;
-    } else {
-      if (rootSeen && depth === 0) throw new MalformedXml('a second root element');
-      const end = startTagEnd(source, open);
-      rootSeen = true;
-      if (source[end - 1] !== '/') depth += 1;
-      at = end + 1;
-    }
+    } else if (PREDEFINED_ENTITIES[name] === undefined) throw new MalformedXml(`undefined entity &${name}; (documents carry no DTD)`);
   }
-}
-
-/** The index of the `>` closing the start tag at `open`; quoted attribute values may hold `>`. */
-function startTagEnd(source: string, open: number): number {
-  let quote: string | undefined;
-  for (let i = open + 1; i < source.length; i += 1) {
-    const char = source[i];
-    if (quote) {
-      if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '>') return i;
-  }
-  throw new MalformedXml(`unterminated start tag at offset ${open}`);
 }
 
 const ESCAPES: Readonly<Record<string, string>> = {

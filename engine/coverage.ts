@@ -238,24 +238,21 @@ export class SurfaceTally {
     return use;
   }
 
-  /** One exchange: one call of its operation. */
+  /** One exchange: one call of its operation. Every exchange comes through here: no use is built to be merged. */
   add(exercised: Exercised): void {
-    this.merge([
-      {
-        operation: exercised.operation,
-        calls: 1,
-        succeeded: exercised.succeeded ? 1 : 0,
-        params: exercised.params.map((param) => ({
-          name: param.name,
-          classes: [param.class],
-          values: param.value === undefined ? [] : [param.value],
-        })),
-        answers: exercised.answers,
-        properties: exercised.properties,
-        requestTypes: exercised.requestType ? [exercised.requestType] : [],
-        responseTypes: exercised.responseType ? [exercised.responseType] : [],
-      },
-    ]);
+    const use = this.use(exercised.operation);
+    use.calls += 1;
+    if (exercised.succeeded) use.succeeded += 1;
+    for (const param of exercised.params) {
+      let seen = use.params.get(param.name);
+      if (!seen) use.params.set(param.name, (seen = { classes: new Set(), values: new Set() }));
+      seen.classes.add(param.class);
+      if (param.value !== undefined) seen.values.add(param.value);
+    }
+    for (const answer of exercised.answers) use.answers.add(answer);
+    for (const property of exercised.properties) use.properties.add(property);
+    if (exercised.requestType) use.requestTypes.add(exercised.requestType);
+    if (exercised.responseType) use.responseTypes.add(exercised.responseType);
   }
 
   /** Adds uses up: another tally's (shared work a check owns), or one exchange's. */

@@ -209,7 +209,8 @@ function exercisedOver(
     url = undefined;
   }
   if (url) {
-    if (url.search !== '') for (const [name, value] of url.searchParams) sent(reading.query.get(name), value);
+    // The query decodes as a form does (URLSearchParams), without building one.
+    if (url.search.length > 1) for (const [name, value] of formPairs(url.search.slice(1))) sent(reading.query.get(name), value);
     const actual = url.pathname.split('/').slice(-reading.segments);
     for (const { index, parameter } of reading.pathParams) {
       const segment = actual[index];

@@ -239,8 +239,10 @@ export class Session {
     const cut = response.body.length > KEPT_BODY;
     const kept = cut ? { ...response, body: detachedPrefix(response.body, KEPT_BODY), truncated: true } : response;
     if (redactor.secrets.length === 0) return { response: kept, echoed: false };
+    // The header values searched as one text: a line break is in no form of any secret, so no piece
+    // of one spans two values.
     const echoed =
-      Object.values(response.headers ?? {}).some((value) => redactor.finds(value)) ||
+      (response.headers !== undefined && redactor.finds(Object.values(response.headers).join('\n'))) ||
       redactor.finds(response.body.length > ECHO_SCAN ? response.body.slice(0, ECHO_SCAN) : response.body);
     return { response: kept, echoed };
   }

@@ -235,6 +235,21 @@ describe('a target that echoes a credential', () => {
     }
   });
 
+  it('searches the headers too: a piece in one is a finding, pieces of two that only join up are not', async () => {
+    const withHeaders = (headers: Record<string, string>): Transport => ({
+      send: async () => ({ response: { httpStatus: 200, headers, body: '{}', truncated: false }, elapsedMs: 1 }),
+      reproduce: () => ({ kind: 'curl', command: 'curl' }),
+      close: async () => undefined,
+    });
+    const request = { method: 'GET', url: 'http://x.test/' };
+    const echoed = new Session(withHeaders({ date: 'today', 'x-debug': `seen ${TOKEN.slice(2, 16)}` }), spec, CREDENTIALS, runContext());
+    await echoed.call('getClient', request);
+    expect(echoed.tally!.warnings.map((w) => w.rule)).toEqual(['credential-echo']);
+    const apart = new Session(withHeaders({ a: TOKEN.slice(0, 7), b: TOKEN.slice(7, 14) }), spec, CREDENTIALS, runContext());
+    await apart.call('getClient', request);
+    expect(apart.tally!.warnings).toEqual([]);
+  });
+
   it('is no finding when no piece of a credential comes back', async () => {
     const context = runContext();
     const session = new Session(echoing('{"error":"bad token"}'), spec, CREDENTIALS, context);

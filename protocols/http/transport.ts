@@ -126,7 +126,7 @@ export class HttpTransport implements Transport {
     let waitedMs = 0;
     let pushedBack = 0;
     for (let attempt = 0; ; attempt++) {
-      await this.pace();
+      if (this.limits.ratePerSecond) await this.pace();
       permit?.sending();
       const outcome = await this.sendOnce(request, credentials, options, timeoutMs);
       const status = outcome.response?.httpStatus;

@@ -43,16 +43,24 @@ export function openApiSpecView(source: SpecSource): Promise<SpecView> {
 async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {
   const operations = indexOperations(source);
   const validators = await standaloneValidators(source);
+  // Every exchange asks for its documented answer several times: found once per operation and status.
+  const answers = new Map<string, ResponseInfo | undefined>();
   const responseFor = (operation: string, status: number | undefined): ResponseInfo | undefined => {
+    if (status === undefined) return undefined;
+    const key = `${status} ${operation}`;
+    if (answers.has(key)) return answers.get(key);
     const responses = operations.get(operation)?.responses;
-    if (!responses || status === undefined) return undefined;
     // An exact status wins over `4XX`, which wins over `default`.
-    return (
-      responses.get(String(status)) ??
-      [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ??
-      responses.get('default')
-    );
+    const found =
+      responses &&
+      (responses.get(String(status)) ??
+        [...responses.values()].find((r) => r.status !== 'default' && statusMatches(r.status, status)) ??
+        responses.get('default'));
+    answers.set(key, found);
+    return found;
   };
+  const mediaTypes = new Map<ResponseInfo, readonly string[]>();
+  const statuses = new Map([...operations].map(([id, operation]) => [id, [...operation.responses.keys()]]));
   const resolve = (ref: string): JsonSchema => resolveBundleRef(source, ref);
   const resolveAnnotated = specRefResolver(source);
   /** A `const` message in the answer's schema is the text the docs quote for it; read once per documented answer. */
@@ -78,10 +86,13 @@ async function makeOpenApiSpecView(source: SpecSource): Promise<SpecView> {
     basis: new BasisBook(basisEntries(source)),
     documentedMessage: (operation, response) => messageOf(responseFor(operation, response.httpStatus)),
     checks: HTTP_JSON_CHECKS,
-    documentedStatuses: (operation) => [...(operations.get(operation)?.responses.keys() ?? [])],
+    documentedStatuses: (operation) => statuses.get(operation) ?? [],
     mediaTypes: (operation, response) => {
-      const mediaType = responseFor(operation, response.httpStatus)?.mediaType;
-      return mediaType ? [mediaType.toLowerCase()] : [];
+      const documented = responseFor(operation, response.httpStatus);
+      if (!documented?.mediaType) return [];
+      let types = mediaTypes.get(documented);
+      if (!types) mediaTypes.set(documented, (types = [documented.mediaType.toLowerCase()]));
+      return types;
     },
     validate(operation, response, body) {
       const documented = responseFor(operation, response.httpStatus);

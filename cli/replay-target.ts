@@ -7,7 +7,7 @@ import type { Credential, RunTarget, TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import type { RecordedStep } from '../engine/records.js';
 import { oneLine, visible } from '../reports/render.js';
-import { isLoopback } from './run-config.js';
+import { isLoopback } from '../engine/config.js';
 
 /** One server to replay one failure against; `close` stops what was started for it. */
 export interface OpenedTarget {

@@ -1,7 +1,7 @@
 /** How a run gets its target and config: an external URL with the user's credentials, or an embedded reference or mutant. */
 import { randomBytes } from 'node:crypto';
 import { credentialsFrom, type ApiDescriptor, type EmbeddedTarget, type StartedTarget } from '../apis/descriptor.js';
-import type { Credential, EmbeddedServe, RunConfig, RunRequest, TargetAddress } from '../engine/config.js';
+import { isLoopback, type Credential, type EmbeddedServe, type RunConfig, type RunRequest, type TargetAddress } from '../engine/config.js';
 import { UsageError } from '../engine/failures.js';
 import { shellQuote } from '../protocols/http/curl.js';
 import type { CliOptions } from './args.js';
@@ -71,12 +71,6 @@ export function concurrencyAt(seen: { fastestAnswerMs: number; othersBusyShare: 
 }
 /** Other processes busy this share of the cores' time or more: a slow answer waited for a core. */
 const BUSY = 0.5;
-
-/** Whether a URL's host is this machine: a run may write there without --allow-writes. */
-export function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /** The config for a run against the user's own server (a URL, or a command over stdio); a missing required option is a usage error naming it. */
 export function externalConfig(options: CliOptions, api: ApiDescriptor, target: TargetAddress): RunConfig {

@@ -3,6 +3,12 @@ import type { Family } from './families.js';
 /** Where the target is: a URL (HTTP APIs, MCP over Streamable HTTP) or a command to start (MCP over stdio). */
 export type TargetAddress = { readonly kind: 'url'; readonly url: string } | { readonly kind: 'command'; readonly command: string };
 
+/** Whether a URL's host is this machine: a run may write there without --allow-writes. */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** One credential or account option of the run (`--token`, `--staff-token`, `--account-id`, ...). */
 export interface Credential {
   /** The descriptor's key for it, e.g. `token`, `staffToken`, `accountId`. */

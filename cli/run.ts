@@ -76,7 +76,7 @@ async function runOne(
     // A server the user named must first show it is the API as configured: else one diagnosis, exit 2.
     if (externalRun && external?.kind === 'url' && options.preflight && !interrupts.signal) {
       const seen = await preflight(externalRun, api, () => interrupts.signal !== undefined);
-      if (options.concurrency === undefined) config = { ...config, concurrency: concurrencyAt(seen) };
+      if (options.concurrency === undefined) config = { ...config, concurrency: concurrencyAt(seen, options.shard !== undefined) };
     }
     const where: RunTarget = external ?? {
       kind: 'embedded',

@@ -193,4 +193,10 @@ describe('the concurrency a run picks when the user does not say', () => {
     expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.9 })).toBe(1);
     expect(concurrencyAt({ fastestAnswerMs: 400, othersBusyShare: 0.7 })).toBe(1);
   });
+
+  it("leaves out the load of a shard's neighbours (most likely its siblings): high for slow answers, two for fast ones", () => {
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.9 }, true)).toBeGreaterThan(2);
+    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.9 }, true)).toBe(2);
+    expect(concurrencyAt({ fastestAnswerMs: Infinity, othersBusyShare: 0 }, true)).toBe(1);
+  });
 });

@@ -5,7 +5,6 @@
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { sharesCores, yieldHelperThreads } from './helper-threads.js';
 import { createVitest, type TestCase, type TestModule, type Vitest } from 'vitest/node';
 import { INTERRUPT_CHANNEL, targetLabel, type RunRequest } from '../engine/config.js';
 import { InternalError, TargetUnreachableError } from '../engine/failures.js';
@@ -174,7 +173,6 @@ export class SuiteRunner {
     const crashes: unknown[] = [];
     const onCrash = (error: unknown) => void crashes.push(error);
     process.on('uncaughtException', onCrash);
-    if (configs.some((config) => sharesCores(config.target))) yieldHelperThreads();
     let outcome;
     try {
       outcome = await this.vitest.runTestFiles(files, true);

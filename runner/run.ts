@@ -18,6 +18,9 @@ import { emitTo, type RunListener } from './events.js';
 
 /** The suites beside this runner: the TypeScript sources, or the compiled ones in `dist/`. */
 const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..', 'suites');
+/** How often an interrupt is said again while the runs it stops are under way. */
+const RETELL_MS = 20;
+
 /** The one file vitest runs: it registers every run's families (`suites/run.ts`). */
 const ENTRY = join(SUITES, `run${MODULE_SUFFIX}`);
 
@@ -180,6 +183,9 @@ export class SuiteRunner {
       throw new InternalError(`the suites could not run: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       process.off('uncaughtException', onCrash);
+      this.retelling?.();
+      this.retelling = undefined;
+      this.running = [];
       emitTo(this.listener, { type: 'run-finished' });
       this.listener = undefined;
     }
@@ -206,13 +212,26 @@ export class SuiteRunner {
   private cancelled = false;
   /** The run tags of the runs under way, for the interrupt message. */
   private running: readonly string[] = [];
+  /** Stops saying the interrupt again (`cancel`): the runs it was for are over. */
+  private retelling?: () => void;
 
   /** Stops the runs in progress: no new check starts, and the running ones stop at their next request. */
   cancel(): Promise<void> {
     this.cancelled = true;
     const channel = new BroadcastChannel(INTERRUPT_CHANNEL);
-    channel.postMessage(this.running);
-    channel.close();
+    const running = this.running;
+    channel.postMessage(running);
+    // A message reaches only the listeners there are: a worker still opening its runs (the run
+    // probes the target first) would miss it, and send until vitest's cancel reached it between two
+    // checks. It is said again until the runs are over.
+    if (running.length > 0 && !this.retelling) {
+      const timer = setInterval(() => channel.postMessage(running), RETELL_MS);
+      timer.unref();
+      this.retelling = () => {
+        clearInterval(timer);
+        channel.close();
+      };
+    } else channel.close();
     return this.vitest.cancelCurrentRun('keyboard-input');
   }
 

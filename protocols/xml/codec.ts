@@ -250,7 +250,7 @@ function brokenReference(source: string): string | undefined {
   for (const skipped of [...source.matchAll(markup), undefined]) {
     const end = skipped?.index ?? source.length;
     try {
-      decodeReferences(source.slice(at, end));
+      checkReferences(source.slice(at, end));
     } catch (error) {
       if (error instanceof MalformedXml) return error.message;
       throw error;
@@ -261,8 +261,8 @@ function brokenReference(source: string): string | undefined {
   return undefined;
 }
 
-/** Throws MalformedXml for the first reference in `raw` XML without a DTD refuses: a bare '&', an unknown entity, a character XML cannot carry. */
-function decodeReferences(raw: string): void {
+/** Throws MalformedXml for the first reference in `raw` that XML without a DTD refuses: a bare '&', an unknown entity, a character XML cannot carry. */
+function checkReferences(raw: string): void {
   for (const { 0: found, 1: name, 2: semicolon, index } of raw.matchAll(/&([^;&<\s]*)(;?)/g)) {
     if (!name || !semicolon) throw new MalformedXml(`unescaped '&' in "${raw.slice(Math.max(0, index - 20), index + found.length + 20)}"`);
     if (name.startsWith('#')) {

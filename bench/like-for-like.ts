@@ -60,7 +60,7 @@ function bareReplay(log: string, origin: string, credentials: readonly Credentia
 }
 
 /**
- * The figure at the default concurrency (2 checks at once for a server on this machine), then at one
+ * The figure at the default concurrency (3 checks at once for a server on this machine), then at one
  * check at a time, where every exchange waits for the one before it as the bare replay's do.
  */
 export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor): Promise<string> {

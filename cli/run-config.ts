@@ -46,16 +46,17 @@ function makeConfig<T extends TargetAddress | EmbeddedServe>(
 /**
  * How many checks send at once when the user does not say. A target in clientele's own thread (the
  * embedded reference), or one process over stdio, gets one. A server of its own on this machine gets
- * two: it computes one check's answer while clientele judges the other's (on two cores, 11-15% faster
- * than one, `bench/like-for-like.ts`; more only take turns). A remote target's answers take their time
- * on the way, which many checks in flight overlap.
+ * three: it computes one check's answer while clientele judges another's (on two cores, against the
+ * served references, two were 11-21% faster than one, three another 0-8% faster than two, four slower
+ * than three; `bench/like-for-like.ts`). A remote target's answers take their time on the way, which
+ * many checks in flight overlap.
  */
 export function defaultConcurrency(target: TargetAddress | EmbeddedServe): number {
   if (target.kind !== 'url') return ONE;
   return isLoopback(target.url) ? BESIDE : FAR;
 }
 const ONE = 1;
-const BESIDE = 2;
+const BESIDE = 3;
 const FAR = 48;
 
 /**
@@ -63,7 +64,7 @@ const FAR = 48;
  * distant server answers slowly while the other processes of this machine leave its cores alone
  * (`othersBusyShare`; unknown: as if they did). A slow answer while they kept the cores busy waited for
  * one, as a server on a loaded machine does: one then, as when no answer was seen. A server that
- * answers fast is on this machine: two. A shard's busy neighbours are most likely its siblings,
+ * answers fast is on this machine: three. A shard's busy neighbours are most likely its siblings,
  * starting as it does: their load says nothing about the target (taken for one, four shards of a run
  * 20 ms away each sent one request at a time, 4.3 times slower together than one process).
  */

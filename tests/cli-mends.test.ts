@@ -174,19 +174,19 @@ describe('where replay sends a report’s requests', () => {
 });
 
 describe('the concurrency a run picks when the user does not say', () => {
-  it('is high for a target whose answers cross a distance while other processes leave the cores alone, two for one on this machine', () => {
-    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.1 })).toBeGreaterThan(2);
-    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: undefined })).toBeGreaterThan(2);
-    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.1 })).toBe(2);
+  it('is high for a target whose answers cross a distance while other processes leave the cores alone, three for one on this machine', () => {
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.1 })).toBeGreaterThan(3);
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: undefined })).toBeGreaterThan(3);
+    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.1 })).toBe(3);
     expect(concurrencyAt({ fastestAnswerMs: Infinity, othersBusyShare: 0 })).toBe(1);
   });
 
-  it('is two for a server on this machine, one for the embedded reference or a command, high for one elsewhere', () => {
-    expect(defaultConcurrency({ kind: 'url', url: 'http://127.0.0.1:8080/api' })).toBe(2);
-    expect(defaultConcurrency({ kind: 'url', url: 'http://localhost:8080/api' })).toBe(2);
+  it('is three for a server on this machine, one for the embedded reference or a command, high for one elsewhere', () => {
+    expect(defaultConcurrency({ kind: 'url', url: 'http://127.0.0.1:8080/api' })).toBe(3);
+    expect(defaultConcurrency({ kind: 'url', url: 'http://localhost:8080/api' })).toBe(3);
     expect(defaultConcurrency({ kind: 'embedded' })).toBe(1);
     expect(defaultConcurrency({ kind: 'command', command: 'node server.js' })).toBe(1);
-    expect(defaultConcurrency({ kind: 'url', url: 'https://api.example.com/' })).toBeGreaterThan(2);
+    expect(defaultConcurrency({ kind: 'url', url: 'https://api.example.com/' })).toBeGreaterThan(3);
   });
 
   it('is one when the answers were slow because other processes kept the cores busy (a loaded machine), not far', () => {
@@ -194,9 +194,9 @@ describe('the concurrency a run picks when the user does not say', () => {
     expect(concurrencyAt({ fastestAnswerMs: 400, othersBusyShare: 0.7 })).toBe(1);
   });
 
-  it("leaves out the load of a shard's neighbours (most likely its siblings): high for slow answers, two for fast ones", () => {
-    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.9 }, true)).toBeGreaterThan(2);
-    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.9 }, true)).toBe(2);
+  it("leaves out the load of a shard's neighbours (most likely its siblings): high for slow answers, three for fast ones", () => {
+    expect(concurrencyAt({ fastestAnswerMs: 20, othersBusyShare: 0.9 }, true)).toBeGreaterThan(3);
+    expect(concurrencyAt({ fastestAnswerMs: 1, othersBusyShare: 0.9 }, true)).toBe(3);
     expect(concurrencyAt({ fastestAnswerMs: Infinity, othersBusyShare: 0 }, true)).toBe(1);
   });
 });

@@ -1,14 +1,19 @@
 /**
  * A bounded memory of a pure function's results by a text key: a run meets the same short answers
  * over and over (every delete's `<response status="ok"/>`), and parsing one again tells nothing new.
- * When full it forgets everything at once: cheaper than tracking use, and a run's repeats come back.
+ * Only keys up to `longest` characters are kept, so it holds at most `limit` x `longest` of text; when
+ * full it forgets everything at once: cheaper than tracking use, and a run's repeats come back.
  */
 export class TextMemo<T> {
   private readonly known = new Map<string, T>();
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly longest: number,
+  ) {}
 
   get(key: string, make: () => T): T {
+    if (key.length > this.longest) return make();
     let value = this.known.get(key);
     if (value === undefined) {
       value = make();

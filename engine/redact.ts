@@ -8,6 +8,8 @@
  * an exchange can hold it (raw, JSON-escaped, URL-encoded, entity- or Markdown-escaped), and any base64
  * run that decodes to text holding such a fragment (`Basic` credentials built from a token).
  */
+import { TextMemo } from './memo.js';
+
 export const REDACTED = '[REDACTED]';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
@@ -244,7 +246,7 @@ export class Redactor {
   private readonly usable: readonly string[];
   private readonly trie?: FragmentTrie;
   private readonly grams = new GramTable();
-  private readonly decoded = new Map<string, number>();
+  private readonly decoded = new TextMemo<number>(MEMO_LIMIT, MEMO_RUN_LENGTH);
 
   constructor(readonly secrets: readonly string[]) {
     this.usable = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
@@ -400,20 +402,15 @@ export class Redactor {
    * is looked up, not decoded again (up to `MEMO_LIMIT` distinct short runs).
    */
   private longestDecodedFragment(run: string): number {
-    const memo = run.length <= MEMO_RUN_LENGTH ? this.decoded : undefined;
-    const known = memo?.get(run);
-    if (known !== undefined) return known;
-    const body = run.replace(/=+$/, '');
-    let longest = 0;
-    // A piece of a base64 text starts anywhere in a 4-character group: try each alignment.
-    for (let shift = 0; shift < 4 && body.length - shift >= MIN_BASE64_RUN - 3; shift++) {
-      longest = Math.max(longest, this.longestFragment(decodeBase64(body.slice(shift))));
-    }
-    if (memo) {
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(run, longest);
-    }
-    return longest;
+    return this.decoded.get(run, () => {
+      const body = run.replace(/=+$/, '');
+      let longest = 0;
+      // A piece of a base64 text starts anywhere in a 4-character group: try each alignment.
+      for (let shift = 0; shift < 4 && body.length - shift >= MIN_BASE64_RUN - 3; shift++) {
+        longest = Math.max(longest, this.longestFragment(decodeBase64(body.slice(shift))));
+      }
+      return longest;
+    });
   }
 
   /** The length of the longest fragment of a secret in `text`, in any form (0 for none). */

@@ -229,8 +229,8 @@ function compileRoot(schemaUrl: string, rootName: string, typeName: string, name
 
 type Direction = 'request' | 'response' | 'fail';
 
-/** Documents up to this long have their verdicts remembered, up to `MEMO_LIMIT` of them (a few MiB at most). */
-const MEMO_DOCUMENT = 2048;
+/** Documents up to about this long (the key adds the direction and operation) have their verdicts remembered, up to `MEMO_LIMIT` of them (a few MiB at most). */
+const MEMO_KEY = 2048;
 const MEMO_LIMIT = 256;
 
 /** Compiles an XSD file (any path); `loadXsdSpec` is the cached way in for the project's specs. */
@@ -287,9 +287,8 @@ export function compileXsd(path: string): XsdSpec {
 
   // Many answers are the same text (every delete's and update's `<response status="ok"/>`): a short
   // document's verdict, a function of the document alone, is looked up rather than parsed again.
-  const verdicts = new TextMemo<ValidationResult>(MEMO_LIMIT);
+  const verdicts = new TextMemo<ValidationResult>(MEMO_LIMIT, MEMO_KEY);
   function validate(direction: 'request' | 'response', operation: string, document: string): ValidationResult {
-    if (document.length > MEMO_DOCUMENT) return validateNow(direction, operation, document);
     return verdicts.get(`${direction} ${operation}\n${document}`, () => validateNow(direction, operation, document));
   }
 

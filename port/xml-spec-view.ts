@@ -55,8 +55,8 @@ async function makeXmlSpecView(path: string): Promise<SpecView> {
   );
   // Requests and answers repeat (a page asked for again, every delete's `<response status="ok"/>`): a
   // short document is decoded once. Decoding is a function of the text, and what it makes is read-only.
-  const decoded = new TextMemo<Decoded>(MEMO_LIMIT);
-  const decode = (text: string): Decoded => (text.length > MEMO_DOCUMENT ? decodeXml(text) : decoded.get(text, () => decodeXml(text)));
+  const decoded = new TextMemo<Decoded>(MEMO_LIMIT, MEMO_DOCUMENT);
+  const decode = (text: string): Decoded => decoded.get(text, () => decodeXml(text));
   return {
     surface,
     exercised: (exchange, body) => {

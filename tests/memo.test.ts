@@ -4,7 +4,7 @@ import { TextMemo } from '../engine/memo.js';
 
 describe('TextMemo', () => {
   it('computes a text once, and forgets everything when full, never holding more than its limit', () => {
-    const memo = new TextMemo<number>(2);
+    const memo = new TextMemo<number>(2, 10);
     let made = 0;
     const length = (text: string) => memo.get(text, () => (made++, text.length));
     expect([length('ab'), length('ab'), length('abc')]).toEqual([2, 2, 3]);
@@ -14,5 +14,14 @@ describe('TextMemo', () => {
     expect(made).toBe(4);
     length('abcd');
     expect(made).toBe(4);
+  });
+
+  it('keeps no key longer than its bound: such a text is computed every time, and fills nothing', () => {
+    const memo = new TextMemo<number>(2, 3);
+    let made = 0;
+    const length = (text: string) => memo.get(text, () => (made++, text.length));
+    length('abc');
+    expect([length('abcd'), length('abcd'), length('abc')]).toEqual([4, 4, 3]);
+    expect(made).toBe(3);
   });
 });

@@ -18,11 +18,10 @@ import { emitTo, type RunListener } from './events.js';
 
 /** The suites beside this runner: the TypeScript sources, or the compiled ones in `dist/`. */
 const SUITES = join(dirname(fileURLToPath(import.meta.url)), '..', 'suites');
-/** How often an interrupt is said again while the runs it stops are under way. */
-const RETELL_MS = 20;
-
 /** The one file vitest runs: it registers every run's families (`suites/run.ts`). */
 const ENTRY = join(SUITES, `run${MODULE_SUFFIX}`);
+/** How often an interrupt is said again while the runs it stops are under way. */
+const RETELL_MS = 20;
 
 /**
  * The young generation of every isolate started from here on (vitest's worker; the main thread's is

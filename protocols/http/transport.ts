@@ -215,7 +215,7 @@ export class HttpTransport implements Transport {
           bodyTimeout: wait,
         },
         this.limits.maxBodyBytes,
-        () => Math.max(0, started + wait - performance.now()),
+        started + wait,
         timeoutMs,
       );
       const headers: Record<string, string> = {};
@@ -289,14 +289,14 @@ interface Answer {
  * its end or past `maxBytes` (the exchange is then ended and `truncated` says so). `request()` would
  * wrap every answer in a stream, read back here chunk by chunk: about a tenth of a run's CPU on
  * loopback. undici's headersTimeout bounds the wait for headers; once they are in, a timer ends the
- * exchange at what is left of its deadline (`remainingMs`), since bodyTimeout bounds only the wait
- * between chunks and a body can drip.
+ * exchange at its deadline (`deadlineAt`, on `performance.now()`'s clock), since bodyTimeout bounds only
+ * the wait between chunks and a body can drip.
  */
 function exchange(
   pool: Pool,
   options: Dispatcher.DispatchOptions,
   maxBytes: number,
-  remainingMs: () => number,
+  deadlineAt: number,
   timeoutMs: number,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -319,7 +319,10 @@ function exchange(
         answer.status = status;
         answer.headers = headers;
         clearTimeout(deadline);
-        deadline = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), remainingMs());
+        deadline = setTimeout(
+          () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+          Math.max(0, deadlineAt - performance.now()),
+        );
       },
       onResponseData(controller, chunk) {
         if (settled) return;

@@ -3,26 +3,26 @@
  * vitest, its heap, its timers) shares its thread: the request log of a run, sent again in order, one
  * at a time, by a bare undici client on one keep-alive connection. Run as
  * `node bare-replay.js <requests.jsonl> <origin>` with the run's credentials as JSON in
- * `CLIENTELE_BARE_CREDENTIALS`; prints `{"ms": <time>}`. The requests are prepared before the clock starts.
+ * `CLIENTELE_BARE_CREDENTIALS`; prints `{"ms": <time>}`. The requests are prepared before the clock
+ * starts, their credentials resolved as clientele's transport resolves them.
  */
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import type { CredentialRef } from '../engine/exchange.js';
+import type { Credential } from '../engine/config.js';
 import type { LoggedRequest } from '../engine/run-context.js';
+import { resolverOf, type CredentialResolver } from '../engine/transport.js';
+import { authorization } from '../protocols/http/transport.js';
 
 /** A logged request as a bare client sends it: its credential resolved, its origin moved to the fresh target. */
-function bare({ request }: LoggedRequest, credentials: Readonly<Record<string, string>>) {
+function bare({ request }: LoggedRequest, credentials: CredentialResolver) {
   const url = new URL(request.url!);
   const headers: Record<string, string> = { ...request.headers };
-  const value = (ref: CredentialRef) => ('literal' in ref ? ref.literal : (credentials[ref.credential] ?? ''));
-  const auth = request.auth;
-  if (auth?.scheme === 'bearer') headers.authorization = `Bearer ${value(auth.token)}`;
-  if (auth?.scheme === 'basic') headers.authorization = `Basic ${Buffer.from(`${value(auth.user)}:${auth.password}`).toString('base64')}`;
+  if (request.auth) headers.authorization = authorization(request.auth, credentials);
   return { path: url.pathname + url.search, method: request.method as 'GET', headers, body: request.body };
 }
 
 const [log, origin] = process.argv.slice(2);
-const credentials = JSON.parse(process.env.CLIENTELE_BARE_CREDENTIALS ?? '{}') as Record<string, string>;
+const credentials = resolverOf(JSON.parse(process.env.CLIENTELE_BARE_CREDENTIALS ?? '[]') as Credential[]);
 const requests = readFileSync(log!, 'utf8')
   .trim()
   .split('\n')

@@ -50,7 +50,7 @@ const ROUNDS = 3;
 function bareReplay(log: string, origin: string, credentials: readonly Credential[]): Promise<number> {
   const script = fileURLToPath(new URL(`./bare-replay${MODULE_SUFFIX}`, import.meta.url));
   const args = [...(MODULE_SUFFIX === '.ts' ? ['--import', 'tsx'] : []), script, log, origin];
-  const env = { ...process.env, CLIENTELE_BARE_CREDENTIALS: JSON.stringify(Object.fromEntries(credentials.map((c) => [c.key, c.value]))) };
+  const env = { ...process.env, CLIENTELE_BARE_CREDENTIALS: JSON.stringify(credentials) };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { env, timeout: 10 * 60_000 }, (error, stdout) => {
       if (error) reject(error);

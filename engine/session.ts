@@ -8,7 +8,6 @@ import type { SpecView } from './checks/types.js';
 import type { Credential } from './config.js';
 import {
   detachedPrefix,
-  type CredentialRef,
   type Exchange,
   type Expectation,
   type Outcome,
@@ -17,9 +16,9 @@ import {
   type WireResponse,
 } from './exchange.js';
 import { ExchangeLog } from './exchange-log.js';
-import { ConformanceFailure, InternalError } from './failures.js';
+import { ConformanceFailure } from './failures.js';
 import { redactorFor, type Redactor } from './redact.js';
-import type { CredentialResolver, Transport, TransportOutcome } from './transport.js';
+import { resolverOf, type CredentialResolver, type Transport, type TransportOutcome } from './transport.js';
 import { RunStopped, type Lateness, type Reception, type RunGuard } from './guard.js';
 import type { RunContext } from './run-context.js';
 import { Tally } from './verdicts.js';
@@ -261,22 +260,4 @@ function receptionOf(outcome: TransportOutcome): Reception {
   const status = outcome.response?.httpStatus;
   const refused = status === 429 || status === 503;
   return { pushedBack: (outcome.pushedBack ?? 0) > 0, accepted: !outcome.transportError && outcome.response !== undefined && !refused };
-}
-
-function resolverOf(credentials: readonly Credential[]): CredentialResolver {
-  const find = (ref: CredentialRef): Credential | undefined =>
-    'credential' in ref ? credentials.find((c) => c.key === ref.credential) : undefined;
-  return {
-    value(ref) {
-      if ('literal' in ref) return ref.literal;
-      const found = find(ref);
-      if (!found) throw new InternalError(`the run has no credential '${ref.credential}'`);
-      return found.value;
-    },
-    forShell(ref) {
-      if ('literal' in ref) return { text: ref.literal };
-      const found = find(ref);
-      return found?.secret ? { variable: found.env ?? 'CLIENTELE_TOKEN' } : { text: found?.value ?? '' };
-    },
-  };
 }

@@ -1,4 +1,6 @@
+import type { Credential } from './config.js';
 import type { CredentialRef, ReproductionStep, TransportError, WireRequest, WireResponse } from './exchange.js';
+import { InternalError } from './failures.js';
 import type { RequestWindow } from './pacing.js';
 
 export type ShellValue = { readonly variable: string } | { readonly text: string };
@@ -19,6 +21,25 @@ export interface CredentialResolver {
   value(ref: CredentialRef): string;
   /** How a reproduction writes it: a secret by its environment variable, anything else as its text. */
   forShell(ref: CredentialRef): ShellValue;
+}
+
+/** The resolver of a run's credentials: a reference the run has no credential for is our error. */
+export function resolverOf(credentials: readonly Credential[]): CredentialResolver {
+  const find = (ref: CredentialRef): Credential | undefined =>
+    'credential' in ref ? credentials.find((c) => c.key === ref.credential) : undefined;
+  return {
+    value(ref) {
+      if ('literal' in ref) return ref.literal;
+      const found = find(ref);
+      if (!found) throw new InternalError(`the run has no credential '${ref.credential}'`);
+      return found.value;
+    },
+    forShell(ref) {
+      if ('literal' in ref) return { text: ref.literal };
+      const found = find(ref);
+      return found?.secret ? { variable: found.env ?? 'CLIENTELE_TOKEN' } : { text: found?.value ?? '' };
+    },
+  };
 }
 
 /** What bounds one send beyond the transport's own limits: the guard's say. */

@@ -347,7 +347,7 @@ function exchange(
 }
 
 /** The Authorization header value of a credential reference, resolved at send time. */
-function authorization(auth: Auth, credentials: CredentialResolver): string {
+export function authorization(auth: Auth, credentials: CredentialResolver): string {
   if (auth.scheme === 'bearer') return `Bearer ${credentials.value(auth.token)}`;
   return `Basic ${Buffer.from(`${credentials.value(auth.user)}:${auth.password}`, 'utf8').toString('base64')}`;
 }

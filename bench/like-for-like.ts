@@ -1,15 +1,16 @@
 /**
  * The like-for-like overhead figure: a run against the API's reference served by a process of its own
  * (`clientele serve`, as a user's server is) records every request it sends (`RunConfig.requestLog`);
- * then a bare undici client, in a process of its own (`bare-replay`), sends the same requests, in the
- * same order, one at a time, to a freshly served reference. Both face the same arrangement: the target
+ * then a bare client in a process of its own (undici, `bare-replay`; for MCP the SDK's Client over
+ * Streamable HTTP, `bare-replay-mcp`) sends the same requests, in the same order, one at a time, to a
+ * freshly served reference. Both face the same arrangement: the target
  * in another process, over loopback. ratio = bare time / clientele's time for the run: 1 would mean
  * clientele adds nothing. clientele's time is split into its start (the suites' worker starts and loads
  * them: every run starts one), the time spent waiting for answers (as the transport measured it;
  * answers awaited together, as a cleanup's deletes are, count once), its end, and the time between
  * answers: what the session measured of each exchange (the echo search, decoding, the exchange checks
  * with their validation, coverage), and what is left (the adapter, the model, the suites, fast-check,
- * vitest). HTTP APIs only; bench/mcp.ts measures the MCP SDK client against bare SDK clients.
+ * vitest). `node dist/bench/like-for-like.js [api...]` runs it alone.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,10 +47,14 @@ function waitingMs(logged: readonly LoggedRequest[]): number {
  */
 const ROUNDS = 3;
 
-/** The log sent again by `bare-replay` in a process of its own; its time in ms. */
-function bareReplay(log: string, origin: string, credentials: readonly Credential[]): Promise<number> {
-  const script = fileURLToPath(new URL(`./bare-replay${MODULE_SUFFIX}`, import.meta.url));
-  const args = [...(MODULE_SUFFIX === '.ts' ? ['--import', 'tsx'] : []), script, log, origin];
+/**
+ * The log sent again by a bare client in a process of its own; its time in ms. HTTP: bare undici on
+ * the target's origin (`bare-replay`); MCP: a bare SDK Client on the target's URL (`bare-replay-mcp`).
+ */
+function bareReplay(descriptor: ApiDescriptor, log: string, target: URL, credentials: readonly Credential[]): Promise<number> {
+  const [name, where] = descriptor.transport === 'mcp' ? ['bare-replay-mcp', target.href] : ['bare-replay', target.origin];
+  const script = fileURLToPath(new URL(`./${name}${MODULE_SUFFIX}`, import.meta.url));
+  const args = [...(MODULE_SUFFIX === '.ts' ? ['--import', 'tsx'] : []), script, log, where];
   const env = { ...process.env, CLIENTELE_BARE_CREDENTIALS: JSON.stringify(credentials) };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { env, timeout: 10 * 60_000 }, (error, stdout) => {
@@ -64,7 +69,6 @@ function bareReplay(log: string, origin: string, credentials: readonly Credentia
  * check at a time, where every exchange waits for the one before it as the bare replay's do.
  */
 export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor): Promise<string> {
-  if (descriptor.transport !== 'http') return `like for like: ${descriptor.id} is not HTTP (bench/mcp.ts compares the MCP clients)`;
   return `${await measure(runner, descriptor, [])}\n${await measure(runner, descriptor, ['--concurrency', '1'])}`;
 }
 
@@ -93,7 +97,7 @@ async function round(runner: SuiteRunner, descriptor: ApiDescriptor, args: reado
     try {
       const options = parseCli([...fresh.target], {});
       const credentials = externalConfig(options, descriptor, { kind: 'url', url: options.target! }).credentials;
-      return { report, concurrency, logged, bareMs: await bareReplay(requestLog, new URL(options.target!).origin, credentials) };
+      return { report, concurrency, logged, bareMs: await bareReplay(descriptor, requestLog, new URL(options.target!), credentials) };
     } finally {
       fresh.child.kill('SIGTERM');
     }
@@ -131,7 +135,7 @@ async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: rea
   const measured = stages.reduce((total, [, ms]) => total + ms, 0);
   const headline =
     `like for like, --concurrency ${concurrency}${args.length === 0 ? ' (the default)' : ''}: ` +
-    `${logged.length} requests of the run replayed in order by bare undici (a process of its own); ` +
+    `${logged.length} requests of the run replayed in order by ${descriptor.transport === 'mcp' ? 'a bare MCP SDK client' : 'bare undici'} (a process of its own); ` +
     `${ROUNDS} rounds of a run and its replay: bare ${Math.round(bareMs)} ms (median of ${rounds.map((r) => Math.round(r.bareMs)).join(', ')}), ` +
     `clientele ${clienteleMs} ms (median of ${rounds.map((r) => r.report.durationMs).join(', ')}); ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}`;
   // Checks side by side overlap clientele's work with the waits: the split below means something one at a time.
@@ -150,8 +154,9 @@ if (/like-for-like\.[jt]s$/.test(process.argv[1] ?? '')) {
   const { APIS } = await import('../apis/registry.js');
   const runner = await SuiteRunner.open();
   try {
-    for (const descriptor of APIS)
-      if (descriptor.transport === 'http') console.log(`${descriptor.id}: ${await likeForLike(runner, descriptor)}`);
+    const wanted = process.argv.slice(2);
+    for (const descriptor of APIS.filter((api) => wanted.length === 0 || wanted.includes(api.id)))
+      console.log(`${descriptor.id}: ${await likeForLike(runner, descriptor)}`);
   } finally {
     await runner.close();
   }

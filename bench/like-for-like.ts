@@ -47,14 +47,28 @@ function waitingMs(logged: readonly LoggedRequest[]): number {
  */
 const ROUNDS = 3;
 
+/** The account a stdio run works in (the stdio reference takes any). */
+const STDIO_ACCOUNT = 'ABC123';
+
+/**
+ * Where a round's target is: served over HTTP by a process of its own (`clientele serve`), or, for MCP
+ * over stdio, a command the run starts (the reference's stdio server), as `--command` starts a user's.
+ */
+type Arrangement = 'served' | 'stdio';
+
+/** The target a bare replay sends to: an origin or MCP endpoint URL, or the command of a stdio server. */
+type ReplayTarget = { readonly url: URL } | { readonly command: string };
+
 /**
  * The log sent again by a bare client in a process of its own; its time in ms. HTTP: bare undici on
- * the target's origin (`bare-replay`); MCP: a bare SDK Client on the target's URL (`bare-replay-mcp`).
+ * the target's origin (`bare-replay`); MCP: a bare SDK Client on the target's URL, or on the stdio
+ * server it starts (`bare-replay-mcp`).
  */
-function bareReplay(descriptor: ApiDescriptor, log: string, target: URL, credentials: readonly Credential[]): Promise<number> {
-  const [name, where] = descriptor.transport === 'mcp' ? ['bare-replay-mcp', target.href] : ['bare-replay', target.origin];
-  const script = fileURLToPath(new URL(`./${name}${MODULE_SUFFIX}`, import.meta.url));
-  const args = [...(MODULE_SUFFIX === '.ts' ? ['--import', 'tsx'] : []), script, log, where];
+function bareReplay(descriptor: ApiDescriptor, log: string, target: ReplayTarget, credentials: readonly Credential[]): Promise<number> {
+  const mcp = descriptor.transport === 'mcp';
+  const where = 'command' in target ? ['--command', target.command] : [mcp ? target.url.href : target.url.origin];
+  const script = fileURLToPath(new URL(`./${mcp ? 'bare-replay-mcp' : 'bare-replay'}${MODULE_SUFFIX}`, import.meta.url));
+  const args = [...(MODULE_SUFFIX === '.ts' ? ['--import', 'tsx'] : []), script, log, ...where];
   const env = { ...process.env, CLIENTELE_BARE_CREDENTIALS: JSON.stringify(credentials) };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { env, timeout: 10 * 60_000 }, (error, stdout) => {
@@ -66,17 +80,43 @@ function bareReplay(descriptor: ApiDescriptor, log: string, target: URL, credent
 
 /**
  * The figure at the default concurrency (3 checks at once for a server on this machine), then at one
- * check at a time, where every exchange waits for the one before it as the bare replay's do.
+ * check at a time, where every exchange waits for the one before it as the bare replay's do; for MCP
+ * over Streamable HTTP, then over stdio.
  */
 export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor): Promise<string> {
-  return `${await measure(runner, descriptor, [])}\n${await measure(runner, descriptor, ['--concurrency', '1'])}`;
+  const arrangements: Arrangement[] = descriptor.transport === 'mcp' ? ['served', 'stdio'] : ['served'];
+  const lines: string[] = [];
+  for (const arrangement of arrangements) {
+    const { text, concurrency } = await measure(runner, descriptor, [], arrangement);
+    lines.push(text);
+    // (A stdio server, which the run starts, gets one check at a time by default already.)
+    if (concurrency > 1) lines.push((await measure(runner, descriptor, ['--concurrency', '1'], arrangement)).text);
+  }
+  return lines.join('\n');
 }
 
-/** One run against a served reference, recording its requests; then the bare replay of them against a fresh one. */
-async function round(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[]) {
+/** The request log a run kept, in the order of its answers. */
+function readLog(requestLog: string): LoggedRequest[] {
+  return readFileSync(requestLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as LoggedRequest);
+}
+
+/** One run against a reference, recording its requests; then the bare replay of them against a fresh one. */
+async function round(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[], arrangement: Arrangement) {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-bench-'));
   const requestLog = join(dir, 'requests.jsonl');
   try {
+    if (arrangement === 'stdio') {
+      // Each run, and each replay, starts a stdio server of its own: every one begins empty.
+      const command = (await descriptor.embedded()).stdioCommand!();
+      const options = parseCli(['--api', descriptor.id, '--command', command, '--account-id', STDIO_ACCOUNT, '--seed', '1', ...args], {});
+      const config = externalConfig(options, descriptor, { kind: 'command', command });
+      const report = await runner.run({ ...config, requestLog }, { targetLabel: 'bench' });
+      const bareMs = await bareReplay(descriptor, requestLog, { command }, config.credentials);
+      return { report, concurrency: config.concurrency, logged: readLog(requestLog), bareMs };
+    }
     const served = await serve(descriptor.id);
     let report: RunReport;
     let concurrency: number;
@@ -88,16 +128,13 @@ async function round(runner: SuiteRunner, descriptor: ApiDescriptor, args: reado
     } finally {
       served.child.kill('SIGTERM');
     }
-    const logged = readFileSync(requestLog, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as LoggedRequest);
     // A fresh reference: the run's requests expect its state as it was.
     const fresh = await serve(descriptor.id);
     try {
       const options = parseCli([...fresh.target], {});
       const credentials = externalConfig(options, descriptor, { kind: 'url', url: options.target! }).credentials;
-      return { report, concurrency, logged, bareMs: await bareReplay(descriptor, requestLog, new URL(options.target!), credentials) };
+      const bareMs = await bareReplay(descriptor, requestLog, { url: new URL(options.target!) }, credentials);
+      return { report, concurrency, logged: readLog(requestLog), bareMs };
     } finally {
       fresh.child.kill('SIGTERM');
     }
@@ -108,9 +145,14 @@ async function round(runner: SuiteRunner, descriptor: ApiDescriptor, args: reado
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: readonly string[]): Promise<string> {
+async function measure(
+  runner: SuiteRunner,
+  descriptor: ApiDescriptor,
+  args: readonly string[],
+  arrangement: Arrangement,
+): Promise<{ text: string; concurrency: number }> {
   const rounds: Awaited<ReturnType<typeof round>>[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push(await round(runner, descriptor, args));
+  for (let i = 0; i < ROUNDS; i++) rounds.push(await round(runner, descriptor, args, arrangement));
   const bareMs = median(rounds.map((r) => r.bareMs));
   const clienteleMs = median(rounds.map((r) => r.report.durationMs));
   // The split is the median run's.
@@ -134,19 +176,21 @@ async function measure(runner: SuiteRunner, descriptor: ApiDescriptor, args: rea
   ] as const;
   const measured = stages.reduce((total, [, ms]) => total + ms, 0);
   const headline =
-    `like for like, --concurrency ${concurrency}${args.length === 0 ? ' (the default)' : ''}: ` +
+    `like for like${descriptor.transport === 'mcp' ? (arrangement === 'stdio' ? ' over stdio' : ' over Streamable HTTP') : ''}, ` +
+    `--concurrency ${concurrency}${args.length === 0 ? ' (the default)' : ''}: ` +
     `${logged.length} requests of the run replayed in order by ${descriptor.transport === 'mcp' ? 'a bare MCP SDK client' : 'bare undici'} (a process of its own); ` +
     `${ROUNDS} rounds of a run and its replay: bare ${Math.round(bareMs)} ms (median of ${rounds.map((r) => Math.round(r.bareMs)).join(', ')}), ` +
     `clientele ${clienteleMs} ms (median of ${rounds.map((r) => r.report.durationMs).join(', ')}); ratio bare/clientele = ${(bareMs / clienteleMs).toFixed(3)}`;
   // Checks side by side overlap clientele's work with the waits: the split below means something one at a time.
-  if (concurrency > 1) return `${headline}\n  (${part('starting', startMs)}; the split of the rest is at --concurrency 1)`;
-  return (
+  if (concurrency > 1)
+    return { concurrency, text: `${headline}\n  (${part('starting', startMs)}; the split of the rest is at --concurrency 1)` };
+  const text =
     `${headline}\n` +
     `  where clientele's time goes: ${part('starting (worker, suites loaded, run opened)', startMs)}; ${part('waiting for answers', wireMs)}; ` +
     `${part('ending (report, worker stopped)', endMs)}; between answers ${Math.round(between)} ms (${share(between)}):\n` +
     `    ${stages.map(([label, ms]) => part(label, ms)).join(', ')};\n` +
-    `    ${part('the rest (adapter, model, suites, fast-check, vitest)', Math.max(0, between - measured))}`
-  );
+    `    ${part('the rest (adapter, model, suites, fast-check, vitest)', Math.max(0, between - measured))}`;
+  return { concurrency, text };
 }
 
 if (/like-for-like\.[jt]s$/.test(process.argv[1] ?? '')) {

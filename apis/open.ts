@@ -11,7 +11,11 @@ export async function openClientApi(context: RunContext, config: RunConfig): Pro
 }
 
 /** The adapter and the session under it, for a caller that reads the exchanges too (the preflight); bounded by the context's guard. */
-export async function openClientSession(context: RunContext, config: RunConfig): Promise<{ api: ClientApi; session: Session }> {
+export async function openClientSession(
+  context: RunContext,
+  config: RunConfig,
+  sibling?: Session,
+): Promise<{ api: ClientApi; session: Session }> {
   const descriptor = findApi(config.api);
   const spec = await descriptor.specView();
   const session = new Session(
@@ -19,6 +23,8 @@ export async function openClientSession(context: RunContext, config: RunConfig):
     spec,
     config.credentials,
     context,
+    undefined,
+    sibling,
   );
   return { api: await descriptor.adapter(session, config), session };
 }

@@ -54,11 +54,15 @@ export class Session {
   /** What the check sending through this session judged: the rules, the broken assumptions. */
   private judged?: Tally;
   private sent = 0;
+  /** What this session and its siblings prepared (`prepare`): one map for the sessions of one check. */
+  private readonly prepared: Map<string, Promise<unknown>>;
 
   /**
    * `context`: the run this session belongs to (its guard bounds it); absent (unit tests): unbounded.
    * `tally`: where what it judges is counted; a session of a run counts in a tally of its own unless
-   * it serves a check that has one already (a second target the check opens).
+   * it serves a check that has one already (a second target the check opens). `sibling`: a session
+   * of the same check (the check's own, for a lane of its property cases), whose preparations this
+   * one shares.
    */
   constructor(
     private readonly transport: Transport,
@@ -66,10 +70,26 @@ export class Session {
     credentials: readonly Credential[],
     readonly context?: RunContext,
     tally?: Tally,
+    sibling?: Session,
   ) {
     this.redactor = redactorFor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
     this.resolver = resolverOf(credentials);
     this.judged = tally ?? (context ? new Tally(spec.basis) : undefined);
+    this.prepared = sibling?.prepared ?? new Map();
+  }
+
+  /**
+   * What `make` fetches once for this session and its siblings, whichever asks first: an adapter's
+   * reading of what the target advertises, say. A check's requests then do not depend on how many
+   * lanes its cases ran on (`--concurrency`): the fetch counts in the check whichever lane sends it.
+   */
+  prepare<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let made = this.prepared.get(key) as Promise<T> | undefined;
+    if (!made) {
+      made = make();
+      this.prepared.set(key, made);
+    }
+    return made;
   }
 
   get guard(): RunGuard | undefined {

@@ -249,7 +249,8 @@ export class CheckRun implements LanedRun<CheckRun> {
     let requests = 0;
     const lane = async (release?: () => void): Promise<void> => {
       try {
-        const { api } = await openClientSession(this.context, this.config);
+        // The lane's session shares what the check's own prepared (an adapter's reading of the target).
+        const { api } = await openClientSession(this.context, this.config, this.api.session);
         const on = new CheckRun(this.config, this.context, api, this.family, this.plan, this.scopePrefix, this);
         lanes.push(on);
         while (next < cases.length) {

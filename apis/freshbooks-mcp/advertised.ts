@@ -19,8 +19,9 @@ type Json = Record<string, unknown>;
 
 /**
  * What the server advertises in `tools/list`, every `nextCursor` page read: what the drift check
- * compares with tools.json, and the output schemas results are held to. Fetched once per adapter for
- * judging results; `list()` always asks anew (the drift check's own evidence) and refreshes the copy.
+ * compares with tools.json, and the output schemas results are held to. Fetched once per check for
+ * judging results (`Session.prepare`); `list()` always asks anew (the drift check's own evidence) and
+ * refreshes this adapter's copy.
  */
 export class AdvertisedTools {
   private listing?: Promise<ReadonlyMap<string, Json>>;
@@ -65,7 +66,8 @@ export class AdvertisedTools {
   }
 
   private validators(): Promise<ReadonlyMap<string, ValidateFunction>> {
-    this.compiled ??= (this.listing ??= this.fetch()).then(compile, () => new Map());
+    // Read once per check, its lanes' sessions included: a check's requests do not depend on its lanes.
+    this.compiled ??= (this.listing ?? this.session.prepare('mcp tools/list', () => this.fetch())).then(compile, () => new Map());
     return this.compiled;
   }
 

@@ -101,7 +101,7 @@ Options:
   --seed N            fast-check seed (default: random, printed); same seed, same cases
   --runs N            runs per property check (default 20)
   --concurrency N     checks and property cases sending at once (default 3 for a server on
-                      this machine, 1 for the embedded reference or a command, 48 for a
+                      this machine or a command, 1 for the embedded reference, 48 for a
                       server elsewhere); the report is the same for every N
   --only F[,F...]     only these families: ${FAMILIES.join(', ')}
   --read-only         skip every check that creates, updates or deletes

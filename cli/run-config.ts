@@ -45,14 +45,16 @@ function makeConfig<T extends TargetAddress | EmbeddedServe>(
 
 /**
  * How many checks send at once when the user does not say. A target in clientele's own thread (the
- * embedded reference), or one process over stdio, gets one. A server of its own on this machine gets
- * three: it computes one check's answer while clientele judges another's (on two cores, against the
- * served references, two were 11-21% faster than one, three another 0-8% faster than two, four slower
- * than three; `bench/like-for-like.ts`). A remote target's answers take their time on the way, which
- * many checks in flight overlap.
+ * embedded reference) gets one. A server of its own on this machine, on loopback or a command over
+ * stdio, gets three: it computes one check's answer while clientele judges another's (on two cores,
+ * against the served references, two were 11-21% faster than one, three another 0-8% faster than two,
+ * four slower than three, `bench/like-for-like.ts`; the MCP reference over stdio took 2.9-3.2 s at
+ * three, 3.8-4.0 s at one). A remote target's answers take their time on the way, which many checks in
+ * flight overlap.
  */
 export function defaultConcurrency(target: TargetAddress | EmbeddedServe): number {
-  if (target.kind !== 'url') return ONE;
+  if (target.kind === 'embedded') return ONE;
+  if (target.kind === 'command') return BESIDE;
   return isLoopback(target.url) ? BESIDE : FAR;
 }
 const ONE = 1;

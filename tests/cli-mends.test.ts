@@ -181,11 +181,11 @@ describe('the concurrency a run picks when the user does not say', () => {
     expect(concurrencyAt({ fastestAnswerMs: Infinity, othersBusyShare: 0 })).toBe(1);
   });
 
-  it('is three for a server on this machine, one for the embedded reference or a command, high for one elsewhere', () => {
+  it('is three for a server on this machine (a command too), one for the embedded reference, high for one elsewhere', () => {
     expect(defaultConcurrency({ kind: 'url', url: 'http://127.0.0.1:8080/api' })).toBe(3);
     expect(defaultConcurrency({ kind: 'url', url: 'http://localhost:8080/api' })).toBe(3);
     expect(defaultConcurrency({ kind: 'embedded' })).toBe(1);
-    expect(defaultConcurrency({ kind: 'command', command: 'node server.js' })).toBe(1);
+    expect(defaultConcurrency({ kind: 'command', command: 'node server.js' })).toBe(3);
     expect(defaultConcurrency({ kind: 'url', url: 'https://api.example.com/' })).toBeGreaterThan(3);
   });
 

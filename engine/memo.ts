@@ -23,3 +23,17 @@ export class TextMemo<T> {
     return value;
   }
 }
+
+/** Work done once per key: the first caller starts it, every later one waits for the same promise. */
+export class Once {
+  private readonly made = new Map<string, Promise<unknown>>();
+
+  get<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let made = this.made.get(key) as Promise<T> | undefined;
+    if (!made) {
+      made = make();
+      this.made.set(key, made);
+    }
+    return made;
+  }
+}

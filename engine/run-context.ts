@@ -13,6 +13,7 @@ import { DEFAULT_GUARD, RunGuard } from './guard.js';
 import { Redactor } from './redact.js';
 import type { CredentialResolver, SendOptions, Transport, TransportOutcome } from './transport.js';
 import type { ReproductionStep, WireRequest } from './exchange.js';
+import { Once } from './memo.js';
 import { Slots } from './slots.js';
 import type { Facet } from './coverage.js';
 import { RequestWindow, requestsInFlight } from './pacing.js';
@@ -21,7 +22,7 @@ export class RunContext {
   readonly guard: RunGuard;
   readonly redactor: Redactor;
   private readonly transports = new Map<string, Transport>();
-  private readonly computed = new Map<string, Promise<unknown>>();
+  private readonly computed = new Once();
   private readonly closing: (() => Promise<void>)[] = [];
   private readonly requestLines: string[] = [];
   /** The checks that send at once: each takes a slot while it runs (no more than the window while the target pushes back). */
@@ -52,12 +53,7 @@ export class RunContext {
 
   /** What `make` computes, once per run: the first caller starts it, every later one waits for the same promise. */
   once<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let made = this.computed.get(key) as Promise<T> | undefined;
-    if (!made) {
-      made = make();
-      this.computed.set(key, made);
-    }
-    return made;
+    return this.computed.get(key, make);
   }
 
   /**

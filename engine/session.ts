@@ -16,6 +16,7 @@ import {
   type WireResponse,
 } from './exchange.js';
 import { ExchangeLog } from './exchange-log.js';
+import { Once } from './memo.js';
 import { ConformanceFailure } from './failures.js';
 import { redactorFor, type Redactor } from './redact.js';
 import { resolverOf, type CredentialResolver, type Transport, type TransportOutcome } from './transport.js';
@@ -55,7 +56,7 @@ export class Session {
   private judged?: Tally;
   private sent = 0;
   /** What this session and its siblings prepared (`prepare`): one map for the sessions of one check. */
-  private readonly prepared: Map<string, Promise<unknown>>;
+  private readonly prepared: Once;
 
   /**
    * `context`: the run this session belongs to (its guard bounds it); absent (unit tests): unbounded.
@@ -75,7 +76,7 @@ export class Session {
     this.redactor = redactorFor(credentials.filter((c) => c.secret && c.value).map((c) => c.value));
     this.resolver = resolverOf(credentials);
     this.judged = tally ?? (context ? new Tally(spec.basis) : undefined);
-    this.prepared = sibling?.prepared ?? new Map();
+    this.prepared = sibling?.prepared ?? new Once();
   }
 
   /**
@@ -84,12 +85,7 @@ export class Session {
    * lanes its cases ran on (`--concurrency`): the fetch counts in the check whichever lane sends it.
    */
   prepare<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let made = this.prepared.get(key) as Promise<T> | undefined;
-    if (!made) {
-      made = make();
-      this.prepared.set(key, made);
-    }
-    return made;
+    return this.prepared.get(key, make);
   }
 
   get guard(): RunGuard | undefined {

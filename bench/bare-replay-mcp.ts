@@ -16,7 +16,8 @@ import { McpError, ResultSchema, type ClientRequest } from '@modelcontextprotoco
 import type { Credential } from '../engine/config.js';
 import type { LoggedRequest } from '../engine/run-context.js';
 import { resolverOf } from '../engine/transport.js';
-import { authorizationOf, paramsOf } from '../protocols/mcp/wire.js';
+import { authorization } from '../protocols/http/transport.js';
+import { paramsOf } from '../protocols/mcp/wire.js';
 
 /** Every call, the connect and the close wait at most this long. */
 const CALL_TIMEOUT_MS = 10_000;
@@ -36,7 +37,7 @@ const transport =
   target === '--command'
     ? new StdioClientTransport({ command: '/bin/sh', args: ['-c', command!], env: process.env as Record<string, string>, stderr: 'ignore' })
     : new StreamableHTTPClientTransport(new URL(target!), {
-        requestInit: auth ? { headers: { authorization: authorizationOf(auth, credentials) } } : {},
+        requestInit: auth ? { headers: { authorization: authorization(auth, credentials) } } : {},
       });
 const client = new Client({ name: 'clientele-bare-replay', version: '0.1.0' }, { capabilities: {} });
 const started = performance.now();

@@ -1,9 +1,9 @@
 /**
  * The like-for-like overhead figure: a run against the API's reference served by a process of its own
  * (`clientele serve`, as a user's server is) records every request it sends (`RunConfig.requestLog`);
- * then a bare client in a process of its own (undici, `bare-replay`; for MCP the SDK's Client over
- * Streamable HTTP, `bare-replay-mcp`) sends the same requests, in the same order, one at a time, to a
- * freshly served reference. Both face the same arrangement: the target
+ * then a bare client in a process of its own (undici, `bare-replay`; for MCP the SDK's Client,
+ * `bare-replay-mcp`) sends the same requests, in the same order, one at a time, to a freshly served
+ * reference; MCP is measured over stdio too, where the run and the replay each start its stdio server. Both face the same arrangement: the target
  * in another process, over loopback. ratio = bare time / clientele's time for the run: 1 would mean
  * clientele adds nothing. clientele's time is split into its start (the suites' worker starts and loads
  * them: every run starts one), the time spent waiting for answers (as the transport measured it;
@@ -89,7 +89,7 @@ export async function likeForLike(runner: SuiteRunner, descriptor: ApiDescriptor
   for (const arrangement of arrangements) {
     const { text, concurrency } = await measure(runner, descriptor, [], arrangement);
     lines.push(text);
-    // (A stdio server, which the run starts, gets one check at a time by default already.)
+    // (A target the run gives one check at a time by default is measured once.)
     if (concurrency > 1) lines.push((await measure(runner, descriptor, ['--concurrency', '1'], arrangement)).text);
   }
   return lines.join('\n');

@@ -22,7 +22,8 @@ import { classify, rounded } from './bounds.js';
 import { HttpSide, type Refusal } from './http.js';
 import { Recorder, type Settled } from './recorder.js';
 import { GroupStdioTransport } from './stdio.js';
-import { CLIENT_INFO, authorizationOf, paramsOf, reproduceHttp, reproduceStdio, responseOf } from './wire.js';
+import { CLIENT_INFO, paramsOf, reproduceHttp, reproduceStdio, responseOf } from './wire.js';
+import { authorization } from '../http/transport.js';
 import { plural } from '../../engine/words.js';
 
 export interface McpLimits {
@@ -86,7 +87,7 @@ export class McpTransport implements Transport {
     const params = paramsOf(request);
     if (this.address.kind === 'url' && request.auth && !this.http?.authorization) {
       this.http ??= this.httpSide();
-      this.http.authorization = authorizationOf(request.auth, credentials);
+      this.http.authorization = authorization(request.auth, credentials);
     }
     const timeoutMs = Math.min(this.limits.timeoutMs, options.timeoutMs ?? Infinity);
     const connected = await this.connect(timeoutMs, options.signal);

@@ -3,7 +3,7 @@
  * off the message as received, never off an SDK error), and the replay of a request over stdio or curl.
  */
 import { LATEST_PROTOCOL_VERSION, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Auth, ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
+import type { ReproductionStep, TransportError, WireRequest, WireResponse } from '../../engine/exchange.js';
 import { InternalError } from '../../engine/failures.js';
 import type { CredentialResolver } from '../../engine/transport.js';
 import { toCurl } from '../http/curl.js';
@@ -77,12 +77,6 @@ export function responseOf(message: RawResponse, maxBodyBytes: number): { respon
   return truncated
     ? { response, transportError: { kind: 'too-large', message: `the JSON-RPC response exceeds ${maxBodyBytes} bytes (${bytes})` } }
     : { response };
-}
-
-/** The Authorization header of a credential reference, resolved when the HTTP connection needs it. */
-export function authorizationOf(auth: Auth, credentials: CredentialResolver): string {
-  if (auth.scheme === 'bearer') return `Bearer ${credentials.value(auth.token)}`;
-  return `Basic ${Buffer.from(`${credentials.value(auth.user)}:${auth.password}`, 'utf8').toString('base64')}`;
 }
 
 /** The request as one JSON-RPC line; a body that is no JSON is spliced in as written. */

@@ -15,8 +15,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startTarget } from '../apis/freshbooks-mcp/reference/index.js';
 import type { Credential, TargetAddress } from '../engine/config.js';
-import type { CredentialRef, WireRequest } from '../engine/exchange.js';
-import type { CredentialResolver } from '../engine/transport.js';
+import type { WireRequest } from '../engine/exchange.js';
+import { resolverOf } from '../engine/transport.js';
 import { McpTransport } from '../protocols/mcp/transport.js';
 import { MODULE_SUFFIX, PROJECT_ROOT } from '../engine/root.js';
 
@@ -71,17 +71,10 @@ function payloadOf(result: unknown, tool: string): Json {
 
 // --- the four callers ------------------------------------------------------------------------------
 
-function resolverOf(values: Readonly<Record<string, string>>): CredentialResolver {
-  return {
-    value: (ref: CredentialRef) => ('credential' in ref ? (values[ref.credential] ?? '') : ref.literal),
-    forShell: (ref: CredentialRef) => ('credential' in ref ? { variable: 'CLIENTELE_TOKEN' } : { text: ref.literal }),
-  };
-}
-
 /** clientele's McpTransport, as the session drives it: a WireRequest in, the JSON-RPC response text out. */
 function viaMcpTransport(address: TargetAddress, token?: string): Caller {
   const transport = new McpTransport(address, { timeoutMs: CALL_TIMEOUT_MS, maxBodyBytes: 8 * 1024 * 1024 });
-  const credentials = resolverOf(token ? { token } : {});
+  const credentials = resolverOf(token ? [{ key: 'token', value: token, secret: true }] : []);
   return {
     async call(tool, args) {
       const request: WireRequest = {
